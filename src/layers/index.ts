@@ -1,0 +1,10 @@
+/**
+ * The layer-kind registry: one line per kind. Adding a kind touches its own
+ * folder and this list.
+ */
+import type { LayerKind } from './types.ts';
+import { tvscm } from './tvscm/index.ts';
+
+export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {
+  tvscm,
+};

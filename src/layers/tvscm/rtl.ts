@@ -1,0 +1,117 @@
+/**
+ * TVSCM rtl face: the parameters of rtl-templates/tvscm_layer.v, taken from
+ * the plan, and a generated top module that fixes them and exposes the
+ * stream port convention of src/sim/stream.ts plus the config port.
+ */
+import { ROUNDING_CODE, toHex, formatName } from '../../fixed/index.ts';
+import { header, instance, template, type SourceFile } from '../../verilog/index.ts';
+import type { LayerRtl } from '../types.ts';
+import type { TvscmPlan } from './plan.ts';
+import { tvscmCycles } from './cost.ts';
+
+function bitsFor(maxValue: number): number {
+  return Math.max(1, Math.ceil(Math.log2(maxValue + 1)));
+}
+
+/** Every parameter of tvscm_layer, derived from the plan and nowhere else. */
+export function tvscmParams(p: TvscmPlan): Record<string, number | string> {
+  const fetches = p.rows + 2 * p.windowRows;
+  // positions range over -(RB)*P .. (ROWS+RB)*P + P - 1; one bit more for the sign
+  const posMax = (p.rows + p.windowRows + 1) * p.lanes + p.n + p.radius;
+  return {
+    N: p.n,
+    P: p.lanes,
+    ROWS: p.rows,
+    ROW_W: bitsFor(p.rows - 1),
+    PLACEMENT: p.placement === 'band' ? 0 : 1,
+    RADIUS: p.placement === 'band' ? p.radius : 1,
+    RB: p.windowRows,
+    FETCHES: fetches,
+    FETCH_W: bitsFor(fetches),
+    CNT_W: bitsFor(p.n),
+    POS_W: bitsFor(posMax) + 1,
+    X_W: p.xWidth,
+    W_W: p.wWidth,
+    SUM_W: p.sumWidth,
+    DIFF_W: p.placement === 'band' ? p.wWidth : p.diffWidth,
+    PA_W: p.prodAWidth,
+    PB_W: p.prodBWidth,
+    ACC_W: p.accWidth,
+    Y_W: p.yWidth,
+    SHIFT: p.requant.shift,
+    ROUND: ROUNDING_CODE[p.requant.rounding],
+    SAT: p.requant.overflow === 'saturate' ? 1 : 0,
+    RELU: p.relu ? 1 : 0,
+    A_INIT: `${p.wWidth}'h${toHex(p.a, p.wWidth)}`,
+    B_INIT: `${p.wWidth}'h${toHex(p.b, p.wWidth)}`,
+  };
+}
+
+export function tvscmTopName(p: TvscmPlan): string {
+  return `${p.name}_top`;
+}
+
+export function tvscmRtl(p: TvscmPlan): LayerRtl {
+  const params = tvscmParams(p);
+  const top = tvscmTopName(p);
+  const cyc = tvscmCycles(p);
+  const formula = p.placement === 'band'
+    ? `y_i = a*x_i + b*sum_{k=1..${p.radius}} (x_{i-k} + x_{i+k}), indices mod ${p.n}`
+    : `y_i = (a - b)*x_i + b*S, S = sum_j x_j`;
+  const head = header(
+    `${top}: TVSCM layer, n = ${p.n}, ${p.placement}${p.placement === 'band' ? ` radius ${p.radius}` : ''}, ${p.lanes} lane(s)`,
+    {
+      n: p.n,
+      placement: p.placement,
+      radius: p.radius,
+      lanes: p.lanes,
+      input: formatName(p.xFormat),
+      weights: `${formatName(p.wFormat)}, a = ${p.a} (raw), b = ${p.b} (raw)`,
+      output: `${formatName(p.yFormat)}, shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}${p.relu ? ', ReLU' : ''}`,
+      accumulator: `${p.accWidth} bits`,
+    },
+    [
+      formula,
+      'Schedule: LOAD takes n elements, one per beat; RUN fetches ROWS + 2*RB rows,',
+      `one per cycle, and emits ${p.lanes} output(s) per beat (see rtl-templates/tvscm_layer.v).`,
+      `Latency, first input to last output, no stalls: ${cyc.formula} = ${cyc.latency} cycles.`,
+      'Config port: cfg_addr 0 = a, 1 = b, 2 = clear overflow.',
+    ],
+  );
+  const ports: Record<string, string> = {
+    clk: 'clk', rst: 'rst',
+    cfg_we: 'cfg_we', cfg_addr: 'cfg_addr', cfg_data: 'cfg_data',
+    s_valid: 's_valid', s_ready: 's_ready', s_data: 's_data', s_last: 's_last',
+    m_valid: 'm_valid', m_ready: 'm_ready', m_data: 'm_data', m_keep: 'm_keep', m_last: 'm_last',
+    ovf: 'ovf', busy: 'busy',
+  };
+  const text = `${head}
+module ${top} (
+    input  wire                     clk,
+    input  wire                     rst,
+    input  wire                     cfg_we,
+    input  wire [1:0]               cfg_addr,
+    input  wire [${p.wWidth - 1}:0]               cfg_data,
+    input  wire                     s_valid,
+    output wire                     s_ready,
+    input  wire [${p.xWidth - 1}:0]               s_data,
+    input  wire                     s_last,
+    output wire                     m_valid,
+    input  wire                     m_ready,
+    output wire [${p.lanes * p.yWidth - 1}:0]              m_data,
+    output wire [${p.lanes - 1}:0]               m_keep,
+    output wire                     m_last,
+    output wire                     ovf,
+    output wire                     busy
+);
+${instance('tvscm_layer', 'u_layer', params, ports, '    ')}
+endmodule
+`;
+  const sources: SourceFile[] = [template('requant.v'), template('tvscm_layer.v'), { name: `${top}.v`, text }];
+  return {
+    sources,
+    top,
+    io: { inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.rows },
+    params,
+  };
+}

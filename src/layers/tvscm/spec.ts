@@ -1,0 +1,58 @@
+/**
+ * TVSCM spec face: a Two-Valued Symmetric Circulant Matrix layer, n x n, two
+ * weights a and b (arXiv 2605.16443; ../shared/FACTS.md). Where a and b sit
+ * is a placement:
+ *   band:       c_0 = a, c_{+-1..+-r} = b, zero elsewhere
+ *               y_i = a x_i + b sum_{k=1..r} (x_{i-k} + x_{i+k}), indices mod n
+ *   complement: c_0 = a, every other entry b
+ *               y_i = (a - b) x_i + b S,  S = sum_j x_j
+ */
+import { z } from 'zod';
+import { OVERFLOWS, ROUNDINGS, MAX_DATA_WIDTH, MIN_DATA_WIDTH } from '../../fixed/index.ts';
+
+export const qFormatSchema = z
+  .object({
+    int: z.number().int().min(0).max(MAX_DATA_WIDTH - 1),
+    frac: z.number().int().min(0).max(MAX_DATA_WIDTH - 1),
+  })
+  .strict()
+  .refine((f) => 1 + f.int + f.frac >= MIN_DATA_WIDTH && 1 + f.int + f.frac <= MAX_DATA_WIDTH, {
+    message: `width 1 + int + frac must be in ${MIN_DATA_WIDTH}..${MAX_DATA_WIDTH}`,
+  });
+
+export const tvscmSpecSchema = z
+  .object({
+    kind: z.literal('tvscm'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must start with a letter and hold only letters, digits and _ (it names Verilog modules)')
+      .default('tvscm'),
+    n: z.number().int().min(3).max(65536),
+    placement: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('band'), radius: z.number().int().min(1).default(1) }).strict(),
+      z.object({ type: z.literal('complement') }).strict(),
+    ]),
+    lanes: z.number().int().min(1).default(1),
+    input: qFormatSchema.default({ int: 0, frac: 7 }),
+    weights: z
+      .object({
+        format: qFormatSchema.default({ int: 0, frac: 7 }),
+        /** real values, quantised to `format` (convergent rounding); or raw integers when raw = true */
+        a: z.number(),
+        b: z.number(),
+        raw: z.boolean().default(false),
+      })
+      .strict(),
+    output: z
+      .object({
+        format: qFormatSchema.default({ int: 0, frac: 7 }),
+        rounding: z.enum(ROUNDINGS as [string, ...string[]]).default('convergent'),
+        overflow: z.enum(OVERFLOWS as [string, ...string[]]).default('saturate'),
+        relu: z.boolean().default(false),
+      })
+      .strict()
+      .default({ format: { int: 0, frac: 7 }, rounding: 'convergent', overflow: 'saturate', relu: false }),
+  })
+  .strict();
+
+export type TvscmSpec = z.infer<typeof tvscmSpecSchema>;

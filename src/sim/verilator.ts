@@ -1,0 +1,108 @@
+/**
+ * Verilator builds, cached by content hash: the same sources, harness, defines
+ * and Verilator version give the same binary, so a second run does not recompile.
+ */
+import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CircaError } from '../errors.ts';
+import type { SourceFile } from '../verilog/index.ts';
+
+const run = promisify(execFile);
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const HARNESS_DIR = join(REPO_ROOT, 'sim');
+
+export function cacheDir(): string {
+  return process.env.CIRCA_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'circa');
+}
+
+let verilatorVersion: string | undefined;
+export async function requireVerilator(): Promise<string> {
+  if (verilatorVersion) return verilatorVersion;
+  try {
+    const { stdout } = await run('verilator', ['--version']);
+    verilatorVersion = stdout.trim();
+    return verilatorVersion;
+  } catch {
+    throw new CircaError(
+      'Verilator is not installed (no `verilator` on PATH). Install it with `apt-get install verilator` ' +
+        '(or run `bash scripts/setup.sh`).',
+    );
+  }
+}
+
+export interface VerilatorBuild {
+  sources: readonly SourceFile[];
+  top: string;
+  /** harness file name inside sim/ */
+  harness: string;
+  /** C preprocessor defines for the harness */
+  defines: Record<string, number | string>;
+}
+
+export interface BuiltBinary {
+  binary: string;
+  cached: boolean;
+  seconds: number;
+}
+
+export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: string) => void): Promise<BuiltBinary> {
+  const version = await requireVerilator();
+  const harnessText = readFileSync(join(HARNESS_DIR, b.harness), 'utf8');
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ version, top: b.top, harness: b.harness, defines: b.defines, flags: FLAGS }));
+  h.update(harnessText);
+  for (const s of b.sources) h.update(`\0${s.name}\0${s.text}`);
+  const key = h.digest('hex').slice(0, 24);
+  const finalDir = join(cacheDir(), 'verilator', key);
+  const binary = join(finalDir, 'Vdut');
+  if (existsSync(binary)) return { binary, cached: true, seconds: 0 };
+
+  const t0 = Date.now();
+  mkdirSync(join(cacheDir(), 'verilator'), { recursive: true });
+  const work = mkdtempSync(join(cacheDir(), 'verilator', `tmp-${key}-`));
+  try {
+    const files: string[] = [];
+    for (const s of b.sources) {
+      const p = join(work, s.name);
+      writeFileSync(p, s.text);
+      files.push(p);
+    }
+    writeFileSync(join(work, b.harness), harnessText);
+    const cflags = Object.entries(b.defines).map(([k, v]) => `-D${k}=${v}`).join(' ');
+    onProgress?.(`verilating ${b.top} (${b.sources.length} files)`);
+    const args = [
+      '--cc', '--exe', '--build', ...FLAGS,
+      '--prefix', 'Vdut', '--top-module', b.top, '--Mdir', join(work, 'obj'),
+      '-CFLAGS', `${cflags} -O1`,
+      ...files, join(work, b.harness),
+      '-o', join(work, 'Vdut'),
+    ];
+    try {
+      await run('verilator', args, { cwd: work, maxBuffer: 64 * 1024 * 1024 });
+    } catch (e) {
+      const err = e as { stderr?: string; stdout?: string };
+      const lines = `${err.stderr ?? ''}\n${err.stdout ?? ''}`.split('\n').filter((l) => /%Error|%Warning|error:/.test(l));
+      throw new CircaError(`Verilator build of ${b.top} failed:\n${lines.slice(0, 20).join('\n') || String(e)}`);
+    }
+    // Keep only the binary; the object directory is large.
+    rmSync(join(work, 'obj'), { recursive: true, force: true });
+    try {
+      renameSync(work, finalDir);
+    } catch {
+      // another process finished the same build first: use theirs
+      rmSync(work, { recursive: true, force: true });
+    }
+    return { binary, cached: false, seconds: (Date.now() - t0) / 1000 };
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+const FLAGS = ['-O3', '--x-assign', 'fast', '--x-initial', 'fast', '--noassert', '-j', '2'];
