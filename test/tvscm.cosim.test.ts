@@ -1,0 +1,88 @@
+/**
+ * TVSCM RTL against the reference model in Verilator: bit-exact value for
+ * value, the sticky overflow flag, and measured cycles == the cost face.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadLayerSpec, loadLayerFile } from '../src/layers/load.ts';
+import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+
+function spec(n: number, lanes: number, placement: object, extra: object = {}) {
+  return loadLayerSpec({
+    kind: 'tvscm', name: 'dut', n, lanes, placement,
+    weights: { format: { int: 1, frac: 6 }, a: 0.75, b: -0.3125 },
+    output: { format: { int: 1, frac: 6 } },
+    ...extra,
+  });
+}
+
+async function expectExact(layer: ReturnType<typeof spec>, vectors: number) {
+  // Random stalls on both sides: results must not depend on timing.
+  const stalled = await cosimLayer(layer, { vectors, seed: 7, validPct: 70, readyPct: 60 });
+  expect(stalled.mismatches.map(formatMismatch)).toEqual([]);
+  expect(stalled.exact).toBe(vectors);
+  expect(stalled.overflowGot).toBe(stalled.overflowExpected);
+  // Full rate: every vector's cycles equal the prediction exactly.
+  const full = await cosimLayer(layer, { vectors: Math.min(vectors, 20), seed: 8 });
+  expect(full.exact).toBe(full.vectors);
+  for (const c of full.cycles.measuredLatency) expect(c).toBe(full.cycles.predictedLatency);
+  for (const c of full.cycles.measuredPeriod) expect(c).toBe(full.cycles.predictedPeriod);
+  return { stalled, full };
+}
+
+describe('TVSCM co-simulation, n = 784 (the example layer)', () => {
+  for (const placement of [{ type: 'band', radius: 1 }, { type: 'complement' }]) {
+    for (const lanes of [1, 4, 8]) {
+      it(`${placement.type}, P = ${lanes}: 1000 vectors bit-exact, cycles as predicted`, async () => {
+        await expectExact(spec(784, lanes, placement), 1000);
+      });
+    }
+  }
+});
+
+describe('TVSCM co-simulation, odd n and n not a multiple of P', () => {
+  const cases: [number, number, object][] = [
+    [7, 1, { type: 'band', radius: 3 }],       // widest band for n = 7
+    [13, 4, { type: 'band', radius: 2 }],      // last row holds one lane
+    [11, 2, { type: 'band', radius: 5 }],      // window reaches 3 rows each side
+    [3, 3, { type: 'band', radius: 1 }],       // smallest n, one row
+    [187, 8, { type: 'complement' }],          // MIT-BIH size
+    [25, 6, { type: 'complement' }],
+  ];
+  for (const [n, p, placement] of cases) {
+    it(`n = ${n}, P = ${p}, ${JSON.stringify(placement)}`, async () => {
+      await expectExact(spec(n, p, placement), 200);
+    });
+  }
+});
+
+describe('TVSCM requantisation variants in RTL', () => {
+  it('every rounding mode, wrap and ReLU are bit-exact, and overflow is flagged', async () => {
+    for (const rounding of ['truncate', 'half-up', 'convergent']) {
+      const layer = spec(16, 3, { type: 'band', radius: 2 }, {
+        output: { format: { int: 0, frac: 5 }, rounding, overflow: 'wrap', relu: rounding === 'half-up' },
+      });
+      const { stalled } = await expectExact(layer, 60);
+      // Q0.5 output of a Q1.13 accumulator overflows on the extreme vectors.
+      expect(stalled.overflowExpected).toBe(true);
+      expect(stalled.overflowGot).toBe(true);
+    }
+  });
+
+  it('the sticky flag stays low when nothing overflows', async () => {
+    const layer = spec(16, 2, { type: 'complement' }, {
+      weights: { format: { int: 1, frac: 6 }, a: 0.015625, b: 0 },
+    });
+    const r = await cosimLayer(layer, { vectors: 30 });
+    expect(r.exact).toBe(30);
+    expect(r.overflowExpected).toBe(false);
+    expect(r.overflowGot).toBe(false);
+  });
+});
+
+describe('the shipped example', () => {
+  it('examples/tvscm-784.json co-simulates bit-exact', async () => {
+    const r = await cosimLayer(loadLayerFile('examples/tvscm-784.json'), { vectors: 100, validPct: 80, readyPct: 80 });
+    expect(r.mismatches.map(formatMismatch)).toEqual([]);
+    expect(r.exact).toBe(100);
+  });
+});
