@@ -2,7 +2,7 @@
  * iCE40 parts circa can target, with the resource limits the flow checks a
  * design against.
  *
- * Source: /work/shared/FACTS.md, "iCE40 parts (nextpnr --report figures)":
+ * Source: ../shared/FACTS.md, "iCE40 parts (nextpnr --report figures)":
  *
  *   | part        | LUT4 | EBR (4 kbit) | SPRAM (256 kbit) | SB_MAC16 | nextpnr flags |
  *   | UP5K        | 5280 | 30           | 4                | 8        | --up5k --package sg48 |

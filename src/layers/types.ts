@@ -23,6 +23,12 @@ export interface LayerRtl {
   io: StreamInterface;
   /** the parameters the top was generated with, for reports */
   params: Record<string, number | string>;
+  /**
+   * Ports beyond the stream convention (a config port, status outputs). A
+   * wrapper that does not use them ties inputs to zero and leaves outputs
+   * on a wire of their own.
+   */
+  extraPorts: { name: string; dir: 'input' | 'output'; width: number }[];
 }
 
 export interface CycleModel {

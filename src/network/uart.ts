@@ -28,6 +28,12 @@ export interface UartTopOptions {
   layerModule: string;
   /** parameters passed to the layer instance as they are */
   layerParams: Record<string, ParamValue>;
+  /**
+   * Connections for layer ports beyond the stream convention (a config port
+   * tied off, a status output), and the declarations they need.
+   */
+  layerExtraPorts?: Record<string, string>;
+  layerExtraDecls?: string[];
   inLanes: number;
   inWidth: number;
   /** input beats per vector */
@@ -200,11 +206,12 @@ ${instance('uart_bytes_to_words', 'u_gather', { W: 'IN_BITS', WORDS: 'IN_BEATS' 
   wire [OUT_LANES-1:0]       out_keep;
   wire                       out_last;
   wire                       layer_ovf;
+${(opts.layerExtraDecls ?? []).map((d) => `  ${d}`).join('\n')}
 
 ${instance(opts.layerModule, 'u_layer', opts.layerParams, {
     ...clk, s_valid: 'in_valid', s_ready: 'in_ready', s_data: 'in_data', s_last: 'in_last',
     m_valid: 'out_valid', m_ready: 'out_ready', m_data: 'out_data', m_keep: 'out_keep', m_last: 'out_last',
-    ovf: 'layer_ovf',
+    ovf: 'layer_ovf', ...(opts.layerExtraPorts ?? {}),
   })}
 
   // ---- kept output lanes -> bytes ---------------------------------------------

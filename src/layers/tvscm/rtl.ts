@@ -113,5 +113,11 @@ endmodule
     top,
     io: { inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.rows },
     params,
+    extraPorts: [
+      { name: 'cfg_we', dir: 'input', width: 1 },
+      { name: 'cfg_addr', dir: 'input', width: 2 },
+      { name: 'cfg_data', dir: 'input', width: p.wWidth },
+      { name: 'busy', dir: 'output', width: 1 },
+    ],
   };
 }
