@@ -62,3 +62,9 @@ export function instance(
   out.push(`${indent});`);
   return out.join('\n');
 }
+
+/** The sources plus a `files.f` listing the Verilog files in compile order (for `verilator -f`, `iverilog -c`). */
+export function withFileList(sources: readonly SourceFile[]): SourceFile[] {
+  const names = sources.filter((f) => f.name.endsWith('.v')).map((f) => f.name);
+  return [...sources, { name: 'files.f', text: names.join('\n') + '\n' }];
+}

@@ -1,0 +1,3 @@
+requant.v
+tvscm_layer.v
+tvscm_784_top.v

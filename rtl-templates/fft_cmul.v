@@ -1,0 +1,137 @@
+// fft_cmul: the twiddle stage of a radix-2^2 pipeline. Multiplies each valid
+// input sample by the twiddle for its stream position modulo the twiddle
+// block (2^ADDR_W samples), rounds the product back to W bits and saturates
+// or wraps.
+//
+// Twiddles are Q1.(TW-2): +1, -1, +j and -j are exact, so the trivial
+// entries of the table pass samples through unchanged. The table itself is a
+// generated ROM outside this module (its contents come from the same quantiser
+// as the TypeScript model); this stage drives its address with the position
+// counter and takes its registered output, which lines up with p0 below.
+//
+//   MULTS = 4: ROM word {d, c} for w = c + j d
+//              re = a c - b d,  im = a d + b c          (4 real multipliers)
+//   MULTS = 3: ROM word {c + d, d - c, c} (each still TW bits: |c +- d| < 2)
+//              k1 = c (a + b), k2 = a (d - c), k3 = b (c + d)
+//              re = k1 - k3,    im = k1 + k2           (3 real multipliers)
+// Both compute the exact integer products and sums, so they round the same
+// value and agree bit for bit; the choice only trades a multiplier for an
+// adder and a wider data operand (W + 1 bits into k1).
+//
+// Pipeline (every register moves only when en = 1; validity travels along):
+//   p0: input sample registered (and a + b for MULTS = 3); ROM word registered
+//   p1: real products registered (SB_MAC16 pipeline register)
+//   p2: re / im sums registered, W + TW + 2 bits
+//   p3: shift right by TW - 2 with rounding, fit into W bits -> output
+// Latency 4 advances. ovf is sticky: a valid product that did not fit.
+module fft_cmul #(
+    parameter integer W      = 16,
+    parameter integer TW     = 16,
+    parameter integer MULTS  = 4,
+    parameter integer ADDR_W = 6,
+    parameter integer ROUND  = 2,
+    parameter integer SAT    = 1
+) (
+    input  wire                                   clk,
+    input  wire                                   rst,
+    input  wire                                   en,
+    input  wire                                   in_valid,
+    input  wire signed [W-1:0]                    in_re,
+    input  wire signed [W-1:0]                    in_im,
+    output wire [ADDR_W-1:0]                      rom_addr,
+    input  wire [((MULTS == 3) ? 3 : 2)*TW-1:0]   rom_q,
+    output reg                                    out_valid,
+    output reg  signed [W-1:0]                    out_re,
+    output reg  signed [W-1:0]                    out_im,
+    output reg                                    ovf
+);
+    localparam integer AW = W + TW + 2;  // accumulator width: holds every exact sum of two products
+
+    // ---- position counter: twiddle address of the current input ----------
+    reg [ADDR_W-1:0] cnt;
+    assign rom_addr = cnt;
+
+    // ---- p0 ----------------------------------------------------------------
+    reg                v0;
+    reg signed [W-1:0] a0, b0;   // a = re, b = im
+
+    // ---- p1 / p2 ---------------------------------------------------------------
+    reg                v1, v2;
+    reg signed [AW-1:0] acc_re, acc_im;
+
+    wire signed [TW-1:0] tw_c = rom_q[TW-1:0];
+
+    generate
+        if (MULTS == 3) begin : g_m3
+            wire signed [TW-1:0] tw_dmc = rom_q[2*TW-1:TW];    // d - c
+            wire signed [TW-1:0] tw_cpd = rom_q[3*TW-1:2*TW];  // c + d
+            reg  signed [W:0]        s0;  // a + b
+            reg  signed [W+TW:0]     k1;
+            reg  signed [W+TW-1:0]   k2, k3;
+            always @(posedge clk) begin
+                if (en) begin
+                    s0 <= {in_re[W-1], in_re} + {in_im[W-1], in_im};
+                    k1 <= s0 * tw_c;
+                    k2 <= a0 * tw_dmc;
+                    k3 <= b0 * tw_cpd;
+                    acc_re <= {{(AW - W - TW - 1){k1[W+TW]}}, k1} - {{(AW - W - TW){k3[W+TW-1]}}, k3};
+                    acc_im <= {{(AW - W - TW - 1){k1[W+TW]}}, k1} + {{(AW - W - TW){k2[W+TW-1]}}, k2};
+                end
+            end
+        end else begin : g_m4
+            wire signed [TW-1:0] tw_d = rom_q[2*TW-1:TW];
+            reg  signed [W+TW-1:0] m_ac, m_bd, m_ad, m_bc;
+            always @(posedge clk) begin
+                if (en) begin
+                    m_ac <= a0 * tw_c;
+                    m_bd <= b0 * tw_d;
+                    m_ad <= a0 * tw_d;
+                    m_bc <= b0 * tw_c;
+                    acc_re <= {{(AW - W - TW){m_ac[W+TW-1]}}, m_ac} - {{(AW - W - TW){m_bd[W+TW-1]}}, m_bd};
+                    acc_im <= {{(AW - W - TW){m_ad[W+TW-1]}}, m_ad} + {{(AW - W - TW){m_bc[W+TW-1]}}, m_bc};
+                end
+            end
+        end
+    endgenerate
+
+    always @(posedge clk) begin
+        if (en) begin
+            a0 <= in_re;
+            b0 <= in_im;
+        end
+    end
+
+    // ---- p3: round and fit ----------------------------------------------------
+    wire signed [W-1:0] q_re, q_im;
+    wire                ovf_re, ovf_im;
+    fft_round #(.W_IN(AW), .SHIFT(TW - 2), .W_OUT(W), .ROUND(ROUND), .SAT(SAT))
+        u_round_re (.din(acc_re), .dout(q_re), .ovf(ovf_re));
+    fft_round #(.W_IN(AW), .SHIFT(TW - 2), .W_OUT(W), .ROUND(ROUND), .SAT(SAT))
+        u_round_im (.din(acc_im), .dout(q_im), .ovf(ovf_im));
+
+    always @(posedge clk) begin
+        if (en) begin
+            out_re <= q_re;
+            out_im <= q_im;
+        end
+    end
+
+    // ---- control: counter, valid pipeline, sticky overflow --------------------
+    always @(posedge clk) begin
+        if (rst) begin
+            cnt       <= {ADDR_W{1'b0}};
+            v0        <= 1'b0;
+            v1        <= 1'b0;
+            v2        <= 1'b0;
+            out_valid <= 1'b0;
+            ovf       <= 1'b0;
+        end else if (en) begin
+            if (in_valid) cnt <= cnt + 1'b1;
+            v0        <= in_valid;
+            v1        <= v0;
+            v2        <= v1;
+            out_valid <= v2;
+            if (v2 & (ovf_re | ovf_im)) ovf <= 1'b1;
+        end
+    end
+endmodule

@@ -1,0 +1,18 @@
+/** The configurations whose RTL is kept in generated/, and how it is made. */
+import { loadLayerFile } from '../src/layers/load.ts';
+import { withFileList, type SourceFile } from '../src/verilog/index.ts';
+
+export interface ReferenceConfig {
+  /** folder under generated/ */
+  dir: string;
+  spec: string;
+}
+
+export const REFERENCE_CONFIGS: ReferenceConfig[] = [{ dir: 'tvscm-784', spec: 'examples/tvscm-784.json' }];
+
+/** Exactly what `circa generate <spec> -o generated/<dir>` writes. */
+export function referenceFiles(cfg: ReferenceConfig): SourceFile[] {
+  const layer = loadLayerFile(cfg.spec);
+  const rtl = layer.kind.rtl(layer.plan);
+  return withFileList(rtl.sources);
+}

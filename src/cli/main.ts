@@ -1,0 +1,275 @@
+/**
+ * The `circa` command. Each subcommand is a thin shell over plain functions:
+ * load the spec, then generate / co-simulate / build / estimate.
+ *
+ * Exit codes: 0 success, 1 a failed check or tool, 2 bad input (a spec
+ * field, a flag, a board).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { CircaError } from '../errors.ts';
+import { loadLayerFile, type LoadedLayer } from '../layers/load.ts';
+import { LAYER_KINDS } from '../layers/index.ts';
+import { cosimLayer, formatMismatch, type CosimReport } from '../sim/cosim.ts';
+import { checkRtl } from '../sim/lint.ts';
+import { listBoards, loadBoard } from '../flow/boards.ts';
+import { formatReport, runFlow } from '../flow/index.ts';
+import { boardDesign } from '../network/board.ts';
+import { packageVersion, withFileList } from '../verilog/index.ts';
+import { checkTarget, writeAtomically, writeSources } from './output.ts';
+import { progress } from './progress.ts';
+
+function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max === Number.MAX_SAFE_INTEGER ? 'inf' : max}`);
+    }
+    return n;
+  };
+}
+
+function print(json: boolean, value: unknown, text: string): void {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+}
+
+function describeLayer(layer: LoadedLayer): string[] {
+  return layer.kind.describe(layer.plan);
+}
+
+// ---------------------------------------------------------------------------
+// generate
+// ---------------------------------------------------------------------------
+interface GenerateOpts { output: string; board?: string; force?: boolean; check?: boolean; json?: boolean; quiet?: boolean }
+
+async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
+  const layer = loadLayerFile(specPath);
+  const rtl = layer.kind.rtl(layer.plan);
+  const board = o.board ? loadBoard(o.board) : undefined;
+  const design = board ? boardDesign(rtl, board) : undefined;
+  const target = checkTarget(o.output, !!o.force);
+  const files = design ? design.sources : rtl.sources;
+  const top = design ? design.top : rtl.top;
+  const p = progress(!o.quiet && !o.json);
+  let checks: Awaited<ReturnType<typeof checkRtl>> = [];
+  if (o.check) {
+    p.step('checking RTL with Verilator lint, Icarus and yosys');
+    checks = await checkRtl(files, top);
+    const bad = checks.filter((c) => !c.ok);
+    if (bad.length) {
+      throw new CircaError(`generated RTL failed checks:\n${bad.map((c) => `${c.tool}:\n  ${c.messages.slice(0, 10).join('\n  ')}`).join('\n')}`);
+    }
+  }
+  const written = [...withFileList(files), ...(design && board ? [{ name: `${board.name}.pcf`, text: design.pcf }] : [])];
+  await writeAtomically(target, (dir) => writeSources(dir, written));
+  const names = written.map((f) => f.name);
+  print(!!o.json, { spec: specPath, top, output: target, files: names, checks, params: rtl.params }, [
+    ...describeLayer(layer),
+    `wrote ${names.length} files to ${relative(process.cwd(), target) || '.'} (top: ${top})`,
+    ...names.map((n) => `  ${n}`),
+    ...(o.check ? checks.map((c) => `${c.tool}: clean`) : []),
+  ].join('\n'));
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// sim
+// ---------------------------------------------------------------------------
+interface SimOpts { vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
+
+async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
+  const layer = loadLayerFile(specPath);
+  const p = progress(!o.quiet && !o.json);
+  const onProgress = (m: string) => p.step(m);
+  p.step(`co-simulating ${o.vectors} vectors at full rate`);
+  const full = await cosimLayer(layer, { vectors: o.vectors, seed: o.seed, onProgress });
+  let stalled: CosimReport | undefined;
+  if (o.backpressure) {
+    p.step(`co-simulating ${o.vectors} vectors with random stalls (valid ${o.validPct}%, ready ${o.readyPct}%)`);
+    stalled = await cosimLayer(layer, { vectors: o.vectors, seed: o.seed, validPct: o.validPct, readyPct: o.readyPct, onProgress });
+  }
+  const lat = full.cycles.measuredLatency;
+  const per = full.cycles.measuredPeriod;
+  const latOk = lat.every((c) => c === full.cycles.predictedLatency);
+  const perOk = per.every((c) => c === full.cycles.predictedPeriod);
+  const runs = [full, ...(stalled ? [stalled] : [])];
+  const exactOk = runs.every((r) => r.exact === r.vectors);
+  const ovfOk = runs.every((r) => r.overflowGot === r.overflowExpected);
+  const pass = exactOk && ovfOk && latOk && perOk;
+  const range = (xs: number[]) => (xs.length ? (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}..${Math.max(...xs)}`) : '-');
+  const lines = [
+    ...describeLayer(layer),
+    `full rate:     ${full.exact}/${full.vectors} vectors bit-exact`,
+    ...(stalled ? [`backpressure:  ${stalled.exact}/${stalled.vectors} vectors bit-exact (valid ${o.validPct}%, ready ${o.readyPct}%)`] : []),
+    ...runs.flatMap((r) => r.mismatches.slice(0, 5).map((m) => `  mismatch: ${formatMismatch(m)}`)),
+    `overflow flag: model ${full.overflowExpected ? 'raised' : 'clear'}, RTL ${full.overflowGot ? 'raised' : 'clear'}${stalled && stalled.overflowGot !== stalled.overflowExpected ? ' (differs under backpressure!)' : ''}`,
+    `cycles:        latency ${range(lat)} measured, ${full.cycles.predictedLatency} predicted (${full.cycles.formula})${latOk ? '' : '  MISMATCH'}`,
+    `               period  ${range(per)} measured, ${full.cycles.predictedPeriod} predicted${perOk ? '' : '  MISMATCH'}`,
+    `simulated ${runs.reduce((s, r) => s + r.sim.totalCycles, 0).toLocaleString('en-US')} cycles in ${runs.reduce((s, r) => s + r.sim.runSeconds, 0).toFixed(2)} s` +
+      ` (Verilator build ${full.sim.cached ? 'cached' : `${full.sim.buildSeconds.toFixed(1)} s`})`,
+    pass ? 'PASS' : 'FAIL',
+  ];
+  print(!!o.json, { spec: specPath, pass, full, backpressure: stalled ?? null }, lines.join('\n'));
+  return pass ? 0 : 1;
+}
+
+// ---------------------------------------------------------------------------
+// build
+// ---------------------------------------------------------------------------
+interface BuildOpts { board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
+
+async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
+  const layer = loadLayerFile(specPath);
+  const board = loadBoard(o.board);
+  const rtl = layer.kind.rtl(layer.plan);
+  const design = boardDesign(rtl, board);
+  const target = checkTarget(o.output ?? join('build', `${layer.plan.name}-${board.name}`), !!o.force);
+  const p = progress(!o.quiet && !o.json);
+  // The tools work in a scratch directory; only a finished build is copied to
+  // the output directory. A failed one keeps its logs there for reading.
+  const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
+  const report = await runFlow({
+    sources: design.sources, top: design.top, board, pcf: design.pcf, toolchain: o.toolchain, seed: o.seed,
+    outDir: work, onProgress: (m) => p.step(m),
+  });
+  const cost = layer.kind.cost(layer.plan);
+  const cycles = cost.cycles;
+  const mhz = report.fmaxMHz ?? report.targetMHz;
+  const summary = {
+    spec: specPath,
+    layer: layer.plan.name,
+    board: board.name,
+    flow: { ...report, bitstream: join(target, relative(work, report.bitstream)), logs: { yosys: join(target, 'yosys.log'), nextpnr: join(target, 'nextpnr.log') } },
+    cycles: {
+      latency: cycles.latency, period: cycles.period, formula: cycles.formula,
+      latencyUsAtBoardClock: cycles.latency / report.targetMHz,
+      latencyUsAtFmax: report.fmaxMHz ? cycles.latency / report.fmaxMHz : null,
+    },
+  };
+  await writeAtomically(target, (dir) => {
+    cpSync(work, dir, { recursive: true });
+    writeFileSync(join(dir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
+  });
+  rmSync(work, { recursive: true, force: true });
+  p.done('done');
+  print(!!o.json, summary, [
+    ...describeLayer(layer),
+    '',
+    formatReport({ ...report, bitstream: summary.flow.bitstream }),
+    '',
+    `cycles per inference: ${cycles.latency} (${cycles.formula}); ` +
+      `${(cycles.latency / report.targetMHz).toFixed(1)} us at the ${report.targetMHz} MHz board clock` +
+      (report.fmaxMHz ? `, ${(cycles.latency / mhz).toFixed(1)} us at Fmax` : ''),
+    `report: ${join(relative(process.cwd(), target), 'report.json')}`,
+  ].join('\n'));
+  return report.timingMet ? 0 : 1;
+}
+
+// ---------------------------------------------------------------------------
+// estimate
+// ---------------------------------------------------------------------------
+async function cmdEstimate(specPath: string, o: { json?: boolean }): Promise<number> {
+  const layer = loadLayerFile(specPath);
+  const cost = layer.kind.cost(layer.plan);
+  const c = cost.cycles;
+  print(!!o.json, { spec: specPath, layer: layer.plan.name, kind: layer.kind.kind, ...cost }, [
+    ...describeLayer(layer),
+    `cycles:      latency ${c.latency} (${c.formula}), period ${c.period} back to back`,
+    `per vector:  ${cost.ops.multiplies.toLocaleString('en-US')} multiplies, ${cost.ops.adds.toLocaleString('en-US')} adds, ` +
+      `${cost.ops.weightReads.toLocaleString('en-US')} weight reads, ${cost.ops.bufferWrites.toLocaleString('en-US')} buffer writes, ${cost.ops.bufferReads.toLocaleString('en-US')} buffer reads`,
+    `parameters:  ${cost.ops.parameters.toLocaleString('en-US')}`,
+    `hardware:    ${cost.hardware.multipliers} multipliers, ${cost.hardware.bufferBits.toLocaleString('en-US')} buffer bits, ${cost.hardware.weightBits.toLocaleString('en-US')} weight bits`,
+  ].join('\n'));
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// boards
+// ---------------------------------------------------------------------------
+async function cmdBoards(o: { json?: boolean }): Promise<number> {
+  const boards = listBoards().map((n) => loadBoard(n));
+  print(!!o.json, boards, boards.map((b) =>
+    `${b.name.padEnd(14)} ${b.title.padEnd(32)} iCE40${b.part} ${b.package}, ${b.clock.mhz} MHz, ${b.uart ? `UART rx ${b.uart.rx} tx ${b.uart.tx}` : 'no UART'}, ${b.leds.length} LED(s)`).join('\n'));
+  return 0;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('circa')
+    .description('Generate, co-simulate and build iCE40 hardware for structured-matrix neural-network layers.\n' +
+      `Layer kinds: ${Object.keys(LAYER_KINDS).join(', ')}.`)
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const json = new Option('--json', 'print a machine-readable JSON result on stdout');
+  const quiet = new Option('-q, --quiet', 'no progress messages on stderr');
+
+  program.command('generate')
+    .description('write the RTL for a layer spec (templates + generated top) into a directory')
+    .argument('<spec>', 'layer spec (JSON)')
+    .requiredOption('-o, --output <dir>', 'output directory (created; must be empty unless --force)')
+    .option('--board <name|path>', 'also write the board top (UART bridge, LEDs) and its PCF for this board')
+    .option('--check', 'check the RTL with verilator --lint-only -Wall, iverilog -g2005 and yosys before writing')
+    .option('--force', 'replace a non-empty output directory')
+    .addOption(json).addOption(quiet)
+    .action(async (spec: string, o: GenerateOpts) => { program.setOptionValue('exit', await cmdGenerate(spec, o)); });
+
+  program.command('sim')
+    .description('co-simulate the RTL against the reference model in Verilator: bit-exact outputs and cycles == prediction')
+    .argument('<spec>', 'layer spec (JSON)')
+    .option('--vectors <n>', 'number of input vectors (corner cases first, then seeded random)', intOption('--vectors', 1, 1_000_000), 1000)
+    .option('--seed <s>', 'seed for the random vectors and the stall pattern', intOption('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--no-backpressure', 'skip the second pass with random valid/ready stalls')
+    .option('--valid-pct <p>', 'stall pass: percent of cycles the input offers data', intOption('--valid-pct', 1, 100), 70)
+    .option('--ready-pct <p>', 'stall pass: percent of cycles the output is ready', intOption('--ready-pct', 1, 100), 60)
+    .addOption(json).addOption(quiet)
+    .action(async (spec: string, o: SimOpts) => { program.setOptionValue('exit', await cmdSim(spec, o)); });
+
+  program.command('build')
+    .description('synthesise, place and route, and pack a bitstream for a board (yosys -> nextpnr-ice40 -> icepack)')
+    .argument('<spec>', 'layer spec (JSON)')
+    .option('--board <name|path>', `board: ${listBoards().join(', ')}, or a board JSON file`, 'icebreaker')
+    .addOption(new Option('--toolchain <t>', 'YoWASP WebAssembly tools from npm, or native tools on PATH').choices(['yowasp', 'native']).default('yowasp'))
+    .option('-o, --output <dir>', 'output directory (default build/<layer>-<board>)')
+    .option('--seed <s>', 'nextpnr placement seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--force', 'replace a non-empty output directory')
+    .addOption(json).addOption(quiet)
+    .action(async (spec: string, o: BuildOpts) => { program.setOptionValue('exit', await cmdBuild(spec, o)); });
+
+  program.command('estimate')
+    .description('cycles and operation counts from the cost model (no simulation, no synthesis)')
+    .argument('<spec>', 'layer spec (JSON)')
+    .addOption(json)
+    .action(async (spec: string, o: { json?: boolean }) => { program.setOptionValue('exit', await cmdEstimate(spec, o)); });
+
+  program.command('boards')
+    .description('list the built-in boards')
+    .addOption(json)
+    .action(async (o: { json?: boolean }) => { program.setOptionValue('exit', await cmdBoards(o)); });
+
+  for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return (program.getOptionValue('exit') as number | undefined) ?? 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; usage errors (already printed by commander) exit 2
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof CircaError) {
+      process.stderr.write(`circa: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`circa: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The dense plan: every format, width and raw weight the reference model, the
+ * RTL and the cost model share, computed once here from src/fixed. Nothing
+ * downstream re-derives them.
+ *
+ * Bit growth (range arithmetic over the formats, so the datapath holds any
+ * input and any weight of its format exactly):
+ *   product      x * w                       prodWidth
+ *   bias         b * 2^biasShift (aligned to the accumulator's fraction bits)
+ *   accumulator  sum of n products + bias    accWidth  (limit MAX_ACC_WIDTH = 48)
+ *   output       requantise: shift accFrac - yFrac, rounding, saturate or wrap
+ */
+import {
+  MAX_ACC_WIDTH, fits, formatName, maxOf, minOf, quantize, rangeAdd, rangeMul, rangeOfWidth, rangeSum, width, widthOfRange,
+  type Overflow, type QFormat, type Requant, type Rounding,
+} from '../../fixed/index.ts';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { CircaInputError } from '../../errors.ts';
+import type { Activation, DenseSpec, MemoryChoice } from './spec.ts';
+
+export interface DensePlan {
+  name: string;
+  /** inputs per vector */
+  n: number;
+  /** outputs per vector */
+  m: number;
+  /** P: MAC lanes, outputs computed in parallel */
+  lanes: number;
+  /** groups of P rows computed one after the other: ceil(m / P) */
+  groups: number;
+  /** lanes kept on the last group: m - (groups - 1) * P */
+  lastLanes: number;
+  xFormat: QFormat;
+  xWidth: number;
+  wFormat: QFormat;
+  wWidth: number;
+  bFormat: QFormat;
+  bWidth: number;
+  /** raw weights, m rows of n */
+  w: number[][];
+  /** raw biases, m */
+  bias: number[];
+  /** the real weights and biases the fixed-point ones approximate (float model) */
+  wReal: number[][];
+  biasReal: number[];
+  /** where the weights came from, for reports */
+  source: { type: 'random'; seed: number; scale: number } | { type: 'values'; raw: boolean };
+  /** left shift that aligns a raw bias to the accumulator: accFrac - bFormat.frac */
+  biasShift: number;
+  /** width of one product x*w */
+  prodWidth: number;
+  /** width of the accumulator: n products plus the aligned bias, exactly */
+  accWidth: number;
+  /** fraction bits of the accumulator: xFrac + wFrac */
+  accFrac: number;
+  yFormat: QFormat;
+  yWidth: number;
+  requant: Requant;
+  activation: Activation;
+  /** hardtanh limits in raw output values: -1 and +1 clipped to the output format */
+  clipLo: number;
+  clipHi: number;
+  /**
+   * Where the weight ROM goes. auto: yosys decides (block RAM when it pays,
+   * logic for small ROMs); ebr: the ROM carries rom_style = "block" so yosys
+   * must use SB_RAM40_4K. (spram is rejected in planDense.)
+   */
+  memory: Exclude<MemoryChoice, 'spram'>;
+}
+
+function bad(field: string, msg: string): never {
+  throw new CircaInputError(`${field}: ${msg}`);
+}
+
+/** Largest and smallest real value of a format. */
+function realRange(f: QFormat): { lo: number; hi: number } {
+  const w = width(f);
+  return { lo: minOf(w) / 2 ** f.frac, hi: maxOf(w) / 2 ** f.frac };
+}
+
+function allowed(f: QFormat, raw: boolean): string {
+  const w = width(f);
+  if (raw) return `allowed ${minOf(w)}..${maxOf(w)} (raw ${formatName(f)})`;
+  const r = realRange(f);
+  return `allowed ${r.lo}..${r.hi} (${formatName(f)})`;
+}
+
+/**
+ * One value of the explicit weight source, checked against its format:
+ * raw integers must fit; reals are quantised (convergent rounding) and must
+ * not overflow.
+ */
+function explicitValue(v: number, f: QFormat, raw: boolean, field: string): { raw: number; real: number } {
+  if (raw) {
+    if (!fits(v, width(f))) bad(field, `raw value ${v} does not fit: ${allowed(f, true)}`);
+    return { raw: v, real: v / 2 ** f.frac };
+  }
+  const qv = quantize(v, f, 'convergent', 'saturate');
+  if (qv.overflow) bad(field, `${v} does not fit: ${allowed(f, false)}`);
+  return { raw: qv.value, real: v };
+}
+
+/** Uniform reals in [-scale, scale] from a seeded generator: 2^24 + 1 evenly spaced levels. */
+function realGenerator(seed: number, scale: number): () => number {
+  const rng = xoroshiro128plus(seed);
+  const half = 2 ** 23;
+  return () => (uniformInt(rng, -half, half) / half) * scale;
+}
+
+export function planDense(spec: DenseSpec): DensePlan {
+  const n = spec.inputs;
+  const m = spec.outputs;
+  const lanes = spec.lanes;
+  if (lanes > m) bad('lanes', `must be in 1..${m} (at most outputs), got ${lanes}`);
+  const groups = Math.ceil(m / lanes);
+
+  if (spec.memory === 'spram') {
+    bad(
+      'memory',
+      '"spram" is not implemented yet: SPRAM (SB_SPRAM256KA, UltraPlus only) has no initial contents, so the weights ' +
+        'would need a load port at run time; use "auto" or "ebr" (a block RAM ROM whose contents the generator writes)',
+    );
+  }
+
+  const xFormat = spec.input;
+  const wFormat = spec.weights.format;
+  const bFormat = spec.weights.biasFormat ?? wFormat;
+  const xWidth = width(xFormat);
+  const wWidth = width(wFormat);
+  const bWidth = width(bFormat);
+  const accFrac = xFormat.frac + wFormat.frac;
+  if (bFormat.frac > accFrac) {
+    bad(
+      'weights.biasFormat.frac',
+      `must be in 0..${accFrac} (input.frac + weights.format.frac: the bias is shifted left onto the accumulator), got ${bFormat.frac}`,
+    );
+  }
+  const biasShift = accFrac - bFormat.frac;
+
+  // ---- weights and biases, from one of the two sources ----
+  const ws = spec.weights;
+  const w: number[][] = [];
+  const wReal: number[][] = [];
+  const bias: number[] = [];
+  const biasReal: number[] = [];
+  let source: DensePlan['source'];
+  if (ws.init !== undefined && ws.values !== undefined) {
+    bad('weights', 'give either "init": "random" or "values", not both');
+  }
+  if (ws.init === 'random') {
+    if (ws.bias !== undefined) bad('weights.bias', 'only used with "values" (random init draws the biases too)');
+    if (ws.raw) bad('weights.raw', 'only used with "values"');
+    const wr = realRange(wFormat);
+    const br = realRange(bFormat);
+    const limit = Math.min(wr.hi, br.hi);
+    const seed = ws.seed ?? 1;
+    const scale = ws.scale ?? Math.min(1 / Math.sqrt(n), limit);
+    if (scale > limit) {
+      bad('weights.scale', `must be in (0, ${limit}] so that weights in ${formatName(wFormat)} and biases in ${formatName(bFormat)} hold [-scale, scale], got ${scale}`);
+    }
+    const next = realGenerator(seed, scale);
+    for (let i = 0; i < m; i++) {
+      const row: number[] = [];
+      const rowReal: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const v = next();
+        rowReal.push(v);
+        row.push(quantize(v, wFormat, 'convergent', 'saturate').value);
+      }
+      w.push(row);
+      wReal.push(rowReal);
+    }
+    for (let i = 0; i < m; i++) {
+      const v = next();
+      biasReal.push(v);
+      bias.push(quantize(v, bFormat, 'convergent', 'saturate').value);
+    }
+    source = { type: 'random', seed, scale };
+  } else if (ws.values !== undefined) {
+    if (ws.seed !== undefined) bad('weights.seed', 'only used with "init": "random"');
+    if (ws.scale !== undefined) bad('weights.scale', 'only used with "init": "random"');
+    if (ws.values.length !== m) bad('weights.values', `expected ${m} rows (one per output), got ${ws.values.length}`);
+    for (let i = 0; i < m; i++) {
+      const rowIn = ws.values[i];
+      if (rowIn.length !== n) bad(`weights.values[${i}]`, `expected ${n} values (one per input), got ${rowIn.length}`);
+      const row: number[] = [];
+      const rowReal: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const e = explicitValue(rowIn[j], wFormat, ws.raw, `weights.values[${i}][${j}]`);
+        row.push(e.raw);
+        rowReal.push(e.real);
+      }
+      w.push(row);
+      wReal.push(rowReal);
+    }
+    const b = ws.bias ?? new Array<number>(m).fill(0);
+    if (b.length !== m) bad('weights.bias', `expected ${m} values (one per output), got ${b.length}`);
+    for (let i = 0; i < m; i++) {
+      const e = explicitValue(b[i], bFormat, ws.raw, `weights.bias[${i}]`);
+      bias.push(e.raw);
+      biasReal.push(e.real);
+    }
+    source = { type: 'values', raw: ws.raw };
+  } else {
+    bad('weights', 'give either "init": "random" (with "seed" and "scale") or "values" (m rows of n) and "bias"');
+  }
+
+  // ---- bit growth: n products plus the aligned bias, exactly ----
+  const prodRange = rangeMul(rangeOfWidth(xWidth), rangeOfWidth(wWidth));
+  const br = rangeOfWidth(bWidth);
+  const biasRange = { lo: br.lo * 2 ** biasShift, hi: br.hi * 2 ** biasShift };
+  const accRange = rangeAdd(rangeSum(prodRange, n), biasRange);
+  const prodWidth = widthOfRange(prodRange);
+  const accWidth = widthOfRange(accRange);
+  if (accWidth > MAX_ACC_WIDTH) {
+    bad('inputs', `the accumulator would need ${accWidth} bits for ${n} inputs (limit ${MAX_ACC_WIDTH}); use fewer inputs or narrower input, weight or bias formats`);
+  }
+
+  const yFormat = spec.output.format;
+  const yWidth = width(yFormat);
+  const shift = accFrac - yFormat.frac;
+  if (shift < 0) {
+    bad('output.format.frac', `must be in 0..${accFrac} (input.frac + weights.format.frac; the output is a right shift of the accumulator), got ${yFormat.frac}`);
+  }
+  // hardtanh: [-1, 1] in raw output values, clipped to what the format holds
+  const one = 2 ** yFormat.frac;
+  const clipLo = Math.max(-one, minOf(yWidth));
+  const clipHi = Math.min(one, maxOf(yWidth));
+
+  return {
+    name: spec.name,
+    n, m, lanes, groups,
+    lastLanes: m - (groups - 1) * lanes,
+    xFormat, xWidth, wFormat, wWidth, bFormat, bWidth,
+    w, bias, wReal, biasReal, source,
+    biasShift, prodWidth, accWidth, accFrac,
+    yFormat, yWidth,
+    requant: { shift, outWidth: yWidth, rounding: spec.output.rounding as Rounding, overflow: spec.output.overflow as Overflow },
+    activation: spec.activation,
+    clipLo, clipHi,
+    memory: spec.memory === 'ebr' ? 'ebr' : 'auto',
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Dense spec face: a fully connected layer y = act(requant(W x + bias)),
+ * W is m x n (outputs x inputs), computed by P parallel MAC lanes.
+ *
+ * Example:
+ *   {
+ *     "kind": "dense", "name": "fc", "inputs": 784, "outputs": 10, "lanes": 2,
+ *     "input":   { "int": 0, "frac": 7 },
+ *     "weights": { "format": { "int": 0, "frac": 7 }, "init": "random", "seed": 1, "scale": 0.25 },
+ *     "output":  { "format": { "int": 2, "frac": 5 }, "rounding": "convergent", "overflow": "saturate" },
+ *     "activation": "relu",
+ *     "memory": "auto"
+ *   }
+ *
+ * Weights come from one of two sources (checked in plan(), which names the field):
+ *   - { "init": "random", "seed": S, "scale": s }: deterministic seeded
+ *     pseudo-random reals, uniform in [-s, s] (s defaults to 1/sqrt(n)),
+ *     weights first (row-major), then biases, quantised to their formats;
+ *   - { "values": number[][] (m rows of n), "bias": number[] (m, default zeros) }:
+ *     reals quantised to the formats (convergent rounding), or raw integers
+ *     when "raw": true.
+ * The bias format defaults to the weight format; it must have no more
+ * fraction bits than the accumulator (input.frac + weights.format.frac).
+ */
+import { z } from 'zod';
+import { OVERFLOWS, ROUNDINGS } from '../../fixed/index.ts';
+// The Q-format schema is shared with the TVSCM kind so that every kind accepts the same format spelling.
+import { qFormatSchema } from '../tvscm/spec.ts';
+
+export const ACTIVATIONS = ['identity', 'relu', 'hardtanh'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export const MEMORIES = ['auto', 'ebr', 'spram'] as const;
+export type MemoryChoice = (typeof MEMORIES)[number];
+
+export const denseSpecSchema = z
+  .object({
+    kind: z.literal('dense'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must start with a letter and hold only letters, digits and _ (it names Verilog modules)')
+      .default('dense'),
+    /** n: elements per input vector */
+    inputs: z.number().int().min(1).max(65536),
+    /** m: elements per output vector */
+    outputs: z.number().int().min(1).max(65536),
+    /** P: parallel MAC lanes, 1..m (checked in plan) */
+    lanes: z.number().int().min(1).default(1),
+    input: qFormatSchema.default({ int: 0, frac: 7 }),
+    weights: z
+      .object({
+        format: qFormatSchema.default({ int: 0, frac: 7 }),
+        /** format of the biases; defaults to `format` */
+        biasFormat: qFormatSchema.optional(),
+        // source 1: seeded pseudo-random reals
+        init: z.literal('random').optional(),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        scale: z.number().positive().optional(),
+        // source 2: explicit values
+        values: z.array(z.array(z.number())).optional(),
+        bias: z.array(z.number()).optional(),
+        /** values and bias are raw integers in their formats, not reals */
+        raw: z.boolean().default(false),
+      })
+      .strict(),
+    output: z
+      .object({
+        format: qFormatSchema.default({ int: 0, frac: 7 }),
+        rounding: z.enum(ROUNDINGS as [string, ...string[]]).default('convergent'),
+        overflow: z.enum(OVERFLOWS as [string, ...string[]]).default('saturate'),
+      })
+      .strict()
+      .default({ format: { int: 0, frac: 7 }, rounding: 'convergent', overflow: 'saturate' }),
+    /** applied after requantisation; hardtanh clips to [-1, 1] in the output format */
+    activation: z.enum(ACTIVATIONS).default('identity'),
+    /** where the weight ROM goes: auto and ebr infer block RAM; spram is not implemented yet */
+    memory: z.enum(MEMORIES).default('auto'),
+  })
+  .strict();
+
+export type DenseSpec = z.infer<typeof denseSpecSchema>;

@@ -1,0 +1,87 @@
+/**
+ * Acceptance checks for generated RTL: Verilator lint with every warning on,
+ * Icarus Verilog compilation (Verilog-2005), and yosys elaboration.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { runYosys } from '@yowasp/yosys';
+import type { SourceFile } from '../verilog/index.ts';
+
+const run = promisify(execFile);
+
+export interface CheckResult {
+  tool: string;
+  ok: boolean;
+  /** warnings and errors the tool printed */
+  messages: string[];
+}
+
+async function inTemp<T>(sources: readonly SourceFile[], f: (dir: string, files: string[]) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'circa-lint-'));
+  try {
+    const files = sources.filter((s) => s.name.endsWith('.v')).map((s) => {
+      writeFileSync(join(dir, s.name), s.text);
+      return join(dir, s.name);
+    });
+    return await f(dir, files);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function failure(tool: string, e: unknown): CheckResult {
+  const err = e as { stderr?: string; stdout?: string; message?: string };
+  const text = `${err.stderr ?? ''}\n${err.stdout ?? ''}`.trim() || String(err.message ?? e);
+  return { tool, ok: false, messages: text.split('\n').filter((l) => l.trim()) };
+}
+
+export async function verilatorLint(sources: readonly SourceFile[], top: string): Promise<CheckResult> {
+  return inTemp(sources, async (_dir, files) => {
+    try {
+      const { stderr } = await run('verilator', ['--lint-only', '-Wall', '--top-module', top, ...files]);
+      const messages = stderr.split('\n').filter((l) => l.startsWith('%'));
+      return { tool: 'verilator --lint-only -Wall', ok: messages.length === 0, messages };
+    } catch (e) {
+      return failure('verilator --lint-only -Wall', e);
+    }
+  });
+}
+
+export async function icarusCompile(sources: readonly SourceFile[], top: string): Promise<CheckResult> {
+  return inTemp(sources, async (dir, files) => {
+    try {
+      const { stderr } = await run('iverilog', ['-g2005', '-Wall', '-s', top, '-o', join(dir, 'a.vvp'), ...files]);
+      const messages = stderr.split('\n').filter((l) => l.trim() && !/timescale/.test(l));
+      return { tool: 'iverilog -g2005', ok: messages.length === 0, messages };
+    } catch (e) {
+      return failure('iverilog -g2005', e);
+    }
+  });
+}
+
+export async function yosysRead(sources: readonly SourceFile[], top: string): Promise<CheckResult> {
+  const tree: Record<string, string> = {};
+  for (const s of sources) if (s.name.endsWith('.v')) tree[s.name] = s.text;
+  const names = Object.keys(tree);
+  let log = '';
+  const sink = (bytes: Uint8Array | null) => {
+    if (bytes) log += new TextDecoder().decode(bytes);
+  };
+  try {
+    await runYosys(['-q', '-p', `read_verilog ${names.join(' ')}; hierarchy -check -top ${top}; proc; check -assert`], tree, {
+      stdout: sink,
+      stderr: sink,
+    });
+    const messages = log.split('\n').filter((l) => /warning|error/i.test(l));
+    return { tool: 'yosys read_verilog', ok: messages.length === 0, messages };
+  } catch (e) {
+    return { tool: 'yosys read_verilog', ok: false, messages: [...log.split('\n').filter((l) => /ERROR|rror/.test(l)), String(e)] };
+  }
+}
+
+export async function checkRtl(sources: readonly SourceFile[], top: string): Promise<CheckResult[]> {
+  return [await verilatorLint(sources, top), await icarusCompile(sources, top), await yosysRead(sources, top)];
+}
