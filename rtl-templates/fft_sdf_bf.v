@@ -33,10 +33,14 @@
 // last vector without more input and never loses, duplicates or misaligns a
 // sample, whatever the gaps in the input.
 //
-// Widths: inputs W_IN bits; the exact sum has W_IN + 1 bits; after the shift
-// the result has W_OUT = W_IN + 1 - SHIFT bits and always fits (|a +- b| <=
-// 2 * 2^(W_IN-1) before the shift), so there is no overflow here. The delay
-// line holds inputs (first half) and differences (second half): W_F = max(W_IN, W_OUT).
+// Widths: inputs W_IN bits; the exact sum or difference has W_IN + 1 bits;
+// after the shift the result has W_OUT = W_IN + 1 - SHIFT bits. Unscaled
+// (SHIFT = 0) it always fits. Scaled, exactly one value can overflow: a
+// difference max - min = 2^W_IN - 1 (also reached through the -j/+j rotation)
+// rounds up to 2^(W_IN-1) under half-up and convergent rounding; it saturates
+// (SAT = 1) or wraps and sets the sticky ovf, like requantize() in src/fixed.
+// The delay line holds inputs (first half) and differences (second half):
+// W_F = max(W_IN, W_OUT).
 //
 // Latency: the sum y[i] leaves the output register one cycle after x[i+D]
 // arrives, i.e. every sample is delayed by DELAY + 1 advances.
@@ -49,7 +53,8 @@ module fft_sdf_bf #(
     parameter integer ROT_LOG2   = 4,   // rotation block L = 2^ROT_LOG2 (>= 2 when ROT != 0)
     parameter integer CNT_W      = 4,   // max(LOG2_DELAY + 1, ROT_LOG2)
     parameter integer USE_RAM    = 0,
-    parameter integer ROUND      = 2
+    parameter integer ROUND      = 2,
+    parameter integer SAT        = 1
 ) (
     input  wire                    clk,
     input  wire                    rst,
@@ -59,7 +64,8 @@ module fft_sdf_bf #(
     input  wire signed [W_IN-1:0]  in_im,
     output reg                     out_valid,
     output reg  signed [W_OUT-1:0] out_re,
-    output reg  signed [W_OUT-1:0] out_im
+    output reg  signed [W_OUT-1:0] out_im,
+    output reg                     ovf        // sticky: a sum or difference did not fit
 );
     localparam integer DELAY = 1 << LOG2_DELAY;
     localparam integer W_F   = (W_OUT > W_IN) ? W_OUT : W_IN;
@@ -120,15 +126,15 @@ module fft_sdf_bf #(
     wire signed [W_IN:0] diff_im = neg_im ? a_im + b_im : a_im - b_im;
 
     wire signed [W_OUT-1:0] sum_re_q, sum_im_q, diff_re_q, diff_im_q;
-    wire [3:0] never_ovf;  // the scaled sum always fits (see header)
-    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(0))
-        u_rs_re (.din(sum_re),  .dout(sum_re_q),  .ovf(never_ovf[0]));
-    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(0))
-        u_rs_im (.din(sum_im),  .dout(sum_im_q),  .ovf(never_ovf[1]));
-    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(0))
-        u_rd_re (.din(diff_re), .dout(diff_re_q), .ovf(never_ovf[2]));
-    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(0))
-        u_rd_im (.din(diff_im), .dout(diff_im_q), .ovf(never_ovf[3]));
+    wire [3:0] bf_ovf;
+    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(SAT))
+        u_rs_re (.din(sum_re),  .dout(sum_re_q),  .ovf(bf_ovf[0]));
+    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(SAT))
+        u_rs_im (.din(sum_im),  .dout(sum_im_q),  .ovf(bf_ovf[1]));
+    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(SAT))
+        u_rd_re (.din(diff_re), .dout(diff_re_q), .ovf(bf_ovf[2]));
+    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(SAT))
+        u_rd_im (.din(diff_im), .dout(diff_im_q), .ovf(bf_ovf[3]));
 
     // ---- what goes into the delay line and what comes out ----------------
     // second half: the difference; first half (and flush bubbles): the input.
@@ -161,10 +167,13 @@ module fft_sdf_bf #(
             cnt       <= {CNT_W{1'b0}};
             pending   <= {(LOG2_DELAY + 1){1'b0}};
             out_valid <= 1'b0;
+            ovf       <= 1'b0;
         end else if (en) begin
             // a sum in the second half; a stored difference in the first half or a flush
             out_valid <= adv & (second_half | have_pending);
             if (take) cnt <= cnt + 1'b1;
+            // the butterfly works on real samples only in the second half
+            if (take & second_half & (|bf_ovf)) ovf <= 1'b1;
             if (take & block_end)
                 pending <= PENDING_FULL;
             else if (adv & ~second_half & have_pending)
@@ -179,7 +188,4 @@ module fft_sdf_bf #(
         end
     end
 
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, never_ovf};
-    /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -52,7 +52,7 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
   const target = checkTarget(o.output, !!o.force);
   const files = design ? design.sources : rtl.sources;
   const top = design ? design.top : rtl.top;
-  const p = progress(!o.quiet && !o.json);
+  const p = progress(!o.quiet);
   let checks: Awaited<ReturnType<typeof checkRtl>> = [];
   if (o.check) {
     p.step('checking RTL with Verilator lint, Icarus and yosys');
@@ -81,7 +81,7 @@ interface SimOpts { vectors: number; seed: number; backpressure: boolean; validP
 
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const layer = loadLayerFile(specPath);
-  const p = progress(!o.quiet && !o.json);
+  const p = progress(!o.quiet);
   const onProgress = (m: string) => p.step(m);
   p.step(`co-simulating ${o.vectors} vectors at full rate`);
   const full = await cosimLayer(layer, { vectors: o.vectors, seed: o.seed, onProgress });
@@ -126,7 +126,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   const rtl = layer.kind.rtl(layer.plan);
   const design = boardDesign(rtl, board);
   const target = checkTarget(o.output ?? join('build', `${layer.plan.name}-${board.name}`), !!o.force);
-  const p = progress(!o.quiet && !o.json);
+  const p = progress(!o.quiet);
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
   const work = mkdtempSync(join(tmpdir(), 'circa-build-'));

@@ -8,7 +8,7 @@
  * exact.
  */
 import { fft as mathFft, ifft as mathIfft, complex, type Complex } from 'mathjs';
-import { fit, requantize, shiftRound, type Rounding, type Overflow } from '../fixed/index.ts';
+import { requantize, type Rounding, type Overflow } from '../fixed/index.ts';
 import { bitReverse, planFft, unitRoot, type ButterflyStage, type FftPlan, type TwiddleStage } from './plan.ts';
 import type { FftSpec, FftSpecInput } from './spec.ts';
 
@@ -17,7 +17,7 @@ export type Cplx = [number, number];
 export interface FixedResult {
   /** output samples in the design's output order */
   y: Cplx[];
-  /** a complex multiplier saturated or wrapped (the RTL's sticky ovf) */
+  /** a butterfly or complex multiplier saturated or wrapped (the RTL's sticky ovf) */
   overflow: boolean;
 }
 
@@ -44,15 +44,19 @@ function rotates(st: ButterflyStage, position: number): boolean {
   return position % len >= (3 * len) / 4;
 }
 
-/** One SDF butterfly in block semantics (see fft_sdf_bf.v). It can never overflow. */
-function butterflyFixed(st: ButterflyStage, x: Cplx[], rounding: Rounding): Cplx[] {
+/**
+ * One SDF butterfly in block semantics (see fft_sdf_bf.v): sums and
+ * differences in full precision, then shift, round and fit. Only a scaled
+ * difference max - min can overflow (it rounds up to 2^(w-1)).
+ */
+function butterflyFixed(st: ButterflyStage, x: Cplx[], rounding: Rounding, overflow: Overflow, flag: { ovf: boolean }): Cplx[] {
   const d = st.delay;
   const y: Cplx[] = new Array(x.length);
+  const req = { shift: st.shift, outWidth: st.wOut, rounding, overflow };
   const rq = (v: number): number => {
-    const r = shiftRound(v, st.shift, rounding);
-    const f = fit(r, st.wOut, 'wrap');
-    if (f.overflow) throw new Error(`internal: butterfly ${st.bf} overflowed (${v})`);
-    return r;
+    const f = requantize(v, req);
+    if (f.overflow) flag.ovf = true;
+    return f.value;
   };
   for (let b = 0; b < x.length; b += 2 * d) {
     for (let i = 0; i < d; i++) {
@@ -93,7 +97,7 @@ export function fftFixed(p: FftPlan | FftSpecInput | FftSpec, x: readonly Cplx[]
   const flag = { ovf: false };
   let s: Cplx[] = plan.reorder === 'input' ? bitReversePermute(x) : x.map((c) => [c[0], c[1]]);
   for (const st of plan.stages) {
-    s = st.kind === 'bf' ? butterflyFixed(st, s, rounding) : twiddleFixed(st, s, twiddleWidth, rounding, overflow, flag);
+    s = st.kind === 'bf' ? butterflyFixed(st, s, rounding, overflow, flag) : twiddleFixed(st, s, twiddleWidth, rounding, overflow, flag);
   }
   if (plan.reorder === 'output') s = bitReversePermute(s);
   return { y: s, overflow: flag.ovf };

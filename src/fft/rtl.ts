@@ -147,13 +147,15 @@ export function generateFftRtl(p: FftPlan | FftSpecInput | FftSpec): FftDesign {
         instance('fft_sdf_bf', `u_bf${st.bf}`, {
           W_IN: st.wIn, SHIFT: st.shift, W_OUT: st.wOut, LOG2_DELAY: st.log2Delay,
           ROT: ROT_CODE[st.rot], ROT_LOG2: st.rot === 'none' ? 2 : st.rotLog2, CNT_W: st.cntWidth,
-          USE_RAM: st.useRam ? 1 : 0, ROUND: round,
+          USE_RAM: st.useRam ? 1 : 0, ROUND: round, SAT: spec.overflow === 'saturate' ? 1 : 0,
         }, {
           clk: 'clk', rst: 'rst', en: 'en',
           in_valid: cur.valid, in_re: cur.re, in_im: cur.im,
-          out_valid: v, out_re: re, out_im: im,
+          out_valid: v, out_re: re, out_im: im, ovf: `bf${st.bf}_ovf`,
         }, '    '),
       );
+      decl.push(`    wire                    bf${st.bf}_ovf;`);
+      ovfs.push(`bf${st.bf}_ovf`);
     } else {
       const rom = `${top}_tw${st.tw}_rom`;
       const words = spec.multipliers === 3 ? 3 : 2;
@@ -206,7 +208,7 @@ export function generateFftRtl(p: FftPlan | FftSpecInput | FftSpec): FftDesign {
     body.push(`    end`);
   }
   body.push(`    assign m_keep  = 2'b11;`);
-  body.push(`    assign ovf     = ${ovfs.length ? ovfs.join(' | ') : "1'b0"};  // sticky in each multiplier`);
+  body.push(`    assign ovf     = ${ovfs.join(' | ')};  // each stage's flag is sticky`);
   body.push('');
   body.push(`    // Vectors are N samples; the position counters wrap every N, so s_last is not needed.`);
   const unused = ['s_last'];

@@ -46,7 +46,7 @@ export const fftSpecSchema = z
     twiddleWidth: z.number().int().default(16),
     scaling: z.union([z.literal('unit'), z.literal('none'), z.array(z.number().int())]).default('unit'),
     rounding: z.enum(ROUNDINGS as [Rounding, ...Rounding[]]).default('convergent'),
-    /** what the complex multipliers do when a product does not fit (butterflies cannot overflow) */
+    /** what a butterfly or complex multiplier does with a result that does not fit; either way the sticky ovf is raised */
     overflow: z.enum(OVERFLOWS as [Overflow, ...Overflow[]]).default('saturate'),
     /** real multipliers per complex multiplier: 4 (ac-bd, ad+bc) or 3 (Gauss, pre-added twiddles in ROM) */
     multipliers: z.union([z.literal(3), z.literal(4)]).default(4),

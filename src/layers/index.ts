@@ -4,7 +4,9 @@
  */
 import type { LayerKind } from './types.ts';
 import { tvscm } from './tvscm/index.ts';
+import { dense } from './dense/index.ts';
 
 export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {
   tvscm,
+  dense,
 };

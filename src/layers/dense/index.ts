@@ -1,0 +1,31 @@
+/** The dense layer kind: spec, reference, rtl and cost faces together. */
+import { formatName, toReal } from '../../fixed/index.ts';
+import type { LayerKind } from '../types.ts';
+import { denseSpecSchema, type DenseSpec } from './spec.ts';
+import { planDense, type DensePlan } from './plan.ts';
+import { denseFloat, denseReference } from './reference.ts';
+import { denseRtl } from './rtl.ts';
+import { denseCost } from './cost.ts';
+
+export const dense: LayerKind<DenseSpec, DensePlan> = {
+  kind: 'dense',
+  summary: 'Fully connected layer y = act(requant(W x + bias)), P parallel MAC lanes, weights in a generated ROM',
+  schema: denseSpecSchema as unknown as LayerKind<DenseSpec, DensePlan>['schema'],
+  plan: planDense,
+  shape: (p) => ({ inputs: p.n, outputs: p.m, inWidth: p.xWidth, outWidth: p.yWidth }),
+  reference: (p, x) => denseReference(p, x),
+  float: denseFloat,
+  outputToReal: (p, y) => toReal(y, p.yFormat),
+  inputToReal: (p, x) => toReal(x, p.xFormat),
+  rtl: denseRtl,
+  cost: denseCost,
+  describe: (p) => [
+    `dense ${p.n} -> ${p.m}, ${p.lanes} lane(s), ${p.groups} group(s), weight memory ${p.memory}`,
+    `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)}, bias ${formatName(p.bFormat)} (aligned << ${p.biasShift}), ` +
+      (p.source.type === 'random' ? `seeded random (seed ${p.source.seed}, scale ${p.source.scale})` : `explicit ${p.source.raw ? 'raw' : 'real'} values`),
+    `products ${p.prodWidth} bits, accumulator ${p.accWidth} bits (Q.${p.accFrac}), output ${formatName(p.yFormat)}: ` +
+      `shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}, ${p.activation}`,
+  ],
+};
+
+export type { DenseSpec, DensePlan };
