@@ -74,6 +74,15 @@ export interface StreamResult {
 
 /** Pack one beat's lanes (signed values) into a hex word. */
 function packBeat(lanes: readonly number[], w: number): string {
+  if (lanes.length * w <= 48) {
+    // the common case: plain numbers are exact below 2^53
+    let v = 0;
+    for (let l = lanes.length - 1; l >= 0; l--) {
+      const x = lanes[l];
+      v = v * 2 ** w + (x < 0 ? x + 2 ** w : x);
+    }
+    return v.toString(16);
+  }
   let v = 0n;
   for (let l = lanes.length - 1; l >= 0; l--) v = (v << BigInt(w)) | toUnsigned(lanes[l], w);
   return v.toString(16);
@@ -129,6 +138,13 @@ export async function simulateStream(
 }
 
 function parseOutput(text: string, nvec: number, io: StreamInterface) {
+  const w = io.outWidth;
+  const decode = w <= 48
+    ? (h: string) => {
+        const u = parseInt(h, 16);
+        return u >= 2 ** (w - 1) ? u - 2 ** w : u;
+      }
+    : (h: string) => fromUnsigned(BigInt(`0x${h}`), w);
   const firstIn: number[] = new Array(nvec).fill(-1);
   const beats: OutputBeat[][] = Array.from({ length: nvec }, () => []);
   let overflow = false;
@@ -140,7 +156,7 @@ function parseOutput(text: string, nvec: number, io: StreamInterface) {
     if (t[0] === 'v') firstIn[Number(t[1])] = Number(t[2]);
     else if (t[0] === 'o') {
       const keep = parseInt(t[3], 16);
-      const lanes = t.slice(4).map((h) => fromUnsigned(BigInt(`0x${h}`), io.outWidth));
+      const lanes = t.slice(4).map(decode);
       const vec = Math.floor(beatIndex / io.outBeats);
       beats[vec].push({ cycle: Number(t[1]), last: t[2] === '1', keep, lanes });
       beatIndex++;

@@ -138,6 +138,29 @@ export function planDense(spec: DenseSpec): DensePlan {
   }
   const biasShift = accFrac - bFormat.frac;
 
+  // ---- bit growth: n products plus the aligned bias, exactly ----
+  const prodRange = rangeMul(rangeOfWidth(xWidth), rangeOfWidth(wWidth));
+  const biasRaw = rangeOfWidth(bWidth);
+  const biasRange = { lo: biasRaw.lo * 2 ** biasShift, hi: biasRaw.hi * 2 ** biasShift };
+  const accRange = rangeAdd(rangeSum(prodRange, n), biasRange);
+  const prodWidth = widthOfRange(prodRange);
+  const accWidth = widthOfRange(accRange);
+  if (accWidth > MAX_ACC_WIDTH) {
+    bad('inputs', `the accumulator would need ${accWidth} bits for ${n} inputs (limit ${MAX_ACC_WIDTH}); use fewer inputs or narrower input, weight or bias formats`);
+  }
+
+  // ---- output: requantisation shift and the hardtanh limits ----
+  const yFormat = spec.output.format;
+  const yWidth = width(yFormat);
+  const shift = accFrac - yFormat.frac;
+  if (shift < 0) {
+    bad('output.format.frac', `must be in 0..${accFrac} (input.frac + weights.format.frac; the output is a right shift of the accumulator), got ${yFormat.frac}`);
+  }
+  // hardtanh: [-1, 1] in raw output values, clipped to what the format holds
+  const one = 2 ** yFormat.frac;
+  const clipLo = Math.max(-one, minOf(yWidth));
+  const clipHi = Math.min(one, maxOf(yWidth));
+
   // ---- weights and biases, from one of the two sources ----
   const ws = spec.weights;
   const w: number[][] = [];
@@ -151,9 +174,7 @@ export function planDense(spec: DenseSpec): DensePlan {
   if (ws.init === 'random') {
     if (ws.bias !== undefined) bad('weights.bias', 'only used with "values" (random init draws the biases too)');
     if (ws.raw) bad('weights.raw', 'only used with "values"');
-    const wr = realRange(wFormat);
-    const br = realRange(bFormat);
-    const limit = Math.min(wr.hi, br.hi);
+    const limit = Math.min(realRange(wFormat).hi, realRange(bFormat).hi);
     const seed = ws.seed ?? 1;
     const scale = ws.scale ?? Math.min(1 / Math.sqrt(n), limit);
     if (scale > limit) {
@@ -205,28 +226,6 @@ export function planDense(spec: DenseSpec): DensePlan {
   } else {
     bad('weights', 'give either "init": "random" (with "seed" and "scale") or "values" (m rows of n) and "bias"');
   }
-
-  // ---- bit growth: n products plus the aligned bias, exactly ----
-  const prodRange = rangeMul(rangeOfWidth(xWidth), rangeOfWidth(wWidth));
-  const br = rangeOfWidth(bWidth);
-  const biasRange = { lo: br.lo * 2 ** biasShift, hi: br.hi * 2 ** biasShift };
-  const accRange = rangeAdd(rangeSum(prodRange, n), biasRange);
-  const prodWidth = widthOfRange(prodRange);
-  const accWidth = widthOfRange(accRange);
-  if (accWidth > MAX_ACC_WIDTH) {
-    bad('inputs', `the accumulator would need ${accWidth} bits for ${n} inputs (limit ${MAX_ACC_WIDTH}); use fewer inputs or narrower input, weight or bias formats`);
-  }
-
-  const yFormat = spec.output.format;
-  const yWidth = width(yFormat);
-  const shift = accFrac - yFormat.frac;
-  if (shift < 0) {
-    bad('output.format.frac', `must be in 0..${accFrac} (input.frac + weights.format.frac; the output is a right shift of the accumulator), got ${yFormat.frac}`);
-  }
-  // hardtanh: [-1, 1] in raw output values, clipped to what the format holds
-  const one = 2 ** yFormat.frac;
-  const clipLo = Math.max(-one, minOf(yWidth));
-  const clipHi = Math.min(one, maxOf(yWidth));
 
   return {
     name: spec.name,
