@@ -22,8 +22,9 @@
 //   p0: input sample registered (and a + b for MULTS = 3); ROM word registered
 //   p1: real products registered (SB_MAC16 pipeline register)
 //   p2: re / im sums registered, W + TW + 2 bits
-//   p3: shift right by TW - 2 with rounding, fit into W bits -> output
-// Latency 4 advances. ovf is sticky: a valid product that did not fit.
+//   p3: shifted right by TW - 2 with rounding (fft_round), W + 5 bits
+//   p4: saturated or wrapped into W bits (fft_fit) -> output
+// Latency 5 advances. ovf is sticky: a valid product that did not fit.
 module fft_cmul #(
     parameter integer W      = 16,
     parameter integer TW     = 16,
@@ -101,14 +102,25 @@ module fft_cmul #(
         end
     end
 
-    // ---- p3: round and fit ----------------------------------------------------
+    // ---- p3: shift and round ----------------------------------------------------
+    localparam integer W_R = AW + 1 - (TW - 2);
+    wire signed [W_R-1:0] r_re, r_im;
+    fft_round #(.W_IN(AW), .SHIFT(TW - 2), .ROUND(ROUND)) u_round_re (.din(acc_re), .dout(r_re));
+    fft_round #(.W_IN(AW), .SHIFT(TW - 2), .ROUND(ROUND)) u_round_im (.din(acc_im), .dout(r_im));
+    reg                  v3;
+    reg signed [W_R-1:0] rnd_re, rnd_im;
+    always @(posedge clk) begin
+        if (en) begin
+            rnd_re <= r_re;
+            rnd_im <= r_im;
+        end
+    end
+
+    // ---- p4: saturate or wrap ------------------------------------------------------
     wire signed [W-1:0] q_re, q_im;
     wire                ovf_re, ovf_im;
-    fft_round #(.W_IN(AW), .SHIFT(TW - 2), .W_OUT(W), .ROUND(ROUND), .SAT(SAT))
-        u_round_re (.din(acc_re), .dout(q_re), .ovf(ovf_re));
-    fft_round #(.W_IN(AW), .SHIFT(TW - 2), .W_OUT(W), .ROUND(ROUND), .SAT(SAT))
-        u_round_im (.din(acc_im), .dout(q_im), .ovf(ovf_im));
-
+    fft_fit #(.W_IN(W_R), .W_OUT(W), .SAT(SAT)) u_fit_re (.din(rnd_re), .dout(q_re), .ovf(ovf_re));
+    fft_fit #(.W_IN(W_R), .W_OUT(W), .SAT(SAT)) u_fit_im (.din(rnd_im), .dout(q_im), .ovf(ovf_im));
     always @(posedge clk) begin
         if (en) begin
             out_re <= q_re;
@@ -123,6 +135,7 @@ module fft_cmul #(
             v0        <= 1'b0;
             v1        <= 1'b0;
             v2        <= 1'b0;
+            v3        <= 1'b0;
             out_valid <= 1'b0;
             ovf       <= 1'b0;
         end else if (en) begin
@@ -130,8 +143,9 @@ module fft_cmul #(
             v0        <= in_valid;
             v1        <= v0;
             v2        <= v1;
-            out_valid <= v2;
-            if (v2 & (ovf_re | ovf_im)) ovf <= 1'b1;
+            v3        <= v2;
+            out_valid <= v3;
+            if (v3 & (ovf_re | ovf_im)) ovf <= 1'b1;
         end
     end
 endmodule

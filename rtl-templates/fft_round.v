@@ -1,75 +1,45 @@
-// fft_round: arithmetic shift right by SHIFT with rounding, then fit into
-// W_OUT bits by saturating or wrapping. Bit for bit the same operation as
-// requantize() / shiftRound() + fit() in src/fixed/index.ts.
+// fft_round: arithmetic shift right by SHIFT with rounding, bit for bit
+// shiftRound() in src/fixed/index.ts. The result keeps every value: it has
+// W_IN + 1 - SHIFT bits (one more than the kept bits, so that rounding the
+// largest value up cannot wrap). fft_fit then saturates or wraps it into the
+// output width; callers put a register between the two so that each carry
+// path stays short.
 //
 //   ROUND = 0 truncate   (toward minus infinity: drop the bits)
-//           1 half-up    (nearest, ties toward plus infinity: add 2^(SHIFT-1), drop)
-//           2 convergent (nearest, ties to even: add 2^(SHIFT-1) - 1 + bit SHIFT, drop)
-//   SAT   = 1 saturate to the W_OUT range, 0 wrap (keep the low W_OUT bits)
-//   ovf   = 1 when the rounded value does not fit W_OUT bits (either mode)
+//           1 half-up    (nearest, ties toward plus infinity)
+//           2 convergent (nearest, ties to even)
 //
-// Purely combinational; the caller registers the result.
+// Purely combinational.
 module fft_round #(
-    parameter integer W_IN  = 33,
+    parameter integer W_IN  = 34,
     parameter integer SHIFT = 14,
-    parameter integer W_OUT = 16,
-    parameter integer ROUND = 2,
-    parameter integer SAT   = 1
+    parameter integer ROUND = 2
 ) (
-    input  wire signed [W_IN-1:0]  din,
-    output wire signed [W_OUT-1:0] dout,
-    output wire                    ovf
+    input  wire signed [W_IN-1:0]    din,
+    output wire signed [W_IN-SHIFT:0] dout
 );
-    // Width after the rounding add (one bit wider than the input, so adding the
-    // bias to the largest input cannot wrap) and the shift.
     localparam integer W_R = W_IN + 1 - SHIFT;
-
-    wire signed [W_R-1:0] rounded;
 
     generate
         if (SHIFT == 0) begin : g_noshift
-            assign rounded = {din[W_IN-1], din};
+            assign dout = {din[W_IN-1], din};
         end else begin : g_shift
-            wire signed [W_IN:0] ext = {din[W_IN-1], din};
-            wire signed [W_IN:0] bias;
-            if (ROUND == 0) begin : g_trunc
-                assign bias = {(W_IN + 1){1'b0}};
-            end else if (ROUND == 1) begin : g_halfup
-                assign bias = $signed({{(W_IN + 1 - SHIFT){1'b0}}, 1'b1, {(SHIFT - 1){1'b0}}});
-            end else begin : g_conv
-                // 2^(SHIFT-1) - 1 + din[SHIFT]: ties go up only when the kept part is odd
-                wire [W_IN:0] half_m1 = {{(W_IN + 2 - SHIFT){1'b0}}, {(SHIFT - 1){1'b1}}};
-                assign bias = $signed(half_m1 + {{W_IN{1'b0}}, din[SHIFT]});
+            // floor(din / 2^SHIFT): the kept bits, sign-extended by one
+            wire signed [W_R-1:0] floored = {din[W_IN-1], din[W_IN-1:SHIFT]};
+            // The dropped bits against one half: the top dropped bit is the half,
+            // the bits below it tell "above half" from "exactly half". Deciding the
+            // round-up bit first keeps the carry chain to the kept bits only.
+            wire half_bit = din[SHIFT-1];
+            wire rest_nonzero;
+            if (SHIFT > 1) begin : g_rest
+                assign rest_nonzero = |din[SHIFT-2:0];
+            end else begin : g_norest
+                assign rest_nonzero = 1'b0;
             end
-            wire signed [W_IN:0] biased = ext + bias;
-            // The dropped fraction bits are not needed after the add.
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire [SHIFT-1:0] dropped = biased[SHIFT-1:0];
-            /* verilator lint_on UNUSEDSIGNAL */
-            assign rounded = biased[W_IN:SHIFT];
-        end
-    endgenerate
-
-    generate
-        if (W_OUT >= W_R) begin : g_wide
-            // The output holds every rounded value: sign-extend, never overflow.
-            if (W_OUT > W_R) begin : g_ext
-                assign dout = {{(W_OUT - W_R){rounded[W_R-1]}}, rounded};
-            end else begin : g_same
-                assign dout = rounded;
-            end
-            assign ovf = 1'b0;
-        end else begin : g_narrow
-            // The value fits when every bit above W_OUT-1 equals the sign bit.
-            wire [W_R-W_OUT:0] top = rounded[W_R-1:W_OUT-1];
-            wire fits = (&top) | ~(|top);
-            assign ovf = ~fits;
-            if (SAT != 0) begin : g_sat
-                wire neg = rounded[W_R-1];
-                assign dout = fits ? rounded[W_OUT-1:0] : {neg, {(W_OUT - 1){~neg}}};
-            end else begin : g_wrap
-                assign dout = rounded[W_OUT-1:0];
-            end
+            wire round_up = (ROUND == 0) ? 1'b0 :
+                            (ROUND == 1) ? half_bit :
+                                           (half_bit & (rest_nonzero | din[SHIFT]));
+            assign dout = floored + {{(W_R - 1){1'b0}}, round_up};
         end
     endgenerate
 endmodule

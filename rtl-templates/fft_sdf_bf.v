@@ -33,17 +33,23 @@
 // last vector without more input and never loses, duplicates or misaligns a
 // sample, whatever the gaps in the input.
 //
-// Widths: inputs W_IN bits; the exact sum or difference has W_IN + 1 bits;
-// after the shift the result has W_OUT = W_IN + 1 - SHIFT bits. Unscaled
-// (SHIFT = 0) it always fits. Scaled, exactly one value can overflow: a
-// difference max - min = 2^W_IN - 1 (also reached through the -j/+j rotation)
-// rounds up to 2^(W_IN-1) under half-up and convergent rounding; it saturates
-// (SAT = 1) or wraps and sets the sticky ovf, like requantize() in src/fixed.
-// The delay line holds inputs (first half) and differences (second half):
-// W_F = max(W_IN, W_OUT).
+// Widths: inputs W_IN bits; the exact sum or difference has W_F = W_IN + 1
+// bits. The delay line holds inputs (first half) and exact differences
+// (second half), both W_F bits, and a sample is rounded only on its way out,
+// so that the add and the rounding sit in different pipeline stages (two
+// short carry chains instead of one long path). After the shift the result
+// has W_OUT = W_IN + 1 - SHIFT bits. Unscaled (SHIFT = 0) it always fits.
+// Scaled, exactly one value can overflow: a difference max - min = 2^W_IN - 1
+// (also reached through the -j/+j rotation) rounds up to 2^(W_IN-1) under
+// half-up and convergent rounding; it saturates (SAT = 1) or wraps and sets
+// the sticky ovf, like requantize() in src/fixed.
 //
-// Latency: the sum y[i] leaves the output register one cycle after x[i+D]
-// arrives, i.e. every sample is delayed by DELAY + 1 advances.
+// Pipeline (each stage one register, all moving with en):
+//   A: add / subtract, or pass the stored difference   -> raw_*
+//   B: shift right and round (fft_round)                -> rnd_*
+//   C: saturate or wrap into W_OUT bits (fft_fit)        -> out_*
+// so that no path holds more than one carry chain. Every sample is delayed
+// by DELAY + 3 advances.
 module fft_sdf_bf #(
     parameter integer W_IN       = 16,
     parameter integer SHIFT      = 1,
@@ -65,10 +71,10 @@ module fft_sdf_bf #(
     output reg                     out_valid,
     output reg  signed [W_OUT-1:0] out_re,
     output reg  signed [W_OUT-1:0] out_im,
-    output reg                     ovf        // sticky: a sum or difference did not fit
+    output reg                     ovf        // sticky: a rounded sum or difference did not fit
 );
     localparam integer DELAY = 1 << LOG2_DELAY;
-    localparam integer W_F   = (W_OUT > W_IN) ? W_OUT : W_IN;
+    localparam integer W_F   = W_IN + 1;
     /* verilator lint_off WIDTH */
     localparam [LOG2_DELAY:0] PENDING_FULL = DELAY;  // fits: DELAY < 2^(LOG2_DELAY+1)
     /* verilator lint_on WIDTH */
@@ -84,6 +90,7 @@ module fft_sdf_bf #(
     wire                  take  = en & in_valid;
     wire                  flush = en & ~in_valid & block_start & have_pending;
     wire                  adv   = take | flush;
+    wire [CNT_W-1:0]      cnt_next = cnt + 1'b1;
 
     // ---- delay line --------------------------------------------------------
     wire [2*W_F-1:0] head;     // {im, re} of the word DELAY advances old
@@ -101,91 +108,114 @@ module fft_sdf_bf #(
     );
 
     // ---- trivial rotation of the input (-j or +j) -----------------------------
-    wire rot_now;
+    // rot_q says whether the sample at position cnt is rotated; it is updated
+    // with the counter so that no comparison sits in front of the adders.
+    reg rot_q;
     generate
         if (ROT == 0) begin : g_norot
-            assign rot_now = 1'b0;
+            always @(posedge clk) rot_q <= 1'b0;
         end else begin : g_rot
-            assign rot_now = (cnt[ROT_LOG2-1:ROT_LOG2-2] == 2'b11);
+            always @(posedge clk) begin
+                if (rst) rot_q <= 1'b0;  // position 0 is never in the last quarter
+                else if (take) rot_q <= (cnt_next[ROT_LOG2-1:ROT_LOG2-2] == 2'b11);
+            end
         end
     endgenerate
     // x' = x * (-j) = (im, -re);  x' = x * (+j) = (-im, re)
-    wire signed [W_IN-1:0] op_re  = rot_now ? in_im : in_re;
-    wire signed [W_IN-1:0] op_im  = rot_now ? in_re : in_im;
-    wire                   neg_re = rot_now & (ROT == 2);
-    wire                   neg_im = rot_now & (ROT == 1);
+    wire signed [W_IN-1:0] op_re  = rot_q ? in_im : in_re;
+    wire signed [W_IN-1:0] op_im  = rot_q ? in_re : in_im;
+    wire                   neg_re = rot_q & (ROT == 2);  // x'.re = -x.im
+    wire                   neg_im = rot_q & (ROT == 1);  // x'.im = -x.re
+    wire signed [W_F-1:0]  b_re   = {op_re[W_IN-1], op_re};
+    wire signed [W_F-1:0]  b_im   = {op_im[W_IN-1], op_im};
 
-    // ---- butterfly (second half: head holds x[pos - D], an input) ---------
-    wire signed [W_IN:0] a_re = {head[W_IN-1], head[W_IN-1:0]};
-    wire signed [W_IN:0] a_im = {head[W_F+W_IN-1], head[W_F+W_IN-1:W_F]};
-    wire signed [W_IN:0] b_re = {op_re[W_IN-1], op_re};
-    wire signed [W_IN:0] b_im = {op_im[W_IN-1], op_im};
-    wire signed [W_IN:0] sum_re  = neg_re ? a_re - b_re : a_re + b_re;
-    wire signed [W_IN:0] sum_im  = neg_im ? a_im - b_im : a_im + b_im;
-    wire signed [W_IN:0] diff_re = neg_re ? a_re + b_re : a_re - b_re;
-    wire signed [W_IN:0] diff_im = neg_im ? a_im + b_im : a_im - b_im;
+    // ---- stage A: two carry chains per part, no multiplexer after either ------
+    // head = x[pos - D] (an input) in the second half, a stored difference in
+    // the first half. Each chain is {p, 1} + {q, c}: bits [W_F:1] are p + q + c,
+    // so the carry-in c turns q = ~x into a subtraction in the same chain.
+    //   output chain: second half  a + x'  (the sum)
+    //                 first half   a + 0   (pass the stored difference)
+    //   delay chain:  second half  a - x'  (the difference, stored)
+    //                 first half   0 + x   (store the input; x' = x there)
+    wire signed [W_F-1:0] a_re = head[W_F-1:0];
+    wire signed [W_F-1:0] a_im = head[2*W_F-1:W_F];
 
-    wire signed [W_OUT-1:0] sum_re_q, sum_im_q, diff_re_q, diff_im_q;
-    wire [3:0] bf_ovf;
-    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(SAT))
-        u_rs_re (.din(sum_re),  .dout(sum_re_q),  .ovf(bf_ovf[0]));
-    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(SAT))
-        u_rs_im (.din(sum_im),  .dout(sum_im_q),  .ovf(bf_ovf[1]));
-    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(SAT))
-        u_rd_re (.din(diff_re), .dout(diff_re_q), .ovf(bf_ovf[2]));
-    fft_round #(.W_IN(W_IN + 1), .SHIFT(SHIFT), .W_OUT(W_OUT), .ROUND(ROUND), .SAT(SAT))
-        u_rd_im (.din(diff_im), .dout(diff_im_q), .ovf(bf_ovf[3]));
+    wire          o_sub_re = second_half & neg_re;
+    wire          o_sub_im = second_half & neg_im;
+    wire [W_F-1:0] o_b_re  = second_half ? (b_re ^ {W_F{o_sub_re}}) : {W_F{1'b0}};
+    wire [W_F-1:0] o_b_im  = second_half ? (b_im ^ {W_F{o_sub_im}}) : {W_F{1'b0}};
+    // (bit 0 of each chain is only the carry-in position)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [W_F:0]   o_re    = {a_re, 1'b1} + {o_b_re, o_sub_re};
+    wire [W_F:0]   o_im    = {a_im, 1'b1} + {o_b_im, o_sub_im};
 
-    // ---- what goes into the delay line and what comes out ----------------
-    // second half: the difference; first half (and flush bubbles): the input.
-    // (both sign-extended to the delay line width W_F)
-    wire signed [W_F-1:0] in_re_f, in_im_f, diff_re_f, diff_im_f;
-    generate
-        if (W_F > W_IN) begin : g_ext_in
-            assign in_re_f = {{(W_F - W_IN){in_re[W_IN-1]}}, in_re};
-            assign in_im_f = {{(W_F - W_IN){in_im[W_IN-1]}}, in_im};
-        end else begin : g_same_in
-            assign in_re_f = in_re;
-            assign in_im_f = in_im;
+    wire          d_sub_re = second_half & ~neg_re;
+    wire          d_sub_im = second_half & ~neg_im;
+    wire [W_F-1:0] d_a_re  = second_half ? a_re : {W_F{1'b0}};
+    wire [W_F-1:0] d_a_im  = second_half ? a_im : {W_F{1'b0}};
+    wire [W_F:0]   d_re    = {d_a_re, 1'b1} + {b_re ^ {W_F{d_sub_re}}, d_sub_re};
+    wire [W_F:0]   d_im    = {d_a_im, 1'b1} + {b_im ^ {W_F{d_sub_im}}, d_sub_im};
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    assign fifo_in = {d_im[W_F:1], d_re[W_F:1]};
+
+    reg                   raw_valid;
+    reg signed [W_F-1:0]  raw_re, raw_im;  // exact sum, or a stored exact difference
+    always @(posedge clk) begin
+        if (en) begin
+            raw_re <= o_re[W_F:1];
+            raw_im <= o_im[W_F:1];
         end
-        if (W_F > W_OUT) begin : g_ext_diff
-            assign diff_re_f = {{(W_F - W_OUT){diff_re_q[W_OUT-1]}}, diff_re_q};
-            assign diff_im_f = {{(W_F - W_OUT){diff_im_q[W_OUT-1]}}, diff_im_q};
-        end else begin : g_same_diff
-            assign diff_re_f = diff_re_q;
-            assign diff_im_f = diff_im_q;
+    end
+
+    // ---- stage B: shift and round ---------------------------------------------
+    localparam integer W_R = W_F + 1 - SHIFT;
+    wire signed [W_R-1:0] r_re, r_im;
+    fft_round #(.W_IN(W_F), .SHIFT(SHIFT), .ROUND(ROUND)) u_round_re (.din(raw_re), .dout(r_re));
+    fft_round #(.W_IN(W_F), .SHIFT(SHIFT), .ROUND(ROUND)) u_round_im (.din(raw_im), .dout(r_im));
+
+    reg                   rnd_valid;
+    reg signed [W_R-1:0]  rnd_re, rnd_im;
+    always @(posedge clk) begin
+        if (en) begin
+            rnd_re <= r_re;
+            rnd_im <= r_im;
         end
-    endgenerate
-    assign fifo_in = second_half ? {diff_im_f, diff_re_f} : {in_im_f, in_re_f};
+    end
 
-    // first half: the head is a W_OUT-bit difference of the previous block
-    wire signed [W_OUT-1:0] head_re = head[W_OUT-1:0];
-    wire signed [W_OUT-1:0] head_im = head[W_F+W_OUT-1:W_F];
+    // ---- stage C: saturate or wrap -------------------------------------------------
+    wire signed [W_OUT-1:0] q_re, q_im;
+    wire                    ovf_re, ovf_im;
+    fft_fit #(.W_IN(W_R), .W_OUT(W_OUT), .SAT(SAT)) u_fit_re (.din(rnd_re), .dout(q_re), .ovf(ovf_re));
+    fft_fit #(.W_IN(W_R), .W_OUT(W_OUT), .SAT(SAT)) u_fit_im (.din(rnd_im), .dout(q_im), .ovf(ovf_im));
 
+    always @(posedge clk) begin
+        if (en) begin
+            out_re <= q_re;
+            out_im <= q_im;
+        end
+    end
+
+    // ---- control --------------------------------------------------------------
     always @(posedge clk) begin
         if (rst) begin
             cnt       <= {CNT_W{1'b0}};
             pending   <= {(LOG2_DELAY + 1){1'b0}};
+            raw_valid <= 1'b0;
+            rnd_valid <= 1'b0;
             out_valid <= 1'b0;
             ovf       <= 1'b0;
         end else if (en) begin
-            // a sum in the second half; a stored difference in the first half or a flush
-            out_valid <= adv & (second_half | have_pending);
-            if (take) cnt <= cnt + 1'b1;
-            // the butterfly works on real samples only in the second half
-            if (take & second_half & (|bf_ovf)) ovf <= 1'b1;
+            if (take) cnt <= cnt_next;
             if (take & block_end)
                 pending <= PENDING_FULL;
             else if (adv & ~second_half & have_pending)
                 pending <= pending - 1'b1;
+            // a sum in the second half; a stored difference in the first half or a flush
+            raw_valid <= adv & (second_half | have_pending);
+            rnd_valid <= raw_valid;
+            out_valid <= rnd_valid;
+            if (rnd_valid & (ovf_re | ovf_im)) ovf <= 1'b1;
         end
     end
-
-    always @(posedge clk) begin
-        if (en) begin
-            out_re <= second_half ? sum_re_q : head_re;
-            out_im <= second_half ? sum_im_q : head_im;
-        end
-    end
-
 endmodule

@@ -1,7 +1,7 @@
 /**
  * FFT cost face: cycles and resource counts from the plan the RTL is
  * generated from. The latency is the schedule of fft_sdf_bf.v (a butterfly
- * delays every sample by DELAY + 1 cycles), fft_cmul.v (4 register stages)
+ * delays every sample by DELAY + 3 cycles), fft_cmul.v (5 register stages)
  * and fft_bitrev.v (a block leaves N + 1 cycles after its first word
  * arrived), so with the stream never stalled (valid and ready always high)
  * the simulated cycles equal these figures exactly; a test checks it.
@@ -32,7 +32,7 @@ export interface FftCost {
   latencyLast: number;
   /** cycles between vectors at full rate (one complex sample per cycle) */
   periodCycles: number;
-  /** the pipeline's own sample delay: sum over butterflies of (delay + 1) plus 4 per twiddle stage */
+  /** the pipeline's own sample delay: sum over butterflies of (delay + BF_EXTRA_LATENCY) plus CMUL_LATENCY per twiddle stage */
   coreLatency: number;
   complexMultipliers: number;
   realMultipliers: number;
@@ -96,7 +96,7 @@ export function fftCost(p: FftPlan | FftSpecInput | FftSpec): FftCost {
   const complexMultipliers = plan.twiddles.length;
   const formula =
     `coreLatency = sum over butterflies (D + ${BF_EXTRA_LATENCY}) + ${CMUL_LATENCY} x ${complexMultipliers} twiddle stages = ` +
-    `(N - 1) + log2 N + ${CMUL_LATENCY * complexMultipliers} = ${coreLatency}` +
+    `(N - 1) + ${BF_EXTRA_LATENCY} log2 N + ${CMUL_LATENCY * complexMultipliers} = ${coreLatency}` +
     (plan.reorder !== 'none' ? `; + reorder buffer N + 1 = ${n + 1}` : '') +
     `; first output ${latencyFirst}, last output ${latencyFirst + n - 1} cycles after the first input`;
   return {

@@ -64,7 +64,8 @@ export function fitWrapper(design: FftDesign): SourceFile {
   const outBits = design.io.outLanes * design.io.outWidth;
   const name = `${design.top}_fitwrap`;
   const text = `// ${name}: pin-count wrapper for place and route only (circa src/fft/fit.ts).
-// s_data is shifted in serially from one pin; m_data is registered and XOR-reduced to one pin.
+// s_data is shifted in serially from one pin; m_data is registered and XOR-reduced to one pin;
+// the other inputs are registered so that only register-to-register paths are timed.
 module ${name} (
     input  wire clk,
     input  wire rst,
@@ -80,12 +81,13 @@ module ${name} (
 );
     reg  [${inBits - 1}:0] s_shift;
     reg  [${outBits - 1}:0] m_q;
-    reg  s_valid_q, s_last_q, m_ready_q;
+    reg  s_valid_q, s_last_q, m_ready_q, rst_q;
     wire m_valid, m_last;
     wire [${outBits - 1}:0] m_data;
     wire [${design.io.outLanes - 1}:0] m_keep;
     always @(posedge clk) begin
         s_shift   <= {s_shift[${inBits - 2}:0], s_din};
+        rst_q     <= rst;
         s_valid_q <= s_valid;
         s_last_q  <= s_last;
         m_ready_q <= m_ready;
@@ -95,7 +97,7 @@ module ${name} (
         m_last_q  <= m_last;
     end
     ${design.top} u_dut (
-        .clk(clk), .rst(rst),
+        .clk(clk), .rst(rst_q),
         .s_valid(s_valid_q), .s_ready(s_ready), .s_data(s_shift), .s_last(s_last_q),
         .m_valid(m_valid), .m_ready(m_ready_q), .m_data(m_data), .m_keep(m_keep), .m_last(m_last),
         .ovf(ovf)

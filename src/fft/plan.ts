@@ -34,10 +34,10 @@ export type Rotation = 'none' | '-j' | '+j';
 
 /** Delay lines this long or longer are memories (iCE40 EBR); shorter ones flip-flops. */
 export const RAM_DELAY_THRESHOLD = 32;
-/** Register stages of a twiddle multiplier (fft_cmul.v: p0..p3). */
-export const CMUL_LATENCY = 4;
-/** Extra cycles of a butterfly beyond its delay (its output register). */
-export const BF_EXTRA_LATENCY = 1;
+/** Register stages of a twiddle multiplier (fft_cmul.v: p0..p4). */
+export const CMUL_LATENCY = 5;
+/** Extra cycles of a butterfly beyond its delay (fft_sdf_bf.v: the raw, rounded and output registers). */
+export const BF_EXTRA_LATENCY = 3;
 
 export interface ButterflyStage {
   kind: 'bf';

@@ -20,7 +20,7 @@ import { hexDigits, toUnsigned, ROUNDING_CODE } from '../fixed/index.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
 import type { StreamDesign } from '../sim/stream.ts';
 import { fftCost } from './cost.ts';
-import { planFft, type FftPlan, type TwiddleStage } from './plan.ts';
+import { BF_EXTRA_LATENCY, CMUL_LATENCY, planFft, type FftPlan, type TwiddleStage } from './plan.ts';
 import type { FftSpec, FftSpecInput } from './spec.ts';
 
 export interface FftDesign extends StreamDesign {
@@ -78,8 +78,8 @@ function scheduleNotes(plan: FftPlan): string[] {
     `twiddles Q1.${plan.spec.twiddleWidth - 2}; rounding ${plan.spec.rounding} (ROUND=${ROUNDING_CODE[plan.spec.rounding]}); ` +
       `multiplier overflow ${plan.spec.overflow}.`,
     '',
-    'Schedule (pipeline order; D = feedback delay, every stage delays a sample by D + 1 cycles,',
-    `a twiddle stage by 4):`,
+    `Schedule (pipeline order; D = feedback delay; a butterfly delays every sample by D + ${BF_EXTRA_LATENCY} cycles,`,
+    `a twiddle stage by ${CMUL_LATENCY}):`,
   ];
   for (const st of plan.stages) {
     if (st.kind === 'bf') {
@@ -258,7 +258,7 @@ export function generateFftRtl(p: FftPlan | FftSpecInput | FftSpec): FftDesign {
     };
   });
 
-  const names = ['fft_round.v', 'fft_delay.v', 'fft_sdf_bf.v'];
+  const names = ['fft_round.v', 'fft_fit.v', 'fft_delay.v', 'fft_sdf_bf.v'];
   if (plan.twiddles.length) names.push('fft_cmul.v');
   if (plan.reorder !== 'none') names.push('fft_bitrev.v');
   const sources: SourceFile[] = [...names.map((nm) => template(nm)), ...roms, { name: `${top}.v`, text }];

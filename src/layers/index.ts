@@ -5,8 +5,12 @@
 import type { LayerKind } from './types.ts';
 import { tvscm } from './tvscm/index.ts';
 import { dense } from './dense/index.ts';
+import { activation } from './activation/index.ts';
+import { argmax } from './argmax/index.ts';
 
 export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {
   tvscm,
   dense,
+  activation,
+  argmax,
 };

@@ -4,6 +4,7 @@
  * src/layers/index.ts with one line.
  */
 import type { z } from 'zod';
+import type { QFormat } from '../fixed/index.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import type { StreamInterface } from '../sim/stream.ts';
 
@@ -69,6 +70,29 @@ export interface LayerCost {
   hardware: HardwareCounts;
 }
 
+/**
+ * Handshake timing of one vector through a layer whose output is never
+ * stalled (the network gives every layer an output buffer that can take a
+ * whole vector, so it never is). The network cost model composes these.
+ */
+export interface LayerTiming {
+  /** output beat handshake cycles, given this vector's input handshake cycles */
+  outputs(inputTimes: readonly number[]): number[];
+  /** earliest cycle the layer takes the first input of its next vector */
+  nextReady(inputTimes: readonly number[], outputTimes: readonly number[]): number;
+}
+
+/** Inputs and outputs per vector, their widths and (where they are numbers in a Q format) formats. */
+export interface LayerShape {
+  inputs: number;
+  outputs: number;
+  inWidth: number;
+  outWidth: number;
+  inFormat: QFormat;
+  /** undefined when the outputs are not values in one format (argmax: index, value) */
+  outFormat?: QFormat;
+}
+
 export interface LayerKind<Spec = unknown, Plan = unknown> {
   kind: string;
   summary: string;
@@ -77,7 +101,7 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
   /** resolve formats and widths; throws CircaInputError naming the field */
   plan(spec: Spec): Plan;
   /** inputs per vector and outputs per vector, in raw values */
-  shape(plan: Plan): { inputs: number; outputs: number; inWidth: number; outWidth: number };
+  shape(plan: Plan): LayerShape;
   reference(plan: Plan, x: readonly number[]): ReferenceResult;
   /** the real-valued model the fixed-point one approximates (for error statistics) */
   float(plan: Plan, x: readonly number[]): number[];
@@ -87,6 +111,8 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
   inputToReal(plan: Plan, x: number): number;
   rtl(plan: Plan): LayerRtl;
   cost(plan: Plan): LayerCost;
+  /** the cycle-exact handshake timing the cost face's cycle model is built on */
+  timing(plan: Plan): LayerTiming;
   /** a short human-readable description of the plan (formats, widths) */
   describe(plan: Plan): string[];
 }

@@ -11,11 +11,28 @@
  *                          so the next vector loads while this one drains)
  * Co-simulation asserts measured == predicted for every configuration tested.
  */
-import type { CycleModel, LayerCost } from '../types.ts';
+import type { CycleModel, LayerCost, LayerTiming } from '../types.ts';
 import type { DensePlan } from './plan.ts';
 
 /** Cycles from the last issue to the last output handshake: stages R, P, C, O. */
 export const DENSE_PIPE_STAGES = 4;
+
+/**
+ * Handshakes of one vector when the output is never stalled: RUN starts the
+ * cycle after the last input, group g's last issue is (g+1)*n cycles after
+ * the last input, and its output beat handshakes DENSE_PIPE_STAGES cycles
+ * after that issue. The buffer is free (s_ready high) the cycle after the
+ * last issue, G*n + 1 cycles after the last input, whatever the outputs do.
+ */
+export function denseTiming(p: DensePlan): LayerTiming {
+  return {
+    outputs: (inputs) => {
+      const last = inputs[inputs.length - 1];
+      return Array.from({ length: p.groups }, (_, g) => last + (g + 1) * p.n + DENSE_PIPE_STAGES);
+    },
+    nextReady: (inputs) => inputs[inputs.length - 1] + p.groups * p.n + 1,
+  };
+}
 
 export function denseCycles(p: DensePlan): CycleModel {
   const run = p.groups * p.n;

@@ -5,20 +5,21 @@ import { denseSpecSchema, type DenseSpec } from './spec.ts';
 import { planDense, type DensePlan } from './plan.ts';
 import { denseFloat, denseReference } from './reference.ts';
 import { denseRtl } from './rtl.ts';
-import { denseCost } from './cost.ts';
+import { denseCost, denseTiming } from './cost.ts';
 
 export const dense: LayerKind<DenseSpec, DensePlan> = {
   kind: 'dense',
   summary: 'Fully connected layer y = act(requant(W x + bias)), P parallel MAC lanes, weights in a generated ROM',
   schema: denseSpecSchema as unknown as LayerKind<DenseSpec, DensePlan>['schema'],
   plan: planDense,
-  shape: (p) => ({ inputs: p.n, outputs: p.m, inWidth: p.xWidth, outWidth: p.yWidth }),
+  shape: (p) => ({ inputs: p.n, outputs: p.m, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
   reference: (p, x) => denseReference(p, x),
   float: denseFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
   rtl: denseRtl,
   cost: denseCost,
+  timing: denseTiming,
   describe: (p) => [
     `dense ${p.n} -> ${p.m}, ${p.lanes} lane(s), ${p.groups} group(s), weight memory ${p.memory}`,
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)}, bias ${formatName(p.bFormat)} (aligned << ${p.biasShift}), ` +

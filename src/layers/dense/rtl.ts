@@ -72,7 +72,7 @@ function laneWord(values: number[], w: number): string {
 }
 
 /**
- * A ROM module: `depth` words of `wordWidth` bits in an initialised register
+ * A ROM module: the given words (hex) of `wordWidth` bits in an initialised register
  * array with a registered read held by `en`. yosys infers block RAM (or
  * logic, for small ROMs under memory "auto"); `style` forces the choice.
  */

@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import { OVERFLOWS, ROUNDINGS } from '../../fixed/index.ts';
 // The Q-format schema is shared with the TVSCM kind so that every kind accepts the same format spelling.
-import { qFormatSchema } from '../tvscm/spec.ts';
+import { qFormatSchema } from '../formats.ts';
 
 export const ACTIVATIONS = ['identity', 'relu', 'hardtanh'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];

@@ -9,11 +9,28 @@
  *   first input is taken the cycle after the last output).
  * Co-simulation asserts measured == predicted for every configuration tested.
  */
-import type { CycleModel, LayerCost } from '../types.ts';
+import type { CycleModel, LayerCost, LayerTiming } from '../types.ts';
 import type { TvscmPlan } from './plan.ts';
 
 /** Register stages between a fetch and its output handshake. */
 export const TVSCM_PIPE_STAGES = 5;
+
+/**
+ * Handshakes: the layer takes inputs whenever offered while loading; fetch u
+ * runs u + 1 cycles after the last input, and row t's output beat (fetch
+ * u = t + 2*RB) handshakes TVSCM_PIPE_STAGES + 1 cycles after its fetch. The
+ * next vector's first input is taken the cycle after the last output.
+ */
+export function tvscmTiming(p: TvscmPlan): LayerTiming {
+  const first = 1 + 2 * p.windowRows + TVSCM_PIPE_STAGES + 1;
+  return {
+    outputs: (inputs) => {
+      const last = inputs[inputs.length - 1];
+      return Array.from({ length: p.rows }, (_, t) => last + first + t);
+    },
+    nextReady: (_inputs, outputs) => outputs[outputs.length - 1] + 1,
+  };
+}
 
 export function tvscmCycles(p: TvscmPlan): CycleModel {
   const latency = p.n + p.rows + 2 * p.windowRows + TVSCM_PIPE_STAGES;

@@ -5,20 +5,21 @@ import { tvscmSpecSchema, type TvscmSpec } from './spec.ts';
 import { planTvscm, type TvscmPlan } from './plan.ts';
 import { tvscmFloat, tvscmReference } from './reference.ts';
 import { tvscmRtl } from './rtl.ts';
-import { tvscmCost } from './cost.ts';
+import { tvscmCost, tvscmTiming } from './cost.ts';
 
 export const tvscm: LayerKind<TvscmSpec, TvscmPlan> = {
   kind: 'tvscm',
   summary: 'Two-Valued Symmetric Circulant Matrix layer (band or complement placement), two weight registers',
   schema: tvscmSpecSchema as unknown as LayerKind<TvscmSpec, TvscmPlan>['schema'],
   plan: planTvscm,
-  shape: (p) => ({ inputs: p.n, outputs: p.n, inWidth: p.xWidth, outWidth: p.yWidth }),
+  shape: (p) => ({ inputs: p.n, outputs: p.n, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
   reference: (p, x) => tvscmReference(p, x),
   float: tvscmFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
   rtl: tvscmRtl,
   cost: tvscmCost,
+  timing: tvscmTiming,
   describe: (p) => [
     `TVSCM ${p.n} x ${p.n}, ${p.placement}${p.placement === 'band' ? ` (radius ${p.radius})` : ''}, ${p.lanes} lane(s)`,
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)} a = ${p.a} b = ${p.b} (raw)`,

@@ -7,11 +7,9 @@ import { ROUNDING_CODE, toHex, formatName } from '../../fixed/index.ts';
 import { header, instance, template, type SourceFile } from '../../verilog/index.ts';
 import type { LayerRtl } from '../types.ts';
 import type { TvscmPlan } from './plan.ts';
+import { bitsFor } from '../formats.ts';
 import { tvscmCycles } from './cost.ts';
 
-function bitsFor(maxValue: number): number {
-  return Math.max(1, Math.ceil(Math.log2(maxValue + 1)));
-}
 
 /** Every parameter of tvscm_layer, derived from the plan and nowhere else. */
 export function tvscmParams(p: TvscmPlan): Record<string, number | string> {

@@ -8,25 +8,12 @@
  *               y_i = (a - b) x_i + b S,  S = sum_j x_j
  */
 import { z } from 'zod';
-import { OVERFLOWS, ROUNDINGS, MAX_DATA_WIDTH, MIN_DATA_WIDTH } from '../../fixed/index.ts';
-
-export const qFormatSchema = z
-  .object({
-    int: z.number().int().min(0).max(MAX_DATA_WIDTH - 1),
-    frac: z.number().int().min(0).max(MAX_DATA_WIDTH - 1),
-  })
-  .strict()
-  .refine((f) => 1 + f.int + f.frac >= MIN_DATA_WIDTH && 1 + f.int + f.frac <= MAX_DATA_WIDTH, {
-    message: `width 1 + int + frac must be in ${MIN_DATA_WIDTH}..${MAX_DATA_WIDTH}`,
-  });
+import { layerNameSchema, overflowSchema, qFormatSchema, roundingSchema } from '../formats.ts';
 
 export const tvscmSpecSchema = z
   .object({
     kind: z.literal('tvscm'),
-    name: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must start with a letter and hold only letters, digits and _ (it names Verilog modules)')
-      .default('tvscm'),
+    name: layerNameSchema('tvscm'),
     n: z.number().int().min(3).max(65536),
     placement: z.discriminatedUnion('type', [
       z.object({ type: z.literal('band'), radius: z.number().int().min(1).default(1) }).strict(),
@@ -46,8 +33,8 @@ export const tvscmSpecSchema = z
     output: z
       .object({
         format: qFormatSchema.default({ int: 0, frac: 7 }),
-        rounding: z.enum(ROUNDINGS as [string, ...string[]]).default('convergent'),
-        overflow: z.enum(OVERFLOWS as [string, ...string[]]).default('saturate'),
+        rounding: roundingSchema,
+        overflow: overflowSchema,
         relu: z.boolean().default(false),
       })
       .strict()

@@ -1,0 +1,279 @@
+/**
+ * Dense layer: RTL against the reference model in Verilator (bit-exact value
+ * for value, the sticky overflow flag, measured cycles == the cost face),
+ * RTL acceptance (Verilator -Wall, Icarus, yosys), EBR and SB_MAC16
+ * inference, the reference model itself, and spec errors that name the field.
+ */
+import { describe, expect, it } from 'vitest';
+import { runYosys } from '@yowasp/yosys';
+import { CircaInputError } from '../src/errors.ts';
+import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
+import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { checkRtl } from '../src/sim/lint.ts';
+import { makeVectors } from '../src/sim/vectors.ts';
+import { simulateStream } from '../src/sim/stream.ts';
+import type { DensePlan } from '../src/layers/dense/plan.ts';
+
+function dense(spec: object): LoadedLayer<DensePlan> {
+  return loadLayerSpec({ kind: 'dense', name: 'dut', ...spec }) as LoadedLayer<DensePlan>;
+}
+
+async function expectExact(layer: LoadedLayer<DensePlan>, vectors: number) {
+  // Random stalls on both sides: results must not depend on timing.
+  const stalled = await cosimLayer(layer, { vectors, seed: 7, validPct: 70, readyPct: 60 });
+  expect(stalled.mismatches.map(formatMismatch)).toEqual([]);
+  expect(stalled.exact).toBe(vectors);
+  expect(stalled.overflowGot).toBe(stalled.overflowExpected);
+  // Full rate: every vector's cycles equal the prediction exactly.
+  const full = await cosimLayer(layer, { vectors: Math.min(vectors, 20), seed: 8 });
+  expect(full.mismatches.map(formatMismatch)).toEqual([]);
+  expect(full.exact).toBe(full.vectors);
+  for (const c of full.cycles.measuredLatency) expect(c).toBe(full.cycles.predictedLatency);
+  for (const c of full.cycles.measuredPeriod) expect(c).toBe(full.cycles.predictedPeriod);
+  return { stalled, full };
+}
+
+/** Every expected output over the vectors cosimLayer generates (same seed). */
+function expectedOutputs(layer: LoadedLayer<DensePlan>, vectors: number, seed: number): number[] {
+  const { kind, plan } = layer;
+  return makeVectors(vectors, plan.n, plan.xWidth, seed).flatMap((v) => kind.reference(plan, v.x).y);
+}
+
+describe('dense co-simulation', () => {
+  it('16 -> 10, P = 1, identity, convergent: bit-exact, cycles as predicted', async () => {
+    const layer = dense({
+      inputs: 16, outputs: 10, lanes: 1,
+      weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3, scale: 0.5 },
+      output: { format: { int: 1, frac: 6 } },
+    });
+    const { full } = await expectExact(layer, 200);
+    expect(full.cycles.predictedLatency).toBe(16 + 10 * 16 + 3);
+    expect(full.cycles.predictedPeriod).toBe(16 + 10 * 16);
+  });
+
+  it('187 -> 5, P = 2 (m not a multiple of P), ReLU, truncate', async () => {
+    const layer = dense({
+      inputs: 187, outputs: 5, lanes: 2,
+      weights: { format: { int: 0, frac: 7 }, biasFormat: { int: 1, frac: 6 }, init: 'random', seed: 5, scale: 0.25 },
+      output: { format: { int: 1, frac: 6 }, rounding: 'truncate' },
+      activation: 'relu',
+    });
+    expect(layer.plan.groups).toBe(3);
+    expect(layer.plan.lastLanes).toBe(1);
+    await expectExact(layer, 200);
+    const ys = expectedOutputs(layer, 200, 7);
+    expect(ys.some((y) => y === 0)).toBe(true);
+    expect(ys.every((y) => y >= 0)).toBe(true);
+  });
+
+  it('187 -> 5, P = 2: every output beat and the next first input land where the timing face says', async () => {
+    const layer = dense({
+      inputs: 187, outputs: 5, lanes: 2,
+      weights: { format: { int: 0, frac: 7 }, biasFormat: { int: 1, frac: 6 }, init: 'random', seed: 5, scale: 0.25 },
+      output: { format: { int: 1, frac: 6 }, rounding: 'truncate' },
+      activation: 'relu',
+    });
+    const vectors = makeVectors(6, 187, 8, 4);
+    // full rate on both sides: input beat i of vector k is taken at firstIn[k] + i
+    const res = await simulateStream(layer.kind.rtl(layer.plan), vectors.map((v) => v.x.map((e) => [e])));
+    const timing = layer.kind.timing(layer.plan);
+    for (let k = 0; k < vectors.length; k++) {
+      const inputs = Array.from({ length: 187 }, (_, i) => res.firstIn[k] + i);
+      const outs = timing.outputs(inputs);
+      expect(res.beats[k].map((b) => b.cycle)).toEqual(outs);
+      if (k + 1 < vectors.length) expect(res.firstIn[k + 1]).toBe(timing.nextReady(inputs, outs));
+    }
+  });
+
+  it('64 -> 32, P = 4, hardtanh, half-up: bit-exact, and the clip is exercised', async () => {
+    const layer = dense({
+      inputs: 64, outputs: 32, lanes: 4,
+      weights: { format: { int: 1, frac: 6 }, init: 'random', seed: 9, scale: 0.9 },
+      output: { format: { int: 2, frac: 5 }, rounding: 'half-up' },
+      activation: 'hardtanh',
+    });
+    expect([layer.plan.clipLo, layer.plan.clipHi]).toEqual([-32, 32]);
+    await expectExact(layer, 200);
+    const ys = expectedOutputs(layer, 200, 7);
+    expect(ys.some((y) => y === 32)).toBe(true);
+    expect(ys.some((y) => y === -32)).toBe(true);
+    expect(ys.some((y) => y > -32 && y < 32 && y !== 0)).toBe(true);
+    // Harsh stalls: the consumer takes a beat one cycle in five.
+    const harsh = await cosimLayer(layer, { vectors: 40, seed: 11, validPct: 95, readyPct: 20 });
+    expect(harsh.mismatches.map(formatMismatch)).toEqual([]);
+    expect(harsh.exact).toBe(40);
+  });
+
+  it('784 -> 10, P = 2 (the MNIST classifier size), ReLU: bit-exact, cycles as predicted', async () => {
+    const layer = dense({
+      inputs: 784, outputs: 10, lanes: 2,
+      weights: { init: 'random', seed: 1 },
+      output: { format: { int: 2, frac: 5 } },
+      activation: 'relu',
+    });
+    const { full } = await expectExact(layer, 100);
+    expect(full.cycles.predictedPeriod).toBe(784 * 6);
+  });
+
+  it('overflow: wrap, P = m (one group); the sticky flag matches, and stays low when nothing overflows', async () => {
+    // Explicit real weights; a Q0.4 output of a Q2.9 accumulator overflows on large inputs.
+    const layer = dense({
+      inputs: 6, outputs: 3, lanes: 3,
+      input: { int: 1, frac: 4 },
+      weights: {
+        format: { int: 1, frac: 5 },
+        values: [
+          [0.75, -0.5, 1.25, 0.03125, -1.96875, 0.5],
+          [-1, -1, -1, -1, -1, -1],
+          [0.1, 0.2, 0.3, -0.4, -0.5, 0.6], // not exactly representable: quantised (convergent)
+        ],
+        bias: [0.5, -0.25, 0],
+      },
+      output: { format: { int: 0, frac: 4 }, overflow: 'wrap' },
+    });
+    expect(layer.plan.w[2]).toEqual([3, 6, 10, -13, -16, 19]);
+    const { stalled } = await expectExact(layer, 200);
+    expect(stalled.overflowExpected).toBe(true);
+    expect(stalled.overflowGot).toBe(true);
+    // Small inputs (raw -1..1 in Q1.4): every output fits, the flag stays low.
+    const small = Array.from({ length: 30 }, (_, k) => ({
+      kind: 'random' as const,
+      x: Array.from({ length: 6 }, (_, i) => ((k + i) % 3) - 1),
+    }));
+    const quiet = await cosimLayer(layer, { inputs: small, validPct: 70, readyPct: 60 });
+    expect(quiet.mismatches.map(formatMismatch)).toEqual([]);
+    expect(quiet.exact).toBe(30);
+    expect(quiet.overflowExpected).toBe(false);
+    expect(quiet.overflowGot).toBe(false);
+  });
+
+  it('n = 1, raw weights, a bias format of its own, saturate on a narrow output', async () => {
+    // One MAC per row: a finished group every cycle, the tightest case for the output stage.
+    const layer = dense({
+      inputs: 1, outputs: 3, lanes: 2,
+      input: { int: 2, frac: 2 },
+      weights: {
+        format: { int: 0, frac: 2 }, biasFormat: { int: 3, frac: 1 },
+        values: [[3], [-4], [1]], bias: [1, -16, 15], raw: true,
+      },
+      output: { format: { int: 1, frac: 1 } },
+    });
+    expect(layer.plan.biasShift).toBe(3);
+    const { stalled } = await expectExact(layer, 200);
+    expect(stalled.overflowExpected).toBe(true);
+    const harsh = await cosimLayer(layer, { vectors: 100, seed: 3, validPct: 90, readyPct: 15 });
+    expect(harsh.mismatches.map(formatMismatch)).toEqual([]);
+    expect(harsh.exact).toBe(100);
+  });
+});
+
+describe('dense RTL acceptance and inference', () => {
+  it('Verilator -Wall, Icarus (Verilog-2005) and yosys accept the generated design', async () => {
+    for (const layer of [
+      dense({ inputs: 13, outputs: 7, lanes: 3, weights: { init: 'random' }, activation: 'hardtanh', memory: 'ebr' }),
+      dense({ inputs: 1, outputs: 1, weights: { values: [[0.5]] } }),
+    ]) {
+      const rtl = layer.kind.rtl(layer.plan);
+      expect(rtl.sources.map((s) => s.name)).toEqual(['requant.v', 'dense_layer.v', 'dut_wrom.v', 'dut_brom.v', 'dut_top.v']);
+      for (const r of await checkRtl(rtl.sources, rtl.top)) expect({ tool: r.tool, messages: r.messages }).toEqual({ tool: r.tool, messages: [] });
+    }
+  });
+
+  it('synth_ice40 -device u -dsp: a 64 x 32 8-bit layer, P = 4, puts its weights in SB_RAM40_4K and multiplies in SB_MAC16', async () => {
+    const layer = dense({ inputs: 64, outputs: 32, lanes: 4, weights: { init: 'random', seed: 1 } });
+    const rtl = layer.kind.rtl(layer.plan);
+    const tree: Record<string, string> = {};
+    for (const s of rtl.sources) tree[s.name] = s.text;
+    let log = '';
+    const sink = (b: Uint8Array | null) => {
+      if (b) log += new TextDecoder().decode(b);
+    };
+    await runYosys(['-p', `read_verilog ${Object.keys(tree).join(' ')}; synth_ice40 -device u -dsp -top ${rtl.top}; stat`], tree, {
+      stdout: sink, stderr: sink,
+    });
+    const stat = log.slice(log.lastIndexOf('Printing statistics'));
+    const count = (cell: string) => Number(new RegExp(`${cell}\\s+(\\d+)`).exec(stat)?.[1] ?? 0);
+    // 2048 weights x 8 bits = 16 kbit = 4 blocks of 4 kbit (512 words of 32 bits), plus the input buffer
+    expect(count('SB_RAM40_4K')).toBeGreaterThanOrEqual(4);
+    expect(count('SB_MAC16')).toBe(4);
+  });
+});
+
+describe('dense reference and cost', () => {
+  it('computes act(requant(W x + bias)) on an explicit example', () => {
+    const layer = dense({
+      inputs: 3, outputs: 2,
+      input: { int: 3, frac: 0 },
+      weights: { format: { int: 3, frac: 0 }, biasFormat: { int: 4, frac: 0 }, values: [[1, 2, 3], [-1, 0, 2]], bias: [4, -10] },
+      output: { format: { int: 3, frac: 0 } },
+      activation: 'relu',
+    });
+    // x = (1, 2, 3): row 0: 1 + 4 + 9 + 4 = 18 -> saturates to 7 (overflow); row 1: -1 + 6 - 10 = -5 -> ReLU 0
+    expect(layer.kind.reference(layer.plan, [1, 2, 3])).toEqual({ y: [7, 0], overflow: true });
+    // x = (0, 0, 1): row 0: 3 + 4 = 7; row 1: 2 - 10 = -8 (fits) -> ReLU 0
+    expect(layer.kind.reference(layer.plan, [0, 0, 1])).toEqual({ y: [7, 0], overflow: false });
+    expect(layer.kind.float(layer.plan, [1, 2, 3])).toEqual([18, 0]);
+  });
+
+  it('seeded random weights are deterministic and the float model tracks the fixed-point one', () => {
+    const spec = { inputs: 40, outputs: 6, weights: { format: { int: 0, frac: 11 }, init: 'random', seed: 4, scale: 0.3 }, input: { int: 0, frac: 11 }, output: { format: { int: 4, frac: 11 } } };
+    const a = dense(spec).plan;
+    const b = dense(spec).plan;
+    const c = dense({ ...spec, weights: { ...spec.weights, seed: 5 } }).plan;
+    expect(a.w).toEqual(b.w);
+    expect(a.bias).toEqual(b.bias);
+    expect(a.w).not.toEqual(c.w);
+    expect(Math.max(...a.wReal.flat().map(Math.abs))).toBeLessThanOrEqual(0.3);
+    const layer = dense(spec);
+    for (const v of makeVectors(20, 40, 12, 2)) {
+      const y = layer.kind.reference(layer.plan, v.x).y.map((r) => layer.kind.outputToReal(layer.plan, r));
+      const f = layer.kind.float(layer.plan, v.x);
+      // 40 weights and a bias quantised to 2^-11 each (|error| <= 2^-12 * (sum |x| + 1)) plus the output rounding
+      for (let i = 0; i < 6; i++) expect(Math.abs(y[i] - f[i])).toBeLessThan(41 * 2 ** -12 + 2 ** -12);
+    }
+  });
+
+  it('cost: the cycle model and the counts', () => {
+    const layer = dense({ inputs: 784, outputs: 10, lanes: 4, weights: { init: 'random' } });
+    const c = layer.kind.cost(layer.plan);
+    expect(c.cycles).toMatchObject({ latency: 784 + 3 * 784 + 3, period: 4 * 784 });
+    expect(c.ops).toEqual({ multiplies: 7840, adds: 7840, weightReads: 7850, bufferWrites: 784, bufferReads: 3 * 784, parameters: 7850 });
+    expect(c.hardware).toEqual({ multipliers: 4, bufferBits: 784 * 8, weightBits: 12 * (784 * 8 + 8) });
+  });
+});
+
+describe('dense spec errors name the field', () => {
+  const base = { kind: 'dense', inputs: 4, outputs: 2, weights: { init: 'random' } };
+  const cases: [string, object, RegExp][] = [
+    ['unknown field', { ...base, fanout: 3 }, /Unrecognized key: "fanout"/],
+    ['unknown weights field', { ...base, weights: { init: 'random', sead: 3 } }, /^weights: Unrecognized key: "sead"/],
+    ['lanes above outputs', { ...base, lanes: 3 }, /^lanes: must be in 1\.\.2/],
+    ['bad activation', { ...base, activation: 'tanh' }, /^activation: /],
+    ['spram', { ...base, memory: 'spram' }, /^memory: "spram" is not implemented yet/],
+    ['no weight source', { ...base, weights: {} }, /^weights: give either "init": "random"/],
+    ['both sources', { ...base, weights: { init: 'random', values: [[0, 0, 0, 0], [0, 0, 0, 0]] } }, /^weights: give either .* not both/],
+    ['scale too large', { ...base, weights: { init: 'random', scale: 1.5 } }, /^weights\.scale: must be in \(0, 0\.9921875\]/],
+    ['rows', { ...base, weights: { values: [[0, 0, 0, 0]] } }, /^weights\.values: expected 2 rows/],
+    ['row length', { ...base, weights: { values: [[0, 0, 0, 0], [0, 0, 0]] } }, /^weights\.values\[1\]: expected 4 values/],
+    ['weight out of range', { ...base, weights: { values: [[0, 0, 0, 0], [0, 0, 1.5, 0]] } }, /^weights\.values\[1\]\[2\]: 1\.5 does not fit: allowed -1\.\.0\.9921875/],
+    ['raw weight not an integer', { ...base, weights: { raw: true, values: [[0, 0.5, 0, 0], [0, 0, 0, 0]] } }, /^weights\.values\[0\]\[1\]: raw value 0\.5 does not fit/],
+    ['bias out of range', { ...base, weights: { values: [[0, 0, 0, 0], [0, 0, 0, 0]], bias: [0, -2] } }, /^weights\.bias\[1\]: -2 does not fit/],
+    ['bias length', { ...base, weights: { values: [[0, 0, 0, 0], [0, 0, 0, 0]], bias: [0] } }, /^weights\.bias: expected 2 values/],
+    ['seed with values', { ...base, weights: { seed: 2, values: [[0, 0, 0, 0], [0, 0, 0, 0]] } }, /^weights\.seed: only used with "init": "random"/],
+    ['bias fraction', { ...base, weights: { init: 'random', biasFormat: { int: 0, frac: 15 } } }, /^weights\.biasFormat\.frac: must be in 0\.\.14/],
+    ['output fraction', { ...base, output: { format: { int: 0, frac: 20 } } }, /^output\.format\.frac: must be in 0\.\.14/],
+    ['accumulator too wide', { ...base, inputs: 40000, input: { int: 15, frac: 16 }, weights: { init: 'random', format: { int: 15, frac: 0 } } }, /^inputs: the accumulator would need \d+ bits .*limit 48/],
+  ];
+  for (const [what, spec, message] of cases) {
+    it(what, () => {
+      let err: unknown;
+      try {
+        loadLayerSpec(spec);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CircaInputError);
+      expect((err as Error).message).toMatch(message);
+    });
+  }
+});
