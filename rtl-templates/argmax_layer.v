@@ -39,7 +39,7 @@ module argmax_layer #(
     // the running best including this element (strictly greater wins: first on ties)
     wire take = (count == {CNT_W{1'b0}}) || (x > best);
     wire signed [X_W-1:0] new_best = take ? x : best;
-    wire [IDX_W-1:0]      new_idx  = take ? count[IDX_W-1:0] : best_idx;
+    wire [IDX_W-1:0]      new_idx  = take ? {{(IDX_W - CNT_W){1'b0}}, count} : best_idx;  // IDX_W > CNT_W: a sign bit
 
     always @(posedge clk) begin
         if (rst) begin

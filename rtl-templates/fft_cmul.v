@@ -22,9 +22,11 @@
 //   p0: input sample registered (and a + b for MULTS = 3); ROM word registered
 //   p1: real products registered (SB_MAC16 pipeline register)
 //   p2: re / im sums registered, W + TW + 2 bits
-//   p3: shifted right by TW - 2 with rounding (fft_round), W + 5 bits
-//   p4: saturated or wrapped into W bits (fft_fit) -> output
-// Latency 5 advances. ovf is sticky: a valid product that did not fit.
+//   p3: condensed for rounding: the kept bits, the half bit and the OR of the
+//       bits below it (the same rounding decision, three LUT levels fewer)
+//   p4: shifted right with rounding (fft_round), W + 5 bits
+//   p5: saturated or wrapped into W bits (fft_fit) -> output
+// Latency 6 advances. ovf is sticky: a valid product that did not fit.
 module fft_cmul #(
     parameter integer W      = 16,
     parameter integer TW     = 16,
@@ -102,12 +104,26 @@ module fft_cmul #(
         end
     end
 
-    // ---- p3: shift and round ----------------------------------------------------
-    localparam integer W_R = AW + 1 - (TW - 2);
+    // ---- p3: condense the dropped bits ------------------------------------------
+    // Shifting by S = TW - 2 only needs the kept bits, the half bit (bit S-1)
+    // and whether any bit below it is set: {kept, half, sticky} shifted by 2
+    // rounds exactly like the full value shifted by S, in every mode.
+    localparam integer S   = TW - 2;
+    localparam integer W_C = AW - S + 2;
+    reg                  v3, v4;
+    reg signed [W_C-1:0] cnd_re, cnd_im;
+    always @(posedge clk) begin
+        if (en) begin
+            cnd_re <= {acc_re[AW-1:S-1], |acc_re[S-2:0]};
+            cnd_im <= {acc_im[AW-1:S-1], |acc_im[S-2:0]};
+        end
+    end
+
+    // ---- p4: shift and round ----------------------------------------------------
+    localparam integer W_R = W_C - 1;
     wire signed [W_R-1:0] r_re, r_im;
-    fft_round #(.W_IN(AW), .SHIFT(TW - 2), .ROUND(ROUND)) u_round_re (.din(acc_re), .dout(r_re));
-    fft_round #(.W_IN(AW), .SHIFT(TW - 2), .ROUND(ROUND)) u_round_im (.din(acc_im), .dout(r_im));
-    reg                  v3;
+    fft_round #(.W_IN(W_C), .SHIFT(2), .ROUND(ROUND)) u_round_re (.din(cnd_re), .dout(r_re));
+    fft_round #(.W_IN(W_C), .SHIFT(2), .ROUND(ROUND)) u_round_im (.din(cnd_im), .dout(r_im));
     reg signed [W_R-1:0] rnd_re, rnd_im;
     always @(posedge clk) begin
         if (en) begin
@@ -116,7 +132,7 @@ module fft_cmul #(
         end
     end
 
-    // ---- p4: saturate or wrap ------------------------------------------------------
+    // ---- p5: saturate or wrap ------------------------------------------------------
     wire signed [W-1:0] q_re, q_im;
     wire                ovf_re, ovf_im;
     fft_fit #(.W_IN(W_R), .W_OUT(W), .SAT(SAT)) u_fit_re (.din(rnd_re), .dout(q_re), .ovf(ovf_re));
@@ -136,6 +152,7 @@ module fft_cmul #(
             v1        <= 1'b0;
             v2        <= 1'b0;
             v3        <= 1'b0;
+            v4        <= 1'b0;
             out_valid <= 1'b0;
             ovf       <= 1'b0;
         end else if (en) begin
@@ -144,8 +161,9 @@ module fft_cmul #(
             v1        <= v0;
             v2        <= v1;
             v3        <= v2;
-            out_valid <= v3;
-            if (v3 & (ovf_re | ovf_im)) ovf <= 1'b1;
+            v4        <= v3;
+            out_valid <= v4;
+            if (v4 & (ovf_re | ovf_im)) ovf <= 1'b1;
         end
     end
 endmodule

@@ -1,12 +1,12 @@
 /**
  * FFT cost face: cycles and resource counts from the plan the RTL is
  * generated from. The latency is the schedule of fft_sdf_bf.v (a butterfly
- * delays every sample by DELAY + 3 cycles), fft_cmul.v (5 register stages)
- * and fft_bitrev.v (a block leaves N + 1 cycles after its first word
- * arrived), so with the stream never stalled (valid and ready always high)
+ * delays every sample by DELAY + 3 cycles), fft_cmul.v (6 register stages)
+ * fft_skid.v (one cycle, unless the output is reordered) and fft_bitrev.v
+ * (a block leaves N + 1 cycles after its first word arrived), so with the stream never stalled (valid and ready always high)
  * the simulated cycles equal these figures exactly; a test checks it.
  */
-import { BF_EXTRA_LATENCY, CMUL_LATENCY, planFft, type FftPlan } from './plan.ts';
+import { BF_EXTRA_LATENCY, CMUL_LATENCY, SKID_LATENCY, planFft, type FftPlan } from './plan.ts';
 import type { FftSpec, FftSpecInput } from './spec.ts';
 
 export interface FftMemory {
@@ -39,7 +39,7 @@ export interface FftCost {
   /** datapath adders and subtractors: butterflies, rounding, product sums, pre-adds */
   adders: number;
   memory: FftMemory;
-  /** estimated iCE40 EBR (4 kbit) blocks for the memories that map to EBR (delay lines >= 32 words, reorder buffer) */
+  /** estimated iCE40 EBR (4 kbit) blocks: delay lines >= 32 words, twiddle ROMs >= 64 words, reorder buffer */
   ebrEstimate: number;
   formula: string;
 }
@@ -80,11 +80,13 @@ export function fftCost(p: FftPlan | FftSpecInput | FftSpec): FftCost {
       coreLatency += CMUL_LATENCY;
       // re and im product sums, their rounding adds, the 3-multiplier data pre-add
       adders += 2 + (rounds ? 2 : 0) + (plan.spec.multipliers === 3 ? 1 : 0);
+      const romWidth = (plan.spec.multipliers === 3 ? 3 : 2) * tw;
       memory.romWords += st.len;
-      memory.romBits += st.len * (plan.spec.multipliers === 3 ? 3 : 2) * tw;
+      memory.romBits += st.len * romWidth;
+      if (st.romInEbr) ebr += ebrBlocks(st.len, romWidth);
     }
   }
-  let latencyFirst = coreLatency;
+  let latencyFirst = coreLatency + (plan.reorder === 'output' ? 0 : SKID_LATENCY);
   if (plan.reorder !== 'none') {
     // fft_bitrev: the first word of a block leaves N + 1 cycles after the block's first word arrived
     latencyFirst += n + 1;
@@ -97,6 +99,7 @@ export function fftCost(p: FftPlan | FftSpecInput | FftSpec): FftCost {
   const formula =
     `coreLatency = sum over butterflies (D + ${BF_EXTRA_LATENCY}) + ${CMUL_LATENCY} x ${complexMultipliers} twiddle stages = ` +
     `(N - 1) + ${BF_EXTRA_LATENCY} log2 N + ${CMUL_LATENCY * complexMultipliers} = ${coreLatency}` +
+    (plan.reorder === 'output' ? '' : `; + output buffer ${SKID_LATENCY}`) +
     (plan.reorder !== 'none' ? `; + reorder buffer N + 1 = ${n + 1}` : '') +
     `; first output ${latencyFirst}, last output ${latencyFirst + n - 1} cycles after the first input`;
   return {

@@ -34,8 +34,16 @@ export type Rotation = 'none' | '-j' | '+j';
 
 /** Delay lines this long or longer are memories (iCE40 EBR); shorter ones flip-flops. */
 export const RAM_DELAY_THRESHOLD = 32;
-/** Register stages of a twiddle multiplier (fft_cmul.v: p0..p4). */
-export const CMUL_LATENCY = 5;
+/**
+ * Twiddle ROMs with this many words or more are EBR (a memory with initial
+ * contents); smaller ones case ROMs in LUTs. A 64-word case ROM took six LUT
+ * levels and limited Fmax; a 32-word one takes about four.
+ */
+export const ROM_EBR_THRESHOLD = 64;
+/** Register stages of a twiddle multiplier (fft_cmul.v: p0..p5). */
+export const CMUL_LATENCY = 6;
+/** Cycles of the output skid buffer (fft_skid.v), present unless the output is reordered. */
+export const SKID_LATENCY = 1;
 /** Extra cycles of a butterfly beyond its delay (fft_sdf_bf.v: the raw, rounded and output registers). */
 export const BF_EXTRA_LATENCY = 3;
 
@@ -50,7 +58,7 @@ export interface ButterflyStage {
   shift: number;
   wIn: number;
   wOut: number;
-  /** width of a delay-line word part (re or im): max(wIn, wOut) */
+  /** width of a delay-line word part (re or im): wIn + 1, the exact difference */
   fifoWidth: number;
   /** rotation of the input sample at positions [3L/4, L) of blocks of L = 2^rotLog2 */
   rot: Rotation;
@@ -75,6 +83,8 @@ export interface TwiddleStage {
   /** quantised twiddle per position, raw Q1.(TW-2) values */
   re: number[];
   im: number[];
+  /** the ROM is an EBR memory (len >= ROM_EBR_THRESHOLD), else a case ROM in LUTs */
+  romInEbr: boolean;
 }
 
 export type Stage = ButterflyStage | TwiddleStage;
@@ -163,7 +173,7 @@ export function planFft(input: FftSpecInput | FftSpec): FftPlan {
         shift,
         wIn: width,
         wOut,
-        fifoWidth: Math.max(width, wOut),
+        fifoWidth: width + 1,
         rot: pendingRot?.dir ?? 'none',
         rotLog2,
         cntWidth: Math.max(log2Delay + 1, rotLog2),
@@ -186,7 +196,10 @@ export function planFft(input: FftSpecInput | FftSpec): FftPlan {
         re.push(quantize(c, twiddleFormat, 'convergent', 'saturate').value);
         im.push(quantize(spec.inverse ? s : -s, twiddleFormat, 'convergent', 'saturate').value);
       }
-      stages.push({ kind: 'tw', index: stages.length, tw: twCount++, log2Len: log2Exact(len), len, width, exponents, re, im });
+      stages.push({
+        kind: 'tw', index: stages.length, tw: twCount++, log2Len: log2Exact(len), len, width, exponents, re, im,
+        romInEbr: len >= ROM_EBR_THRESHOLD,
+      });
     }
   }
   const forward = !spec.inverse;

@@ -9,8 +9,10 @@
  * beat, lane 0 = real, lane 1 = imaginary.
  *
  * Backpressure: one global advance enable, en = !out_valid | out_ready: the
- * whole pipeline moves exactly when its output register is empty or being
- * read. s_ready = en. Each stage counts the valid samples it has seen and
+ * whole pipeline moves exactly when its output register is empty or can be
+ * passed on. out_ready comes from a two-word skid buffer (fft_skid) or the
+ * reorder buffer, both registered, so m_ready never fans out to the
+ * pipeline's clock enables combinationally. s_ready = en. Each stage counts the valid samples it has seen and
  * drains its own delay line at block boundaries (see fft_sdf_bf.v), so the
  * last vector leaves without further input and vectors may follow
  * back-to-back or with any gaps. s_last is not needed: vectors are N samples
@@ -50,20 +52,28 @@ function romModule(plan: FftPlan, st: TwiddleStage, name: string): string {
     `// Twiddle ROM of twiddle stage ${st.tw}: block L = ${st.len}, word ${layout}, each Q1.${tw - 2} in ${tw} bits,`,
     `// for w = c + j d = ${plan.inverse ? 'conj(W_L^e)' : 'W_L^e'}, W_L = exp(-2 pi j / L), e = n3 (k1 + 2 k2) at position`,
     `// t = k1 L/2 + k2 L/4 + n3 (quantised by src/fft/plan.ts, round to nearest). Registered on en.`,
+    st.romInEbr
+      ? `// ${st.len} words: a memory with initial contents, mapped to EBR (synchronous read).`
+      : `// ${st.len} words: a case ROM in LUTs.`,
     `module ${name} (`,
     `    input  wire          clk,`,
     `    input  wire          en,`,
     `    input  wire [${aw - 1}:0]   addr,`,
     `    output reg  [${qw - 1}:0]  q`,
     `);`,
-    `    always @(posedge clk) begin`,
-    `        if (en) begin`,
-    `            case (addr)`,
   ];
-  for (let t = 0; t < st.len; t++) {
-    lines.push(`                ${aw}'d${t}: q <= ${qw}'h${romWord(plan, st, t)};  // e = ${st.exponents[t]}`);
+  if (st.romInEbr) {
+    lines.push(`    (* rom_style = "block" *) reg [${qw - 1}:0] rom [0:${st.len - 1}];`, `    initial begin`);
+    for (let t = 0; t < st.len; t++) lines.push(`        rom[${t}] = ${qw}'h${romWord(plan, st, t)};  // e = ${st.exponents[t]}`);
+    lines.push(`    end`, `    always @(posedge clk) begin`, `        if (en) q <= rom[addr];`, `    end`);
+  } else {
+    lines.push(`    always @(posedge clk) begin`, `        if (en) begin`, `            case (addr)`);
+    for (let t = 0; t < st.len; t++) {
+      lines.push(`                ${aw}'d${t}: q <= ${qw}'h${romWord(plan, st, t)};  // e = ${st.exponents[t]}`);
+    }
+    lines.push(`            endcase`, `        end`, `    end`);
   }
-  lines.push(`            endcase`, `        end`, `    end`, `endmodule`, '');
+  lines.push(`endmodule`, '');
   return lines.join('\n');
 }
 
@@ -197,10 +207,17 @@ export function generateFftRtl(p: FftPlan | FftSpecInput | FftSpec): FftDesign {
     );
     body.push(`    assign en = ~${cur.valid} | rout_ready;`);
   } else {
+    decl.push(`    wire                    skid_ready;`);
     decl.push(`    reg  [${plan.log2n - 1}:0]              out_pos;  // position of the output sample in its vector`);
-    body.push(`    assign en      = ~${cur.valid} | m_ready;`);
-    body.push(`    assign m_valid = ${cur.valid};`);
-    body.push(`    assign m_data  = {${cur.im}, ${cur.re}};`);
+    body.push(`    // two-word output buffer: m_ready never reaches the pipeline's enable combinationally`);
+    body.push(
+      instance('fft_skid', 'u_skid', { W: 2 * wout }, {
+        clk: 'clk', rst: 'rst',
+        in_valid: cur.valid, in_ready: 'skid_ready', in_data: `{${cur.im}, ${cur.re}}`,
+        out_valid: 'm_valid', out_ready: 'm_ready', out_data: 'm_data',
+      }, '    '),
+    );
+    body.push(`    assign en      = ~${cur.valid} | skid_ready;`);
     body.push(`    assign m_last  = &out_pos;`);
     body.push(`    always @(posedge clk) begin`);
     body.push(`        if (rst) out_pos <= ${plan.log2n}'d0;`);
@@ -261,6 +278,7 @@ export function generateFftRtl(p: FftPlan | FftSpecInput | FftSpec): FftDesign {
   const names = ['fft_round.v', 'fft_fit.v', 'fft_delay.v', 'fft_sdf_bf.v'];
   if (plan.twiddles.length) names.push('fft_cmul.v');
   if (plan.reorder !== 'none') names.push('fft_bitrev.v');
+  if (plan.reorder !== 'output') names.push('fft_skid.v');
   const sources: SourceFile[] = [...names.map((nm) => template(nm)), ...roms, { name: `${top}.v`, text }];
   return {
     plan,

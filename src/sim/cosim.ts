@@ -1,11 +1,24 @@
 /**
- * Layer co-simulation: the reference model says what the RTL must compute;
- * this runs both on the same vectors and compares value for value, and
- * compares the measured cycles with the cost face's prediction.
+ * Co-simulation: the reference model says what the RTL must compute; this
+ * runs both on the same vectors, compares value for value, and compares the
+ * measured cycle stamps of every vector with the cost model's timeline.
  */
 import type { LoadedLayer } from '../layers/load.ts';
+import type { LayerRtl, ReferenceResult } from '../layers/types.ts';
 import { makeVectors, type LabelledVector } from './vectors.ts';
 import { simulateStream, type StreamResult } from './stream.ts';
+
+/** Anything with a stream interface, a reference model and a cycle model: a layer or a network. */
+export interface DesignUnderTest {
+  label: string;
+  rtl: LayerRtl;
+  inputs: number;
+  inWidth: number;
+  reference(x: readonly number[]): ReferenceResult;
+  /** predicted first-input and last-output cycles of `count` vectors offered back to back, outputs always taken */
+  timeline(count: number): { firstIn: number[]; lastOut: number[] };
+  formula: string;
+}
 
 export interface Mismatch {
   vector: number;
@@ -24,11 +37,16 @@ export interface CosimReport {
   overflowExpected: boolean;
   overflowGot: boolean;
   cycles: {
+    /** vector 0's latency and the steady-state period, predicted */
     predictedLatency: number;
     predictedPeriod: number;
-    /** measured latency per vector (first input to last output); only meaningful without stalls */
+    /** per vector, predicted and measured: first input to last output, and first input to the next first input */
+    predictedLatencies: number[];
+    predictedPeriods: number[];
     measuredLatency: number[];
     measuredPeriod: number[];
+    /** whether every measured figure equals its prediction (meaningful only without stalls) */
+    match: boolean;
     formula: string;
   };
   backpressure: { validPct: number; readyPct: number };
@@ -45,15 +63,15 @@ export interface CosimOptions {
   onProgress?: (msg: string) => void;
 }
 
-export async function cosimLayer(layer: LoadedLayer, opts: CosimOptions = {}): Promise<CosimReport> {
-  const { kind, plan } = layer;
-  const shape = kind.shape(plan);
-  const inputs = opts.inputs ?? makeVectors(opts.vectors ?? 100, shape.inputs, shape.inWidth, opts.seed ?? 1);
-  const expected = inputs.map((v) => kind.reference(plan, v.x));
-  const rtl = kind.rtl(plan);
+const diffs = (a: readonly number[], b: readonly number[]) => a.map((t, k) => t - b[k]);
+const steps = (a: readonly number[]) => a.slice(1).map((t, k) => t - a[k]);
+
+export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Promise<CosimReport> {
+  const inputs = opts.inputs ?? makeVectors(opts.vectors ?? 100, dut.inputs, dut.inWidth, opts.seed ?? 1);
+  const expected = inputs.map((v) => dut.reference(v.x));
   const validPct = opts.validPct ?? 100;
   const readyPct = opts.readyPct ?? 100;
-  const res = await simulateStream(rtl, inputs.map((v) => v.x.map((e) => [e])), {
+  const res = await simulateStream(dut.rtl, inputs.map((v) => v.x.map((e) => [e])), {
     validPct, readyPct, seed: opts.seed ?? 1, onProgress: opts.onProgress,
   });
   const mismatches: Mismatch[] = [];
@@ -71,24 +89,67 @@ export async function cosimLayer(layer: LoadedLayer, opts: CosimOptions = {}): P
     }
     if (ok) exact++;
   }
-  const cost = kind.cost(plan);
+  const predicted = dut.timeline(inputs.length);
+  const predictedLatencies = diffs(predicted.lastOut, predicted.firstIn);
+  const predictedPeriods = steps(predicted.firstIn);
+  const measuredLatency = diffs(res.lastOut, res.firstIn);
+  const measuredPeriod = steps(res.firstIn);
+  const steady = dut.timeline(Math.max(6, inputs.length > 1 ? 6 : 1));
   return {
-    layer: plan.name ?? kind.kind,
+    layer: dut.label,
     vectors: inputs.length,
     exact,
     mismatches,
     overflowExpected: expected.some((e) => e.overflow),
     overflowGot: res.overflow,
     cycles: {
-      predictedLatency: cost.cycles.latency,
-      predictedPeriod: cost.cycles.period,
-      measuredLatency: res.lastOut.map((t, k) => t - res.firstIn[k]),
-      measuredPeriod: res.firstIn.slice(1).map((t, k) => t - res.firstIn[k]),
-      formula: cost.cycles.formula,
+      predictedLatency: predictedLatencies[0],
+      predictedPeriod: steady.firstIn[5] - steady.firstIn[4],
+      predictedLatencies,
+      predictedPeriods,
+      measuredLatency,
+      measuredPeriod,
+      match: measuredLatency.every((c, k) => c === predictedLatencies[k]) && measuredPeriod.every((c, k) => c === predictedPeriods[k]),
+      formula: dut.formula,
     },
     backpressure: { validPct, readyPct },
     sim: { buildSeconds: res.buildSeconds, cached: res.cached, runSeconds: res.runSeconds, totalCycles: res.totalCycles },
   };
+}
+
+/** One layer's own top, driven directly: its timing() model, inputs back to back. */
+export function layerDut(layer: LoadedLayer): DesignUnderTest {
+  const { kind, plan } = layer;
+  const shape = kind.shape(plan);
+  return {
+    label: (plan as { name?: string }).name ?? kind.kind,
+    rtl: kind.rtl(plan),
+    inputs: shape.inputs,
+    inWidth: shape.inWidth,
+    reference: (x) => kind.reference(plan, x),
+    timeline: (count) => {
+      const t = kind.timing(plan);
+      const firstIn: number[] = [];
+      const lastOut: number[] = [];
+      let ready = 0;
+      let lastIn = -1;
+      for (let j = 0; j < count; j++) {
+        const start = Math.max(ready, lastIn + 1);
+        const ins = Array.from({ length: shape.inputs }, (_, e) => start + e);
+        const outs = t.outputs(ins);
+        ready = t.nextReady(ins, outs);
+        lastIn = ins[ins.length - 1];
+        firstIn.push(start);
+        lastOut.push(outs[outs.length - 1]);
+      }
+      return { firstIn, lastOut };
+    },
+    formula: kind.cost(plan).cycles.formula,
+  };
+}
+
+export function cosimLayer(layer: LoadedLayer, opts: CosimOptions = {}): Promise<CosimReport> {
+  return cosim(layerDut(layer), opts);
 }
 
 export function formatMismatch(m: Mismatch): string {

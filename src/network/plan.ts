@@ -1,0 +1,94 @@
+/**
+ * The network plan: each layer loaded through its own kind (errors carry the
+ * layer's index), shapes and formats checked to chain, and the buffer after
+ * each layer sized to hold one whole output vector.
+ */
+import { CircaInputError } from '../errors.ts';
+import { formatName, type QFormat } from '../fixed/index.ts';
+import { loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
+import type { LayerRtl, LayerShape } from '../layers/types.ts';
+import { networkSpecSchema, type Schedule } from './spec.ts';
+
+export interface NetworkLayer extends LoadedLayer {
+  index: number;
+  shape: LayerShape;
+  rtl: LayerRtl;
+}
+
+export interface NetworkPlan {
+  name: string;
+  schedule: Schedule;
+  layers: NetworkLayer[];
+  inputs: number;
+  inWidth: number;
+  inFormat: QFormat;
+  /** elements out of the network per vector (after the last link) */
+  outputs: number;
+  outWidth: number;
+}
+
+const sameFormat = (a: QFormat, b: QFormat) => a.int === b.int && a.frac === b.frac;
+
+export function planNetwork(raw: unknown, where = ''): NetworkPlan {
+  const parsed = networkSpecSchema.safeParse(raw);
+  if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
+  const spec = parsed.data;
+  const names = new Set<string>();
+  const layers: NetworkLayer[] = spec.layers.map((l, index) => {
+    // default each layer's name from its position so module names never clash
+    const withName = { name: `${spec.network}_l${index}`, ...l };
+    const loaded = loadLayerSpec(withName, `${where}layers[${index}].`);
+    const name = (loaded.plan as { name: string }).name;
+    if (names.has(name)) throw new CircaInputError(`${where}layers[${index}].name: "${name}" is used by an earlier layer; names must be unique`);
+    names.add(name);
+    return { ...loaded, index, shape: loaded.kind.shape(loaded.plan), rtl: loaded.kind.rtl(loaded.plan) };
+  });
+  for (let i = 1; i < layers.length; i++) {
+    const prev = layers[i - 1];
+    const cur = layers[i];
+    if (prev.kind.kind === 'argmax') {
+      throw new CircaInputError(`${where}layers[${i - 1}]: argmax must be the last layer (it outputs an index and a value)`);
+    }
+    if (prev.shape.outputs !== cur.shape.inputs) {
+      throw new CircaInputError(
+        `${where}layers[${i}]: takes ${cur.shape.inputs} inputs but layers[${i - 1}] (${prev.kind.kind}) gives ${prev.shape.outputs}; shapes must chain`,
+      );
+    }
+    if (prev.shape.outFormat && !sameFormat(prev.shape.outFormat, cur.shape.inFormat)) {
+      throw new CircaInputError(
+        `${where}layers[${i}].input: format ${formatName(cur.shape.inFormat)} does not match the output format of layers[${i - 1}], ` +
+          `${formatName(prev.shape.outFormat)}; put an activation layer between them to requantise`,
+      );
+    }
+  }
+  const first = layers[0];
+  const last = layers[layers.length - 1];
+  return {
+    name: spec.network,
+    schedule: spec.schedule,
+    layers,
+    inputs: first.shape.inputs,
+    inWidth: first.shape.inWidth,
+    inFormat: first.shape.inFormat,
+    outputs: last.shape.outputs,
+    outWidth: last.shape.outWidth,
+  };
+}
+
+export function loadNetworkFile(path: string): NetworkPlan {
+  return planNetwork(readJsonFile(path), `${path}: `);
+}
+
+/** A single-layer spec as a one-layer network, so every command takes either. */
+export function planAny(raw: unknown, where = ''): NetworkPlan {
+  if (typeof raw === 'object' && raw !== null && 'layers' in raw) return planNetwork(raw, where);
+  if (typeof raw === 'object' && raw !== null && 'kind' in raw) {
+    const name = (raw as { name?: unknown }).name;
+    return planNetwork({ network: typeof name === 'string' ? `${name}_net` : 'layer_net', layers: [raw] }, where);
+  }
+  throw new CircaInputError(`${where}(top level): expected a network ({"network", "layers": [...]}) or a layer ({"kind": ...})`);
+}
+
+export function loadAnyFile(path: string): NetworkPlan {
+  return planAny(readJsonFile(path), `${path}: `);
+}

@@ -1,0 +1,171 @@
+/**
+ * The network's top level: every layer's generated top, a vector gate in
+ * front of each layer, a stream_link buffer after each, one config port for
+ * every run-time register, and the stream port convention outside, so the
+ * network simulates and sits behind the UART bridge exactly like one layer.
+ */
+import type { LayerRtl } from '../layers/types.ts';
+import { bitsFor } from '../layers/formats.ts';
+import { header, instance, template, type SourceFile } from '../verilog/index.ts';
+import type { NetworkPlan } from './plan.ts';
+import { networkCost } from './cost.ts';
+
+/** Config address map: layer k's local register r sits at k*4 + r. */
+export const CFG_STRIDE = 4;
+
+export function networkTopName(net: NetworkPlan): string {
+  return `${net.name}_top`;
+}
+
+export function networkRtl(net: NetworkPlan): LayerRtl {
+  const top = networkTopName(net);
+  const cost = networkCost(net);
+  const cfgLayers = net.layers.filter((l) => l.rtl.extraPorts.some((p) => p.name === 'cfg_we'));
+  const cfgWidth = Math.max(1, ...cfgLayers.map((l) => l.rtl.extraPorts.find((p) => p.name === 'cfg_data')!.width));
+  const cfgAddrWidth = Math.max(3, bitsFor(net.layers.length * CFG_STRIDE - 1));
+  const body: string[] = [];
+  // gate flags other than layer 0's are informational
+  const sinks: string[] = net.layers.slice(1).map((_, k) => `g${k + 1}_active`);
+  const ovfs: string[] = [];
+
+  // Admission: count vectors in flight; in the sequential schedule a new
+  // vector enters only when none is.
+  body.push(`    // gate states: g<k>_active is high inside a vector entering layer k
+    wire ${net.layers.map((_, k) => `g${k}_active`).join(', ')};
+    // link<k>_empty: the buffer after layer k holds nothing
+    wire ${net.layers.map((_, k) => `link${k}_empty`).join(', ')};
+    // layer k's output stream handshake and overflow flag
+    wire ${net.layers.map((_, k) => `l${k}_m_valid, l${k}_m_ready, l${k}_m_last, l${k}_ovf`).join(',\n         ')};
+
+    // ---- admission: vectors in flight (${net.schedule} schedule) ----
+    reg  [15:0] in_flight;
+    wire        net_in_fire  = s_valid & s_ready;
+    wire        net_in_first = net_in_fire & ~g0_active;
+    wire        net_out_done = m_valid & m_ready & m_last;
+    always @(posedge clk) begin
+        if (rst) in_flight <= 16'd0;
+        else if (net_in_first & ~net_out_done) in_flight <= in_flight + 16'd1;
+        else if (net_out_done & ~net_in_first) in_flight <= in_flight - 16'd1;
+    end
+    assign busy = in_flight != 16'd0;
+`);
+
+  net.layers.forEach((l, k) => {
+    const io = l.rtl.io;
+    const src = k === 0 ? { valid: 's_valid', ready: 's_ready', data: 's_data', last: 's_last' }
+      : { valid: `k${k - 1}_valid`, ready: `k${k - 1}_ready`, data: `k${k - 1}_data`, last: `k${k - 1}_last` };
+    const startOk = `link${k}_empty & ~e${k}_pending${k === 0 && net.schedule === 'sequential' ? " & (in_flight == 16'd0)" : ''}`;
+    const lcost = cost.perLayer[k].cost.cycles;
+    body.push(`    // ---- layer ${k}: ${l.kind.kind} ${(l.plan as { name: string }).name} (${l.shape.inputs} -> ${l.shape.outputs}, latency ${lcost.latency} cycles alone) ----
+    // A new vector enters only when this layer has emitted all of the previous
+    // one and link ${k} is empty, so the layer's output is never stalled.
+    wire l${k}_s_valid, l${k}_s_ready;
+    reg  e${k}_pending;   // a vector entered layer ${k} and its last output beat has not left it
+    always @(posedge clk) begin
+        if (rst) e${k}_pending <= 1'b0;
+        else if (l${k}_s_valid & l${k}_s_ready & ~g${k}_active) e${k}_pending <= 1'b1;
+        else if (l${k}_m_valid & l${k}_m_ready & l${k}_m_last) e${k}_pending <= 1'b0;
+    end
+${instance('vector_gate', `u_gate${k}`, { N: io.inBeats, CNT_W: bitsFor(io.inBeats) }, {
+      clk: 'clk', rst: 'rst', start_ok: startOk, up_valid: src.valid, up_ready: src.ready,
+      dn_valid: `l${k}_s_valid`, dn_ready: `l${k}_s_ready`, active: `g${k}_active`,
+    }, '    ')}
+    wire [${io.outLanes * io.outWidth - 1}:0] l${k}_m_data;
+    wire [${io.outLanes - 1}:0] l${k}_m_keep;`);
+    const extra: Record<string, string> = {};
+    for (const p of l.rtl.extraPorts) {
+      if (p.name === 'cfg_we') extra.cfg_we = `cfg_we & (cfg_addr[${cfgAddrWidth - 1}:2] == ${cfgAddrWidth - 2}'d${k})`;
+      else if (p.name === 'cfg_addr') extra.cfg_addr = 'cfg_addr[1:0]';
+      else if (p.name === 'cfg_data') extra.cfg_data = `cfg_data[${p.width - 1}:0]`;
+      else if (p.dir === 'output') {
+        body.push(`    wire [${p.width - 1}:0] l${k}_${p.name};`);
+        extra[p.name] = `l${k}_${p.name}`;
+        sinks.push(`l${k}_${p.name}`);
+      } else extra[p.name] = `{${p.width}{1'b0}}`;
+    }
+    body.push(instance(l.rtl.top, `u_layer${k}`, {}, {
+      clk: 'clk', rst: 'rst',
+      s_valid: `l${k}_s_valid`, s_ready: `l${k}_s_ready`, s_data: src.data, s_last: src.last,
+      m_valid: `l${k}_m_valid`, m_ready: `l${k}_m_ready`, m_data: `l${k}_m_data`, m_keep: `l${k}_m_keep`, m_last: `l${k}_m_last`,
+      ovf: `l${k}_ovf`, ...extra,
+    }, '    '));
+    ovfs.push(`l${k}_ovf`);
+    const dst = k === net.layers.length - 1 ? { valid: 'm_valid', ready: 'm_ready', data: 'm_data', last: 'm_last' }
+      : { valid: `k${k}_valid`, ready: `k${k}_ready`, data: `k${k}_data`, last: `k${k}_last` };
+    if (k < net.layers.length - 1) body.push(`    wire k${k}_valid, k${k}_ready, k${k}_last;\n    wire [${io.outWidth - 1}:0] k${k}_data;`);
+    body.push(`    // link ${k}: ${io.outBeats} beat(s) of ${io.outLanes} x ${io.outWidth} bits, handed on one element per beat
+${instance('stream_link', `u_link${k}`, {
+      LANES: io.outLanes, W: io.outWidth, DEPTH: io.outBeats, ADDR_W: bitsFor(io.outBeats - 1), LANE_W: bitsFor(io.outLanes - 1),
+    }, {
+      clk: 'clk', rst: 'rst',
+      s_valid: `l${k}_m_valid`, s_ready: `l${k}_m_ready`, s_data: `l${k}_m_data`, s_keep: `l${k}_m_keep`, s_last: `l${k}_m_last`,
+      m_valid: dst.valid, m_ready: dst.ready, m_data: dst.data, m_last: dst.last, empty: `link${k}_empty`,
+    }, '    ')}
+`);
+  });
+
+  const hasCfg = cfgLayers.length > 0;
+  const cfgPorts = hasCfg
+    ? `    input  wire                 cfg_we,
+    input  wire [${cfgAddrWidth - 1}:0]           cfg_addr,
+    input  wire [${cfgWidth - 1}:0]           cfg_data,\n`
+    : '';
+  const layerList = net.layers.map((l, k) => `  layer ${k}: ${l.kind.describe(l.plan)[0]}`);
+  const cfgNotes = cfgLayers.map((l) => `  cfg_addr ${l.index * CFG_STRIDE}..${l.index * CFG_STRIDE + CFG_STRIDE - 1}: layer ${l.index} (${l.kind.kind}) registers 0..3`);
+  const text = `${header(`${top}: network ${net.name}, ${net.layers.length} layer(s), ${net.schedule} schedule`, {
+    inputs: `${net.inputs} x ${net.inWidth} bits`,
+    outputs: `${net.outputs} x ${net.outWidth} bits, one per beat`,
+    schedule: net.schedule,
+  }, [
+    ...layerList,
+    '',
+    'Schedule: layers are joined by stream_link buffers that each hold one whole',
+    'output vector; a layer starts a vector only when its output buffer is empty.',
+    net.schedule === 'sequential' ? 'A new input enters only after the last output of the previous one.'
+      : 'A new input enters layer 0 as soon as it is free; later layers finish the previous one.',
+    `Latency, first input to last output, from idle: ${cost.latency} cycles; period back to back: ${cost.period} cycles.`,
+    ...(hasCfg ? ['', 'Config port (run-time registers):', ...cfgNotes] : []),
+  ])}
+module ${top} (
+    input  wire                 clk,
+    input  wire                 rst,
+${cfgPorts}    input  wire                 s_valid,
+    output wire                 s_ready,
+    input  wire [${net.inWidth - 1}:0]           s_data,
+    input  wire                 s_last,
+    output wire                 m_valid,
+    input  wire                 m_ready,
+    output wire [${net.outWidth - 1}:0]           m_data,
+    output wire [0:0]           m_keep,
+    output wire                 m_last,
+    output wire                 ovf,
+    output wire                 busy
+);
+${body.join('\n')}
+    assign m_keep = 1'b1;
+    assign ovf    = ${ovfs.join(' | ')};
+${sinks.length ? `    wire unused_layer_outputs = &{1'b0, ${sinks.join(', ')}};\n` : ''}endmodule
+`;
+  const seen = new Set<string>();
+  const sources: SourceFile[] = [];
+  for (const s of [template('vector_gate.v'), template('stream_link.v'), ...net.layers.flatMap((l) => l.rtl.sources)]) {
+    if (seen.has(s.name)) continue;
+    seen.add(s.name);
+    sources.push(s);
+  }
+  sources.push({ name: `${top}.v`, text });
+  return {
+    sources,
+    top,
+    io: { inLanes: 1, inWidth: net.inWidth, outLanes: 1, outWidth: net.outWidth, inBeats: net.inputs, outBeats: net.outputs },
+    params: { layers: net.layers.length, schedule: net.schedule },
+    extraPorts: [
+      ...(hasCfg ? [
+        { name: 'cfg_we', dir: 'input' as const, width: 1 },
+        { name: 'cfg_addr', dir: 'input' as const, width: cfgAddrWidth },
+        { name: 'cfg_data', dir: 'input' as const, width: cfgWidth },
+      ] : []),
+      { name: 'busy', dir: 'output' as const, width: 1 },
+    ],
+  };
+}

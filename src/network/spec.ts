@@ -1,0 +1,27 @@
+/**
+ * A network spec: ordered layers of any kind, joined by streams. Each layer's
+ * output must feed the next layer's input: same count, same format.
+ *
+ *   { "network": "mnist_tvscm", "schedule": "sequential" | "pipelined",
+ *     "layers": [ { "kind": "tvscm", ... }, { "kind": "dense", ... }, { "kind": "argmax", ... } ] }
+ *
+ * Schedules:
+ *   sequential  one input at a time: the next input enters after the last
+ *               output of the previous one (lowest latency)
+ *   pipelined   a new input enters layer 1 while later layers finish the
+ *               previous one (higher throughput)
+ */
+import { z } from 'zod';
+import { layerNameSchema } from '../layers/formats.ts';
+
+export const networkSpecSchema = z
+  .object({
+    network: layerNameSchema('net'),
+    description: z.string().optional(),
+    schedule: z.enum(['sequential', 'pipelined']).default('sequential'),
+    layers: z.array(z.record(z.string(), z.unknown())).min(1),
+  })
+  .strict();
+
+export type NetworkSpec = z.infer<typeof networkSpecSchema>;
+export type Schedule = NetworkSpec['schedule'];
