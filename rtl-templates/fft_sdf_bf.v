@@ -80,17 +80,23 @@ module fft_sdf_bf #(
     /* verilator lint_on WIDTH */
 
     // ---- position and flush control -------------------------------------
-    reg  [CNT_W-1:0]      cnt;      // stream position of the next input sample
-    reg  [LOG2_DELAY:0]   pending;  // differences in the delay line not yet emitted
+    // The decisions that gate the advance (`have_pending`, `can_flush`) are
+    // registers computed from the next state, so that only one LUT sits
+    // between the global enable and the clock enables of this stage.
+    reg  [CNT_W-1:0]      cnt;           // stream position of the next input sample
+    reg  [LOG2_DELAY:0]   pending;       // differences in the delay line not yet emitted
+    reg                   have_pending;  // pending != 0
+    reg                   can_flush;     // pending != 0 and at the start of a block
     wire [LOG2_DELAY:0]   pos          = cnt[LOG2_DELAY:0];  // position in the 2D block
     wire                  second_half  = pos[LOG2_DELAY];
-    wire                  block_start  = ~(|pos);
     wire                  block_end    = &pos;
-    wire                  have_pending = |pending;
     wire                  take  = en & in_valid;
-    wire                  flush = en & ~in_valid & block_start & have_pending;
-    wire                  adv   = take | flush;
+    wire                  adv   = en & (in_valid | can_flush);
     wire [CNT_W-1:0]      cnt_next = cnt + 1'b1;
+    wire [CNT_W-1:0]      cnt_n    = take ? cnt_next : cnt;
+    wire [LOG2_DELAY:0]   pending_n =
+        (take & block_end)                   ? PENDING_FULL :
+        (adv & ~second_half & have_pending)  ? pending - 1'b1 : pending;
 
     // ---- delay line --------------------------------------------------------
     wire [2*W_F-1:0] head;     // {im, re} of the word DELAY advances old
@@ -199,18 +205,19 @@ module fft_sdf_bf #(
     // ---- control --------------------------------------------------------------
     always @(posedge clk) begin
         if (rst) begin
-            cnt       <= {CNT_W{1'b0}};
-            pending   <= {(LOG2_DELAY + 1){1'b0}};
+            cnt          <= {CNT_W{1'b0}};
+            pending      <= {(LOG2_DELAY + 1){1'b0}};
+            have_pending <= 1'b0;
+            can_flush    <= 1'b0;
             raw_valid <= 1'b0;
             rnd_valid <= 1'b0;
             out_valid <= 1'b0;
             ovf       <= 1'b0;
         end else if (en) begin
-            if (take) cnt <= cnt_next;
-            if (take & block_end)
-                pending <= PENDING_FULL;
-            else if (adv & ~second_half & have_pending)
-                pending <= pending - 1'b1;
+            cnt          <= cnt_n;
+            pending      <= pending_n;
+            have_pending <= |pending_n;
+            can_flush    <= (|pending_n) & ~(|cnt_n[LOG2_DELAY:0]);
             // a sum in the second half; a stored difference in the first half or a flush
             raw_valid <= adv & (second_half | have_pending);
             rnd_valid <= raw_valid;

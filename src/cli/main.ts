@@ -10,9 +10,9 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { CircaError } from '../errors.ts';
-import { loadLayerFile, type LoadedLayer } from '../layers/load.ts';
+import { loadDesign, type Design } from '../network/design.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
-import { cosimLayer, formatMismatch, type CosimReport } from '../sim/cosim.ts';
+import { cosim, formatMismatch, type CosimReport } from '../sim/cosim.ts';
 import { checkRtl } from '../sim/lint.ts';
 import { listBoards, loadBoard } from '../flow/boards.ts';
 import { formatReport, runFlow } from '../flow/index.ts';
@@ -35,9 +35,6 @@ function print(json: boolean, value: unknown, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 }
 
-function describeLayer(layer: LoadedLayer): string[] {
-  return layer.kind.describe(layer.plan);
-}
 
 // ---------------------------------------------------------------------------
 // generate
@@ -45,8 +42,8 @@ function describeLayer(layer: LoadedLayer): string[] {
 interface GenerateOpts { output: string; board?: string; force?: boolean; check?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
-  const layer = loadLayerFile(specPath);
-  const rtl = layer.kind.rtl(layer.plan);
+  const design0 = loadDesign(specPath);
+  const rtl = design0.rtl();
   const board = o.board ? loadBoard(o.board) : undefined;
   const design = board ? boardDesign(rtl, board) : undefined;
   const target = checkTarget(o.output, !!o.force);
@@ -66,7 +63,7 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
   await writeAtomically(target, (dir) => writeSources(dir, written));
   const names = written.map((f) => f.name);
   print(!!o.json, { spec: specPath, top, output: target, files: names, checks, params: rtl.params }, [
-    ...describeLayer(layer),
+    ...design0.describe(),
     `wrote ${names.length} files to ${relative(process.cwd(), target) || '.'} (top: ${top})`,
     ...names.map((n) => `  ${n}`),
     ...(o.check ? checks.map((c) => `${c.tool}: clean`) : []),
@@ -80,33 +77,36 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
 interface SimOpts { vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
 
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
-  const layer = loadLayerFile(specPath);
+  const design = loadDesign(specPath);
+  const dut = design.dut();
   const p = progress(!o.quiet);
   const onProgress = (m: string) => p.step(m);
   p.step(`co-simulating ${o.vectors} vectors at full rate`);
-  const full = await cosimLayer(layer, { vectors: o.vectors, seed: o.seed, onProgress });
+  const full = await cosim(dut, { vectors: o.vectors, seed: o.seed, onProgress });
   let stalled: CosimReport | undefined;
   if (o.backpressure) {
     p.step(`co-simulating ${o.vectors} vectors with random stalls (valid ${o.validPct}%, ready ${o.readyPct}%)`);
-    stalled = await cosimLayer(layer, { vectors: o.vectors, seed: o.seed, validPct: o.validPct, readyPct: o.readyPct, onProgress });
+    stalled = await cosim(dut, { vectors: o.vectors, seed: o.seed, validPct: o.validPct, readyPct: o.readyPct, onProgress });
   }
   const lat = full.cycles.measuredLatency;
   const per = full.cycles.measuredPeriod;
-  const latOk = lat.every((c) => c === full.cycles.predictedLatency);
-  const perOk = per.every((c) => c === full.cycles.predictedPeriod);
+  const latOk = lat.every((c, k) => c === full.cycles.predictedLatencies[k]);
+  const perOk = per.every((c, k) => c === full.cycles.predictedPeriods[k]);
+  const predLat = full.cycles.predictedLatencies;
+  const predPer = full.cycles.predictedPeriods;
   const runs = [full, ...(stalled ? [stalled] : [])];
   const exactOk = runs.every((r) => r.exact === r.vectors);
   const ovfOk = runs.every((r) => r.overflowGot === r.overflowExpected);
   const pass = exactOk && ovfOk && latOk && perOk;
   const range = (xs: number[]) => (xs.length ? (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}..${Math.max(...xs)}`) : '-');
   const lines = [
-    ...describeLayer(layer),
+    ...design.describe(),
     `full rate:     ${full.exact}/${full.vectors} vectors bit-exact`,
     ...(stalled ? [`backpressure:  ${stalled.exact}/${stalled.vectors} vectors bit-exact (valid ${o.validPct}%, ready ${o.readyPct}%)`] : []),
     ...runs.flatMap((r) => r.mismatches.slice(0, 5).map((m) => `  mismatch: ${formatMismatch(m)}`)),
     `overflow flag: model ${full.overflowExpected ? 'raised' : 'clear'}, RTL ${full.overflowGot ? 'raised' : 'clear'}${stalled && stalled.overflowGot !== stalled.overflowExpected ? ' (differs under backpressure!)' : ''}`,
-    `cycles:        latency ${range(lat)} measured, ${full.cycles.predictedLatency} predicted (${full.cycles.formula})${latOk ? '' : '  MISMATCH'}`,
-    `               period  ${range(per)} measured, ${full.cycles.predictedPeriod} predicted${perOk ? '' : '  MISMATCH'}`,
+    `cycles:        latency ${range(lat)} measured, ${range(predLat)} predicted (${full.cycles.formula})${latOk ? '' : '  MISMATCH'}`,
+    `               period  ${range(per)} measured, ${range(predPer)} predicted${perOk ? '' : '  MISMATCH'}`,
     `simulated ${runs.reduce((s, r) => s + r.sim.totalCycles, 0).toLocaleString('en-US')} cycles in ${runs.reduce((s, r) => s + r.sim.runSeconds, 0).toFixed(2)} s` +
       ` (Verilator build ${full.sim.cached ? 'cached' : `${full.sim.buildSeconds.toFixed(1)} s`})`,
     pass ? 'PASS' : 'FAIL',
@@ -121,11 +121,10 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
 interface BuildOpts { board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
-  const layer = loadLayerFile(specPath);
+  const spec = loadDesign(specPath);
   const board = loadBoard(o.board);
-  const rtl = layer.kind.rtl(layer.plan);
-  const design = boardDesign(rtl, board);
-  const target = checkTarget(o.output ?? join('build', `${layer.plan.name}-${board.name}`), !!o.force);
+  const design = boardDesign(spec.rtl(), board);
+  const target = checkTarget(o.output ?? join('build', `${spec.name}-${board.name}`), !!o.force);
   const p = progress(!o.quiet);
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
@@ -134,12 +133,11 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
     sources: design.sources, top: design.top, board, pcf: design.pcf, toolchain: o.toolchain, seed: o.seed,
     outDir: work, onProgress: (m) => p.step(m),
   });
-  const cost = layer.kind.cost(layer.plan);
-  const cycles = cost.cycles;
+  const cycles = spec.cost();
   const mhz = report.fmaxMHz ?? report.targetMHz;
   const summary = {
     spec: specPath,
-    layer: layer.plan.name,
+    design: spec.name,
     board: board.name,
     flow: { ...report, bitstream: join(target, relative(work, report.bitstream)), logs: { yosys: join(target, 'yosys.log'), nextpnr: join(target, 'nextpnr.log') } },
     cycles: {
@@ -155,7 +153,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   rmSync(work, { recursive: true, force: true });
   p.done('done');
   print(!!o.json, summary, [
-    ...describeLayer(layer),
+    ...spec.describe(),
     '',
     formatReport({ ...report, bitstream: summary.flow.bitstream }),
     '',
@@ -171,16 +169,18 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
 // estimate
 // ---------------------------------------------------------------------------
 async function cmdEstimate(specPath: string, o: { json?: boolean }): Promise<number> {
-  const layer = loadLayerFile(specPath);
-  const cost = layer.kind.cost(layer.plan);
-  const c = cost.cycles;
-  print(!!o.json, { spec: specPath, layer: layer.plan.name, kind: layer.kind.kind, ...cost }, [
-    ...describeLayer(layer),
-    `cycles:      latency ${c.latency} (${c.formula}), period ${c.period} back to back`,
+  const design = loadDesign(specPath);
+  const cost = design.cost();
+  print(!!o.json, { spec: specPath, design: design.name, network: design.isNetwork, ...cost }, [
+    ...design.describe(),
+    ...(design.isNetwork ? ['', 'layer                kind          latency  parameters  multipliers',
+      ...cost.perLayer.map((l) => `${l.name.padEnd(20)} ${l.kind.padEnd(12)} ${String(l.latency).padStart(8)} ${l.parameters.toLocaleString('en-US').padStart(11)} ${String(l.multipliers).padStart(12)}`), ''] : []),
+    `cycles:      latency ${cost.latency} (${cost.formula}), period ${cost.period} back to back`,
     `per vector:  ${cost.ops.multiplies.toLocaleString('en-US')} multiplies, ${cost.ops.adds.toLocaleString('en-US')} adds, ` +
       `${cost.ops.weightReads.toLocaleString('en-US')} weight reads, ${cost.ops.bufferWrites.toLocaleString('en-US')} buffer writes, ${cost.ops.bufferReads.toLocaleString('en-US')} buffer reads`,
     `parameters:  ${cost.ops.parameters.toLocaleString('en-US')}`,
-    `hardware:    ${cost.hardware.multipliers} multipliers, ${cost.hardware.bufferBits.toLocaleString('en-US')} buffer bits, ${cost.hardware.weightBits.toLocaleString('en-US')} weight bits`,
+    `hardware:    ${cost.hardware.multipliers} multipliers, ${cost.hardware.bufferBits.toLocaleString('en-US')} buffer bits, ${cost.hardware.weightBits.toLocaleString('en-US')} weight bits` +
+      (design.isNetwork ? `, ${cost.hardware.linkBits.toLocaleString('en-US')} link buffer bits` : ''),
   ].join('\n'));
   return 0;
 }
@@ -209,8 +209,8 @@ export function buildProgram(): Command {
   const quiet = new Option('-q, --quiet', 'no progress messages on stderr');
 
   program.command('generate')
-    .description('write the RTL for a layer spec (templates + generated top) into a directory')
-    .argument('<spec>', 'layer spec (JSON)')
+    .description('write the RTL for a layer or network spec (templates + generated top) into a directory')
+    .argument('<spec>', 'layer or network spec (JSON)')
     .requiredOption('-o, --output <dir>', 'output directory (created; must be empty unless --force)')
     .option('--board <name|path>', 'also write the board top (UART bridge, LEDs) and its PCF for this board')
     .option('--check', 'check the RTL with verilator --lint-only -Wall, iverilog -g2005 and yosys before writing')
@@ -220,7 +220,7 @@ export function buildProgram(): Command {
 
   program.command('sim')
     .description('co-simulate the RTL against the reference model in Verilator: bit-exact outputs and cycles == prediction')
-    .argument('<spec>', 'layer spec (JSON)')
+    .argument('<spec>', 'layer or network spec (JSON)')
     .option('--vectors <n>', 'number of input vectors (corner cases first, then seeded random)', intOption('--vectors', 1, 1_000_000), 1000)
     .option('--seed <s>', 'seed for the random vectors and the stall pattern', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--no-backpressure', 'skip the second pass with random valid/ready stalls')
@@ -231,10 +231,10 @@ export function buildProgram(): Command {
 
   program.command('build')
     .description('synthesise, place and route, and pack a bitstream for a board (yosys -> nextpnr-ice40 -> icepack)')
-    .argument('<spec>', 'layer spec (JSON)')
+    .argument('<spec>', 'layer or network spec (JSON)')
     .option('--board <name|path>', `board: ${listBoards().join(', ')}, or a board JSON file`, 'icebreaker')
     .addOption(new Option('--toolchain <t>', 'YoWASP WebAssembly tools from npm, or native tools on PATH').choices(['yowasp', 'native']).default('yowasp'))
-    .option('-o, --output <dir>', 'output directory (default build/<layer>-<board>)')
+    .option('-o, --output <dir>', 'output directory (default build/<name>-<board>)')
     .option('--seed <s>', 'nextpnr placement seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--force', 'replace a non-empty output directory')
     .addOption(json).addOption(quiet)
@@ -242,7 +242,7 @@ export function buildProgram(): Command {
 
   program.command('estimate')
     .description('cycles and operation counts from the cost model (no simulation, no synthesis)')
-    .argument('<spec>', 'layer spec (JSON)')
+    .argument('<spec>', 'layer or network spec (JSON)')
     .addOption(json)
     .action(async (spec: string, o: { json?: boolean }) => { program.setOptionValue('exit', await cmdEstimate(spec, o)); });
 

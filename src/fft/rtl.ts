@@ -8,11 +8,12 @@
  * Top-level stream convention (src/sim/stream.ts): one complex sample per
  * beat, lane 0 = real, lane 1 = imaginary.
  *
- * Backpressure: one global advance enable, en = !out_valid | out_ready: the
- * whole pipeline moves exactly when its output register is empty or can be
- * passed on. out_ready comes from a two-word skid buffer (fft_skid) or the
- * reorder buffer, both registered, so m_ready never fans out to the
- * pipeline's clock enables combinationally. s_ready = en. Each stage counts the valid samples it has seen and
+ * Backpressure: one global advance enable en: the whole pipeline moves
+ * exactly when the buffer after it can take a word whatever happens
+ * downstream this cycle: a two-word skid buffer (fft_skid, en = count < 2)
+ * or the reorder buffer (en = the bank being written is not full). Both are
+ * register-driven, so m_ready never fans out to the pipeline's clock enables
+ * combinationally. s_ready = en. Each stage counts the valid samples it has seen and
  * drains its own delay line at block boundaries (see fft_sdf_bf.v), so the
  * last vector leaves without further input and vectors may follow
  * back-to-back or with any gaps. s_last is not needed: vectors are N samples
@@ -205,7 +206,7 @@ export function generateFftRtl(p: FftPlan | FftSpecInput | FftSpec): FftDesign {
         out_valid: 'm_valid', out_ready: 'm_ready', out_data: 'm_data', out_last: 'm_last',
       }, '    '),
     );
-    body.push(`    assign en = ~${cur.valid} | rout_ready;`);
+    body.push(`    assign en = rout_ready;  // a register-driven enable: stalls only while both banks are full`);
   } else {
     decl.push(`    wire                    skid_ready;`);
     decl.push(`    reg  [${plan.log2n - 1}:0]              out_pos;  // position of the output sample in its vector`);
@@ -217,7 +218,7 @@ export function generateFftRtl(p: FftPlan | FftSpecInput | FftSpec): FftDesign {
         out_valid: 'm_valid', out_ready: 'm_ready', out_data: 'm_data',
       }, '    '),
     );
-    body.push(`    assign en      = ~${cur.valid} | skid_ready;`);
+    body.push(`    assign en      = skid_ready;  // one register bit drives the whole pipeline's enable`);
     body.push(`    assign m_last  = &out_pos;`);
     body.push(`    always @(posedge clk) begin`);
     body.push(`        if (rst) out_pos <= ${plan.log2n}'d0;`);

@@ -1,0 +1,64 @@
+/**
+ * What every command works on: a single layer (its own top) or a network
+ * (the composed top), loaded from one JSON file.
+ */
+import { readJsonFile } from '../layers/load.ts';
+import type { LayerRtl, OpCounts, HardwareCounts } from '../layers/types.ts';
+import { layerDut, type DesignUnderTest } from '../sim/cosim.ts';
+import { planAny, type NetworkPlan } from './plan.ts';
+import { networkCost } from './cost.ts';
+import { networkDut } from './cosim.ts';
+import { networkRtl } from './rtl.ts';
+
+export interface DesignCost {
+  latency: number;
+  period: number;
+  formula: string;
+  ops: OpCounts;
+  hardware: HardwareCounts & { linkBits: number };
+  perLayer: { name: string; kind: string; latency: number; parameters: number; multipliers: number }[];
+}
+
+export interface Design {
+  name: string;
+  /** a network file (composed top) or a single layer (its own top) */
+  isNetwork: boolean;
+  net: NetworkPlan;
+  rtl(): LayerRtl;
+  dut(): DesignUnderTest;
+  cost(): DesignCost;
+  describe(): string[];
+}
+
+export function designFromPlan(net: NetworkPlan, isNetwork: boolean): Design {
+  const single = net.layers[0];
+  let rtl: LayerRtl | undefined;
+  return {
+    name: isNetwork ? net.name : (single.plan as { name: string }).name,
+    isNetwork,
+    net,
+    rtl: () => (rtl ??= isNetwork ? networkRtl(net) : single.rtl),
+    dut: () => (isNetwork ? networkDut(net) : layerDut(single)),
+    cost: () => {
+      const nc = networkCost(net);
+      const perLayer = nc.perLayer.map((p) => ({
+        name: p.name, kind: p.kind, latency: p.cost.cycles.latency, parameters: p.cost.ops.parameters, multipliers: p.cost.hardware.multipliers,
+      }));
+      if (isNetwork) {
+        return { latency: nc.latency, period: nc.period, formula: `${net.layers.length} layers composed, ${net.schedule} schedule`, ops: nc.ops, hardware: nc.hardware, perLayer };
+      }
+      const c = single.kind.cost(single.plan);
+      return { latency: c.cycles.latency, period: c.cycles.period, formula: c.cycles.formula, ops: c.ops, hardware: { ...c.hardware, linkBits: 0 }, perLayer };
+    },
+    describe: () => isNetwork
+      ? [`network ${net.name}: ${net.layers.length} layers, ${net.schedule} schedule, ${net.inputs} inputs -> ${net.outputs} outputs`,
+        ...net.layers.map((l, k) => `  [${k}] ${l.kind.describe(l.plan).join('; ')}`)]
+      : single.kind.describe(single.plan),
+  };
+}
+
+export function loadDesign(path: string): Design {
+  const raw = readJsonFile(path);
+  const isNetwork = typeof raw === 'object' && raw !== null && 'layers' in raw;
+  return designFromPlan(planAny(raw, `${path}: `), isNetwork);
+}
