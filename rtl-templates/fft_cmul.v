@@ -9,11 +9,14 @@
 // as the TypeScript model); this stage drives its address with the position
 // counter and takes its registered output, which lines up with p0 below.
 //
-//   MULTS = 4: ROM word {d, c} for w = c + j d
-//              re = a c - b d,  im = a d + b c          (4 real multipliers)
-//   MULTS = 3: ROM word {c + d, d - c, c} (each still TW bits: |c +- d| < 2)
-//              k1 = c (a + b), k2 = a (d - c), k3 = b (c + d)
-//              re = k1 - k3,    im = k1 + k2           (3 real multipliers)
+//   MULTS = 4: ROM word {-d, d, c} for w = c + j d
+//              re = a c + b (-d),  im = a d + b c       (4 real multipliers)
+//   MULTS = 3: ROM word {-(c + d), d - c, c} (each still TW bits: |c +- d| < 2)
+//              k1 = c (a + b), k2 = a (d - c), k3n = b (-(c + d))
+//              re = k1 + k3n,      im = k1 + k2         (3 real multipliers)
+// The ROM carries the negated term so that both sums are additions: a
+// subtraction would put an inverting LUT between the multiplier output and
+// the carry chain, on the critical path.
 // Both compute the exact integer products and sums, so they round the same
 // value and agree bit for bit; the choice only trades a multiplier for an
 // adder and a wider data operand (W + 1 bits into k1).
@@ -21,10 +24,10 @@
 // Pipeline (every register moves only when en = 1; validity travels along):
 //   p0: input sample registered (and a + b for MULTS = 3); ROM word registered
 //   p1: real products registered (SB_MAC16 pipeline register)
-//   p2: re / im sums registered, W + TW + 2 bits
+//   p2: re / im sums registered, W + TW bits
 //   p3: condensed for rounding: the kept bits, the half bit and the OR of the
 //       bits below it (the same rounding decision, three LUT levels fewer)
-//   p4: shifted right with rounding (fft_round), W + 5 bits
+//   p4: shifted right with rounding (fft_round), W + 3 bits
 //   p5: saturated or wrapped into W bits (fft_fit) -> output
 // Latency 6 advances. ovf is sticky: a valid product that did not fit.
 module fft_cmul #(
@@ -42,13 +45,19 @@ module fft_cmul #(
     input  wire signed [W-1:0]                    in_re,
     input  wire signed [W-1:0]                    in_im,
     output wire [ADDR_W-1:0]                      rom_addr,
-    input  wire [((MULTS == 3) ? 3 : 2)*TW-1:0]   rom_q,
+    input  wire [3*TW-1:0]                        rom_q,
     output reg                                    out_valid,
     output reg  signed [W-1:0]                    out_re,
     output reg  signed [W-1:0]                    out_im,
     output reg                                    ovf
 );
-    localparam integer AW = W + TW + 2;  // accumulator width: holds every exact sum of two products
+    // Accumulator width. Twiddles have |c|, |d| <= 1, so |re|, |im| <=
+    // 2^(W-1) (|c| + |d|) <= 2^(W-1) (sqrt(2) 2^(TW-2) + 1) < 2^(W+TW-2): every
+    // result fits W + TW - 1 bits; AW = W + TW keeps one bit spare. The sums
+    // are formed modulo 2^AW, which is exact because the result fits (the
+    // 3-multiplier k1 is W + TW + 1 bits wide but only its low AW bits matter).
+    // 16-bit data and twiddles give 32 bits, the width of the SB_MAC16 adder.
+    localparam integer AW = W + TW;
 
     // ---- position counter: twiddle address of the current input ----------
     reg [ADDR_W-1:0] cnt;
@@ -67,31 +76,34 @@ module fft_cmul #(
     generate
         if (MULTS == 3) begin : g_m3
             wire signed [TW-1:0] tw_dmc = rom_q[2*TW-1:TW];    // d - c
-            wire signed [TW-1:0] tw_cpd = rom_q[3*TW-1:2*TW];  // c + d
+            wire signed [TW-1:0] tw_ncd = rom_q[3*TW-1:2*TW];  // -(c + d)
             reg  signed [W:0]        s0;  // a + b
-            reg  signed [W+TW:0]     k1;
-            reg  signed [W+TW-1:0]   k2, k3;
+            /* verilator lint_off UNUSEDSIGNAL */
+            reg  signed [W+TW:0]     k1;  // only the low AW bits are used (see AW)
+            /* verilator lint_on UNUSEDSIGNAL */
+            reg  signed [W+TW-1:0]   k2, k3n;
             always @(posedge clk) begin
                 if (en) begin
                     s0 <= {in_re[W-1], in_re} + {in_im[W-1], in_im};
                     k1 <= s0 * tw_c;
                     k2 <= a0 * tw_dmc;
-                    k3 <= b0 * tw_cpd;
-                    acc_re <= {{(AW - W - TW - 1){k1[W+TW]}}, k1} - {{(AW - W - TW){k3[W+TW-1]}}, k3};
-                    acc_im <= {{(AW - W - TW - 1){k1[W+TW]}}, k1} + {{(AW - W - TW){k2[W+TW-1]}}, k2};
+                    k3n <= b0 * tw_ncd;
+                    acc_re <= k1[AW-1:0] + k3n;
+                    acc_im <= k1[AW-1:0] + k2;
                 end
             end
         end else begin : g_m4
-            wire signed [TW-1:0] tw_d = rom_q[2*TW-1:TW];
-            reg  signed [W+TW-1:0] m_ac, m_bd, m_ad, m_bc;
+            wire signed [TW-1:0] tw_d  = rom_q[2*TW-1:TW];
+            wire signed [TW-1:0] tw_nd = rom_q[3*TW-1:2*TW];  // -d
+            reg  signed [W+TW-1:0] m_ac, m_bnd, m_ad, m_bc;
             always @(posedge clk) begin
                 if (en) begin
                     m_ac <= a0 * tw_c;
-                    m_bd <= b0 * tw_d;
+                    m_bnd <= b0 * tw_nd;
                     m_ad <= a0 * tw_d;
                     m_bc <= b0 * tw_c;
-                    acc_re <= {{(AW - W - TW){m_ac[W+TW-1]}}, m_ac} - {{(AW - W - TW){m_bd[W+TW-1]}}, m_bd};
-                    acc_im <= {{(AW - W - TW){m_ad[W+TW-1]}}, m_ad} + {{(AW - W - TW){m_bc[W+TW-1]}}, m_bc};
+                    acc_re <= m_ac + m_bnd;
+                    acc_im <= m_ad + m_bc;
                 end
             end
         end

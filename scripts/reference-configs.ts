@@ -1,5 +1,5 @@
 /** The configurations whose RTL is kept in generated/, and how it is made. */
-import { loadLayerFile } from '../src/layers/load.ts';
+import { loadDesign } from '../src/network/design.ts';
 import { withFileList, type SourceFile } from '../src/verilog/index.ts';
 
 export interface ReferenceConfig {
@@ -8,11 +8,12 @@ export interface ReferenceConfig {
   spec: string;
 }
 
-export const REFERENCE_CONFIGS: ReferenceConfig[] = [{ dir: 'tvscm-784', spec: 'examples/tvscm-784.json' }];
+export const REFERENCE_CONFIGS: ReferenceConfig[] = [
+  { dir: 'tvscm-784', spec: 'examples/tvscm-784.json' },
+  { dir: 'mnist-tvscm', spec: 'examples/mnist-tvscm.json' },
+];
 
 /** Exactly what `circa generate <spec> -o generated/<dir>` writes. */
 export function referenceFiles(cfg: ReferenceConfig): SourceFile[] {
-  const layer = loadLayerFile(cfg.spec);
-  const rtl = layer.kind.rtl(layer.plan);
-  return withFileList(rtl.sources);
+  return withFileList(loadDesign(cfg.spec).rtl().sources);
 }

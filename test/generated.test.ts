@@ -11,6 +11,7 @@ import { loadLayerFile, loadLayerSpec } from '../src/layers/load.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { boardDesign } from '../src/network/board.ts';
 import { loadBoard } from '../src/flow/boards.ts';
+import { loadDesign } from '../src/network/design.ts';
 
 describe('generated/ is current', () => {
   for (const cfg of REFERENCE_CONFIGS) {
@@ -53,6 +54,10 @@ describe('generated RTL passes verilator -Wall, iverilog -g2005 and yosys', () =
       for (const c of await checkRtl(rtl.sources, rtl.top)) expect(c.messages, c.tool).toEqual([]);
     });
   }
+  it('the mnist-tvscm network top', async () => {
+    const rtl = loadDesign('examples/mnist-tvscm.json').rtl();
+    for (const c of await checkRtl(rtl.sources, rtl.top)) expect(c.messages, c.tool).toEqual([]);
+  });
   it('the iCEBreaker board top around the example', async () => {
     const layer = loadLayerFile('examples/tvscm-784.json');
     const d = boardDesign(layer.kind.rtl(layer.plan), loadBoard('icebreaker'));

@@ -74,10 +74,10 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // sim
 // ---------------------------------------------------------------------------
-interface SimOpts { vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
+interface SimOpts { layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
 
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
-  const design = loadDesign(specPath);
+  const design = loadDesign(specPath, { upTo: o.layer });
   const dut = design.dut();
   const p = progress(!o.quiet);
   const onProgress = (m: string) => p.step(m);
@@ -223,6 +223,7 @@ export function buildProgram(): Command {
     .argument('<spec>', 'layer or network spec (JSON)')
     .option('--vectors <n>', 'number of input vectors (corner cases first, then seeded random)', intOption('--vectors', 1, 1_000_000), 1000)
     .option('--seed <s>', 'seed for the random vectors and the stall pattern', intOption('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--layer <k>', 'network only: simulate layers 0..k and compare layer k\'s output', intOption('--layer', 0))
     .option('--no-backpressure', 'skip the second pass with random valid/ready stalls')
     .option('--valid-pct <p>', 'stall pass: percent of cycles the input offers data', intOption('--valid-pct', 1, 100), 70)
     .option('--ready-pct <p>', 'stall pass: percent of cycles the output is ready', intOption('--ready-pct', 1, 100), 60)

@@ -80,7 +80,7 @@ export function fftCost(p: FftPlan | FftSpecInput | FftSpec): FftCost {
       coreLatency += CMUL_LATENCY;
       // re and im product sums, their rounding adds, the 3-multiplier data pre-add
       adders += 2 + (rounds ? 2 : 0) + (plan.spec.multipliers === 3 ? 1 : 0);
-      const romWidth = (plan.spec.multipliers === 3 ? 3 : 2) * tw;
+      const romWidth = 3 * tw; // {-d, d, c} or {-(c + d), d - c, c}
       memory.romWords += st.len;
       memory.romBits += st.len * romWidth;
       if (st.romInEbr) ebr += ebrBlocks(st.len, romWidth);

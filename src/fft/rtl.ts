@@ -32,12 +32,12 @@ export interface FftDesign extends StreamDesign {
 
 const ROT_CODE = { none: 0, '-j': 1, '+j': 2 } as const;
 
-/** The packed ROM word of one twiddle: {d, c} (4 multipliers) or {c + d, d - c, c} (3). */
+/** The packed ROM word of one twiddle: {-d, d, c} (4 multipliers) or {-(c + d), d - c, c} (3). */
 export function romWord(plan: FftPlan, st: TwiddleStage, t: number): string {
   const tw = plan.spec.twiddleWidth;
   const c = st.re[t];
   const d = st.im[t];
-  const parts = plan.spec.multipliers === 3 ? [c + d, d - c, c] : [d, c];
+  const parts = plan.spec.multipliers === 3 ? [-(c + d), d - c, c] : [-d, d, c];
   let word = 0n;
   for (const v of parts) word = (word << BigInt(tw)) | toUnsigned(v, tw);
   return word.toString(16).padStart(hexDigits(parts.length * tw), '0');
@@ -45,10 +45,9 @@ export function romWord(plan: FftPlan, st: TwiddleStage, t: number): string {
 
 function romModule(plan: FftPlan, st: TwiddleStage, name: string): string {
   const tw = plan.spec.twiddleWidth;
-  const words = plan.spec.multipliers === 3 ? 3 : 2;
-  const qw = words * tw;
+  const qw = 3 * tw;
   const aw = st.log2Len;
-  const layout = plan.spec.multipliers === 3 ? '{c + d, d - c, c}' : '{d, c}';
+  const layout = plan.spec.multipliers === 3 ? '{-(c + d), d - c, c}' : '{-d, d, c}';
   const lines = [
     `// Twiddle ROM of twiddle stage ${st.tw}: block L = ${st.len}, word ${layout}, each Q1.${tw - 2} in ${tw} bits,`,
     `// for w = c + j d = ${plan.inverse ? 'conj(W_L^e)' : 'W_L^e'}, W_L = exp(-2 pi j / L), e = n3 (k1 + 2 k2) at position`,
@@ -169,11 +168,10 @@ export function generateFftRtl(p: FftPlan | FftSpecInput | FftSpec): FftDesign {
       ovfs.push(`bf${st.bf}_ovf`);
     } else {
       const rom = `${top}_tw${st.tw}_rom`;
-      const words = spec.multipliers === 3 ? 3 : 2;
       decl.push(`    wire                    ${v};`);
       decl.push(`    wire signed [${st.width - 1}:0]     ${re}, ${im};`);
       decl.push(`    wire [${st.log2Len - 1}:0]              tw${st.tw}_addr;`);
-      decl.push(`    wire [${words * spec.twiddleWidth - 1}:0]             tw${st.tw}_q;`);
+      decl.push(`    wire [${3 * spec.twiddleWidth - 1}:0]             tw${st.tw}_q;`);
       decl.push(`    wire                    tw${st.tw}_ovf;`);
       body.push('');
       body.push(`    // tw${st.tw}: twiddle multiply, block L = ${st.len}, ${spec.multipliers} real multipliers`);

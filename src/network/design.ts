@@ -3,6 +3,7 @@
  * (the composed top), loaded from one JSON file.
  */
 import { readJsonFile } from '../layers/load.ts';
+import { CircaInputError } from '../errors.ts';
 import type { LayerRtl, OpCounts, HardwareCounts } from '../layers/types.ts';
 import { layerDut, type DesignUnderTest } from '../sim/cosim.ts';
 import { planAny, type NetworkPlan } from './plan.ts';
@@ -57,8 +58,21 @@ export function designFromPlan(net: NetworkPlan, isNetwork: boolean): Design {
   };
 }
 
-export function loadDesign(path: string): Design {
-  const raw = readJsonFile(path);
+export interface LoadOptions {
+  /** keep only layers 0..upTo of a network, so that layer's output is the one compared */
+  upTo?: number;
+}
+
+export function loadDesign(path: string, opts: LoadOptions = {}): Design {
+  let raw = readJsonFile(path);
   const isNetwork = typeof raw === 'object' && raw !== null && 'layers' in raw;
+  if (opts.upTo !== undefined) {
+    const layers = isNetwork ? (raw as { layers: unknown }).layers : undefined;
+    if (!Array.isArray(layers)) throw new CircaInputError(`--layer: ${path} is a single layer, not a network`);
+    if (opts.upTo >= layers.length) {
+      throw new CircaInputError(`--layer: must be in 0..${layers.length - 1} (the network has ${layers.length} layers), got ${opts.upTo}`);
+    }
+    raw = { ...(raw as object), layers: layers.slice(0, opts.upTo + 1) };
+  }
   return designFromPlan(planAny(raw, `${path}: `), isNetwork);
 }

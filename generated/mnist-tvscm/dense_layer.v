@@ -1,0 +1,314 @@
+// dense_layer: a fully connected layer, y = act(requant(W x + bias)),
+// W is M x N (outputs x inputs), computed by P multiply-accumulate lanes.
+//
+// The weights and biases live outside this module in two generated ROMs (the
+// generator writes their contents; see src/layers/dense/rtl.ts). Both ROMs
+// are read synchronously: the word at the address presented in one cycle is
+// on w_data / b_data in the next, and it is held while rom_en is low.
+//   weight ROM  GROUPS*N words of P*W_W bits: word g*N + k, lane j holds
+//               W[g*P + j][k] (zero for the rows g*P + j >= M)
+//   bias ROM    GROUPS words of P*B_W bits: word g, lane j holds bias[g*P + j]
+//
+// Schedule (src/layers/dense/cost.ts models exactly this):
+//   LOAD  s_ready = 1. N input beats, one element each, are written into the
+//         input buffer xbuf[0..N-1]. The cycle after the last one RUN starts.
+//   RUN   s_ready = 0. GROUPS*N issue cycles: group g = 0..GROUPS-1, element
+//         k = 0..N-1. Each issue reads x[k] once (shared by all lanes) and
+//         the weight word g*N + k (one weight per lane), so lane j forms the
+//         dot product of row g*P + j, one MAC per lane per cycle.
+//         After the last issue the buffer is free: s_ready rises and the next
+//         vector loads while this one drains from the pipeline.
+//   Pipeline after an issue cycle (one register stage each):
+//         R  buffer, weight and bias reads
+//         P  products x * w, one per lane (SB_MAC16 on UltraPlus)
+//         C  accumulate: the first product of a row starts from the aligned
+//            bias (bias << BSHIFT), the others add to the accumulator
+//         O  requantise (requant.v), activation, output register
+//   Latency, first input to last output with no stalls:
+//         N + GROUPS*N + 4 - 1 = N*(GROUPS+1) + 3 cycles;
+//   period (first input to the next vector's first input): N*(GROUPS+1).
+//
+// Backpressure: one clock enable `ce` holds the issue counters, the reads and
+// stages P and C when a finished group in C cannot move into the output
+// register (it holds a beat the consumer has not taken). Stages never drop
+// or duplicate a token, so results do not depend on valid/ready timing.
+//
+// Output beats carry P lanes (lane j in m_data[j*Y_W +: Y_W]), one beat per
+// group; on the last beat only the first M - (GROUPS-1)*P lanes are kept
+// (m_keep), the others read zero. ovf is sticky (cleared by rst): it rises when
+// a kept lane's requantised value did not fit Y_W bits.
+//
+// ACT: 0 identity, 1 ReLU, 2 hardtanh (clip to [CLIP_LO, CLIP_HI], the raw
+// values of -1 and +1 in the output format).
+module dense_layer #(
+    parameter N       = 16,   // inputs per vector
+    parameter M       = 10,   // outputs per vector
+    parameter P       = 1,    // MAC lanes
+    parameter GROUPS  = 10,   // ceil(M / P)
+    parameter K_W     = 4,    // bits of an element index 0..N-1
+    parameter G_W     = 4,    // bits of a group index 0..GROUPS-1
+    parameter WA_W    = 8,    // bits of a weight ROM address 0..GROUPS*N-1
+    parameter X_W     = 8,    // input width
+    parameter W_W     = 8,    // weight width
+    parameter B_W     = 8,    // bias width
+    parameter BSHIFT  = 7,    // bias alignment: accFrac - biasFrac
+    parameter PROD_W  = 16,   // X_W + W_W
+    parameter ACC_W   = 20,   // N products plus the aligned bias, exactly
+    parameter Y_W     = 8,
+    parameter SHIFT   = 7,    // requantisation shift: accFrac - yFrac
+    parameter ROUND   = 2,    // 0 truncate, 1 half-up, 2 convergent
+    parameter SAT     = 1,    // 1 saturate, 0 wrap
+    parameter ACT     = 0,    // 0 identity, 1 ReLU, 2 hardtanh
+    parameter signed [Y_W-1:0] CLIP_LO = -128,
+    parameter signed [Y_W-1:0] CLIP_HI = 127
+) (
+    input  wire               clk,
+    input  wire               rst,
+    // input stream: one element per beat
+    input  wire               s_valid,
+    output wire               s_ready,
+    input  wire [X_W-1:0]     s_data,
+    input  wire               s_last,   // accepted, not needed: the layer counts N
+    // output stream: P lanes per beat
+    output wire               m_valid,
+    input  wire               m_ready,
+    output wire [P*Y_W-1:0]   m_data,
+    output wire [P-1:0]       m_keep,
+    output wire               m_last,
+    output wire               ovf,
+    output wire               busy,
+    // weight and bias ROMs (generated, synchronous read held by rom_en)
+    output wire               rom_en,
+    output wire [WA_W-1:0]    w_addr,
+    input  wire [P*W_W-1:0]   w_data,
+    output wire [G_W-1:0]     b_addr,
+    input  wire [P*B_W-1:0]   b_data
+);
+    localparam LAST_LANES = M - (GROUPS - 1) * P;   // lanes kept on the last group
+    localparam [P-1:0] ALL_KEEP  = {P{1'b1}};
+    localparam [P-1:0] LAST_KEEP = ALL_KEEP >> (P - LAST_LANES);
+    // Sized copies of the counts the counters are compared with.
+    localparam integer LAST_K_I = N - 1;
+    localparam integer LAST_G_I = GROUPS - 1;
+    localparam [K_W-1:0] LAST_K = LAST_K_I[K_W-1:0];
+    localparam [G_W-1:0] LAST_G = LAST_G_I[G_W-1:0];
+    localparam PROD_PAD = ACC_W - PROD_W;             // >= 0: the plan sizes ACC_W from the products
+    localparam BIAS_PAD = ACC_W - B_W;                // > 0: ACC_W >= B_W + BSHIFT + 1
+
+    // ------------------------------------------------------------------
+    // Clock enable: stall everything from the issue counters to stage C
+    // when C holds a finished group that the output register cannot take.
+    // ------------------------------------------------------------------
+    reg  c_done;        // stage C holds a finished group (all N products in)
+    reg  o_valid;       // the output register holds a beat
+    wire ce = ~(c_done & o_valid & ~m_ready);
+
+    // ------------------------------------------------------------------
+    // LOAD: count the elements in and write them into the input buffer
+    // ------------------------------------------------------------------
+    reg             running;    // RUN: issuing MACs; the buffer is in use
+    reg [K_W-1:0]   in_count;   // elements taken this vector
+    assign s_ready = ~running;
+    wire in_fire    = s_valid & ~running;
+    wire in_is_last = in_count == LAST_K;
+
+    reg [X_W-1:0] xbuf [0:N-1];
+    always @(posedge clk) begin
+        if (in_fire) xbuf[in_count] <= s_data;
+    end
+
+    // ------------------------------------------------------------------
+    // RUN: issue counters. k walks the elements, g the groups of P rows,
+    // waddr = g*N + k the weight ROM. All advance once per cycle with ce.
+    // ------------------------------------------------------------------
+    reg [K_W-1:0]  k;
+    reg [G_W-1:0]  g;
+    reg [WA_W-1:0] waddr;
+    wire k_last = k == LAST_K;
+    wire g_last = g == LAST_G;
+    wire issue  = running & ce;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            running  <= 1'b0;
+            in_count <= {K_W{1'b0}};
+            k        <= {K_W{1'b0}};
+            g        <= {G_W{1'b0}};
+            waddr    <= {WA_W{1'b0}};
+        end else begin
+            // LOAD (in_fire implies !running)
+            if (in_fire) begin
+                if (in_is_last) begin
+                    running  <= 1'b1;          // the whole vector is in
+                    in_count <= {K_W{1'b0}};
+                end else begin
+                    in_count <= in_count + 1'b1;
+                end
+            end
+            // RUN: one issue per enabled cycle; the counters end back at zero
+            if (issue) begin
+                if (k_last) begin
+                    k <= {K_W{1'b0}};
+                    if (g_last) begin
+                        g       <= {G_W{1'b0}};
+                        waddr   <= {WA_W{1'b0}};
+                        running <= 1'b0;       // last read issued: free the buffer
+                    end else begin
+                        g     <= g + 1'b1;
+                        waddr <= waddr + 1'b1;
+                    end
+                end else begin
+                    k     <= k + 1'b1;
+                    waddr <= waddr + 1'b1;
+                end
+            end
+        end
+    end
+
+    // ------------------------------------------------------------------
+    // Stage R: the input buffer read (here), weight and bias ROM reads
+    // (outside, same timing), and the issue's tags.
+    // ------------------------------------------------------------------
+    assign rom_en = ce;
+    assign w_addr = waddr;
+    assign b_addr = g;
+
+    reg [X_W-1:0] r_x;
+    reg           r_valid;      // an issue is in R
+    reg           r_first;      // ... with the first element of its rows (k = 0)
+    reg           r_last;       // ... with the last element (k = N-1)
+    reg           r_lastg;      // ... of the last group
+    always @(posedge clk) begin
+        if (ce) r_x <= xbuf[k];
+    end
+    always @(posedge clk) begin
+        if (rst) r_valid <= 1'b0;
+        else if (ce) r_valid <= running;
+    end
+    always @(posedge clk) begin
+        if (ce) begin
+            r_first <= k == {K_W{1'b0}};
+            r_last  <= k_last;
+            r_lastg <= g_last;
+        end
+    end
+
+    // ------------------------------------------------------------------
+    // Stage P tags, stage C tags
+    // ------------------------------------------------------------------
+    reg p_valid, p_first, p_last, p_lastg;
+    reg c_lastg;
+    always @(posedge clk) begin
+        if (rst) begin
+            p_valid <= 1'b0;
+            c_done  <= 1'b0;
+        end else if (ce) begin
+            p_valid <= r_valid;
+            c_done  <= p_valid & p_last;
+        end
+    end
+    always @(posedge clk) begin
+        if (ce) begin
+            p_first <= r_first;
+            p_last  <= r_last;
+            p_lastg <= r_lastg;
+            c_lastg <= p_lastg;
+        end
+    end
+
+    // ------------------------------------------------------------------
+    // Lanes: product (P), accumulate (C), requantise and activate (to O)
+    // ------------------------------------------------------------------
+    wire [P*Y_W-1:0] y_lanes;
+    wire [P-1:0]     y_ovf;
+    genvar j;
+    generate
+        for (j = 0; j < P; j = j + 1) begin : g_lane
+            wire signed [X_W-1:0] x_s = r_x;
+            wire signed [W_W-1:0] w_s = w_data[j*W_W +: W_W];
+            reg  signed [PROD_W-1:0] p_prod;
+            reg  signed [B_W-1:0]    p_bias;
+            reg  signed [ACC_W-1:0]  c_acc;
+
+            // Stage P: one multiply per lane per cycle (SB_MAC16 on UltraPlus)
+            /* verilator lint_off WIDTH */
+            always @(posedge clk) if (ce) p_prod <= x_s * w_s;
+            /* verilator lint_on WIDTH */
+            always @(posedge clk) if (ce) p_bias <= b_data[j*B_W +: B_W];
+
+            // Stage C: sign-extend the product; align the bias onto the
+            // accumulator's fraction bits; accumulate.
+            wire signed [ACC_W-1:0] prod_ext;
+            if (PROD_PAD > 0) begin : g_pad
+                assign prod_ext = {{PROD_PAD{p_prod[PROD_W-1]}}, p_prod};
+            end else begin : g_nopad
+                assign prod_ext = p_prod;
+            end
+            wire [ACC_W-1:0]        bias_sx = {{BIAS_PAD{p_bias[B_W-1]}}, p_bias};
+            wire signed [ACC_W-1:0] bias_al = bias_sx << BSHIFT;
+            always @(posedge clk) begin
+                if (ce && p_valid) c_acc <= (p_first ? bias_al : c_acc) + prod_ext;
+            end
+
+            // Requantise (rounding, saturate or wrap, overflow), then activate
+            wire signed [Y_W-1:0] rq;
+            requant #(
+                .IN_W (ACC_W),
+                .OUT_W(Y_W),
+                .SHIFT(SHIFT),
+                .ROUND(ROUND),
+                .SAT  (SAT)
+            ) u_requant (
+                .din (c_acc),
+                .dout(rq),
+                .ovf (y_ovf[j])
+            );
+            reg signed [Y_W-1:0] act;
+            always @* begin
+                if (ACT == 1)      act = rq[Y_W-1] ? {Y_W{1'b0}} : rq;
+                else if (ACT == 2) act = (rq < CLIP_LO) ? CLIP_LO : (rq > CLIP_HI) ? CLIP_HI : rq;
+                else               act = rq;
+            end
+            assign y_lanes[j*Y_W +: Y_W] = act;
+        end
+    endgenerate
+
+    // ------------------------------------------------------------------
+    // Stage O: the output register. It takes a finished group when it is
+    // empty or its beat is being taken in the same cycle.
+    // ------------------------------------------------------------------
+    reg             o_last, ovf_r;
+    reg [P-1:0]     o_keep;
+    reg [P*Y_W-1:0] o_data;
+    wire            o_load = ce & c_done;
+    wire [P-1:0]    c_keep = c_lastg ? LAST_KEEP : ALL_KEEP;
+    integer lane;
+    always @(posedge clk) begin
+        if (rst) o_valid <= 1'b0;
+        else if (o_load) o_valid <= 1'b1;
+        else if (m_ready) o_valid <= 1'b0;
+    end
+    always @(posedge clk) begin
+        if (o_load) begin
+            o_last <= c_lastg;
+            o_keep <= c_keep;
+            for (lane = 0; lane < P; lane = lane + 1)
+                o_data[lane*Y_W +: Y_W] <= c_keep[lane] ? y_lanes[lane*Y_W +: Y_W] : {Y_W{1'b0}};
+        end
+    end
+    always @(posedge clk) begin
+        if (rst) ovf_r <= 1'b0;
+        else if (o_load && |(y_ovf & c_keep)) ovf_r <= 1'b1;
+    end
+
+    assign m_valid = o_valid;
+    assign m_last  = o_last;
+    assign m_keep  = o_keep;
+    assign m_data  = o_data;
+    assign ovf     = ovf_r;
+    // a vector is somewhere in the layer: loading, issuing or in the pipeline
+    assign busy    = (in_count != {K_W{1'b0}}) | running | r_valid | p_valid | c_done | o_valid;
+
+    // s_last is part of the stream convention; the layer counts N itself.
+    wire unused_ok = &{1'b0, s_last};
+endmodule

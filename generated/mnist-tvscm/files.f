@@ -1,0 +1,14 @@
+vector_gate.v
+stream_link.v
+requant.v
+tvscm_layer.v
+tvscm784_top.v
+act_layer.v
+relu1_top.v
+dense_layer.v
+fc10_wrom.v
+fc10_brom.v
+fc10_top.v
+argmax_layer.v
+class_top.v
+mnist_tvscm_top.v

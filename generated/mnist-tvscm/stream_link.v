@@ -1,0 +1,102 @@
+// stream_link: the buffer between two layers of a network. It stores output
+// beats of LANES x W bits (a FIFO of DEPTH beats, in EBR when large) and
+// hands their kept lanes on one element per beat.
+//
+// Kept lanes form a prefix (lanes 0..k-1), as every layer kind emits them.
+// `empty` is high when no element of any beat is left; the network uses it to
+// start a layer's next vector only when this buffer can take the whole of
+// that vector's output, so a layer's output is never stalled.
+//
+// Schedule:
+//   a beat written at cycle t can be read at t+1 (the count includes it),
+//   and its first element is offered at t+2 (synchronous read into `q`);
+//   while elements flow, the next beat is read in the cycle the last element
+//   of the current one is taken, so consecutive beats follow with no gap.
+module stream_link #(
+    parameter LANES  = 4,
+    parameter W      = 8,
+    parameter DEPTH  = 196,
+    parameter ADDR_W = 8,
+    parameter LANE_W = 2
+) (
+    input  wire               clk,
+    input  wire               rst,
+    input  wire               s_valid,
+    output wire               s_ready,
+    input  wire [LANES*W-1:0] s_data,
+    input  wire [LANES-1:0]   s_keep,
+    input  wire               s_last,
+    output wire               m_valid,
+    input  wire               m_ready,
+    output wire [W-1:0]       m_data,
+    output wire               m_last,
+    output wire               empty
+);
+    localparam ENTRY_W = LANES * W + LANE_W + 1;   // data, index of the last kept lane, last
+    localparam integer LAST_ADDR_I = DEPTH - 1;
+    localparam [ADDR_W-1:0] LAST_ADDR = LAST_ADDR_I[ADDR_W-1:0];
+    localparam integer DEPTH_I = DEPTH;
+    localparam [ADDR_W:0] FULL = DEPTH_I[ADDR_W:0];
+
+    // index of the highest kept lane of the incoming beat
+    reg [LANE_W-1:0] in_last_lane;
+    integer l;
+    always @* begin
+        in_last_lane = {LANE_W{1'b0}};
+        for (l = 0; l < LANES; l = l + 1)
+            if (s_keep[l]) in_last_lane = l[LANE_W-1:0];
+    end
+
+    reg [ENTRY_W-1:0] mem [0:DEPTH-1];
+    reg [ADDR_W-1:0]  wr_ptr, rd_ptr;
+    reg [ADDR_W:0]    count;          // beats in mem, not counting the one in q
+    reg [ENTRY_W-1:0] q;              // the beat being handed on
+    reg               q_valid;
+    reg [LANE_W-1:0]  lane;           // its lane being offered
+
+    wire              full      = count == FULL;
+    wire              wr        = s_valid & ~full;
+    wire [LANE_W-1:0] q_last_lane = q[LANES*W +: LANE_W];
+    wire              q_last      = q[ENTRY_W-1];
+    wire              elem_last   = lane == q_last_lane;
+    wire              take        = q_valid & m_ready;
+    wire              rd          = (count != 0) & (~q_valid | (take & elem_last));
+
+    always @(posedge clk) begin
+        if (wr) mem[wr_ptr] <= {s_last, in_last_lane, s_data};
+    end
+    always @(posedge clk) begin
+        if (rd) q <= mem[rd_ptr];
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            wr_ptr  <= {ADDR_W{1'b0}};
+            rd_ptr  <= {ADDR_W{1'b0}};
+            count   <= {(ADDR_W + 1){1'b0}};
+            q_valid <= 1'b0;
+            lane    <= {LANE_W{1'b0}};
+        end else begin
+            if (wr) wr_ptr <= (wr_ptr == LAST_ADDR) ? {ADDR_W{1'b0}} : wr_ptr + 1'b1;
+            if (rd) rd_ptr <= (rd_ptr == LAST_ADDR) ? {ADDR_W{1'b0}} : rd_ptr + 1'b1;
+            case ({wr, rd})
+                2'b10:   count <= count + 1'b1;
+                2'b01:   count <= count - 1'b1;
+                default: count <= count;
+            endcase
+            if (rd) begin
+                q_valid <= 1'b1;
+                lane    <= {LANE_W{1'b0}};
+            end else if (take) begin
+                if (elem_last) q_valid <= 1'b0;
+                lane <= elem_last ? {LANE_W{1'b0}} : lane + 1'b1;
+            end
+        end
+    end
+
+    assign s_ready = ~full;
+    assign m_valid = q_valid;
+    assign m_data  = q[lane*W +: W];
+    assign m_last  = q_last & elem_last;
+    assign empty   = (count == 0) & ~q_valid;
+endmodule

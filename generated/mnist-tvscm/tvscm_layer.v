@@ -1,0 +1,467 @@
+// tvscm_layer: a Two-Valued Symmetric Circulant Matrix layer, y = W x, n x n,
+// with two weight registers a and b (arXiv 2605.16443).
+//
+//   PLACEMENT = 0 (band, radius RADIUS):
+//       y_i = a*x_i + b*sum_{k=1..RADIUS} (x_{i-k} + x_{i+k}),  indices mod N
+//       symmetric pre-adders form the pair sums, so each output costs one
+//       multiply by a and one by b whatever the radius.
+//   PLACEMENT = 1 (complement):
+//       y_i = (a - b)*x_i + b*S,  S = sum_j x_j
+//       b*S is one multiply per vector, shared by all lanes.
+//
+// Schedule (one vector at a time):
+//   LOAD  s_ready = 1. N input beats, one element each, are written into P
+//         lane banks: element i goes to bank (i mod P), row (i div P). The
+//         first RADIUS elements are also kept in `head`, the last RADIUS in
+//         `tail` (2*RADIUS words: the wrap-around at both ends, not a copy of x).
+//         The complement placement sums S as the elements arrive.
+//   RUN   s_ready = 0. FETCHES = ROWS + 2*RB row fetches, one per cycle, where
+//         RB = ceil(RADIUS/P) rows of window on each side. Fetch u reads row
+//         v = u - RB from all banks at once (every lane the same address);
+//         positions v*P + j below 0 come from `tail`, at or above N from
+//         `head`. The fetched group shifts into a window of 2*RB+1 groups;
+//         once full, the window holds rows t-RB..t+RB and P outputs of row
+//         t = u - 2*RB are computed.
+//   Pipeline after a fetch (one register stage each, all held by `ce` when
+//   the output is stalled):
+//         F fetch -> G window shift -> C centre and pair sums -> P products
+//           -> Q accumulate -> O requantise, ReLU, output register
+//   Latency from first input to last output with no stalls:
+//         N + ROWS + 2*RB + 5 cycles; the next vector's first input is taken
+//         one cycle after the last output (src/layers/tvscm/cost.ts).
+//
+// Config port: cfg_addr 0 writes a, 1 writes b, 2 clears the sticky overflow
+// flag. Write between vectors (busy low) for a clean change of weights.
+//
+// Output beats carry P lanes (lane j in m_data[j*Y_W +: Y_W]); on the last
+// beat of a vector only the first N - (ROWS-1)*P lanes are kept (m_keep), the
+// others read zero.
+module tvscm_layer #(
+    parameter N         = 16,
+    parameter P         = 1,
+    parameter ROWS      = 16,   // ceil(N / P)
+    parameter ROW_W     = 4,    // bits of a row address
+    parameter PLACEMENT = 0,    // 0 band, 1 complement
+    parameter RADIUS    = 1,    // band radius (1 for complement: unused)
+    parameter RB        = 1,    // window rows each side: ceil(RADIUS / P), 0 for complement
+    parameter FETCHES   = 18,   // ROWS + 2*RB
+    parameter FETCH_W   = 5,
+    parameter CNT_W     = 5,    // bits of an element count 0..N
+    parameter POS_W     = 8,    // bits of a signed element position
+    parameter X_W       = 8,
+    parameter W_W       = 8,
+    parameter SUM_W     = 9,    // band: pair-sum width; complement: width of S
+    parameter DIFF_W    = 9,    // complement: width of a - b
+    parameter PA_W      = 16,   // a*x (band) or (a-b)*x (complement)
+    parameter PB_W      = 17,   // b*pairsum (band) or b*S (complement)
+    parameter ACC_W     = 18,
+    parameter Y_W       = 8,
+    parameter SHIFT     = 7,
+    parameter ROUND     = 2,    // 0 truncate, 1 half-up, 2 convergent
+    parameter SAT       = 1,    // 1 saturate, 0 wrap
+    parameter RELU      = 0,
+    parameter [W_W-1:0] A_INIT = 0,
+    parameter [W_W-1:0] B_INIT = 0
+) (
+    input  wire               clk,
+    input  wire               rst,
+    // run-time weight registers
+    input  wire               cfg_we,
+    input  wire [1:0]         cfg_addr,
+    input  wire [W_W-1:0]     cfg_data,
+    // input stream: one element per beat
+    input  wire               s_valid,
+    output wire               s_ready,
+    input  wire [X_W-1:0]     s_data,
+    input  wire               s_last,   // accepted, not needed: the layer counts N
+    // output stream: P lanes per beat
+    output wire               m_valid,
+    input  wire               m_ready,
+    output wire [P*Y_W-1:0]   m_data,
+    output wire [P-1:0]       m_keep,
+    output wire               m_last,
+    output wire               ovf,
+    output wire               busy
+);
+    localparam LANE_W = (P > 1) ? $clog2(P) : 1;
+    localparam GROUPS = 2 * RB + 1;            // window length in rows
+    localparam WIN    = GROUPS * P;            // window length in elements
+    localparam LAST_LANES = N - (ROWS - 1) * P;  // lanes kept on the last row
+    localparam [P-1:0] ALL_KEEP  = {P{1'b1}};
+    localparam [P-1:0] LAST_KEEP = ALL_KEEP >> (P - LAST_LANES);
+    // Sized copies of the counts the counters are compared with.
+    localparam integer LAST_LANE_I  = P - 1;
+    localparam integer LAST_ELEM_I  = N - 1;
+    localparam integer LAST_FETCH_I = FETCHES - 1;
+    localparam integer WARM_I       = 2 * RB;       // fetches before the window is full
+    localparam [LANE_W-1:0]  LAST_LANE    = LAST_LANE_I[LANE_W-1:0];
+    localparam [CNT_W-1:0]   LAST_ELEM    = LAST_ELEM_I[CNT_W-1:0];
+    localparam [FETCH_W-1:0] LAST_FETCH   = LAST_FETCH_I[FETCH_W-1:0];
+    localparam [FETCH_W-1:0] WARM_FETCHES = WARM_I[FETCH_W-1:0];
+
+    // ------------------------------------------------------------------
+    // Weight registers and the sticky overflow flag
+    // ------------------------------------------------------------------
+    reg signed [W_W-1:0] a_reg, b_reg;
+    always @(posedge clk) begin
+        if (rst) begin
+            a_reg <= A_INIT;
+            b_reg <= B_INIT;
+        end else if (cfg_we && cfg_addr == 2'd0) begin
+            a_reg <= cfg_data;
+        end else if (cfg_we && cfg_addr == 2'd1) begin
+            b_reg <= cfg_data;
+        end
+    end
+
+    // Whole-pipeline clock enable: everything in RUN advances unless the
+    // output register holds a beat the consumer has not taken.
+    wire o_valid;
+    wire ce = ~o_valid | m_ready;
+
+    // ------------------------------------------------------------------
+    // LOAD: counters, lane banks, head/tail, running sum
+    // ------------------------------------------------------------------
+    reg              running;                // 0 LOAD, 1 RUN
+    reg [CNT_W-1:0]  in_count;               // elements taken this vector
+    reg [LANE_W-1:0] wr_lane;
+    reg [ROW_W-1:0]  wr_row;
+    assign s_ready = ~running;
+    assign busy    = running;
+    wire in_fire    = s_valid & ~running;
+    wire in_is_last = in_count == LAST_ELEM;
+
+    // RUN bookkeeping
+    reg                     fetching;
+    reg [FETCH_W-1:0]       fetch_u;
+    reg signed [POS_W-1:0]  fetch_base;      // (u - RB) * P: position of lane 0
+    reg signed [POS_W-1:0]  fetch_row;       // u - RB: the row this fetch reads
+    wire out_done = o_valid & m_ready & m_last;
+
+    localparam signed [POS_W-1:0] BASE0 = -(RB * P);
+    localparam signed [POS_W-1:0] STEP  = P;
+    localparam signed [POS_W-1:0] ROW0  = -RB;
+    localparam signed [POS_W-1:0] NROWS = ROWS;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            running    <= 1'b0;
+            in_count   <= {CNT_W{1'b0}};
+            wr_lane    <= {LANE_W{1'b0}};
+            wr_row     <= {ROW_W{1'b0}};
+            fetching   <= 1'b0;
+            fetch_u    <= {FETCH_W{1'b0}};
+            fetch_base <= BASE0;
+            fetch_row  <= ROW0;
+        end else if (!running) begin
+            if (in_fire) begin
+                if (in_is_last) begin
+                    // the whole vector is in: start fetching next cycle
+                    running    <= 1'b1;
+                    fetching   <= 1'b1;
+                    fetch_u    <= {FETCH_W{1'b0}};
+                    fetch_base <= BASE0;
+                    fetch_row  <= ROW0;
+                    in_count   <= {CNT_W{1'b0}};
+                    wr_lane    <= {LANE_W{1'b0}};
+                    wr_row     <= {ROW_W{1'b0}};
+                end else begin
+                    in_count <= in_count + 1'b1;
+                    if (wr_lane == LAST_LANE) begin
+                        wr_lane <= {LANE_W{1'b0}};
+                        wr_row  <= wr_row + 1'b1;
+                    end else begin
+                        wr_lane <= wr_lane + 1'b1;
+                    end
+                end
+            end
+        end else begin
+            if (ce && fetching) begin
+                fetch_u    <= fetch_u + 1'b1;
+                fetch_base <= fetch_base + STEP;
+                fetch_row  <= fetch_row + 1'b1;
+                if (fetch_u == LAST_FETCH) fetching <= 1'b0;
+            end
+            if (out_done) running <= 1'b0;
+        end
+    end
+
+    // Row the current fetch reads (0 when the row is outside the banks; those
+    // lanes take head/tail values instead).
+    wire row_in_banks = (fetch_row >= 0) && (fetch_row < NROWS);
+    wire [ROW_W-1:0] rd_row = row_in_banks ? fetch_row[ROW_W-1:0] : {ROW_W{1'b0}};
+
+    // Lane banks: one memory per lane, ROWS deep, synchronous read held by ce.
+    wire [P*X_W-1:0] bank_q;
+    genvar j;
+    generate
+        for (j = 0; j < P; j = j + 1) begin : g_bank
+            localparam integer      LANE_I  = j;
+            localparam [LANE_W-1:0] LANE_ID = LANE_I[LANE_W-1:0];
+            reg [X_W-1:0] mem [0:ROWS-1];
+            reg [X_W-1:0] q;
+            always @(posedge clk) begin
+                if (in_fire && wr_lane == LANE_ID) mem[wr_row] <= s_data;
+            end
+            always @(posedge clk) begin
+                if (ce) q <= mem[rd_row];
+            end
+            assign bank_q[j*X_W +: X_W] = q;
+        end
+    endgenerate
+
+    // ------------------------------------------------------------------
+    // Stage F: per-lane source select (bank, head, tail), registered with
+    // the bank read so both arrive together.
+    // ------------------------------------------------------------------
+    reg              f_valid;       // a fetch is in flight
+    reg              f_row;         // ... and it completes a window (u >= 2*RB)
+    reg              f_last;        // ... of the last row
+    reg [P-1:0]      f_sel_bank;    // lane takes the bank word
+    reg [P*X_W-1:0]  f_reg_val;     // otherwise this head/tail word (or zero)
+
+    wire [P-1:0]     sel_bank_n;
+    wire [P*X_W-1:0] reg_val_n;
+
+    generate
+        if (PLACEMENT == 0) begin : g_wrap
+            // head: x_0..x_{RADIUS-1}; tail: x_{N-RADIUS}..x_{N-1}
+            reg [RADIUS*X_W-1:0] head;
+            reg [RADIUS*X_W-1:0] tail;
+            integer h;
+            always @(posedge clk) begin
+                if (in_fire) begin
+                    for (h = 0; h < RADIUS; h = h + 1) begin
+                        if (in_count == h[CNT_W-1:0]) head[h*X_W +: X_W] <= s_data;
+                    end
+                end
+            end
+            if (RADIUS == 1) begin : g_tail1
+                always @(posedge clk) if (in_fire) tail <= s_data;
+            end else begin : g_tailn
+                always @(posedge clk) if (in_fire) tail <= {s_data, tail[RADIUS*X_W-1:X_W]};
+            end
+
+            for (j = 0; j < P; j = j + 1) begin : g_lane_src
+                localparam signed [POS_W-1:0] LANE = j;
+                localparam signed [POS_W-1:0] NPOS = N;
+                wire signed [POS_W-1:0] pos = fetch_base + LANE;
+                wire signed [POS_W-1:0] tail_idx = pos + RADIUS[POS_W-1:0];  // pos + RADIUS
+                wire signed [POS_W-1:0] head_idx = pos - NPOS;               // pos - N
+                reg  [X_W-1:0] val;
+                reg            from_bank;
+                integer k;
+                always @* begin
+                    from_bank = 1'b0;
+                    val       = {X_W{1'b0}};
+                    if (pos < 0) begin
+                        for (k = 0; k < RADIUS; k = k + 1)
+                            if (tail_idx == k[POS_W-1:0]) val = tail[k*X_W +: X_W];
+                    end else if (pos >= NPOS) begin
+                        for (k = 0; k < RADIUS; k = k + 1)
+                            if (head_idx == k[POS_W-1:0]) val = head[k*X_W +: X_W];
+                    end else begin
+                        from_bank = 1'b1;
+                    end
+                end
+                assign sel_bank_n[j] = from_bank;
+                assign reg_val_n[j*X_W +: X_W] = val;
+            end
+        end else begin : g_nowrap
+            // complement: every fetched row is inside the banks
+            assign sel_bank_n = {P{1'b1}};
+            assign reg_val_n  = {P*X_W{1'b0}};
+        end
+    endgenerate
+
+    always @(posedge clk) begin
+        if (rst) begin
+            f_valid <= 1'b0;
+        end else if (ce) begin
+            f_valid <= fetching;
+        end
+    end
+    always @(posedge clk) begin
+        if (ce) begin
+            f_row      <= (RB == 0) || (fetch_u >= WARM_FETCHES);
+            f_last     <= fetch_u == LAST_FETCH;
+            f_sel_bank <= sel_bank_n;
+            f_reg_val  <= reg_val_n;
+        end
+    end
+
+    // ------------------------------------------------------------------
+    // Stage G: the fetched group shifts into the window
+    // ------------------------------------------------------------------
+    wire [P*X_W-1:0] group_in;
+    generate
+        for (j = 0; j < P; j = j + 1) begin : g_group
+            assign group_in[j*X_W +: X_W] = f_sel_bank[j] ? bank_q[j*X_W +: X_W] : f_reg_val[j*X_W +: X_W];
+        end
+    endgenerate
+
+    reg [WIN*X_W-1:0] win;       // element e holds position (t - RB)*P + e
+    reg               g_valid, g_last;
+    generate
+        if (GROUPS == 1) begin : g_win1
+            always @(posedge clk) if (ce && f_valid) win <= group_in;
+        end else begin : g_winn
+            always @(posedge clk) if (ce && f_valid) win <= {group_in, win[WIN*X_W-1:P*X_W]};
+        end
+    endgenerate
+    always @(posedge clk) begin
+        if (rst) begin
+            g_valid <= 1'b0;
+        end else if (ce) begin
+            g_valid <= f_valid & f_row;
+        end
+    end
+    always @(posedge clk) if (ce) g_last <= f_last;
+
+    // ------------------------------------------------------------------
+    // Stage C: centre element and symmetric pair sums per lane
+    // Stage P: products (SB_MAC16 on UltraPlus)
+    // Stage Q: accumulate
+    // Stage O: requantise, ReLU, output register
+    // ------------------------------------------------------------------
+    reg c_valid, c_last, p_valid, p_last, q_valid, q_last;
+    always @(posedge clk) begin
+        if (rst) begin
+            c_valid <= 1'b0;
+            p_valid <= 1'b0;
+            q_valid <= 1'b0;
+        end else if (ce) begin
+            c_valid <= g_valid;
+            p_valid <= c_valid;
+            q_valid <= p_valid;
+        end
+    end
+    always @(posedge clk) begin
+        if (ce) begin
+            c_last <= g_last;
+            p_last <= c_last;
+            q_last <= p_last;
+        end
+    end
+
+    // Complement: running sum S, a - b, and the shared product b*S.
+    wire signed [PB_W-1:0] shared_pb;
+    wire signed [DIFF_W-1:0] lane_weight_a;
+    generate
+        if (PLACEMENT == 1) begin : g_sum
+            reg signed [SUM_W-1:0]  total;
+            reg signed [DIFF_W-1:0] diff;
+            reg signed [PB_W-1:0]   bs;
+            wire signed [SUM_W-1:0] x_ext = {{(SUM_W - X_W){s_data[X_W-1]}}, s_data};
+            always @(posedge clk) begin
+                if (in_fire) total <= (in_count == {CNT_W{1'b0}}) ? x_ext : total + x_ext;
+            end
+            always @(posedge clk) begin
+                diff <= {a_reg[W_W-1], a_reg} - {b_reg[W_W-1], b_reg};
+            end
+            /* verilator lint_off WIDTH */
+            always @(posedge clk) if (ce) bs <= b_reg * total;
+            /* verilator lint_on WIDTH */
+            assign shared_pb     = bs;
+            assign lane_weight_a = diff;
+        end else begin : g_nosum
+            assign shared_pb     = {PB_W{1'b0}};
+            assign lane_weight_a = {{(DIFF_W - W_W){a_reg[W_W-1]}}, a_reg};
+        end
+    endgenerate
+
+    wire [P*Y_W-1:0] y_lanes;
+    wire [P-1:0]     y_ovf;
+    generate
+        for (j = 0; j < P; j = j + 1) begin : g_lane
+            localparam CENTRE = RB * P + j;
+            wire signed [X_W-1:0] centre = win[CENTRE*X_W +: X_W];
+            reg  signed [X_W-1:0]   c_x;
+            reg  signed [PA_W-1:0]  p_a;
+            reg  signed [PB_W-1:0]  p_b;
+            reg  signed [ACC_W-1:0] q_acc;
+
+            if (PLACEMENT == 0) begin : g_pairs
+                // sum_{k=1..RADIUS} (x_{i-k} + x_{i+k}) from the window
+                reg signed [SUM_W-1:0] pair_sum;
+                reg signed [SUM_W-1:0] c_sum;
+                integer k;
+                always @* begin
+                    pair_sum = {SUM_W{1'b0}};
+                    for (k = 1; k <= RADIUS; k = k + 1) begin
+                        pair_sum = pair_sum
+                            + {{(SUM_W - X_W){win[(CENTRE - k)*X_W + X_W - 1]}}, win[(CENTRE - k)*X_W +: X_W]}
+                            + {{(SUM_W - X_W){win[(CENTRE + k)*X_W + X_W - 1]}}, win[(CENTRE + k)*X_W +: X_W]};
+                    end
+                end
+                always @(posedge clk) if (ce) c_sum <= pair_sum;
+                /* verilator lint_off WIDTH */
+                always @(posedge clk) if (ce) p_b <= b_reg * c_sum;
+                /* verilator lint_on WIDTH */
+            end else begin : g_shared
+                always @(posedge clk) if (ce) p_b <= shared_pb;
+            end
+
+            always @(posedge clk) begin
+                if (ce) begin
+                    c_x <= centre;
+                    q_acc <= {{(ACC_W - PA_W){p_a[PA_W-1]}}, p_a} + {{(ACC_W - PB_W){p_b[PB_W-1]}}, p_b};
+                end
+            end
+            /* verilator lint_off WIDTH */
+            always @(posedge clk) if (ce) p_a <= lane_weight_a * c_x;
+            /* verilator lint_on WIDTH */
+
+            wire signed [Y_W-1:0] rq;
+            requant #(
+                .IN_W (ACC_W),
+                .OUT_W(Y_W),
+                .SHIFT(SHIFT),
+                .ROUND(ROUND),
+                .SAT  (SAT)
+            ) u_requant (
+                .din (q_acc),
+                .dout(rq),
+                .ovf (y_ovf[j])
+            );
+            assign y_lanes[j*Y_W +: Y_W] = (RELU != 0 && rq[Y_W-1]) ? {Y_W{1'b0}} : rq;
+        end
+    endgenerate
+
+    // Output register
+    reg             o_valid_r, o_last_r, ovf_r;
+    reg [P-1:0]     o_keep_r;
+    reg [P*Y_W-1:0] o_data_r;
+    wire [P-1:0]    q_keep = q_last ? LAST_KEEP : ALL_KEEP;
+    integer lane;
+    always @(posedge clk) begin
+        if (rst) begin
+            o_valid_r <= 1'b0;
+        end else if (ce) begin
+            o_valid_r <= q_valid;
+        end
+    end
+    always @(posedge clk) begin
+        if (ce) begin
+            o_last_r <= q_last;
+            o_keep_r <= q_keep;
+            for (lane = 0; lane < P; lane = lane + 1)
+                o_data_r[lane*Y_W +: Y_W] <= q_keep[lane] ? y_lanes[lane*Y_W +: Y_W] : {Y_W{1'b0}};
+        end
+    end
+    always @(posedge clk) begin
+        if (rst) ovf_r <= 1'b0;
+        else if (cfg_we && cfg_addr == 2'd2) ovf_r <= 1'b0;
+        else if (ce && q_valid && |(y_ovf & q_keep)) ovf_r <= 1'b1;
+    end
+
+    assign o_valid = o_valid_r;
+    assign m_valid = o_valid_r;
+    assign m_last  = o_last_r;
+    assign m_keep  = o_keep_r;
+    assign m_data  = o_data_r;
+    assign ovf     = ovf_r;
+
+    // s_last is part of the stream convention; the layer counts N itself.
+    wire unused_ok = &{1'b0, s_last, shared_pb};
+endmodule
