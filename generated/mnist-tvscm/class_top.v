@@ -9,18 +9,18 @@
 // The result beat is valid the cycle after the last element; the next vector is taken once it is read.
 
 module class_top (
-    input  wire                 clk,
-    input  wire                 rst,
-    input  wire                 s_valid,
-    output wire                 s_ready,
-    input  wire [7:0] s_data,
-    input  wire                 s_last,
-    output wire                 m_valid,
-    input  wire                 m_ready,
+    input  wire        clk,
+    input  wire        rst,
+    input  wire        s_valid,
+    output wire        s_ready,
+    input  wire [7:0]  s_data,
+    input  wire        s_last,
+    output wire        m_valid,
+    input  wire        m_ready,
     output wire [17:0] m_data,
-    output wire [1:0]           m_keep,
-    output wire                 m_last,
-    output wire                 ovf
+    output wire [1:0]  m_keep,
+    output wire        m_last,
+    output wire        ovf
 );
     argmax_layer #(
       .N       (10),

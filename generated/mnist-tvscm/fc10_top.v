@@ -25,19 +25,19 @@
 // See rtl-templates/dense_layer.v.
 
 module fc10_top (
-    input  wire             clk,
-    input  wire             rst,
-    input  wire             s_valid,
-    output wire             s_ready,
-    input  wire  [7:0]      s_data,
-    input  wire             s_last,
-    output wire             m_valid,
-    input  wire             m_ready,
-    output wire  [15:0]     m_data,
-    output wire  [1:0]      m_keep,
-    output wire             m_last,
-    output wire             ovf,
-    output wire             busy
+    input  wire        clk,
+    input  wire        rst,
+    input  wire        s_valid,
+    output wire        s_ready,
+    input  wire [7:0]  s_data,
+    input  wire        s_last,
+    output wire        m_valid,
+    input  wire        m_ready,
+    output wire [15:0] m_data,
+    output wire [1:0]  m_keep,
+    output wire        m_last,
+    output wire        ovf,
+    output wire        busy
 );
     // weight and bias ROMs: registered reads, held by rom_en
     wire                    rom_en;

@@ -20,22 +20,22 @@
 //   cfg_addr 0..3: layer 0 (tvscm) registers 0..3
 
 module mnist_tvscm_top (
-    input  wire                 clk,
-    input  wire                 rst,
-    input  wire                 cfg_we,
-    input  wire [3:0]           cfg_addr,
-    input  wire [7:0]           cfg_data,
-    input  wire                 s_valid,
-    output wire                 s_ready,
-    input  wire [7:0]           s_data,
-    input  wire                 s_last,
-    output wire                 m_valid,
-    input  wire                 m_ready,
-    output wire [8:0]           m_data,
-    output wire [0:0]           m_keep,
-    output wire                 m_last,
-    output wire                 ovf,
-    output wire                 busy
+    input  wire       clk,
+    input  wire       rst,
+    input  wire       cfg_we,
+    input  wire [3:0] cfg_addr,
+    input  wire [7:0] cfg_data,
+    input  wire       s_valid,
+    output wire       s_ready,
+    input  wire [7:0] s_data,
+    input  wire       s_last,
+    output wire       m_valid,
+    input  wire       m_ready,
+    output wire [8:0] m_data,
+    output wire       m_keep,
+    output wire       m_last,
+    output wire       ovf,
+    output wire       busy
 );
     // gate states: g<k>_active is high inside a vector entering layer k
     wire g0_active, g1_active, g2_active, g3_active;

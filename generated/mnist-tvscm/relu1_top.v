@@ -10,18 +10,18 @@
 // One register stage: an element leaves the cycle after it arrives; backpressure passes through.
 
 module relu1_top (
-    input  wire                 clk,
-    input  wire                 rst,
-    input  wire                 s_valid,
-    output wire                 s_ready,
+    input  wire       clk,
+    input  wire       rst,
+    input  wire       s_valid,
+    output wire       s_ready,
     input  wire [7:0] s_data,
-    input  wire                 s_last,
-    output wire                 m_valid,
-    input  wire                 m_ready,
+    input  wire       s_last,
+    output wire       m_valid,
+    input  wire       m_ready,
     output wire [7:0] m_data,
-    output wire [0:0]           m_keep,
-    output wire                 m_last,
-    output wire                 ovf
+    output wire       m_keep,
+    output wire       m_last,
+    output wire       ovf
 );
     act_layer #(
       .X_W     (8),

@@ -18,22 +18,22 @@
 // Config port: cfg_addr 0 = a, 1 = b, 2 = clear overflow.
 
 module tvscm784_top (
-    input  wire                     clk,
-    input  wire                     rst,
-    input  wire                     cfg_we,
-    input  wire [1:0]               cfg_addr,
-    input  wire [7:0]               cfg_data,
-    input  wire                     s_valid,
-    output wire                     s_ready,
-    input  wire [7:0]               s_data,
-    input  wire                     s_last,
-    output wire                     m_valid,
-    input  wire                     m_ready,
-    output wire [15:0]              m_data,
-    output wire [1:0]               m_keep,
-    output wire                     m_last,
-    output wire                     ovf,
-    output wire                     busy
+    input  wire        clk,
+    input  wire        rst,
+    input  wire        cfg_we,
+    input  wire [1:0]  cfg_addr,
+    input  wire [7:0]  cfg_data,
+    input  wire        s_valid,
+    output wire        s_ready,
+    input  wire [7:0]  s_data,
+    input  wire        s_last,
+    output wire        m_valid,
+    input  wire        m_ready,
+    output wire [15:0] m_data,
+    output wire [1:0]  m_keep,
+    output wire        m_last,
+    output wire        ovf,
+    output wire        busy
 );
     tvscm_layer #(
       .N         (784),

@@ -6,7 +6,7 @@
  */
 import type { LayerRtl } from '../layers/types.ts';
 import { bitsFor } from '../layers/formats.ts';
-import { header, instance, template, type SourceFile } from '../verilog/index.ts';
+import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../verilog/index.ts';
 import type { NetworkPlan } from './plan.ts';
 import { networkCost } from './cost.ts';
 
@@ -105,11 +105,15 @@ ${instance('stream_link', `u_link${k}`, {
   });
 
   const hasCfg = cfgLayers.length > 0;
-  const cfgPorts = hasCfg
-    ? `    input  wire                 cfg_we,
-    input  wire [${cfgAddrWidth - 1}:0]           cfg_addr,
-    input  wire [${cfgWidth - 1}:0]           cfg_data,\n`
-    : '';
+  const extraPorts: Port[] = [
+    ...(hasCfg ? [
+      { name: 'cfg_we', dir: 'input' as const, width: 1 },
+      { name: 'cfg_addr', dir: 'input' as const, width: cfgAddrWidth },
+      { name: 'cfg_data', dir: 'input' as const, width: cfgWidth },
+    ] : []),
+    { name: 'busy', dir: 'output' as const, width: 1 },
+  ];
+  const io = { inLanes: 1, inWidth: net.inWidth, outLanes: 1, outWidth: net.outWidth, inBeats: net.inputs, outBeats: net.outputs };
   const layerList = net.layers.map((l, k) => `  layer ${k}: ${l.kind.describe(l.plan)[0]}`);
   const cfgNotes = cfgLayers.map((l) => `  cfg_addr ${l.index * CFG_STRIDE}..${l.index * CFG_STRIDE + CFG_STRIDE - 1}: layer ${l.index} (${l.kind.kind}) registers 0..3`);
   const text = `${header(`${top}: network ${net.name}, ${net.layers.length} layer(s), ${net.schedule} schedule`, {
@@ -127,19 +131,7 @@ ${instance('stream_link', `u_link${k}`, {
     ...(hasCfg ? ['', 'Config port (run-time registers):', ...cfgNotes] : []),
   ])}
 module ${top} (
-    input  wire                 clk,
-    input  wire                 rst,
-${cfgPorts}    input  wire                 s_valid,
-    output wire                 s_ready,
-    input  wire [${net.inWidth - 1}:0]           s_data,
-    input  wire                 s_last,
-    output wire                 m_valid,
-    input  wire                 m_ready,
-    output wire [${net.outWidth - 1}:0]           m_data,
-    output wire [0:0]           m_keep,
-    output wire                 m_last,
-    output wire                 ovf,
-    output wire                 busy
+${portList(streamPorts(io, extraPorts))}
 );
 ${body.join('\n')}
     assign m_keep = 1'b1;
@@ -157,15 +149,8 @@ ${sinks.length ? `    wire unused_layer_outputs = &{1'b0, ${sinks.join(', ')}};\
   return {
     sources,
     top,
-    io: { inLanes: 1, inWidth: net.inWidth, outLanes: 1, outWidth: net.outWidth, inBeats: net.inputs, outBeats: net.outputs },
+    io,
     params: { layers: net.layers.length, schedule: net.schedule },
-    extraPorts: [
-      ...(hasCfg ? [
-        { name: 'cfg_we', dir: 'input' as const, width: 1 },
-        { name: 'cfg_addr', dir: 'input' as const, width: cfgAddrWidth },
-        { name: 'cfg_data', dir: 'input' as const, width: cfgWidth },
-      ] : []),
-      { name: 'busy', dir: 'output' as const, width: 1 },
-    ],
+    extraPorts,
   };
 }

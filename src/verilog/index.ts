@@ -68,3 +68,43 @@ export function withFileList(sources: readonly SourceFile[]): SourceFile[] {
   const names = sources.filter((f) => f.name.endsWith('.v')).map((f) => f.name);
   return [...sources, { name: 'files.f', text: names.join('\n') + '\n' }];
 }
+
+export interface Port {
+  name: string;
+  dir: 'input' | 'output';
+  width: number;
+}
+
+/**
+ * The stream port convention of src/sim/stream.ts: clk, rst, extra inputs
+ * (a config port), the input stream, the output stream, ovf, extra outputs.
+ */
+export function streamPorts(
+  io: { inLanes: number; inWidth: number; outLanes: number; outWidth: number },
+  extra: readonly Port[] = [],
+): Port[] {
+  const p = (name: string, dir: Port['dir'], width = 1): Port => ({ name, dir, width });
+  return [
+    p('clk', 'input'), p('rst', 'input'),
+    ...extra.filter((e) => e.dir === 'input'),
+    p('s_valid', 'input'), p('s_ready', 'output'), p('s_data', 'input', io.inLanes * io.inWidth), p('s_last', 'input'),
+    p('m_valid', 'output'), p('m_ready', 'input'), p('m_data', 'output', io.outLanes * io.outWidth),
+    p('m_keep', 'output', io.outLanes), p('m_last', 'output'),
+    p('ovf', 'output'),
+    ...extra.filter((e) => e.dir === 'output'),
+  ];
+}
+
+/** A module's port list, one port per line, aligned. */
+export function portList(ports: readonly Port[], indent = '    '): string {
+  const range = (w: number) => (w > 1 ? `[${w - 1}:0]` : '');
+  const rw = Math.max(...ports.map((p) => range(p.width).length));
+  return ports
+    .map((p, i) => `${indent}${p.dir === 'input' ? 'input ' : 'output'} wire ${range(p.width).padEnd(rw)} ${p.name}${i < ports.length - 1 ? ',' : ''}`)
+    .join('\n');
+}
+
+/** Connect every port to a signal of the same name. */
+export function sameNameConnections(ports: readonly Port[]): Record<string, string> {
+  return Object.fromEntries(ports.map((p) => [p.name, p.name]));
+}

@@ -1,5 +1,5 @@
 import { ROUNDING_CODE, formatName, toHex } from '../../fixed/index.ts';
-import { header, instance, template } from '../../verilog/index.ts';
+import { header, instance, portList, sameNameConnections, streamPorts, template } from '../../verilog/index.ts';
 import type { LayerRtl } from '../types.ts';
 import type { ActivationPlan } from './plan.ts';
 
@@ -20,33 +20,21 @@ export function activationParams(p: ActivationPlan): Record<string, number | str
 export function activationRtl(p: ActivationPlan): LayerRtl {
   const top = `${p.name}_top`;
   const params = activationParams(p);
-  const ports = Object.fromEntries(
-    ['clk', 'rst', 's_valid', 's_ready', 's_data', 's_last', 'm_valid', 'm_ready', 'm_data', 'm_keep', 'm_last', 'ovf'].map((k) => [k, k]),
-  );
+  const io = { inLanes: 1, inWidth: p.xWidth, outLanes: 1, outWidth: p.yWidth, inBeats: p.n, outBeats: p.n };
+  const ports = streamPorts(io);
   const text = `${header(`${top}: ${p.fn} activation on ${p.n} elements`, {
     n: p.n, function: p.fn, input: formatName(p.xFormat), output: `${formatName(p.yFormat)}, ${p.requant.rounding}, ${p.requant.overflow}`,
   }, ['One register stage: an element leaves the cycle after it arrives; backpressure passes through.'])}
 module ${top} (
-    input  wire                 clk,
-    input  wire                 rst,
-    input  wire                 s_valid,
-    output wire                 s_ready,
-    input  wire [${p.xWidth - 1}:0] s_data,
-    input  wire                 s_last,
-    output wire                 m_valid,
-    input  wire                 m_ready,
-    output wire [${p.yWidth - 1}:0] m_data,
-    output wire [0:0]           m_keep,
-    output wire                 m_last,
-    output wire                 ovf
+${portList(ports)}
 );
-${instance('act_layer', 'u_act', params, ports, '    ')}
+${instance('act_layer', 'u_act', params, sameNameConnections(ports), '    ')}
 endmodule
 `;
   return {
     sources: [template('requant.v'), template('act_layer.v'), { name: `${top}.v`, text }],
     top,
-    io: { inLanes: 1, inWidth: p.xWidth, outLanes: 1, outWidth: p.yWidth, inBeats: p.n, outBeats: p.n },
+    io,
     params,
     extraPorts: [],
   };

@@ -6,7 +6,7 @@
  * convention of src/sim/stream.ts.
  */
 import { ROUNDING_CODE, formatName, toHex, toUnsigned } from '../../fixed/index.ts';
-import { header, instance, packageVersion, template, type SourceFile } from '../../verilog/index.ts';
+import { header, instance, packageVersion, portList, streamPorts, template, type SourceFile } from '../../verilog/index.ts';
 import type { LayerRtl } from '../types.ts';
 import type { DensePlan } from './plan.ts';
 import { denseCycles } from './cost.ts';
@@ -178,19 +178,7 @@ export function denseRtl(p: DensePlan): LayerRtl {
   };
   const text = `${head}
 module ${top} (
-${decl('input  wire', 1, 'clk')}
-${decl('input  wire', 1, 'rst')}
-${decl('input  wire', 1, 's_valid')}
-${decl('output wire', 1, 's_ready')}
-${decl('input  wire', p.xWidth, 's_data')}
-${decl('input  wire', 1, 's_last')}
-${decl('output wire', 1, 'm_valid')}
-${decl('input  wire', 1, 'm_ready')}
-${decl('output wire', p.lanes * p.yWidth, 'm_data')}
-${decl('output wire', p.lanes, 'm_keep')}
-${decl('output wire', 1, 'm_last')}
-${decl('output wire', 1, 'ovf')}
-${decl('output wire', 1, 'busy', '')}
+${portList(streamPorts({ inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth }, [{ name: 'busy', dir: 'output', width: 1 }]))}
 );
     // weight and bias ROMs: registered reads, held by rom_en
 ${decl('wire', 1, 'rom_en', ';')}

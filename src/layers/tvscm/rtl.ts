@@ -4,7 +4,7 @@
  * stream port convention of src/sim/stream.ts plus the config port.
  */
 import { ROUNDING_CODE, toHex, formatName } from '../../fixed/index.ts';
-import { header, instance, template, type SourceFile } from '../../verilog/index.ts';
+import { header, instance, portList, sameNameConnections, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
 import type { LayerRtl } from '../types.ts';
 import type { TvscmPlan } from './plan.ts';
 import { bitsFor } from '../formats.ts';
@@ -76,46 +76,27 @@ export function tvscmRtl(p: TvscmPlan): LayerRtl {
       'Config port: cfg_addr 0 = a, 1 = b, 2 = clear overflow.',
     ],
   );
-  const ports: Record<string, string> = {
-    clk: 'clk', rst: 'rst',
-    cfg_we: 'cfg_we', cfg_addr: 'cfg_addr', cfg_data: 'cfg_data',
-    s_valid: 's_valid', s_ready: 's_ready', s_data: 's_data', s_last: 's_last',
-    m_valid: 'm_valid', m_ready: 'm_ready', m_data: 'm_data', m_keep: 'm_keep', m_last: 'm_last',
-    ovf: 'ovf', busy: 'busy',
-  };
+  const extraPorts: Port[] = [
+    { name: 'cfg_we', dir: 'input', width: 1 },
+    { name: 'cfg_addr', dir: 'input', width: 2 },
+    { name: 'cfg_data', dir: 'input', width: p.wWidth },
+    { name: 'busy', dir: 'output', width: 1 },
+  ];
+  const io = { inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.rows };
+  const ports = streamPorts(io, extraPorts);
   const text = `${head}
 module ${top} (
-    input  wire                     clk,
-    input  wire                     rst,
-    input  wire                     cfg_we,
-    input  wire [1:0]               cfg_addr,
-    input  wire [${p.wWidth - 1}:0]               cfg_data,
-    input  wire                     s_valid,
-    output wire                     s_ready,
-    input  wire [${p.xWidth - 1}:0]               s_data,
-    input  wire                     s_last,
-    output wire                     m_valid,
-    input  wire                     m_ready,
-    output wire [${p.lanes * p.yWidth - 1}:0]              m_data,
-    output wire [${p.lanes - 1}:0]               m_keep,
-    output wire                     m_last,
-    output wire                     ovf,
-    output wire                     busy
+${portList(ports)}
 );
-${instance('tvscm_layer', 'u_layer', params, ports, '    ')}
+${instance('tvscm_layer', 'u_layer', params, sameNameConnections(ports), '    ')}
 endmodule
 `;
   const sources: SourceFile[] = [template('requant.v'), template('tvscm_layer.v'), { name: `${top}.v`, text }];
   return {
     sources,
     top,
-    io: { inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.rows },
+    io,
     params,
-    extraPorts: [
-      { name: 'cfg_we', dir: 'input', width: 1 },
-      { name: 'cfg_addr', dir: 'input', width: 2 },
-      { name: 'cfg_data', dir: 'input', width: p.wWidth },
-      { name: 'busy', dir: 'output', width: 1 },
-    ],
+    extraPorts,
   };
 }
