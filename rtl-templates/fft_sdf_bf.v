@@ -87,6 +87,9 @@ module fft_sdf_bf #(
     reg  [LOG2_DELAY:0]   pending;       // differences in the delay line not yet emitted
     reg                   have_pending;  // pending != 0
     reg                   can_flush;     // pending != 0 and at the start of a block
+    reg                   first_half_d;  // ~second_half: an inverted copy that drives the
+                                         // delay-line chains (halves the select fan-out;
+                                         // an identical copy would be merged by synthesis)
     wire [LOG2_DELAY:0]   pos          = cnt[LOG2_DELAY:0];  // position in the 2D block
     wire                  second_half  = pos[LOG2_DELAY];
     wire                  block_end    = &pos;
@@ -155,10 +158,10 @@ module fft_sdf_bf #(
     wire [W_F:0]   o_re    = {a_re, 1'b1} + {o_b_re, o_sub_re};
     wire [W_F:0]   o_im    = {a_im, 1'b1} + {o_b_im, o_sub_im};
 
-    wire          d_sub_re = second_half & ~neg_re;
-    wire          d_sub_im = second_half & ~neg_im;
-    wire [W_F-1:0] d_a_re  = second_half ? a_re : {W_F{1'b0}};
-    wire [W_F-1:0] d_a_im  = second_half ? a_im : {W_F{1'b0}};
+    wire          d_sub_re = ~first_half_d & ~neg_re;
+    wire          d_sub_im = ~first_half_d & ~neg_im;
+    wire [W_F-1:0] d_a_re  = first_half_d ? {W_F{1'b0}} : a_re;
+    wire [W_F-1:0] d_a_im  = first_half_d ? {W_F{1'b0}} : a_im;
     wire [W_F:0]   d_re    = {d_a_re, 1'b1} + {b_re ^ {W_F{d_sub_re}}, d_sub_re};
     wire [W_F:0]   d_im    = {d_a_im, 1'b1} + {b_im ^ {W_F{d_sub_im}}, d_sub_im};
     /* verilator lint_on UNUSEDSIGNAL */
@@ -209,6 +212,7 @@ module fft_sdf_bf #(
             pending      <= {(LOG2_DELAY + 1){1'b0}};
             have_pending <= 1'b0;
             can_flush    <= 1'b0;
+            first_half_d <= 1'b1;
             raw_valid <= 1'b0;
             rnd_valid <= 1'b0;
             out_valid <= 1'b0;
@@ -218,6 +222,7 @@ module fft_sdf_bf #(
             pending      <= pending_n;
             have_pending <= |pending_n;
             can_flush    <= (|pending_n) & ~(|cnt_n[LOG2_DELAY:0]);
+            first_half_d <= ~cnt_n[LOG2_DELAY];
             // a sum in the second half; a stored difference in the first half or a flush
             raw_valid <= adv & (second_half | have_pending);
             rnd_valid <= raw_valid;

@@ -65,8 +65,9 @@ export function fftCost(p: FftPlan | FftSpecInput | FftSpec): FftCost {
   for (const st of plan.stages) {
     if (st.kind === 'bf') {
       coreLatency += st.delay + BF_EXTRA_LATENCY;
-      // sum and difference of re and im; a rounding add for each when the stage shifts and rounds
-      adders += 4 + (st.shift > 0 && rounds ? 4 : 0);
+      // output and delay-line chains for re and im; a rounding add on the output (re, im)
+      // when the stage shifts and rounds (differences are rounded on their way out)
+      adders += 4 + (st.shift > 0 && rounds ? 2 : 0);
       const bits = st.delay * 2 * st.fifoWidth;
       if (st.useRam) {
         memory.delayRamWords += st.delay;

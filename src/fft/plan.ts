@@ -193,8 +193,9 @@ export function planFft(input: FftSpecInput | FftSpec): FftPlan {
         const [c, s] = unitRoot(e, len);
         // forward: W_L^e = cos - j sin; inverse: the conjugate. Twiddles are always
         // rounded to nearest (ties to even), whatever the datapath rounding.
-        re.push(quantize(c, twiddleFormat, 'convergent', 'saturate').value);
-        im.push(quantize(spec.inverse ? s : -s, twiddleFormat, 'convergent', 'saturate').value);
+        // (+ 0 turns a -0 from quantising -0.0 into 0)
+        re.push(quantize(c, twiddleFormat, 'convergent', 'saturate').value + 0);
+        im.push(quantize(spec.inverse ? s : -s, twiddleFormat, 'convergent', 'saturate').value + 0);
       }
       stages.push({
         kind: 'tw', index: stages.length, tw: twCount++, log2Len: log2Exact(len), len, width, exponents, re, im,

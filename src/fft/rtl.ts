@@ -86,7 +86,10 @@ function scheduleNotes(plan: FftPlan): string[] {
       (plan.reorder !== 'none' ? ` (bit-reversal buffer on the ${plan.reorder}).` : '.'),
     `Output = ${plan.inverse ? 'N * IDFT' : 'DFT'} * 2^-${plan.totalShift}; samples ${plan.inWidth} bits in, ${plan.outWidth} bits out;`,
     `twiddles Q1.${plan.spec.twiddleWidth - 2}; rounding ${plan.spec.rounding} (ROUND=${ROUNDING_CODE[plan.spec.rounding]}); ` +
-      `multiplier overflow ${plan.spec.overflow}.`,
+      `overflow (butterflies and multipliers) ${plan.spec.overflow}, with a sticky ovf.`,
+    'Backpressure: one enable for the whole pipeline, driven by a register of the buffer after it',
+    `(${plan.reorder === 'output' ? 'the reorder buffer' : 'a two-word skid buffer'}); when input stops, each butterfly drains its delay line at`,
+    'its own block boundary, so the last vector leaves without more input (s_last is not needed).',
     '',
     `Schedule (pipeline order; D = feedback delay; a butterfly delays every sample by D + ${BF_EXTRA_LATENCY} cycles,`,
     `a twiddle stage by ${CMUL_LATENCY}):`,

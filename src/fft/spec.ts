@@ -44,12 +44,16 @@ export const fftSpecSchema = z
     dataWidth: z.number().int().default(16),
     /** twiddle width; twiddles are Q1.(twiddleWidth-2) so that +-1 and +-j are exact */
     twiddleWidth: z.number().int().default(16),
-    scaling: z.union([z.literal('unit'), z.literal('none'), z.array(z.number().int())]).default('unit'),
+    scaling: z
+      .union([z.literal('unit'), z.literal('none'), z.array(z.number().int())], {
+        error: "must be 'unit', 'none' or an array of per-butterfly shifts (0 or 1)",
+      })
+      .default('unit'),
     rounding: z.enum(ROUNDINGS as [Rounding, ...Rounding[]]).default('convergent'),
     /** what a butterfly or complex multiplier does with a result that does not fit; either way the sticky ovf is raised */
     overflow: z.enum(OVERFLOWS as [Overflow, ...Overflow[]]).default('saturate'),
     /** real multipliers per complex multiplier: 4 (ac-bd, ad+bc) or 3 (Gauss, pre-added twiddles in ROM) */
-    multipliers: z.union([z.literal(3), z.literal(4)]).default(4),
+    multipliers: z.union([z.literal(3), z.literal(4)], { error: 'must be 3 or 4' }).default(4),
     /**
      * Add a bit-reversal reorder buffer (2N words) so that the forward
      * transform gives natural-order output, or the inverse takes natural-order input.
@@ -83,8 +87,8 @@ export function validateFftSpec(input: unknown, where = 'fft'): FftSpec {
   const parsed = fftSpecSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.length ? issue.path.join('.') : '(spec)';
-    throw new CircaInputError(`${where}.${field}: ${issue.message}`);
+    const field = issue.path.length ? `${where}.${issue.path.join('.')}` : where;
+    throw new CircaInputError(`${field}: ${issue.message}`);
   }
   const s = parsed.data;
   const bad = (field: string, msg: string): never => {
