@@ -245,8 +245,8 @@ describe('dense reference and cost', () => {
 describe('dense spec errors name the field', () => {
   const base = { kind: 'dense', inputs: 4, outputs: 2, weights: { init: 'random' } };
   const cases: [string, object, RegExp][] = [
-    ['unknown field', { ...base, fanout: 3 }, /Unrecognized key: "fanout"/],
-    ['unknown weights field', { ...base, weights: { init: 'random', sead: 3 } }, /^weights: Unrecognized key: "sead"/],
+    ['unknown field', { ...base, fanout: 3 }, /^fanout: unknown field "fanout"/],
+    ['unknown weights field', { ...base, weights: { init: 'random', sead: 3 } }, /^weights\.sead: unknown field "sead"/],
     ['lanes above outputs', { ...base, lanes: 3 }, /^lanes: must be in 1\.\.2/],
     ['bad activation', { ...base, activation: 'tanh' }, /^activation: /],
     ['spram', { ...base, memory: 'spram' }, /^memory: "spram" is not implemented yet/],

@@ -30,7 +30,7 @@ export interface NetworkPlan {
 const sameFormat = (a: QFormat, b: QFormat) => a.int === b.int && a.frac === b.frac;
 
 export function planNetwork(raw: unknown, where = ''): NetworkPlan {
-  const parsed = networkSpecSchema.safeParse(raw);
+  const parsed = networkSpecSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
   const spec = parsed.data;
   const names = new Set<string>();
@@ -83,6 +83,7 @@ export function loadNetworkFile(path: string): NetworkPlan {
 export function planAny(raw: unknown, where = ''): NetworkPlan {
   if (typeof raw === 'object' && raw !== null && 'layers' in raw) return planNetwork(raw, where);
   if (typeof raw === 'object' && raw !== null && 'kind' in raw) {
+    loadLayerSpec(raw, where); // a single layer's errors name its own fields, with no layers[0] prefix
     const name = (raw as { name?: unknown }).name;
     return planNetwork({ network: typeof name === 'string' ? `${name}_net` : 'layer_net', layers: [raw] }, where);
   }
