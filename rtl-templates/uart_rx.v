@@ -24,6 +24,9 @@
 // full and not being taken in that cycle, the new byte is dropped and
 // `overrun` (sticky) is raised; the older byte stays.
 //
+// `lost` pulses for one cycle whenever a byte is dropped (either reason), so a
+// consumer can count the losses that the sticky flags only record once.
+//
 // Reset: synchronous, active high; clears the flags.
 module uart_rx #(
   parameter CLKS_PER_BIT = 104   // clock cycles per bit; at least 4
@@ -35,7 +38,8 @@ module uart_rx #(
   input  wire       m_ready,
   output wire [7:0] m_data,
   output reg        frame_err,   // sticky: a stop bit was low
-  output reg        overrun      // sticky: a byte arrived while one was held
+  output reg        overrun,     // sticky: a byte arrived while one was held
+  output reg        lost         // pulse: a byte was dropped (low stop bit or overrun)
 );
   localparam CNT_W = (CLKS_PER_BIT > 2) ? $clog2(CLKS_PER_BIT) : 1;
   // cycle count of the last cycle of a bit, and of the half-bit wait after the start edge
@@ -85,7 +89,9 @@ module uart_rx #(
       hold_data  <= 8'd0;
       frame_err  <= 1'b0;
       overrun    <= 1'b0;
+      lost       <= 1'b0;
     end else begin
+      lost <= 1'b0;
       if (hold_taken) hold_valid <= 1'b0;
 
       case (state)
@@ -123,12 +129,14 @@ module uart_rx #(
               state <= S_IDLE;
               if (hold_valid && !m_ready) begin
                 overrun <= 1'b1;             // keep the older byte, drop this one
+                lost    <= 1'b1;
               end else begin
                 hold_valid <= 1'b1;          // (overrides the clear above)
                 hold_data  <= shift;
               end
             end else begin
               frame_err <= 1'b1;             // drop the byte
+              lost      <= 1'b1;
               state     <= S_BREAK;
             end
           end else begin

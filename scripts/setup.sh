@@ -2,6 +2,7 @@
 # Set up circa on a fresh clone: the Debian packages the simulator and the
 # native toolchain need (only those missing), then the npm dependencies.
 #   verilator, g++, make   co-simulation (primary simulator)
+#   python3                a pseudo-terminal for the serial-port test of `circa run`
 #   iverilog               Icarus Verilog: second opinion, Verilog-2005 check
 #   yosys, nextpnr-ice40,  the native toolchain (--toolchain native); the
 #   fpga-icestorm          default YoWASP toolchain comes from npm
@@ -13,6 +14,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have verilator     || need+=(verilator)
 have g++           || need+=(g++)
 have make          || need+=(make)
+have python3       || need+=(python3)
 have iverilog      || need+=(iverilog)
 have yosys         || need+=(yosys)
 have nextpnr-ice40 || need+=(nextpnr-ice40)

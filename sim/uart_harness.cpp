@@ -6,7 +6,9 @@
 // Design ports: clk, rst, uart_rx, uart_tx, busy, ovf, frame_err.
 // Compile-time define: CLKS_PER_BIT (clock cycles per bit, same as the design).
 //
-// usage: harness <in.txt> <out.txt> <max_cycles> <wait_idle>
+// Two modes.
+//
+// Scripted: harness <in.txt> <out.txt> <max_cycles> <wait_idle>
 // in.txt:  "<n_send> <n_expect>" then n_send tokens, each a byte in hex; a
 //          token ending in '!' is sent with a low stop bit (a framing error)
 //          followed by two bit times of idle line.
@@ -17,12 +19,33 @@
 // The run ends once every byte was sent, n_expect bytes came back, busy is low
 // (if wait_idle is 1), and the line then stayed quiet for two frame times (so
 // unexpected extra bytes are caught). Exit code 3 with a message on timeout.
+//
+// Interactive: harness -i <max_cycles_per_command>
+// A host program talks to the simulated device over stdin / stdout, one
+// command per line; the harness reads the next command only when the device
+// has gone quiet, so simulated time never runs while the host is thinking
+// (the device sees back-to-back frames, or idle line, exactly as sent).
+//   stdin:  "s <hex> <hex> ..."  queue bytes on uart_rx (8N1, back to back)
+//           "e <hex>"            queue one byte with a low stop bit, then two
+//                                bit times of idle line
+//           "w <cycles>"         run this many cycles now (e.g. to let a
+//                                device timeout expire)
+//           "q"                  print the summary line and exit
+//   stdout: "r <cycle> <hex>"    per byte decoded from uart_tx
+//           "x <cycle>"          that byte had a low stop bit
+//           "i <cycle>"          after each command: every queued bit was
+//                                sent, busy is low, uart_tx is idle, and all
+//                                of that has held for QUIET_BITS bit times
+//           "end <cycles> <frame_err> <ovf> <busy>"   after "q"
+// Exit code 3 with a message on stderr when one command runs more than
+// max_cycles_per_command cycles without the device going quiet.
 #include "Vdut.h"
 #include "verilated.h"
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #ifndef CLKS_PER_BIT
@@ -76,7 +99,104 @@ struct LineDecoder {
   }
 };
 
+// Append one 8N1 frame (one level per bit time) to a line waveform.
+static void appendFrame(std::vector<uint8_t>& wave, unsigned v, bool badStop) {
+  wave.push_back(0);                                  // start bit
+  for (int b = 0; b < 8; b++) wave.push_back((v >> b) & 1);
+  wave.push_back(badStop ? 0 : 1);                    // stop bit
+  if (badStop) { wave.push_back(1); wave.push_back(1); }  // let the receiver see idle again
+}
+
+static const uint64_t QUIET_BITS = 3;
+
+static int interactive(uint64_t maxCyclesPerCommand) {
+  VerilatedContext ctx;
+  Vdut dut(&ctx);
+  dut.clk = 0; dut.rst = 1; dut.uart_rx = 1;
+  for (int i = 0; i < 4; i++) { dut.clk = 0; dut.eval(); dut.clk = 1; dut.eval(); }
+  dut.rst = 0;
+
+  std::vector<uint8_t> wave;  // line levels still to send, one per bit time
+  size_t bitPos = 0;          // bit of `wave` on the line
+  uint64_t bitCnt = 0;        // cycles of that bit done
+  LineDecoder dec;
+  uint64_t cycle = 0;
+
+  auto step = [&]() {
+    int level = 1;
+    if (bitPos < wave.size()) {
+      level = wave[bitPos];
+      if (++bitCnt == kClks) { bitCnt = 0; bitPos++; }
+      if (bitPos == wave.size()) { wave.clear(); bitPos = 0; }
+    }
+    dut.uart_rx = level;
+    dut.clk = 0;
+    dut.eval();
+    dut.clk = 1;
+    dut.eval();
+    cycle++;
+    dec.step(dut.uart_tx);
+    if (dec.gotByte) {
+      printf("r %llu %02x\n", (unsigned long long)cycle, dec.byte);
+      if (dec.badStop) printf("x %llu\n", (unsigned long long)cycle);
+    }
+  };
+  // Run until nothing is queued, the device is not busy and its line is idle, for QUIET_BITS bit times.
+  auto runUntilQuiet = [&]() -> bool {
+    const uint64_t start = cycle;
+    uint64_t quiet = 0;
+    while (quiet < QUIET_BITS * kClks) {
+      step();
+      const bool active = !wave.empty() || dut.busy || dec.inFrame() || !dut.uart_tx;
+      quiet = active ? 0 : quiet + 1;
+      if (cycle - start > maxCyclesPerCommand) {
+        fprintf(stderr, "harness: the device did not go quiet within %llu cycles (busy=%d, frame_err=%d, ovf=%d)\n",
+                (unsigned long long)maxCyclesPerCommand, (int)dut.busy, (int)dut.frame_err, (int)dut.ovf);
+        return false;
+      }
+    }
+    return true;
+  };
+
+  std::string line;
+  int ch;
+  for (;;) {
+    line.clear();
+    while ((ch = fgetc(stdin)) != EOF && ch != '\n') line.push_back((char)ch);
+    if (ch == EOF && line.empty()) break;  // host went away: same as "q"
+    if (line.empty()) continue;
+    const char cmd = line[0];
+    if (cmd == 'q') break;
+    if (cmd == 's' || cmd == 'e') {
+      const char* p = line.c_str() + 1;
+      char* end = nullptr;
+      for (;;) {
+        unsigned long v = strtoul(p, &end, 16);
+        if (end == p) break;
+        appendFrame(wave, (unsigned)(v & 0xffu), cmd == 'e');
+        p = end;
+      }
+    } else if (cmd == 'w') {
+      const uint64_t n = strtoull(line.c_str() + 1, nullptr, 10);
+      for (uint64_t k = 0; k < n; k++) step();
+    } else {
+      fprintf(stderr, "harness: unknown command '%s'\n", line.c_str());
+      return 2;
+    }
+    if (!runUntilQuiet()) { fflush(stdout); return 3; }
+    printf("i %llu\n", (unsigned long long)cycle);
+    fflush(stdout);
+  }
+  printf("end %llu %d %d %d\n", (unsigned long long)cycle, (int)dut.frame_err, (int)dut.ovf, (int)dut.busy);
+  fflush(stdout);
+  dut.final();
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 2 && strcmp(argv[1], "-i") == 0) {
+    return interactive(argc >= 3 ? strtoull(argv[2], nullptr, 10) : 100000000ull);
+  }
   if (argc < 5) {
     fprintf(stderr, "usage: %s in.txt out.txt max_cycles wait_idle\n", argv[0]);
     return 2;
@@ -102,10 +222,7 @@ int main(int argc, char** argv) {
     bool bad = len > 0 && tok[len - 1] == '!';
     if (bad) tok[len - 1] = 0;
     unsigned v = (unsigned)strtoul(tok, nullptr, 16) & 0xffu;
-    wave.push_back(0);                                  // start bit
-    for (int b = 0; b < 8; b++) wave.push_back((v >> b) & 1);
-    wave.push_back(bad ? 0 : 1);                        // stop bit
-    if (bad) { wave.push_back(1); wave.push_back(1); }  // let the receiver see idle again
+    appendFrame(wave, v, bad);
     frameEnd.push_back(wave.size());
   }
   fclose(fin);

@@ -20,6 +20,8 @@ import { boardDesign } from '../network/board.ts';
 import { packageVersion, withFileList } from '../verilog/index.ts';
 import { checkTarget, writeAtomically, writeSources } from './output.ts';
 import { progress } from './progress.ts';
+import { registerRunCommand } from './run-command.ts';
+import { clockOption, describeClock } from '../flow/pll.ts';
 
 function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -118,19 +120,20 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // build
 // ---------------------------------------------------------------------------
-interface BuildOpts { board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
+interface BuildOpts { clock?: number; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   const spec = loadDesign(specPath);
   const board = loadBoard(o.board);
-  const design = boardDesign(spec.rtl(), board);
+  const design = boardDesign(spec.rtl(), board, o.clock);
   const target = checkTarget(o.output ?? join('build', `${spec.name}-${board.name}`), !!o.force);
   const p = progress(!o.quiet);
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
   const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
   const report = await runFlow({
-    sources: design.sources, top: design.top, board, pcf: design.pcf, toolchain: o.toolchain, seed: o.seed,
+    // flowBoard carries the design clock (the PLL output when --clock is given) as the timing target
+    sources: design.sources, top: design.top, board: design.flowBoard, pcf: design.pcf, toolchain: o.toolchain, seed: o.seed,
     outDir: work, onProgress: (m) => p.step(m),
   });
   const cycles = spec.cost();
@@ -155,10 +158,11 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   print(!!o.json, summary, [
     ...spec.describe(),
     '',
+    describeClock(design.clock),
     formatReport({ ...report, bitstream: summary.flow.bitstream }),
     '',
     `cycles per inference: ${cycles.latency} (${cycles.formula}); ` +
-      `${(cycles.latency / report.targetMHz).toFixed(1)} us at the ${report.targetMHz} MHz board clock` +
+      `${(cycles.latency / report.targetMHz).toFixed(1)} us at the ${report.targetMHz} MHz ${o.clock ? 'PLL' : 'board'} clock` +
       (report.fmaxMHz ? `, ${(cycles.latency / mhz).toFixed(1)} us at Fmax` : ''),
     `report: ${join(relative(process.cwd(), target), 'report.json')}`,
   ].join('\n'));
@@ -236,6 +240,7 @@ export function buildProgram(): Command {
     .option('--board <name|path>', `board: ${listBoards().join(', ')}, or a board JSON file`, 'icebreaker')
     .addOption(new Option('--toolchain <t>', 'YoWASP WebAssembly tools from npm, or native tools on PATH').choices(['yowasp', 'native']).default('yowasp'))
     .option('-o, --output <dir>', 'output directory (default build/<name>-<board>)')
+    .addOption(clockOption())
     .option('--seed <s>', 'nextpnr placement seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--force', 'replace a non-empty output directory')
     .addOption(json).addOption(quiet)
@@ -251,6 +256,8 @@ export function buildProgram(): Command {
     .description('list the built-in boards')
     .addOption(json)
     .action(async (o: { json?: boolean }) => { program.setOptionValue('exit', await cmdBoards(o)); });
+
+  registerRunCommand(program);
 
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

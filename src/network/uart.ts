@@ -181,10 +181,11 @@ module ${UART_TOP_MODULE} (
   wire [7:0] rx_byte;
   wire       rx_frame_err;
   wire       rx_overrun;
+  wire       rx_lost;     // pulse per lost byte; the sticky flags above say the same here
 
 ${instance('uart_rx', 'u_rx', { CLKS_PER_BIT: 'CLKS_PER_BIT' }, {
     ...clk, rx: 'uart_rx', m_valid: 'rx_valid', m_ready: 'rx_ready', m_data: 'rx_byte',
-    frame_err: 'rx_frame_err', overrun: 'rx_overrun',
+    frame_err: 'rx_frame_err', overrun: 'rx_overrun', lost: 'rx_lost',
   })}
 
   // ---- bytes -> input beats, last on every IN_BEATS-th beat -----------------
@@ -257,6 +258,7 @@ ${instance('uart_tx', 'u_tx', { CLKS_PER_BIT: 'CLKS_PER_BIT' }, {
   assign busy      = (in_flight != 8'd0);
   assign ovf       = layer_ovf;
   assign frame_err = rx_frame_err | rx_overrun;
+  wire unused_rx = &{1'b0, rx_lost};
 endmodule
 `;
   return { name: `${UART_TOP_MODULE}.v`, text: head + body };

@@ -1,0 +1,71 @@
+/**
+ * Input vectors for `circa run`: a JSON array of vectors, each an array of
+ * the design's input count of numbers. Raw integers in the input format by
+ * default; with `real`, real values quantised to the input format (convergent
+ * rounding, saturation) through src/fixed, as the training side does.
+ */
+import { readFileSync } from 'node:fs';
+import { CircaInputError } from '../errors.ts';
+import { formatName, maxOf, minOf, quantize, type QFormat } from '../fixed/index.ts';
+
+export interface InputShape {
+  inputs: number;
+  inFormat: QFormat;
+  inWidth: number;
+}
+
+export interface ParsedInputs {
+  /** raw vectors */
+  vectors: number[][];
+  /** real inputs that did not fit the format and were saturated */
+  saturated: number;
+}
+
+/** Validate parsed JSON as input vectors. `label` names the file in errors. */
+export function parseInputVectors(data: unknown, shape: InputShape, opts: { real?: boolean; label?: string } = {}): ParsedInputs {
+  const label = opts.label ?? 'inputs';
+  // a single vector is accepted as well as an array of them
+  const list = Array.isArray(data) && data.length > 0 && data.every((e) => typeof e === 'number') ? [data] : data;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new CircaInputError(`${label}: expected a non-empty JSON array of input vectors (arrays of ${shape.inputs} numbers)`);
+  }
+  const lo = minOf(shape.inWidth);
+  const hi = maxOf(shape.inWidth);
+  let saturated = 0;
+  const vectors = list.map((v, k) => {
+    if (!Array.isArray(v)) throw new CircaInputError(`${label}: [${k}]: expected an array of ${shape.inputs} numbers, got ${typeof v}`);
+    if (v.length !== shape.inputs) throw new CircaInputError(`${label}: [${k}]: has ${v.length} elements, the design takes ${shape.inputs}`);
+    return v.map((e, i) => {
+      if (typeof e !== 'number' || !Number.isFinite(e)) throw new CircaInputError(`${label}: [${k}][${i}]: expected a number, got ${JSON.stringify(e)}`);
+      if (opts.real) {
+        const q = quantize(e, shape.inFormat, 'convergent', 'saturate');
+        if (q.overflow) saturated++;
+        return q.value;
+      }
+      if (!Number.isInteger(e) || e < lo || e > hi) {
+        throw new CircaInputError(
+          `${label}: [${k}][${i}]: ${e} is not a raw ${formatName(shape.inFormat)} value (integers ${lo}..${hi}); ` +
+            'pass --real to quantise real values',
+        );
+      }
+      return e;
+    });
+  });
+  return { vectors, saturated };
+}
+
+export function loadInputVectors(path: string, shape: InputShape, opts: { real?: boolean } = {}): ParsedInputs {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CircaInputError(`${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new CircaInputError(`${path}: not valid JSON: ${(e as Error).message}`);
+  }
+  return parseInputVectors(data, shape, { ...opts, label: path });
+}
