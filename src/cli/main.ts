@@ -21,6 +21,7 @@ import { packageVersion, withFileList } from '../verilog/index.ts';
 import { checkTarget, writeAtomically, writeSources } from './output.ts';
 import { progress } from './progress.ts';
 import { registerRunCommand } from './run-command.ts';
+import { registerFftCommand } from './fft-command.ts';
 import { clockOption, describeClock } from '../flow/pll.ts';
 
 function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -258,6 +259,7 @@ export function buildProgram(): Command {
     .action(async (o: { json?: boolean }) => { program.setOptionValue('exit', await cmdBoards(o)); });
 
   registerRunCommand(program);
+  registerFftCommand(program);
 
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

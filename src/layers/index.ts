@@ -7,10 +7,16 @@ import { tvscm } from './tvscm/index.ts';
 import { dense } from './dense/index.ts';
 import { activation } from './activation/index.ts';
 import { argmax } from './argmax/index.ts';
+import { circulant } from './circulant/index.ts';
+import { diagCirculant } from './diag-circulant/index.ts';
+import { blockCirculant } from './block-circulant/index.ts';
 
 export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {
   tvscm,
   dense,
   activation,
   argmax,
+  circulant,
+  'diag-circulant': diagCirculant,
+  'block-circulant': blockCirculant,
 };

@@ -1,0 +1,32 @@
+/** The block-circulant layer kind (CirCNN): spec, reference, rtl and cost faces together. */
+import { formatName, toReal } from '../../fixed/index.ts';
+import type { LayerKind } from '../types.ts';
+import { describeSource } from '../circulant-common/weights.ts';
+import { blockCirculantSpecSchema, type BlockCirculantSpec } from './spec.ts';
+import { describeBcircFormats, planBlockCirculant, type BlockCirculantPlan } from './plan.ts';
+import { bcircFloat, bcircReference } from './reference.ts';
+import { bcircRtl } from './rtl.ts';
+import { bcircCost, bcircTiming } from './cost.ts';
+
+export const blockCirculant: LayerKind<BlockCirculantSpec, BlockCirculantPlan> = {
+  kind: 'block-circulant',
+  summary: 'Block-circulant layer (CirCNN): k x k circulant blocks, one shared FFT, frequency-domain accumulation, P complex MAC lanes',
+  schema: blockCirculantSpecSchema as unknown as LayerKind<BlockCirculantSpec, BlockCirculantPlan>['schema'],
+  plan: planBlockCirculant,
+  shape: (p) => ({ inputs: p.inputs, outputs: p.outputs, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
+  reference: (p, x) => bcircReference(p, x),
+  float: bcircFloat,
+  outputToReal: (p, y) => toReal(y, p.yFormat),
+  inputToReal: (p, x) => toReal(x, p.xFormat),
+  rtl: (p) => bcircRtl(p),
+  cost: bcircCost,
+  timing: bcircTiming,
+  describe: (p) => [
+    `block-circulant ${p.inputs} -> ${p.outputs}, blocks ${p.k} x ${p.k} (${p.p} x ${p.q}), ${p.lanes} MAC lane(s), ${p.groups} group(s), ` +
+      `spectra in ${p.memory === 'spram' ? `SPRAM (${p.spramBlocks} block(s), loaded at run time)` : 'EBR'}`,
+    `input ${formatName(p.xFormat)}, w ${describeSource(p.weightSource)}; ${describeBcircFormats(p)}`,
+    `output ${formatName(p.yFormat)}: shift ${p.yRequant.shift}, ${p.yRequant.rounding}, ${p.yRequant.overflow}, ${p.activation}`,
+  ],
+};
+
+export type { BlockCirculantSpec, BlockCirculantPlan };

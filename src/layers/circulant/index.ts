@@ -1,0 +1,32 @@
+/** The circulant layer kind (Cheng et al. 2015): spec, reference, rtl and cost faces together. */
+import { formatName, toReal } from '../../fixed/index.ts';
+import type { LayerKind } from '../types.ts';
+import { describeStreamCore } from '../circulant-common/stream-plan.ts';
+import { describeSource } from '../circulant-common/weights.ts';
+import { circulantSpecSchema, type CirculantSpec } from './spec.ts';
+import { planCirculant, type CirculantPlan } from './plan.ts';
+import { circulantFloat, circulantReference } from './reference.ts';
+import { circulantRtl } from './rtl.ts';
+import { circulantCost, circulantTiming } from './cost.ts';
+
+export const circulant: LayerKind<CirculantSpec, CirculantPlan> = {
+  kind: 'circulant',
+  summary: 'Circulant projection act(circ(r) D x) through FFT -> spectral product -> IFFT (Cheng et al. 2015)',
+  schema: circulantSpecSchema as unknown as LayerKind<CirculantSpec, CirculantPlan>['schema'],
+  plan: planCirculant,
+  shape: (p) => ({ inputs: p.inputs, outputs: p.outputs, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
+  reference: (p, x) => circulantReference(p, x),
+  float: circulantFloat,
+  outputToReal: (p, y) => toReal(y, p.yFormat),
+  inputToReal: (p, x) => toReal(x, p.xFormat),
+  rtl: circulantRtl,
+  cost: circulantCost,
+  timing: circulantTiming,
+  describe: (p) => [
+    `circulant ${p.inputs} -> ${p.outputs}, K = ${p.core.k}, sign flip D ${p.signSeed === null ? 'explicit' : `from seed ${p.signSeed}`}`,
+    `input ${formatName(p.xFormat)}, r ${describeSource(p.weightSource)}; ${describeStreamCore(p.core)}`,
+    `output ${formatName(p.yFormat)}: shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}, ${p.activation}`,
+  ],
+};
+
+export type { CirculantSpec, CirculantPlan };

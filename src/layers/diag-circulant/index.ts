@@ -1,0 +1,33 @@
+/** The diag-circulant layer kind (Araujo et al. 2020): spec, reference, rtl and cost faces together. */
+import { formatName, toReal } from '../../fixed/index.ts';
+import type { LayerKind } from '../types.ts';
+import { describeStreamCore } from '../circulant-common/stream-plan.ts';
+import { describeSource } from '../circulant-common/weights.ts';
+import { diagCirculantSpecSchema, type DiagCirculantSpec } from './spec.ts';
+import { planDiagCirculant, type DiagCirculantPlan } from './plan.ts';
+import { diagCirculantFloat, diagCirculantReference } from './reference.ts';
+import { diagCirculantRtl } from './rtl.ts';
+import { diagCirculantCost, diagCirculantTiming } from './cost.ts';
+
+export const diagCirculant: LayerKind<DiagCirculantSpec, DiagCirculantPlan> = {
+  kind: 'diag-circulant',
+  summary: 'Diagonal-circulant layer act(D circ(c) x + b) through FFT -> spectral product -> IFFT (Araujo et al. 2020)',
+  schema: diagCirculantSpecSchema as unknown as LayerKind<DiagCirculantSpec, DiagCirculantPlan>['schema'],
+  plan: planDiagCirculant,
+  shape: (p) => ({ inputs: p.inputs, outputs: p.outputs, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
+  reference: (p, x) => diagCirculantReference(p, x),
+  float: diagCirculantFloat,
+  outputToReal: (p, y) => toReal(y, p.yFormat),
+  inputToReal: (p, x) => toReal(x, p.xFormat),
+  rtl: diagCirculantRtl,
+  cost: diagCirculantCost,
+  timing: diagCirculantTiming,
+  describe: (p) => [
+    `diag-circulant ${p.inputs} -> ${p.outputs}, K = ${p.core.k}, c, d, b ${describeSource(p.weightSource)}`,
+    `input ${formatName(p.xFormat)}; ${describeStreamCore(p.core)}`,
+    `d ${formatName(p.dFormat)}, bias ${formatName(p.bFormat)} (<< ${p.biasShift}), accumulator ${p.accWidth} bits; ` +
+      `output ${formatName(p.yFormat)}: shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}, ${p.activation}`,
+  ],
+};
+
+export type { DiagCirculantSpec, DiagCirculantPlan };
