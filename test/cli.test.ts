@@ -78,6 +78,20 @@ describe('bad input: exit 2, the field named, no output left behind', () => {
     expect(r.stderr).toMatch(/unknown board "arty"; known boards: .*icebreaker/);
     expect(existsSync(out)).toBe(false);
   });
+  it('a network that does not fit the board is refused before the tools run, with the numbers', async () => {
+    for (const [spec, board, why] of [
+      ['examples/mnist-dense.json', 'icebreaker', /EBR \(4 kbit\)\s+1,243\s+30\s+over/],
+      ['examples/mnist-tvscm.json', 'icestick', /does not fit iCE40HX1K[\s\S]*fits instead on iCE40UP5K/],
+      ['examples/mnist-tvscm.json', 'tinyfpga-bx', /has no UART/],
+    ] as const) {
+      const out = join(work, `nofit-${board}`);
+      const r = await circa('build', resolve(spec), '--board', board, '-o', out);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).not.toMatch(/yosys: synthesising/);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
   it('a missing spec file exits 2', async () => {
     const r = await circa('estimate', join(work, 'nope.json'));
     expect(r.code).toBe(2);

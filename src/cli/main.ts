@@ -9,7 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { CircaError } from '../errors.ts';
+import { CircaError, CircaInputError } from '../errors.ts';
 import { loadDesign, type Design } from '../network/design.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
 import { cosim, formatMismatch, type CosimReport } from '../sim/cosim.ts';
@@ -22,6 +22,9 @@ import { checkTarget, writeAtomically, writeSources } from './output.ts';
 import { progress } from './progress.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerFftCommand } from './fft-command.ts';
+import { registerEstimateCommands } from './estimate-commands.ts';
+import { fitCheck, formatFit } from '../estimate/fit.ts';
+import type { PartName } from '../flow/parts.ts';
 import { clockOption, describeClock } from '../flow/pll.ts';
 
 function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -121,11 +124,18 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // build
 // ---------------------------------------------------------------------------
-interface BuildOpts { clock?: number; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
+interface BuildOpts { fitCheck: boolean; clock?: number; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   const spec = loadDesign(specPath);
   const board = loadBoard(o.board);
+  // Refuse before the tools run when the resource model says it cannot fit.
+  if (o.fitCheck) {
+    const fit = fitCheck(spec, board.part as PartName, { toolchain: o.toolchain });
+    if (!fit.fits) {
+      throw new CircaInputError(`${spec.name} does not fit the ${board.name} (iCE40${board.part}); not running the tools:\n${formatFit(fit)}\n(--no-fit-check runs them anyway)`);
+    }
+  }
   const design = boardDesign(spec.rtl(), board, o.clock);
   const target = checkTarget(o.output ?? join('build', `${spec.name}-${board.name}`), !!o.force);
   const p = progress(!o.quiet);
@@ -242,6 +252,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--toolchain <t>', 'YoWASP WebAssembly tools from npm, or native tools on PATH').choices(['yowasp', 'native']).default('yowasp'))
     .option('-o, --output <dir>', 'output directory (default build/<name>-<board>)')
     .addOption(clockOption())
+    .option('--no-fit-check', 'run the tools even when the resource model says the design does not fit')
     .option('--seed <s>', 'nextpnr placement seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--force', 'replace a non-empty output directory')
     .addOption(json).addOption(quiet)
@@ -260,6 +271,7 @@ export function buildProgram(): Command {
 
   registerRunCommand(program);
   registerFftCommand(program);
+  registerEstimateCommands(program);
 
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

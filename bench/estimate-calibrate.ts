@@ -1,0 +1,636 @@
+/**
+ * Calibration of the resource model (src/estimate/resources.ts): measure,
+ * fit, check. The measurements and the fitted coefficients are kept in the
+ * repository, so `fit` and `check` can be rerun without the tools.
+ *
+ *   npx tsx bench/estimate-calibrate.ts measure <native|yowasp> [group...]
+ *       yosys-only syntheses (synth_ice40, `stat -json`) of
+ *         micro    RAMs and ROMs small enough for logic, soft multipliers
+ *         link     stream_link and vector_gate over their parameters
+ *         layer    every layer kind over lanes, widths and sizes, UP5K (-dsp) and HX
+ *         network  the example networks and variants
+ *         board    designs with and without the UART board top
+ *       and full builds (runFlow: yosys -> nextpnr-ice40 -> icepack) of
+ *         build    the examples on icebreaker, mnist-tvscm on hx8k-breakout
+ *       into src/estimate/calibration/<toolchain>.json (replacing the group's records).
+ *   npx tsx bench/estimate-calibrate.ts fit
+ *       least-squares fits of every coefficient -> src/estimate/coefficients.ts
+ *   npx tsx bench/estimate-calibrate.ts check
+ *       predicted vs measured for every record, and the worst errors
+ *
+ * A fit weighs each record by 1 / measured value, so it minimises relative
+ * error, which is what the model promises (LUT and FF within 20%).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { planAny } from '../src/network/plan.ts';
+import { designFromPlan, loadDesign, type Design } from '../src/network/design.ts';
+import { boardDesign } from '../src/network/board.ts';
+import { loadBoard } from '../src/flow/boards.ts';
+import { netlistCellCounts, runFlow, type Toolchain } from '../src/flow/index.ts';
+import { template, type SourceFile } from '../src/verilog/index.ts';
+import { bitsFor } from '../src/layers/formats.ts';
+import { designInventory, layerInventory, linkInventory } from '../src/estimate/inventory.ts';
+import { boardTopKind, explicitCost, predictResources } from '../src/estimate/resources.ts';
+import type { Coefficients, FamilyModels, LinearModel } from '../src/estimate/coefficients.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DATA_DIR = join(ROOT, 'src/estimate/calibration');
+const COEF_FILE = join(ROOT, 'src/estimate/coefficients.ts');
+
+interface Cells { lut: number; ff: number; carry: number; dsp: number; ebr: number; spram: number }
+interface SynthRecord {
+  group: string;
+  id: string;
+  dev: 'u' | 'hx';
+  /** layer or network spec, for layer/network/board records */
+  spec?: unknown;
+  params?: Record<string, number>;
+  /** yosys counts (lut = SB_LUT4) */
+  cells: Cells;
+  /** board records: the same design synthesised without the board top */
+  bare?: Cells;
+  /** build records: nextpnr's logic cells and the board */
+  lc?: number;
+  board?: string;
+  seconds: number;
+}
+interface DataFile { toolchain: Toolchain; yosys: string; updated: string; records: SynthRecord[] }
+
+/* ------------------------------------------------------------------------ */
+/* Measuring                                                                  */
+/* ------------------------------------------------------------------------ */
+
+function statCells(statJson: string, top: string): Cells {
+  const j = JSON.parse(statJson) as { modules: Record<string, { num_cells_by_type: Record<string, number> }> };
+  const m = j.modules[`\\${top}`] ?? Object.values(j.modules)[0];
+  const c = m.num_cells_by_type;
+  let ff = 0;
+  for (const [k, v] of Object.entries(c)) if (k.startsWith('SB_DFF')) ff += v;
+  return { lut: c.SB_LUT4 ?? 0, ff, carry: c.SB_CARRY ?? 0, dsp: c.SB_MAC16 ?? 0, ebr: c.SB_RAM40_4K ?? 0, spram: c.SB_SPRAM256KA ?? 0 };
+}
+
+/** yosys only: synth_ice40 as src/flow/index.ts runs it, then `stat -json`. */
+async function synth(sources: SourceFile[], top: string, dev: 'u' | 'hx', tc: Toolchain): Promise<Cells> {
+  const device = dev === 'u' ? '-device u -dsp' : '-device hx';
+  const reads = sources.filter((s) => s.name.endsWith('.v')).map((s) => `read_verilog ${s.name}`).join('; ');
+  const script = `${reads}; synth_ice40 -top ${top} ${device}; tee -q -o stat.json stat -json`;
+  if (tc === 'native') {
+    const dir = mkdtempSync(join(tmpdir(), 'circa-cal-'));
+    try {
+      for (const s of sources) writeFileSync(join(dir, s.name), s.text);
+      execFileSync('yosys', ['-q', '-p', script], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 28 });
+      return statCells(readFileSync(join(dir, 'stat.json'), 'utf8'), top);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const { runYosys } = await import('@yowasp/yosys');
+  const files: Record<string, string> = {};
+  for (const s of sources) files[s.name] = s.text;
+  const out = (await runYosys(['-q', '-p', script], files, { stdout: null, stderr: null })) as Record<string, string>;
+  return statCells(out['stat.json'], top);
+}
+
+const q = (w: number) => ({ int: 0, frac: w - 1 });
+
+/** The layer specs of the `layer` group. */
+export function layerSpecs(): unknown[] {
+  const specs: unknown[] = [];
+  const places = [{ type: 'band', radius: 1 }, { type: 'complement' }, { type: 'band', radius: 3 }];
+  for (const place of places) {
+    for (const P of [1, 2, 4, 8]) {
+      for (const w of [8, 12, 16]) {
+        if (place.type === 'band' && place.radius === 3 && w !== 8) continue;
+        specs.push({
+          kind: 'tvscm', name: 't', n: place.type === 'complement' ? 187 : 784, lanes: P, placement: place,
+          input: q(w), weights: { a: 0.75, b: -0.3125, format: q(w) }, output: { format: q(w) },
+        });
+      }
+    }
+  }
+  for (const [n, m] of [[784, 10], [187, 5], [128, 64], [64, 32]]) {
+    for (const P of [1, 2, 4]) {
+      for (const w of [8, 12, 16]) {
+        if (n === 784 && w !== 8 && P !== 2) continue;
+        specs.push({
+          kind: 'dense', name: 'd', inputs: n, outputs: m, lanes: P, input: q(w),
+          weights: { format: q(w), init: 'random', seed: 1 }, output: { format: q(w) }, activation: 'relu',
+        });
+      }
+    }
+  }
+  for (const w of [8, 12, 16]) {
+    for (const n of [10, 784]) {
+      specs.push({ kind: 'activation', name: 'a', n, function: 'relu', input: { int: 2, frac: w - 3 }, output: { format: q(w) } });
+      specs.push({ kind: 'argmax', name: 'g', n, input: q(w) });
+    }
+  }
+  return specs;
+}
+
+function exampleSpec(name: string): unknown {
+  return JSON.parse(readFileSync(join(ROOT, 'examples', `${name}.json`), 'utf8'));
+}
+
+/** Networks of the `network` group: the examples (those yosys can hold) and width/lane variants. */
+function networkSpecs(): unknown[] {
+  const specs: unknown[] = [exampleSpec('mnist-tvscm'), exampleSpec('mitbih-tvscm'), exampleSpec('mitbih-dense')];
+  const base = exampleSpec('mitbih-tvscm') as { layers: Record<string, unknown>[] };
+  for (const lanes of [2, 4]) {
+    specs.push({ ...base, network: `mitbih_tvscm_p${lanes}`, layers: base.layers.map((l, i) => (i === 0 ? { ...l, lanes } : l)) });
+  }
+  return specs;
+}
+
+function labelOf(spec: unknown): string {
+  const s = spec as Record<string, any>;
+  if ('layers' in s) return `net ${s.network}`;
+  if (s.kind === 'tvscm') return `tvscm ${s.placement.type}${s.placement.radius ?? ''} n${s.n} P${s.lanes} w${1 + s.input.int + s.input.frac}`;
+  if (s.kind === 'dense') return `dense ${s.inputs}x${s.outputs} P${s.lanes} w${1 + s.input.int + s.input.frac}`;
+  return `${s.kind} n${s.n} w${1 + s.input.int + s.input.frac}`;
+}
+
+function designOf(spec: unknown): Design {
+  return designFromPlan(planAny(spec), typeof spec === 'object' && spec !== null && 'layers' in spec);
+}
+
+let lcgSeed = 12345;
+const rnd = () => (lcgSeed = (lcgSeed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+
+function microSources(): { id: string; params: Record<string, number>; src: string; devs: ('u' | 'hx')[] }[] {
+  const out: { id: string; params: Record<string, number>; src: string; devs: ('u' | 'hx')[] }[] = [];
+  for (const [D, W] of [[2, 8], [4, 8], [6, 8], [8, 4], [4, 16], [2, 32], [3, 18], [5, 10], [1, 35]]) {
+    const A = Math.max(1, Math.ceil(Math.log2(D)));
+    out.push({
+      id: `ram ${D}x${W}`, params: { ram: 1, D, W }, devs: ['u'],
+      src: `module top(input clk, input we, input [${A - 1}:0] wa, input [${W - 1}:0] wd, input re, input [${A - 1}:0] ra, output reg [${W - 1}:0] q);
+  reg [${W - 1}:0] mem [0:${D - 1}];
+  always @(posedge clk) if (we) mem[wa] <= wd;
+  always @(posedge clk) if (re) q <= mem[ra];
+endmodule`,
+    });
+  }
+  lcgSeed = 12345;
+  for (const [D, W] of [[2, 8], [5, 16], [10, 16], [16, 8], [20, 32], [40, 16], [64, 16], [100, 8], [5, 32], [10, 8]]) {
+    const A = Math.max(1, Math.ceil(Math.log2(D)));
+    const init = Array.from({ length: D }, (_, i) =>
+      `    rom[${i}] = ${W}'h${Array.from({ length: Math.ceil(W / 4) }, () => Math.floor(rnd() * 16).toString(16)).join('')};`).join('\n');
+    out.push({
+      id: `rom ${D}x${W}`, params: { rom: 1, D, W }, devs: ['u'],
+      src: `module top(input clk, input en, input [${A - 1}:0] a, output reg [${W - 1}:0] q);
+  reg [${W - 1}:0] rom [0:${D - 1}];
+  initial begin
+${init}
+  end
+  always @(posedge clk) if (en) q <= rom[a];
+endmodule`,
+    });
+  }
+  for (const [a, b] of [[4, 4], [5, 5], [8, 8], [8, 9], [12, 12], [12, 13], [16, 16], [16, 17], [8, 16], [9, 18]]) {
+    out.push({
+      id: `mul ${a}x${b}`, params: { mul: 1, a, b }, devs: ['hx', 'u'],
+      src: `module top(input clk, input signed [${a - 1}:0] x, input signed [${b - 1}:0] y, output reg signed [${a + b - 1}:0] p);
+  reg signed [${a - 1}:0] xr; reg signed [${b - 1}:0] yr;
+  always @(posedge clk) begin xr <= x; yr <= y; p <= xr * yr; end
+endmodule`,
+    });
+  }
+  return out;
+}
+
+function linkSources(): { id: string; params: Record<string, number>; sources: SourceFile[] }[] {
+  const out: { id: string; params: Record<string, number>; sources: SourceFile[] }[] = [];
+  for (const [L, W, D] of [[1, 8, 1], [2, 8, 1], [2, 9, 1], [1, 8, 5], [2, 8, 5], [1, 8, 784], [2, 8, 392], [4, 8, 196], [4, 8, 32], [1, 16, 784], [2, 16, 98], [8, 8, 98], [1, 12, 187], [4, 12, 10]]) {
+    const top = `module top(input clk, input rst, input s_valid, output s_ready, input [${L * W - 1}:0] s_data, input [${L - 1}:0] s_keep, input s_last, output m_valid, input m_ready, output [${W - 1}:0] m_data, output m_last, output empty);
+  stream_link #(.LANES(${L}), .W(${W}), .DEPTH(${D}), .ADDR_W(${bitsFor(D - 1)}), .LANE_W(${bitsFor(L - 1)})) u (.clk(clk), .rst(rst), .s_valid(s_valid), .s_ready(s_ready), .s_data(s_data), .s_keep(s_keep), .s_last(s_last), .m_valid(m_valid), .m_ready(m_ready), .m_data(m_data), .m_last(m_last), .empty(empty));
+endmodule`;
+    out.push({ id: `link L${L} W${W} D${D}`, params: { link: 1, L, W, D }, sources: [template('stream_link.v'), { name: 'top.v', text: top }] });
+  }
+  for (const N of [2, 5, 10, 128, 187, 784, 1000]) {
+    const top = `module top(input clk, input rst, input start_ok, input up_valid, output up_ready, output dn_valid, input dn_ready, output active);
+  vector_gate #(.N(${N}), .CNT_W(${bitsFor(N)})) u (.clk(clk), .rst(rst), .start_ok(start_ok), .up_valid(up_valid), .up_ready(up_ready), .dn_valid(dn_valid), .dn_ready(dn_ready), .active(active));
+endmodule`;
+    out.push({ id: `gate N${N}`, params: { gate: 1, N }, sources: [template('vector_gate.v'), { name: 'top.v', text: top }] });
+  }
+  return out;
+}
+
+/** Designs of the `board` group: the bridge is measured as (with board top) - (without). */
+function boardSpecs(): unknown[] {
+  const specs = layerSpecs().filter((s) => {
+    const x = s as Record<string, any>;
+    return (x.kind === 'tvscm' && x.placement.type === 'band' && x.placement.radius === 1 && [1, 4].includes(x.lanes))
+      || (x.kind === 'dense' && x.inputs === 187 && x.lanes === 1)
+      || (x.kind === 'argmax' && x.n === 10);
+  });
+  return [...specs, exampleSpec('mitbih-tvscm')];
+}
+
+/** Builds of the `build` group: [spec name, board]. */
+const BUILDS: [string, string][] = [
+  ['tvscm-784', 'icebreaker'],
+  ['mitbih-tvscm', 'icebreaker'],
+  ['mnist-tvscm', 'icebreaker'],
+  ['mnist-tvscm', 'hx8k-breakout'],
+  ['tvscm-784', 'hx8k-breakout'],
+];
+
+/**
+ * Measurements of a toolchain: calibration/<tc>.json, plus any shard files
+ * calibration/<tc>.<name>.json that a parallel `measure` wrote (CIRCA_CAL_SHARD=<name>);
+ * a group in a shard replaces the same group in the main file.
+ */
+function loadData(tc: Toolchain): DataFile {
+  const path = join(DATA_DIR, `${tc}.json`);
+  const data: DataFile = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as DataFile : { toolchain: tc, yosys: '', updated: '', records: [] };
+  if (!existsSync(DATA_DIR)) return data;
+  for (const f of readdirSync(DATA_DIR).filter((x) => x.startsWith(`${tc}.`) && x !== `${tc}.json` && x.endsWith('.json')).sort()) {
+    const shard = JSON.parse(readFileSync(join(DATA_DIR, f), 'utf8')) as DataFile;
+    const groups = new Set(shard.records.map((r) => r.group));
+    data.records = [...data.records.filter((r) => !groups.has(r.group)), ...shard.records];
+    data.yosys ||= shard.yosys;
+  }
+  return data;
+}
+
+function dataPath(tc: Toolchain): string {
+  const shard = process.env.CIRCA_CAL_SHARD;
+  return join(DATA_DIR, shard ? `${tc}.${shard}.json` : `${tc}.json`);
+}
+
+function saveData(d: DataFile, path = dataPath(d.toolchain)): void {
+  mkdirSync(DATA_DIR, { recursive: true });
+  d.updated = new Date().toISOString().slice(0, 10);
+  writeFileSync(path, JSON.stringify(d, null, 1) + '\n');
+}
+
+/** Fold shard files into calibration/<tc>.json. */
+function consolidate(tc: Toolchain): void {
+  const shards = existsSync(DATA_DIR) ? readdirSync(DATA_DIR).filter((x) => x.startsWith(`${tc}.`) && x !== `${tc}.json` && x.endsWith('.json')) : [];
+  if (!shards.length) return;
+  saveData(loadData(tc), join(DATA_DIR, `${tc}.json`));
+  for (const f of shards) rmSync(join(DATA_DIR, f));
+}
+
+async function yosysVersion(tc: Toolchain): Promise<string> {
+  if (tc === 'native') return execFileSync('yosys', ['-V']).toString().trim();
+  const { runYosys } = await import('@yowasp/yosys');
+  let text = '';
+  const dec = new TextDecoder();
+  await runYosys(['-V'], {}, { stdout: (b: Uint8Array | null) => { if (b) text += dec.decode(b); }, stderr: null });
+  return `YoWASP ${text.trim()}`;
+}
+
+async function measure(tc: Toolchain, groups: string[]): Promise<void> {
+  const yosys = await yosysVersion(tc);
+  const t = () => performance.now();
+  const log = (r: SynthRecord) => console.log(`${r.group.padEnd(8)} ${r.id.padEnd(40)} ${r.dev.padEnd(3)} ${JSON.stringify(r.cells)}${r.lc !== undefined ? ` LC ${r.lc}` : ''} ${r.seconds.toFixed(1)} s`);
+  for (const group of groups) {
+    const recs: SynthRecord[] = [];
+    const push = (r: SynthRecord) => { recs.push(r); log(r); };
+    if (group === 'micro') {
+      for (const m of microSources()) {
+        for (const dev of m.devs) {
+          const t0 = t();
+          const cells = await synth([{ name: 'top.v', text: m.src }], 'top', dev, tc);
+          push({ group, id: m.id, dev, params: m.params, cells, seconds: (t() - t0) / 1000 });
+        }
+      }
+    } else if (group === 'link') {
+      for (const m of linkSources()) {
+        const t0 = t();
+        const cells = await synth(m.sources, 'top', 'u', tc);
+        push({ group, id: m.id, dev: 'u', params: m.params, cells, seconds: (t() - t0) / 1000 });
+      }
+    } else if (group === 'layer' || group === 'network') {
+      for (const spec of group === 'layer' ? layerSpecs() : networkSpecs()) {
+        for (const dev of ['u', 'hx'] as const) {
+          const rtl = designOf(spec).rtl();
+          const t0 = t();
+          const cells = await synth(rtl.sources, rtl.top, dev, tc);
+          push({ group, id: labelOf(spec), dev, spec, cells, seconds: (t() - t0) / 1000 });
+        }
+      }
+    } else if (group === 'board') {
+      const board = loadBoard('icebreaker');
+      for (const spec of boardSpecs()) {
+        const rtl = designOf(spec).rtl();
+        const bd = boardDesign(rtl, board);
+        const t0 = t();
+        const bare = await synth(rtl.sources, rtl.top, 'u', tc);
+        const cells = await synth(bd.sources, bd.top, 'u', tc);
+        push({ group, id: labelOf(spec), dev: 'u', spec, cells, bare, seconds: (t() - t0) / 1000 });
+      }
+    } else if (group === 'build') {
+      for (const [name, boardName] of BUILDS) {
+        const spec = exampleSpec(name);
+        const design = loadDesign(join(ROOT, 'examples', `${name}.json`));
+        const board = loadBoard(boardName);
+        const bd = boardDesign(design.rtl(), board);
+        const out = mkdtempSync(join(tmpdir(), 'circa-cal-build-'));
+        const t0 = t();
+        try {
+          const rep = await runFlow({ sources: bd.sources, top: bd.top, board, pcf: bd.pcf, toolchain: tc, outDir: out });
+          const counts = netlistCellCounts(readFileSync(join(out, 'netlist.json'), 'utf8'), bd.top);
+          const cells: Cells = { lut: counts.get('SB_LUT4') ?? 0, ff: rep.cells.ff, carry: rep.cells.carry, dsp: rep.cells.dsp, ebr: rep.cells.ebr, spram: rep.cells.spram };
+          push({ group, id: `${name} on ${boardName}`, dev: board.part === 'UP5K' ? 'u' : 'hx', spec, board: boardName, cells, lc: rep.cells.lut, seconds: (t() - t0) / 1000 });
+        } finally {
+          rmSync(out, { recursive: true, force: true });
+        }
+      }
+    } else {
+      throw new Error(`unknown group ${group}; groups: micro link layer network board build`);
+    }
+    // reload before saving: a parallel measure (another shard) may have written meanwhile
+    const path = dataPath(tc);
+    const data: DataFile = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) as DataFile : { toolchain: tc, yosys, updated: '', records: [] };
+    data.yosys = yosys;
+    data.records = [...data.records.filter((r) => r.group !== group), ...recs];
+    saveData(data, path);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fitting                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** Weighted least squares: minimise sum w_i (x_i . c - y_i)^2, with a little ridge for stability. */
+function lsq(X: number[][], y: number[], w: number[], ridge = 1e-9): number[] {
+  const k = X[0].length;
+  const A = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const b = new Array<number>(k).fill(0);
+  for (let i = 0; i < X.length; i++) {
+    for (let r = 0; r < k; r++) {
+      b[r] += w[i] * X[i][r] * y[i];
+      for (let c = 0; c < k; c++) A[r][c] += w[i] * X[i][r] * X[i][c];
+    }
+  }
+  for (let r = 0; r < k; r++) A[r][r] += ridge * (A[r][r] + 1);
+  // Gaussian elimination with partial pivoting
+  for (let col = 0; col < k; col++) {
+    let piv = col;
+    for (let r = col + 1; r < k; r++) if (Math.abs(A[r][col]) > Math.abs(A[piv][col])) piv = r;
+    [A[col], A[piv]] = [A[piv], A[col]];
+    [b[col], b[piv]] = [b[piv], b[col]];
+    if (Math.abs(A[col][col]) < 1e-12) continue;
+    for (let r = col + 1; r < k; r++) {
+      const f = A[r][col] / A[col][col];
+      for (let c = col; c < k; c++) A[r][c] -= f * A[col][c];
+      b[r] -= f * b[col];
+    }
+  }
+  const x = new Array<number>(k).fill(0);
+  for (let r = k - 1; r >= 0; r--) {
+    if (Math.abs(A[r][r]) < 1e-12) continue;
+    let s = b[r];
+    for (let c = r + 1; c < k; c++) s -= A[r][c] * x[c];
+    x[r] = s / A[r][r];
+  }
+  return x;
+}
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+function fitModel(rows: { f: Record<string, number>; y: number }[], features: string[]): LinearModel {
+  const active = features.filter((k) => rows.some((r) => (r.f[k] ?? 0) !== 0));
+  if (!rows.length || !active.length) return {};
+  const X = rows.map((r) => active.map((k) => r.f[k] ?? 0));
+  const c = lsq(X, rows.map((r) => r.y), rows.map((r) => 1 / Math.max(10, Math.abs(r.y))));
+  const m: LinearModel = {};
+  active.forEach((k, i) => { if (Math.abs(c[i]) > 1e-6) m[k] = r4(c[i]); });
+  return m;
+}
+
+/** Features per kind the LUT/FF/carry models use (inventory.ts defines them). */
+const KIND_FEATURES: Record<string, string[]> = {
+  tvscm: ['one', 'lanes', 'window', 'lane', 'preadd', 'wrap', 'shared', 'ctrl'],
+  dense: ['one', 'lanes', 'lane', 'prod', 'ctrl'],
+  activation: ['one', 'x', 'y'],
+  argmax: ['one', 'x', 'idx', 'out'],
+};
+
+function fitToolchain(d: DataFile): Coefficients {
+  const recs = d.records;
+  const micro = recs.filter((r) => r.group === 'micro');
+  // soft multipliers, HX: lut = k * a*b + k0, carry = c * (a+b) + c0
+  const muls = micro.filter((r) => r.params?.mul && r.dev === 'hx');
+  const mulLut = lsq(muls.map((r) => [r.params!.a * r.params!.b, 1]), muls.map((r) => r.cells.lut), muls.map((r) => 1 / r.cells.lut));
+  const mulCarry = lsq(muls.map((r) => [r.params!.a + r.params!.b, 1]), muls.map((r) => r.cells.carry), muls.map(() => 1));
+  // RAM in logic: lut = k * W * (D-1); ROM in logic: lut = W * max(min, k * D)
+  const rams = micro.filter((r) => r.params?.ram && r.params.D > 1);
+  const ramK = lsq(rams.map((r) => [r.params!.W * (r.params!.D - 1)]), rams.map((r) => r.cells.lut), rams.map((r) => 1 / r.cells.lut))[0];
+  const roms = micro.filter((r) => r.params?.rom && r.params.D >= 10);
+  const romK = lsq(roms.map((r) => [r.params!.W * r.params!.D]), roms.map((r) => r.cells.lut), roms.map((r) => 1 / r.cells.lut))[0];
+  const smallRoms = micro.filter((r) => r.params?.rom && r.params.D < 10 && r.params.D > 2);
+  const romMin = smallRoms.length ? smallRoms.reduce((s, r) => s + r.cells.lut / r.params!.W, 0) / smallRoms.length : 0.5;
+
+  const partial: Coefficients = {
+    source: '',
+    softMul: { lutPerBit: r4(mulLut[0]), lut0: r4(mulLut[1]), carryPerWidth: r4(mulCarry[0]), carry0: r4(mulCarry[1]) },
+    memory: { ramPerBitWord: r4(ramK), romPerBitWord: r4(romK), romMinPerBit: r4(romMin), chunkMuxPerBit: 1 },
+    packing: { ff: 0, carry: 0 },
+    kinds: {},
+  };
+
+  /** What the explicit terms (memories, soft multipliers) predict for an inventory row. */
+  const explicit = (inv: ReturnType<typeof layerInventory>, ultraplus: boolean) => {
+    const e = explicitCost(partial, inv, ultraplus);
+    return { lut: e.lut4, ff: e.ff, carry: e.carry };
+  };
+
+  const fitKind = (rows: { f: Record<string, number>; cells: Cells; ex: { lut: number; ff: number; carry: number } }[], feats: string[]): FamilyModels => ({
+    lut: fitModel(rows.map((r) => ({ f: r.f, y: r.cells.lut - r.ex.lut })), feats),
+    ff: fitModel(rows.map((r) => ({ f: r.f, y: r.cells.ff - r.ex.ff })), feats),
+    carry: fitModel(rows.map((r) => ({ f: r.f, y: r.cells.carry - r.ex.carry })), feats),
+  });
+
+  // layer kinds, per family
+  const layers = recs.filter((r) => r.group === 'layer');
+  for (const [kind, feats] of Object.entries(KIND_FEATURES)) {
+    const models: Partial<Record<'ultraplus' | 'hx', FamilyModels>> = {};
+    for (const dev of ['u', 'hx'] as const) {
+      const rows = layers.filter((r) => r.dev === dev && (r.spec as { kind: string }).kind === kind).map((r) => {
+        const design = designOf(r.spec);
+        const inv = layerInventory(design.net.layers[0], design.cost().latency);
+        return { f: inv.features, cells: r.cells, ex: explicit(inv, dev === 'u') };
+      });
+      models[dev === 'u' ? 'ultraplus' : 'hx'] = fitKind(rows, feats);
+    }
+    partial.kinds[kind] = models as Record<'ultraplus' | 'hx', FamilyModels>;
+  }
+
+  // stream_link (+ the vector gate in front of the next layer): one model, both families
+  const links = recs.filter((r) => r.group === 'link' && r.params?.link);
+  const linkRows = links.map((r) => {
+    const { L, W, D } = r.params!;
+    const fake = { rtl: { io: { outLanes: L, outWidth: W, outBeats: D, inBeats: 1 } } } as unknown as Parameters<typeof linkInventory>[0];
+    const inv = linkInventory(fake, 0);
+    return { f: { ...inv.features, gate: 0 }, cells: r.cells, ex: explicit(inv, true) };
+  });
+  const linkModel = fitKind(linkRows, ['one', 'ptr', 'lanemux', 'entry']);
+  const gates = recs.filter((r) => r.group === 'link' && r.params?.gate);
+  const gateRows = gates.map((r) => ({ f: { one: 1, gate: bitsFor(r.params!.N) }, cells: r.cells, ex: { lut: 0, ff: 0, carry: 0 } }));
+  const gateModel = fitKind(gateRows, ['one', 'gate']);
+  const merge = (a: LinearModel, b: LinearModel): LinearModel => {
+    const m: LinearModel = { ...a };
+    for (const [k, v] of Object.entries(b)) m[k] = r4((m[k] ?? 0) + v);
+    return m;
+  };
+  const linkAndGate: FamilyModels = { lut: merge(linkModel.lut, gateModel.lut), ff: merge(linkModel.ff, gateModel.ff), carry: merge(linkModel.carry, gateModel.carry) };
+  partial.kinds.stream_link = { ultraplus: linkAndGate, hx: linkAndGate };
+
+  // the network top's own logic: what the layers and links do not explain
+  partial.kinds.network = { ultraplus: { lut: {}, ff: {}, carry: {} }, hx: { lut: {}, ff: {}, carry: {} } };
+  const nets = recs.filter((r) => r.group === 'network');
+  for (const dev of ['u', 'hx'] as const) {
+    const fam = dev === 'u' ? 'ultraplus' : 'hx';
+    const rows = nets.filter((r) => r.dev === dev).map((r) => {
+      const design = designOf(r.spec);
+      const est = predictWith(partial, design, dev === 'u' ? 'UP5K' : 'HX8K', false);
+      return { f: { one: 1, layers: design.net.layers.length }, cells: r.cells, ex: { lut: est.total.lut4, ff: est.total.ff, carry: est.total.carry } };
+    });
+    // two features, few networks: fit the constant and the per-layer term jointly only if the data can tell them apart
+    partial.kinds.network[fam] = fitKind(rows, ['layers']);
+  }
+
+  // the board top (UART bridge): measured as with - without
+  const boards = recs.filter((r) => r.group === 'board');
+  const boardRows = boards.map((r) => {
+    const design = designOf(r.spec);
+    const inv = designInventory(design.net, design.isNetwork, design.cost().latency, boardTopKind()).board!;
+    const d: Cells = { lut: r.cells.lut - r.bare!.lut, ff: r.cells.ff - r.bare!.ff, carry: r.cells.carry - r.bare!.carry, dsp: 0, ebr: 0, spram: 0 };
+    return { f: inv.features, cells: d, ex: explicit(inv, true) };
+  });
+  const boardModel = fitKind(boardRows, ['one', 'inBits', 'outBits', 'inBeats', 'outBeats']);
+  partial.kinds.board = { ultraplus: boardModel, hx: boardModel };
+
+  // generic kinds (not modelled in inventory.ts): a dense-like lane model, borrowed from the dense fit
+  partial.kinds.generic = partial.kinds.dense;
+
+  // packing: LC = LUT4 + pff * FF + pcarry * carry, from the real builds' yosys counts
+  const builds = recs.filter((r) => r.group === 'build' && r.lc !== undefined);
+  if (builds.length >= 2) {
+    const pk = lsq(builds.map((r) => [r.cells.ff, r.cells.carry]), builds.map((r) => r.lc! - r.cells.lut), builds.map((r) => 1 / r.lc!));
+    partial.packing = { ff: r4(pk[0]), carry: r4(pk[1]) };
+  }
+  partial.source = `fitted by bench/estimate-calibrate.ts from ${recs.length} ${d.toolchain} runs (${d.yosys}), src/estimate/calibration/${d.toolchain}.json, ${d.updated}`;
+  return partial;
+}
+
+/** predictResources with a given coefficient set (the fit in progress). */
+function predictWith(c: Coefficients, design: Design, part: 'UP5K' | 'HX8K', board: boolean) {
+  return predictResources(design, { part, board, toolchain: 'native', coefficients: c });
+}
+
+/** One object literal per line group: readable diffs when the coefficients are refitted. */
+function coefText(tc: string, c: Coefficients): string {
+  const obj = (o: object) => `{ ${Object.entries(o).map(([k, v]) => `${/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
+  const kinds = Object.entries(c.kinds).map(([k, fam]) => `      ${k}: {\n${Object.entries(fam).map(([f, m]) =>
+    `        ${f}: {\n          lut: ${obj(m.lut)},\n          ff: ${obj(m.ff)},\n          carry: ${obj(m.carry)},\n        },\n`).join('')}      },\n`).join('');
+  return `  ${tc}: {\n    source: ${JSON.stringify(c.source)},\n    softMul: ${obj(c.softMul)},\n    memory: ${obj(c.memory)},\n    packing: ${obj(c.packing)},\n    kinds: {\n${kinds}    },\n  },\n`;
+}
+
+function emitCoefficients(all: Record<string, Coefficients>): string {
+  return `/**
+ * Coefficients of the resource model (src/estimate/resources.ts).
+ *
+ * GENERATED by \`npx tsx bench/estimate-calibrate.ts fit\` from the yosys and
+ * nextpnr measurements in src/estimate/calibration/<toolchain>.json; do not
+ * edit by hand: measure again and refit instead. Each model is linear in the
+ * features src/estimate/inventory.ts computes from a layer's plan:
+ *   LUT4, FF, carry = sum(coefficient * feature), per component kind and
+ *   device family (ultraplus: multiplies on SB_MAC16; hx: in logic)
+ *   softMul   a soft a x b multiplier: lutPerBit * a*b + lut0 LUT4,
+ *             carryPerWidth * (a + b) + carry0 carries
+ *   memory    RAM in logic: ramPerBitWord * W * (D - 1) LUT4 and D*W + W FFs;
+ *             ROM in logic: W * max(romMinPerBit, romPerBitWord * D) LUT4 and W FFs;
+ *             EBR with address chunks: chunkMuxPerBit * (chunks - 1) * W LUT4
+ *   packing   logic cells = LUT4 + ff * FF + carry * carry (flip-flops and
+ *             carries that share no cell with a LUT)
+ */
+
+export type LinearModel = Record<string, number>;
+export interface FamilyModels { lut: LinearModel; ff: LinearModel; carry: LinearModel }
+export interface Coefficients {
+  /** where the coefficients came from */
+  source: string;
+  softMul: { lutPerBit: number; lut0: number; carryPerWidth: number; carry0: number };
+  memory: { ramPerBitWord: number; romPerBitWord: number; romMinPerBit: number; chunkMuxPerBit: number };
+  packing: { ff: number; carry: number };
+  /** per component kind: tvscm, dense, activation, argmax, stream_link, network, board, generic */
+  kinds: Record<string, Record<'ultraplus' | 'hx', FamilyModels>>;
+}
+
+export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
+${Object.entries(all).map(([tc, c]) => coefText(tc, c)).join('')}};
+`;
+}
+
+async function fit(): Promise<void> {
+  const all: Record<string, Coefficients> = {};
+  for (const tc of ['yowasp', 'native'] as const) {
+    consolidate(tc);
+    const d = loadData(tc);
+    if (!d.records.length) {
+      console.log(`${tc}: no measurements; skipped`);
+      continue;
+    }
+    all[tc] = fitToolchain(d);
+    console.log(`${tc}: fitted from ${d.records.length} records`);
+  }
+  if (!all.yowasp) all.yowasp = all.native;
+  if (!all.native) all.native = all.yowasp;
+  writeFileSync(COEF_FILE, emitCoefficients(all));
+  console.log(`wrote ${COEF_FILE}`);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Checking                                                                   */
+/* ------------------------------------------------------------------------ */
+
+const pct = (p: number, a: number) => (a === 0 ? (p === 0 ? 0 : Infinity) : (100 * (p - a)) / a);
+const fmtPct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(1)}%` : 'inf');
+
+function check(): void {
+  for (const tc of ['native', 'yowasp'] as const) {
+    const d = loadData(tc);
+    if (!d.records.length) continue;
+    console.log(`\n== ${tc} (${d.yosys}), ${d.records.length} records`);
+    const worst: { id: string; what: string; e: number }[] = [];
+    for (const r of d.records) {
+      if (!r.spec || r.group === 'board') continue;
+      const design = designOf(r.spec);
+      const part = r.dev === 'u' ? 'UP5K' : 'HX8K';
+      const est = predictResources(design, { part, toolchain: tc, board: r.group === 'build' });
+      const lut = r.group === 'build' ? est.total.lut : est.total.lut4;
+      const actLut = r.group === 'build' ? r.lc! : r.cells.lut;
+      const line = [
+        `${r.group.padEnd(8)}${r.id.padEnd(44)}${r.dev.padEnd(3)}`,
+        `${r.group === 'build' ? 'LC' : 'LUT4'} ${String(lut).padStart(5)}/${String(actLut).padEnd(5)} ${fmtPct(pct(lut, actLut)).padStart(7)}`,
+        `FF ${String(est.total.ff).padStart(5)}/${String(r.cells.ff).padEnd(5)} ${fmtPct(pct(est.total.ff, r.cells.ff)).padStart(7)}`,
+        `DSP ${est.total.dsp}/${r.cells.dsp}${est.total.dsp === r.cells.dsp ? '' : ' !'}`,
+        `EBR ${est.total.ebr}/${r.cells.ebr}${est.total.ebr === r.cells.ebr ? '' : ' !'}`,
+      ];
+      console.log(line.join('  '));
+      worst.push({ id: `${r.group} ${r.id} ${r.dev}`, what: 'LUT', e: pct(lut, actLut) }, { id: `${r.group} ${r.id} ${r.dev}`, what: 'FF', e: pct(est.total.ff, r.cells.ff) });
+    }
+    worst.sort((a, b) => Math.abs(b.e) - Math.abs(a.e));
+    console.log('worst:', worst.slice(0, 8).map((w) => `${w.id} ${w.what} ${fmtPct(w.e)}`).join('; '));
+  }
+}
+
+const [cmd, ...args] = process.argv.slice(2);
+if (cmd === 'measure') {
+  const tc = args[0] as Toolchain;
+  if (tc !== 'native' && tc !== 'yowasp') throw new Error('measure <native|yowasp> [group...]');
+  await measure(tc, args.length > 1 ? args.slice(1) : ['micro', 'link', 'layer', 'network', 'board', 'build']);
+} else if (cmd === 'fit') {
+  await fit();
+} else if (cmd === 'check') {
+  check();
+} else {
+  console.log('usage: npx tsx bench/estimate-calibrate.ts measure <native|yowasp> [group...] | fit | check');
+}

@@ -1,0 +1,204 @@
+/**
+ * Fit check: does a design fit a part, before any tool runs? The resource
+ * model (resources.ts) gives what the design needs; the part table
+ * (src/flow/parts.ts) what the part has. DSP, EBR and SPRAM predictions are
+ * exact (yosys' own mapping rules), so a design over those limits is refused.
+ * Logic cells are predicted within about 20%: a design predicted over the
+ * limit by more than that is refused, one closer to it is marginal (allowed,
+ * the tools decide). When it does not fit, the advice says what would: fewer
+ * lanes, another part, or a structured layer in place of a dense one.
+ */
+import type { Design } from '../network/design.ts';
+import { designFromPlan } from '../network/design.ts';
+import { planAny } from '../network/plan.ts';
+import { PARTS, PART_NAMES, type PartName } from '../flow/parts.ts';
+import { listBoards, loadBoard } from '../flow/boards.ts';
+import type { Toolchain } from '../flow/index.ts';
+import { LOGIC_TOLERANCE_PCT, predictResources, type ResourceEstimate } from './resources.ts';
+import { EBR_BITS, mapMemory } from './memory.ts';
+
+/** SB_SPRAM256KA: 256 kbit (FACTS.md). */
+export const SPRAM_BITS = 256 * 1024;
+
+export interface FitRow {
+  resource: string;
+  need: number;
+  have: number;
+  /** 'over': refused; 'marginal': logic within the model's error of the limit */
+  status: 'ok' | 'marginal' | 'over';
+}
+
+export interface FitResult {
+  part: PartName;
+  fits: boolean;
+  rows: FitRow[];
+  advice: string;
+  estimate: ResourceEstimate;
+}
+
+export interface FitOptions {
+  toolchain?: Toolchain;
+  /** include the board top (default true) */
+  board?: boolean;
+  /** search for what would fit instead when it does not (default true; sweeps skip it) */
+  advise?: boolean;
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+function rowsFor(e: ResourceEstimate, memBits: number): FitRow[] {
+  const lim = PARTS[e.part].limits;
+  // a kind the model does not know makes every count rough: never refuse on it
+  const over: FitRow['status'] = e.unmodelled.length ? 'marginal' : 'over';
+  const lutStatus = e.total.lut <= lim.lut ? 'ok' : e.total.lut <= lim.lut * (1 + LOGIC_TOLERANCE_PCT / 100) ? 'marginal' : over;
+  const exact = (need: number, have: number): FitRow['status'] => (need <= have ? 'ok' : over);
+  return [
+    { resource: 'logic cells (LUT4)', need: e.total.lut, have: lim.lut, status: lutStatus },
+    { resource: 'DSP (SB_MAC16)', need: e.total.dsp, have: lim.dsp, status: exact(e.total.dsp, lim.dsp) },
+    { resource: 'EBR (4 kbit)', need: e.total.ebr, have: lim.ebr, status: exact(e.total.ebr, lim.ebr) },
+    { resource: 'SPRAM (256 kbit)', need: e.total.spram, have: lim.spram, status: exact(e.total.spram, lim.spram) },
+    // every memory bit the design holds, against every on-chip memory bit the part has
+    { resource: 'memory bits (EBR + SPRAM)', need: memBits, have: lim.ebr * EBR_BITS + lim.spram * SPRAM_BITS, status: exact(memBits, lim.ebr * EBR_BITS + lim.spram * SPRAM_BITS) },
+  ];
+}
+
+function memoryBits(e: ResourceEstimate): number {
+  return e.memories.reduce((s, m) => s + m.depth * m.width, 0);
+}
+
+/** The design with every layer's lanes capped (undefined when no layer has lanes to cap or the spec cannot be planned). */
+function withLaneCap(design: Design, cap: number): Design | undefined {
+  let changed = false;
+  const layers = design.net.layers.map((l) => {
+    const spec = { ...(l.spec as Record<string, unknown>) };
+    if (typeof spec.lanes === 'number' && spec.lanes > cap) {
+      spec.lanes = cap;
+      changed = true;
+    }
+    return spec;
+  });
+  if (!changed) return undefined;
+  try {
+    const raw = design.isNetwork ? { network: design.net.name, schedule: design.net.schedule, layers } : layers[0];
+    return designFromPlan(planAny(raw), design.isNetwork);
+  } catch {
+    return undefined;
+  }
+}
+
+function boardsWithPart(part: PartName): string[] {
+  const out: string[] = [];
+  for (const name of listBoards()) {
+    try {
+      if (loadBoard(name).part === part) out.push(name);
+    } catch {
+      /* a broken board file is not our concern here */
+    }
+  }
+  return out;
+}
+
+function fitsAll(e: ResourceEstimate): boolean {
+  return rowsFor(e, memoryBits(e)).every((r) => r.status !== 'over');
+}
+
+/** Advice: what is over, why, and what would fit instead. */
+function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOptions): string {
+  const over = rows.filter((r) => r.status === 'over');
+  const marginal = rows.filter((r) => r.status === 'marginal');
+  const lines: string[] = [];
+  const partName = `iCE40${e.part}`;
+  if (!over.length) {
+    lines.push(`${marginal.length ? 'may fit (not refused)' : 'fits'} ${partName}: ${rows.filter((r) => r.need > 0).map((r) => `${r.resource} ${n(r.need)}/${n(r.have)}`).join(', ')}`);
+    if (marginal.length) {
+      lines.push(e.unmodelled.length
+        ? `uncertain: ${marginal.map((r) => r.resource).join(', ')} predicted above the limit, but layer kind(s) ${e.unmodelled.join(', ')} ` +
+          'are not modelled in detail (priced from their cost faces), so the tools decide'
+        : `marginal: ${marginal.map((r) => r.resource).join(', ')} predicted above the limit but within the model's ${LOGIC_TOLERANCE_PCT}%; the tools decide`);
+    }
+    return lines.join('\n');
+  }
+  lines.push(`does not fit ${partName}: ${over.map((r) => `${r.resource} needs ${n(r.need)}, has ${n(r.have)}`).join('; ')}`);
+
+  // why: the largest memories and multipliers
+  const mems = [...e.memories].sort((a, b) => b.blocks - a.blocks || b.depth * b.width - a.depth * a.width);
+  const memOver = over.some((r) => r.resource.startsWith('EBR') || r.resource.startsWith('memory'));
+  if (memOver && mems.length) {
+    lines.push('largest memories:');
+    for (const m of mems.slice(0, 3)) {
+      lines.push(`  ${m.name}: ${n(m.depth)} x ${m.width} bits = ${n(m.depth * m.width)} bits -> ${m.target === 'ebr' ? `${m.blocks} EBR (${m.config})` : 'logic'}`);
+    }
+  }
+  const weightBits = e.memories.filter((m) => m.rom).reduce((s, m) => s + m.depth * m.width, 0);
+  const maxPart = PART_NAMES.map((p) => PARTS[p]).reduce((a, b) =>
+    a.limits.ebr * EBR_BITS + a.limits.spram * SPRAM_BITS >= b.limits.ebr * EBR_BITS + b.limits.spram * SPRAM_BITS ? a : b);
+  const maxBits = maxPart.limits.ebr * EBR_BITS + maxPart.limits.spram * SPRAM_BITS;
+  if (weightBits > maxBits) {
+    lines.push(
+      `the weight ROMs hold ${n(weightBits)} bits: more than any iCE40 holds on chip ` +
+        `(the most is iCE40${maxPart.name}: ${maxPart.limits.ebr} EBR + ${maxPart.limits.spram} SPRAM = ${n(maxBits)} bits). ` +
+        'Fewer lanes do not shrink a ROM; fewer or narrower weights do.',
+    );
+  } else if (memOver && weightBits > PARTS[e.part].limits.ebr * EBR_BITS && PARTS[e.part].limits.spram > 0) {
+    lines.push(
+      `the weight ROMs (${n(weightBits)} bits) exceed the EBR but would fit the ${PARTS[e.part].limits.spram} SPRAM blocks; ` +
+        'the dense layer\'s memory "spram" is not implemented yet (SPRAM has no initial contents: it needs a load port)',
+    );
+  }
+
+  // structured replacement for square dense layers
+  for (const l of design.net.layers) {
+    if (l.kind.kind !== 'dense') continue;
+    const p = l.plan as { n: number; m: number; lanes: number; xWidth: number; name: string };
+    if (p.n !== p.m) continue;
+    const bank = mapMemory({ name: 'bank', depth: Math.ceil(p.n / p.lanes), width: p.xWidth, rom: false });
+    lines.push(
+      `a TVSCM layer in place of ${p.name} (dense ${p.n} x ${p.m}, ${n(p.n * p.m + p.m)} parameters) has 2 parameters ` +
+        `and needs ${p.lanes * bank.blocks} EBR for its ${p.lanes} lane bank(s) of ${bank.depth} x ${p.xWidth} bits`,
+    );
+  }
+
+  // fewer lanes (no help when the memory bits alone are over: lanes do not shrink a ROM)
+  const bitsOver = over.some((r) => r.resource.startsWith('memory'));
+  for (const cap of bitsOver ? [] : [8, 4, 2, 1]) {
+    const d = withLaneCap(design, cap);
+    if (!d) continue;
+    const e2 = predictResources(d, { part: e.part, toolchain: opts.toolchain, board: opts.board });
+    if (fitsAll(e2)) {
+      lines.push(`with at most ${cap} lane(s) per layer it fits: ${e2.total.lut} LUT, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR`);
+      break;
+    }
+  }
+
+  // other parts
+  const others: string[] = [];
+  for (const p of PART_NAMES) {
+    if (p === e.part) continue;
+    const e2 = predictResources(design, { part: p, toolchain: opts.toolchain, board: opts.board });
+    if (fitsAll(e2)) {
+      const boards = boardsWithPart(p);
+      others.push(`iCE40${p}${boards.length ? ` (${boards.join(', ')})` : ''}: ${e2.total.lut} LUT, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR`);
+    }
+  }
+  lines.push(others.length ? `fits instead on ${others.join('; ')}` : 'no iCE40 part holds it as it is');
+  return lines.join('\n');
+}
+
+/** Does `design` fit `part`? Rows of need vs have, and advice. */
+export function fitCheck(design: Design, part: PartName, opts: FitOptions = {}): FitResult {
+  const estimate = predictResources(design, { part, toolchain: opts.toolchain, board: opts.board });
+  const rows = rowsFor(estimate, memoryBits(estimate));
+  const fits = rows.every((r) => r.status !== 'over');
+  const advice = opts.advise === false
+    ? (fits ? `fits iCE40${part}` : `does not fit iCE40${part}: ${rows.filter((r) => r.status === 'over').map((r) => `${r.resource} needs ${n(r.need)}, has ${n(r.have)}`).join('; ')}`)
+    : advise(design, estimate, rows, opts);
+  return { part, fits, rows, advice, estimate };
+}
+
+/** A plain-text table of a fit check. */
+export function formatFit(f: FitResult): string {
+  const out = [`${'resource'.padEnd(28)}${'need'.padStart(12)}${'have'.padStart(12)}  status`];
+  for (const r of f.rows) out.push(`${r.resource.padEnd(28)}${n(r.need).padStart(12)}${n(r.have).padStart(12)}  ${r.status}`);
+  out.push('', f.advice);
+  return out.join('\n');
+}

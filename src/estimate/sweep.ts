@@ -1,0 +1,339 @@
+/**
+ * Design-space sweeps: every combination of the --vary values applied to a
+ * spec, each point evaluated with the models (cycles, resources, fit,
+ * energy: milliseconds a point), optionally built for real (sweep-synth.ts).
+ *
+ *   --vary <key>=<v1>,<v2>,...   a dotted path into the spec
+ *                                ("layers.0.lanes", "layers[2].weights.format.frac",
+ *                                "placement.radius" for a single layer), or a shorthand:
+ *     lanes=...   the lanes of every layer that has lanes (tvscm, dense), capped
+ *                 at what the layer allows (a dense layer's outputs, a TVSCM's n)
+ *     width=...   the total width of every input, weight and output format, as
+ *                 Q0.(width-1) (frac = width - 1), so the layers still chain
+ * Points are numbered in the order of the product, the first --vary varying
+ * slowest; --shard i/N keeps the points whose index % N == i - 1, and
+ * `sweep merge` joins shard CSVs back into the unsharded CSV, byte for byte.
+ */
+import { CircaInputError, CircaError } from '../errors.ts';
+import { designFromPlan, type Design } from '../network/design.ts';
+import { planAny } from '../network/plan.ts';
+import type { Board } from '../flow/boards.ts';
+import type { FlowReport, Toolchain } from '../flow/index.ts';
+import { fitCheck } from './fit.ts';
+import { energyPerInference } from './energy.ts';
+import { ASIC_45NM, ICE40_UP5K } from './tables.ts';
+import { paretoScatter } from './svg.ts';
+
+export type VaryValue = number | string | boolean;
+
+export interface Vary {
+  key: string;
+  values: VaryValue[];
+}
+
+export const SHORTHANDS: Record<string, string> = {
+  lanes: 'lanes of every layer that has lanes (tvscm, dense), capped at what the layer allows',
+  width: 'total width W of every input, weight and output format, as Q0.(W-1)',
+};
+
+function parseValue(s: string): VaryValue {
+  const t = s.trim();
+  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(t)) return Number(t);
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  return t;
+}
+
+/** `key=v1,v2,...` -> { key, values }. */
+export function parseVary(arg: string): Vary {
+  const m = /^([^=]+)=(.*)$/.exec(arg);
+  if (!m || !m[1].trim()) throw new CircaInputError(`--vary: expected key=v1,v2,... (e.g. lanes=1,2,4), got "${arg}"`);
+  const key = m[1].trim();
+  const parts = m[2].split(',');
+  if (!m[2].trim() || parts.some((p) => !p.trim())) throw new CircaInputError(`--vary ${key}: expected a comma-separated list of values, got "${m[2]}"`);
+  const values = parts.map(parseValue);
+  if (key === 'lanes' || key === 'width') {
+    const bad = values.find((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 1);
+    if (bad !== undefined) throw new CircaInputError(`--vary ${key}: values must be positive integers, got "${bad}"`);
+    if (key === 'width') {
+      const w = values.find((v) => (v as number) < 2 || (v as number) > 32);
+      if (w !== undefined) throw new CircaInputError(`--vary width: must be in 2..32 (a Q0.(W-1) format), got ${w}`);
+    }
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+|\[\d+\])*$/.test(key)) {
+    throw new CircaInputError(`--vary: "${key}" is not a dotted path (e.g. layers.0.lanes) or a shorthand (${Object.keys(SHORTHANDS).join(', ')})`);
+  }
+  return { key, values };
+}
+
+/** "a.b[2].c" -> ["a", "b", 2, "c"] */
+function pathOf(key: string): (string | number)[] {
+  return key.replace(/\[(\d+)\]/g, '.$1').split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+function layersOf(spec: Record<string, unknown>): Record<string, unknown>[] {
+  return Array.isArray(spec.layers) ? (spec.layers as Record<string, unknown>[]) : [spec];
+}
+
+/** Apply one --vary value to a spec (a copy is returned). */
+export function applyVary(spec: unknown, key: string, value: VaryValue): unknown {
+  const out = clone(spec) as Record<string, unknown>;
+  if (key === 'lanes') {
+    for (const l of layersOf(out)) {
+      if (l.kind === 'dense') l.lanes = Math.min(value as number, Number(l.outputs));
+      else if (l.kind === 'tvscm') l.lanes = Math.min(value as number, Number(l.n));
+    }
+    return out;
+  }
+  if (key === 'width') {
+    const f = { int: 0, frac: (value as number) - 1 };
+    for (const l of layersOf(out)) {
+      l.input = { ...f };
+      if (l.weights && typeof l.weights === 'object') {
+        const w = l.weights as Record<string, unknown>;
+        w.format = { ...f };
+        if (w.biasFormat !== undefined) w.biasFormat = { ...f };
+      }
+      if (l.kind !== 'argmax') {
+        const o = (l.output && typeof l.output === 'object' ? l.output : {}) as Record<string, unknown>;
+        l.output = { ...o, format: { ...f } };
+      }
+    }
+    return out;
+  }
+  const path = pathOf(key);
+  let node: unknown = out;
+  for (let i = 0; i < path.length - 1; i++) {
+    const p = path[i];
+    const next = (node as Record<string | number, unknown>)[p];
+    if (next === undefined || next === null || typeof next !== 'object') {
+      throw new CircaInputError(`--vary ${key}: the spec has no "${path.slice(0, i + 1).join('.')}" to set "${path[path.length - 1]}" in`);
+    }
+    node = next;
+  }
+  (node as Record<string | number, unknown>)[path[path.length - 1]] = value;
+  return out;
+}
+
+export interface SweepPoint {
+  index: number;
+  values: VaryValue[];
+  spec: unknown;
+}
+
+/** Every combination, the first vary slowest. */
+export function expandPoints(spec: unknown, varies: Vary[]): SweepPoint[] {
+  const keys = new Set<string>();
+  for (const v of varies) {
+    if (keys.has(v.key)) throw new CircaInputError(`--vary ${v.key}: given twice; list all values in one --vary`);
+    keys.add(v.key);
+  }
+  let combos: VaryValue[][] = [[]];
+  for (const v of varies) combos = combos.flatMap((c) => v.values.map((x) => [...c, x]));
+  return combos.map((values, index) => ({
+    index,
+    values,
+    spec: varies.reduce((s, v, k) => applyVary(s, v.key, values[k]), spec),
+  }));
+}
+
+/** "i/N" -> { i, n }, i in 1..N. */
+export function parseShard(s: string): { i: number; n: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  if (!m) throw new CircaInputError(`--shard: expected i/N (e.g. 1/4), got "${s}"`);
+  const i = Number(m[1]);
+  const n = Number(m[2]);
+  if (n < 1 || i < 1 || i > n) throw new CircaInputError(`--shard: i must be in 1..N, got ${i}/${n}`);
+  return { i, n };
+}
+
+export function inShard(index: number, shard?: { i: number; n: number }): boolean {
+  return !shard || index % shard.n === shard.i - 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Evaluation                                                                 */
+/* ------------------------------------------------------------------------ */
+
+export interface PointResult {
+  index: number;
+  values: VaryValue[];
+  /** 'ok', or 'invalid' when the spec does not plan (the error says why) */
+  status: 'ok' | 'invalid';
+  error: string;
+  parameters?: number;
+  macs?: number;
+  memoryAccesses?: number;
+  cycles?: number;
+  latencyUs?: number;
+  lut?: number;
+  ff?: number;
+  dsp?: number;
+  ebr?: number;
+  spram?: number;
+  fits?: boolean;
+  energyIce40PJ?: number;
+  energyAsicPJ?: number;
+  /**
+   * why --synth does not build this point: its memories exceed everything
+   * the part holds on chip, so no tool run can fit it (and yosys would spend
+   * long on the ROMs finding out)
+   */
+  noSynth?: string;
+  /** filled by --synth */
+  synth?: { status: 'ok' | 'failed' | 'skipped'; error: string; lut?: number; ff?: number; dsp?: number; ebr?: number; spram?: number; fmaxMHz?: number | null };
+}
+
+export function designOfSpec(spec: unknown): Design {
+  return designFromPlan(planAny(spec), typeof spec === 'object' && spec !== null && 'layers' in spec);
+}
+
+/** Evaluate one point with the models. */
+export function evaluatePoint(p: SweepPoint, board: Board, toolchain: Toolchain): PointResult {
+  let design: Design;
+  try {
+    design = designOfSpec(p.spec);
+  } catch (e) {
+    if (e instanceof CircaError) return { index: p.index, values: p.values, status: 'invalid', error: e.message.split('\n')[0] };
+    throw e;
+  }
+  const cost = design.cost();
+  const fit = fitCheck(design, board.part, { toolchain, advise: false });
+  const est = fit.estimate;
+  const links = design.isNetwork ? design.net.layers.reduce((s, l) => s + 2 * l.rtl.io.outBeats, 0) : 0;
+  const opts = { part: board.part, clockMHz: board.clock.mhz, toolchain };
+  const memRow = fit.rows.find((r) => r.resource.startsWith('memory bits'));
+  return {
+    ...(memRow && memRow.status === 'over' ? { noSynth: `memory bits ${memRow.need} > ${memRow.have} on chip` } : {}),
+    index: p.index,
+    values: p.values,
+    status: 'ok',
+    error: '',
+    parameters: cost.ops.parameters,
+    macs: cost.ops.multiplies,
+    memoryAccesses: cost.ops.weightReads + cost.ops.bufferReads + cost.ops.bufferWrites + links,
+    cycles: cost.latency,
+    latencyUs: cost.latency / board.clock.mhz,
+    lut: est.total.lut,
+    ff: est.total.ff,
+    dsp: est.total.dsp,
+    ebr: est.total.ebr,
+    spram: est.total.spram,
+    fits: fit.fits,
+    energyIce40PJ: energyPerInference(design, ICE40_UP5K, opts).totalPJ,
+    energyAsicPJ: energyPerInference(design, ASIC_45NM, opts).totalPJ,
+  };
+}
+
+/** Attach a build's result to a point. */
+export function withSynth(r: PointResult, report: FlowReport | { error: string } | { skipped: string }): PointResult {
+  if ('skipped' in report) return { ...r, synth: { status: 'skipped', error: report.skipped } };
+  if ('error' in report) return { ...r, synth: { status: 'failed', error: report.error.split('\n').slice(0, 2).join(' ').trim() } };
+  const c = report.cells;
+  return { ...r, synth: { status: 'ok', error: '', lut: c.lut, ff: c.ff, dsp: c.dsp, ebr: c.ebr, spram: c.spram, fmaxMHz: report.fmaxMHz } };
+}
+
+/* ------------------------------------------------------------------------ */
+/* CSV                                                                        */
+/* ------------------------------------------------------------------------ */
+
+const MODEL_COLUMNS = [
+  'status', 'error', 'parameters', 'macs', 'memory_accesses', 'cycles', 'latency_us',
+  'lut', 'ff', 'dsp', 'ebr', 'spram', 'fits', 'energy_ice40_up5k_pj', 'energy_asic_45nm_pj',
+] as const;
+const SYNTH_COLUMNS = ['synth_status', 'synth_error', 'actual_lut', 'actual_ff', 'actual_dsp', 'actual_ebr', 'actual_spram', 'fmax_mhz'] as const;
+
+export function csvHeader(keys: string[], synth: boolean): string[] {
+  return ['index', ...keys, ...MODEL_COLUMNS, ...(synth ? SYNTH_COLUMNS : [])];
+}
+
+function csvCell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  let s: string;
+  if (typeof v === 'number') s = Number.isInteger(v) ? String(v) : String(+v.toPrecision(6));
+  else s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvRow(r: PointResult, synth: boolean): string {
+  const cells: unknown[] = [
+    r.index, ...r.values, r.status, r.error, r.parameters, r.macs, r.memoryAccesses, r.cycles, r.latencyUs,
+    r.lut, r.ff, r.dsp, r.ebr, r.spram, r.fits === undefined ? '' : r.fits ? 'yes' : 'no', r.energyIce40PJ, r.energyAsicPJ,
+  ];
+  if (synth) {
+    const s = r.synth;
+    cells.push(s?.status, s?.error, s?.lut, s?.ff, s?.dsp, s?.ebr, s?.spram, s?.fmaxMHz);
+  }
+  return cells.map(csvCell).join(',');
+}
+
+export function toCsv(keys: string[], rows: PointResult[], synth: boolean): string {
+  return [csvHeader(keys, synth).join(','), ...rows.map((r) => csvRow(r, synth))].join('\n') + '\n';
+}
+
+/** Split one CSV line into cells (quotes as csvCell writes them). */
+export function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * Merge shard CSVs: same header, rows joined and sorted by index. The same
+ * index in two files must hold the same row.
+ */
+export function mergeCsv(files: { name: string; text: string }[]): string {
+  if (!files.length) throw new CircaInputError('sweep merge: no CSV files given');
+  let header: string | undefined;
+  const rows = new Map<number, { line: string; from: string }>();
+  for (const f of files) {
+    const lines = f.text.split(/\r?\n/).filter((l) => l.length > 0);
+    if (!lines.length) throw new CircaInputError(`${f.name}: empty; expected a sweep CSV with a header`);
+    if (!lines[0].startsWith('index,')) throw new CircaInputError(`${f.name}: the first line is not a sweep CSV header (it starts "${lines[0].slice(0, 20)}")`);
+    if (header === undefined) header = lines[0];
+    else if (lines[0] !== header) throw new CircaInputError(`${f.name}: its columns differ from ${files[0].name}'s; merge shards of one sweep only`);
+    for (const line of lines.slice(1)) {
+      const idx = Number(splitCsvLine(line)[0]);
+      if (!Number.isInteger(idx)) throw new CircaInputError(`${f.name}: row "${line.slice(0, 30)}" has no integer index`);
+      const prev = rows.get(idx);
+      if (prev && prev.line !== line) throw new CircaInputError(`${f.name}: point ${idx} differs from the one in ${prev.from}`);
+      rows.set(idx, { line, from: f.name });
+    }
+  }
+  return [header!, ...[...rows.keys()].sort((a, b) => a - b).map((k) => rows.get(k)!.line)].join('\n') + '\n';
+}
+
+/** Parse a sweep CSV back into header and rows of named cells. */
+export function parseCsv(text: string): { header: string[]; rows: Record<string, string>[] } {
+  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
+  const header = splitCsvLine(lines[0]);
+  return { header, rows: lines.slice(1).map((l) => Object.fromEntries(splitCsvLine(l).map((c, i) => [header[i], c]))) };
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pareto plot                                                                */
+/* ------------------------------------------------------------------------ */
+
+/** Energy (ice40-up5k) vs latency, coloured by LUTs (actual ones when built), points that do not fit crossed. */
+export function sweepSvg(title: string, keys: string[], rows: PointResult[]): string {
+  const pts = rows.filter((r) => r.status === 'ok').map((r) => ({
+    x: r.latencyUs!,
+    y: r.energyIce40PJ! / 1e3,
+    c: r.synth?.status === 'ok' ? r.synth.lut! : r.lut!,
+    ok: r.fits! && r.synth?.status !== 'failed',
+    label: `#${r.index} ${keys.map((k, i) => `${k}=${r.values[i]}`).join(' ')}: ${r.latencyUs!.toFixed(1)} us, ` +
+      `${(r.energyIce40PJ! / 1e3).toPrecision(3)} nJ, ${r.synth?.status === 'ok' ? `${r.synth.lut} LUT (built)` : `${r.lut} LUT (predicted)`}${r.fits ? '' : ', does not fit'}`,
+  }));
+  return paretoScatter(title, 'latency per inference (us)', 'energy per inference, ice40-up5k (nJ)', 'LUTs', pts);
+}
