@@ -103,6 +103,10 @@ describe('network co-simulation: bit-exact, cycles == the composed timeline', ()
     }
   }
 
+  it('mitbih-dense (the baseline), sequential: 50 inputs', async () => {
+    await expectNetworkExact(readJsonFile('examples/mitbih-dense.json'), 50);
+  });
+
   it('a small network with odd sizes, hardtanh and an activation between layers, both schedules', async () => {
     for (const schedule of ['sequential', 'pipelined']) {
       await expectNetworkExact({
