@@ -107,6 +107,10 @@ describe('network co-simulation: bit-exact, cycles == the composed timeline', ()
     await expectNetworkExact(readJsonFile('examples/mitbih-dense.json'), 50);
   });
 
+  it('mnist-dense (the baseline, 615k weights in ROM; a ~2 minute Verilator build): 3 inputs', async () => {
+    await expectNetworkExact(readJsonFile('examples/mnist-dense.json'), 3);
+  });
+
   it('a small network with odd sizes, hardtanh and an activation between layers, both schedules', async () => {
     for (const schedule of ['sequential', 'pipelined']) {
       await expectNetworkExact({
