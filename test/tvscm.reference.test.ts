@@ -40,7 +40,11 @@ describe('TVSCM reference = W x with W built explicitly', () => {
         // W is symmetric, as the name says
         for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(W[i][j]).toBe(W[j][i]);
       },
-    ), { numRuns: 300 });
+    ), {
+      numRuns: 300,
+      // found by fast-check: a = b = 0 gave -0 for negative inputs (now normalised to 0)
+      examples: [[3, false, 1, 0, 0, 96]],
+    });
   });
 
   it('the accumulator width holds the extreme sums exactly (no internal overflow)', () => {

@@ -112,8 +112,8 @@ function floorShift(x: number, k: number): number {
  */
 export function shiftRound(x: number, k: number, mode: Rounding): number {
   if (k < 0 || !Number.isInteger(k)) throw new RangeError(`shift must be a non-negative integer, got ${k}`);
-  if (k === 0) return x;
-  const t = floorShift(x, k);
+  if (k === 0) return x + 0; // + 0: never hand on a -0
+  const t = floorShift(x, k) + 0;
   if (mode === 'truncate') return t;
   const rem = x - t * 2 ** k; // 0 <= rem < 2^k
   const half = 2 ** (k - 1);
@@ -133,7 +133,7 @@ export interface Fitted {
 export function fit(x: number, w: number, mode: Overflow): Fitted {
   const lo = minOf(w);
   const hi = maxOf(w);
-  if (x >= lo && x <= hi) return { value: x, overflow: false };
+  if (x >= lo && x <= hi) return { value: x + 0, overflow: false }; // + 0: no -0
   if (mode === 'saturate') return { value: x < lo ? lo : hi, overflow: true };
   const m = 2 ** w;
   let v = x % m;

@@ -20,14 +20,14 @@ export function tvscmAccumulate(p: TvscmPlan, x: readonly number[], a = p.a, b =
         const hi = i + k >= n ? i + k - n : i + k;
         s += x[lo] + x[hi];
       }
-      acc[i] = a * x[i] + b * s;
+      acc[i] = a * x[i] + b * s + 0; // + 0 turns a -0 (0 times a negative) into 0
     }
   } else {
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i];
     const bs = b * s;
     const d = a - b;
-    for (let i = 0; i < n; i++) acc[i] = d * x[i] + bs;
+    for (let i = 0; i < n; i++) acc[i] = d * x[i] + bs + 0; // + 0: no -0 from 0 times a negative
   }
   return acc;
 }
