@@ -82,17 +82,22 @@ export function shiftSchedule(scaling: FftScaling, stages: number): number[] {
   return [...scaling];
 }
 
-/** Parse and check a spec; every failure is a CircaInputError naming the field and the allowed range. */
+/**
+ * Parse and check a spec; every failure is a CircaInputError naming the field
+ * and the allowed range. `where` prefixes field names ("fft" gives "fft.n");
+ * empty, the fields are named as they are (the `fft` layer kind's top level).
+ */
 export function validateFftSpec(input: unknown, where = 'fft'): FftSpec {
+  const at = (field: string) => (where ? `${where}.${field}` : field);
   const parsed = fftSpecSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.length ? `${where}.${issue.path.join('.')}` : where;
+    const field = issue.path.length ? at(issue.path.join('.')) : where || '(top level)';
     throw new CircaInputError(`${field}: ${issue.message}`);
   }
   const s = parsed.data;
   const bad = (field: string, msg: string): never => {
-    throw new CircaInputError(`${where}.${field}: ${msg}`);
+    throw new CircaInputError(`${at(field)}: ${msg}`);
   };
   if (!isPowerOfTwo(s.n) || s.n < FFT_MIN_N || s.n > FFT_MAX_N) {
     bad('n', `must be a power of two in ${FFT_MIN_N}..${FFT_MAX_N}, got ${s.n}`);

@@ -10,6 +10,7 @@ import { argmax } from './argmax/index.ts';
 import { circulant } from './circulant/index.ts';
 import { diagCirculant } from './diag-circulant/index.ts';
 import { blockCirculant } from './block-circulant/index.ts';
+import { fft } from './fft/index.ts';
 
 export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {
   tvscm,
@@ -19,4 +20,5 @@ export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {
   circulant,
   'diag-circulant': diagCirculant,
   'block-circulant': blockCirculant,
+  fft,
 };

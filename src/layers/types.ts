@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { QFormat } from '../fixed/index.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import type { StreamInterface } from '../sim/stream.ts';
+import type { LabelledVector } from '../sim/vectors.ts';
 
 /** Result of the bit-exact model for one input vector. */
 export interface ReferenceResult {
@@ -93,6 +94,50 @@ export interface LayerShape {
   outFormat?: QFormat;
 }
 
+/** One write to a layer's own config port: register 0..3 (its cfg_addr) and the value WRITE_REG carries. */
+export interface LayerRegisterWrite {
+  reg: number;
+  /** as WRITE_REG sends it: -2^31 .. 2^32 - 1; the layer takes the low bits of its cfg_data width */
+  value: number;
+}
+
+/** The writes that bring a freshly reset device to the spec's state (src/host/run.ts sends them first). */
+export interface LayerRegisterSetup {
+  writes: LayerRegisterWrite[];
+  /** what they did, for reports: "loaded the spectra into SPRAM" (after "layer k name: N writes") */
+  summary: string;
+  /** what they are doing, for progress messages: "loading the spectra" */
+  task: string;
+}
+
+/** What one accepted write did to a layer. */
+export interface LayerRegisterEffect {
+  /** for reports, without the layer ("a = 32 (0.25 in Q0.7 (8 bits))") */
+  effect: string;
+  /** false when no register listens at this address (the device accepts the write and nothing changes) */
+  applied: boolean;
+  /** the write clears the layer's sticky overflow flag */
+  clearsOverflow: boolean;
+}
+
+/**
+ * The run-time registers of one layer instance (a config port, src/network/
+ * rtl.ts): a small stateful model of what the device holds, which starts in
+ * the state the setup writes give (the spec's weights), follows every write
+ * the device accepts, and computes with what it holds.
+ */
+export interface LayerRegisters {
+  /** the writes, in order, from a freshly reset device to the spec's state */
+  setup(): LayerRegisterSetup;
+  /**
+   * Apply a write the device accepted. `value` is what the layer's cfg_data
+   * receives: the WRITE_REG value's low cfg-width bits, unsigned.
+   */
+  write(reg: number, value: number): LayerRegisterEffect;
+  /** the bit-exact model with the registers' current contents */
+  reference(x: readonly number[]): ReferenceResult;
+}
+
 export interface LayerKind<Spec = unknown, Plan = unknown> {
   kind: string;
   summary: string;
@@ -115,4 +160,18 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
   timing(plan: Plan): LayerTiming;
   /** a short human-readable description of the plan (formats, widths) */
   describe(plan: Plan): string[];
+  /**
+   * Optional: this kind's own test vectors, for kinds whose elements are not
+   * independent values (fft: complex samples, so the corner cases are per
+   * sample). Without it, co-simulation uses src/sim/vectors.ts makeVectors.
+   */
+  vectors?(plan: Plan, count: number, seed: number): LabelledVector[];
+  /**
+   * Optional: the run-time registers behind the layer's config port (cfg_we,
+   * cfg_addr, cfg_data in rtl().extraPorts), a fresh model in the spec's
+   * state on every call; null for a plan without a config port. `circa run`
+   * (src/host/) sends the setup writes and checks the answers against
+   * reference(). A kind without it has no run-time registers.
+   */
+  registers?(plan: Plan): LayerRegisters | null;
 }

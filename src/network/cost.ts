@@ -35,7 +35,8 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
     // Network input: the source offers every cycle; layer 0 takes them back to back.
     let start = Math.max(lastNetIn + 1, readyAt[0], linkEmptyAt[0]);
     if (net.schedule === 'sequential') start = Math.max(start, lastNetOut + 1);
-    let handshakes = Array.from({ length: net.inputs }, (_, e) => start + e);
+    // one input beat per cycle (a multi-layer network's layers take one element per beat; see plan.ts)
+    let handshakes = Array.from({ length: net.layers[0].rtl.io.inBeats }, (_, e) => start + e);
     lastNetIn = handshakes[handshakes.length - 1];
     firstIn.push(start);
     for (let k = 0; k < L; k++) {

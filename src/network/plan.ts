@@ -29,20 +29,33 @@ export interface NetworkPlan {
 
 const sameFormat = (a: QFormat, b: QFormat) => a.int === b.int && a.frac === b.frac;
 
-export function planNetwork(raw: unknown, where = ''): NetworkPlan {
+export function planNetwork(raw: unknown, where = '', opts: { defaultNames?: boolean } = {}): NetworkPlan {
   const parsed = networkSpecSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
   const spec = parsed.data;
   const names = new Set<string>();
   const layers: NetworkLayer[] = spec.layers.map((l, index) => {
     // default each layer's name from its position so module names never clash
-    const withName = { name: `${spec.network}_l${index}`, ...l };
+    // (a single layer planned as a one-layer network keeps its kind's default name)
+    const withName = opts.defaultNames === false ? l : { name: `${spec.network}_l${index}`, ...l };
     const loaded = loadLayerSpec(withName, `${where}layers[${index}].`);
     const name = (loaded.plan as { name: string }).name;
     if (names.has(name)) throw new CircaInputError(`${where}layers[${index}].name: "${name}" is used by an earlier layer; names must be unique`);
     names.add(name);
     return { ...loaded, index, shape: loaded.kind.shape(loaded.plan), rtl: loaded.kind.rtl(loaded.plan) };
   });
+  if (layers.length > 1) {
+    // The links between layers carry one element per beat (stream_link.v), and
+    // the network's input port is one element wide.
+    const wide = layers.find((l) => l.rtl.io.inLanes !== 1);
+    if (wide) {
+      throw new CircaInputError(
+        `${where}layers[${wide.index}]: a ${wide.kind.kind} layer takes ${wide.rtl.io.inLanes} values per beat` +
+          `${wide.kind.kind === 'fft' ? ' (complex samples)' : ''}; a network chains one value per beat, so it can only be a design of its own` +
+          `${wide.kind.kind === 'fft' ? ' (for an FFT inside a layer use circulant, block-circulant or diag-circulant)' : ''}`,
+      );
+    }
+  }
   for (let i = 1; i < layers.length; i++) {
     const prev = layers[i - 1];
     const cur = layers[i];
@@ -85,7 +98,7 @@ export function planAny(raw: unknown, where = ''): NetworkPlan {
   if (typeof raw === 'object' && raw !== null && 'kind' in raw) {
     loadLayerSpec(raw, where); // a single layer's errors name its own fields, with no layers[0] prefix
     const name = (raw as { name?: unknown }).name;
-    return planNetwork({ network: typeof name === 'string' ? `${name}_net` : 'layer_net', layers: [raw] }, where);
+    return planNetwork({ network: typeof name === 'string' ? `${name}_net` : 'layer_net', layers: [raw] }, where, { defaultNames: false });
   }
   throw new CircaInputError(`${where}(top level): expected a network ({"network", "layers": [...]}) or a layer ({"kind": ...})`);
 }

@@ -18,6 +18,8 @@ export interface DesignUnderTest {
   /** predicted first-input and last-output cycles of `count` vectors offered back to back, outputs always taken */
   timeline(count: number): { firstIn: number[]; lastOut: number[] };
   formula: string;
+  /** this design's own test vectors (a layer kind's vectors face), instead of makeVectors */
+  vectors?(count: number, seed: number): LabelledVector[];
 }
 
 export interface Mismatch {
@@ -67,11 +69,16 @@ const diffs = (a: readonly number[], b: readonly number[]) => a.map((t, k) => t 
 const steps = (a: readonly number[]) => a.slice(1).map((t, k) => t - a[k]);
 
 export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Promise<CosimReport> {
-  const inputs = opts.inputs ?? makeVectors(opts.vectors ?? 100, dut.inputs, dut.inWidth, opts.seed ?? 1);
+  const count = opts.vectors ?? 100;
+  const seed = opts.seed ?? 1;
+  const inputs = opts.inputs ?? dut.vectors?.(count, seed) ?? makeVectors(count, dut.inputs, dut.inWidth, seed);
   const expected = inputs.map((v) => dut.reference(v.x));
   const validPct = opts.validPct ?? 100;
   const readyPct = opts.readyPct ?? 100;
-  const res = await simulateStream(dut.rtl, inputs.map((v) => v.x.map((e) => [e])), {
+  // a beat carries inLanes consecutive elements (lane 0 first): one for most kinds, re and im for the FFT
+  const lanes = dut.rtl.io.inLanes;
+  const beats = (x: readonly number[]) => Array.from({ length: Math.ceil(x.length / lanes) }, (_, b) => x.slice(b * lanes, b * lanes + lanes));
+  const res = await simulateStream(dut.rtl, inputs.map((v) => beats(v.x)), {
     validPct, readyPct, seed: opts.seed ?? 1, onProgress: opts.onProgress,
   });
   const mismatches: Mismatch[] = [];
@@ -121,9 +128,10 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
 export function layerDut(layer: LoadedLayer): DesignUnderTest {
   const { kind, plan } = layer;
   const shape = kind.shape(plan);
+  const rtl = kind.rtl(plan);
   return {
     label: (plan as { name?: string }).name ?? kind.kind,
-    rtl: kind.rtl(plan),
+    rtl,
     inputs: shape.inputs,
     inWidth: shape.inWidth,
     reference: (x) => kind.reference(plan, x),
@@ -135,7 +143,8 @@ export function layerDut(layer: LoadedLayer): DesignUnderTest {
       let lastIn = -1;
       for (let j = 0; j < count; j++) {
         const start = Math.max(ready, lastIn + 1);
-        const ins = Array.from({ length: shape.inputs }, (_, e) => start + e);
+        // one input beat per cycle (a beat is inLanes elements)
+        const ins = Array.from({ length: rtl.io.inBeats }, (_, e) => start + e);
         const outs = t.outputs(ins);
         ready = t.nextReady(ins, outs);
         lastIn = ins[ins.length - 1];
@@ -145,6 +154,7 @@ export function layerDut(layer: LoadedLayer): DesignUnderTest {
       return { firstIn, lastOut };
     },
     formula: kind.cost(plan).cycles.formula,
+    ...(kind.vectors ? { vectors: (count: number, seed: number) => kind.vectors!(plan, count, seed) } : {}),
   };
 }
 

@@ -1,0 +1,33 @@
+/**
+ * FFT reference face: the bit-exact pipeline model (src/fft/reference.ts
+ * fftFixed) and the ideal transform (mathjs, with the design's scaling and
+ * orders), on flat vectors: sample i is elements 2i (re) and 2i + 1 (im).
+ */
+import { fftFixed, fftIdeal, makeFftVectors, type Cplx } from '../../fft/index.ts';
+import type { LabelledVector } from '../../sim/vectors.ts';
+import type { ReferenceResult } from '../types.ts';
+import type { FftLayerPlan } from './plan.ts';
+
+export function toSamples(x: readonly number[]): Cplx[] {
+  if (x.length % 2) throw new RangeError(`fft: a flat vector of ${x.length} elements is not whole complex samples`);
+  return Array.from({ length: x.length / 2 }, (_, i) => [x[2 * i], x[2 * i + 1]] as Cplx);
+}
+
+export const flatten = (s: readonly Cplx[]): number[] => s.flatMap(([re, im]) => [re, im]);
+
+export function fftLayerReference(p: FftLayerPlan, x: readonly number[]): ReferenceResult {
+  const r = fftFixed(p, toSamples(x));
+  return { y: flatten(r.y), overflow: r.overflow };
+}
+
+export function fftLayerFloat(p: FftLayerPlan, x: readonly number[]): number[] {
+  return flatten(fftIdeal(p, toSamples(x)));
+}
+
+/**
+ * Test vectors with the corner cases per complex sample (both parts at the
+ * extremes, impulses as single samples), then uniform random samples.
+ */
+export function fftLayerVectors(p: FftLayerPlan, count: number, seed: number): LabelledVector[] {
+  return makeFftVectors(count, p.n, p.inWidth, seed).map((v) => ({ kind: v.kind, x: flatten(v.x) }));
+}
