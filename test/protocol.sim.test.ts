@@ -10,6 +10,9 @@
  *   and the `circa run` command function), with the simulated device as its
  *   transport, and once through a pseudo-terminal and the real serial
  *   transport (stty, non-blocking device file);
+ * - a block-circulant layer whose spectra sit in SPRAM, simulated with an
+ *   empty SPRAM like the chip's: runOnDevice loads the words through
+ *   WRITE_REG, and only then do the answers match;
  * - the two vector buffers under random valid/ready stalls.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -29,6 +32,10 @@ import type { ByteTransport } from '../src/host/transport.ts';
 import { runCommand, type RunCommandOptions } from '../src/cli/run-command.ts';
 import { tvscmReference } from '../src/layers/tvscm/reference.ts';
 import type { TvscmPlan } from '../src/layers/tvscm/plan.ts';
+import type { BlockCirculantPlan } from '../src/layers/block-circulant/plan.ts';
+import { bcircReference } from '../src/layers/block-circulant/reference.ts';
+import { bcircLoadWords, bcircRtl } from '../src/layers/block-circulant/rtl.ts';
+import type { Cplx } from '../src/layers/circulant-common/spectrum.ts';
 import { template, type SourceFile } from '../src/verilog/index.ts';
 
 /** A small TVSCM layer whose last output beat keeps 2 of its 4 lanes (the same as in protocol.test.ts). */
@@ -216,14 +223,17 @@ describe('mitbih-tvscm network through the host tool, on the simulated device', 
     }
     expect(r.status!.device.lastCycles).toBe(design.cost().latency);
     expect(r.status!.cyclesMatch).toBe(true);
-    // the sync writes: a, b and the overflow clear of layer 0
-    expect(r.registers.filter((w) => w.sync).map((w) => [w.address, w.value])).toEqual([[0, plan0.a], [1, plan0.b], [2, 0]]);
+    // the sync writes: a, b and the overflow clear of layer 0 (addresses 0..2), summed up
+    expect(r.sync).toEqual([{
+      layer: 0, name: 'tvscm187', kind: 'tvscm', writes: 3, addresses: [0, 2], summary: 'set a and b to the spec\'s weights and cleared the overflow flag',
+    }]);
+    expect(r.registers).toEqual([]);
   });
 
   it('WRITE_REG of the TVSCM weights: every output matches the reference with the new a, b', async () => {
     const r = await runOnDevice(design, sim, inputs, { writeRegs: [{ address: 0, value: -90 }, { address: 1, value: 3 }], status: true });
     expect(r.pass).toBe(true);
-    expect(r.registers.filter((w) => !w.sync).map((w) => w.effect)).toEqual([
+    expect(r.registers.map((w) => w.effect)).toEqual([
       'layer 0 tvscm187: a = -90 (-0.703125 in Q0.7 (8 bits))', 'layer 0 tvscm187: b = 3 (0.0234375 in Q0.7 (8 bits))',
     ]);
     for (const [k, v] of r.vectors.entries()) expect(v.outputs).toEqual(reference(inputs[k], -90, 3));
@@ -254,6 +264,88 @@ describe('mitbih-tvscm network through the host tool, on the simulated device', 
   });
 });
 
+describe('block-circulant layer in SPRAM (48 -> 40, k = 8, 2 MACs): circa run loads the spectra into an empty SPRAM', () => {
+  const BC = {
+    kind: 'block-circulant', name: 'bc_load', inputs: 48, outputs: 40, blockSize: 8, macs: 2, memory: 'spram',
+    weights: { init: 'random', seed: 9 }, output: { format: { int: 2, frac: 5 } },
+  };
+  const spec = designFromPlan(planAny(BC), false);
+  const plan = spec.net.layers[0].plan as BlockCirculantPlan;
+  // The device as on the chip: the simulated SPRAM starts empty (no preload).
+  // Only rtl() differs; the model and the cost come from the same plan.
+  const design: Design = { ...spec, rtl: () => bcircRtl(plan, { preload: false }) };
+  const words = bcircLoadWords(plan);
+  const inputs = makeVectors(12, plan.inputs, plan.xWidth, 21).map((v) => v.x);   // 8 corner cases, 4 random
+  let sim: UartSimSession;
+
+  beforeAll(async () => {
+    expect(design.rtl().sources.find((f) => f.name === 'bc_load_wmem.v')!.text).not.toContain('initial begin');
+    sim = await startUartSession(protoDesign(design.rtl(), { clksPerBit: CLKS, timeoutBits: TIMEOUT_BITS }), { clksPerBit: CLKS });
+  });
+  afterAll(async () => {
+    await sim?.end().catch(() => undefined);
+  });
+
+  it('without the load (syncRegisters false) no answer matches: the SPRAM is empty', async () => {
+    const r = await runOnDevice(design, sim, inputs.slice(0, 3), { syncRegisters: false, status: true });
+    expect(r.sync).toEqual([]);
+    expect(r.syncSkipped).toBe(true);
+    expect(r.matched).toBe(0);
+    expect(r.pass).toBe(false);
+  });
+
+  it('runOnDevice loads the 180 words (181 writes, progress throttled), then every vector matches and cycles = predicted', async () => {
+    const msgs: string[] = [];
+    const r = await runOnDevice(design, sim, inputs, { status: true, onProgress: (m) => msgs.push(m) });
+    expect(r.sync).toEqual([{
+      layer: 0, name: 'bc_load', kind: 'block-circulant', writes: 1 + words.length, addresses: [0, 1], summary: 'loaded the spectra into SPRAM (180 words of 16 bits)',
+    }]);
+    const loading = msgs.filter((m) => m.startsWith('loading the spectra'));
+    expect(loading[0]).toBe('loading the spectra of layer 0 (bc_load): 0/181 writes');
+    expect(loading[loading.length - 1]).toBe('loading the spectra of layer 0 (bc_load): 181/181 writes');
+    expect(loading.length).toBeLessThan(20);   // not one per write
+    expect(r.matched).toBe(inputs.length);
+    for (const [k, v] of r.vectors.entries()) expect(v.outputs).toEqual(bcircReference(plan, inputs[k]).y);
+    expect(r.status!.device.lastCycles).toBe(design.cost().latency);
+    expect(r.status!.cyclesMatch).toBe(true);
+    expect(r.pass).toBe(true);
+  });
+
+  it('--write-reg of a word that is not the spec\'s: device and model both compute with the decoded spectrum', async () => {
+    // restart, the spec's first 97 words, then word 97 = group 1, lane 1, address 37: H[3][1][1]
+    const w = plan.hWidth;
+    const changed = Number(BigInt.asUintN(w, -37n) << BigInt(w) | 100n);
+    const writeRegs = [{ address: 0, value: 0 }, ...words.slice(0, 97).map((value) => ({ address: 1, value })), { address: 1, value: changed }];
+    const r = await runOnDevice(design, sim, inputs, { syncRegisters: false, writeRegs, status: true });
+    expect(r.registers[r.registers.length - 1].effect).toBe('layer 0 bc_load: word 97: lane 1 address 37: H[3][1][1] = 100 - 37i (not the spec\'s)');
+    expect(r.pass).toBe(true);
+    const H = plan.H.map((row) => row.map((sp) => sp.map((c) => [...c] as Cplx)));
+    H[3][1][1] = [100, -37];
+    for (const [k, v] of r.vectors.entries()) expect(v.outputs).toEqual(bcircReference({ ...plan, H }, inputs[k]).y);
+    // the word does change the answers (of the random vectors: the corner cases have X_1[1] = 0)
+    expect(r.vectors.filter((v, k) => v.outputs.join() !== bcircReference(plan, inputs[k]).y.join()).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the `circa run` command: the load is one line of the report, exit 0 (the sync restores the changed word)', async () => {
+    const specPath = join(work, 'bc_load.json');
+    const inputsPath = join(work, 'bc-inputs.json');
+    writeFileSync(specPath, JSON.stringify(BC));
+    writeFileSync(inputsPath, JSON.stringify(inputs.slice(0, 3)));
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { out.push(String(s)); return true; });
+    try {
+      const opts: RunCommandOptions = { port: 'sim', baud: 115200, writeReg: [], sync: true, slack: 60_000, quiet: true, status: true };
+      expect(await runCommand(specPath, inputsPath, opts, async () => borrowed(sim))).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const text = out.join('');
+    expect(text).toContain('sync: layer 0 bc_load: 181 write(s) loaded the spectra into SPRAM (180 words of 16 bits)');
+    expect(text).not.toMatch(/write-reg|word \d/);
+    expect(text).toContain('3/3 vectors match the reference model');
+    expect(text).toContain(`last one ${design.cost().latency} cycles (predicted ${design.cost().latency})`);
+  });
+});
 
 // python3 is installed by scripts/setup.sh: no python3 is a failure, not a skip
 describe('circa run over a pseudo-terminal (real serial transport: stty, device file; needs python3 for the pty)', () => {

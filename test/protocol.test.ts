@@ -135,7 +135,8 @@ describe('host-side inputs, register writes and model', () => {
   it('the model follows TVSCM weight writes and the overflow clear', () => {
     const m = new DeviceModel(mitbih);
     const plan = mitbih.net.layers[0].plan as TvscmPlan;
-    expect(m.weights()).toEqual([{ layer: 0, name: 'tvscm187', a: plan.a, b: plan.b }]);
+    // the setup writes: the spec's a and b, then the overflow clear, at layer 0's addresses
+    expect(m.syncWrites()).toMatchObject([{ layer: 0, name: 'tvscm187', kind: 'tvscm', writes: [{ address: 0, value: plan.a }, { address: 1, value: plan.b }, { address: 2, value: 0 }] }]);
     expect(m.writeReg(0, 100)).toMatchObject({ applied: true, effect: expect.stringMatching(/a = 100 \(0\.78125/) });
     expect(m.writeReg(1, 0xfe).effect).toMatch(/b = -2/);       // the low 8 bits, read as signed
     expect(m.writeReg(4, 1)).toMatchObject({ applied: false });   // layer 1 is dense: no registers

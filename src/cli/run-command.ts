@@ -2,7 +2,10 @@
  * `circa run`: send input vectors to a board programmed with a circa
  * bitstream, over its UART with the framed protocol (src/network/protocol.ts),
  * print the outputs (and the class for argmax networks), and check each one
- * against the reference model. src/cli/main.ts registers it with
+ * against the reference model. First it brings the device's run-time
+ * registers to the spec's state (src/host/run.ts: TVSCM weights, a
+ * block-circulant SPRAM layer's weight load, with progress on stderr);
+ * --no-sync skips that. src/cli/main.ts registers it with
  * registerRunCommand(program).
  *
  * Exit codes as for every command: 0 all vectors matched (and, with
@@ -58,7 +61,7 @@ export async function runCommand(specPath: string, inputsPath: string, o: RunCom
   try {
     p.step(`sending ${inputs.vectors.length} vector(s) to ${design.name}`);
     report = await runOnDevice(design, transport, inputs.vectors, {
-      baud: o.baud, slackMs: o.slack, writeRegs: o.writeReg, status: o.status, syncRegisters: o.sync,
+      baud: o.baud, slackMs: o.slack, writeRegs: o.writeReg, status: o.status, syncRegisters: o.sync, onProgress: (m) => p.done(m),
     });
   } finally {
     await transport.close();
@@ -97,11 +100,13 @@ export function registerRunCommand(program: Command): Command {
     .requiredOption('--port <dev>', 'serial device of the board, e.g. /dev/ttyUSB1 (the iCEBreaker\'s second FTDI channel)')
     .option('--baud <rate>', 'line rate; circa bitstreams use 115200', intOption('--baud', 1200, 4_000_000), BAUD)
     .option('--write-reg <addr=value>', 'write a run-time register before the vectors (repeatable); in a network layer k\'s register r is 4k + r, ' +
-      'TVSCM registers: 0 = a, 1 = b (raw), 2 = clear overflow', collectRegisterWrite, [] as RegisterWrite[])
+      'TVSCM registers: 0 = a, 1 = b (raw), 2 = clear overflow; block-circulant in SPRAM: 0 = restart the weight load, 1 = next weight word',
+      collectRegisterWrite, [] as RegisterWrite[])
     .option('--status', 'read the device status afterwards: counters, flags, and the cycle count of the last inference vs the predicted latency')
     .option('--real', 'the inputs are real values: quantise them to the design\'s input format (convergent rounding, saturation)')
     .option('--board <name|path>', 'the board the bitstream runs on (checked for a UART)')
-    .option('--no-sync', 'do not first write the spec\'s TVSCM weights and clear their overflow flags (the model then assumes the spec\'s weights anyway)')
+    .option('--no-sync', 'do not first bring the run-time registers to the spec\'s state: skips writing the TVSCM weights and clearing their ' +
+      'overflow flags, and skips the weight load of block-circulant SPRAM layers (the model then assumes the device holds the spec\'s weights anyway)')
     .option('--slack <ms>', 'time allowed per answer beyond its line time', intOption('--slack', 0, 600_000), 2000)
     .addOption(new Option('--json', 'print a machine-readable JSON result on stdout'))
     .addOption(new Option('-q, --quiet', 'no progress messages on stderr'))

@@ -1,22 +1,26 @@
 /**
  * What `circa run` does, over any ByteTransport: bring the device's run-time
- * registers to a known state, apply the user's register writes, send each
- * input vector with LOAD_INPUT, and check every answer against the reference
- * model with the same registers; optionally read the status and check its
- * cycle counter against the cost model's latency.
+ * registers to the spec's state (every layer's setup writes, from its kind's
+ * `registers` face: TVSCM's a and b and overflow clear, a block-circulant
+ * SPRAM layer's whole weight load), apply the user's register writes, send
+ * each input vector with LOAD_INPUT, and check every answer against the
+ * reference model with the same registers (src/host/model.ts); optionally
+ * read the status and check its cycle counter against the cost model's
+ * latency.
+ *
+ * A weight load can be long (examples/blockcirc-784.json is 21,610 WRITE_REG
+ * frames of 10 bytes, each answered with 4: at least 26 s at 115200 baud):
+ * progress goes to onProgress at most once per progressMs, and the report
+ * sums the setup writes up per layer instead of listing them.
  */
 import { CircaInputError } from '../errors.ts';
 import type { Design } from '../network/design.ts';
 import type { DeviceStatus } from '../network/protocol.ts';
-import { CFG_STRIDE } from '../network/rtl.ts';
 import { ProtocolClient, type ClientOptions } from './client.ts';
-import { DeviceModel, type RegisterEffect } from './model.ts';
+import { DeviceModel, type RegisterEffect, type RegisterWrite } from './model.ts';
 import type { ByteTransport } from './transport.ts';
 
-export interface RegisterWrite {
-  address: number;
-  value: number;
-}
+export type { RegisterWrite };
 
 export interface RunOptions extends ClientOptions {
   /** WRITE_REG frames to send before the vectors, in order */
@@ -24,11 +28,27 @@ export interface RunOptions extends ClientOptions {
   /** read the status after the vectors */
   status?: boolean;
   /**
-   * first write every TVSCM layer's spec weights and clear its overflow flag,
-   * so the device starts from the state the model assumes (default true)
+   * first send every layer's setup writes (TVSCM: the spec's a, b and an
+   * overflow clear; block-circulant in SPRAM: the weight load), so the device
+   * starts from the state the model assumes (default true)
    */
   syncRegisters?: boolean;
   onProgress?: (msg: string) => void;
+  /** least time between two progress messages of one phase (default 1000 ms; the first and last always go) */
+  progressMs?: number;
+}
+
+/** One layer's setup writes, summed up. */
+export interface RunSync {
+  layer: number;
+  name: string;
+  kind: string;
+  /** WRITE_REG frames sent */
+  writes: number;
+  /** the first and last address written */
+  addresses: [number, number];
+  /** "set a and b to the spec's weights and cleared the overflow flag", "loaded the spectra into SPRAM (...)" */
+  summary: string;
 }
 
 export interface RunVector {
@@ -56,8 +76,12 @@ export interface RunStatus {
 export interface RunReport {
   design: string;
   transport: string;
-  /** register writes sent, the sync writes first */
-  registers: (RegisterEffect & { sync: boolean })[];
+  /** the setup writes sent first, per layer (empty with syncRegisters false) */
+  sync: RunSync[];
+  /** syncRegisters was false and the design has run-time registers: the model assumes the device holds the spec's state */
+  syncSkipped: boolean;
+  /** the user's register writes, after the setup writes */
+  registers: RegisterEffect[];
   vectors: RunVector[];
   matched: number;
   status: RunStatus | null;
@@ -70,26 +94,34 @@ export async function runOnDevice(design: Design, transport: ByteTransport, inpu
   const net = design.net;
   const client = new ProtocolClient(transport, { inputs: net.inputs, inWidth: net.inWidth, outputs: net.outputs, outWidth: net.outWidth }, opts);
   const model = new DeviceModel(design);
-  const registers: RunReport['registers'] = [];
+  const registers: RegisterEffect[] = [];
+  const progress = throttle(opts.onProgress, opts.progressMs ?? 1000);
 
-  // The model starts from the spec's weights; so does the device, after these writes.
-  const sync: RegisterWrite[] = [];
-  if (opts.syncRegisters ?? true) {
-    for (const w of model.weights()) {
-      const base = design.isNetwork ? w.layer * CFG_STRIDE : 0;
-      sync.push({ address: base, value: w.a }, { address: base + 1, value: w.b }, { address: base + 2, value: 0 });
-    }
-  }
+  // The model starts from the spec's state; so does the device, after these writes.
+  const doSync = opts.syncRegisters ?? true;
+  const syncs = model.syncWrites();
   for (const w of opts.writeRegs ?? []) model.checkAddress(w.address);
-  for (const [k, w] of [...sync, ...(opts.writeRegs ?? [])].entries()) {
-    opts.onProgress?.(`WRITE_REG ${w.address} = ${w.value}`);
+  const sync: RunSync[] = [];
+  for (const s of doSync ? syncs : []) {
+    const n = s.writes.length;
+    if (n === 0) continue;
+    for (const [i, w] of s.writes.entries()) {
+      progress(i === 0, `${s.task} of layer ${s.layer} (${s.name}): ${i}/${n} writes`);
+      await client.writeReg(w.address, w.value);
+      model.writeReg(w.address, w.value);
+    }
+    progress(true, `${s.task} of layer ${s.layer} (${s.name}): ${n}/${n} writes`);
+    sync.push({ layer: s.layer, name: s.name, kind: s.kind, writes: n, addresses: [s.writes[0].address, s.writes[n - 1].address], summary: s.summary });
+  }
+  for (const w of opts.writeRegs ?? []) {
+    progress(true, `WRITE_REG ${w.address} = ${w.value}`);
     await client.writeReg(w.address, w.value);
-    registers.push({ ...model.writeReg(w.address, w.value), sync: k < sync.length });
+    registers.push(model.writeReg(w.address, w.value));
   }
 
   const vectors: RunVector[] = [];
   for (const [index, x] of inputs.entries()) {
-    opts.onProgress?.(`LOAD_INPUT vector ${index + 1}/${inputs.length}`);
+    progress(index === 0 || index === inputs.length - 1, `LOAD_INPUT vector ${index + 1}/${inputs.length}`);
     const outputs = await client.loadInput(x);
     const want = model.infer(x);
     const match = outputs.length === want.y.length && outputs.every((v, i) => v === want.y[i]);
@@ -101,7 +133,7 @@ export async function runOnDevice(design: Design, transport: ByteTransport, inpu
 
   let status: RunStatus | null = null;
   if (opts.status) {
-    opts.onProgress?.('READ_STATUS');
+    progress(true, 'READ_STATUS');
     const device = await client.readStatus();
     const predictedLatency = design.cost().latency;
     status = {
@@ -114,7 +146,19 @@ export async function runOnDevice(design: Design, transport: ByteTransport, inpu
   }
   const matched = vectors.filter((v) => v.match).length;
   const pass = matched === vectors.length && (!status || (status.cyclesMatch && status.ovfConsistent));
-  return { design: design.name, transport: transport.label, registers, vectors, matched, status, pass };
+  return { design: design.name, transport: transport.label, sync, syncSkipped: !doSync && syncs.length > 0, registers, vectors, matched, status, pass };
+}
+
+/** A progress sink that passes a message when told to, or when `ms` have passed since the last one. */
+function throttle(sink: ((msg: string) => void) | undefined, ms: number): (force: boolean, msg: string) => void {
+  let last = -Infinity;
+  return (force, msg) => {
+    if (!sink) return;
+    const now = Date.now();
+    if (!force && now - last < ms) return;
+    last = now;
+    sink(msg);
+  };
 }
 
 const show = (xs: readonly number[], max = 12) => (xs.length <= max ? `[${xs.join(', ')}]` : `[${xs.slice(0, max).join(', ')}, ...] (${xs.length} values)`);
@@ -122,9 +166,11 @@ const show = (xs: readonly number[], max = 12) => (xs.length <= max ? `[${xs.joi
 /** The human-readable report of a run. */
 export function formatRunReport(r: RunReport): string[] {
   const lines: string[] = [`device: ${r.transport}`];
-  const syncs = r.registers.filter((w) => w.sync);
-  if (syncs.length) lines.push(`registers: ${syncs.length} write(s) set the spec's TVSCM weights and cleared their overflow flags`);
-  for (const w of r.registers.filter((x) => !x.sync)) lines.push(`write-reg ${w.address} = ${w.value}: ${w.effect}`);
+  for (const s of r.sync) {
+    lines.push(`sync: layer ${s.layer} ${s.name}: ${s.writes.toLocaleString('en-US')} write(s) ${s.summary}`);
+  }
+  if (r.syncSkipped) lines.push('sync: skipped (--no-sync): the model assumes the device already holds the spec\'s weights');
+  for (const w of r.registers) lines.push(`write-reg ${w.address} = ${w.value}: ${w.effect}`);
   for (const v of r.vectors) {
     const verdict = v.match ? 'match' : `MISMATCH (expected ${show(v.expected)})`;
     if (v.class) {

@@ -1,4 +1,7 @@
-/** The block-circulant layer kind (CirCNN): spec, reference, rtl and cost faces together. */
+/**
+ * The block-circulant layer kind (CirCNN): spec, reference, rtl and cost faces
+ * together; with memory "spram", run-time registers that load the spectra.
+ */
 import { formatName, toReal } from '../../fixed/index.ts';
 import type { LayerKind } from '../types.ts';
 import { describeSource } from '../circulant-common/weights.ts';
@@ -7,6 +10,7 @@ import { describeBcircFormats, planBlockCirculant, type BlockCirculantPlan } fro
 import { bcircFloat, bcircReference } from './reference.ts';
 import { bcircRtl } from './rtl.ts';
 import { bcircCost, bcircTiming } from './cost.ts';
+import { bcircRegisters } from './registers.ts';
 
 export const blockCirculant: LayerKind<BlockCirculantSpec, BlockCirculantPlan> = {
   kind: 'block-circulant',
@@ -21,6 +25,7 @@ export const blockCirculant: LayerKind<BlockCirculantSpec, BlockCirculantPlan> =
   rtl: (p) => bcircRtl(p),
   cost: bcircCost,
   timing: bcircTiming,
+  registers: bcircRegisters,
   describe: (p) => [
     `block-circulant ${p.inputs} -> ${p.outputs}, blocks ${p.k} x ${p.k} (${p.p} x ${p.q}), ${p.lanes} MAC lane(s), ${p.groups} group(s), ` +
       `spectra in ${p.memory === 'spram' ? `SPRAM (${p.spramBlocks} block(s), loaded at run time)` : 'EBR'}`,

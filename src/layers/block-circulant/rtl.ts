@@ -10,7 +10,8 @@
  *   spram  one single-port RAM per lane, (* ram_style = "huge" *): yosys maps
  *          it to SB_SPRAM256KA. SPRAM has no initial contents on the chip,
  *          so the top has a config port (bcirc_loader.v) through which the
- *          host writes the words (bcircLoadWords gives them in order); in
+ *          host writes the words (bcircLoadWords gives them in order;
+ *          `circa run` sends them, registers.ts is the model); in
  *          simulation the array is preloaded with the same words (an
  *          `ifndef SYNTHESIS` initial block, which synthesis never sees), or
  *          left empty with { preload: false } to test the load path.

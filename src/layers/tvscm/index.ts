@@ -1,4 +1,4 @@
-/** The TVSCM layer kind: spec, reference, rtl and cost faces together. */
+/** The TVSCM layer kind: spec, reference, rtl and cost faces together, and its run-time registers (a, b). */
 import { formatName, toReal } from '../../fixed/index.ts';
 import type { LayerKind } from '../types.ts';
 import { tvscmSpecSchema, type TvscmSpec } from './spec.ts';
@@ -6,6 +6,7 @@ import { planTvscm, type TvscmPlan } from './plan.ts';
 import { tvscmFloat, tvscmReference } from './reference.ts';
 import { tvscmRtl } from './rtl.ts';
 import { tvscmCost, tvscmTiming } from './cost.ts';
+import { tvscmRegisters } from './registers.ts';
 
 export const tvscm: LayerKind<TvscmSpec, TvscmPlan> = {
   kind: 'tvscm',
@@ -20,6 +21,7 @@ export const tvscm: LayerKind<TvscmSpec, TvscmPlan> = {
   rtl: tvscmRtl,
   cost: tvscmCost,
   timing: tvscmTiming,
+  registers: tvscmRegisters,
   describe: (p) => [
     `TVSCM ${p.n} x ${p.n}, ${p.placement}${p.placement === 'band' ? ` (radius ${p.radius})` : ''}, ${p.lanes} lane(s)`,
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)} a = ${p.a} b = ${p.b} (raw)`,
