@@ -15,13 +15,28 @@
 //                    [CFG_A-1:0] (one cfg_we pulse); answer 0x83, no payload.
 //   0x04 READ_STATUS no payload; answer 0x84 with 12 status bytes:
 //                    0 flags {4'b0, line_err, have_output, busy, ovf}
-//                    1 protocol version (1)
+//                    1 protocol version (2)
 //                    2-3 checksum errors, 4-5 frame errors (16-bit LE, saturating)
 //                    6-9 cycles of the last inference (32-bit LE)
 //                    10-11 inferences since reset (16-bit LE, wrapping)
+//   0x05 WRITE_BLOCK payload: address (2 bytes LE), then K >= 1 values (4
+//                    bytes LE each), length 2 + 4K. Each value is written to
+//                    that address as WRITE_REG does (one cfg_we pulse each,
+//                    in order); answer 0x85, no payload.
 //   error answer 0xFF, payload {error code, command}: 1 bad checksum,
-//   2 unknown command, 3 bad length, 4 bad address, 5 no output yet.
-// A rejected frame changes nothing but the error counters.
+//   2 unknown command, 3 bad length, 4 bad address, 5 no output yet (the
+//   first that applies, in this order).
+// A rejected frame changes nothing but the error counters, with one
+// exception: WRITE_BLOCK. Up to 65534 payload bytes cannot be kept until the
+// checksum is known, so its writes go out while the payload streams in:
+//   - its length is judged from the header: not 2 + 4K, K >= 1 -> no write;
+//   - its address from the payload's first two bytes: outside the config
+//     port (or no port) -> no write;
+//   - otherwise each value is written two cycles after its 4th byte;
+//   - a bad checksum is answered (and counted) only after all those writes:
+//     the registers hold whatever arrived, and the host must redo the whole
+//     load. A WRITE_BLOCK cut short (inter-byte timeout, lost byte) has also
+//     written what arrived (misaligned after a lost byte), with no answer.
 //
 // Counters: a bad checksum counts as a checksum error. A frame error is a
 // malformed frame (unknown command, bad length), a partial frame dropped by
@@ -42,6 +57,9 @@
 //              LOAD_INPUT   -> pulse ib_start and ob_arm, C_RUN
 //              READ_OUTPUT  -> answer 0x82 from the output buffer
 //              WRITE_REG    -> cfg_we pulse in the next cycle, answer 0x83
+//              WRITE_BLOCK  -> answer 0x85 (its cfg_we pulses went out
+//                              while the parser took the payload, the
+//                              controller in C_IDLE)
 //              READ_STATUS  -> snapshot the status bytes, answer 0x84
 //   C_RUN    the design computes; counts cycles; ends with the last output
 //            handshake (ob_done).
@@ -100,13 +118,14 @@ module proto_ctrl #(
   localparam [7:0] CMD_READ_OUTPUT = 8'h02;
   localparam [7:0] CMD_WRITE_REG   = 8'h03;
   localparam [7:0] CMD_READ_STATUS = 8'h04;
+  localparam [7:0] CMD_WRITE_BLOCK = 8'h05;
   localparam [7:0] ANS_ERROR       = 8'hFF;
   localparam [7:0] ERR_CHECKSUM    = 8'd1;
   localparam [7:0] ERR_UNKNOWN     = 8'd2;
   localparam [7:0] ERR_LENGTH      = 8'd3;
   localparam [7:0] ERR_ADDRESS     = 8'd4;
   localparam [7:0] ERR_NO_OUTPUT   = 8'd5;
-  localparam [7:0] VERSION         = 8'd1;
+  localparam [7:0] VERSION         = 8'd2;
   localparam integer IN_PAYLOAD_I  = IN_PAYLOAD;
   localparam integer OUT_BYTES_I   = OUT_BYTES;
   localparam [15:0] IN_LEN         = IN_PAYLOAD_I[15:0];
@@ -155,24 +174,55 @@ module proto_ctrl #(
   wire is_read = (h_cmd == CMD_READ_OUTPUT);
   wire is_wreg = (h_cmd == CMD_WRITE_REG);
   wire is_stat = (h_cmd == CMD_READ_STATUS);
-  wire known   = is_load | is_read | is_wreg | is_stat;
-  wire len_ok  = is_load ? (h_len == IN_LEN) : is_wreg ? (h_len == WREG_LEN) : (h_len == 16'd0);
+  wire is_wblk = (h_cmd == CMD_WRITE_BLOCK);
+  wire known   = is_load | is_read | is_wreg | is_stat | is_wblk;
+  // WRITE_BLOCK: 2 + 4K bytes, K >= 1 (at most 65534, K = 16383)
+  wire blk_len_ok = (h_len[1:0] == 2'b10) && (h_len[15:2] != 14'd0);
+  wire len_ok  = is_load ? (h_len == IN_LEN) : is_wreg ? (h_len == WREG_LEN) :
+                 is_wblk ? blk_len_ok : (h_len == 16'd0);
 
   // Payload routing while it arrives: a LOAD_INPUT of the right length fills
-  // the input buffer; a WRITE_REG of the right length fills wreg_payload.
+  // the input buffer; a WRITE_REG or WRITE_BLOCK of the right length fills
+  // pay_addr (its first two bytes) and pay_value (each value's 4 bytes,
+  // shifted in from the top, so a value is complete with its 4th byte).
   assign ib_clear = h_start;
   assign ib_wr    = p_valid && is_load && (h_len == IN_LEN);
   assign ib_data  = p_data;
 
-  reg [47:0] wreg_payload;   // {value[31:0], address[15:0]}, bytes shifted in from the top
+  reg         pay_addr_in;   // both address bytes have arrived
+  reg  [1:0]  pay_byte;      // address bytes so far, then bytes of the current value
+  reg  [15:0] pay_addr;
+  reg  [31:0] pay_value;
+  wire        wreg_pay   = p_valid && is_wreg && (h_len == WREG_LEN);
+  wire        blk_pay    = p_valid && is_wblk && blk_len_ok;
+  wire [31:0] value_next = {p_data, pay_value[31:8]};
   always @(posedge clk) begin
-    if (rst) wreg_payload <= 48'd0;
-    else if (p_valid && is_wreg && (h_len == WREG_LEN)) wreg_payload <= {p_data, wreg_payload[47:8]};
+    if (rst) begin
+      pay_addr_in <= 1'b0;
+      pay_byte    <= 2'd0;
+      pay_addr    <= 16'd0;
+      pay_value   <= 32'd0;
+    end else if (h_start) begin
+      pay_addr_in <= 1'b0;
+      pay_byte    <= 2'd0;
+    end else if (wreg_pay || blk_pay) begin
+      if (!pay_addr_in) begin
+        if (pay_byte[0]) pay_addr[15:8] <= p_data;
+        else             pay_addr[7:0]  <= p_data;
+        pay_addr_in <= pay_byte[0];
+        pay_byte    <= {1'b0, ~pay_byte[0]};
+      end else begin
+        pay_value <= value_next;
+        pay_byte  <= pay_byte + 2'd1;
+      end
+    end
   end
-  wire [15:0] wreg_addr  = wreg_payload[15:0];
-  wire [31:0] wreg_value = wreg_payload[47:16];
+  wire [15:0] wreg_addr  = pay_addr;
+  wire [31:0] wreg_value = pay_value;
 
-  // The address must fit the config port; a design without one has no registers.
+  // The address must fit the config port; a design without one has no
+  // registers. It is complete from the payload's 2nd byte, so a WRITE_BLOCK
+  // is judged on it before its first value.
   wire addr_ok;
   generate
     if (HAS_CFG == 0) begin : g_no_cfg
@@ -180,9 +230,17 @@ module proto_ctrl #(
     end else if (CFG_A >= 16) begin : g_wide_cfg
       assign addr_ok = 1'b1;
     end else begin : g_cfg
-      assign addr_ok = (wreg_addr[15:CFG_A] == {(16-CFG_A){1'b0}});
+      assign addr_ok = (pay_addr[15:CFG_A] == {(16-CFG_A){1'b0}});
     end
   endgenerate
+  // A WRITE_BLOCK value is complete in pay_value the cycle after its 4th
+  // byte (blk_we); its cfg_we pulse follows in the next. Bytes arrive at
+  // most one per 10 bit times, so the pulses are apart.
+  reg blk_we;
+  always @(posedge clk) begin
+    if (rst) blk_we <= 1'b0;
+    else     blk_we <= blk_pay && pay_addr_in && (pay_byte == 2'd3) && addr_ok;
+  end
 
   reg have_output;   // an inference has completed since reset
 
@@ -192,7 +250,7 @@ module proto_ctrl #(
     if (!f_sum_ok)                  err_code = ERR_CHECKSUM;
     else if (!known)                err_code = ERR_UNKNOWN;
     else if (!len_ok)               err_code = ERR_LENGTH;
-    else if (is_wreg && !addr_ok)   err_code = ERR_ADDRESS;
+    else if ((is_wreg || is_wblk) && !addr_ok) err_code = ERR_ADDRESS;
     else if (is_read && !have_output) err_code = ERR_NO_OUTPUT;
     else                            err_code = 8'd0;
   end
@@ -359,6 +417,12 @@ module proto_ctrl #(
       fr_start <= 1'b0;
       cfg_we   <= 1'b0;
       if (pl_valid && pl_ready) pl_idx <= pl_idx + 4'd1;
+      // a WRITE_BLOCK value, while its frame arrives (state C_IDLE, no judge)
+      if (blk_we) begin
+        cfg_we   <= 1'b1;
+        cfg_addr <= pay_addr[CFG_A-1:0];
+        cfg_data <= pay_value[CFG_W-1:0];
+      end
 
       case (state)
         C_IDLE: if (judge) begin
@@ -383,6 +447,10 @@ module proto_ctrl #(
             ans_code <= CMD_WRITE_REG | 8'h80;
             ans_src  <= SRC_NONE;
             state    <= C_WREG;
+          end else if (is_wblk) begin
+            ans_code <= CMD_WRITE_BLOCK | 8'h80;   // the writes are out
+            ans_src  <= SRC_NONE;
+            state    <= C_ANSWER0;
           end else begin // READ_STATUS
             ans_code    <= CMD_READ_STATUS | 8'h80;
             ans_src     <= SRC_STATUS;
@@ -417,6 +485,7 @@ module proto_ctrl #(
   assign busy       = (state != C_IDLE);
   assign err_sticky = any_err;
 
-  // bits of the WRITE_REG value above the config port's width are not used
+  // bits of the WRITE_REG / WRITE_BLOCK values and addresses above the config
+  // port's widths are not used
   wire unused_ok = &{1'b0, wreg_value, wreg_addr};
 endmodule

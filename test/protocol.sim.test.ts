@@ -5,14 +5,18 @@
  * - a TVSCM layer: LOAD_INPUT bit-exact, WRITE_REG of a and b, the overflow
  *   flag and its clear, READ_STATUS's cycle counter against the cost model,
  *   and every kind of bad frame (checksum, command, length, address, no
- *   output yet, a frame cut short, a byte lost on the line);
+ *   output yet, a frame cut short, a byte lost on the line); WRITE_BLOCK's
+ *   in-order writes, its refusals that write nothing, and its bad checksum
+ *   answered after the writes;
  * - the mitbih-tvscm network through the host tool's own logic (runOnDevice
  *   and the `circa run` command function), with the simulated device as its
  *   transport, and once through a pseudo-terminal and the real serial
  *   transport (stty, non-blocking device file);
  * - a block-circulant layer whose spectra sit in SPRAM, simulated with an
- *   empty SPRAM like the chip's: runOnDevice loads the words through
- *   WRITE_REG, and only then do the answers match;
+ *   empty SPRAM like the chip's: runOnDevice loads the words with WRITE_BLOCK
+ *   frames (2 frames, not 181), and only then do the answers match; the same
+ *   load split into smaller blocks, and as single WRITE_REGs, gives the same
+ *   device state;
  * - the two vector buffers under random valid/ready stalls.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,7 +24,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CMD, ERR, encodeFrame, encodeValues, encodeWriteReg, protoDesign } from '../src/network/protocol.ts';
+import { CMD, ERR, encodeFrame, encodeValues, encodeWriteBlock, encodeWriteReg, protoDesign } from '../src/network/protocol.ts';
 import { designFromPlan, loadDesign, type Design } from '../src/network/design.ts';
 import { planAny } from '../src/network/plan.ts';
 import { startUartSession, type UartSimSession } from '../src/sim/uart.ts';
@@ -54,6 +58,19 @@ async function expectDeviceError(p: Promise<unknown>, code: number): Promise<voi
   const e = await p.then(() => null, (err: unknown) => err);
   expect(e).toBeInstanceOf(DeviceError);
   expect((e as DeviceError).code).toBe(code);
+}
+
+/** A transport that passes everything on and records the command byte of every frame sent (the client writes a frame at a time). */
+function counting(t: ByteTransport): ByteTransport & { sent: number[] } {
+  const sent: number[] = [];
+  return {
+    sent,
+    label: t.label,
+    write: (b) => { sent.push(b[0]); return t.write(b); },
+    read: (n, ms) => t.read(n, ms),
+    discard: () => t.discard(),
+    close: () => t.close(),
+  };
 }
 
 /** A transport that leaves the session running when the user of it closes it. */
@@ -97,7 +114,7 @@ describe('TVSCM layer (n = 18, P = 4, band r = 2) behind the framed protocol', (
     const st = await dev.readStatus();
     expect(st.lastCycles).toBe(design.cost().latency);
     expect(design.cost().latency).toBe(18 + 5 + 2 + 5);   // n + ceil(n/P) + 2*ceil(r/P) + 5
-    expect(st).toMatchObject({ inferences: 10, haveOutput: true, ovf, checksumErrors: 0, frameErrors: 0, lineError: false, version: 1, busy: false });
+    expect(st).toMatchObject({ inferences: 10, haveOutput: true, ovf, checksumErrors: 0, frameErrors: 0, lineError: false, version: 2, busy: false });
     // READ_OUTPUT sends the last answer again
     expect(await dev.readOutput()).toEqual(tvscmReference(plan, vectors[9].x).y);
   });
@@ -159,6 +176,49 @@ describe('TVSCM layer (n = 18, P = 4, band r = 2) behind the framed protocol', (
     expect(after.checksumErrors).toBe(before.checksumErrors);
     expect(after.inferences).toBe(before.inferences);
     expect(await dev.readOutput()).toEqual(tvscmReference(plan, vectors[4].x).y);
+  });
+
+  it('WRITE_BLOCK: its values go to one address in order; a bad length or address writes nothing; a bad checksum is answered after the writes', async () => {
+    const x = vectors[7].x;
+    const ref = (a: number, b: number) => tvscmReference(plan, x, a, b).y;
+    const before = await dev.readStatus();
+    // a = 5, 99, then -17: the last one stays; b by a block of one value
+    expect(await dev.writeBlock(0, [5, 99, -17])).toBe(1);
+    expect(await dev.writeBlock(1, [23])).toBe(1);
+    expect(await dev.loadInput(x)).toEqual(ref(-17, 23));
+    expect(ref(-17, 23)).not.toEqual(ref(plan.a, plan.b));
+    expect(ref(100, 23)).not.toEqual(ref(-17, 23));   // so a write of a = 100 below would show
+    // lengths that are not 2 + 4K, K >= 1: each would write a = 100 at address 0 if the device took it
+    const good = encodeWriteBlock(0, [100, 100]);
+    for (const p of [[], good.slice(0, 2), good.slice(0, 5), good.slice(0, 7), good.slice(0, 9), [...good, 100]]) {
+      await expectDeviceError(dev.request(CMD.WRITE_BLOCK, p), ERR.BAD_LENGTH);
+    }
+    // addresses outside the 2-bit port: 4 and 0xff00 (their low bits are a's address)
+    await expectDeviceError(dev.request(CMD.WRITE_BLOCK, encodeWriteBlock(4, [100])), ERR.BAD_ADDRESS);
+    await expectDeviceError(dev.request(CMD.WRITE_BLOCK, encodeWriteBlock(0xff00, [100, 100])), ERR.BAD_ADDRESS);
+    expect(await dev.loadInput(x)).toEqual(ref(-17, 23));
+    // a bad checksum on a bad address: nothing was written either
+    const badAddr = encodeFrame(CMD.WRITE_BLOCK, encodeWriteBlock(4, [100]));
+    badAddr[badAddr.length - 1] ^= 0x01;
+    await sim.write(badAddr);
+    expect(Array.from(await sim.read(6, 60_000))).toEqual(Array.from(encodeFrame(0xff, [ERR.BAD_CHECKSUM, CMD.WRITE_BLOCK])));
+    expect(await dev.loadInput(x)).toEqual(ref(-17, 23));
+    // a bad checksum on a good frame: the error answer comes after the writes were applied (the exception)
+    const frame = encodeFrame(CMD.WRITE_BLOCK, encodeWriteBlock(0, [7, 100]));
+    frame[frame.length - 1] ^= 0x01;
+    await sim.write(frame);
+    expect(Array.from(await sim.read(6, 60_000))).toEqual(Array.from(encodeFrame(0xff, [ERR.BAD_CHECKSUM, CMD.WRITE_BLOCK])));
+    expect(await dev.loadInput(x)).toEqual(ref(100, 23));
+    const after = await dev.readStatus();
+    expect(after.frameErrors).toBe(before.frameErrors + 6);       // the bad lengths; refused addresses are not frame errors
+    expect(after.checksumErrors).toBe(before.checksumErrors + 2);
+    expect(after.inferences).toBe(before.inferences + 4);
+    expect(after.version).toBe(2);
+    // back to the spec's weights, overflow cleared, for the tests below
+    await dev.writeBlock(0, [plan.a]);
+    await dev.writeReg(1, plan.b);
+    await dev.writeReg(2, 0);
+    expect(await dev.loadInput(x)).toEqual(ref(plan.a, plan.b));
   });
 
   it('a frame cut short is dropped after the inter-byte timeout; the next frame works', async () => {
@@ -225,7 +285,7 @@ describe('mitbih-tvscm network through the host tool, on the simulated device', 
     expect(r.status!.cyclesMatch).toBe(true);
     // the sync writes: a, b and the overflow clear of layer 0 (addresses 0..2), summed up
     expect(r.sync).toEqual([{
-      layer: 0, name: 'tvscm187', kind: 'tvscm', writes: 3, addresses: [0, 2], summary: 'set a and b to the spec\'s weights and cleared the overflow flag',
+      layer: 0, name: 'tvscm187', kind: 'tvscm', writes: 3, frames: 3, addresses: [0, 2], summary: 'set a and b to the spec\'s weights and cleared the overflow flag',
     }]);
     expect(r.registers).toEqual([]);
   });
@@ -294,12 +354,15 @@ describe('block-circulant layer in SPRAM (48 -> 40, k = 8, 2 MACs): circa run lo
     expect(r.pass).toBe(false);
   });
 
-  it('runOnDevice loads the 180 words (181 writes, progress throttled), then every vector matches and cycles = predicted', async () => {
+  it('runOnDevice loads the 180 words (181 writes in 2 frames: WRITE_REG restart, one WRITE_BLOCK), then every vector matches and cycles = predicted', async () => {
     const msgs: string[] = [];
-    const r = await runOnDevice(design, sim, inputs, { status: true, onProgress: (m) => msgs.push(m) });
+    const t = counting(sim);
+    const r = await runOnDevice(design, t, inputs, { status: true, onProgress: (m) => msgs.push(m) });
     expect(r.sync).toEqual([{
-      layer: 0, name: 'bc_load', kind: 'block-circulant', writes: 1 + words.length, addresses: [0, 1], summary: 'loaded the spectra into SPRAM (180 words of 16 bits)',
+      layer: 0, name: 'bc_load', kind: 'block-circulant', writes: 1 + words.length, frames: 2, addresses: [0, 1], summary: 'loaded the spectra into SPRAM (180 words of 16 bits)',
     }]);
+    // ceil(180 / 16383) = 1 WRITE_BLOCK after the restart, where one WRITE_REG per word took 181 frames
+    expect(t.sent).toEqual([CMD.WRITE_REG, CMD.WRITE_BLOCK, ...inputs.map(() => CMD.LOAD_INPUT), CMD.READ_STATUS]);
     const loading = msgs.filter((m) => m.startsWith('loading the spectra'));
     expect(loading[0]).toBe('loading the spectra of layer 0 (bc_load): 0/181 writes');
     expect(loading[loading.length - 1]).toBe('loading the spectra of layer 0 (bc_load): 181/181 writes');
@@ -309,6 +372,69 @@ describe('block-circulant layer in SPRAM (48 -> 40, k = 8, 2 MACs): circa run lo
     expect(r.status!.device.lastCycles).toBe(design.cost().latency);
     expect(r.status!.cyclesMatch).toBe(true);
     expect(r.pass).toBe(true);
+  });
+
+  it('the same state from smaller blocks (64 values: 4 frames) and from 181 single WRITE_REGs (--write-reg stays WRITE_REG)', async () => {
+    const client = new ProtocolClient(sim, shapeOf(design));
+    const scramble = async () => {
+      await client.writeReg(0, 0);
+      await client.writeBlock(1, words.map((w) => w ^ 0x0505));
+      const got: number[][] = [];
+      for (const x of inputs) got.push(await client.loadInput(x));
+      expect(got.filter((y, k) => y.join() !== bcircReference(plan, inputs[k]).y.join()).length).toBeGreaterThan(0);
+    };
+    await scramble();
+    const tb = counting(sim);
+    const rb = await runOnDevice(design, tb, inputs, { status: true, blockValues: 64 });
+    expect(tb.sent.slice(0, 4)).toEqual([CMD.WRITE_REG, CMD.WRITE_BLOCK, CMD.WRITE_BLOCK, CMD.WRITE_BLOCK]);   // 64 + 64 + 52 words
+    expect(tb.sent.slice(4).every((c) => c !== CMD.WRITE_BLOCK && c !== CMD.WRITE_REG)).toBe(true);
+    expect(rb.sync[0]).toMatchObject({ writes: 181, frames: 4 });
+    expect(rb.pass).toBe(true);
+    expect(rb.status!.device.lastCycles).toBe(design.cost().latency);
+    await scramble();
+    const ts = counting(sim);
+    const writeRegs = [{ address: 0, value: 0 }, ...words.map((value) => ({ address: 1, value }))];
+    const rs = await runOnDevice(design, ts, inputs, { syncRegisters: false, writeRegs, status: true });
+    expect(ts.sent.filter((c) => c === CMD.WRITE_REG)).toHaveLength(181);
+    expect(ts.sent).not.toContain(CMD.WRITE_BLOCK);
+    expect(rs.pass).toBe(true);
+    expect(rs.vectors.map((v) => v.outputs)).toEqual(rb.vectors.map((v) => v.outputs));
+    for (const [k, v] of rs.vectors.entries()) expect(v.outputs).toEqual(bcircReference(plan, inputs[k]).y);
+    expect(rs.status!.device.lastCycles).toBe(design.cost().latency);
+  });
+
+  it('a WRITE_BLOCK with a bad checksum is answered with the error after its writes: the device computes with them', async () => {
+    const client = new ProtocolClient(sim, shapeOf(design));
+    await client.writeReg(0, 0);
+    // the spec's first 97 words, then word 97 = group 1, lane 1, address 37: H[3][1][1] = 100 - 37i
+    const w = plan.hWidth;
+    const changed = Number(BigInt.asUintN(w, -37n) << BigInt(w) | 100n);
+    const frame = encodeFrame(CMD.WRITE_BLOCK, encodeWriteBlock(1, [...words.slice(0, 97), changed]));
+    frame[frame.length - 1] ^= 0x80;
+    await sim.write(frame);
+    expect(Array.from(await sim.read(6, 60_000))).toEqual(Array.from(encodeFrame(0xff, [ERR.BAD_CHECKSUM, CMD.WRITE_BLOCK])));
+    const H = plan.H.map((row) => row.map((sp) => sp.map((c) => [...c] as Cplx)));
+    H[3][1][1] = [100, -37];
+    const got: number[][] = [];
+    for (const x of inputs) got.push(await client.loadInput(x));
+    for (const [k, y] of got.entries()) expect(y).toEqual(bcircReference({ ...plan, H }, inputs[k]).y);
+    expect(got.filter((y, k) => y.join() !== bcircReference(plan, inputs[k]).y.join()).length).toBeGreaterThanOrEqual(3);
+    // through the client: the error says the load must be redone
+    await client.writeReg(0, 0);
+    const corrupting: ByteTransport = {
+      ...borrowed(sim),
+      write: (b) => {
+        const c = Uint8Array.from(b);
+        if (c[0] === CMD.WRITE_BLOCK) c[c.length - 1] ^= 0x01;
+        return sim.write(c);
+      },
+    };
+    const e = await new ProtocolClient(corrupting, shapeOf(design)).writeBlock(1, words).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(DeviceError);
+    expect((e as DeviceError).code).toBe(ERR.BAD_CHECKSUM);
+    expect((e as Error).message).toMatch(/bad checksum, answered after the frame's writes were applied as they arrived \(values 0\.\.179 of 180 to address 1\).*redo the whole load/);
+    // and they were: the device holds the spec's words again
+    for (const x of inputs.slice(0, 4)) expect(await client.loadInput(x)).toEqual(bcircReference(plan, x).y);
   });
 
   it('--write-reg of a word that is not the spec\'s: device and model both compute with the decoded spectrum', async () => {
@@ -340,7 +466,7 @@ describe('block-circulant layer in SPRAM (48 -> 40, k = 8, 2 MACs): circa run lo
       spy.mockRestore();
     }
     const text = out.join('');
-    expect(text).toContain('sync: layer 0 bc_load: 181 write(s) loaded the spectra into SPRAM (180 words of 16 bits)');
+    expect(text).toContain('sync: layer 0 bc_load: 181 write(s) in 2 frame(s) loaded the spectra into SPRAM (180 words of 16 bits)');
     expect(text).not.toMatch(/write-reg|word \d/);
     expect(text).toContain('3/3 vectors match the reference model');
     expect(text).toContain(`last one ${design.cost().latency} cycles (predicted ${design.cost().latency})`);

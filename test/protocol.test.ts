@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runYosys } from '@yowasp/yosys';
 import {
-  CMD, ERR, PROTO_TOP_MODULE, STATUS_PAYLOAD, answerCode, checksum, decodeError, decodeFrame, decodeStatus, decodeValues,
-  emitProtoTop, encodeFrame, encodeValues, encodeWriteReg, protoDesign, protoShape, templatesForProto,
+  CMD, ERR, PROTOCOL_VERSION, PROTO_TOP_MODULE, STATUS_PAYLOAD, WRITE_BLOCK_MAX, answerCode, checksum, decodeError, decodeFrame, decodeStatus, decodeValues,
+  emitProtoTop, encodeFrame, encodeValues, encodeWriteBlock, encodeWriteReg, protoDesign, protoShape, templatesForProto,
 } from '../src/network/protocol.ts';
 import { boardDesign } from '../src/network/board.ts';
 import { loadDesign, designFromPlan } from '../src/network/design.ts';
@@ -21,7 +21,11 @@ import { loadBoard } from '../src/flow/boards.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { DeviceModel } from '../src/host/model.ts';
 import { parseInputVectors } from '../src/host/inputs.ts';
-import { parseRegisterWrite } from '../src/host/run.ts';
+import { addressRuns, formatRunReport, parseRegisterWrite, runOnDevice } from '../src/host/run.ts';
+import { DeviceError, ProtocolClient } from '../src/host/client.ts';
+import { ReceiveBuffer, type ByteTransport } from '../src/host/transport.ts';
+import { bcircLoadWords } from '../src/layers/block-circulant/rtl.ts';
+import type { BlockCirculantPlan } from '../src/layers/block-circulant/plan.ts';
 import { registerRunCommand, runCommand, type RunCommandOptions } from '../src/cli/run-command.ts';
 import { CircaInputError } from '../src/errors.ts';
 import { Command, CommanderError } from 'commander';
@@ -83,9 +87,9 @@ describe('frames', () => {
     expect(answerCode(CMD.LOAD_INPUT)).toBe(0x81);
     expect(answerCode(CMD.READ_STATUS)).toBe(0x84);
     expect(decodeError([ERR.BAD_CHECKSUM, 0x01])).toEqual({ code: 1, command: 1, text: 'bad checksum' });
-    const st = decodeStatus([0b1101, 1, 3, 0, 0x34, 0x12, 0x78, 0x56, 0x34, 0xf2, 10, 1]);
+    const st = decodeStatus([0b1101, 2, 3, 0, 0x34, 0x12, 0x78, 0x56, 0x34, 0xf2, 10, 1]);
     expect(st).toEqual({
-      ovf: true, busy: false, haveOutput: true, lineError: true, version: 1,
+      ovf: true, busy: false, haveOutput: true, lineError: true, version: 2,
       checksumErrors: 3, frameErrors: 0x1234, lastCycles: 0xf2345678, inferences: 266,
     });
     expect(() => decodeStatus(new Array(STATUS_PAYLOAD - 1).fill(0))).toThrow(/12 bytes/);
@@ -106,6 +110,130 @@ describe('frames', () => {
     expect(encodeWriteReg(1, -1)).toEqual([1, 0, 0xff, 0xff, 0xff, 0xff]);
     expect(() => encodeWriteReg(70000, 0)).toThrow(/0\.\.65535/);
     expect(() => encodeWriteReg(0, 2 ** 32)).toThrow(/32 bits/);
+  });
+
+  it('WRITE_BLOCK payload: 16-bit address, then K 32-bit values, all little-endian; 1..16383 values', () => {
+    expect(CMD.WRITE_BLOCK).toBe(0x05);
+    expect(answerCode(CMD.WRITE_BLOCK)).toBe(0x85);
+    expect(PROTOCOL_VERSION).toBe(2);
+    expect(encodeWriteBlock(0x0201, [0x89abcdef, -1, 7])).toEqual([0x01, 0x02, 0xef, 0xcd, 0xab, 0x89, 0xff, 0xff, 0xff, 0xff, 7, 0, 0, 0]);
+    // one value: the same bytes as WRITE_REG's payload
+    expect(encodeWriteBlock(5, [-20])).toEqual(encodeWriteReg(5, -20));
+    expect(() => encodeWriteBlock(1, [])).toThrow(/1\.\.16383 values, not 0/);
+    expect(() => encodeWriteBlock(1, new Array(WRITE_BLOCK_MAX + 1).fill(0))).toThrow(/not 16384/);
+    expect(() => encodeWriteBlock(65536, [1])).toThrow(/0\.\.65535/);
+    expect(() => encodeWriteBlock(1, [1, 2 ** 32])).toThrow(/32 bits/);
+    // the largest block is the largest frame: 2 + 4 * 16383 = 65534 payload bytes, length 4K + 2
+    const f = encodeFrame(CMD.WRITE_BLOCK, encodeWriteBlock(1, new Array(WRITE_BLOCK_MAX).fill(0x12345678)));
+    expect(f.length).toBe(65538);
+    expect([f[1], f[2]]).toEqual([0xfe, 0xff]);
+    expect(f.reduce((a, b) => (a + b) & 0xff, 0)).toBe(0);
+  });
+});
+
+/**
+ * A device that answers every frame (WRITE_REG 0x83, WRITE_BLOCK 0x85, or the
+ * error `fail` gives) and records the frames, decoded, with the read timeouts
+ * the client asked for.
+ */
+function fakeDevice(fail?: (frame: { code: number; payload: Uint8Array }) => number[] | null) {
+  const rx = new ReceiveBuffer();
+  const frames: { code: number; payload: Uint8Array }[] = [];
+  const timeouts: number[] = [];
+  const t: ByteTransport = {
+    label: 'fake device',
+    async write(bytes) {
+      const f = decodeFrame(bytes);
+      frames.push(f);
+      const err = fail?.(f);
+      rx.push(err ? encodeFrame(0xff, err) : encodeFrame(answerCode(f.code)));
+    },
+    read(n, timeoutMs) {
+      timeouts.push(timeoutMs);
+      return rx.read(n, timeoutMs, () => new Error('no answer'));
+    },
+    discard: () => rx.discard(),
+    close: async () => undefined,
+  };
+  /** a WRITE_BLOCK frame's address and values */
+  const block = (f: { payload: Uint8Array }) => ({
+    address: f.payload[0] | (f.payload[1] << 8),
+    values: Array.from({ length: (f.payload.length - 2) / 4 }, (_, i) => new DataView(f.payload.buffer, f.payload.byteOffset + 2 + 4 * i, 4).getUint32(0, true)),
+  });
+  return { t, frames, timeouts, block };
+}
+
+describe('host: WRITE_BLOCK frames and the sync load', () => {
+  const shape = { inputs: 1, inWidth: 8, outputs: 1, outWidth: 8 };
+
+  it('writeBlock splits into frames of at most 16383 values, in order; the wait covers each frame\'s line time', async () => {
+    const dev = fakeDevice();
+    const client = new ProtocolClient(dev.t, shape, { baud: 115200, slackMs: 100 });
+    const values = Array.from({ length: 40000 }, (_, i) => (i * 2654435761) % 2 ** 32);
+    const before: number[] = [];
+    expect(await client.writeBlock(0x1234, values, (k) => before.push(k))).toBe(3);
+    expect(dev.frames.map((f) => [f.code, f.payload.length])).toEqual([[0x05, 2 + 4 * 16383], [0x05, 2 + 4 * 16383], [0x05, 2 + 4 * 7234]]);
+    expect(dev.frames.map((f) => dev.block(f).address)).toEqual([0x1234, 0x1234, 0x1234]);
+    expect(dev.frames.flatMap((f) => dev.block(f).values)).toEqual(values);
+    expect(before).toEqual([0, 16383, 32766]);
+    // the first wait of a full frame: its 65538 bytes plus the answer's header at 10 bits a byte (5689.4 ms), plus slack
+    expect(dev.timeouts[0]).toBe(Math.ceil(((65538 + 3) * 10 * 1000) / 115200) + 100);
+    expect(dev.timeouts[0]).toBeGreaterThan((65538 * 10 * 1000) / 115200);
+    expect(client.timeoutFor(65538 + 3)).toBe(dev.timeouts[0]);
+    // no frame for no values; a smaller block size on request; a bad value is refused before any frame goes out
+    expect(await client.writeBlock(1, [])).toBe(0);
+    const small = fakeDevice();
+    expect(await new ProtocolClient(small.t, shape, { blockValues: 7 }).writeBlock(3, Array.from({ length: 15 }, (_, i) => i))).toBe(3);
+    expect(small.frames.map((f) => dev.block(f).values)).toEqual([[0, 1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12, 13], [14]]);
+    const none = fakeDevice();
+    await expect(new ProtocolClient(none.t, shape, { blockValues: 2 }).writeBlock(1, [1, 2, 3, 2 ** 32])).rejects.toThrow(/32 bits/);
+    expect(none.frames).toEqual([]);
+    expect(() => new ProtocolClient(none.t, shape, { blockValues: WRITE_BLOCK_MAX + 1 })).toThrow(/blockValues/);
+  });
+
+  it('a bad checksum answer to a WRITE_BLOCK says the writes were applied and the load must be redone; an old bitstream is named', async () => {
+    const bad = fakeDevice((f) => (f.code === CMD.WRITE_BLOCK ? [ERR.BAD_CHECKSUM, f.code] : null));
+    const e = await new ProtocolClient(bad.t, shape).writeBlock(1, [1, 2, 3]).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(DeviceError);
+    expect((e as DeviceError).code).toBe(ERR.BAD_CHECKSUM);
+    expect((e as Error).message).toMatch(/rejected WRITE_BLOCK: bad checksum, answered after the frame's writes were applied .*values 0\.\.2 of 3 to address 1.*redo the whole load/);
+    const old = fakeDevice((f) => (f.code === CMD.WRITE_BLOCK ? [ERR.UNKNOWN_COMMAND, f.code] : null));
+    await expect(new ProtocolClient(old.t, shape).writeBlock(1, [1, 2])).rejects.toThrow(/predates WRITE_BLOCK \(protocol version 1\)/);
+    expect(old.frames).toHaveLength(1);   // no second frame after the first is refused
+  });
+
+  it('groups consecutive writes to one address', () => {
+    expect(addressRuns([{ address: 0, value: 0 }, { address: 1, value: 5 }, { address: 1, value: 6 }, { address: 0, value: 1 }, { address: 1, value: 7 }])).toEqual([
+      { address: 0, values: [0] }, { address: 1, values: [5, 6] }, { address: 0, values: [1] }, { address: 1, values: [7] },
+    ]);
+    expect(addressRuns([])).toEqual([]);
+  });
+
+  it('blockcirc-784: the 21,610 sync writes go out as 3 frames (a WRITE_REG restart, ceil(21609 / 16383) = 2 WRITE_BLOCKs); --write-reg stays WRITE_REG', async () => {
+    const design = loadDesign('examples/blockcirc-784.json');
+    const words = bcircLoadWords(design.net.layers[0].plan as BlockCirculantPlan);
+    expect(words).toHaveLength(21609);
+    const dev = fakeDevice();
+    const msgs: string[] = [];
+    const r = await runOnDevice(design, dev.t, [], { writeRegs: [{ address: 0, value: 0 }, { address: 1, value: words[0] }, { address: 1, value: words[1] }], onProgress: (m) => msgs.push(m) });
+    expect(dev.frames.map((f) => f.code)).toEqual([CMD.WRITE_REG, CMD.WRITE_BLOCK, CMD.WRITE_BLOCK, CMD.WRITE_REG, CMD.WRITE_REG, CMD.WRITE_REG]);
+    expect(Array.from(dev.frames[0].payload)).toEqual(encodeWriteReg(0, 0));
+    expect(dev.frames.slice(1, 3).map((f) => dev.block(f).address)).toEqual([1, 1]);
+    expect(dev.frames.slice(1, 3).map((f) => dev.block(f).values.length)).toEqual([16383, 21609 - 16383]);
+    expect(dev.frames.slice(1, 3).flatMap((f) => dev.block(f).values)).toEqual(words);
+    expect(r.sync).toEqual([{
+      layer: 0, name: 'bc784', kind: 'block-circulant', writes: 21610, frames: 3, addresses: [0, 1], summary: 'loaded the spectra into SPRAM (21609 words of 16 bits)',
+    }]);
+    expect(formatRunReport(r)).toContain('sync: layer 0 bc784: 21,610 write(s) in 3 frame(s) loaded the spectra into SPRAM (21609 words of 16 bits)');
+    // line time: 86,470 bytes with the answers, 7.5 s at 115200 baud; one WRITE_REG per write was 302,540 bytes, 26.3 s
+    const bytes = dev.frames.slice(0, 3).reduce((n, f) => n + f.payload.length + 4 + 4, 0);
+    expect(bytes).toBe(86470);
+    expect(21610 * (10 + 4)).toBe(302540);
+    // progress: the first and last messages, at most one per frame between
+    const loading = msgs.filter((m) => m.startsWith('loading the spectra'));
+    expect(loading[0]).toBe('loading the spectra of layer 0 (bc784): 0/21610 writes');
+    expect(loading[loading.length - 1]).toBe('loading the spectra of layer 0 (bc784): 21610/21610 writes');
+    expect(loading.length).toBeLessThanOrEqual(4);
   });
 });
 
@@ -220,7 +348,7 @@ describe('generated device top', () => {
     expect(top.text).toMatch(/^\/\/ circa_proto_top: tv18_top behind circa's framed UART protocol/);
     expect(top.text).toMatch(/Generated by circa/);
     expect(top.text).toContain('clksPerBit = 104');
-    expect(top.text).toContain('0x01 LOAD_INPUT, 0x02 READ_OUTPUT, 0x03 WRITE_REG, 0x04 READ_STATUS');
+    expect(top.text).toContain('0x01 LOAD_INPUT, 0x02 READ_OUTPUT, 0x03 WRITE_REG, 0x04 READ_STATUS, 0x05 WRITE_BLOCK');
     expect(top.text).toMatch(/timeout = 11520 bit times \(1198080 cycles\)/);
     expect(top.text).toMatch(/module circa_proto_top/);
     expect(() => emitProtoTop(rtl, { clksPerBit: 3 })).toThrow(/clksPerBit/);

@@ -170,10 +170,10 @@ describe('the run report sums the setup writes up per layer', () => {
   it('one line per layer, not per write', () => {
     const report: RunReport = {
       design: 'bc784', transport: 'test', registers: [], vectors: [], matched: 0, status: null, pass: true, syncSkipped: false,
-      sync: [{ layer: 0, name: 'bc784', kind: 'block-circulant', writes: 21610, addresses: [0, 1], summary: 'loaded the spectra into SPRAM (21609 words of 16 bits)' }],
+      sync: [{ layer: 0, name: 'bc784', kind: 'block-circulant', writes: 21610, frames: 3, addresses: [0, 1], summary: 'loaded the spectra into SPRAM (21609 words of 16 bits)' }],
     };
     const lines = formatRunReport(report);
-    expect(lines).toContain('sync: layer 0 bc784: 21,610 write(s) loaded the spectra into SPRAM (21609 words of 16 bits)');
+    expect(lines).toContain('sync: layer 0 bc784: 21,610 write(s) in 3 frame(s) loaded the spectra into SPRAM (21609 words of 16 bits)');
     expect(lines).toHaveLength(4);
     expect(formatRunReport({ ...report, sync: [], syncSkipped: true })).toContain('sync: skipped (--no-sync): the model assumes the device already holds the spec\'s weights');
   });

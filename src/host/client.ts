@@ -4,8 +4,8 @@
  */
 import { CircaError } from '../errors.ts';
 import {
-  ANSWER_ERROR, CMD, STATUS_PAYLOAD, answerCode, bytesPerValue, commandName, decodeError, decodeFrame, decodeStatus,
-  decodeValues, encodeFrame, encodeValues, encodeWriteReg, frameLength, type DeviceStatus, type Frame,
+  ANSWER_ERROR, CMD, ERR, STATUS_PAYLOAD, WRITE_BLOCK_MAX, answerCode, bytesPerValue, commandName, decodeError, decodeFrame, decodeStatus,
+  decodeValues, encodeFrame, encodeValues, encodeWriteBlock, encodeWriteReg, frameLength, type DeviceStatus, type Frame,
 } from '../network/protocol.ts';
 import type { ByteTransport } from './transport.ts';
 
@@ -30,19 +30,32 @@ export interface ClientOptions {
   baud?: number;
   /** time allowed beyond the line time of an answer (default 2000 ms) */
   slackMs?: number;
+  /** most values per WRITE_BLOCK frame (default and maximum WRITE_BLOCK_MAX, 16383) */
+  blockValues?: number;
 }
 
 export class ProtocolClient {
   private readonly baud: number;
   private readonly slackMs: number;
+  private readonly blockValues: number;
 
   constructor(readonly transport: ByteTransport, readonly shape: ClientShape, opts: ClientOptions = {}) {
     this.baud = opts.baud ?? 115200;
     this.slackMs = opts.slackMs ?? 2000;
+    this.blockValues = opts.blockValues ?? WRITE_BLOCK_MAX;
+    if (!Number.isInteger(this.blockValues) || this.blockValues < 1 || this.blockValues > WRITE_BLOCK_MAX) {
+      throw new CircaError(`blockValues must be an integer in 1..${WRITE_BLOCK_MAX}, got ${this.blockValues}`);
+    }
   }
 
-  /** wall time for `bytes` bytes on the line, plus slack */
-  private timeoutFor(bytes: number): number {
+  /**
+   * Wall time for `bytes` bytes on the line (10 bits each: 8N1), plus slack.
+   * The first wait of a request counts the whole request frame as well as the
+   * answer's header: a WRITE_BLOCK is answered only after its last byte is in
+   * (16383 values: 65538 bytes, 5.7 s at 115200 baud), and transport.write
+   * may resolve as soon as the OS holds the bytes.
+   */
+  timeoutFor(bytes: number): number {
     return Math.ceil((bytes * 10 * 1000) / this.baud) + this.slackMs;
   }
 
@@ -104,6 +117,42 @@ export class ProtocolClient {
   /** WRITE_REG: write `value` to config address `address`. */
   async writeReg(address: number, value: number): Promise<void> {
     await this.request(CMD.WRITE_REG, encodeWriteReg(address, value));
+  }
+
+  /**
+   * WRITE_BLOCK: write every value to config address `address`, in order, as
+   * that many WRITE_REGs would, in frames of at most `blockValues` values
+   * (WRITE_BLOCK_MAX = 16383), each waiting for its answer. `onFrame` is
+   * called before each frame with the number of values already written.
+   * Returns the number of frames sent.
+   *
+   * The device applies a frame's writes as its payload arrives, so a "bad
+   * checksum" answer comes after the writes: the DeviceError says so, and the
+   * whole load has to be redone (src/network/protocol.ts).
+   */
+  async writeBlock(address: number, values: readonly number[], onFrame?: (written: number) => void): Promise<number> {
+    // every frame's payload first, so a bad address or value is refused before any byte goes out
+    const payloads: { first: number; count: number; bytes: number[] }[] = [];
+    for (let i = 0; i < values.length; i += this.blockValues) {
+      const chunk = values.slice(i, i + this.blockValues);
+      payloads.push({ first: i, count: chunk.length, bytes: encodeWriteBlock(address, chunk) });
+    }
+    for (const p of payloads) {
+      onFrame?.(p.first);
+      try {
+        await this.request(CMD.WRITE_BLOCK, p.bytes);
+      } catch (e) {
+        if (e instanceof DeviceError && e.code === ERR.BAD_CHECKSUM) {
+          throw new DeviceError(e.code, e.command, `bad checksum, answered after the frame's writes were applied as they arrived (values ${p.first}..${p.first + p.count - 1} ` +
+            `of ${values.length} to address ${address}): the registers hold unknown values, redo the whole load`);
+        }
+        if (e instanceof DeviceError && e.code === ERR.UNKNOWN_COMMAND && e.command === CMD.WRITE_BLOCK) {
+          throw new DeviceError(e.code, e.command, 'unknown command: the bitstream predates WRITE_BLOCK (protocol version 1); rebuild it with this circa');
+        }
+        throw e;
+      }
+    }
+    return payloads.length;
   }
 
   /** READ_STATUS */

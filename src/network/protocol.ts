@@ -19,13 +19,39 @@
  * | 0x02 | READ_OUTPUT | none                                            | 0x82 + the last output vector |
  * | 0x03 | WRITE_REG   | address (2 bytes LE), value (4 bytes LE)        | 0x83, no payload |
  * | 0x04 | READ_STATUS | none                                            | 0x84 + 12 status bytes |
+ * | 0x05 | WRITE_BLOCK | address (2 bytes LE), then K >= 1 values (4     | 0x85, no payload |
+ * |      |             | bytes LE each): L = 2 + 4K, so K <= 16383       |        |
  *
  * Device -> host answers: the command | 0x80 on success, 0xFF on error with
  * payload [error code, command]. Error codes: 1 bad checksum, 2 unknown
  * command, 3 bad length (the payload does not have the command's size), 4
- * bad address (WRITE_REG outside the config port, or a design without one),
- * 5 no output yet (READ_OUTPUT before any LOAD_INPUT). A rejected frame
- * changes nothing but the error counters.
+ * bad address (WRITE_REG / WRITE_BLOCK outside the config port, or a design
+ * without one), 5 no output yet (READ_OUTPUT before any LOAD_INPUT). When
+ * several apply, the first in this order is answered. A rejected frame
+ * changes nothing but the error counters, except a WRITE_BLOCK with a bad
+ * checksum (below).
+ *
+ * WRITE_BLOCK writes its K values to the same config address, in order, one
+ * config write each, exactly as K WRITE_REG frames to that address would; a
+ * block-circulant SPRAM layer's weight load is one frame per 16383 words
+ * instead of one per word. The device has no room to hold up to 64 KB until
+ * the checksum is known, so it applies the writes as the payload streams in:
+ *   - the length is checked from the header, before any write: not 2 + 4K
+ *     with K >= 1 -> nothing is written, the answer is "bad length";
+ *   - the address is checked from the payload's first two bytes, before any
+ *     write: outside the config port -> nothing is written, "bad address";
+ *   - then each value is written as its 4th byte arrives;
+ *   - the checksum is known only after the last write: a bad checksum is
+ *     answered with the error (and counted) AFTER the writes were applied,
+ *     with whatever values arrived. This is the one exception to "a rejected
+ *     frame changes nothing": the registers now hold unknown values, and the
+ *     host must redo the whole load (for SPRAM weights: the restart, then
+ *     every word). A bad checksum with a bad length or address wrote nothing.
+ *   - a WRITE_BLOCK cut short (the inter-byte timeout, or a byte lost on the
+ *     line, after which the values are misaligned) has written what arrived
+ *     and gets no answer: the same, the host must redo the load.
+ * The answer comes after the whole payload's line time (65538 bytes of a
+ * full frame: 5.7 s at 115200 baud); the host sizes its wait by the frame.
  *
  * Output vector: every output value (kept lane) in order, ceil(W_out/8)
  * bytes each, little-endian, sign-extended.
@@ -33,7 +59,7 @@
  * Status (12 bytes):
  *   0     flags: bit 0 overflow (the design's sticky flag), bit 1 design busy,
  *         bit 2 an output is stored, bit 3 the UART receiver lost a byte (sticky)
- *   1     protocol version (1)
+ *   1     protocol version (2: WRITE_BLOCK; 1 had none)
  *   2-3   checksum errors (16-bit LE, saturating)
  *   4-5   frame errors (16-bit LE, saturating): malformed frames (unknown
  *         command, bad length), partial frames dropped by the inter-byte
@@ -44,8 +70,9 @@
  *         latency, which the cost model predicts (Design.cost().latency)
  *   10-11 inferences since reset (16-bit LE, wrapping)
  *
- * WRITE_REG writes the design's config port: cfg_addr = address, cfg_data =
- * the low cfg-width bits of the value. In a network, layer k's register r is
+ * WRITE_REG (and every value of a WRITE_BLOCK) writes the design's config
+ * port, one cfg_we pulse: cfg_addr = address, cfg_data = the low cfg-width
+ * bits of the value. In a network, layer k's register r is
  * at address 4k + r; a TVSCM layer's registers are 0 = a, 1 = b (raw, in the
  * weight format) and 2 = clear its overflow flag (src/network/rtl.ts); a
  * block-circulant layer with SPRAM has 0 = restart the weight load, 1 = the
@@ -62,9 +89,9 @@ import type { LayerRtl } from '../layers/types.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
 
 export const PROTO_TOP_MODULE = 'circa_proto_top';
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
-export const CMD = { LOAD_INPUT: 0x01, READ_OUTPUT: 0x02, WRITE_REG: 0x03, READ_STATUS: 0x04 } as const;
+export const CMD = { LOAD_INPUT: 0x01, READ_OUTPUT: 0x02, WRITE_REG: 0x03, READ_STATUS: 0x04, WRITE_BLOCK: 0x05 } as const;
 export type CommandName = keyof typeof CMD;
 /** the answer code of a successful command */
 export const answerCode = (cmd: number): number => (cmd | 0x80) & 0xff;
@@ -81,6 +108,8 @@ const ERROR_TEXT: Record<number, string> = {
 };
 
 export const WRITE_REG_PAYLOAD = 6;
+/** the most values one WRITE_BLOCK frame carries: 2 + 4 * 16383 = 65534 payload bytes */
+export const WRITE_BLOCK_MAX = 16383;
 export const STATUS_PAYLOAD = 12;
 /** the inter-byte timeout the board top uses, in bit times (100 ms at 115200 baud) */
 export const DEFAULT_TIMEOUT_BITS = 11520;
@@ -180,14 +209,34 @@ export function decodeValues(bytes: ArrayLike<number>, width: number): number[] 
   return out;
 }
 
-/** WRITE_REG payload: address (16-bit LE), value (32-bit LE, two's complement). */
-export function encodeWriteReg(address: number, value: number): number[] {
+function checkAddress(address: number): void {
   if (!Number.isInteger(address) || address < 0 || address > 0xffff) throw new CircaInputError(`register address ${address} must be in 0..65535`);
+}
+
+/** A register value as 4 little-endian bytes (two's complement). */
+function valueBytes(value: number): number[] {
   if (!Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 32 - 1) {
     throw new CircaInputError(`register value ${value} must fit 32 bits (-2147483648..4294967295)`);
   }
   const u = value < 0 ? value + 2 ** 32 : value;
-  return [address & 0xff, address >> 8, u & 0xff, (u >>> 8) & 0xff, (u >>> 16) & 0xff, (u >>> 24) & 0xff];
+  return [u & 0xff, (u >>> 8) & 0xff, (u >>> 16) & 0xff, (u >>> 24) & 0xff];
+}
+
+/** WRITE_REG payload: address (16-bit LE), value (32-bit LE, two's complement). */
+export function encodeWriteReg(address: number, value: number): number[] {
+  checkAddress(address);
+  return [address & 0xff, address >> 8, ...valueBytes(value)];
+}
+
+/** WRITE_BLOCK payload: address (16-bit LE), then 1..WRITE_BLOCK_MAX values (32-bit LE each, two's complement). */
+export function encodeWriteBlock(address: number, values: readonly number[]): number[] {
+  checkAddress(address);
+  if (values.length < 1 || values.length > WRITE_BLOCK_MAX) {
+    throw new CircaInputError(`WRITE_BLOCK carries 1..${WRITE_BLOCK_MAX} values, not ${values.length}`);
+  }
+  const out = [address & 0xff, address >> 8];
+  for (const v of values) out.push(...valueBytes(v));
+  return out;
 }
 
 export interface DeviceStatus {
@@ -343,7 +392,8 @@ export function emitProtoTop(rtl: LayerRtl, opts: ProtoTopOptions): SourceFile {
     },
     [
       'Frames: command, length (2 bytes LE), payload, checksum (all bytes sum to 0 mod 256).',
-      'Commands: 0x01 LOAD_INPUT, 0x02 READ_OUTPUT, 0x03 WRITE_REG, 0x04 READ_STATUS;',
+      'Commands: 0x01 LOAD_INPUT, 0x02 READ_OUTPUT, 0x03 WRITE_REG, 0x04 READ_STATUS, 0x05 WRITE_BLOCK',
+      '(its writes are applied as the payload arrives, before its checksum is known);',
       'answers: command | 0x80, or 0xFF {error code, command}. Table: src/network/protocol.ts.',
       '',
       'Data path: uart_rx -> proto_ctrl (parser) -> proto_in_buf (the vector, until its',
