@@ -244,16 +244,37 @@ module proto_ctrl #(
 
   reg have_output;   // an inference has completed since reset
 
-  // The verdict on a complete frame, first failing check first.
-  reg [7:0] err_code;
-  always @* begin
-    if (!f_sum_ok)                  err_code = ERR_CHECKSUM;
-    else if (!known)                err_code = ERR_UNKNOWN;
-    else if (!len_ok)               err_code = ERR_LENGTH;
-    else if ((is_wreg || is_wblk) && !addr_ok) err_code = ERR_ADDRESS;
-    else if (is_read && !have_output) err_code = ERR_NO_OUTPUT;
-    else                            err_code = 8'd0;
+  // The verdict on a complete frame, first failing check first. Everything
+  // but the checksum is judged a cycle ahead, into registers (j_*, err_pre):
+  // h_cmd and h_len are final at least two cycles before f_valid rises (the
+  // checksum byte follows them, and S_HOLD follows that), pay_addr at least
+  // four, and have_output does not change while a frame is parsed (frames
+  // start only in C_IDLE). So the registered verdict is the current frame's
+  // when it is judged, and the command decode stays off the path from
+  // f_valid to the state and status registers (Fmax; the payload routing
+  // above uses the same decode combinationally, as its bytes arrive).
+  reg       j_load, j_read, j_wreg, j_wblk;
+  reg [7:0] err_pre;
+  always @(posedge clk) begin
+    if (rst) begin
+      j_load  <= 1'b0;
+      j_read  <= 1'b0;
+      j_wreg  <= 1'b0;
+      j_wblk  <= 1'b0;
+      err_pre <= 8'd0;
+    end else begin
+      j_load <= is_load;
+      j_read <= is_read;
+      j_wreg <= is_wreg;
+      j_wblk <= is_wblk;
+      if (!known)                                err_pre <= ERR_UNKNOWN;
+      else if (!len_ok)                          err_pre <= ERR_LENGTH;
+      else if ((is_wreg || is_wblk) && !addr_ok) err_pre <= ERR_ADDRESS;
+      else if (is_read && !have_output)          err_pre <= ERR_NO_OUTPUT;
+      else                                       err_pre <= 8'd0;
+    end
   end
+  wire [7:0] err_code = f_sum_ok ? err_pre : ERR_CHECKSUM;
   wire judge    = f_valid && f_ready;
   wire rejected = judge && (err_code != 8'd0);
   wire accepted = judge && (err_code == 8'd0);
@@ -296,7 +317,7 @@ module proto_ctrl #(
 
       // cycle n after the first input handshake holds n; the last output
       // handshake's cycle latches it (0 if both happen in one cycle)
-      if (accepted && is_load) begin
+      if (accepted && j_load) begin
         counting <= 1'b0;
       end else if (first_in) begin
         counting <= 1'b1;
@@ -432,22 +453,22 @@ module proto_ctrl #(
             err_code_r <= err_code;
             err_cmd_r  <= h_cmd;
             state      <= C_ANSWER0;
-          end else if (is_load) begin
+          end else if (j_load) begin
             ib_start <= 1'b1;
             ob_arm   <= 1'b1;
             state    <= C_RUN;
-          end else if (is_read) begin
+          end else if (j_read) begin
             ans_code <= CMD_READ_OUTPUT | 8'h80;
             ans_src  <= SRC_OUT;
             state    <= C_ANSWER0;
-          end else if (is_wreg) begin
+          end else if (j_wreg) begin
             cfg_we   <= 1'b1;
             cfg_addr <= wreg_addr[CFG_A-1:0];
             cfg_data <= wreg_value[CFG_W-1:0];
             ans_code <= CMD_WRITE_REG | 8'h80;
             ans_src  <= SRC_NONE;
             state    <= C_WREG;
-          end else if (is_wblk) begin
+          end else if (j_wblk) begin
             ans_code <= CMD_WRITE_BLOCK | 8'h80;   // the writes are out
             ans_src  <= SRC_NONE;
             state    <= C_ANSWER0;

@@ -43,7 +43,17 @@ module uart_tx #(
 
   wire bit_end = (cnt == BIT_END);
 
-  assign done    = (state == S_STOP) && bit_end;
+  // `done` is registered (decided a cycle ahead, cnt counting up through the
+  // stop bit), so s_ready comes straight from flip-flops: the framer and the
+  // controller that wait on it get no counter compare in front of them (Fmax).
+  localparam integer BIT_END1_I = CLKS_PER_BIT - 2;
+  localparam [CNT_W-1:0] BIT_END1 = BIT_END1_I[CNT_W-1:0];
+  reg done_r;
+  always @(posedge clk) begin
+    if (rst) done_r <= 1'b0;
+    else     done_r <= (state == S_STOP) && (cnt == BIT_END1);
+  end
+  assign done    = done_r;
   assign s_ready = (state == S_IDLE) || done;
   assign tx      = line;
 
