@@ -10,6 +10,11 @@
  *         layer    every layer kind over lanes, widths and sizes, UP5K (-dsp) and HX
  *         network  the example networks and variants
  *         board    designs with and without the UART board top
+ *         spectral the FFT kinds: fft layers over N, widths, 3/4 multipliers,
+ *                  scaling and reorder; circulant, diag-circulant and
+ *                  block-circulant layers (EBR and SPRAM spectra, lanes);
+ *                  UP5K (-dsp) and a subset on HX; and the example networks
+ *                  of those kinds (checked, not fitted)
  *       and full builds (runFlow: yosys -> nextpnr-ice40 -> icepack) of
  *         build    the examples on icebreaker, mnist-tvscm on hx8k-breakout
  *       into src/estimate/calibration/<toolchain>.json (replacing the group's records).
@@ -20,6 +25,14 @@
  *
  * A fit weighs each record by 1 / measured value, so it minimises relative
  * error, which is what the model promises (LUT and FF within 20%).
+ *
+ * The FFT kinds are fitted in two steps: the `fft` layers fit the FFT model
+ * (features of src/estimate/inventory.ts fftPart); circulant, diag-circulant
+ * and block-circulant layers, whose FFT pipelines that model prices, fit
+ * their own features on what it leaves, and their emitted model is the sum.
+ * On HX (no DSP) the same models are used with one fitted correction per
+ * product bit (feature mulY: the product registers and adders an SB_MAC16
+ * holds on UltraPlus), fitted on the HX records of all four kinds.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -131,6 +144,60 @@ export function layerSpecs(): unknown[] {
   return specs;
 }
 
+/**
+ * Layers of the `spectral` group and the devices each is measured on; `only`:
+ * measured with that toolchain only (the slow YoWASP runs are kept few: the
+ * 88-EBR ROM of bc784e alone takes minutes).
+ */
+export function spectralSpecs(): { spec: unknown; devs: ('u' | 'hx')[]; only?: Toolchain }[] {
+  const q07 = { int: 0, frac: 7 };
+  const out = (int: number, frac: number) => ({ format: { int, frac } });
+  const both: ('u' | 'hx')[] = ['u', 'hx'];
+  const up: ('u' | 'hx')[] = ['u'];
+  const fft = (o: Record<string, unknown>, devs = up) => ({ spec: { kind: 'fft', ...o }, devs });
+  const dc1 = (exampleSpec('diagcirc-chain') as { layers: unknown[] }).layers[0];
+  return [
+    fft({ n: 16 }, both),
+    fft({ n: 32 }),
+    fft({ n: 64 }, both),
+    fft({ n: 64, dataWidth: 12, twiddleWidth: 12, multipliers: 3 }, both),
+    fft({ n: 64, naturalOrder: true }),
+    fft({ n: 64, scaling: 'none' }),
+    fft({ n: 128, inverse: true }),
+    fft({ n: 256 }),
+    fft({ n: 256, dataWidth: 12, twiddleWidth: 14, multipliers: 3, scaling: 'none' }),
+    fft({ n: 1024, dataWidth: 10, twiddleWidth: 10 }),
+    { spec: exampleSpec('circulant-256'), devs: up },
+    { spec: { kind: 'circulant', name: 'c64', inputs: 64, outputs: 64, input: q07, weights: { seed: 2, spectrumWidth: 12 }, output: out(2, 5) }, devs: up },
+    { spec: { kind: 'circulant', name: 'c64', inputs: 64, outputs: 64, input: q07, weights: { seed: 2, spectrumWidth: 12 }, output: out(2, 5) }, devs: ['hx'], only: 'native' },
+    { spec: { kind: 'circulant', name: 'c100', inputs: 100, outputs: 50, input: q07, fft: { dataWidth: 14, twiddleWidth: 12 }, output: out(2, 5), activation: 'relu' }, devs: up },
+    { spec: { kind: 'circulant', name: 'c16', inputs: 16, outputs: 16, input: q07, fft: { dataWidth: 12, twiddleWidth: 12, multipliers: 3 }, output: out(2, 5) }, devs: up },
+    { spec: dc1, devs: up },
+    { spec: { kind: 'diag-circulant', name: 'd64', inputs: 64, outputs: 32, input: q07, weights: { init: 'random', seed: 3 }, output: out(1, 6) }, devs: up },
+    { spec: { kind: 'diag-circulant', name: 'd64', inputs: 64, outputs: 32, input: q07, weights: { init: 'random', seed: 3 }, output: out(1, 6) }, devs: ['hx'], only: 'native' },
+    { spec: { kind: 'diag-circulant', name: 'd32', inputs: 32, outputs: 32, input: q07, weights: { init: 'random', seed: 4 }, fft: { multipliers: 3 }, output: out(2, 5) }, devs: up },
+    { spec: exampleSpec('blockcirc-784'), devs: both },
+    { spec: { kind: 'block-circulant', name: 'b256', inputs: 256, outputs: 128, blockSize: 16, macs: 2, input: q07, output: out(2, 5), memory: 'ebr' }, devs: up },
+    { spec: { kind: 'block-circulant', name: 'b64', inputs: 64, outputs: 64, blockSize: 8, macs: 1, input: q07, output: out(2, 5), memory: 'ebr' }, devs: both },
+    { spec: { kind: 'block-circulant', name: 'b32k', inputs: 256, outputs: 256, blockSize: 32, macs: 2, input: q07, output: out(2, 5), memory: 'spram' }, devs: up },
+    {
+      spec: { kind: 'block-circulant', name: 'b3', inputs: 120, outputs: 90, blockSize: 16, macs: 3, input: q07, weights: { seed: 5, spectrumWidth: 12 }, output: out(2, 5), memory: 'ebr' },
+      devs: up,
+    },
+    { spec: { ...(exampleSpec('blockcirc-784') as object), name: 'bc784e', memory: 'ebr' }, devs: up, only: 'native' },
+    // networks: checked, not fitted
+    { spec: exampleSpec('diagcirc-chain'), devs: up, only: 'native' },
+    { spec: exampleSpec('mnist-blockcirc'), devs: up },
+  ];
+}
+
+/** The kinds of the spectral group and the features of their own models (inventory.ts). */
+const FFT_FEATURES = ['fft', 'bfBits', 'bfRound', 'ffDelay', 'ramDelay', 'twBits', 'outBuf'];
+const SPECTRAL_FEATURES: Record<string, string[]> = {
+  circulant: ['one', 'core', 'diag'],
+  'block-circulant': ['one', 'lane', 'collect'],
+};
+
 function exampleSpec(name: string): unknown {
   return JSON.parse(readFileSync(join(ROOT, 'examples', `${name}.json`), 'utf8'));
 }
@@ -150,6 +217,12 @@ function labelOf(spec: unknown): string {
   if ('layers' in s) return `net ${s.network}`;
   if (s.kind === 'tvscm') return `tvscm ${s.placement.type}${s.placement.radius ?? ''} n${s.n} P${s.lanes} w${1 + s.input.int + s.input.frac}`;
   if (s.kind === 'dense') return `dense ${s.inputs}x${s.outputs} P${s.lanes} w${1 + s.input.int + s.input.frac}`;
+  if (s.kind === 'fft') {
+    return `fft n${s.n}${s.inverse ? ' inv' : ''} w${s.dataWidth ?? 16}/${s.twiddleWidth ?? 16} m${s.multipliers ?? 4}` +
+      `${s.scaling ? ` ${s.scaling}` : ''}${s.naturalOrder ? ' nat' : ''}`;
+  }
+  if (s.kind === 'block-circulant') return `bcirc ${s.name} ${s.inputs}x${s.outputs} k${s.blockSize} P${s.macs} ${s.memory}`;
+  if (s.kind === 'circulant' || s.kind === 'diag-circulant') return `${s.kind} ${s.name} ${s.inputs}x${s.outputs}`;
   return `${s.kind} n${s.n} w${1 + s.input.int + s.input.frac}`;
 }
 
@@ -314,6 +387,16 @@ async function measure(tc: Toolchain, groups: string[]): Promise<void> {
           push({ group, id: labelOf(spec), dev, spec, cells, seconds: (t() - t0) / 1000 });
         }
       }
+    } else if (group === 'spectral') {
+      for (const { spec, devs, only } of spectralSpecs()) {
+        if (only && only !== tc) continue;
+        for (const dev of devs) {
+          const rtl = designOf(spec).rtl();
+          const t0 = t();
+          const cells = await synth(rtl.sources, rtl.top, dev, tc);
+          push({ group, id: labelOf(spec), dev, spec, cells, seconds: (t() - t0) / 1000 });
+        }
+      }
     } else if (group === 'board') {
       const board = loadBoard('icebreaker');
       for (const spec of boardSpecs()) {
@@ -342,7 +425,7 @@ async function measure(tc: Toolchain, groups: string[]): Promise<void> {
         }
       }
     } else {
-      throw new Error(`unknown group ${group}; groups: micro link layer network board build`);
+      throw new Error(`unknown group ${group}; groups: micro link layer network board spectral build`);
     }
     // reload before saving: a parallel measure (another shard) may have written meanwhile
     const path = dataPath(tc);
@@ -462,6 +545,8 @@ function fitToolchain(d: DataFile): Coefficients {
     partial.kinds[kind] = models as Record<'ultraplus' | 'hx', FamilyModels>;
   }
 
+  fitSpectral(recs, partial, explicit, fitKind);
+
   // stream_link (+ the vector gate in front of the next layer): one model, both families
   const links = recs.filter((r) => r.group === 'link' && r.params?.link);
   const linkRows = links.map((r) => {
@@ -520,6 +605,61 @@ function fitToolchain(d: DataFile): Coefficients {
   return partial;
 }
 
+type FitKind = (rows: { f: Record<string, number>; cells: Cells; ex: { lut: number; ff: number; carry: number } }[], feats: string[]) => FamilyModels;
+type Explicit = (inv: ReturnType<typeof layerInventory>, ultraplus: boolean) => { lut: number; ff: number; carry: number };
+
+const mergeModels = (a: LinearModel, b: LinearModel): LinearModel => {
+  const m: LinearModel = { ...a };
+  for (const [k, v] of Object.entries(b)) m[k] = r4((m[k] ?? 0) + v);
+  return m;
+};
+const mergeFamily = (a: FamilyModels, b: FamilyModels): FamilyModels => ({ lut: mergeModels(a.lut, b.lut), ff: mergeModels(a.ff, b.ff), carry: mergeModels(a.carry, b.carry) });
+
+/**
+ * The FFT kinds (group `spectral`, layers only): the FFT model from the fft
+ * layers, each other kind's own features on the rest, HX as UltraPlus plus a
+ * per-product-bit correction. Writes partial.kinds.{fft, circulant,
+ * diag-circulant, block-circulant}.
+ */
+function fitSpectral(recs: SynthRecord[], partial: Coefficients, explicit: Explicit, fitKind: FitKind): void {
+  const layers = recs.filter((r) => r.group === 'spectral' && !(typeof r.spec === 'object' && r.spec !== null && 'layers' in r.spec));
+  if (!layers.length) return;
+  const kindOf = (r: SynthRecord) => (r.spec as { kind: string }).kind;
+  const rowOf = (r: SynthRecord) => {
+    const design = designOf(r.spec);
+    const inv = layerInventory(design.net.layers[0], design.cost().latency);
+    return { inv, f: inv.features, cells: r.cells, ex: explicit(inv, r.dev === 'u') };
+  };
+  const up = layers.filter((r) => r.dev === 'u').map((r) => ({ kind: kindOf(r), ...rowOf(r) }));
+  const fftModel = fitKind(up.filter((r) => r.kind === 'fft'), FFT_FEATURES);
+  const withFft = (r: (typeof up)[number]) => ({
+    ...r,
+    ex: { lut: r.ex.lut + evalLinear(fftModel.lut, r.f), ff: r.ex.ff + evalLinear(fftModel.ff, r.f), carry: r.ex.carry + evalLinear(fftModel.carry, r.f) },
+  });
+  const models: Record<string, FamilyModels> = { fft: fftModel };
+  const circ = fitKind(up.filter((r) => r.kind === 'circulant' || r.kind === 'diag-circulant').map(withFft), SPECTRAL_FEATURES.circulant);
+  models.circulant = mergeFamily(fftModel, circ);
+  models['diag-circulant'] = models.circulant;
+  models['block-circulant'] = mergeFamily(fftModel, fitKind(up.filter((r) => r.kind === 'block-circulant').map(withFft), SPECTRAL_FEATURES['block-circulant']));
+  // HX: the UltraPlus model of the kind plus c * mulY, one c for all kinds
+  const hx = layers.filter((r) => r.dev === 'hx').map((r) => {
+    const row = rowOf(r);
+    const m = models[kindOf(r)];
+    return {
+      ...row,
+      ex: { lut: row.ex.lut + evalLinear(m.lut, row.f), ff: row.ex.ff + evalLinear(m.ff, row.f), carry: row.ex.carry + evalLinear(m.carry, row.f) },
+    };
+  });
+  const corr = hx.length ? fitKind(hx, ['mulY']) : { lut: {}, ff: {}, carry: {} };
+  for (const [kind, m] of Object.entries(models)) partial.kinds[kind] = { ultraplus: m, hx: mergeFamily(m, corr) };
+}
+
+function evalLinear(m: LinearModel, f: Record<string, number>): number {
+  let s = 0;
+  for (const [k, c] of Object.entries(m)) s += c * (f[k] ?? 0);
+  return s;
+}
+
 /** predictResources with a given coefficient set (the fit in progress). */
 function predictWith(c: Coefficients, design: Design, part: 'UP5K' | 'HX8K', board: boolean) {
   return predictResources(design, { part, board, toolchain: 'native', coefficients: c });
@@ -528,7 +668,7 @@ function predictWith(c: Coefficients, design: Design, part: 'UP5K' | 'HX8K', boa
 /** One object literal per line group: readable diffs when the coefficients are refitted. */
 function coefText(tc: string, c: Coefficients): string {
   const obj = (o: object) => `{ ${Object.entries(o).map(([k, v]) => `${/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
-  const kinds = Object.entries(c.kinds).map(([k, fam]) => `      ${k}: {\n${Object.entries(fam).map(([f, m]) =>
+  const kinds = Object.entries(c.kinds).map(([k, fam]) => `      ${/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k)}: {\n${Object.entries(fam).map(([f, m]) =>
     `        ${f}: {\n          lut: ${obj(m.lut)},\n          ff: ${obj(m.ff)},\n          carry: ${obj(m.carry)},\n        },\n`).join('')}      },\n`).join('');
   return `  ${tc}: {\n    source: ${JSON.stringify(c.source)},\n    softMul: ${obj(c.softMul)},\n    memory: ${obj(c.memory)},\n    packing: ${obj(c.packing)},\n    kinds: {\n${kinds}    },\n  },\n`;
 }
@@ -560,7 +700,11 @@ export interface Coefficients {
   softMul: { lutPerBit: number; lut0: number; carryPerWidth: number; carry0: number };
   memory: { ramPerBitWord: number; romPerBitWord: number; romMinPerBit: number; chunkMuxPerBit: number };
   packing: { ff: number; carry: number };
-  /** per component kind: tvscm, dense, activation, argmax, stream_link, network, board, generic */
+  /**
+   * per component kind: tvscm, dense, activation, argmax, fft, circulant,
+   * diag-circulant, block-circulant, stream_link, network, board, generic
+   * (the FFT kinds share the FFT pipeline's terms: see bench/estimate-calibrate.ts)
+   */
   kinds: Record<string, Record<'ultraplus' | 'hx', FamilyModels>>;
 }
 
@@ -613,6 +757,7 @@ function check(): void {
         `FF ${String(est.total.ff).padStart(5)}/${String(r.cells.ff).padEnd(5)} ${fmtPct(pct(est.total.ff, r.cells.ff)).padStart(7)}`,
         `DSP ${est.total.dsp}/${r.cells.dsp}${est.total.dsp === r.cells.dsp ? '' : ' !'}`,
         `EBR ${est.total.ebr}/${r.cells.ebr}${est.total.ebr === r.cells.ebr ? '' : ' !'}`,
+        ...(est.total.spram || r.cells.spram ? [`SPRAM ${est.total.spram}/${r.cells.spram}${est.total.spram === r.cells.spram ? '' : ' !'}`] : []),
       ];
       console.log(line.join('  '));
       worst.push({ id: `${r.group} ${r.id} ${r.dev}`, what: 'LUT', e: pct(lut, actLut) }, { id: `${r.group} ${r.id} ${r.dev}`, what: 'FF', e: pct(est.total.ff, r.cells.ff) });
@@ -626,7 +771,7 @@ const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'measure') {
   const tc = args[0] as Toolchain;
   if (tc !== 'native' && tc !== 'yowasp') throw new Error('measure <native|yowasp> [group...]');
-  await measure(tc, args.length > 1 ? args.slice(1) : ['micro', 'link', 'layer', 'network', 'board', 'build']);
+  await measure(tc, args.length > 1 ? args.slice(1) : ['micro', 'link', 'layer', 'network', 'board', 'spectral', 'build']);
 } else if (cmd === 'fit') {
   await fit();
 } else if (cmd === 'check') {

@@ -32,6 +32,8 @@ const CASES: [string | { label: string; spec: unknown }, string][] = [
   ['mitbih-dense', 'icebreaker'],
   ['mnist-dense', 'icebreaker'],
   ['mnist-tvscm', 'hx8k-breakout'],
+  ['fft64', 'icebreaker'],
+  ['blockcirc-784', 'icebreaker'],
   [{ label: 'held out: tvscm n96 P2', spec: { kind: 'tvscm', name: 'tv96', n: 96, lanes: 2, placement: { type: 'band', radius: 1 }, weights: { a: 0.5, b: -0.25 } } }, 'icebreaker'],
   [{ label: 'held out: dense 64x12 P3', spec: { kind: 'dense', name: 'fc', inputs: 64, outputs: 12, lanes: 3, weights: { init: 'random', seed: 7 }, activation: 'relu' } }, 'icebreaker'],
   [{

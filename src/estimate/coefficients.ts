@@ -24,13 +24,17 @@ export interface Coefficients {
   softMul: { lutPerBit: number; lut0: number; carryPerWidth: number; carry0: number };
   memory: { ramPerBitWord: number; romPerBitWord: number; romMinPerBit: number; chunkMuxPerBit: number };
   packing: { ff: number; carry: number };
-  /** per component kind: tvscm, dense, activation, argmax, stream_link, network, board, generic */
+  /**
+   * per component kind: tvscm, dense, activation, argmax, fft, circulant,
+   * diag-circulant, block-circulant, stream_link, network, board, generic
+   * (the FFT kinds share the FFT pipeline's terms: see bench/estimate-calibrate.ts)
+   */
   kinds: Record<string, Record<'ultraplus' | 'hx', FamilyModels>>;
 }
 
 export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
   yowasp: {
-    source: "fitted by bench/estimate-calibrate.ts from 232 yowasp runs (YoWASP Yosys 0.55 (git sha1 60f126cd0, ccache clang 18.1.3 -O3 -flto -flto)), src/estimate/calibration/yowasp.json, 2026-11-22",
+    source: "fitted by bench/estimate-calibrate.ts from 260 yowasp runs (YoWASP Yosys 0.55 (git sha1 60f126cd0, ccache clang 18.1.3 -O3 -flto -flto)), src/estimate/calibration/yowasp.json, 2026-11-22",
     softMul: { lutPerBit: 2.882, lut0: -12.8417, carryPerWidth: 0.8792, carry0: -3.8913 },
     memory: { ramPerBitWord: 1.0683, romPerBitWord: 0.1301, romMinPerBit: 0.4063, chunkMuxPerBit: 1 },
     packing: { ff: 0.2945, carry: 0.6529 },
@@ -81,6 +85,54 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
           lut: { one: 12.4522, x: 2.1638, idx: 1.2589, out: 0.0751 },
           ff: { one: 1.5, x: 2, idx: 1.5 },
           carry: { one: -1.7554, x: 0.7768, idx: 0.4892, out: 0.0528 },
+        },
+      },
+      fft: {
+        ultraplus: {
+          lut: { fft: 102.0829, bfBits: 11.5464, bfRound: 3.3828, ffDelay: 0.0353, ramDelay: 9.9552, twBits: 3.0913, outBuf: -1.5341 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086 },
+          carry: { fft: 68.0918, bfBits: 3.7011, bfRound: 1.3749, ffDelay: -0.0383, ramDelay: 2.0471, twBits: 4.2275, outBuf: -0.4951 },
+        },
+        hx: {
+          lut: { fft: 102.0829, bfBits: 11.5464, bfRound: 3.3828, ffDelay: 0.0353, ramDelay: 9.9552, twBits: 3.0913, outBuf: -1.5341, mulY: -0.2913 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, mulY: 1.2962 },
+          carry: { fft: 68.0918, bfBits: 3.7011, bfRound: 1.3749, ffDelay: -0.0383, ramDelay: 2.0471, twBits: 4.2275, outBuf: -0.4951, mulY: 0.0231 },
+        },
+      },
+      circulant: {
+        ultraplus: {
+          lut: { fft: 102.0829, bfBits: 11.5464, bfRound: 3.3828, ffDelay: 0.0353, ramDelay: 9.9552, twBits: 3.0913, outBuf: -1.5341, one: -51.1019, core: 1.8512, diag: -0.8573 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: -54.2203, core: 0.9325, diag: 0.4766 },
+          carry: { fft: 68.0918, bfBits: 3.7011, bfRound: 1.3749, ffDelay: -0.0383, ramDelay: 2.0471, twBits: 4.2275, outBuf: -0.4951, one: -231.1385, core: 2.3289, diag: 1.2682 },
+        },
+        hx: {
+          lut: { fft: 102.0829, bfBits: 11.5464, bfRound: 3.3828, ffDelay: 0.0353, ramDelay: 9.9552, twBits: 3.0913, outBuf: -1.5341, one: -51.1019, core: 1.8512, diag: -0.8573, mulY: -0.2913 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: -54.2203, core: 0.9325, diag: 0.4766, mulY: 1.2962 },
+          carry: { fft: 68.0918, bfBits: 3.7011, bfRound: 1.3749, ffDelay: -0.0383, ramDelay: 2.0471, twBits: 4.2275, outBuf: -0.4951, one: -231.1385, core: 2.3289, diag: 1.2682, mulY: 0.0231 },
+        },
+      },
+      "diag-circulant": {
+        ultraplus: {
+          lut: { fft: 102.0829, bfBits: 11.5464, bfRound: 3.3828, ffDelay: 0.0353, ramDelay: 9.9552, twBits: 3.0913, outBuf: -1.5341, one: -51.1019, core: 1.8512, diag: -0.8573 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: -54.2203, core: 0.9325, diag: 0.4766 },
+          carry: { fft: 68.0918, bfBits: 3.7011, bfRound: 1.3749, ffDelay: -0.0383, ramDelay: 2.0471, twBits: 4.2275, outBuf: -0.4951, one: -231.1385, core: 2.3289, diag: 1.2682 },
+        },
+        hx: {
+          lut: { fft: 102.0829, bfBits: 11.5464, bfRound: 3.3828, ffDelay: 0.0353, ramDelay: 9.9552, twBits: 3.0913, outBuf: -1.5341, one: -51.1019, core: 1.8512, diag: -0.8573, mulY: -0.2913 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: -54.2203, core: 0.9325, diag: 0.4766, mulY: 1.2962 },
+          carry: { fft: 68.0918, bfBits: 3.7011, bfRound: 1.3749, ffDelay: -0.0383, ramDelay: 2.0471, twBits: 4.2275, outBuf: -0.4951, one: -231.1385, core: 2.3289, diag: 1.2682, mulY: 0.0231 },
+        },
+      },
+      "block-circulant": {
+        ultraplus: {
+          lut: { fft: 102.0829, bfBits: 11.5464, bfRound: 3.3828, ffDelay: 0.0353, ramDelay: 9.9552, twBits: 3.0913, outBuf: -1.5341, one: 317.0736, lane: 1.4484, collect: 1.8377 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: 251.7489, lane: 0.923, collect: 2.4021 },
+          carry: { fft: 68.0918, bfBits: 3.7011, bfRound: 1.3749, ffDelay: -0.0383, ramDelay: 2.0471, twBits: 4.2275, outBuf: -0.4951, one: 57.9054, lane: 1.0085, collect: 0.4899 },
+        },
+        hx: {
+          lut: { fft: 102.0829, bfBits: 11.5464, bfRound: 3.3828, ffDelay: 0.0353, ramDelay: 9.9552, twBits: 3.0913, outBuf: -1.5341, one: 317.0736, lane: 1.4484, collect: 1.8377, mulY: -0.2913 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: 251.7489, lane: 0.923, collect: 2.4021, mulY: 1.2962 },
+          carry: { fft: 68.0918, bfBits: 3.7011, bfRound: 1.3749, ffDelay: -0.0383, ramDelay: 2.0471, twBits: 4.2275, outBuf: -0.4951, one: 57.9054, lane: 1.0085, collect: 0.4899, mulY: 0.0231 },
         },
       },
       stream_link: {
@@ -134,7 +186,7 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
     },
   },
   native: {
-    source: "fitted by bench/estimate-calibrate.ts from 232 native runs (Yosys 0.23 (git sha1 7ce5011c24b)), src/estimate/calibration/native.json, 2026-11-22",
+    source: "fitted by bench/estimate-calibrate.ts from 264 native runs (Yosys 0.23 (git sha1 7ce5011c24b)), src/estimate/calibration/native.json, 2026-11-22",
     softMul: { lutPerBit: 2.9552, lut0: -11.8338, carryPerWidth: 0.8792, carry0: -3.8913 },
     memory: { ramPerBitWord: 0.9196, romPerBitWord: 0.104, romMinPerBit: 0.4063, chunkMuxPerBit: 1 },
     packing: { ff: 0.5779, carry: 0.0329 },
@@ -185,6 +237,54 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
           lut: { one: 6, x: 2, idx: 1.3333 },
           ff: { one: 1.5, x: 2, idx: 1.5 },
           carry: { one: -2.5, x: 1, idx: 0.5 },
+        },
+      },
+      fft: {
+        ultraplus: {
+          lut: { fft: 123.9419, bfBits: 10.4113, bfRound: 3.3369, ffDelay: 0.0519, ramDelay: 9.2097, twBits: 4.2235, outBuf: -1.0116 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086 },
+          carry: { fft: 68.8248, bfBits: 3.6659, bfRound: 1.3743, ffDelay: -0.0371, ramDelay: 2.0561, twBits: 4.2509, outBuf: -0.4904 },
+        },
+        hx: {
+          lut: { fft: 123.9419, bfBits: 10.4113, bfRound: 3.3369, ffDelay: 0.0519, ramDelay: 9.2097, twBits: 4.2235, outBuf: -1.0116, mulY: -0.242 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, mulY: 1.2094 },
+          carry: { fft: 68.8248, bfBits: 3.6659, bfRound: 1.3743, ffDelay: -0.0371, ramDelay: 2.0561, twBits: 4.2509, outBuf: -0.4904, mulY: 0.0183 },
+        },
+      },
+      circulant: {
+        ultraplus: {
+          lut: { fft: 123.9419, bfBits: 10.4113, bfRound: 3.3369, ffDelay: 0.0519, ramDelay: 9.2097, twBits: 4.2235, outBuf: -1.0116, one: 31.541, core: 2.49, diag: -0.4972 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: -54.7821, core: 0.9352, diag: 0.4703 },
+          carry: { fft: 68.8248, bfBits: 3.6659, bfRound: 1.3743, ffDelay: -0.0371, ramDelay: 2.0561, twBits: 4.2509, outBuf: -0.4904, one: -11.1418, core: 1.952, diag: 1.3824 },
+        },
+        hx: {
+          lut: { fft: 123.9419, bfBits: 10.4113, bfRound: 3.3369, ffDelay: 0.0519, ramDelay: 9.2097, twBits: 4.2235, outBuf: -1.0116, one: 31.541, core: 2.49, diag: -0.4972, mulY: -0.242 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: -54.7821, core: 0.9352, diag: 0.4703, mulY: 1.2094 },
+          carry: { fft: 68.8248, bfBits: 3.6659, bfRound: 1.3743, ffDelay: -0.0371, ramDelay: 2.0561, twBits: 4.2509, outBuf: -0.4904, one: -11.1418, core: 1.952, diag: 1.3824, mulY: 0.0183 },
+        },
+      },
+      "diag-circulant": {
+        ultraplus: {
+          lut: { fft: 123.9419, bfBits: 10.4113, bfRound: 3.3369, ffDelay: 0.0519, ramDelay: 9.2097, twBits: 4.2235, outBuf: -1.0116, one: 31.541, core: 2.49, diag: -0.4972 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: -54.7821, core: 0.9352, diag: 0.4703 },
+          carry: { fft: 68.8248, bfBits: 3.6659, bfRound: 1.3743, ffDelay: -0.0371, ramDelay: 2.0561, twBits: 4.2509, outBuf: -0.4904, one: -11.1418, core: 1.952, diag: 1.3824 },
+        },
+        hx: {
+          lut: { fft: 123.9419, bfBits: 10.4113, bfRound: 3.3369, ffDelay: 0.0519, ramDelay: 9.2097, twBits: 4.2235, outBuf: -1.0116, one: 31.541, core: 2.49, diag: -0.4972, mulY: -0.242 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: -54.7821, core: 0.9352, diag: 0.4703, mulY: 1.2094 },
+          carry: { fft: 68.8248, bfBits: 3.6659, bfRound: 1.3743, ffDelay: -0.0371, ramDelay: 2.0561, twBits: 4.2509, outBuf: -0.4904, one: -11.1418, core: 1.952, diag: 1.3824, mulY: 0.0183 },
+        },
+      },
+      "block-circulant": {
+        ultraplus: {
+          lut: { fft: 123.9419, bfBits: 10.4113, bfRound: 3.3369, ffDelay: 0.0519, ramDelay: 9.2097, twBits: 4.2235, outBuf: -1.0116, one: 335.0276, lane: 2.4633, collect: 1.6832 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: 253.6483, lane: 1.102, collect: 2.4038 },
+          carry: { fft: 68.8248, bfBits: 3.6659, bfRound: 1.3743, ffDelay: -0.0371, ramDelay: 2.0561, twBits: 4.2509, outBuf: -0.4904, one: 87.6877, lane: 1.6857, collect: 0.4509 },
+        },
+        hx: {
+          lut: { fft: 123.9419, bfBits: 10.4113, bfRound: 3.3369, ffDelay: 0.0519, ramDelay: 9.2097, twBits: 4.2235, outBuf: -1.0116, one: 335.0276, lane: 2.4633, collect: 1.6832, mulY: -0.242 },
+          ff: { fft: 98.613, bfBits: 7.0106, bfRound: -0.4816, ffDelay: 1.0521, ramDelay: 6.473, twBits: 4.5488, outBuf: -0.5086, one: 253.6483, lane: 1.102, collect: 2.4038, mulY: 1.2094 },
+          carry: { fft: 68.8248, bfBits: 3.6659, bfRound: 1.3743, ffDelay: -0.0371, ramDelay: 2.0561, twBits: 4.2509, outBuf: -0.4904, one: 87.6877, lane: 1.6857, collect: 0.4509, mulY: 0.0183 },
         },
       },
       stream_link: {

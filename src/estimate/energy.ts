@@ -10,7 +10,8 @@
  *   add        adds, subtracts and compares by width
  *   register   every flip-flop of the design is clocked every cycle of the
  *              inference (FF count from the resource model x latency)
- *   memory     EBR/SPRAM block accesses as the RTL makes them: a memory's read
+ *   memory     EBR/SPRAM block accesses as the RTL makes them (SPRAM: the
+ *              block-circulant spectra with memory "spram"): a memory's read
  *              port is enabled with the pipeline clock enable, so every block
  *              of a layer's banks and ROMs is read on every cycle of the
  *              inference (`reads` in the inventory), and each write enables
@@ -107,7 +108,8 @@ export function energyPerInference(design: Design, table: EnergyTable, opts: Ene
   if (table.memory.model === 'blocks') {
     // what the part cannot hold: weight ROMs, largest first, to SPRAM or off chip
     let ebrUsed = est.total.ebr;
-    let spramFree = info.limits.spram * SPRAM_BITS;
+    // SPRAM the design already uses (block-circulant spectra) is not free for moved ROMs
+    let spramFree = Math.max(0, info.limits.spram - est.total.spram) * SPRAM_BITS;
     const moved = new Map<string, 'spram' | 'off-chip'>();
     const roms = uses.filter((m) => m.weights && mapped.get(m.name)?.target === 'ebr')
       .sort((a, b) => (mapped.get(b.name)!.blocks - mapped.get(a.name)!.blocks));
@@ -137,6 +139,12 @@ export function energyPerInference(design: Design, table: EnergyTable, opts: Ene
         const blocks = Math.ceil(m.width / 16);
         add('memory', owner, `${m.name}: SPRAM reads (${blocks} block(s) each)`, m.usefulReads * blocks, table.memory.spramReadPJ);
         placement.push({ memory: m.name, placed: 'spram' });
+      } else if (mm.target === 'spram') {
+        // one SB_SPRAM256KA per 16 bits of an address chunk is enabled per access
+        const perAccess = Math.ceil(mm.blocks / mm.chunks);
+        add('memory', owner, `${m.name}: SPRAM reads (${perAccess} block(s) x ${m.reads} reads)`, m.reads * perAccess, table.memory.spramReadPJ);
+        add('memory', owner, `${m.name}: SPRAM writes`, m.writes * perAccess, table.memory.spramWritePJ);
+        if (m.weights) placement.push({ memory: m.name, placed: 'spram' });
       } else if (mm.target === 'ebr') {
         add('memory', owner, `${m.name}: EBR block reads (${mm.blocks} block(s) x ${m.reads} reads)`, m.reads * mm.blocks, table.memory.ebrReadPJ);
         add('memory', owner, `${m.name}: EBR block writes`, m.writes * Math.ceil(mm.blocks / mm.chunks), table.memory.ebrWritePJ);

@@ -7,6 +7,12 @@
  * limit by more than that is refused, one closer to it is marginal (allowed,
  * the tools decide). When it does not fit, the advice says what would: fewer
  * lanes, another part, or a structured layer in place of a dense one.
+ *
+ * SPRAM: a block-circulant layer with "memory": "spram" keeps its spectra in
+ * SB_SPRAM256KA blocks (UltraPlus only; yosys maps them whatever the part,
+ * and nextpnr then fails), so on an HX/LP part the SPRAM row is over and the
+ * advice names the layer's `memory` field, what "ebr" would need instead, and
+ * the UltraPlus boards.
  */
 import type { Design } from '../network/design.ts';
 import { designFromPlan } from '../network/design.ts';
@@ -66,14 +72,20 @@ function memoryBits(e: ResourceEstimate): number {
   return e.memories.reduce((s, m) => s + m.depth * m.width, 0);
 }
 
-/** The design with every layer's lanes capped (undefined when no layer has lanes to cap or the spec cannot be planned). */
+/**
+ * The design with every layer's lanes (a block-circulant layer's `macs`)
+ * capped (undefined when no layer has lanes to cap or the spec cannot be planned).
+ */
 function withLaneCap(design: Design, cap: number): Design | undefined {
   let changed = false;
   const layers = design.net.layers.map((l) => {
     const spec = { ...(l.spec as Record<string, unknown>) };
-    if (typeof spec.lanes === 'number' && spec.lanes > cap) {
-      spec.lanes = cap;
-      changed = true;
+    for (const field of ['lanes', 'macs']) {
+      const v = spec[field];
+      if (typeof v === 'number' && v > cap) {
+        spec[field] = cap;
+        changed = true;
+      }
     }
     return spec;
   });
@@ -84,6 +96,49 @@ function withLaneCap(design: Design, cap: number): Design | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The design with some layers' specs changed (undefined when it cannot be planned). */
+function withLayerSpecs(design: Design, change: (spec: Record<string, unknown>, kind: string) => Record<string, unknown>): Design | undefined {
+  const layers = design.net.layers.map((l) => change({ ...(l.spec as Record<string, unknown>) }, l.kind.kind));
+  try {
+    const raw = design.isNetwork ? { network: design.net.name, schedule: design.net.schedule, layers } : layers[0];
+    return designFromPlan(planAny(raw), design.isNetwork);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What to do when the SPRAM row is over: name each layer that asks for SPRAM
+ * by its field, say what its memory "ebr" would need on this part, and which
+ * boards have the SPRAM.
+ */
+function spramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): string[] {
+  const lines: string[] = [];
+  const have = PARTS[e.part].limits.spram;
+  const users = design.net.layers.filter((l) => l.kind.kind === 'block-circulant' && (l.plan as { memory: string }).memory === 'spram');
+  for (const l of users) {
+    const field = design.isNetwork ? `layers[${l.index}].memory` : 'memory';
+    const blocks = e.memories.filter((m) => m.target === 'spram' && m.name.startsWith(`${(l.plan as { name: string }).name}.`)).reduce((s, m) => s + m.blocks, 0);
+    lines.push(
+      `${field}: "spram" puts the spectra of ${(l.plan as { name: string }).name} in ${blocks} SB_SPRAM256KA block(s); ` +
+        (have ? `iCE40${e.part} has ${have}` : `iCE40${e.part} has no SPRAM (only the UltraPlus parts do)`),
+    );
+  }
+  const ebr = withLayerSpecs(design, (s, kind) => (kind === 'block-circulant' && s.memory === 'spram' ? { ...s, memory: 'ebr' } : s));
+  if (ebr && users.length) {
+    const e2 = predictResources(ebr, { part: e.part, toolchain: opts.toolchain, board: opts.board });
+    const lim = PARTS[e.part].limits;
+    lines.push(
+      `with "memory": "ebr" it needs ${e2.total.ebr} EBR (iCE40${e.part} has ${lim.ebr}), ${n(e2.total.lut)} LUT (has ${n(lim.lut)}): ` +
+        (fitsAll(e2) ? 'that fits' : 'that does not fit either'),
+    );
+  }
+  const up = PART_NAMES.filter((p) => PARTS[p].limits.spram >= e.total.spram && PARTS[p].family === 'ultraplus');
+  const boards = up.flatMap((p) => boardsWithPart(p));
+  lines.push(`use "memory": "ebr", or an UltraPlus board${boards.length ? ` (${boards.join(', ')})` : ''}`);
+  return lines;
 }
 
 function boardsWithPart(part: PartName): string[] {
@@ -120,13 +175,16 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
   }
   lines.push(`does not fit ${partName}: ${over.map((r) => `${r.resource} needs ${n(r.need)}, has ${n(r.have)}`).join('; ')}`);
 
-  // why: the largest memories and multipliers
-  const mems = [...e.memories].sort((a, b) => b.blocks - a.blocks || b.depth * b.width - a.depth * a.width);
-  const memOver = over.some((r) => r.resource.startsWith('EBR') || r.resource.startsWith('memory'));
+  // why: the largest memories (by EBR blocks, or by bits when the bits or the SPRAM are over)
+  const byBits = over.some((r) => r.resource.startsWith('memory') || r.resource.startsWith('SPRAM'));
+  const bits = (m: { depth: number; width: number }) => m.depth * m.width;
+  const mems = [...e.memories].sort((a, b) => (byBits ? bits(b) - bits(a) : b.blocks - a.blocks || bits(b) - bits(a)));
+  const memOver = over.some((r) => r.resource.startsWith('EBR') || r.resource.startsWith('memory') || r.resource.startsWith('SPRAM'));
   if (memOver && mems.length) {
     lines.push('largest memories:');
     for (const m of mems.slice(0, 3)) {
-      lines.push(`  ${m.name}: ${n(m.depth)} x ${m.width} bits = ${n(m.depth * m.width)} bits -> ${m.target === 'ebr' ? `${m.blocks} EBR (${m.config})` : 'logic'}`);
+      const where = m.target === 'ebr' ? `${m.blocks} EBR (${m.config})` : m.target === 'spram' ? `${m.blocks} SPRAM` : 'logic';
+      lines.push(`  ${m.name}: ${n(m.depth)} x ${m.width} bits = ${n(m.depth * m.width)} bits -> ${where}`);
     }
   }
   const weightBits = e.memories.filter((m) => m.rom).reduce((s, m) => s + m.depth * m.width, 0);
@@ -145,6 +203,8 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
         'the dense layer\'s memory "spram" is not implemented yet (SPRAM has no initial contents: it needs a load port)',
     );
   }
+
+  if (over.some((r) => r.resource.startsWith('SPRAM'))) lines.push(...spramAdvice(design, e, opts));
 
   // structured replacement for square dense layers
   for (const l of design.net.layers) {

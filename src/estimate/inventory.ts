@@ -13,6 +13,17 @@
  *                                (G*N x P*W_W), bias ROM (G x P*B_W), P MACs
  *   activation  act_layer.v      one requantiser, no memory
  *   argmax      argmax_layer.v   one comparator, no memory
+ *   fft         fft_*.v (src/fft) one FFT/IFFT pipeline, see fftPart below
+ *   circulant,  circ_feed.v      input buffer (RAM, K x S_W), forward FFT,
+ *   diag-       circ_pmul.v      4 multipliers X_W x H_W, half-spectrum ROM
+ *   circulant   circ_out.v       (K/2+1 x 2 H_W), inverse FFT, output stage
+ *                                (diag: one Z_W x D_W multiplier, d/b ROM)
+ *   block-      bcirc_layer.v    block buffers (RAM, 2K x X_W), X buffer
+ *   circulant                    (RAM, 2^XA_W x 2 XF_W), per lane an output
+ *                                bank (RAM, 2^(BA_W+1) x 2 F_W) and 4
+ *                                multipliers XF_W x H_W; spectra in an EBR
+ *                                ROM (wordsPerLane x P*2 H_W) or one SPRAM
+ *                                RAM per lane (ram_style "huge"); one FFT
  *   stream_link stream_link.v    DEPTH x (LANES*W + LANE_W + 1) RAM after each layer
  * A kind this file does not know falls back to its cost face (multipliers as
  * 16 x 16, buffer and weight bits as one RAM and one ROM) and is flagged.
@@ -23,6 +34,13 @@ import type { TvscmPlan } from '../layers/tvscm/plan.ts';
 import type { DensePlan } from '../layers/dense/plan.ts';
 import type { ActivationPlan } from '../layers/activation/plan.ts';
 import type { ArgmaxPlan } from '../layers/argmax/plan.ts';
+import type { FftPlan } from '../fft/index.ts';
+import type { FftLayerPlan } from '../layers/fft/plan.ts';
+import type { CirculantPlan } from '../layers/circulant/plan.ts';
+import type { DiagCirculantPlan } from '../layers/diag-circulant/plan.ts';
+import type { StreamCorePlan } from '../layers/circulant-common/stream-plan.ts';
+import type { BlockCirculantPlan } from '../layers/block-circulant/plan.ts';
+import { bcircWidths } from '../layers/block-circulant/plan.ts';
 import type { MemorySpec, MultiplierSpec } from './memory.ts';
 
 /** Memory accesses per inference, in words of the memory's width. */
@@ -219,6 +237,229 @@ function argmaxInventory(name: string, p: ArgmaxPlan, cycles: number): LayerInve
   };
 }
 
+/** The hardware of one FFT pipeline, to be merged into the layer that holds it. */
+interface FftPart {
+  memories: MemoryUse[];
+  multipliers: MultiplierSpec[];
+  arith: ArithUse;
+  features: KindFeatures;
+}
+
+/** Sum feature maps (the features of a layer's FFT pipelines add up). */
+function addFeatures(...fs: KindFeatures[]): KindFeatures {
+  const out: KindFeatures = {};
+  for (const f of fs) for (const [k, v] of Object.entries(f)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+/**
+ * One FFT/IFFT pipeline of src/fft (generateFftRtl), `uses` transforms per
+ * inference (a block-circulant layer sends q input and p output blocks
+ * through its one FFT), `cycles` cycles enabled per inference:
+ *   fft_sdf_bf + fft_delay   per butterfly: the delay line, a memory when
+ *                            plan.useRam (D >= 32 words: D x 2 W_F RAM),
+ *                            else D x 2 W_F flip-flops; adders, rounding,
+ *                            saturation on W_F = W_in + 1 bits
+ *   fft_cmul + <top>_twN_rom per twiddle stage: the ROM (L x 3 TW; EBR with
+ *                            rom_style "block" when plan.romInEbr, L >= 64;
+ *                            else a case ROM that yosys keeps in LUTs), and
+ *                            `multipliers` (4 or 3) W x TW products (the
+ *                            3-multiplier k1 = (a + b) c is W + 1 bits wide)
+ *   fft_skid / fft_bitrev    the two-word output buffer, or the reorder
+ *                            buffer (RAM, 2N x 2 W) with naturalOrder
+ * Features of the LUT/FF model (coefficients.ts, fitted on `fft` layers and
+ * shared by every kind that holds an FFT): fft (pipelines), bfBits (sum of
+ * W_F), bfRound (the same over the butterflies that shift and round),
+ * ffDelay (delay-line bits in flip-flops), ramDelay (pointer bits of the
+ * delay lines in EBR), twBits (sum of W + TW over the twiddle stages),
+ * outBuf (skid buffer bits, or the reorder buffer's counters).
+ */
+function fftPart(name: string, f: FftPlan, uses: number, cycles: number): FftPart {
+  const n = f.n;
+  const tw = f.spec.twiddleWidth;
+  const rounds = f.spec.rounding !== 'truncate';
+  const samples = uses * n;
+  const memories: MemoryUse[] = [];
+  const multipliers: MultiplierSpec[] = [];
+  const multiplies: ArithUse['multiplies'] = [];
+  const adds: ArithUse['adds'] = [];
+  const feat = { fft: 1, bfBits: 0, bfRound: 0, ffDelay: 0, ramDelay: 0, twBits: 0, outBuf: 0 };
+  for (const b of f.butterflies) {
+    feat.bfBits += b.fifoWidth;
+    if (b.shift > 0 && rounds) feat.bfRound += b.fifoWidth;
+    if (b.useRam) {
+      feat.ramDelay += b.log2Delay;
+      memories.push({
+        name: `${name}.bf${b.bf}.delay`, depth: b.delay, width: 2 * b.fifoWidth, rom: false,
+        writes: samples, reads: samples, usefulReads: samples, weights: false,
+      });
+    } else {
+      feat.ffDelay += b.delay * 2 * b.fifoWidth;
+    }
+    adds.push({ width: b.fifoWidth + 1, count: 4 * samples });
+    if (b.shift > 0 && rounds) adds.push({ width: b.wOut + 1, count: 2 * samples });
+  }
+  for (const t of f.twiddles) {
+    feat.twBits += t.width + tw;
+    memories.push({
+      name: `${name}.tw${t.tw}.rom`, depth: t.len, width: 3 * tw, rom: true, forceBlock: t.romInEbr,
+      writes: 0, reads: cycles, usefulReads: samples, weights: false,
+    });
+    const w = t.width;
+    if (f.spec.multipliers === 3) {
+      multipliers.push({ name: `${name}.tw${t.tw}.k1`, a: w + 1, b: tw, y: w + tw + 1, count: 1 });
+      multipliers.push({ name: `${name}.tw${t.tw}.k2k3`, a: w, b: tw, y: w + tw, count: 2 });
+      multiplies.push({ a: w + 1, b: tw, y: w + tw + 1, count: samples }, { a: w, b: tw, y: w + tw, count: 2 * samples });
+      adds.push({ width: w + 1, count: samples });
+    } else {
+      multipliers.push({ name: `${name}.tw${t.tw}.mul`, a: w, b: tw, y: w + tw, count: 4 });
+      multiplies.push({ a: w, b: tw, y: w + tw, count: 4 * samples });
+    }
+    adds.push({ width: w + tw, count: 2 * samples });
+    if (rounds) adds.push({ width: w + 3, count: 2 * samples });
+  }
+  if (f.reorder !== 'none') {
+    const w = 2 * (f.reorder === 'output' ? f.outWidth : f.inWidth);
+    memories.push({ name: `${name}.reorder`, depth: 2 * n, width: w, rom: false, writes: samples, reads: samples, usefulReads: samples, weights: false });
+  }
+  // the skid buffer's two words, or the reorder buffer's counters and bank flags
+  feat.outBuf = f.reorder === 'output' ? 2 * f.log2n + 6 : 4 * f.outWidth;
+  return { memories, multipliers, arith: { multiplies, adds }, features: feat };
+}
+
+/**
+ * Product bits of a layer's multipliers (sum of count * y): on UltraPlus the
+ * product registers and the adders after them sit in the SB_MAC16, on HX/LP
+ * parts in logic; the HX model of the FFT kinds prices that difference with it.
+ */
+function mulY(ms: MultiplierSpec[]): number {
+  return sumOf(ms.map((m) => m.count * m.y));
+}
+
+/** The fft kind (src/layers/fft): one pipeline, nothing around it. */
+function fftInventory(name: string, p: FftLayerPlan, cycles: number): LayerInventory {
+  const part = fftPart(name, p, 1, cycles);
+  return {
+    name, kind: 'fft', memories: part.memories, multipliers: part.multipliers, arith: part.arith,
+    features: { one: 1, ...part.features, mulY: mulY(part.multipliers) }, activeCycles: cycles, generic: false,
+  };
+}
+
+/**
+ * circulant and diag-circulant: the streaming core of circulant-common/
+ * stream-rtl.ts, circ_feed -> FFT -> circ_pmul (+ half-spectrum ROM) ->
+ * IFFT -> circ_out (+ the d/b ROM and one multiplier with the diagonal).
+ * Layer features beyond the FFTs' (one model for both kinds): `core`, the
+ * register bits of the feeder, the spectral product and the output stage,
+ * and `diag`, those of the diagonal stage.
+ */
+function streamInventory(
+  name: string, kind: string, c: StreamCorePlan, yWidth: number, cycles: number,
+  diag?: { dWidth: number; bWidth: number; accWidth: number },
+): LayerInventory {
+  const k = c.k;
+  const sW = c.xWidth + (c.signs ? 1 : 0);
+  const wx = c.fwd.outWidth;
+  const wi = c.inv.inWidth;
+  const bins = k / 2 + 1;
+  const fwd = fftPart(`${name}.fft`, c.fwd, 1, cycles);
+  const inv = fftPart(`${name}.ifft`, c.inv, 1, cycles);
+  const memories: MemoryUse[] = [
+    { name: `${name}.xbuf`, depth: k, width: sW, rom: false, writes: c.inputs, reads: c.inputs, usefulReads: c.inputs, weights: false },
+    ...fwd.memories,
+    {
+      name: `${name}.hrom`, depth: bins, width: 2 * c.hWidth, rom: true, forceBlock: bins >= 64,
+      writes: 0, reads: cycles, usefulReads: k, weights: true,
+    },
+    ...inv.memories,
+  ];
+  const multipliers: MultiplierSpec[] = [
+    ...fwd.multipliers,
+    { name: `${name}.pmul`, a: wx, b: c.hWidth, y: wx + c.hWidth, count: 4 },
+    ...inv.multipliers,
+  ];
+  const multiplies = [...fwd.arith.multiplies, { a: wx, b: c.hWidth, y: wx + c.hWidth, count: 4 * k }, ...inv.arith.multiplies];
+  const adds = [...fwd.arith.adds, { width: c.prodWidth, count: 2 * k }, { width: c.prodWidth, count: 2 * k }, ...inv.arith.adds, { width: c.zWidth, count: c.outputs }];
+  if (diag) {
+    memories.push({
+      name: `${name}.drom`, depth: c.outputs, width: diag.dWidth + diag.bWidth, rom: true, forceBlock: c.outputs >= 64,
+      writes: 0, reads: cycles, usefulReads: c.outputs, weights: true,
+    });
+    multipliers.push({ name: `${name}.z*d`, a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: 1 });
+    multiplies.push({ a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: c.outputs });
+    adds.push({ width: diag.accWidth, count: 2 * c.outputs });
+  }
+  // registers: circ_feed (stored sample, counters), circ_pmul (operands, sums, requantised
+  // output), circ_out (z, requantised output in the skid buffer); the diagonal stage
+  const core = (sW + 2 * c.log2k) + (2 * wx + 2 * c.prodWidth + 2 * wi + c.log2k) + (c.zWidth + 2 * yWidth + c.log2k);
+  return {
+    name, kind, memories, multipliers, arith: { multiplies, adds },
+    features: addFeatures({
+      one: 1, core, diag: diag ? c.zWidth + diag.dWidth + diag.bWidth + diag.accWidth : 0, mulY: mulY(multipliers),
+    }, fwd.features, inv.features),
+    activeCycles: cycles, generic: false,
+  };
+}
+
+/**
+ * block-circulant (rtl-templates/bcirc_layer.v, src/layers/block-circulant/
+ * rtl.ts): one FFT for q input and p output blocks, the buffers, P lanes of 4
+ * multipliers, accumulators and an output bank each, the K-lane output beat,
+ * the spectra in an EBR ROM or in SPRAM (one RAM per lane; with the loader).
+ * Layer features beyond the FFT's: lane (register bits of the lanes: sums,
+ * accumulators, requantised words) and collect (the output beat: K*Y_W).
+ */
+function bcircInventory(name: string, p: BlockCirculantPlan, cycles: number): LayerInventory {
+  const w = bcircWidths(p);
+  const P = p.lanes;
+  const k = p.k;
+  const macIssues = p.groups * p.bins * p.q;
+  const fft = fftPart(`${name}.fft`, p.fft, p.q + p.p, cycles);
+  const spram = p.memory === 'spram';
+  const memories: MemoryUse[] = [
+    { name: `${name}.ibuf`, depth: 2 * k, width: p.xWidth, rom: false, writes: p.inputs, reads: p.inputs, usefulReads: p.inputs, weights: false },
+    { name: `${name}.xbuf`, depth: 2 ** w.XA_W, width: 2 * p.xfWidth, rom: false, writes: p.q * p.bins, reads: macIssues, usefulReads: macIssues, weights: false },
+    ...Array.from({ length: P }, (_, l): MemoryUse => {
+      const blocks = Math.ceil((p.p - l) / P);
+      return {
+        name: `${name}.obuf[${l}]`, depth: 2 * 2 ** w.BA_W, width: 2 * p.fft.inWidth, rom: false,
+        writes: blocks * p.bins, reads: blocks * k, usefulReads: blocks * k, weights: false,
+      };
+    }),
+    ...(spram
+      ? Array.from({ length: P }, (_, l): MemoryUse => ({
+          name: `${name}.wmem[${l}]`, depth: p.wordsPerLane, width: 2 * p.hWidth, rom: false, huge: true,
+          writes: 0, reads: macIssues, usefulReads: macIssues, weights: true,
+        }))
+      : [{
+          name: `${name}.wrom`, depth: p.wordsPerLane, width: P * 2 * p.hWidth, rom: true, forceBlock: p.wordsPerLane >= 64,
+          writes: 0, reads: macIssues, usefulReads: macIssues, weights: true,
+        }]),
+    ...fft.memories,
+  ];
+  const prod = { a: p.xfWidth, b: p.hWidth, y: p.xfWidth + p.hWidth };
+  const macs = p.p * p.q * p.bins;
+  const multipliers: MultiplierSpec[] = [{ name: `${name}.lane.mul`, ...prod, count: 4 * P }, ...fft.multipliers];
+  return {
+    name,
+    kind: 'block-circulant',
+    memories,
+    multipliers,
+    arith: {
+      multiplies: [{ ...prod, count: 4 * macs }, ...fft.arith.multiplies],
+      adds: [{ width: p.prodWidth, count: 2 * macs }, { width: p.accWidth, count: 2 * macs }, ...fft.arith.adds],
+    },
+    features: addFeatures({
+      one: 1,
+      lane: P * (2 * p.prodWidth + 2 * p.accWidth + 2 * p.fft.inWidth),
+      collect: k * p.yWidth,
+      mulY: mulY(multipliers),
+    }, fft.features),
+    activeCycles: cycles,
+    generic: false,
+  };
+}
+
 /** A kind this file does not know: its cost face, priced as generic hardware. */
 function genericInventory(layer: NetworkLayer, name: string, cycles: number): LayerInventory {
   const c = layer.kind.cost(layer.plan);
@@ -259,6 +500,16 @@ export function layerInventory(layer: NetworkLayer, cycles: number): LayerInvent
     case 'dense': return denseInventory(name, layer.plan as DensePlan, cycles);
     case 'activation': return activationInventory(name, layer.plan as ActivationPlan, cycles);
     case 'argmax': return argmaxInventory(name, layer.plan as ArgmaxPlan, cycles);
+    case 'fft': return fftInventory(name, layer.plan as FftLayerPlan, cycles);
+    case 'circulant': {
+      const p = layer.plan as CirculantPlan;
+      return streamInventory(name, 'circulant', p.core, p.yWidth, cycles);
+    }
+    case 'diag-circulant': {
+      const p = layer.plan as DiagCirculantPlan;
+      return streamInventory(name, 'diag-circulant', p.core, p.yWidth, cycles, p);
+    }
+    case 'block-circulant': return bcircInventory(name, layer.plan as BlockCirculantPlan, cycles);
     default: return genericInventory(layer, name, cycles);
   }
 }

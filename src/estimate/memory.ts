@@ -34,9 +34,15 @@
  * (7 x 10 bits -> logic, 10 x 7 bits -> EBR, 11 x 6 bits -> logic) and against
  * every example build (test/estimate.test.ts).
  *
- * SPRAM: `synth_ice40` maps to SB_SPRAM256KA only with `-spram`, which the
- * flow does not pass (memory_libmap runs with -no-auto-huge), and circa's
- * templates never instantiate it, so the predicted SPRAM count is 0.
+ * SPRAM: `synth_ice40` runs memory_libmap with +/ice40/spram.txt but
+ * -no-auto-huge (the flow does not pass -spram), so a memory goes to
+ * SB_SPRAM256KA only when the RTL asks for it with (* ram_style = "huge" *):
+ * the block-circulant spectra with memory "spram" (one RAM per MAC lane).
+ * The library has one shape, 16384 x 16, so a memory takes
+ * ceil(depth / 16384) * ceil(width / 16) blocks, with a width-bit mux after
+ * them when it has more than one address chunk. memory_libmap uses the same
+ * library whatever -device says, so yosys maps the SPRAM on an HX or LP part
+ * too (nextpnr then fails): the fit check refuses it first.
  *
  * Multipliers (DSP): with `-dsp` (UltraPlus), `techmap -map +/mul2dsp.v`
  * with DSP_A/B_MAXWIDTH=16, DSP_A/B_MINWIDTH=2, DSP_Y_MINWIDTH=11 decides:
@@ -57,14 +63,16 @@ export interface MemorySpec {
   rom: boolean;
   /** `(* rom_style = "block" *)`: yosys may not fall back to logic */
   forceBlock?: boolean;
+  /** `(* ram_style = "huge" *)`: SB_SPRAM256KA (a RAM) */
+  huge?: boolean;
 }
 
 export interface MemoryMapping extends MemorySpec {
-  /** 'ebr': SB_RAM40_4K blocks; 'logic': flip-flops (RAM) or LUTs (ROM) */
-  target: 'ebr' | 'logic';
-  /** SB_RAM40_4K blocks (0 for logic) */
+  /** 'ebr': SB_RAM40_4K blocks; 'spram': SB_SPRAM256KA blocks; 'logic': flip-flops (RAM) or LUTs (ROM) */
+  target: 'ebr' | 'spram' | 'logic';
+  /** SB_RAM40_4K blocks, or SB_SPRAM256KA blocks for 'spram' (0 for logic) */
   blocks: number;
-  /** the chosen configuration, e.g. "512x8", or "logic" */
+  /** the chosen configuration, e.g. "512x8", "16384x16" (SPRAM), or "logic" */
   config: string;
   /** address chunks muxed after the blocks (1 when one block column holds the whole depth) */
   chunks: number;
@@ -117,10 +125,19 @@ function bestBlockConfig(m: MemorySpec): BlockChoice {
   return best!;
 }
 
+/** SB_SPRAM256KA: 16384 words of 16 bits (techlibs/ice40/spram.txt, one shape). */
+export const SPRAM_DEPTH = 16384;
+export const SPRAM_WIDTH = 16;
+
 /** Map one memory the way yosys' memory_libmap does for iCE40. */
 export function mapMemory(m: MemorySpec): MemoryMapping {
   if (m.depth <= 0 || m.width <= 0) {
     return { ...m, target: 'logic', blocks: 0, config: 'none', chunks: 0, blockCost: 0, logicCost: 0 };
+  }
+  if (m.huge && !m.rom) {
+    const chunks = Math.ceil(m.depth / SPRAM_DEPTH);
+    const blocks = chunks * Math.ceil(m.width / SPRAM_WIDTH);
+    return { ...m, target: 'spram', blocks, config: `${SPRAM_DEPTH}x${SPRAM_WIDTH}`, chunks, blockCost: BLOCK_COST * blocks, logicCost: m.width * m.depth };
   }
   const block = bestBlockConfig(m);
   // memory_libmap keeps the logic cost in an int (truncation) and takes a

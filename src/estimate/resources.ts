@@ -3,7 +3,9 @@
  * EBR (4 kbit SB_RAM40_4K) and SPRAM per layer and in total, from the plan
  * the RTL is emitted from (inventory.ts), before any tool runs.
  *
- *   DSP, EBR, SPRAM  exact: yosys' own mapping rules, replayed (memory.ts)
+ *   DSP, EBR, SPRAM  exact: yosys' own mapping rules, replayed (memory.ts);
+ *                    SPRAM is the memories the RTL marks ram_style "huge"
+ *                    (block-circulant spectra), counted on any part
  *   FF, LUT4, carry  per component, a linear model over the component's
  *                    datapath widths, with coefficients fitted to yosys runs
  *                    (coefficients.ts, bench/estimate-calibrate.ts), plus
@@ -113,7 +115,7 @@ function softMul(c: Coefficients, widths: [number, number][]): { lut4: number; c
 
 /** Logic a memory adds outside any block RAM: RAM/ROM in logic, or the chunk mux after the blocks. */
 function memoryLogic(c: Coefficients, m: MemoryMapping): { lut4: number; ff: number } {
-  if (m.target === 'ebr') {
+  if (m.target === 'ebr' || m.target === 'spram') {
     if (m.chunks <= 1) return { lut4: 0, ff: 0 };
     return { lut4: c.memory.chunkMuxPerBit * (m.chunks - 1) * m.width, ff: Math.ceil(Math.log2(m.chunks)) };
   }
@@ -177,8 +179,8 @@ function componentRow(c: Coefficients, inv: LayerInventory, family: 'ultraplus' 
     ff: round(ff),
     carry: round(carry),
     dsp: muls.reduce((s, m) => s + m.count * m.dspEach, 0),
-    ebr: mems.reduce((s, m) => s + m.blocks, 0),
-    spram: 0,
+    ebr: mems.reduce((s, m) => s + (m.target === 'ebr' ? m.blocks : 0), 0),
+    spram: mems.reduce((s, m) => s + (m.target === 'spram' ? m.blocks : 0), 0),
     notes,
   };
   return { row, mems, muls };
