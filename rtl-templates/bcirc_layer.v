@@ -519,18 +519,28 @@ module bcirc_layer #(
             wire signed [H_W-1:0] hc = w_q[l*2*H_W +: H_W];
             wire signed [H_W-1:0] hd = w_q[l*2*H_W + H_W +: H_W];
             // stage 1: four real products (one SB_MAC16 each on UltraPlus)
+            // Stages 1 and 2 load only with valid data (v1, v2). Besides saving
+            // toggles, the enables keep yosys's ice40_dsp (0.55, YoWASP) from
+            // folding "registered product + registered product" into a single
+            // SB_MAC16 whose C/D addend it leaves undriven, which silently drops
+            // a product (16 x 8) or fails synthesis (16 x 16). test/netlist.test.ts
+            // simulates the synthesised netlist to keep it that way.
             reg signed [XF_W+H_W-1:0] p_ac, p_bd, p_ad, p_bc;
             always @(posedge clk) begin
-                p_ac <= xa * hc;
-                p_bd <= xb * hd;
-                p_ad <= xa * hd;
-                p_bc <= xb * hc;
+                if (v1) begin
+                    p_ac <= xa * hc;
+                    p_bd <= xb * hd;
+                    p_ad <= xa * hd;
+                    p_bc <= xb * hc;
+                end
             end
             // stage 2: exact complex product: re = ac - bd, im = ad + bc
             reg signed [PR_W-1:0] s_re, s_im;
             always @(posedge clk) begin
-                s_re <= {{(PR_W-XF_W-H_W){p_ac[XF_W+H_W-1]}}, p_ac} - {{(PR_W-XF_W-H_W){p_bd[XF_W+H_W-1]}}, p_bd};
-                s_im <= {{(PR_W-XF_W-H_W){p_ad[XF_W+H_W-1]}}, p_ad} + {{(PR_W-XF_W-H_W){p_bc[XF_W+H_W-1]}}, p_bc};
+                if (v2) begin
+                    s_re <= {{(PR_W-XF_W-H_W){p_ac[XF_W+H_W-1]}}, p_ac} - {{(PR_W-XF_W-H_W){p_bd[XF_W+H_W-1]}}, p_bd};
+                    s_im <= {{(PR_W-XF_W-H_W){p_ad[XF_W+H_W-1]}}, p_ad} + {{(PR_W-XF_W-H_W){p_bc[XF_W+H_W-1]}}, p_bc};
+                end
             end
             // stage 3: accumulate over the input blocks
             reg signed [ACC_W-1:0] acc_re, acc_im;
