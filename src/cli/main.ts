@@ -14,6 +14,7 @@ import { loadDesign, type Design } from '../network/design.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
 import { cosim, formatMismatch, type CosimReport } from '../sim/cosim.ts';
 import { checkRtl } from '../sim/lint.ts';
+import { synthesisedRtl } from '../sim/netlist.ts';
 import { listBoards, loadBoard } from '../flow/boards.ts';
 import { formatReport, runFlow } from '../flow/index.ts';
 import { boardDesign } from '../network/board.ts';
@@ -80,13 +81,24 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // sim
 // ---------------------------------------------------------------------------
-interface SimOpts { layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
+interface SimOpts { gateLevel?: boolean; layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
 
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const design = loadDesign(specPath, { upTo: o.layer });
-  const dut = design.dut();
   const p = progress(!o.quiet);
   const onProgress = (m: string) => p.step(m);
+  let dut = design.dut();
+  if (o.gateLevel) {
+    const spram = design.net.layers.find((l) => (l.plan as { memory?: string }).memory === 'spram');
+    if (spram) {
+      throw new CircaInputError(
+        `--gate-level: layer ${spram.index} (${spram.kind.kind}) keeps its weights in SPRAM, which the netlist starts empty ` +
+          '(on a board `circa run` loads them); simulate its RTL, or use "memory": "ebr" for a gate-level run',
+      );
+    }
+    p.step('synthesising with yosys (YoWASP, synth_ice40 -dsp) for gate-level simulation');
+    dut = { ...dut, label: `${dut.label} (netlist)`, rtl: await synthesisedRtl(dut.rtl) };
+  }
   p.step(`co-simulating ${o.vectors} vectors at full rate`);
   const full = await cosim(dut, { vectors: o.vectors, seed: o.seed, onProgress });
   let stalled: CosimReport | undefined;
@@ -107,6 +119,7 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const range = (xs: number[]) => (xs.length ? (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}..${Math.max(...xs)}`) : '-');
   const lines = [
     ...design.describe(),
+    ...(o.gateLevel ? ['simulated: the synthesised netlist (yosys synth_ice40 -dsp, iCE40 cell models)'] : []),
     `full rate:     ${full.exact}/${full.vectors} vectors bit-exact`,
     ...(stalled ? [`backpressure:  ${stalled.exact}/${stalled.vectors} vectors bit-exact (valid ${o.validPct}%, ready ${o.readyPct}%)`] : []),
     ...runs.flatMap((r) => r.mismatches.slice(0, 5).map((m) => `  mismatch: ${formatMismatch(m)}`)),
@@ -239,6 +252,7 @@ export function buildProgram(): Command {
     .option('--vectors <n>', 'number of input vectors (corner cases first, then seeded random)', intOption('--vectors', 1, 1_000_000), 1000)
     .option('--seed <s>', 'seed for the random vectors and the stall pattern', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--layer <k>', 'network only: simulate layers 0..k and compare layer k\'s output', intOption('--layer', 0))
+    .option('--gate-level', 'simulate the synthesised netlist (YoWASP yosys synth_ice40 + its iCE40 cell models) instead of the RTL: slower to build, proves the mapping')
     .option('--no-backpressure', 'skip the second pass with random valid/ready stalls')
     .option('--valid-pct <p>', 'stall pass: percent of cycles the input offers data', intOption('--valid-pct', 1, 100), 70)
     .option('--ready-pct <p>', 'stall pass: percent of cycles the output is ready', intOption('--ready-pct', 1, 100), 60)

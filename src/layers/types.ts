@@ -31,6 +31,8 @@ export interface LayerRtl {
    * on a wire of their own.
    */
   extraPorts: { name: string; dir: 'input' | 'output'; width: number }[];
+  /** extra Verilator flags to simulate it (only a synthesised netlist needs any: src/sim/netlist.ts) */
+  verilatorFlags?: readonly string[];
 }
 
 export interface CycleModel {

@@ -37,6 +37,8 @@ export interface StreamDesign {
   sources: readonly SourceFile[];
   top: string;
   io: StreamInterface;
+  /** extra Verilator flags for this design (gate-level netlists, see src/sim/netlist.ts) */
+  verilatorFlags?: readonly string[];
 }
 
 export interface StreamOptions {
@@ -104,6 +106,7 @@ export async function simulateStream(
       top: design.top,
       harness: 'stream_harness.cpp',
       defines: { IN_LANES: io.inLanes, IN_W: io.inWidth, OUT_LANES: io.outLanes, OUT_W: io.outWidth },
+      extraFlags: design.verilatorFlags,
     },
     opts.onProgress,
   );

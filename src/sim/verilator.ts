@@ -43,6 +43,8 @@ export interface VerilatorBuild {
   harness: string;
   /** C preprocessor defines for the harness */
   defines: Record<string, number | string>;
+  /** extra Verilator flags (a gate-level netlist with vendor cell models: warnings not fatal) */
+  extraFlags?: readonly string[];
 }
 
 export interface BuiltBinary {
@@ -55,7 +57,7 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
   const version = await requireVerilator();
   const harnessText = readFileSync(join(HARNESS_DIR, b.harness), 'utf8');
   const h = createHash('sha256');
-  h.update(JSON.stringify({ version, top: b.top, harness: b.harness, defines: b.defines, flags: FLAGS }));
+  h.update(JSON.stringify({ version, top: b.top, harness: b.harness, defines: b.defines, flags: [...FLAGS, ...(b.extraFlags ?? [])] }));
   h.update(harnessText);
   for (const s of b.sources) h.update(`\0${s.name}\0${s.text}`);
   const key = h.digest('hex').slice(0, 24);
@@ -77,7 +79,7 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
     const cflags = Object.entries(b.defines).map(([k, v]) => `-D${k}=${v}`).join(' ');
     onProgress?.(`verilating ${b.top} (${b.sources.length} files)`);
     const args = [
-      '--cc', '--exe', '--build', ...FLAGS,
+      '--cc', '--exe', '--build', ...FLAGS, ...(b.extraFlags ?? []),
       '--prefix', 'Vdut', '--top-module', b.top, '--Mdir', join(work, 'obj'),
       '-CFLAGS', `${cflags} -O1`,
       ...files, join(work, b.harness),
