@@ -4,26 +4,16 @@
  * build a bitstream for the iCEBreaker).
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { runNode } from './run-node.ts';
 
-const exec = promisify(execFile);
 const CIRCA = resolve('bin/circa.mjs');
 const EXAMPLE = resolve('examples/tvscm-784.json');
 let work: string;
 
-async function circa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('node', [CIRCA, ...args], { cwd: work, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const circa = (...args: string[]) => runNode(CIRCA, args, work);
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'circa-cli-'));

@@ -7,12 +7,11 @@
  * builds with the native tools, the DSP/EBR counts (exact) and LUT/FF
  * (within 20%).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { runNode } from './run-node.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CircaInputError } from '../src/errors.ts';
 import { loadDesign } from '../src/network/design.ts';
@@ -27,7 +26,6 @@ import { ASIC_45NM, ICE40_UP5K, loadEnergyTable, parseEnergyTable } from '../src
 import { compareResources, LOGIC_TOLERANCE_PCT, predictResources } from '../src/estimate/resources.ts';
 import { designOfSpec } from '../src/estimate/sweep.ts';
 
-const exec = promisify(execFile);
 const ex = (name: string) => resolve('examples', `${name}.json`);
 const work = mkdtempSync(join(tmpdir(), 'circa-estimate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -60,15 +58,7 @@ try {
 `);
 });
 
-export async function circa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('node', [RUNNER, ...args], { cwd: work, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+export const circa = (...args: string[]) => runNode(RUNNER, args, work);
 
 describe('the paper pairs', () => {
   it('parameter ratios are exact for both pairs, and the paper row is found by the counts', () => {

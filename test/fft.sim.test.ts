@@ -13,17 +13,15 @@
  * (widths, schedules, wrap) on the bare src/fft API.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { designFromPlan } from '../src/network/design.ts';
 import { planAny } from '../src/network/plan.ts';
 import { cosim, type CosimReport } from '../src/sim/cosim.ts';
 import { fftCost, planFft, type FftPlan } from '../src/fft/index.ts';
+import { runNode } from './run-node.ts';
 
-const exec = promisify(execFile);
 const ROUNDINGS = ['truncate', 'half-up', 'convergent'] as const;
 
 function expectExact(r: CosimReport): void {
@@ -65,15 +63,7 @@ describe('circa sim on a bare FFT/IFFT: 1000 vectors, every N and rounding mode'
 describe('circa on an FFT spec (the CLI)', () => {
   const CIRCA = resolve('bin/circa.mjs');
   const work = mkdtempSync(join(tmpdir(), 'circa-fft-cli-'));
-  async function circa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec('node', [CIRCA, ...args], { cwd: work, maxBuffer: 64 * 1024 * 1024 });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
-  }
+  const circa = (...args: string[]) => runNode(CIRCA, args, work);
   const file = (name: string, spec: unknown): string => {
     const p = join(work, name);
     writeFileSync(p, JSON.stringify(spec));
