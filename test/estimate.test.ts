@@ -10,9 +10,8 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { runNode } from './run-node.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CircaInputError } from '../src/errors.ts';
 import { loadDesign } from '../src/network/design.ts';
 import { listBoards, loadBoard } from '../src/flow/boards.ts';
@@ -30,35 +29,9 @@ const ex = (name: string) => resolve('examples', `${name}.json`);
 const work = mkdtempSync(join(tmpdir(), 'circa-estimate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/**
- * The circa command with the estimate subcommands registered, as main.ts
- * does once it calls registerEstimateCommands (registered here only if it
- * does not yet).
- */
-const RUNNER = join(work, 'circa-estimate.mjs');
-beforeAll(() => {
-  const u = (p: string) => pathToFileURL(resolve(p)).href;
-  writeFileSync(RUNNER, `
-import { register } from ${JSON.stringify(u('node_modules/tsx/dist/esm/api/index.mjs'))};
-register();
-const { buildProgram } = await import(${JSON.stringify(u('src/cli/main.ts'))});
-const { registerEstimateCommands } = await import(${JSON.stringify(u('src/cli/estimate-commands.ts'))});
-const { CircaError } = await import(${JSON.stringify(u('src/errors.ts'))});
-const { CommanderError } = await import(${JSON.stringify(u('node_modules/commander/esm.mjs'))});
-const program = buildProgram();
-if (!program.commands.some((c) => c.name() === 'compare')) registerEstimateCommands(program);
-try {
-  await program.parseAsync(process.argv);
-  process.exitCode = program.getOptionValue('exit') ?? 0;
-} catch (e) {
-  if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : 2;
-  else if (e instanceof CircaError) { process.stderr.write('circa: ' + e.message + '\\n'); process.exitCode = e.exitCode; }
-  else throw e;
-}
-`);
-});
-
-export const circa = (...args: string[]) => runNode(RUNNER, args, work);
+/** The circa command as a user runs it (main.ts registers the estimate subcommands). */
+const CIRCA = resolve('bin/circa.mjs');
+export const circa = (...args: string[]) => runNode(CIRCA, args, work);
 
 describe('the paper pairs', () => {
   it('parameter ratios are exact for both pairs, and the paper row is found by the counts', () => {

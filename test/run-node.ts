@@ -9,9 +9,9 @@ const exec = promisify(execFile);
 
 export interface Ran { code: number; stdout: string; stderr: string }
 
-export async function runNode(script: string, args: readonly string[], cwd: string): Promise<Ran> {
+export async function runNode(script: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Ran> {
   try {
-    const { stdout, stderr } = await exec('node', [script, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await exec('node', [script, ...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

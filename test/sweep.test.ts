@@ -4,55 +4,22 @@
  * filling the actual resources of every point (native tools, two worker
  * threads, cached by content hash).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNode } from './run-node.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { applyVary, expandPoints, mergeCsv, parseCsv, parseShard, parseVary } from '../src/estimate/sweep.ts';
 import { planAny } from '../src/network/plan.ts';
 
-const exec = promisify(execFile);
 const ex = (name: string) => resolve('examples', `${name}.json`);
 const work = mkdtempSync(join(tmpdir(), 'circa-sweep-'));
 const cache = join(work, 'cache');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const RUNNER = join(work, 'circa-estimate.mjs');
-beforeAll(() => {
-  const u = (p: string) => pathToFileURL(resolve(p)).href;
-  // the circa command with the estimate subcommands (registered here until main.ts does it)
-  writeFileSync(RUNNER, `
-import { register } from ${JSON.stringify(u('node_modules/tsx/dist/esm/api/index.mjs'))};
-register();
-const { buildProgram } = await import(${JSON.stringify(u('src/cli/main.ts'))});
-const { registerEstimateCommands } = await import(${JSON.stringify(u('src/cli/estimate-commands.ts'))});
-const { CircaError } = await import(${JSON.stringify(u('src/errors.ts'))});
-const { CommanderError } = await import(${JSON.stringify(u('node_modules/commander/esm.mjs'))});
-const program = buildProgram();
-if (!program.commands.some((c) => c.name() === 'compare')) registerEstimateCommands(program);
-try {
-  await program.parseAsync(process.argv);
-  process.exitCode = program.getOptionValue('exit') ?? 0;
-} catch (e) {
-  if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : 2;
-  else if (e instanceof CircaError) { process.stderr.write('circa: ' + e.message + '\\n'); process.exitCode = e.exitCode; }
-  else throw e;
-}
-`);
-});
-
-async function circa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('node', [RUNNER, ...args], { cwd: work, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CIRCA_CACHE_DIR: cache } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+/** The circa command as a user runs it, with its Verilator/synthesis cache in the scratch directory. */
+const CIRCA = resolve('bin/circa.mjs');
+const circa = (...args: string[]) => runNode(CIRCA, args, work, { CIRCA_CACHE_DIR: cache });
 
 describe('--vary', () => {
   const net = JSON.parse(readFileSync(ex('mnist-tvscm'), 'utf8'));
