@@ -91,4 +91,12 @@ describe('gate-level co-simulation: the synthesised netlist (YoWASP yosys + its 
       expect(full.cycles.match).toBe(true);
     });
   }
+
+  it('a design with SPRAM (contents loaded at run time, none in the netlist) is refused, naming SPRAM', async () => {
+    const design = designFromPlan(planAny({
+      kind: 'block-circulant', name: 'bc_sp', inputs: 48, outputs: 40, blockSize: 8, memory: 'spram',
+      weights: { init: 'random', seed: 9 }, output: { format: { int: 2, frac: 5 } },
+    }), false);
+    await expect(synthesisedRtl(design.rtl())).rejects.toThrow(/--gate-level: bc_sp_top keeps memory in SPRAM/);
+  });
 });

@@ -89,13 +89,6 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const onProgress = (m: string) => p.step(m);
   let dut = design.dut();
   if (o.gateLevel) {
-    const spram = design.net.layers.find((l) => (l.plan as { memory?: string }).memory === 'spram');
-    if (spram) {
-      throw new CircaInputError(
-        `--gate-level: layer ${spram.index} (${spram.kind.kind}) keeps its weights in SPRAM, which the netlist starts empty ` +
-          '(on a board `circa run` loads them); simulate its RTL, or use "memory": "ebr" for a gate-level run',
-      );
-    }
     p.step('synthesising with yosys (YoWASP, synth_ice40 -dsp) for gate-level simulation');
     dut = { ...dut, label: `${dut.label} (netlist)`, rtl: await synthesisedRtl(dut.rtl) };
   }

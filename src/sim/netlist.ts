@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CircaError } from '../errors.ts';
+import { CircaError, CircaInputError } from '../errors.ts';
 import type { LayerRtl } from '../layers/types.ts';
 
 type Tree = { [name: string]: Tree | string | Uint8Array };
@@ -42,6 +42,14 @@ export async function synthesisedRtl(rtl: LayerRtl): Promise<LayerRtl> {
   const net = out?.['netlist.v'];
   if (net === undefined || typeof net === 'object' && !(net instanceof Uint8Array)) throw new CircaError(`yosys wrote no netlist for ${rtl.top}`);
   const text = typeof net === 'string' ? net : new TextDecoder().decode(net);
+  // Simulation-only contents (an `ifndef SYNTHESIS preload) do not survive
+  // synthesis, and SPRAM has no initial contents on the chip either.
+  if (/^\s*SB_SPRAM256KA\b/m.test(text)) {
+    throw new CircaInputError(
+      `--gate-level: ${rtl.top} keeps memory in SPRAM, which the netlist starts empty (on a board \`circa run\` loads it); ` +
+        'simulate its RTL, or use "memory": "ebr" for a gate-level run',
+    );
+  }
   return {
     ...rtl,
     sources: [{ name: 'ice40_cells_sim.v', text: ice40CellModels() }, { name: `${rtl.top}_netlist.v`, text }],
