@@ -19,12 +19,11 @@
  * never used) and the plan's reference runs with those.
  */
 import { CircaInputError } from '../../errors.ts';
-import { fromUnsigned } from '../../fixed/index.ts';
 import type { LayerRegisters } from '../types.ts';
 import type { Cplx } from '../circulant-common/spectrum.ts';
 import { bcircWidths, type BlockCirculantPlan } from './plan.ts';
 import { bcircReference } from './reference.ts';
-import { bcircLoadWords, cfgWidth } from './rtl.ts';
+import { bcircLoadWords, cfgWidth, unpackWord, wordPosition } from './rtl.ts';
 
 /** WRITE_REG carries 32-bit values (src/network/protocol.ts). */
 const WRITE_REG_BITS = 32;
@@ -38,7 +37,6 @@ export function bcircRegisters(p: BlockCirculantPlan): LayerRegisters | null {
         `but a word is ${ww} bits ({im, re} of ${p.hWidth} bits each); use a spectrumWidth of at most ${WRITE_REG_BITS / 2}`,
     );
   }
-  const hw = p.hWidth;
   const block = p.bins * p.q;              // words per lane per group (the loader's BLOCK)
   const size = 2 ** bcircWidths(p).WA_W;   // the address counters wrap here
   const load = bcircLoadWords(p);
@@ -56,10 +54,9 @@ export function bcircRegisters(p: BlockCirculantPlan): LayerRegisters | null {
     const H: Cplx[][][] = p.H.map((row) => row.map((s) => s.map(([re, im]) => [re, im] as Cplx)));
     for (let l = 0; l < p.lanes; l++) {
       for (let a = 0; a < p.wordsPerLane; a++) {
-        const i = Math.floor(a / block) * p.lanes + l;
+        const { i, j, f } = wordPosition(p, l, a);
         if (i >= p.p) continue;   // a padded lane of the last group
-        const u = mem[l][a];
-        H[i][a % p.q][Math.floor(a / p.q) % p.bins] = [fromUnsigned(BigInt(u % 2 ** hw), hw), fromUnsigned(BigInt(Math.floor(u / 2 ** hw)), hw)];
+        H[i][j][f] = unpackWord(p, mem[l][a]);
       }
     }
     return { ...p, H };
@@ -99,11 +96,8 @@ export function bcircRegisters(p: BlockCirculantPlan): LayerRegisters | null {
       differing += (u !== spec ? 1 : 0) - (mem[l][addr] !== spec ? 1 : 0);
       if (mem[l][addr] !== u) decoded = null;
       mem[l][addr] = u;
-      const i = Math.floor(addr / block) * p.lanes + l;
-      const j = addr % p.q;
-      const f = Math.floor(addr / p.q) % p.bins;
-      const re = fromUnsigned(BigInt(u % 2 ** hw), hw);
-      const im = fromUnsigned(BigInt(Math.floor(u / 2 ** hw)), hw);
+      const { i, j, f } = wordPosition(p, l, addr);
+      const [re, im] = unpackWord(p, u);
       const what = i < p.p ? `H[${i}][${j}][${f}] = ${re} ${im < 0 ? '-' : '+'} ${Math.abs(im)}i${u === spec ? '' : ' (not the spec\'s)'}` : 'a padded lane (unused)';
       return { effect: `word ${n}: lane ${l} address ${addr}: ${what}`, applied: true, clearsOverflow: false };
     },

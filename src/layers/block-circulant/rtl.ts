@@ -16,7 +16,7 @@
  *          `ifndef SYNTHESIS` initial block, which synthesis never sees), or
  *          left empty with { preload: false } to test the load path.
  */
-import { ROUNDING_CODE, formatName } from '../../fixed/index.ts';
+import { ROUNDING_CODE, formatName, fromUnsigned } from '../../fixed/index.ts';
 import { generateFftRtl } from '../../fft/index.ts';
 import { header, instance, packageVersion, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
 import type { LayerRtl } from '../types.ts';
@@ -30,13 +30,22 @@ export interface BcircRtlOptions {
   preload?: boolean;
 }
 
+/** Which spectrum value word a of lane l holds: H_{i, j}[f] with i = g*P + l and a = (g*B + f)*Q + j (i >= p past the last output block). */
+export function wordPosition(p: BlockCirculantPlan, l: number, a: number): { i: number; j: number; f: number } {
+  return { i: Math.floor(a / (p.q * p.bins)) * p.lanes + l, j: a % p.q, f: Math.floor(a / p.q) % p.bins };
+}
+
 /** Word a of lane l: H_{g*P+l, j}[f] with a = (g*B + f)*Q + j, zero past the last output block. */
 export function laneWord(p: BlockCirculantPlan, l: number, a: number): [number, number] {
-  const j = a % p.q;
-  const f = Math.floor(a / p.q) % p.bins;
-  const g = Math.floor(a / (p.q * p.bins));
-  const i = g * p.lanes + l;
+  const { i, j, f } = wordPosition(p, l, a);
   return i < p.p ? p.H[i][j][f] : [0, 0];
+}
+
+/** A raw {im, re} weight word (as bcircLoadWords packs it) back into (re, im). */
+export function unpackWord(p: BlockCirculantPlan, u: number): [number, number] {
+  const w = BigInt(p.hWidth);
+  const b = BigInt(u);
+  return [fromUnsigned(BigInt.asUintN(p.hWidth, b), p.hWidth), fromUnsigned(BigInt.asUintN(p.hWidth, b >> w), p.hWidth)];
 }
 
 /** The words a host writes through the config port (cfg_addr 1), in bcirc_loader.v's order, as raw {im, re} integers. */

@@ -4,7 +4,7 @@
  * (Q(dataWidth-1).0 in, Q(outWidth-1).0 out); complex samples travel as two
  * lanes per beat.
  */
-import { formatName } from '../../fixed/index.ts';
+import { formatName, q } from '../../fixed/index.ts';
 import { fftCost } from '../../fft/index.ts';
 import type { LayerKind } from '../types.ts';
 import { fftLayerSpecSchema, type FftLayerSpec } from './spec.ts';
@@ -13,7 +13,8 @@ import { fftLayerFloat, fftLayerReference, fftLayerVectors } from './reference.t
 import { fftLayerRtl } from './rtl.ts';
 import { fftLayerCost, fftLayerTiming } from './cost.ts';
 
-const integer = (w: number) => ({ int: w - 1, frac: 0 });
+/** raw integers of w bits: Q(w-1).0 */
+const integer = (w: number) => q(w - 1, 0);
 
 export const fft: LayerKind<FftLayerSpec, FftLayerPlan> = {
   kind: 'fft',
