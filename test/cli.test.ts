@@ -99,7 +99,7 @@ describe('bad input: exit 2, the field named, no output left behind', () => {
 });
 
 describe('the main job', () => {
-  it('generate writes the RTL, checked, where asked', async () => {
+  it('generate writes the RTL, checked, where asked', { tags: ['tools'] }, async () => {
     const out = join(work, 'rtl');
     const r = await circa('generate', EXAMPLE, '-o', out, '--check', '--json');
     expect(r.code).toBe(0);
@@ -109,7 +109,7 @@ describe('the main job', () => {
     expect(j.checks.map((c: { ok: boolean }) => c.ok)).toEqual([true, true, true]);
   });
 
-  it('sim reports every vector bit-exact and cycles as predicted', async () => {
+  it('sim reports every vector bit-exact and cycles as predicted', { tags: ['tools'] }, async () => {
     const r = await circa('sim', EXAMPLE, '--vectors', '200', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -130,7 +130,7 @@ describe('the main job', () => {
   });
 
   for (const toolchain of ['yowasp', 'native']) {
-    it(`build --board icebreaker --toolchain ${toolchain}: a bitstream, DSPs in use, Fmax >= 12 MHz`, async () => {
+    it(`build --board icebreaker --toolchain ${toolchain}: a bitstream, DSPs in use, Fmax >= 12 MHz`, { tags: ['tools'] }, async () => {
       const out = join(work, `bit-${toolchain}`);
       const r = await circa('build', EXAMPLE, '--board', 'icebreaker', '--toolchain', toolchain, '-o', out, '--json');
       expect(r.stderr).not.toMatch(/RuntimeError|wasm/);

@@ -367,7 +367,7 @@ describe('circa compare', () => {
   });
 });
 
-describe('predicted vs real builds (native tools)', () => {
+describe('predicted vs real builds (native tools)', { tags: ['tools'] }, () => {
   // small designs: each build takes a few seconds with the native tools
   const designs: [string, unknown, string][] = [
     ['tvscm n=96, 2 lanes', { kind: 'tvscm', name: 'tv96', n: 96, lanes: 2, placement: { type: 'band', radius: 1 }, weights: { a: 0.5, b: -0.25 } }, 'icebreaker'],

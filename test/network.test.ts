@@ -85,7 +85,7 @@ async function expectNetworkExact(raw: unknown, vectors: number) {
   return full;
 }
 
-describe('network co-simulation: bit-exact, cycles == the composed timeline', () => {
+describe('network co-simulation: bit-exact, cycles == the composed timeline', { tags: ['tools'] }, () => {
   for (const name of ['mnist-tvscm', 'mitbih-tvscm']) {
     for (const schedule of ['sequential', 'pipelined']) {
       it(`${name}, ${schedule}: 200 inputs`, async () => {

@@ -103,7 +103,7 @@ describe('pllFor', () => {
 describe('board top with the PLL', () => {
   const rtl = loadDesign('examples/mitbih-tvscm.json').rtl();
 
-  it('iCEBreaker at 24 MHz: SB_PLL40_PAD on pin 35, 208 clocks per bit, the flow sees 24 MHz', async () => {
+  it('iCEBreaker at 24 MHz: SB_PLL40_PAD on pin 35, 208 clocks per bit, the flow sees 24 MHz', { tags: ['tools'] }, async () => {
     const d = boardDesign(rtl, loadBoard('icebreaker'), 24);
     expect(d.clock.pll).toMatchObject({ divr: 0, divf: 63, divq: 5, filterRange: 1, actualMHz: 24 });
     expect(d.clksPerBit).toBe(208);

@@ -129,7 +129,7 @@ describe('model sweeps', () => {
   });
 });
 
-describe('--synth', () => {
+describe('--synth', { tags: ['tools'] }, () => {
   it('builds a 2-point sweep of a small TVSCM layer in worker threads and fills the actual resources', async () => {
     const spec = join(work, 'tv.json');
     writeFileSync(spec, JSON.stringify({ kind: 'tvscm', name: 'tv64', n: 64, lanes: 1, placement: { type: 'band', radius: 1 }, weights: { a: 0.5, b: -0.25 } }));

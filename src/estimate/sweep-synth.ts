@@ -109,7 +109,9 @@ export async function synthPoints(specs: Map<number, unknown>, opts: SynthOption
   if (!pending.length) return results;
 
   const nWorkers = Math.max(1, Math.min(opts.jobs, pending.length));
-  const workers = Array.from({ length: nWorkers }, () => new Worker(new URL('./sweep-worker.mjs', import.meta.url)));
+  // From dist/ the compiled worker runs as it is; from the sources, sweep-worker.mjs registers tsx first.
+  const workerUrl = new URL(import.meta.url.endsWith('.js') ? './sweep-worker.js' : './sweep-worker.mjs', import.meta.url);
+  const workers = Array.from({ length: nWorkers }, () => new Worker(workerUrl));
   try {
     await new Promise<void>((resolvePool, rejectPool) => {
       let next = 0;

@@ -7,7 +7,7 @@
  * below 2^46 (spec.ts bounds sample width + twiddle width), so JS numbers are
  * exact.
  */
-import { fft as mathFft, ifft as mathIfft, complex, type Complex } from 'mathjs';
+import FFT from 'fft.js';
 import { requantize, type Rounding, type Overflow } from '../fixed/index.ts';
 import { bitReverse, planFft, unitRoot, type ButterflyStage, type FftPlan, type TwiddleStage } from './plan.ts';
 import type { FftSpec, FftSpecInput } from './spec.ts';
@@ -138,18 +138,30 @@ export function fftPipelineFloat(p: FftPlan | FftSpecInput | FftSpec, x: readonl
   return s;
 }
 
+const floatFfts = new Map<number, FFT>();
+/** A double-precision radix-4 FFT of size n from fft.js, kept per size (its twiddle table). */
+function floatFft(n: number): FFT {
+  let f = floatFfts.get(n);
+  if (!f) floatFfts.set(n, (f = new FFT(n)));
+  return f;
+}
+
 /**
- * The ideal transform (mathjs, double precision) with the pipeline's scaling
+ * The ideal transform (fft.js, double precision) with the pipeline's scaling
  * and orders: forward DFT(x) * 2^-totalShift, inverse N * IDFT(X) *
  * 2^-totalShift, each in the design's input and output order.
  */
 export function fftIdeal(p: FftPlan | FftSpecInput | FftSpec, x: readonly Cplx[]): Cplx[] {
   const plan = asPlan(p);
   const natural = plan.inputOrder === 'natural' ? x : bitReversePermute(x);
-  const input = natural.map(([re, im]) => complex(re, im));
+  const input = natural.flatMap(([re, im]) => [re, im]);
   const scale = 2 ** -plan.totalShift * (plan.inverse ? plan.n : 1);
-  const out = (plan.inverse ? mathIfft(input) : mathFft(input)) as unknown as Complex[];
-  const y: Cplx[] = out.map((c) => [c.re * scale, c.im * scale]);
+  const fft = floatFft(plan.n);
+  const out = fft.createComplexArray() as number[];
+  // fft.js: forward X_k = sum x_j e^(-2 pi i jk/N); inverse divides by N (as an IDFT does)
+  if (plan.inverse) fft.inverseTransform(out, input);
+  else fft.transform(out, input);
+  const y: Cplx[] = Array.from({ length: plan.n }, (_, k) => [out[2 * k] * scale, out[2 * k + 1] * scale]);
   return plan.outputOrder === 'natural' ? y : bitReversePermute(y);
 }
 

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runYosys } from '@yowasp/yosys';
 import type { SourceFile } from '../verilog/index.ts';
 
 const run = promisify(execFile);
@@ -71,6 +70,8 @@ export async function yosysRead(sources: readonly SourceFile[], top: string): Pr
     if (bytes) log += new TextDecoder().decode(bytes);
   };
   try {
+    // loaded here, not at start-up: the command's other paths never need YoWASP
+    const { runYosys } = await import('@yowasp/yosys');
     await runYosys(['-q', '-p', `read_verilog ${names.join(' ')}; hierarchy -check -top ${top}; proc; check -assert`], tree, {
       stdout: sink,
       stderr: sink,

@@ -1,6 +1,6 @@
 /**
  * FFT reference face: the bit-exact pipeline model (src/fft/reference.ts
- * fftFixed) and the ideal transform (mathjs, with the design's scaling and
+ * fftFixed) and the ideal transform (fft.js, with the design's scaling and
  * orders), on flat vectors: sample i is elements 2i (re) and 2i + 1 (im).
  */
 import { fftFixed, fftIdeal, makeFftVectors, type Cplx } from '../../fft/index.ts';

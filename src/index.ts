@@ -1,0 +1,192 @@
+/**
+ * circa as a library: the public API, compiled to dist/ with types
+ * (`import { loadDesign, simulate } from 'circa'`).
+ *
+ * The flow is plain functions over plain data, as in the command:
+ *   spec (JSON file or object) -> Design -> reference model | RTL | cost model
+ *   -> co-simulation against the model -> bitstream build -> report.
+ *
+ * A few convenience functions (designFromSpec, reference, generate, simulate,
+ * build, estimate, compare) are defined here over the modules' own functions,
+ * which are exported beside them for finer control. Everything not exported
+ * here is internal and may change.
+ */
+import type { CosimOptions, CosimReport } from './sim/cosim.ts';
+import { cosim } from './sim/cosim.ts';
+import { designFromPlan, type Design, type DesignCost } from './network/design.ts';
+import { planAny } from './network/plan.ts';
+import { networkFloat, networkReference, type NetworkReference } from './network/reference.ts';
+import { boardDesign, type BoardDesign } from './network/board.ts';
+import { loadBoard, type Board } from './flow/boards.ts';
+import { runFlow, type FlowReport, type Toolchain } from './flow/index.ts';
+import { withFileList, type SourceFile } from './verilog/index.ts';
+import { writeAtomically, writeSources } from './cli/output.ts';
+import { compareDesigns, type CompareOptions, type Comparison } from './estimate/compare.ts';
+import { predictResources, type ResourceEstimate } from './estimate/resources.ts';
+import { fitCheck, type FitResult } from './estimate/fit.ts';
+import { energyPerInference, type EnergyReport } from './estimate/energy.ts';
+import { BUILTIN_TABLES } from './estimate/tables.ts';
+import type { PartName } from './flow/parts.ts';
+
+// ---------------------------------------------------------------------------
+// Loading a spec
+// ---------------------------------------------------------------------------
+export { loadDesign, designFromPlan, type Design, type DesignCost, type LoadOptions } from './network/design.ts';
+export { planAny, planNetwork, type NetworkPlan, type NetworkLayer } from './network/plan.ts';
+export { networkSpecSchema, type NetworkSpec, type Schedule } from './network/spec.ts';
+export { loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from './layers/load.ts';
+export { LAYER_KINDS } from './layers/index.ts';
+export type { LayerKind, LayerRtl, LayerCost, CycleModel, OpCounts, HardwareCounts, ReferenceResult } from './layers/types.ts';
+
+/**
+ * A design from a spec object (a layer `{"kind": ...}` or a network `{"network", "layers"}`),
+ * the same shapes as the JSON files. Throws CircaInputError naming the bad field.
+ */
+export function designFromSpec(spec: unknown): Design {
+  return designFromPlan(planAny(spec), typeof spec === 'object' && spec !== null && 'layers' in spec);
+}
+
+// ---------------------------------------------------------------------------
+// Reference model
+// ---------------------------------------------------------------------------
+export { networkReference, networkFloat, type NetworkReference } from './network/reference.ts';
+
+/** The bit-exact fixed-point model on one input vector (raw integers in the input format). */
+export function reference(design: Design, x: readonly number[]): NetworkReference {
+  return networkReference(design.net, x);
+}
+
+/** The float model on one input vector (each layer on the real value of what the hardware gives it). */
+export function floatReference(design: Design, x: readonly number[]): number[] {
+  return networkFloat(design.net, x);
+}
+
+// ---------------------------------------------------------------------------
+// Generating RTL
+// ---------------------------------------------------------------------------
+export { checkRtl, type CheckResult } from './sim/lint.ts';
+export { boardDesign, type BoardDesign } from './network/board.ts';
+export type { SourceFile } from './verilog/index.ts';
+
+export interface GenerateOptions {
+  /** also generate the board top (UART bridge, LEDs) and its PCF for this board (name or JSON path) */
+  board?: string | Board;
+  /** run the design at this clock through the PLL (with a board) */
+  clockMHz?: number;
+  /** write the files here, atomically (the directory must not exist or be empty) */
+  outDir?: string;
+}
+
+export interface Generated {
+  top: string;
+  /** the Verilog files, ROM contents, files.f (and `<board>.pcf` with a board) */
+  files: SourceFile[];
+  board?: BoardDesign;
+}
+
+/** The RTL of a design, as `circa generate` writes it. */
+export async function generate(design: Design, opts: GenerateOptions = {}): Promise<Generated> {
+  const rtl = design.rtl();
+  const board = opts.board === undefined ? undefined : typeof opts.board === 'string' ? loadBoard(opts.board) : opts.board;
+  const bd = board ? boardDesign(rtl, board, opts.clockMHz) : undefined;
+  const files = [...withFileList(bd ? bd.sources : rtl.sources), ...(bd && board ? [{ name: `${board.name}.pcf`, text: bd.pcf }] : [])];
+  if (opts.outDir) await writeAtomically(opts.outDir, (dir) => writeSources(dir, files));
+  return { top: bd ? bd.top : rtl.top, files, ...(bd ? { board: bd } : {}) };
+}
+
+// ---------------------------------------------------------------------------
+// Simulating (Verilator co-simulation against the reference model)
+// ---------------------------------------------------------------------------
+export { cosim, formatMismatch, type CosimOptions, type CosimReport, type DesignUnderTest, type Mismatch } from './sim/cosim.ts';
+export { synthesisedRtl } from './sim/netlist.ts';
+
+/** Co-simulate a design in Verilator: every output value and every cycle count checked against the models. */
+export function simulate(design: Design, opts: CosimOptions = {}): Promise<CosimReport> {
+  return cosim(design.dut(), opts);
+}
+
+// ---------------------------------------------------------------------------
+// Building a bitstream
+// ---------------------------------------------------------------------------
+export {
+  runFlow, formatReport, listBoards, loadBoard, parseBoard, BoardSchema, PARTS, PART_NAMES, partInfo,
+  type FlowOptions, type FlowReport, type FlowCells, type Toolchain, type Board, type PartName, type PartInfo,
+} from './flow/index.ts';
+export { pllFor, type ClockPlan } from './flow/pll.ts';
+
+export interface BuildOptions {
+  /** board name or JSON path (default icebreaker), or a parsed board */
+  board?: string | Board;
+  toolchain?: Toolchain;
+  /** where the tools write (bitstream, logs, reports); a scratch directory you own */
+  outDir: string;
+  seed?: number;
+  clockMHz?: number;
+  onProgress?: (step: string) => void;
+}
+
+/** Synthesise, place and route, and pack the design with its board top (yosys -> nextpnr-ice40 -> icepack). */
+export function build(design: Design, opts: BuildOptions): Promise<FlowReport> {
+  const board = typeof opts.board === 'object' ? opts.board : loadBoard(opts.board ?? 'icebreaker');
+  const bd = boardDesign(design.rtl(), board, opts.clockMHz);
+  return runFlow({
+    sources: bd.sources, top: bd.top, board: bd.flowBoard, pcf: bd.pcf, toolchain: opts.toolchain ?? 'yowasp',
+    seed: opts.seed, outDir: opts.outDir, onProgress: opts.onProgress,
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Estimating and comparing (models only: no simulation, no synthesis)
+// ---------------------------------------------------------------------------
+export {
+  predictResources, fitCheck, formatFit, energyPerInference, formatEnergyReport, BUILTIN_TABLES, ICE40_UP5K, ASIC_45NM,
+  parseEnergyTable, loadEnergyTable, energyTableSchema, compareDesigns, formatComparison, markdownComparison, comparisonJson, PAPER,
+  parseVary, applyVary, expandPoints, evaluatePoint, toCsv, mergeCsv,
+  type ResourceEstimate, type FitResult, type EnergyReport, type EnergyTable, type Comparison, type CompareOptions, type SweepPoint, type PointResult,
+} from './estimate/index.ts';
+
+export interface Estimate {
+  /** cycles, operation counts and hardware counts from the cost model */
+  cost: DesignCost;
+  /** LUT/FF (fitted), DSP/EBR/SPRAM (yosys's mapping rules) for the part */
+  resources: ResourceEstimate;
+  fit: FitResult;
+  /** energy per inference under each built-in table */
+  energy: EnergyReport[];
+}
+
+/** What `circa estimate` and the fit check know of a design, for a part (default UP5K) and a clock (default 12 MHz). */
+export function estimate(design: Design, opts: { part?: PartName; clockMHz?: number; toolchain?: Toolchain } = {}): Estimate {
+  const part = opts.part ?? 'UP5K';
+  return {
+    cost: design.cost(),
+    resources: predictResources(design, { part, toolchain: opts.toolchain }),
+    fit: fitCheck(design, part, { toolchain: opts.toolchain }),
+    energy: Object.values(BUILTIN_TABLES).map((t) => energyPerInference(design, t, { part, clockMHz: opts.clockMHz, toolchain: opts.toolchain })),
+  };
+}
+
+/** The `circa compare` figures of two designs (a/b ratios, the paper's column where the pair matches). */
+export function compare(a: Design, b: Design, opts: CompareOptions = {}): Comparison {
+  return compareDesigns(a, b, opts);
+}
+
+// ---------------------------------------------------------------------------
+// Running on a board (framed UART protocol)
+// ---------------------------------------------------------------------------
+export { runOnDevice, formatRunReport, type RunOptions, type RunReport } from './host/run.ts';
+export { openSerialPort } from './host/serial.ts';
+export type { ByteTransport } from './host/transport.ts';
+
+// ---------------------------------------------------------------------------
+// Fixed point, FFT, errors
+// ---------------------------------------------------------------------------
+export * as fixed from './fixed/index.ts';
+export { planFft, fftFixed, fftIdeal, errorStats, type FftPlan, type Cplx } from './fft/index.ts';
+export { CircaError, CircaInputError, CircaFlowError } from './errors.ts';
+
+// ---------------------------------------------------------------------------
+// Training (src/train/): datasets, training, import, quantisation, evaluation.
+// The lead adds these; export them here, e.g.
+//   export { loadMnist, train, quantize, evaluate } from './train/index.ts';
+// ---------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { TAGS } from './vitest.config.ts';
+
+/**
+ * `npm run test:fast`: the inner loop, under a minute, with no Verilator, no
+ * synthesis and no YoWASP. The choice is made per test file: a file is listed
+ * here when its tests need none of those tools; a listed file that also holds a
+ * few tool-bound tests tags those `{ tags: ['tools'] }`, and they are left out.
+ * A new test file belongs here when it is fast; `npm test` runs every file anyway.
+ *
+ * The tiers are enforced, not trusted: the native tools are shadowed on PATH
+ * by scripts that fail, and the YoWASP packages by a module that throws
+ * (test/fast-tier/no-tools.ts), so a tool-bound test in this tier fails loudly.
+ */
+export const FAST_FILES = [
+  'test/fixed.test.ts',
+  'test/tvscm.reference.test.ts',
+  'test/fft.test.ts',
+  'test/circulant.test.ts',
+  'test/registers.test.ts',
+  'test/estimate.test.ts',
+  'test/sweep.test.ts',
+  'test/pll.test.ts',
+  'test/network.test.ts',
+  'test/cli.test.ts',
+];
+
+const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));
+for (const tool of ['verilator', 'verilator_bin', 'iverilog', 'vvp', 'yosys', 'nextpnr-ice40', 'icepack', 'icetime']) {
+  const script = join(guard, tool);
+  writeFileSync(script, `#!/bin/sh\necho "test:fast runs no ${tool}: tag this test \\\`tools\\\` or move its file out of vitest.fast.config.ts" >&2\nexit 127\n`);
+  chmodSync(script, 0o755);
+}
+const noTools = new URL('./test/fast-tier/no-tools.ts', import.meta.url).pathname;
+
+export default defineConfig({
+  resolve: {
+    alias: { '@yowasp/yosys': noTools, '@yowasp/nextpnr-ice40': noTools },
+  },
+  test: {
+    include: FAST_FILES,
+    tags: TAGS,
+    tagsFilter: ['!tools'],
+    env: { PATH: `${guard}${delimiter}${process.env.PATH ?? ''}` },
+    testTimeout: 30_000,
+    pool: 'forks',
+  },
+});
