@@ -26,6 +26,7 @@ export const FAST_FILES = [
   'test/pll.test.ts',
   'test/network.test.ts',
   'test/cli.test.ts',
+  'test/schemas.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -33,3 +33,5 @@ echo "setup: $(verilator --version), $(iverilog -V 2>&1 | head -n1), $(yosys -V)
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# Compile src/ to dist/ (what bin/circa.mjs runs); a no-op when dist/ is current.
+npm run build

@@ -18,6 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
+import { withoutSchemaKey } from '../json.ts';
 import { formatZodError } from '../layers/load.ts';
 
 const pos = z.number().positive();
@@ -177,7 +178,7 @@ export const BUILTIN_TABLES: Record<string, EnergyTable> = {
 
 /** Validate a parsed JSON value as a table; `label` names it in errors. */
 export function parseEnergyTable(raw: unknown, label: string): EnergyTable {
-  const r = energyTableSchema.safeParse(raw);
+  const r = energyTableSchema.safeParse(withoutSchemaKey(raw));
   if (!r.success) throw new CircaInputError(formatZodError(`energy table ${label}: `, r.error));
   const t = r.data;
   if (t.memory.model === 'sram') {

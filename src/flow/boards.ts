@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
+import { withoutSchemaKey } from '../json.ts';
 import { PART_NAMES, PARTS } from './parts.ts';
 
 /** Directory holding the built-in board files (`<repo>/boards`). */
@@ -113,7 +114,7 @@ function describeIssues(error: z.ZodError): string[] {
  * Throws CircaInputError naming every bad field.
  */
 export function parseBoard(data: unknown, label: string): Board {
-  const r = BoardSchema.safeParse(data);
+  const r = BoardSchema.safeParse(withoutSchemaKey(data));
   if (!r.success) {
     const lines = describeIssues(r.error);
     throw new CircaInputError(

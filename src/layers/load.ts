@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
+import { withoutSchemaKey } from '../json.ts';
 import { LAYER_KINDS } from './index.ts';
 import type { LayerKind } from './types.ts';
 
@@ -60,7 +61,8 @@ export function formatZodError(where: string, err: z.ZodError): string {
 }
 
 /** Validate an already-parsed spec object; `where` prefixes messages (e.g. "spec.json: "). */
-export function loadLayerSpec(raw: unknown, where = ''): LoadedLayer {
+export function loadLayerSpec(spec: unknown, where = ''): LoadedLayer {
+  const raw = withoutSchemaKey(spec);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CircaInputError(`${where}(top level): expected a JSON object with a "kind" field`);
   }

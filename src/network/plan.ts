@@ -4,6 +4,7 @@
  * each layer sized to hold one whole output vector.
  */
 import { CircaInputError } from '../errors.ts';
+import { withoutSchemaKey } from '../json.ts';
 import { formatName, type QFormat } from '../fixed/index.ts';
 import { loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
 import type { LayerRtl, LayerShape } from '../layers/types.ts';
@@ -30,7 +31,7 @@ export interface NetworkPlan {
 const sameFormat = (a: QFormat, b: QFormat) => a.int === b.int && a.frac === b.frac;
 
 export function planNetwork(raw: unknown, where = '', opts: { defaultNames?: boolean } = {}): NetworkPlan {
-  const parsed = networkSpecSchema.safeParse(raw, { reportInput: true });
+  const parsed = networkSpecSchema.safeParse(withoutSchemaKey(raw), { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
   const spec = parsed.data;
   const names = new Set<string>();
@@ -93,7 +94,8 @@ export function loadNetworkFile(path: string): NetworkPlan {
 }
 
 /** A single-layer spec as a one-layer network, so every command takes either. */
-export function planAny(raw: unknown, where = ''): NetworkPlan {
+export function planAny(spec: unknown, where = ''): NetworkPlan {
+  const raw = withoutSchemaKey(spec);
   if (typeof raw === 'object' && raw !== null && 'layers' in raw) return planNetwork(raw, where);
   if (typeof raw === 'object' && raw !== null && 'kind' in raw) {
     loadLayerSpec(raw, where); // a single layer's errors name its own fields, with no layers[0] prefix
