@@ -27,6 +27,7 @@ export const FAST_FILES = [
   'test/network.test.ts',
   'test/cli.test.ts',
   'test/schemas.test.ts',
+  'test/serial.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -11,7 +11,7 @@
  * - the mitbih-tvscm network through the host tool's own logic (runOnDevice
  *   and the `circa run` command function), with the simulated device as its
  *   transport, and once through a pseudo-terminal and the real serial
- *   transport (stty, non-blocking device file);
+ *   transport (serialport's native binding; the mock binding is in serial.test.ts);
  * - a block-circulant layer whose spectra sit in SPRAM, simulated with an
  *   empty SPRAM like the chip's: runOnDevice loads the words with WRITE_BLOCK
  *   frames (2 frames, not 181), and only then do the answers match; the same
@@ -474,7 +474,7 @@ describe('block-circulant layer in SPRAM (48 -> 40, k = 8, 2 MACs): circa run lo
 });
 
 // python3 is installed by scripts/setup.sh: no python3 is a failure, not a skip
-describe('circa run over a pseudo-terminal (real serial transport: stty, device file; needs python3 for the pty)', () => {
+describe('circa run over a pseudo-terminal (the real serial transport: serialport\'s native binding; needs python3 for the pty)', () => {
   // A pty pair: the host tool opens the slave as its serial port; this bridge
   // copies bytes between the master and the test, which plays them into the
   // simulated device and back.

@@ -97,7 +97,7 @@ export function registerRunCommand(program: Command): Command {
     .description('run input vectors on a board programmed with a circa bitstream (framed UART protocol) and check each answer against the reference model')
     .argument('<spec>', 'the layer or network spec the bitstream was built from (JSON)')
     .argument('<inputs>', 'JSON array of input vectors: raw integers in the input format (or reals with --real)')
-    .requiredOption('--port <dev>', 'serial device of the board, e.g. /dev/ttyUSB1 (the iCEBreaker\'s second FTDI channel)')
+    .requiredOption('--port <dev>', 'serial port of the board: /dev/ttyUSB1 (Linux; the iCEBreaker\'s second FTDI channel), /dev/cu.usbserial-… (macOS) or COM3 (Windows)')
     .option('--baud <rate>', 'line rate; circa bitstreams use 115200', intOption('--baud', 1200, 4_000_000), BAUD)
     .option('--write-reg <addr=value>', 'write a run-time register before the vectors (repeatable); in a network layer k\'s register r is 4k + r, ' +
       'TVSCM registers: 0 = a, 1 = b (raw), 2 = clear overflow; block-circulant in SPRAM: 0 = restart the weight load, 1 = next weight word',
