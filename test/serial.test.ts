@@ -1,6 +1,6 @@
 /**
  * The serial transport (src/host/serial.ts, the `serialport` package):
- * - with @serialport/binding-mock: bytes out in order, bytes in in order,
+ * - with @serialport/binding-mock (SerialPortMock.binding): bytes out in order, bytes in in order,
  *   timeouts, close, a port that is not there;
  * - with the native binding (the prebuilt addon): a missing device and a file
  *   that is not a serial port are refused with the field named;
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
+import { SerialPortMock } from 'serialport';
 import { openSerialPort, type SerialTransport } from '../src/host/serial.ts';
 import { CircaError, CircaInputError } from '../src/errors.ts';
 import { loadDesign } from '../src/network/design.ts';
@@ -21,6 +21,9 @@ import { startUartSession, type UartSimSession } from '../src/sim/uart.ts';
 import { runCommand } from '../src/cli/run-command.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'circa-serial-'));
+// @serialport/binding-mock's MockBinding, as the serialport package exports it (its own types do not resolve under NodeNext)
+const MockBinding = SerialPortMock.binding;
+type MockPortBinding = Awaited<ReturnType<typeof MockBinding.open>>;
 const mockPort = (t: SerialTransport) => t.port.port as unknown as MockPortBinding;
 
 describe('the serial transport over the mock binding', () => {
