@@ -1,0 +1,54 @@
+/**
+ * npm run bench (last part): how long the `circa` command takes to start and
+ * answer, run as a user runs it (`node bin/circa.mjs ...`, compiled dist/),
+ * beside the issue's targets. Printed, not asserted.
+ *
+ * Each command runs RUNS times; the table gives the median and the fastest
+ * wall time, and the median CPU time (user + system) of the process, which a
+ * busy machine disturbs less than the wall time. The load average is printed
+ * with them. The last rows run the sources through tsx (CIRCA_FROM_SOURCE=1),
+ * what every start cost before dist/.
+ */
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { distState } from '../bin/dist-fresh.mjs';
+
+const ROOT = join(import.meta.dirname, '..');
+const RUNS = 7;
+// the process reports its own CPU time as it exits
+const CPU_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu-us '+(u.user+u.system)+'\\n')})`;
+
+interface Row { label: string; args: string[]; targetS?: number; env?: Record<string, string> }
+
+function measure(row: Row): { medianS: number; minS: number; cpuS: number } {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, ['--import', CPU_HOOK, 'bin/circa.mjs', ...row.args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...row.env } });
+    walls.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (r.status !== 0) throw new Error(`circa ${row.args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    const m = /cpu-us (\d+)/.exec(r.stderr);
+    if (m) cpus.push(Number(m[1]) / 1e6);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { medianS: median(walls), minS: Math.min(...walls), cpuS: median(cpus) };
+}
+
+const state = distState(ROOT);
+if (state !== 'fresh') throw new Error(`dist/ is ${state}: run npm run build first (npm run bench does)`);
+console.log(`\ncirca start-up (node bin/circa.mjs, compiled dist/), ${RUNS} runs each; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on this machine`);
+const rows: Row[] = [
+  { label: 'circa --help', args: ['--help'], targetS: 0.5 },
+  { label: 'circa boards', args: ['boards'], targetS: 0.5 },
+  { label: 'circa estimate examples/tvscm-784.json', args: ['estimate', 'examples/tvscm-784.json'], targetS: 1.5 },
+  { label: 'circa estimate examples/mnist-tvscm.json', args: ['estimate', 'examples/mnist-tvscm.json'] },
+  { label: 'circa --help, from the sources (tsx)', args: ['--help'], env: { CIRCA_FROM_SOURCE: '1' } },
+];
+console.log(`  ${'command'.padEnd(42)} ${'median'.padStart(8)} ${'fastest'.padStart(8)} ${'CPU'.padStart(8)}  target`);
+for (const row of rows) {
+  const m = measure(row);
+  const verdict = row.targetS === undefined ? '' : `<= ${row.targetS} s: ${m.medianS <= row.targetS ? 'met' : `NOT met (median)${m.minS <= row.targetS ? ', met by the fastest run' : ''}`}`;
+  console.log(`  ${row.label.padEnd(42)} ${`${m.medianS.toFixed(2)} s`.padStart(8)} ${`${m.minS.toFixed(2)} s`.padStart(8)} ${`${m.cpuS.toFixed(2)} s`.padStart(8)}  ${verdict}`);
+}
