@@ -28,6 +28,7 @@ export const FAST_FILES = [
   'test/cli.test.ts',
   'test/schemas.test.ts',
   'test/serial.test.ts',
+  'test/program.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -24,6 +24,8 @@ import { progress } from './progress.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerFftCommand } from './fft-command.ts';
 import { registerEstimateCommands } from './estimate-commands.ts';
+import { describeProgramming, programBoard, registerProgramCommand, toolOption, type ProgramResult } from './program-command.ts';
+import { programPlan } from '../flow/program.ts';
 import { fitCheck, formatFit } from '../estimate/fit.ts';
 import type { PartName } from '../flow/parts.ts';
 import { clockOption, describeClock } from '../flow/pll.ts';
@@ -130,7 +132,7 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // build
 // ---------------------------------------------------------------------------
-interface BuildOpts { fitCheck: boolean; clock?: number; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
+interface BuildOpts { program?: boolean; tool: 'auto' | 'openFPGALoader' | 'iceprog'; fitCheck: boolean; clock?: number; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   const spec = loadDesign(specPath);
@@ -142,6 +144,8 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
       throw new CircaInputError(`${spec.name} does not fit the ${board.name} (iCE40${board.part}); not running the tools:\n${formatFit(fit)}\n(--no-fit-check runs them anyway)`);
     }
   }
+  // --program: refuse now, not after the build, when no programmer reaches the board
+  if (o.program) programPlan(board, 'circa_board_top.bin', o.tool);
   const design = boardDesign(spec.rtl(), board, o.clock);
   const target = checkTarget(o.output ?? join('build', `${spec.name}-${board.name}`), !!o.force);
   const p = progress(!o.quiet);
@@ -172,7 +176,10 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   });
   rmSync(work, { recursive: true, force: true });
   p.done('done');
-  print(!!o.json, summary, [
+  // --program: only a build that met timing goes onto the board
+  let programmed: ProgramResult | undefined;
+  if (o.program && report.timingMet) programmed = await programBoard(summary.flow.bitstream, board, { tool: o.tool, quiet: o.quiet });
+  print(!!o.json, programmed ? { ...summary, program: programmed } : summary, [
     ...spec.describe(),
     '',
     describeClock(design.clock),
@@ -182,6 +189,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
       `${(cycles.latency / report.targetMHz).toFixed(1)} us at the ${report.targetMHz} MHz ${o.clock ? 'PLL' : 'board'} clock` +
       (report.fmaxMHz ? `, ${(cycles.latency / mhz).toFixed(1)} us at Fmax` : ''),
     `report: ${join(relative(process.cwd(), target), 'report.json')}`,
+    ...(programmed ? [describeProgramming(programmed)] : o.program ? ['not programmed: timing not met'] : []),
   ].join('\n'));
   return report.timingMet ? 0 : 1;
 }
@@ -260,6 +268,8 @@ export function buildProgram(): Command {
     .option('-o, --output <dir>', 'output directory (default build/<name>-<board>)')
     .addOption(clockOption())
     .option('--no-fit-check', 'run the tools even when the resource model says the design does not fit')
+    .option('--program', 'then write the bitstream to the board with openFPGALoader or iceprog (as circa program; only when timing is met)')
+    .addOption(toolOption())
     .option('--seed <s>', 'nextpnr placement seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--force', 'replace a non-empty output directory')
     .addOption(json).addOption(quiet)
@@ -279,6 +289,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerFftCommand(program);
   registerEstimateCommands(program);
+  registerProgramCommand(program);
 
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

@@ -61,6 +61,16 @@ export const BoardSchema = z
     source: z.string().min(1).optional(),
     /** Anything a user should know (jumpers, shared pins). */
     notes: z.string().optional(),
+    /**
+     * How `circa program` writes a bitstream to the board: per programmer, the
+     * arguments before the bitstream's path (a programmer not named here does
+     * not reach this board); `hint` says what to do instead, or in addition.
+     */
+    program: z.strictObject({
+      openFPGALoader: z.array(z.string()).optional(),
+      iceprog: z.array(z.string()).optional(),
+      hint: z.string().optional(),
+    }).optional(),
   })
   .superRefine((b, ctx) => {
     // The device flag must be the one nextpnr uses for this part.

@@ -215,15 +215,18 @@ async function runYowasp(tool: ToolName, args: string[], inputs: Map<string, str
 }
 
 /** Full path of an executable on PATH, or undefined. */
-function findOnPath(exe: string): string | undefined {
+export function findOnPath(exe: string): string | undefined {
+  const names = process.platform === 'win32' ? [`${exe}.exe`, exe] : [exe];
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
-    const p = join(dir, exe);
-    try {
-      accessSync(p, fsConstants.X_OK);
-      return p;
-    } catch {
-      /* not here */
+    for (const name of names) {
+      const p = join(dir, name);
+      try {
+        accessSync(p, fsConstants.X_OK);
+        return p;
+      } catch {
+        /* not here */
+      }
     }
   }
   return undefined;
