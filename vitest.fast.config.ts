@@ -29,6 +29,7 @@ export const FAST_FILES = [
   'test/schemas.test.ts',
   'test/serial.test.ts',
   'test/program.test.ts',
+  'test/ci-template.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));
