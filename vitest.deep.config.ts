@@ -5,6 +5,8 @@ import { TAGS } from './vitest.config.ts';
 export default defineConfig({
   test: {
     include: ['test/**/*.deep.test.ts'],
+    // the tier exists before its first sweep lands: no deep files yet is not a failure
+    passWithNoTests: true,
     tags: TAGS,
     testTimeout: 3_600_000,
     hookTimeout: 3_600_000,

@@ -1,5 +1,5 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { TAGS } from './vitest.config.ts';
@@ -33,6 +33,7 @@ export const FAST_FILES = [
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));
+process.on('exit', () => rmSync(guard, { recursive: true, force: true }));
 for (const tool of ['verilator', 'verilator_bin', 'iverilog', 'vvp', 'yosys', 'nextpnr-ice40', 'icepack', 'icetime']) {
   const script = join(guard, tool);
   writeFileSync(script, `#!/bin/sh\necho "test:fast runs no ${tool}: tag this test \\\`tools\\\` or move its file out of vitest.fast.config.ts" >&2\nexit 127\n`);
@@ -51,5 +52,7 @@ export default defineConfig({
     env: { PATH: `${guard}${delimiter}${process.env.PATH ?? ''}` },
     testTimeout: 30_000,
     pool: 'forks',
+    // vitest's default leaves one core free: on a 2-core machine that runs the files one by one
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });
