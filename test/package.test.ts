@@ -56,6 +56,16 @@ describe('installed into an empty project', () => {
     for (const f of want) expect(readFileSync(join(proj, 'rtl', f), 'utf8'), f).toBe(readFileSync(join(REPO, 'generated/tvscm-784', f), 'utf8'));
   });
 
+  it('`circa sim` co-simulates from the package: its Verilator harness (sim/) and templates are found from dist/', async () => {
+    writeFileSync(join(proj, 'tv16.json'), JSON.stringify({ kind: 'tvscm', name: 'tv16', n: 16, lanes: 2, placement: { type: 'band', radius: 1 }, weights: { a: 0.5, b: -0.25 } }));
+    const r = await runNode(join(proj, 'node_modules/.bin/circa'), ['sim', 'tv16.json', '--vectors', '20', '--json', '-q'], proj, { CIRCA_CACHE_DIR: join(work, 'cache') });
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { pass: boolean; full: { exact: number }; backpressure: { exact: number } };
+    expect(j.pass).toBe(true);
+    expect(j.full.exact).toBe(20);
+    expect(j.backpressure.exact).toBe(20);
+  });
+
   it('`circa boards` lists the boards shipped in the package', async () => {
     const r = await runNode(join(proj, 'node_modules/.bin/circa'), ['boards', '--json'], proj);
     expect(r.code, r.stderr).toBe(0);
