@@ -217,10 +217,11 @@ export interface TrainFace<Spec = any, Plan = any> {
   values(plan: Plan): Params;
   /**
    * The spec with these tensors as its weights (every tensor of tensors(plan)
-   * given). `raw`: the values are integers in the tensors' formats. `formats`
+   * given; null: keep the spec's own weight source and set only formats).
+   * `raw`: the values are integers in the tensors' formats. `formats`
    * replaces tensors' formats (quantisation picks them).
    */
-  inject(spec: Spec, t: Params, opts: { raw: boolean; formats?: Record<string, QFormat> }): Spec;
+  inject(spec: Spec, t: Params | null, opts: { raw: boolean; formats?: Record<string, QFormat> }): Spec;
   /** whether inject can take raw integers for every tensor (otherwise reals exactly on the formats' grids) */
   acceptsRaw: boolean;
   /** y = f(x) on reals, for one vector */

@@ -22,6 +22,7 @@ export const blockCirculantTrain: TrainFace<BlockCirculantSpec, BlockCirculantPl
   values: (p) => ({ w: Float64Array.from(p.w.flat(2)) }),
   acceptsRaw: false,
   inject(spec, t) {
+    if (!t) return spec;
     const k = spec.blockSize;
     const q = Math.ceil(spec.inputs / k);
     const pp = Math.ceil(spec.outputs / k);

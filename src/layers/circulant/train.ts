@@ -15,6 +15,7 @@ export const circulantTrain: TrainFace<CirculantSpec, CirculantPlan> = {
   values: (p) => ({ r: Float64Array.from(p.r) }),
   acceptsRaw: false,
   inject(spec, t) {
+    if (!t) return spec;
     const { init: _i, seed: _s, scale: _c, ...keep } = spec.weights;
     return { ...spec, weights: { ...keep, values: Array.from(t.r) } };
   },

@@ -16,20 +16,17 @@ export const denseTrain: TrainFace<DenseSpec, DensePlan> = {
   inject(spec, t, { raw, formats }) {
     const m = spec.outputs;
     const n = spec.inputs;
-    const w = t.weight;
-    const values = Array.from({ length: m }, (_, i) => Array.from(w.subarray(i * n, (i + 1) * n)));
+    let biasFormat = formats?.bias;
+    if (biasFormat) {
+      // the bias is aligned into the accumulator, so it may have no more fraction bits than it (input.frac + weights.frac)
+      const accFrac = spec.input.frac + (formats?.weight ?? spec.weights.format).frac;
+      if (biasFormat.frac > accFrac) biasFormat = { int: biasFormat.int + biasFormat.frac - accFrac, frac: accFrac };
+    }
+    const fmt = { ...(formats?.weight ? { format: formats.weight } : {}), ...(biasFormat ? { biasFormat } : {}) };
+    if (!t) return { ...spec, weights: { ...spec.weights, ...fmt } };
+    const values = Array.from({ length: m }, (_, i) => Array.from(t.weight.subarray(i * n, (i + 1) * n)));
     const { init: _i, seed: _s, scale: _c, ...keep } = spec.weights;
-    return {
-      ...spec,
-      weights: {
-        ...keep,
-        ...(formats?.weight ? { format: formats.weight } : {}),
-        ...(formats?.bias ? { biasFormat: formats.bias } : {}),
-        values,
-        bias: Array.from(t.bias),
-        raw,
-      },
-    };
+    return { ...spec, weights: { ...keep, ...fmt, values, bias: Array.from(t.bias), raw } };
   },
   forward(p, prm, x) {
     const { m, n } = p;

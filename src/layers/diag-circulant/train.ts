@@ -19,16 +19,10 @@ export const diagCirculantTrain: TrainFace<DiagCirculantSpec, DiagCirculantPlan>
   values: (p) => ({ c: Float64Array.from(p.c), d: Float64Array.from(p.dReal), bias: Float64Array.from(p.biasReal) }),
   acceptsRaw: false,
   inject(spec, t, { formats }) {
+    const fmt = { ...(formats?.d ? { diagFormat: formats.d } : {}), ...(formats?.bias ? { biasFormat: formats.bias } : {}) };
+    if (!t) return { ...spec, weights: { ...spec.weights, ...fmt } };
     const { init: _i, seed: _s, scale: _c, biasScale: _b, ...keep } = spec.weights;
-    return {
-      ...spec,
-      weights: {
-        ...keep,
-        ...(formats?.d ? { diagFormat: formats.d } : {}),
-        ...(formats?.bias ? { biasFormat: formats.bias } : {}),
-        c: Array.from(t.c), d: Array.from(t.d), bias: Array.from(t.bias),
-      },
-    };
+    return { ...spec, weights: { ...keep, ...fmt, c: Array.from(t.c), d: Array.from(t.d), bias: Array.from(t.bias) } };
   },
   forward(p, prm, x) {
     const k = p.core.k;

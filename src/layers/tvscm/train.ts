@@ -34,7 +34,9 @@ export const tvscmTrain: TrainFace<TvscmSpec, TvscmPlan> = {
   acceptsRaw: true,
   inject(spec, t, { raw, formats }) {
     const f = formats?.a ?? formats?.b;
-    return { ...spec, weights: { ...spec.weights, ...(f ? { format: f } : {}), a: t.a[0], b: t.b[0], raw } };
+    const fmt = f ? { format: f } : {};
+    if (!t) return { ...spec, weights: { ...spec.weights, ...fmt } };
+    return { ...spec, weights: { ...spec.weights, ...fmt, a: t.a[0], b: t.b[0], raw } };
   },
   forward(p, prm, x) {
     const s = neighbours(p, x);
