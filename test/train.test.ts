@@ -235,13 +235,13 @@ describe('weight files and binding', () => {
 });
 
 describe('training, quantisation and evaluation', () => {
-  it('is deterministic for a seed, lowers the loss, and the quantised network is evaluated bit-exact', () => {
+  it('is deterministic for a seed, lowers the loss, and the quantised network is evaluated bit-exact', async () => {
     const plan = planNetwork(NET);
     const trainSet = loadMnist('train');
     const testSet = loadMnist('test');
     const opts = { epochs: 2, seed: 7, batch: 16, lr: 0.005, qat: false, limit: 800 };
-    const a = train(plan, trainSet, undefined, opts);
-    const b = train(plan, trainSet, undefined, opts);
+    const a = await train(plan, trainSet, undefined, opts);
+    const b = await train(plan, trainSet, undefined, opts);
     const flat = (r: typeof a) => r.net.layers.flatMap((l) => Object.values(l.params).flatMap((t) => Array.from(t)));
     expect(flat(a)).toEqual(flat(b));
     expect(a.history[1].loss).toBeLessThan(a.history[0].loss);

@@ -110,7 +110,7 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
     notTTYSchedule: 5000,
   });
   let epochNo = 1;
-  const { net, history } = train(plan, trainSet, testSet, {
+  const { net, history } = await train(plan, trainSet, testSet, {
     epochs: o.epochs, seed: o.seed, batch: o.batch, lr: o.lr, qat: !!o.qat, limit: o.limit,
   }, {
     batch: (done, total, loss, acc) => {

@@ -93,7 +93,10 @@ export function floatAccuracy(net: FloatNet, ds: Dataset, qat: boolean, limit = 
   return { accuracy: correct / count, correct, count };
 }
 
-export function train(plan: NetworkPlan, trainSet: Dataset, testSet: Dataset | undefined, o: TrainOptions, hooks: TrainHooks = {}, init?: Params[]): { net: FloatNet; history: EpochStats[] } {
+/** Lets timers (the progress bar's redraw, signal handlers) run between batches. */
+const breathe = () => new Promise<void>((r) => setImmediate(r));
+
+export async function train(plan: NetworkPlan, trainSet: Dataset, testSet: Dataset | undefined, o: TrainOptions, hooks: TrainHooks = {}, init?: Params[]): Promise<{ net: FloatNet; history: EpochStats[] }> {
   const net = floatNet(plan, init);
   const names = net.layers.map((l) => (l.layer.plan as { name: string }).name);
   const adam = new Adam(net, o.lr, (k, t) => o.lrScale?.[`${names[k]}.${t}`] ?? 1);
@@ -104,7 +107,12 @@ export function train(plan: NetworkPlan, trainSet: Dataset, testSet: Dataset | u
     const order = permutation(n, o.seed * 1000 + epoch);
     let lossSum = 0;
     let correct = 0;
+    let lastBreath = performance.now();
     for (let start = 0; start < n; start += o.batch) {
+      if (performance.now() - lastBreath > 100) {
+        await breathe();
+        lastBreath = performance.now();
+      }
       const end = Math.min(n, start + o.batch);
       const g = zeroGrads(net);
       const used = net.layers.map((l) => effectiveParams(l, o.qat));
