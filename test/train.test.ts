@@ -102,6 +102,7 @@ describe('train faces', () => {
       const loss = (p: Params, xx: Float64Array) => face.forward(l.plan, p, xx).y.reduce((s, y, i) => s + c[i] * y, 0);
       const g: Params = Object.fromEntries(Object.entries(params).map(([n, t]) => [n, new Float64Array(t.length)]));
       const dx = face.backward(l.plan, params, fwd, c, g);
+      face.finish?.(l.plan, g);
       const h = 1e-6;
       // the ReLU kink: a central difference across it is wrong by O(1); the inputs here keep away from it (checked)
       const tol = (a: number) => 1e-5 * Math.max(1, Math.abs(a));

@@ -228,4 +228,10 @@ export interface TrainFace<Spec = any, Plan = any> {
   forward(plan: Plan, p: Params, x: Float64Array): ForwardResult;
   /** dx from dy, and adds this vector's parameter gradients into g */
   backward(plan: Plan, p: Params, r: ForwardResult, dy: Float64Array, g: Params): Float64Array;
+  /**
+   * Optional: called once after the last backward() into g, before g is
+   * read (a face that gathers gradients in another domain during a batch,
+   * such as spectra, moves them into g here).
+   */
+  finish?(plan: Plan, g: Params): void;
 }

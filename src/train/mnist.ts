@@ -35,9 +35,20 @@ export function pixelToReal(p: number): number {
   return p / 256;
 }
 
+const rawTables = new Map<string, Int32Array>();
+
 /** One image's pixels as raw integers in the network's input format (convergent rounding, saturation). */
 export function pixelsToRaw(pixels: ArrayLike<number>, f: QFormat): number[] {
-  return Array.from(pixels, (p) => quantize(pixelToReal(p), f, 'convergent', 'saturate').value);
+  const key = `${f.int}.${f.frac}`;
+  let table = rawTables.get(key);
+  if (!table) {
+    // 256 pixel values: one table per format
+    table = Int32Array.from({ length: 256 }, (_, p) => quantize(pixelToReal(p), f, 'convergent', 'saturate').value);
+    rawTables.set(key, table);
+  }
+  const out = new Array<number>(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = table[pixels[i]];
+  return out;
 }
 
 /** One image's pixels as reals (the float model's input). */

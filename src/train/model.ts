@@ -89,7 +89,8 @@ export interface ForwardTrace {
 
 /** The parameters the forward pass uses: fake-quantised where the tensor has a format (QAT). */
 export function effectiveParams(l: TrainLayer, qat: boolean): Params {
-  if (!qat) return l.params;
+  // a new record per call: faces may cache what they derive from a record (block spectra) for as long as it lives
+  if (!qat) return { ...l.params };
   const used: Params = {};
   for (const info of l.infos) {
     const v = l.params[info.name];
@@ -146,6 +147,11 @@ export function backward(net: FloatNet, trace: ForwardTrace, dLogits: Float64Arr
     }
     dy = l.face.backward(l.layer.plan, s.used, s.r, dy, g[k]);
   }
+}
+
+/** Lets every face finish the gradients it gathered in g (call after the batch's last backward). */
+export function finishGrads(net: FloatNet, g: Params[]): void {
+  net.layers.forEach((l, k) => l.face.finish?.(l.layer.plan, g[k]));
 }
 
 export function zeroGrads(net: FloatNet): Params[] {

@@ -9,7 +9,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { Params } from '../layers/types.ts';
 import type { NetworkPlan } from '../network/plan.ts';
 import { type Dataset, pixelsToReal, sample } from './mnist.ts';
-import { argmaxOf, backward, floatNet, forward, softmaxCrossEntropy, zeroGrads, type FloatNet, effectiveParams } from './model.ts';
+import { argmaxOf, backward, finishGrads, floatNet, forward, softmaxCrossEntropy, zeroGrads, type FloatNet, effectiveParams } from './model.ts';
 
 export interface TrainOptions {
   epochs: number;
@@ -124,6 +124,7 @@ export async function train(plan: NetworkPlan, trainSet: Dataset, testSet: Datas
         if (argmaxOf(trace.logits) === trainSet.labels[i]) correct++;
         backward(net, trace, grad, g);
       }
+      finishGrads(net, g);
       adam.step(g, end - start);
       hooks.batch?.(end, n, lossSum / end, correct / end);
     }
