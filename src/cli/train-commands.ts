@@ -87,6 +87,25 @@ function tensorsOf(plan: NetworkPlan, params: Params[]): TensorMap {
   return out;
 }
 
+/** One line: `{"a": 1, "b": [2, 3]}`. */
+function inlineJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(inlineJson).join(', ')}]`;
+  if (typeof v === 'object' && v !== null) {
+    return `{${Object.entries(v).filter(([, e]) => e !== undefined).map(([k, e]) => `${JSON.stringify(k)}: ${inlineJson(e)}`).join(', ')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** JSON with small objects and arrays on one line (a spec a person reads). */
+export function compactJson(v: unknown, indent = ''): string {
+  const flat = inlineJson(v);
+  if (typeof v !== 'object' || v === null || flat.length + indent.length <= 100) return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(v)) return `[\n${v.map((e) => inner + compactJson(e, inner)).join(',\n')}\n${indent}]`;
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, e]) => e !== undefined);
+  return `{\n${entries.map(([k, e]) => `${inner}${JSON.stringify(k)}: ${compactJson(e, inner)}`).join(',\n')}\n${indent}}`;
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 // ---------------------------------------------------------------------------
@@ -175,12 +194,14 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
   const trainSet = loadDataset(o.dataset, 'train');
   const testSet = loadDataset(o.dataset, 'test');
   const q = quantizeNetwork(plan, params, trainSet, { samples: o.samples, keepFormats: !!o.keepFormats });
-  const outSpec = { ...raw, layers: q.layers, weights: basename(npzPath) };
+  const note = `Weights: trained, quantised by circa quantize (${o.keepFormats ? 'formats kept' : 'formats from observed ranges'}); the large tensors are in ${basename(npzPath)}, which overrides the layers' own weight sources.`;
+  const description = typeof raw.description === 'string' ? `${raw.description.replace(/\s*Random weights\.?/, '')} ${note}` : note;
+  const outSpec = { ...raw, description, layers: q.layers, weights: basename(npzPath) };
   const npz = encodeNpz(q.tensors);
   // write both or neither: the spec goes last, and a failure removes the weights written before it
   writeFileAtomically(npzPath, npz);
   try {
-    writeFileAtomically(o.output, `${JSON.stringify(outSpec, null, 2)}\n`);
+    writeFileAtomically(o.output, `${compactJson(outSpec)}\n`);
   } catch (e) {
     rmSync(npzPath, { force: true });
     throw e;

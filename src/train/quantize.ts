@@ -33,6 +33,9 @@ export interface QuantizeResult {
 }
 
 /** Integer bits so that |v| <= maxAbs fits a signed format of width w (at least 0, at most w - 1). */
+/** Layers with at most this many weights keep them in the spec itself rather than the .npz. */
+export const SMALL_LAYER = 16;
+
 export function intBitsFor(maxAbs: number, w: number): number {
   let int = 0;
   while (int < w - 1 && maxAbs >= 2 ** int) int++;
@@ -93,6 +96,8 @@ export function quantizeNetwork(plan: NetworkPlan, params: Params[], trainSet: D
       }
       const raw = tl.face.acceptsRaw;
       const values: Params = {};
+      // a layer with a handful of weights (TVSCM's a and b) keeps them in the spec, where a reader sees them
+      const small = tl.infos.reduce((s, i) => s + i.shape.reduce((a, b) => a * b, 1), 0) <= SMALL_LAYER;
       for (const info of tl.infos) {
         const v = tl.params[info.name];
         const f = formats[info.name];
@@ -102,12 +107,12 @@ export function quantizeNetwork(plan: NetworkPlan, params: Params[], trainSet: D
           q = raw ? ints : ints.map((r) => r / 2 ** f.frac);
         }
         values[info.name] = q;
-        tensors.set(`${name}.${info.name}`, { shape: info.shape, data: q, integer: raw && !!f, dtype: raw && f ? 'int' : 'f4' });
+        if (!small) tensors.set(`${name}.${info.name}`, { shape: info.shape, data: q, integer: raw && !!f, dtype: raw && f ? 'int' : 'f4' });
         entry.tensors.push({ name: info.name, format: f, maxAbs: maxAbsOf(v), raw: raw && !!f });
       }
       // check the spec with the values in it; the spec written keeps its own source and takes the values from the .npz
       check = tl.face.inject(spec, values, { raw, formats }) as Record<string, unknown>;
-      spec = tl.face.inject(spec, null, { raw, formats }) as Record<string, unknown>;
+      spec = tl.face.inject(spec, small ? values : null, { raw, formats }) as Record<string, unknown>;
     }
     try {
       loadLayerSpec(check ?? spec);
