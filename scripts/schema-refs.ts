@@ -1,10 +1,19 @@
 /** Which schema an example or board file names, and how the "$schema" line is put in (shared by scripts/schemas.ts and its test). */
+import { readdirSync } from 'node:fs';
+import { dirname, join, posix, relative } from 'node:path';
 
-/** The "$schema" value for a file in examples/ or boards/ (relative, so editors find it in a clone and in the package). */
-export function schemaRefFor(folder: string, data: unknown): string {
-  if (folder === 'boards') return '../schemas/board.schema.json';
+/** Every spec file: examples/**\/*.json and boards/*.json, as paths relative to the repository root. */
+export function specFiles(root = '.'): string[] {
+  const walk = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(posix.join(dir, e.name)) : e.name.endsWith('.json') ? [posix.join(dir, e.name)] : []);
+  return [...walk('examples'), ...walk('boards')];
+}
+
+/** The "$schema" value for a spec file (relative to the file, so editors find it in a clone and in the package). */
+export function schemaRefFor(file: string, data: unknown): string {
   const isNetwork = typeof data === 'object' && data !== null && 'layers' in data;
-  return isNetwork ? '../schemas/network.schema.json' : '../schemas/layer.schema.json';
+  const schema = file.startsWith('boards/') ? 'board.schema.json' : isNetwork ? 'network.schema.json' : 'layer.schema.json';
+  return relative(dirname(file), join('schemas', schema)).split('\\').join('/');
 }
 
 /** The file's text with `"$schema": ref` as its first key, the rest of the text untouched. */

@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonSchemas, schemaFileText } from '../src/schemas.ts';
-import { schemaRefFor, withSchemaRef } from './schema-refs.ts';
+import { schemaRefFor, specFiles, withSchemaRef } from './schema-refs.ts';
 
 const root = join(import.meta.dirname, '..');
 const dir = join(root, 'schemas');
@@ -16,15 +16,13 @@ for (const [name, schema] of jsonSchemas()) writeFileSync(join(dir, name), schem
 console.log(`wrote ${readdirSync(dir).length} schemas to schemas/`);
 
 let changed = 0;
-for (const folder of ['examples', 'boards']) {
-  for (const f of readdirSync(join(root, folder)).filter((n) => n.endsWith('.json'))) {
-    const path = join(root, folder, f);
-    const text = readFileSync(path, 'utf8');
-    const next = withSchemaRef(text, schemaRefFor(folder, JSON.parse(text)));
-    if (next !== text) {
-      writeFileSync(path, next);
-      changed++;
-    }
+for (const file of specFiles(root)) {
+  const path = join(root, file);
+  const text = readFileSync(path, 'utf8');
+  const next = withSchemaRef(text, schemaRefFor(file, JSON.parse(text)));
+  if (next !== text) {
+    writeFileSync(path, next);
+    changed++;
   }
 }
 console.log(`"$schema" set in ${changed} example/board file(s)`);

@@ -8,14 +8,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { jsonSchemas, schemaFileText } from '../src/schemas.ts';
-import { schemaRefFor, withSchemaRef } from '../scripts/schema-refs.ts';
+import { schemaRefFor, specFiles, withSchemaRef } from '../scripts/schema-refs.ts';
 import { LAYER_KINDS } from '../src/layers/index.ts';
 import { BUILTIN_TABLES, parseEnergyTable } from '../src/estimate/tables.ts';
 import { parseBoard } from '../src/flow/boards.ts';
 import { designFromSpec } from '../src/index.ts';
 
-const files = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.json')).map((f) => join(folder, f));
-const SPEC_FILES = [...files('examples'), ...files('boards')];
+const SPEC_FILES = specFiles();
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 for (const name of readdirSync('schemas')) ajv.addSchema(JSON.parse(readFileSync(join('schemas', name), 'utf8')), name);
@@ -46,10 +45,10 @@ describe('every example and board names its schema and validates against it', ()
     it(path, () => {
       const text = readFileSync(path, 'utf8');
       const data = JSON.parse(text) as { $schema?: string };
-      const ref = schemaRefFor(path.split('/')[0], data);
+      const ref = schemaRefFor(path, data);
       expect(data.$schema).toBe(ref);
       expect(withSchemaRef(text, ref)).toBe(text);
-      expect(validate(ref.replace('../schemas/', ''), data)).toEqual([]);
+      expect(validate(ref.replace(/^(\.\.\/)+schemas\//, ''), data)).toEqual([]);
     });
   }
 

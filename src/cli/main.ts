@@ -26,6 +26,8 @@ import { registerFftCommand } from './fft-command.ts';
 import { registerEstimateCommands } from './estimate-commands.ts';
 import { describeProgramming, programBoard, registerProgramCommand, toolOption, type ProgramResult } from './program-command.ts';
 import { programPlan } from '../flow/program.ts';
+import { registerTrainCommands } from './train-commands.ts';
+import { datasetAccuracy, datasetInputs, formatDatasetAccuracy } from '../train/sim-dataset.ts';
 import { fitCheck, formatFit } from '../estimate/fit.ts';
 import type { PartName } from '../flow/parts.ts';
 import { clockOption, describeClock } from '../flow/pll.ts';
@@ -83,7 +85,7 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // sim
 // ---------------------------------------------------------------------------
-interface SimOpts { gateLevel?: boolean; layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
+interface SimOpts { dataset?: string; limit?: number; gateLevel?: boolean; layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
 
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const design = loadDesign(specPath, { upTo: o.layer });
@@ -94,13 +96,18 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
     p.step('synthesising with yosys (YoWASP, synth_ice40 -dsp) for gate-level simulation');
     dut = { ...dut, label: `${dut.label} (netlist)`, rtl: await synthesisedRtl(dut.rtl) };
   }
-  p.step(`co-simulating ${o.vectors} vectors at full rate`);
-  const full = await cosim(dut, { vectors: o.vectors, seed: o.seed, onProgress });
+  // --dataset: the test images in the network's input format, instead of corner cases and random vectors
+  const data = o.dataset ? datasetInputs(design.net, o.dataset, o.limit) : undefined;
+  const count = data ? data.inputs.length : o.vectors;
+  const what = data ? `${count} ${o.dataset} test images` : `${count} vectors`;
+  p.step(`co-simulating ${what} at full rate`);
+  const full = await cosim(dut, { vectors: o.vectors, seed: o.seed, onProgress, inputs: data?.inputs, keepOutputs: !!data });
   let stalled: CosimReport | undefined;
   if (o.backpressure) {
-    p.step(`co-simulating ${o.vectors} vectors with random stalls (valid ${o.validPct}%, ready ${o.readyPct}%)`);
-    stalled = await cosim(dut, { vectors: o.vectors, seed: o.seed, validPct: o.validPct, readyPct: o.readyPct, onProgress });
+    p.step(`co-simulating ${what} with random stalls (valid ${o.validPct}%, ready ${o.readyPct}%)`);
+    stalled = await cosim(dut, { vectors: o.vectors, seed: o.seed, validPct: o.validPct, readyPct: o.readyPct, onProgress, inputs: data?.inputs, keepOutputs: !!data });
   }
+  const accuracy = data ? datasetAccuracy(design.net, data, full.outputs!) : undefined;
   const lat = full.cycles.measuredLatency;
   const per = full.cycles.measuredPeriod;
   const latOk = lat.every((c, k) => c === full.cycles.predictedLatencies[k]);
@@ -110,12 +117,12 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const runs = [full, ...(stalled ? [stalled] : [])];
   const exactOk = runs.every((r) => r.exact === r.vectors);
   const ovfOk = runs.every((r) => r.overflowGot === r.overflowExpected);
-  const pass = exactOk && ovfOk && latOk && perOk;
+  const pass = exactOk && ovfOk && latOk && perOk && (!accuracy || accuracy.disagreements === 0);
   const range = (xs: number[]) => (xs.length ? (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}..${Math.max(...xs)}`) : '-');
   const lines = [
     ...design.describe(),
     ...(o.gateLevel ? ['simulated: the synthesised netlist (yosys synth_ice40 -dsp, iCE40 cell models)'] : []),
-    `full rate:     ${full.exact}/${full.vectors} vectors bit-exact`,
+    `full rate:     ${full.exact}/${full.vectors} ${data ? 'images' : 'vectors'} bit-exact`,
     ...(stalled ? [`backpressure:  ${stalled.exact}/${stalled.vectors} vectors bit-exact (valid ${o.validPct}%, ready ${o.readyPct}%)`] : []),
     ...runs.flatMap((r) => r.mismatches.slice(0, 5).map((m) => `  mismatch: ${formatMismatch(m)}`)),
     `overflow flag: model ${full.overflowExpected ? 'raised' : 'clear'}, RTL ${full.overflowGot ? 'raised' : 'clear'}${stalled && stalled.overflowGot !== stalled.overflowExpected ? ' (differs under backpressure!)' : ''}`,
@@ -123,9 +130,12 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
     `               period  ${range(per)} measured, ${range(predPer)} predicted${perOk ? '' : '  MISMATCH'}`,
     `simulated ${runs.reduce((s, r) => s + r.sim.totalCycles, 0).toLocaleString('en-US')} cycles in ${runs.reduce((s, r) => s + r.sim.runSeconds, 0).toFixed(2)} s` +
       ` (Verilator build ${full.sim.cached ? 'cached' : `${full.sim.buildSeconds.toFixed(1)} s`})`,
+    ...(accuracy ? formatDatasetAccuracy(accuracy) : []),
     pass ? 'PASS' : 'FAIL',
   ];
-  print(!!o.json, { spec: specPath, pass, full, backpressure: stalled ?? null }, lines.join('\n'));
+  if (full.outputs) delete full.outputs;
+  if (stalled?.outputs) delete stalled.outputs;
+  print(!!o.json, { spec: specPath, pass, full, backpressure: stalled ?? null, ...(accuracy ? { dataset: accuracy } : {}) }, lines.join('\n'));
   return pass ? 0 : 1;
 }
 
@@ -252,6 +262,8 @@ export function buildProgram(): Command {
     .argument('<spec>', 'layer or network spec (JSON)')
     .option('--vectors <n>', 'number of input vectors (corner cases first, then seeded random)', intOption('--vectors', 1, 1_000_000), 1000)
     .option('--seed <s>', 'seed for the random vectors and the stall pattern', intOption('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--dataset <name>', 'simulate the test images of a dataset (mnist) instead of corner cases and random vectors; reports the RTL\'s accuracy')
+    .option('--limit <n>', 'with --dataset: the first n test images (default all)', intOption('--limit', 1))
     .option('--layer <k>', 'network only: simulate layers 0..k and compare layer k\'s output', intOption('--layer', 0))
     .option('--gate-level', 'simulate the synthesised netlist (YoWASP yosys synth_ice40 + its iCE40 cell models) instead of the RTL: slower to build, proves the mapping')
     .option('--no-backpressure', 'skip the second pass with random valid/ready stalls')
@@ -290,6 +302,7 @@ export function buildProgram(): Command {
   registerFftCommand(program);
   registerEstimateCommands(program);
   registerProgramCommand(program);
+  registerTrainCommands(program);
 
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

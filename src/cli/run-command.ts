@@ -23,6 +23,7 @@ import { openSerialPort } from '../host/serial.ts';
 import type { ByteTransport } from '../host/transport.ts';
 import { BAUD } from '../network/board.ts';
 import { progress } from './progress.ts';
+import { datasetAccuracy, datasetInputs, formatDatasetAccuracy } from '../train/sim-dataset.ts';
 
 export interface RunCommandOptions {
   port: string;
@@ -33,6 +34,9 @@ export interface RunCommandOptions {
   board?: string;
   sync: boolean;
   slack: number;
+  /** send this dataset's test images instead of an inputs file */
+  dataset?: string;
+  limit?: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -41,7 +45,9 @@ export interface RunCommandOptions {
 export type OpenTransport = (port: string, baud: number) => Promise<ByteTransport>;
 
 /** The command's work, separate from commander so tests can call it with a simulated device. Returns the exit code. */
-export async function runCommand(specPath: string, inputsPath: string, o: RunCommandOptions, open: OpenTransport = openSerialPort): Promise<number> {
+export async function runCommand(specPath: string, inputsPath: string | undefined, o: RunCommandOptions, open: OpenTransport = openSerialPort): Promise<number> {
+  if (!inputsPath && !o.dataset) throw new CircaInputError('run: give an inputs file or --dataset <name>');
+  if (inputsPath && o.dataset) throw new CircaInputError('run: give an inputs file or --dataset, not both');
   const design = loadDesign(specPath);
   if (o.board) {
     const board = loadBoard(o.board);
@@ -53,7 +59,10 @@ export async function runCommand(specPath: string, inputsPath: string, o: RunCom
     }
   }
   const net = design.net;
-  const inputs = loadInputVectors(inputsPath, { inputs: net.inputs, inFormat: net.inFormat, inWidth: net.inWidth }, { real: o.real });
+  const data = o.dataset ? datasetInputs(net, o.dataset, o.limit ?? 10) : undefined;
+  const inputs = data
+    ? { vectors: data.inputs.map((v) => v.x), saturated: 0 }
+    : loadInputVectors(inputsPath!, { inputs: net.inputs, inFormat: net.inFormat, inWidth: net.inWidth }, { real: o.real });
   const p = progress(!o.quiet && !o.json);
   p.step(`opening ${o.port} at ${o.baud} baud`);
   const transport = await open(o.port, o.baud);
@@ -66,12 +75,15 @@ export async function runCommand(specPath: string, inputsPath: string, o: RunCom
   } finally {
     await transport.close();
   }
+  // the device's classes against the labels (argmax networks; otherwise the largest output)
+  const accuracy = data ? datasetAccuracy(net, data, report.vectors.map((v) => v.outputs)) : undefined;
   const lines = [
     ...design.describe(),
     ...(inputs.saturated ? [`inputs: ${inputs.saturated} real value(s) did not fit the input format and were saturated`] : []),
     ...formatRunReport(report),
+    ...(accuracy ? formatDatasetAccuracy(accuracy).map((l) => l.replace("the RTL's", "the device's")) : []),
   ];
-  process.stdout.write(o.json ? `${JSON.stringify({ spec: specPath, inputs: inputsPath, saturated: inputs.saturated, ...report }, null, 2)}\n` : `${lines.join('\n')}\n`);
+  process.stdout.write(o.json ? `${JSON.stringify({ spec: specPath, inputs: inputsPath ?? `${o.dataset} test images`, saturated: inputs.saturated, ...report, ...(accuracy ? { dataset: accuracy } : {}) }, null, 2)}\n` : `${lines.join('\n')}\n`);
   return report.pass ? 0 : 1;
 }
 
@@ -96,7 +108,9 @@ export function registerRunCommand(program: Command): Command {
   const cmd = program.command('run')
     .description('run input vectors on a board programmed with a circa bitstream (framed UART protocol) and check each answer against the reference model')
     .argument('<spec>', 'the layer or network spec the bitstream was built from (JSON)')
-    .argument('<inputs>', 'JSON array of input vectors: raw integers in the input format (or reals with --real)')
+    .argument('[inputs]', 'JSON array of input vectors: raw integers in the input format (or reals with --real); or use --dataset')
+    .option('--dataset <name>', 'send the test images of a dataset (mnist: pixel p as p/256 in the input format) and score the device\'s classes')
+    .option('--limit <n>', 'with --dataset: the first n test images', intOption('--limit', 1, 10000), 10)
     .requiredOption('--port <dev>', 'serial port of the board: /dev/ttyUSB1 (Linux; the iCEBreaker\'s second FTDI channel), /dev/cu.usbserial-… (macOS) or COM3 (Windows)')
     .option('--baud <rate>', 'line rate; circa bitstreams use 115200', intOption('--baud', 1200, 4_000_000), BAUD)
     .option('--write-reg <addr=value>', 'write a run-time register before the vectors (repeatable); in a network layer k\'s register r is 4k + r, ' +
@@ -110,7 +124,7 @@ export function registerRunCommand(program: Command): Command {
     .option('--slack <ms>', 'time allowed per answer beyond its line time', intOption('--slack', 0, 600_000), 2000)
     .addOption(new Option('--json', 'print a machine-readable JSON result on stdout'))
     .addOption(new Option('-q, --quiet', 'no progress messages on stderr'))
-    .action(async (spec: string, inputs: string, o: RunCommandOptions) => {
+    .action(async (spec: string, inputs: string | undefined, o: RunCommandOptions) => {
       program.setOptionValue('exit', await runCommand(spec, inputs, o));
     });
   cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -176,4 +176,62 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
    * reference(). A kind without it has no run-time registers.
    */
   registers?(plan: Plan): LayerRegisters | null;
+  /** Optional: the train face (src/train/ trains, imports and quantises through it); argmax and fft have none */
+  train?: TrainFace<Spec, Plan>;
+}
+
+/** A learnable tensor of a layer, as the train face names it (`<layer>.<name>` in weight files). */
+export interface TensorInfo {
+  name: string;
+  /** row-major shape */
+  shape: number[];
+  /**
+   * The Q format the hardware stores it in, where it stores the tensor itself
+   * (dense weights, TVSCM a and b); undefined where it stores a transform of
+   * it (the circulant kinds keep a quantised spectrum of their column).
+   */
+  format?: QFormat;
+  /** the format's spec field, for messages and for quantisation ("weights.format") */
+  formatField?: string;
+}
+
+/** Real values of one vector's activations and a layer's parameters, keyed by tensor name. */
+export type Params = Record<string, Float64Array>;
+
+/** What a layer's float forward pass keeps for its backward pass. */
+export interface ForwardResult {
+  y: Float64Array;
+  cache: unknown;
+}
+
+/**
+ * The train face: the layer as a differentiable real-valued function of its
+ * learnable tensors, so src/train/ can train any network of registered kinds
+ * without knowing their names. forward(values(plan), x) equals
+ * float(plan, x) (on real inputs) to float rounding; a test checks it.
+ */
+export interface TrainFace<Spec = any, Plan = any> {
+  /** the learnable tensors (empty for a kind with none) */
+  tensors(plan: Plan): TensorInfo[];
+  /** their real values as the plan holds them: the spec's explicit values or its seeded random draws */
+  values(plan: Plan): Params;
+  /**
+   * The spec with these tensors as its weights (every tensor of tensors(plan)
+   * given; null: keep the spec's own weight source and set only formats).
+   * `raw`: the values are integers in the tensors' formats. `formats`
+   * replaces tensors' formats (quantisation picks them).
+   */
+  inject(spec: Spec, t: Params | null, opts: { raw: boolean; formats?: Record<string, QFormat> }): Spec;
+  /** whether inject can take raw integers for every tensor (otherwise reals exactly on the formats' grids) */
+  acceptsRaw: boolean;
+  /** y = f(x) on reals, for one vector */
+  forward(plan: Plan, p: Params, x: Float64Array): ForwardResult;
+  /** dx from dy, and adds this vector's parameter gradients into g */
+  backward(plan: Plan, p: Params, r: ForwardResult, dy: Float64Array, g: Params): Float64Array;
+  /**
+   * Optional: called once after the last backward() into g, before g is
+   * read (a face that gathers gradients in another domain during a batch,
+   * such as spectra, moves them into g here).
+   */
+  finish?(plan: Plan, g: Params): void;
 }

@@ -4,6 +4,7 @@
  */
 import { readJsonFile } from '../layers/load.ts';
 import { CircaInputError } from '../errors.ts';
+import { dirname } from 'node:path';
 import type { LayerRtl, OpCounts, HardwareCounts } from '../layers/types.ts';
 import { layerDut, type DesignUnderTest } from '../sim/cosim.ts';
 import { planAny, type NetworkPlan } from './plan.ts';
@@ -74,5 +75,5 @@ export function loadDesign(path: string, opts: LoadOptions = {}): Design {
     }
     raw = { ...(raw as object), layers: layers.slice(0, opts.upTo + 1) };
   }
-  return designFromPlan(planAny(raw, `${path}: `), isNetwork);
+  return designFromPlan(planAny(raw, `${path}: `, { baseDir: dirname(path) }), isNetwork);
 }

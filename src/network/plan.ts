@@ -9,6 +9,9 @@ import { formatName, type QFormat } from '../fixed/index.ts';
 import { loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
 import type { LayerRtl, LayerShape } from '../layers/types.ts';
 import { networkSpecSchema, type Schedule } from './spec.ts';
+import { readTensors } from '../train/tensors.ts';
+import { bindTensors, injectTensors } from '../train/weights.ts';
+import { isAbsolute, join, dirname } from 'node:path';
 
 export interface NetworkLayer extends LoadedLayer {
   index: number;
@@ -30,15 +33,30 @@ export interface NetworkPlan {
 
 const sameFormat = (a: QFormat, b: QFormat) => a.int === b.int && a.frac === b.frac;
 
-export function planNetwork(raw: unknown, where = '', opts: { defaultNames?: boolean } = {}): NetworkPlan {
+export interface PlanOptions {
+  defaultNames?: boolean;
+  /** the folder a relative "weights" path is resolved against (the spec file's) */
+  baseDir?: string;
+}
+
+/** The layers' raw specs with the network's weight file (if any) injected. */
+function layersWithWeights(spec: { network: string; weights?: string; layers: Record<string, unknown>[] }, where: string, opts: PlanOptions): Record<string, unknown>[] {
+  const named = spec.layers.map((l, index) => (opts.defaultNames === false ? l : { name: `${spec.network}_l${index}`, ...l }));
+  if (!spec.weights) return named;
+  const file = isAbsolute(spec.weights) || !opts.baseDir ? spec.weights : join(opts.baseDir, spec.weights);
+  const tensors = readTensors(file);
+  const loaded = named.map((l, index) => loadLayerSpec(l, `${where}layers[${index}].`));
+  const bound = bindTensors(loaded, tensors, `${where}weights ${file}`, { strict: true });
+  return injectTensors(named, loaded, bound, `${where}weights ${file}`);
+}
+
+export function planNetwork(raw: unknown, where = '', opts: PlanOptions = {}): NetworkPlan {
   const parsed = networkSpecSchema.safeParse(withoutSchemaKey(raw), { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
   const spec = parsed.data;
   const names = new Set<string>();
-  const layers: NetworkLayer[] = spec.layers.map((l, index) => {
-    // default each layer's name from its position so module names never clash
-    // (a single layer planned as a one-layer network keeps its kind's default name)
-    const withName = opts.defaultNames === false ? l : { name: `${spec.network}_l${index}`, ...l };
+  const rawLayers = layersWithWeights(spec, where, opts);
+  const layers: NetworkLayer[] = rawLayers.map((withName, index) => {
     const loaded = loadLayerSpec(withName, `${where}layers[${index}].`);
     const name = (loaded.plan as { name: string }).name;
     if (names.has(name)) throw new CircaInputError(`${where}layers[${index}].name: "${name}" is used by an earlier layer; names must be unique`);
@@ -90,13 +108,13 @@ export function planNetwork(raw: unknown, where = '', opts: { defaultNames?: boo
 }
 
 export function loadNetworkFile(path: string): NetworkPlan {
-  return planNetwork(readJsonFile(path), `${path}: `);
+  return planNetwork(readJsonFile(path), `${path}: `, { baseDir: dirname(path) });
 }
 
 /** A single-layer spec as a one-layer network, so every command takes either. */
-export function planAny(spec: unknown, where = ''): NetworkPlan {
+export function planAny(spec: unknown, where = '', opts: PlanOptions = {}): NetworkPlan {
   const raw = withoutSchemaKey(spec);
-  if (typeof raw === 'object' && raw !== null && 'layers' in raw) return planNetwork(raw, where);
+  if (typeof raw === 'object' && raw !== null && 'layers' in raw) return planNetwork(raw, where, opts);
   if (typeof raw === 'object' && raw !== null && 'kind' in raw) {
     loadLayerSpec(raw, where); // a single layer's errors name its own fields, with no layers[0] prefix
     const name = (raw as { name?: unknown }).name;
@@ -106,5 +124,5 @@ export function planAny(spec: unknown, where = ''): NetworkPlan {
 }
 
 export function loadAnyFile(path: string): NetworkPlan {
-  return planAny(readJsonFile(path), `${path}: `);
+  return planAny(readJsonFile(path), `${path}: `, { baseDir: dirname(path) });
 }

@@ -19,6 +19,12 @@ export const networkSpecSchema = z
     network: layerNameSchema('net'),
     description: z.string().optional(),
     schedule: z.enum(['sequential', 'pipelined']).default('sequential'),
+    /**
+     * A weight file (.npz, .npy, .onnx or .json, relative to the spec file)
+     * whose tensors `<layer>.<tensor>` replace the layers' own weights
+     * (src/train/weights.ts); integer tensors are raw fixed-point values.
+     */
+    weights: z.string().min(1).optional(),
     layers: z.array(z.record(z.string(), z.unknown())).min(1),
   })
   .strict();

@@ -52,6 +52,8 @@ export interface CosimReport {
     formula: string;
   };
   backpressure: { validPct: number; readyPct: number };
+  /** the RTL's outputs, vector by vector (only with keepOutputs) */
+  outputs?: number[][];
   sim: Pick<StreamResult, 'buildSeconds' | 'cached' | 'runSeconds' | 'totalCycles'>;
 }
 
@@ -62,6 +64,8 @@ export interface CosimOptions {
   readyPct?: number;
   /** give explicit vectors instead of generated ones */
   inputs?: LabelledVector[];
+  /** keep the RTL's outputs of every vector in the report (dataset runs classify them) */
+  keepOutputs?: boolean;
   onProgress?: (msg: string) => void;
 }
 
@@ -120,6 +124,7 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
       formula: dut.formula,
     },
     backpressure: { validPct, readyPct },
+    ...(opts.keepOutputs ? { outputs: res.outputs } : {}),
     sim: { buildSeconds: res.buildSeconds, cached: res.cached, runSeconds: res.runSeconds, totalCycles: res.totalCycles },
   };
 }

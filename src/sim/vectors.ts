@@ -6,7 +6,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { maxOf, minOf } from '../fixed/index.ts';
 
-export type VectorKind = 'all-max' | 'all-min' | 'alternating' | 'zeros' | 'impulse' | 'random';
+export type VectorKind = 'all-max' | 'all-min' | 'alternating' | 'zeros' | 'impulse' | 'random' | 'dataset';
 
 export interface LabelledVector {
   kind: VectorKind;

@@ -6,6 +6,7 @@ import { planActivation, type ActivationPlan } from './plan.ts';
 import { activationFloat, activationReference } from './reference.ts';
 import { activationRtl } from './rtl.ts';
 import { activationCost, activationTiming } from './cost.ts';
+import { activationTrain } from './train.ts';
 
 export const activation: LayerKind<ActivationSpec, ActivationPlan> = {
   kind: 'activation',
@@ -20,5 +21,6 @@ export const activation: LayerKind<ActivationSpec, ActivationPlan> = {
   rtl: activationRtl,
   cost: activationCost,
   timing: activationTiming,
+  train: activationTrain,
   describe: (p) => [`${p.fn} on ${p.n} elements, ${formatName(p.xFormat)} -> ${formatName(p.yFormat)} (${p.requant.rounding}, ${p.requant.overflow})`],
 };

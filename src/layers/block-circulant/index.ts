@@ -11,6 +11,7 @@ import { bcircFloat, bcircReference } from './reference.ts';
 import { bcircRtl } from './rtl.ts';
 import { bcircCost, bcircTiming } from './cost.ts';
 import { bcircRegisters } from './registers.ts';
+import { blockCirculantTrain } from './train.ts';
 
 export const blockCirculant: LayerKind<BlockCirculantSpec, BlockCirculantPlan> = {
   kind: 'block-circulant',
@@ -26,6 +27,7 @@ export const blockCirculant: LayerKind<BlockCirculantSpec, BlockCirculantPlan> =
   cost: bcircCost,
   timing: bcircTiming,
   registers: bcircRegisters,
+  train: blockCirculantTrain,
   describe: (p) => [
     `block-circulant ${p.inputs} -> ${p.outputs}, blocks ${p.k} x ${p.k} (${p.p} x ${p.q}), ${p.lanes} MAC lane(s), ${p.groups} group(s), ` +
       `spectra in ${p.memory === 'spram' ? `SPRAM (${p.spramBlocks} block(s), loaded at run time)` : 'EBR'}`,

@@ -8,6 +8,7 @@ import { planCirculant, type CirculantPlan } from './plan.ts';
 import { circulantFloat, circulantReference } from './reference.ts';
 import { circulantRtl } from './rtl.ts';
 import { circulantCost, circulantTiming } from './cost.ts';
+import { circulantTrain } from './train.ts';
 
 export const circulant: LayerKind<CirculantSpec, CirculantPlan> = {
   kind: 'circulant',
@@ -22,6 +23,7 @@ export const circulant: LayerKind<CirculantSpec, CirculantPlan> = {
   rtl: circulantRtl,
   cost: circulantCost,
   timing: circulantTiming,
+  train: circulantTrain,
   describe: (p) => [
     `circulant ${p.inputs} -> ${p.outputs}, K = ${p.core.k}, sign flip D ${p.signSeed === null ? 'explicit' : `from seed ${p.signSeed}`}`,
     `input ${formatName(p.xFormat)}, r ${describeSource(p.weightSource)}; ${describeStreamCore(p.core)}`,

@@ -6,6 +6,7 @@ import { planDense, type DensePlan } from './plan.ts';
 import { denseFloat, denseReference } from './reference.ts';
 import { denseRtl } from './rtl.ts';
 import { denseCost, denseTiming } from './cost.ts';
+import { denseTrain } from './train.ts';
 
 export const dense: LayerKind<DenseSpec, DensePlan> = {
   kind: 'dense',
@@ -20,6 +21,7 @@ export const dense: LayerKind<DenseSpec, DensePlan> = {
   rtl: denseRtl,
   cost: denseCost,
   timing: denseTiming,
+  train: denseTrain,
   describe: (p) => [
     `dense ${p.n} -> ${p.m}, ${p.lanes} lane(s), ${p.groups} group(s), weight memory ${p.memory}`,
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)}, bias ${formatName(p.bFormat)} (aligned << ${p.biasShift}), ` +

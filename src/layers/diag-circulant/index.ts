@@ -8,6 +8,7 @@ import { planDiagCirculant, type DiagCirculantPlan } from './plan.ts';
 import { diagCirculantFloat, diagCirculantReference } from './reference.ts';
 import { diagCirculantRtl } from './rtl.ts';
 import { diagCirculantCost, diagCirculantTiming } from './cost.ts';
+import { diagCirculantTrain } from './train.ts';
 
 export const diagCirculant: LayerKind<DiagCirculantSpec, DiagCirculantPlan> = {
   kind: 'diag-circulant',
@@ -22,6 +23,7 @@ export const diagCirculant: LayerKind<DiagCirculantSpec, DiagCirculantPlan> = {
   rtl: diagCirculantRtl,
   cost: diagCirculantCost,
   timing: diagCirculantTiming,
+  train: diagCirculantTrain,
   describe: (p) => [
     `diag-circulant ${p.inputs} -> ${p.outputs}, K = ${p.core.k}, c, d, b ${describeSource(p.weightSource)}`,
     `input ${formatName(p.xFormat)}; ${describeStreamCore(p.core)}`,

