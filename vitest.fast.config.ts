@@ -30,6 +30,7 @@ export const FAST_FILES = [
   'test/serial.test.ts',
   'test/program.test.ts',
   'test/ci-template.test.ts',
+  'test/train.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));
