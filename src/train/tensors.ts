@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { dump, parse, type DType } from 'npyjs';
 import { unzipSync, zipSync } from 'fflate';
-import onnxProto from 'onnx-proto';
+import { createRequire } from 'node:module';
+import type onnxProto from 'onnx-proto';
 import { CircaInputError } from '../errors.ts';
 
 export interface Tensor {
@@ -77,10 +78,13 @@ const ONNX_TYPES: Record<number, { name: string; bytes: number; integer: boolean
   7: { name: 'int64', bytes: 8, integer: true, read: (v, o) => Number(v.getBigInt64(o, true)) },
 };
 
+/** onnx-proto (protobufjs) is loaded when an ONNX file is read, not at every start of the command (it costs ~60 ms). */
+const loadOnnxProto = (): typeof onnxProto => createRequire(import.meta.url)('onnx-proto') as typeof onnxProto;
+
 function readOnnx(buf: Uint8Array, file: string): TensorMap {
   let model: onnxProto.onnx.ModelProto;
   try {
-    model = onnxProto.onnx.ModelProto.decode(buf);
+    model = loadOnnxProto().onnx.ModelProto.decode(buf);
   } catch (e) {
     return bad(file, `not a valid ONNX model (${(e as Error).message})`);
   }
