@@ -290,3 +290,23 @@ describe('training, quantisation and evaluation', () => {
     expect(existsSync(join(dir, 'imported.npz'))).toBe(false);
   });
 });
+
+describe('accuracy in hardware studies', () => {
+  it('sweep\'s bits shorthand keeps each format\'s integer bits; compare gets an accuracy row with the paper\'s figures', async () => {
+    const { applyVary } = await import('../src/estimate/sweep.ts');
+    const out = applyVary(NET, 'bits', 5) as typeof NET;
+    expect(out.layers[0].weights).toMatchObject({ format: { int: 1, frac: 3 } });
+    expect((out.layers[0] as { output: { format: unknown } }).output.format).toEqual({ int: 2, frac: 2 });
+    expect(out.layers[1].input).toEqual({ int: 2, frac: 2 });
+    expect(out.layers[2].input).toEqual({ int: 3, frac: 1 });
+    // a format with more integer bits than the width allows keeps the sign and W - 1 integer bits
+    expect((applyVary(NET, 'bits', 3) as typeof NET).layers[2].input).toEqual({ int: 2, frac: 0 });
+    const { addAccuracy, compareDesigns } = await import('../src/estimate/compare.ts');
+    const { loadDesign } = await import('../src/network/design.ts');
+    const c = compareDesigns(loadDesign(join(root, 'examples/mnist-dense.json')), loadDesign(join(root, 'examples/mnist-tvscm.json')));
+    addAccuracy(c, 0.97, 0.92, 'accuracy (10000 mnist test images)');
+    const row = c.metrics.find((m) => m.key === 'accuracy')!;
+    expect([row.aText, row.bText]).toEqual(['97.00%', '92.00%']);
+    expect(c.notes.at(-1)).toBe('accuracy: 97.00% (baseline) vs 92.00%; the paper reports 97.67% vs 93.54%');
+  });
+});

@@ -12,9 +12,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CircaInputError } from '../errors.ts';
-import { loadDesign } from '../network/design.ts';
+import { loadDesign, type Design } from '../network/design.ts';
+import { loadDataset } from '../train/mnist.ts';
+import { evaluateFixed } from '../train/evaluate.ts';
 import { readJsonFile } from '../layers/load.ts';
 import { listBoards, loadBoard } from '../flow/boards.ts';
 import type { Toolchain } from '../flow/index.ts';
@@ -23,13 +25,21 @@ import { progress } from './progress.ts';
 import { loadEnergyTable } from '../estimate/tables.ts';
 import { formatEnergy } from '../estimate/energy.ts';
 import {
-  checkPaperFlag, compareDesigns, comparisonCharts, comparisonJson, formatComparison, markdownComparison,
+  addAccuracy, checkPaperFlag, compareDesigns, comparisonCharts, comparisonJson, formatComparison, markdownComparison,
 } from '../estimate/compare.ts';
 import {
-  SHORTHANDS, evaluatePoint, expandPoints, inShard, mergeCsv, parseShard, parseVary, sweepSvg, toCsv, withSynth,
+  SHORTHANDS, accuracySvg, evaluatePoint, expandPoints, inShard, mergeCsv, parseShard, parseVary, sweepSvg, toCsv, withSynth,
   type PointResult, type Vary,
 } from '../estimate/sweep.ts';
 import { progressBar, synthPoints } from '../estimate/sweep-synth.ts';
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    return n;
+  };
+}
 
 function positiveNumber(name: string) {
   return (value: string): number => {
@@ -61,10 +71,21 @@ function writeFileAtomically(path: string, text: string, force: boolean): string
   return target;
 }
 
+/** A spec whose "weights" path (or --weights) is absolute, so planning a modified copy finds the file. */
+function withAbsoluteWeights(spec: unknown, specPath: string, weights?: string): unknown {
+  if (typeof spec !== 'object' || spec === null || !('layers' in spec)) {
+    if (weights) throw new CircaInputError('--weights: only a network spec takes a weight file');
+    return spec;
+  }
+  const w = weights ? resolve(weights) : (spec as { weights?: unknown }).weights;
+  if (typeof w !== 'string') return spec;
+  return { ...spec, weights: isAbsolute(w) ? w : resolve(dirname(specPath), w) };
+}
+
 // ---------------------------------------------------------------------------
 // compare
 // ---------------------------------------------------------------------------
-interface CompareOpts { clock?: number; table?: string; paper?: string; board: string; json?: boolean; md?: boolean; svg?: string; force?: boolean; quiet?: boolean }
+interface CompareOpts { dataset?: string; limit: number; clock?: number; table?: string; paper?: string; board: string; json?: boolean; md?: boolean; svg?: string; force?: boolean; quiet?: boolean }
 
 async function cmdCompare(pathA: string, pathB: string, o: CompareOpts): Promise<number> {
   if (o.json && o.md) throw new CircaInputError('--json and --md: choose one output format');
@@ -77,6 +98,16 @@ async function cmdCompare(pathA: string, pathB: string, o: CompareOpts): Promise
   const p = progress(!o.quiet);
   p.step(`comparing ${a.name} and ${b.name} (models only)`);
   const c = compareDesigns(a, b, { clockMHz: o.clock ?? board.clock.mhz, part: board.part, table, paper });
+  if (o.dataset) {
+    const testSet = loadDataset(o.dataset, 'test');
+    for (const d of [a, b]) {
+      if (d.net.inputs !== testSet.size) throw new CircaInputError(`--dataset: ${d.name} takes ${d.net.inputs} inputs; ${o.dataset} images have ${testSet.size} pixels`);
+    }
+    p.step(`evaluating both fixed-point models on ${Math.min(o.limit, testSet.count)} ${o.dataset} test images`);
+    const ra = evaluateFixed(a.net, testSet, o.limit);
+    const rb = evaluateFixed(b.net, testSet, o.limit);
+    addAccuracy(c, ra.accuracy, rb.accuracy, `accuracy (${ra.images} ${o.dataset} test images)`);
+  }
   let written: string[] = [];
   if (svgTarget) {
     const charts = comparisonCharts(c);
@@ -97,15 +128,17 @@ async function cmdCompare(pathA: string, pathB: string, o: CompareOpts): Promise
 interface SweepOpts {
   vary: string[]; out?: string; synth?: boolean; jobs: number; shard?: string; board: string;
   toolchain: Toolchain; seed: number; force?: boolean; json?: boolean; quiet?: boolean;
+  dataset?: string; limit: number; weights?: string;
 }
 
 function sweepTable(keys: string[], rows: PointResult[], synth: boolean): string {
-  const head = ['#', ...keys, 'cycles', 'lat us', 'LUT', 'FF', 'DSP', 'EBR', 'fits', 'E ice40', 'E asic', ...(synth ? ['built LUT', 'FF', 'DSP', 'EBR'] : [])];
+  const acc = rows.some((r) => r.accuracy !== undefined);
+  const head = ['#', ...keys, 'cycles', 'lat us', 'LUT', 'FF', 'DSP', 'EBR', 'fits', 'E ice40', 'E asic', ...(acc ? ['accuracy'] : []), ...(synth ? ['built LUT', 'FF', 'DSP', 'EBR'] : [])];
   const body = rows.map((r) => r.status !== 'ok'
     ? [String(r.index), ...r.values.map(String), `invalid: ${r.error}`]
     : [
         String(r.index), ...r.values.map(String), String(r.cycles), r.latencyUs!.toFixed(1), String(r.lut), String(r.ff), String(r.dsp), String(r.ebr),
-        r.fits ? 'yes' : 'no', formatEnergy(r.energyIce40PJ!), formatEnergy(r.energyAsicPJ!),
+        r.fits ? 'yes' : 'no', formatEnergy(r.energyIce40PJ!), formatEnergy(r.energyAsicPJ!), ...(acc ? [r.accuracy === undefined ? '' : `${(100 * r.accuracy).toFixed(2)}%`] : []),
         ...(synth ? (r.synth?.status === 'ok' ? [String(r.synth.lut), String(r.synth.ff), String(r.synth.dsp), String(r.synth.ebr)] : [`${r.synth?.status ?? 'not built'}`, '', '', '']) : []),
       ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.filter((r) => r.length === head.length).map((r) => (r[i] ?? '').length)));
@@ -118,13 +151,15 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
   const varies: Vary[] = o.vary.map(parseVary);
   const shard = o.shard ? parseShard(o.shard) : undefined;
   const board = loadBoard(o.board);
-  const spec = readJsonFile(specPath);
+  const spec = withAbsoluteWeights(readJsonFile(specPath), specPath, o.weights);
   const target = o.out ? checkTarget(o.out, !!o.force) : undefined;
+  const testSet = o.dataset ? loadDataset(o.dataset, 'test') : undefined;
+  const accuracyOf = testSet ? (d: Design) => evaluateFixed(d.net, testSet, o.limit).accuracy : undefined;
   const keys = varies.map((v) => v.key);
   const points = expandPoints(spec, varies).filter((pt) => inShard(pt.index, shard));
   const p = progress(!o.quiet);
   p.step(`evaluating ${points.length} point(s)${shard ? ` (shard ${shard.i}/${shard.n})` : ''} with the models on ${board.name}`);
-  let rows = points.map((pt) => evaluatePoint(pt, board, o.toolchain));
+  let rows = points.map((pt) => evaluatePoint(pt, board, o.toolchain, accuracyOf));
   if (o.synth) {
     const valid = new Map(points.filter((_, i) => rows[i].status === 'ok' && !rows[i].noSynth).map((pt) => [pt.index, pt.spec]));
     p.step(`building ${valid.size} point(s) with ${o.toolchain} tools in ${Math.min(o.jobs, Math.max(1, valid.size))} worker thread(s)`);
@@ -136,11 +171,13 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
   let files: string[] = [];
   if (target) {
     const svg = sweepSvg(title, keys, rows);
+    const accSvg = testSet ? accuracySvg(`${title}: ${o.dataset} accuracy (${Math.min(o.limit, testSet.count)} test images)`, keys, rows) : undefined;
     await writeAtomically(target, (dir) => {
       writeFileSync(join(dir, 'sweep.csv'), csv);
       writeFileSync(join(dir, 'pareto.svg'), svg);
+      if (accSvg) writeFileSync(join(dir, 'accuracy.svg'), accSvg);
     });
-    files = ['sweep.csv', 'pareto.svg'].map((f) => join(relative(process.cwd(), target) || '.', f));
+    files = ['sweep.csv', 'pareto.svg', ...(accSvg ? ['accuracy.svg'] : [])].map((f) => join(relative(process.cwd(), target) || '.', f));
   }
   const invalid = rows.filter((r) => r.status !== 'ok').length;
   const noFit = rows.filter((r) => r.status === 'ok' && !r.fits).length;
@@ -183,6 +220,8 @@ export function registerEstimateCommands(program: Command): void {
     .option('--clock <MHz>', 'clock for latency and static energy (default: the board clock, 12 MHz on every UART board)', positiveNumber('--clock'))
     .option('--table <name|path>', 'an extra energy table: ice40-up5k, asic-45nm or a JSON table file')
     .option('--paper <row>', 'the paper row to compare with: mnist or mitbih (default: picked by the parameter counts)')
+    .option('--dataset <name>', 'add an accuracy row: each fixed-point model on this dataset\'s test images (mnist)')
+    .option('--limit <n>', 'with --dataset: the first n test images', positiveInt('--limit'), 10000)
     .option('--board <name|path>', `board whose part prices the FPGA energy: ${listBoards().join(', ')}`, 'icebreaker')
     .option('--md', 'print a Markdown table instead of the terminal table')
     .option('--svg <dir>', 'write ratios.svg (ours vs paper) and energy-breakdown.svg into this directory')
@@ -199,7 +238,10 @@ Example:
     .option('--vary <key=values>', 'a dotted path into the spec and its values, e.g. layers.0.lanes=1,2,4 (repeatable); ' +
       `shorthands: ${Object.entries(SHORTHANDS).map(([k, v]) => `${k} (${v})`).join('; ')}`,
     (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--out <dir>', 'write sweep.csv and pareto.svg (energy vs latency, coloured by LUTs, points that do not fit crossed) here')
+    .option('--out <dir>', 'write sweep.csv and pareto.svg (energy vs latency, coloured by LUTs, points that do not fit crossed) here; with --dataset also accuracy.svg (test error vs LUTs)')
+    .option('--dataset <name>', 'score every point\'s fixed-point model on this dataset\'s test images (mnist): an accuracy column and accuracy.svg')
+    .option('--limit <n>', 'with --dataset: the first n test images', positiveInt('--limit'), 1000)
+    .option('--weights <file>', 'weights for every point (e.g. the real weights from circa train, so that --vary bits=... requantises them)')
     .option('--synth', 'also build every point (yosys, nextpnr-ice40, icepack) in worker threads; builds are cached by content hash')
     .option('--jobs <n>', 'worker threads for --synth', intOption('--jobs', 1, 64), Math.max(1, Math.min(4, availableParallelism() - 1)))
     .option('--shard <i/N>', 'evaluate only the points whose index % N == i - 1 (merge the CSVs with `circa sweep merge`)')

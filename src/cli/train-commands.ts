@@ -292,7 +292,7 @@ export function registerTrainCommands(program: Command): void {
     .argument('<spec>', 'network spec (JSON)')
     .addOption(dataset())
     .option('--limit <n>', 'the first n test images only', intArg('--limit', 1))
-    .option('--float', 'also the float model\'s accuracy (the weights the spec holds, before quantisation)')
+    .option('--float', 'also the float model\'s accuracy with the weights the spec holds (for a quantised spec: its quantised weights as reals)')
     .addOption(json()).addOption(quiet())
     .action(async (spec: string, o: EvalOpts) => { program.setOptionValue('exit', await cmdEval(spec, o)); });
 }

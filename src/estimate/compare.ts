@@ -23,11 +23,13 @@ export interface PaperRow {
   /** parameters of the baseline and of the TVSCM network */
   parameters: [number, number];
   ratios: { parameters: number; memoryAccess: number; energy: number; latency: number };
+  /** reported accuracy (%) of the baseline and of the TVSCM network */
+  accuracy: [number, number];
 }
 
 export const PAPER: Record<'mnist' | 'mitbih', PaperRow> = {
-  mnist: { key: 'mnist', label: 'MNIST', parameters: [623_290, 7_852], ratios: { parameters: 79, memoryAccess: 80.4, energy: 50, latency: 117 } },
-  mitbih: { key: 'mitbih', label: 'MIT-BIH', parameters: [24_709, 942], ratios: { parameters: 26, memoryAccess: 26.2, energy: 112, latency: 91.5 } },
+  mnist: { key: 'mnist', label: 'MNIST', parameters: [623_290, 7_852], ratios: { parameters: 79, memoryAccess: 80.4, energy: 50, latency: 117 }, accuracy: [97.67, 93.54] },
+  mitbih: { key: 'mitbih', label: 'MIT-BIH', parameters: [24_709, 942], ratios: { parameters: 26, memoryAccess: 26.2, energy: 112, latency: 91.5 }, accuracy: [97.6, 93.1] },
 };
 
 export interface DesignFigures {
@@ -128,6 +130,20 @@ export function compareDesigns(da: Design, db: Design, opts: CompareOptions = {}
     ...tables.map((t, i) => metric(`energy:${t.name}`, `energy (${t.name})`, a.energy[i].totalPJ, b.energy[i].totalPJ, paper?.ratios.energy, formatEnergy)),
   ];
   return { a, b, part, clockMHz, paper, aIsBaseline, metrics, notes: explain(a, b, metrics, paper, aIsBaseline) };
+}
+
+/**
+ * Adds the two designs' accuracies (fixed-point model on a dataset's test
+ * images) as a row, with the paper's figures in a note when it is the paper's pair.
+ */
+export function addAccuracy(c: Comparison, a: number, b: number, label: string): void {
+  const pctText = (x: number) => `${(100 * x).toFixed(2)}%`;
+  c.metrics.push({ key: 'accuracy', label, a, b, ratio: b === 0 ? Infinity : a / b, aText: pctText(a), bText: pctText(b) });
+  if (c.paper) {
+    const [pa, pb] = c.paper.accuracy;
+    const [base, tv] = c.aIsBaseline ? [a, b] : [b, a];
+    c.notes.push(`accuracy: ${pctText(base)} (baseline) vs ${pctText(tv)}; the paper reports ${pa}% vs ${pb}%`);
+  }
 }
 
 const top = (r: EnergyReport) => ENERGY_CATEGORIES.reduce((x, c) => (r.breakdown[c] > r.breakdown[x] ? c : x), ENERGY_CATEGORIES[0]);

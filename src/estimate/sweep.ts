@@ -34,6 +34,7 @@ export interface Vary {
 export const SHORTHANDS: Record<string, string> = {
   lanes: 'lanes of every layer that has lanes (tvscm, dense), capped at what the layer allows',
   width: 'total width W of every input, weight and output format, as Q0.(W-1)',
+  bits: 'total width W of every input, weight, bias and output format, keeping each format\'s integer bits (for trained networks: give real weights, e.g. --weights from circa train)',
 };
 
 function parseValue(s: string): VaryValue {
@@ -52,7 +53,7 @@ export function parseVary(arg: string): Vary {
   const parts = m[2].split(',');
   if (!m[2].trim() || parts.some((p) => !p.trim())) throw new CircaInputError(`--vary ${key}: expected a comma-separated list of values, got "${m[2]}"`);
   const values = parts.map(parseValue);
-  if (key === 'lanes' || key === 'width') {
+  if (key === 'lanes' || key === 'width' || key === 'bits') {
     const bad = values.find((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 1);
     if (bad !== undefined) throw new CircaInputError(`--vary ${key}: values must be positive integers, got "${bad}"`);
     if (key === 'width') {
@@ -84,6 +85,25 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
     for (const l of layersOf(out)) {
       if (l.kind === 'dense') l.lanes = Math.min(value as number, Number(l.outputs));
       else if (l.kind === 'tvscm') l.lanes = Math.min(value as number, Number(l.n));
+    }
+    return out;
+  }
+  if (key === 'bits') {
+    // keep each format's integer bits; the fraction bits make up the width (at least 0)
+    const w = value as number;
+    const re = (f: unknown) => {
+      const q = f as { int: number; frac: number };
+      const int = Math.min(q.int, w - 1);
+      return { int, frac: w - 1 - int };
+    };
+    for (const l of layersOf(out)) {
+      if (l.input && typeof l.input === 'object') l.input = re(l.input);
+      const wt = l.weights as Record<string, unknown> | undefined;
+      if (wt && typeof wt === 'object') {
+        for (const k of ['format', 'biasFormat', 'diagFormat']) if (wt[k] && typeof wt[k] === 'object') wt[k] = re(wt[k]);
+      }
+      const o = l.output as Record<string, unknown> | undefined;
+      if (o && typeof o === 'object' && o.format && typeof o.format === 'object') l.output = { ...o, format: re(o.format) };
     }
     return out;
   }
@@ -176,6 +196,8 @@ export interface PointResult {
   fits?: boolean;
   energyIce40PJ?: number;
   energyAsicPJ?: number;
+  /** fixed-point accuracy on the dataset's test images (sweep --dataset) */
+  accuracy?: number;
   /**
    * why --synth does not build this point: its memories exceed everything
    * the part holds on chip, so no tool run can fit it (and yosys would spend
@@ -191,7 +213,7 @@ export function designOfSpec(spec: unknown): Design {
 }
 
 /** Evaluate one point with the models. */
-export function evaluatePoint(p: SweepPoint, board: Board, toolchain: Toolchain): PointResult {
+export function evaluatePoint(p: SweepPoint, board: Board, toolchain: Toolchain, accuracyOf?: (d: Design) => number): PointResult {
   let design: Design;
   try {
     design = designOfSpec(p.spec);
@@ -224,6 +246,7 @@ export function evaluatePoint(p: SweepPoint, board: Board, toolchain: Toolchain)
     fits: fit.fits,
     energyIce40PJ: energyPerInference(design, ICE40_UP5K, opts).totalPJ,
     energyAsicPJ: energyPerInference(design, ASIC_45NM, opts).totalPJ,
+    ...(accuracyOf ? { accuracy: accuracyOf(design) } : {}),
   };
 }
 
@@ -241,7 +264,7 @@ export function withSynth(r: PointResult, report: FlowReport | { error: string }
 
 const MODEL_COLUMNS = [
   'status', 'error', 'parameters', 'macs', 'memory_accesses', 'cycles', 'latency_us',
-  'lut', 'ff', 'dsp', 'ebr', 'spram', 'fits', 'energy_ice40_up5k_pj', 'energy_asic_45nm_pj',
+  'lut', 'ff', 'dsp', 'ebr', 'spram', 'fits', 'energy_ice40_up5k_pj', 'energy_asic_45nm_pj', 'accuracy',
 ] as const;
 const SYNTH_COLUMNS = ['synth_status', 'synth_error', 'actual_lut', 'actual_ff', 'actual_dsp', 'actual_ebr', 'actual_spram', 'fmax_mhz'] as const;
 
@@ -260,7 +283,7 @@ function csvCell(v: unknown): string {
 export function csvRow(r: PointResult, synth: boolean): string {
   const cells: unknown[] = [
     r.index, ...r.values, r.status, r.error, r.parameters, r.macs, r.memoryAccesses, r.cycles, r.latencyUs,
-    r.lut, r.ff, r.dsp, r.ebr, r.spram, r.fits === undefined ? '' : r.fits ? 'yes' : 'no', r.energyIce40PJ, r.energyAsicPJ,
+    r.lut, r.ff, r.dsp, r.ebr, r.spram, r.fits === undefined ? '' : r.fits ? 'yes' : 'no', r.energyIce40PJ, r.energyAsicPJ, r.accuracy,
   ];
   if (synth) {
     const s = r.synth;
@@ -324,6 +347,23 @@ export function parseCsv(text: string): { header: string[]; rows: Record<string,
 /* ------------------------------------------------------------------------ */
 /* Pareto plot                                                                */
 /* ------------------------------------------------------------------------ */
+
+/** Accuracy vs LUTs (actual ones when built), coloured by energy (ice40-up5k): the accuracy/cost front. */
+export function accuracySvg(title: string, keys: string[], rows: PointResult[]): string {
+  const pts = rows.filter((r) => r.status === 'ok' && r.accuracy !== undefined).map((r) => {
+    const lut = r.synth?.status === 'ok' ? r.synth.lut! : r.lut!;
+    return {
+      x: lut,
+      // error rate on a log axis: the front of accuracy against cost reads top-left
+      y: Math.max(1e-4, 1 - r.accuracy!) * 100,
+      c: r.energyIce40PJ! / 1e3,
+      ok: r.fits! && r.synth?.status !== 'failed',
+      label: `#${r.index} ${keys.map((k, i) => `${k}=${r.values[i]}`).join(' ')}: ${(100 * r.accuracy!).toFixed(2)}% accuracy, ${lut} LUT, ` +
+        `${(r.energyIce40PJ! / 1e3).toPrecision(3)} nJ${r.fits ? '' : ', does not fit'}`,
+    };
+  });
+  return paretoScatter(title, 'LUTs', 'test error (%)', 'energy (nJ)', pts);
+}
 
 /** Energy (ice40-up5k) vs latency, coloured by LUTs (actual ones when built), points that do not fit crossed. */
 export function sweepSvg(title: string, keys: string[], rows: PointResult[]): string {

@@ -41,12 +41,18 @@ export function formatName(f: QFormat): string {
   return `Q${f.int}.${f.frac} (${width(f)} bits)`;
 }
 
+/** 2^i for integer i in 0..127 from a table: `2 ** i` with a variable exponent goes through Math.pow, a hot spot of the reference models. */
+const POW2: readonly number[] = Array.from({ length: 128 }, (_, i) => 2 ** i);
+export function pow2(i: number): number {
+  return i >= 0 && i < 128 && Number.isInteger(i) ? POW2[i] : 2 ** i;
+}
+
 /** Smallest and largest raw value of a w-bit signed integer. */
 export function minOf(w: number): number {
-  return -(2 ** (w - 1));
+  return -pow2(w - 1);
 }
 export function maxOf(w: number): number {
-  return 2 ** (w - 1) - 1;
+  return pow2(w - 1) - 1;
 }
 
 export function fits(x: number, w: number): boolean {
@@ -101,7 +107,7 @@ export function mulWidth(w1: number, w2: number): number {
 
 /** floor(x / 2^k) for an integer x, exact for |x| < 2^53. */
 function floorShift(x: number, k: number): number {
-  return Math.floor(x / 2 ** k);
+  return Math.floor(x / pow2(k));
 }
 
 /**
@@ -115,8 +121,8 @@ export function shiftRound(x: number, k: number, mode: Rounding): number {
   if (k === 0) return x + 0; // + 0: never hand on a -0
   const t = floorShift(x, k) + 0;
   if (mode === 'truncate') return t;
-  const rem = x - t * 2 ** k; // 0 <= rem < 2^k
-  const half = 2 ** (k - 1);
+  const rem = x - t * pow2(k); // 0 <= rem < 2^k
+  const half = pow2(k - 1);
   if (rem > half) return t + 1;
   if (rem < half) return t;
   // exactly half

@@ -112,7 +112,9 @@ export function quantizeNetwork(plan: NetworkPlan, params: Params[], trainSet: D
       }
       // check the spec with the values in it; the spec written keeps its own source and takes the values from the .npz
       check = tl.face.inject(spec, values, { raw, formats }) as Record<string, unknown>;
-      spec = tl.face.inject(spec, small ? values : null, { raw, formats }) as Record<string, unknown>;
+      // in the spec itself a small layer's weights are reals, exactly on their formats' grids (106 raw in Q1.6 is 1.65625)
+      const reals: Params = Object.fromEntries(tl.infos.map((i) => [i.name, raw && formats[i.name] ? values[i.name].map((r) => r / 2 ** formats[i.name].frac) : values[i.name]]));
+      spec = tl.face.inject(spec, small ? reals : null, { raw: false, formats }) as Record<string, unknown>;
     }
     try {
       loadLayerSpec(check ?? spec);
