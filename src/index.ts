@@ -187,6 +187,13 @@ export { CircaError, CircaInputError, CircaFlowError } from './errors.ts';
 
 // ---------------------------------------------------------------------------
 // Training (src/train/): datasets, training, import, quantisation, evaluation.
-// The lead adds these; export them here, e.g.
-//   export { loadMnist, train, quantize, evaluate } from './train/index.ts';
 // ---------------------------------------------------------------------------
+export { loadMnist, loadDataset, pixelsToRaw, pixelsToReal, pixelToReal, type Dataset } from './train/mnist.ts';
+export { parseIdx, readIdx, type IdxArray } from './train/idx.ts';
+export { train, floatAccuracy, type TrainOptions, type EpochStats, type TrainHooks } from './train/train.ts';
+export { floatNet, type FloatNet } from './train/model.ts';
+export { readTensors, encodeNpz, type Tensor, type TensorMap } from './train/tensors.ts';
+export { bindTensors, type BoundLayer } from './train/weights.ts';
+export { quantizeNetwork, type QuantizeOptions, type QuantizeResult } from './train/quantize.ts';
+export { evaluateFixed, classOf, type EvalReport } from './train/evaluate.ts';
+export type { TrainFace, TensorInfo, Params } from './layers/types.ts';

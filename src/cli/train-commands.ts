@@ -4,7 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { CircaInputError } from '../errors.ts';
 import { formatName } from '../fixed/index.ts';
@@ -196,7 +196,12 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
   const q = quantizeNetwork(plan, params, trainSet, { samples: o.samples, keepFormats: !!o.keepFormats });
   const note = `Weights: trained, quantised by circa quantize (${o.keepFormats ? 'formats kept' : 'formats from observed ranges'}); the large tensors are in ${basename(npzPath)}, which overrides the layers' own weight sources.`;
   const description = typeof raw.description === 'string' ? `${raw.description.replace(/\s*Random weights\.?/, '')} ${note}` : note;
-  const outSpec = { ...raw, description, layers: q.layers, weights: basename(npzPath) };
+  // the spec's "$schema" (for editors) keeps pointing at the same schema from the new folder
+  const schema = typeof raw.$schema === 'string' && !/^[a-z]+:/i.test(raw.$schema)
+    ? relative(dirname(resolve(o.output)), resolve(dirname(specPath), raw.$schema)).split('\\').join('/')
+    : raw.$schema;
+  const { $schema: _s, ...body } = raw;
+  const outSpec = { ...(schema !== undefined ? { $schema: schema } : {}), ...body, description, layers: q.layers, weights: basename(npzPath) };
   const npz = encodeNpz(q.tensors);
   // write both or neither: the spec goes last, and a failure removes the weights written before it
   writeFileAtomically(npzPath, npz);
