@@ -73,7 +73,7 @@ async function cmdCompare(pathA: string, pathB: string, o: CompareOpts): Promise
   const table = o.table ? loadEnergyTable(o.table) : undefined;
   const a = loadDesign(pathA);
   const b = loadDesign(pathB);
-  const svgTarget = o.svg ? checkTarget(o.svg, !!o.force) : undefined;
+  const svgTarget = o.svg ? checkTarget(o.svg, !!o.force, '--svg') : undefined;
   const p = progress(!o.quiet);
   p.step(`comparing ${a.name} and ${b.name} (models only)`);
   const c = compareDesigns(a, b, { clockMHz: o.clock ?? board.clock.mhz, part: board.part, table, paper });
@@ -119,7 +119,7 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
   const shard = o.shard ? parseShard(o.shard) : undefined;
   const board = loadBoard(o.board);
   const spec = readJsonFile(specPath);
-  const target = o.out ? checkTarget(o.out, !!o.force) : undefined;
+  const target = o.out ? checkTarget(o.out, !!o.force, '--out') : undefined;
   const keys = varies.map((v) => v.key);
   const points = expandPoints(spec, varies).filter((pt) => inShard(pt.index, shard));
   const p = progress(!o.quiet);

@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { CircaError, CircaInputError } from '../errors.ts';
+import { onInterrupt, track } from '../cleanup.ts';
 import { loadDesign, type Design } from '../network/design.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
 import { cosim, formatMismatch, type CosimReport } from '../sim/cosim.ts';
@@ -148,6 +149,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
   const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
+  const untrack = track(work); // an interrupt removes it
   const report = await runFlow({
     // flowBoard carries the design clock (the PLL output when --clock is given) as the timing target
     sources: design.sources, top: design.top, board: design.flowBoard, pcf: design.pcf, toolchain: o.toolchain, seed: o.seed,
@@ -171,6 +173,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
     writeFileSync(join(dir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
   });
   rmSync(work, { recursive: true, force: true });
+  untrack();
   p.done('done');
   print(!!o.json, summary, [
     ...spec.describe(),
@@ -285,6 +288,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  onInterrupt(); // Ctrl-C or SIGTERM: remove scratch directories, stop child processes, exit 130
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

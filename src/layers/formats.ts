@@ -1,5 +1,6 @@
 /** Schema pieces every layer kind's spec shares: Q formats, rounding, overflow. */
 import { z } from 'zod';
+import { verilogNameSchema } from '../verilog/names.ts';
 import { MAX_DATA_WIDTH, MIN_DATA_WIDTH, OVERFLOWS, ROUNDINGS } from '../fixed/index.ts';
 
 export const qFormatSchema = z
@@ -15,11 +16,8 @@ export const qFormatSchema = z
 export const roundingSchema = z.enum(ROUNDINGS as [string, ...string[]]).default('convergent');
 export const overflowSchema = z.enum(OVERFLOWS as [string, ...string[]]).default('saturate');
 
-/** A layer name: it names Verilog modules. */
-export const layerNameSchema = (fallback: string) =>
-  z.string()
-    .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must start with a letter and hold only letters, digits and _ (it names Verilog modules)')
-    .default(fallback);
+/** A layer name: it names Verilog modules (src/verilog/names.ts says which names are allowed). */
+export const layerNameSchema = (fallback: string) => verilogNameSchema().default(fallback);
 
 /** ceil(log2(v + 1)), at least 1: bits of an unsigned counter up to v. */
 export function bitsFor(maxValue: number): number {

@@ -5,7 +5,8 @@
  */
 import { CircaInputError } from '../errors.ts';
 import { formatName, type QFormat } from '../fixed/index.ts';
-import { loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
+import { checkJsonShape, loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
+import { MAX_NAME_LENGTH, moduleClash } from '../verilog/names.ts';
 import type { LayerRtl, LayerShape } from '../layers/types.ts';
 import { networkSpecSchema, type Schedule } from './spec.ts';
 
@@ -30,6 +31,7 @@ export interface NetworkPlan {
 const sameFormat = (a: QFormat, b: QFormat) => a.int === b.int && a.frac === b.frac;
 
 export function planNetwork(raw: unknown, where = '', opts: { defaultNames?: boolean } = {}): NetworkPlan {
+  checkJsonShape(raw, where);
   const parsed = networkSpecSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
   const spec = parsed.data;
@@ -37,13 +39,24 @@ export function planNetwork(raw: unknown, where = '', opts: { defaultNames?: boo
   const layers: NetworkLayer[] = spec.layers.map((l, index) => {
     // default each layer's name from its position so module names never clash
     // (a single layer planned as a one-layer network keeps its kind's default name)
-    const withName = opts.defaultNames === false ? l : { name: `${spec.network}_l${index}`, ...l };
+    // (cut so the default stays within the name length limit)
+    const withName = opts.defaultNames === false ? l : { name: `${spec.network.slice(0, MAX_NAME_LENGTH - 6)}_l${index}`, ...l };
     const loaded = loadLayerSpec(withName, `${where}layers[${index}].`);
     const name = (loaded.plan as { name: string }).name;
     if (names.has(name)) throw new CircaInputError(`${where}layers[${index}].name: "${name}" is used by an earlier layer; names must be unique`);
     names.add(name);
     return { ...loaded, index, shape: loaded.kind.shape(loaded.plan), rtl: loaded.kind.rtl(loaded.plan) };
   });
+  // Module and file names must not collide: a layer's generated modules with
+  // another layer's, and (for a network) with the network's own top.
+  const clash = moduleClash([
+    ...layers.map((l) => ({ field: `layers[${l.index}].name`, sources: l.rtl.sources })),
+    ...(opts.defaultNames === false ? [] : [{ field: 'network', sources: [{ name: `${spec.network}_top.v`, text: `module ${spec.network}_top;` }] }]),
+  ]);
+  if (clash) {
+    const field = opts.defaultNames === false && clash.field.startsWith('layers[') ? 'name' : clash.field;
+    throw new CircaInputError(`${where}${field}: ${clash.message}`);
+  }
   if (layers.length > 1) {
     // The links between layers carry one element per beat (stream_link.v), and
     // the network's input port is one element wide.
@@ -98,7 +111,7 @@ export function planAny(raw: unknown, where = ''): NetworkPlan {
   if (typeof raw === 'object' && raw !== null && 'kind' in raw) {
     loadLayerSpec(raw, where); // a single layer's errors name its own fields, with no layers[0] prefix
     const name = (raw as { name?: unknown }).name;
-    return planNetwork({ network: typeof name === 'string' ? `${name}_net` : 'layer_net', layers: [raw] }, where, { defaultNames: false });
+    return planNetwork({ network: typeof name === 'string' ? `${name.slice(0, MAX_NAME_LENGTH - 4)}_net` : 'layer_net', layers: [raw] }, where, { defaultNames: false });
   }
   throw new CircaInputError(`${where}(top level): expected a network ({"network", "layers": [...]}) or a layer ({"kind": ...})`);
 }
