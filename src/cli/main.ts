@@ -50,14 +50,14 @@ function print(json: boolean, value: unknown, text: string): void {
 interface GenerateOpts { output: string; board?: string; force?: boolean; check?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
-  const design0 = loadDesign(specPath);
+  const p = progress(!o.quiet);
+  const design0 = loadDesign(specPath, { sizeLimit: true });
   const rtl = design0.rtl();
   const board = o.board ? loadBoard(o.board) : undefined;
   const design = board ? boardDesign(rtl, board) : undefined;
   const target = checkTarget(o.output, !!o.force);
   const files = design ? design.sources : rtl.sources;
   const top = design ? design.top : rtl.top;
-  const p = progress(!o.quiet);
   let checks: Awaited<ReturnType<typeof checkRtl>> = [];
   if (o.check) {
     p.step('checking RTL with Verilator lint, Icarus and yosys');
@@ -85,8 +85,8 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
 interface SimOpts { gateLevel?: boolean; layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
 
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
-  const design = loadDesign(specPath, { upTo: o.layer });
   const p = progress(!o.quiet);
+  const design = loadDesign(specPath, { upTo: o.layer, sizeLimit: true });
   const onProgress = (m: string) => p.step(m);
   let dut = design.dut();
   if (o.gateLevel) {
@@ -134,7 +134,8 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
 interface BuildOpts { fitCheck: boolean; clock?: number; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
-  const spec = loadDesign(specPath);
+  const p = progress(!o.quiet);
+  const spec = loadDesign(specPath, { sizeLimit: true });
   const board = loadBoard(o.board);
   // Refuse before the tools run when the resource model says it cannot fit.
   if (o.fitCheck) {
@@ -145,7 +146,6 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   }
   const design = boardDesign(spec.rtl(), board, o.clock);
   const target = checkTarget(o.output ?? join('build', `${spec.name}-${board.name}`), !!o.force);
-  const p = progress(!o.quiet);
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
   const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
@@ -192,7 +192,8 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // estimate
 // ---------------------------------------------------------------------------
-async function cmdEstimate(specPath: string, o: { json?: boolean }): Promise<number> {
+async function cmdEstimate(specPath: string, o: { json?: boolean; quiet?: boolean }): Promise<number> {
+  progress(!o.quiet); // shows how far a long plan is (a large layer's weights)
   const design = loadDesign(specPath);
   const cost = design.cost();
   print(!!o.json, { spec: specPath, design: design.name, network: design.isNetwork, ...cost }, [
@@ -271,8 +272,8 @@ export function buildProgram(): Command {
   program.command('estimate')
     .description('cycles and operation counts from the cost model (no simulation, no synthesis)')
     .argument('<spec>', 'layer or network spec (JSON)')
-    .addOption(json)
-    .action(async (spec: string, o: { json?: boolean }) => { program.setOptionValue('exit', await cmdEstimate(spec, o)); });
+    .addOption(json).addOption(quiet)
+    .action(async (spec: string, o: { json?: boolean; quiet?: boolean }) => { program.setOptionValue('exit', await cmdEstimate(spec, o)); });
 
   program.command('boards')
     .description('list the built-in boards')
