@@ -119,8 +119,13 @@ function issueText(i: z.core.$ZodIssue): string {
 const MAX_ISSUES = 5;
 
 export function formatZodError(where: string, err: z.ZodError): string {
-  const more = err.issues.length - MAX_ISSUES;
-  return err.issues
+  // .int() also checks the safe-integer range; with a tighter bound on the same field that one says nothing
+  const samePath = (a: z.core.$ZodIssue, b: z.core.$ZodIssue) => a !== b && a.path.length === b.path.length && a.path.every((p, k) => p === b.path[k]);
+  const safeBound = (i: z.core.$ZodIssue) =>
+    (i.code === 'too_big' && Number(i.maximum) === Number.MAX_SAFE_INTEGER) || (i.code === 'too_small' && Number(i.minimum) === Number.MIN_SAFE_INTEGER);
+  const issues = err.issues.filter((i) => !(safeBound(i) && err.issues.some((j) => samePath(i, j))));
+  const more = issues.length - MAX_ISSUES;
+  return issues
     .slice(0, MAX_ISSUES)
     .map((i) => {
       const keys = i.code === 'unrecognized_keys' ? i.keys : [];
