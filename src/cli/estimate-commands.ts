@@ -10,7 +10,7 @@
  * so that a failure leaves nothing half-written.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { CircaInputError } from '../errors.ts';
@@ -54,6 +54,7 @@ function print(json: boolean, value: unknown, text: string): void {
 /** Write one file in place: staged beside it, renamed over it. */
 function writeFileAtomically(path: string, text: string, force: boolean): string {
   const target = resolve(path);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new CircaInputError(`-o ${path}: is a directory; name a file for the merged CSV`);
   if (existsSync(target) && !force) throw new CircaInputError(`output file ${path} exists; pass --force to replace it`);
   const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
   writeFileSync(tmp, text);
@@ -186,7 +187,7 @@ export function registerEstimateCommands(program: Command): void {
     .option('--board <name|path>', `board whose part prices the FPGA energy: ${listBoards().join(', ')}`, 'icebreaker')
     .option('--md', 'print a Markdown table instead of the terminal table')
     .option('--svg <dir>', 'write ratios.svg (ours vs paper) and energy-breakdown.svg into this directory')
-    .option('--force', 'replace a non-empty --svg directory')
+    .option('--force', 'replace an --svg directory circa wrote before (one with a .circa-output marker)')
     .addOption(json()).addOption(quiet())
     .addHelpText('after', `
 Example:
@@ -206,7 +207,7 @@ Example:
     .option('--board <name|path>', `board: part for resources and fit, clock for latency: ${listBoards().join(', ')}`, 'icebreaker')
     .addOption(new Option('--toolchain <t>', 'tools for --synth, and the yosys version the LUT model assumes').choices(['yowasp', 'native']).default('yowasp'))
     .option('--seed <s>', 'nextpnr placement seed for --synth', intOption('--seed', 0, 2 ** 31 - 1), 1)
-    .option('--force', 'replace a non-empty --out directory')
+    .option('--force', 'replace an --out directory circa wrote before (one with a .circa-output marker)')
     .addOption(json()).addOption(quiet())
     .addHelpText('after', `
 --vary keys:

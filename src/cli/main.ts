@@ -239,7 +239,7 @@ export function buildProgram(): Command {
     .requiredOption('-o, --output <dir>', 'output directory (created; must be empty unless --force)')
     .option('--board <name|path>', 'also write the board top (UART bridge, LEDs) and its PCF for this board')
     .option('--check', 'check the RTL with verilator --lint-only -Wall, iverilog -g2005 and yosys before writing')
-    .option('--force', 'replace a non-empty output directory')
+    .option('--force', 'replace an output directory circa wrote before (one with a .circa-output marker)')
     .addOption(json).addOption(quiet)
     .action(async (spec: string, o: GenerateOpts) => { program.setOptionValue('exit', await cmdGenerate(spec, o)); });
 
@@ -265,7 +265,7 @@ export function buildProgram(): Command {
     .addOption(clockOption())
     .option('--no-fit-check', 'run the tools even when the resource model says the design does not fit')
     .option('--seed <s>', 'nextpnr placement seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
-    .option('--force', 'replace a non-empty output directory')
+    .option('--force', 'replace an output directory circa wrote before (one with a .circa-output marker)')
     .addOption(json).addOption(quiet)
     .action(async (spec: string, o: BuildOpts) => { program.setOptionValue('exit', await cmdBuild(spec, o)); });
 
