@@ -52,8 +52,9 @@ const SPECS: [string, string, RegExp][] = [
   ['a layer named like a template', '{"kind":"activation","n":4,"name":"requant"}', /^spec\.json: name: "requant" is a template module/],
   ['a layer named circa_board', '{"kind":"activation","n":4,"name":"circa_board"}', /^spec\.json: name: names starting with circa_ are kept for circa's own modules/],
   ['a layer named like an iCE40 cell', '{"kind":"activation","n":4,"name":"SB_MAC16"}', /^spec\.json: name: names starting with SB_ are kept for the iCE40 cells/],
-  ['a dense layer named wire', '{"kind":"dense","name":"wire","inputs":4,"outputs":4,"weights":{"init":"random"}}', /^spec\.json: name: "wire" is a Verilog keyword/],
-  ['a network named like a keyword', '{"network":"module","layers":[{"kind":"activation","n":4}]}', /^spec\.json: network: "module" is a Verilog keyword/],
+  ['an fft named like an iCE40 cell', '{"kind":"fft","n":16,"name":"SB_LUT4"}', /^spec\.json: name: names starting with SB_ are kept/],
+  ['an fft name with a dash', '{"kind":"fft","n":16,"name":"fft-16"}', /^spec\.json: name: must start with a letter and hold only letters, digits and _/],
+  ['a network named circa_board', '{"network":"circa_board","layers":[{"kind":"activation","n":4}]}', /^spec\.json: network: names starting with circa_ are kept/],
   ['a network named like one of its layers', '{"network":"relu1","layers":[{"kind":"activation","n":4,"name":"relu1"}]}', /^spec\.json: network: makes relu1_top\.v, which layers\[0\]\.name also makes/],
   ['two layers with one name', '{"network":"n","layers":[{"kind":"activation","n":4,"name":"a"},{"kind":"activation","n":4,"name":"a"}]}', /^spec\.json: layers\[1\]\.name: "a" is used by an earlier layer/],
   ['a layer named circa_proto in a network', '{"network":"n","layers":[{"kind":"activation","n":4,"name":"circa_proto"}]}', /^spec\.json: layers\[0\]\.name: names starting with circa_/],
@@ -88,11 +89,12 @@ describe('hostile specs: one message naming the field, short, no stack', () => {
       expect(m.length).toBeLessThan(800); // never the value echoed whole
     });
   }
-  it('names up to the limit, and names that are keywords only in SystemVerilog for layers, are accepted', () => {
+  it('names up to the limit are accepted, and keywords where the name only prefixes module names', () => {
     const ok = planAny(tvscm({ name: 'a'.repeat(MAX_NAME_LENGTH) }));
     expect(ok.layers[0].rtl.top).toBe(`${'a'.repeat(MAX_NAME_LENGTH)}_top`);
     // the paper networks name their argmax "class": a prefix (class_top), not a module name
     expect(planAny({ kind: 'argmax', n: 4, name: 'class' }).layers[0].rtl.top).toBe('class_top');
+    expect(planAny({ network: 'small', layers: [{ kind: 'activation', n: 4, name: 'wire' }] }).layers[0].rtl.sources.map((f) => f.name)).toContain('wire_top.v');
   });
   it('a network with a long name gets default layer names within the limit', () => {
     const net = planAny({ network: 'n'.repeat(MAX_NAME_LENGTH), layers: [{ kind: 'activation', n: 4 }, { kind: 'activation', n: 4 }] });

@@ -165,12 +165,15 @@ export function readJsonFile(path: string): unknown {
   } catch (e) {
     throw new CircaInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  let raw: unknown;
   try {
-    return JSON.parse(text);
+    raw = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
     throw new CircaInputError(`${path}: malformed JSON: ${msg.length > 200 ? `${msg.slice(0, 200)}...` : msg}`);
   }
+  checkJsonShape(raw, `${path}: `); // before anything (a sweep's clone, a schema) walks it
+  return raw;
 }
 
 export function loadLayerFile(path: string): LoadedLayer {

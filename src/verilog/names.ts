@@ -4,12 +4,13 @@
  * not collide.
  *
  * A name is a Verilog identifier (a letter first, then letters, digits and
- * _), at most MAX_NAME_LENGTH characters, not a Verilog keyword (nor a
- * SystemVerilog one where the name is a module name as it stands: Verilator
- * reads .v files as SystemVerilog), not one of the
+ * _), at most MAX_NAME_LENGTH characters, not one of the
  * template modules in rtl-templates/, and not in the spaces circa keeps for
  * its own modules (circa_*: board, UART and protocol tops) and for the iCE40
- * cells (SB_*).
+ * cells (SB_*). A name that is itself a module name (an FFT's top) must
+ * not be a Verilog or SystemVerilog keyword (Verilator reads .v files as
+ * SystemVerilog); a layer's or network's name only prefixes its module names
+ * (name_top, name_wrom), so "small" or "class" are fine there.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,7 +73,7 @@ export function templateModuleNames(): ReadonlyMap<string, string> {
 /**
  * Why `name` cannot name a module, or undefined when it can. `verbatim`: the
  * name is itself a module name (an FFT's top), not a prefix of module names
- * (a layer's name_top), so the SystemVerilog keywords are refused too.
+ * (a layer's name_top), so Verilog and SystemVerilog keywords are refused.
  */
 export function nameProblem(name: string, verbatim = false): string | undefined {
   if (name.length === 0) return 'must not be empty';
@@ -80,7 +81,7 @@ export function nameProblem(name: string, verbatim = false): string | undefined 
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
     return 'must start with a letter and hold only letters, digits and _ (it names Verilog modules)';
   }
-  if (isVerilogKeyword(name, verbatim)) return `"${name}" is a Verilog${KEYWORDS.has(name) ? '' : ' (SystemVerilog)'} keyword; choose another name`;
+  if (verbatim && isVerilogKeyword(name, true)) return `"${name}" is a Verilog${KEYWORDS.has(name) ? '' : ' (SystemVerilog)'} keyword; choose another name`;
   if (/^circa_/i.test(name)) return 'names starting with circa_ are kept for circa\'s own modules (board, UART and protocol tops)';
   if (/^SB_/i.test(name)) return 'names starting with SB_ are kept for the iCE40 cells (SB_MAC16, SB_RAM40_4K, ...)';
   const t = templateModuleNames().get(name);
