@@ -225,7 +225,7 @@ describe('interrupts: exit 130, nothing left behind, a rerun works', () => {
     await until('the Verilator build to start', () => /verilating/.test(run.stderr()) && existsSync(vdir) && readdirSync(vdir).some((f) => f.startsWith('tmp-')));
     await until('the C++ compiler to start', () => processesUsing(vdir).some((p) => /make|g\+\+|cc1plus/.test(p)), 60_000);
     process.kill(run.pid, 'SIGINT');
-    expect(await run.code).toBe(130);
+    expect(await run.code, run.stderr()).toBe(130);
     expect(run.stderr()).toMatch(/circa: interrupted \(SIGINT\); removed temporary files/);
     expect(readdirSync(vdir)).toEqual([]);
     expect(leftovers(env.TMPDIR)).toEqual([]);
@@ -250,12 +250,12 @@ describe('interrupts: exit 130, nothing left behind, a rerun works', () => {
     await new Promise((r) => setTimeout(r, 500)); // inside yosys (in its worker thread)
     const t0 = Date.now();
     process.kill(run.pid, 'SIGTERM');
-    expect(await run.code).toBe(130);
+    expect(await run.code, run.stderr()).toBe(130);
     // taken at once, not when yosys returns (the WebAssembly runs off the main thread)
-    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(Date.now() - t0, run.stderr()).toBeLessThan(5000);
     expect(run.stderr()).toMatch(/circa: interrupted \(SIGTERM\)/);
     expect(run.stderr()).not.toMatch(/nextpnr/);
-    expect(leftovers(env.TMPDIR)).toEqual([]);
+    expect(leftovers(env.TMPDIR), run.stderr()).toEqual([]);
     expect(readdirSync(root).sort()).toEqual(['act.json', 'tmp']);
     const again = await runNode(CIRCA, ['build', spec, '-o', 'out', '--toolchain', 'native', '-q'], root, env);
     expect(again.code).toBe(0);
