@@ -105,7 +105,7 @@ describe('the main job', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.top).toBe('tvscm_784_top');
-    expect(readdirSync(out).sort()).toEqual(['files.f', 'requant.v', 'tvscm_784_top.v', 'tvscm_layer.v']);
+    expect(readdirSync(out).sort()).toEqual(['.circa-output', 'files.f', 'requant.v', 'tvscm_784_top.v', 'tvscm_layer.v']);
     expect(j.checks.map((c: { ok: boolean }) => c.ok)).toEqual([true, true, true]);
   });
 

@@ -350,8 +350,8 @@ describe('circa compare', () => {
     const j = JSON.parse(js.stdout);
     expect(j.clockMHz).toBe(24);
     expect(j.paper.key).toBe('mitbih');
-    expect(readdirSync(dir).sort()).toEqual(['energy-breakdown.svg', 'ratios.svg']);
-    for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
+    expect(readdirSync(dir).sort()).toEqual(['.circa-output', 'energy-breakdown.svg', 'ratios.svg']);
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.svg'))) expect(readFileSync(join(dir, f), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>\n$/);
   });
 
   it('bad input exits 2 and names the flag', async () => {

@@ -63,7 +63,7 @@ describe('model sweeps', () => {
     const out = join(work, 'sweep4');
     const r = await circa('sweep', ex('mitbih-tvscm'), '--vary', 'lanes=1,2', '--vary', 'width=8,12', '--out', out, '-q');
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['pareto.svg', 'sweep.csv']);
+    expect(readdirSync(out).sort()).toEqual(['.circa-output', 'pareto.svg', 'sweep.csv']);
     const csv = parseCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'));
     expect(csv.header.slice(0, 4)).toEqual(['index', 'lanes', 'width', 'status']);
     expect(csv.rows.map((x) => [x.index, x.lanes, x.width])).toEqual([['0', '1', '8'], ['1', '1', '12'], ['2', '2', '8'], ['3', '2', '12']]);

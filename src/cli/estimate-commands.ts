@@ -10,7 +10,7 @@
  * so that a failure leaves nothing half-written.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CircaInputError } from '../errors.ts';
@@ -64,6 +64,7 @@ function print(json: boolean, value: unknown, text: string): void {
 /** Write one file in place: staged beside it, renamed over it. */
 function writeFileAtomically(path: string, text: string, force: boolean): string {
   const target = resolve(path);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new CircaInputError(`-o ${path}: is a directory; name a file for the merged CSV`);
   if (existsSync(target) && !force) throw new CircaInputError(`output file ${path} exists; pass --force to replace it`);
   const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
   writeFileSync(tmp, text);
@@ -94,7 +95,7 @@ async function cmdCompare(pathA: string, pathB: string, o: CompareOpts): Promise
   const table = o.table ? loadEnergyTable(o.table) : undefined;
   const a = loadDesign(pathA);
   const b = loadDesign(pathB);
-  const svgTarget = o.svg ? checkTarget(o.svg, !!o.force) : undefined;
+  const svgTarget = o.svg ? checkTarget(o.svg, !!o.force, '--svg') : undefined;
   const p = progress(!o.quiet);
   p.step(`comparing ${a.name} and ${b.name} (models only)`);
   const c = compareDesigns(a, b, { clockMHz: o.clock ?? board.clock.mhz, part: board.part, table, paper });
@@ -152,7 +153,7 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
   const shard = o.shard ? parseShard(o.shard) : undefined;
   const board = loadBoard(o.board);
   const spec = withAbsoluteWeights(readJsonFile(specPath), specPath, o.weights);
-  const target = o.out ? checkTarget(o.out, !!o.force) : undefined;
+  const target = o.out ? checkTarget(o.out, !!o.force, '--out') : undefined;
   const testSet = o.dataset ? loadDataset(o.dataset, 'test') : undefined;
   const accuracyOf = testSet ? (d: Design) => evaluateFixed(d.net, testSet, o.limit).accuracy : undefined;
   const keys = varies.map((v) => v.key);
@@ -225,7 +226,7 @@ export function registerEstimateCommands(program: Command): void {
     .option('--board <name|path>', `board whose part prices the FPGA energy: ${listBoards().join(', ')}`, 'icebreaker')
     .option('--md', 'print a Markdown table instead of the terminal table')
     .option('--svg <dir>', 'write ratios.svg (ours vs paper) and energy-breakdown.svg into this directory')
-    .option('--force', 'replace a non-empty --svg directory')
+    .option('--force', 'replace an --svg directory circa wrote before (one with a .circa-output marker)')
     .addOption(json()).addOption(quiet())
     .addHelpText('after', `
 Example:
@@ -248,7 +249,7 @@ Example:
     .option('--board <name|path>', `board: part for resources and fit, clock for latency: ${listBoards().join(', ')}`, 'icebreaker')
     .addOption(new Option('--toolchain <t>', 'tools for --synth, and the yosys version the LUT model assumes').choices(['yowasp', 'native']).default('yowasp'))
     .option('--seed <s>', 'nextpnr placement seed for --synth', intOption('--seed', 0, 2 ** 31 - 1), 1)
-    .option('--force', 'replace a non-empty --out directory')
+    .option('--force', 'replace an --out directory circa wrote before (one with a .circa-output marker)')
     .addOption(json()).addOption(quiet())
     .addHelpText('after', `
 --vary keys:

@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { CircaError, CircaInputError } from '../errors.ts';
+import { onInterrupt, track } from '../cleanup.ts';
 import { loadDesign, type Design } from '../network/design.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
 import { cosim, formatMismatch, type CosimReport } from '../sim/cosim.ts';
@@ -53,14 +54,14 @@ function print(json: boolean, value: unknown, text: string): void {
 interface GenerateOpts { output: string; board?: string; force?: boolean; check?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
-  const design0 = loadDesign(specPath);
+  const p = progress(!o.quiet);
+  const design0 = loadDesign(specPath, { sizeLimit: true });
   const rtl = design0.rtl();
   const board = o.board ? loadBoard(o.board) : undefined;
   const design = board ? boardDesign(rtl, board) : undefined;
   const target = checkTarget(o.output, !!o.force);
   const files = design ? design.sources : rtl.sources;
   const top = design ? design.top : rtl.top;
-  const p = progress(!o.quiet);
   let checks: Awaited<ReturnType<typeof checkRtl>> = [];
   if (o.check) {
     p.step('checking RTL with Verilator lint, Icarus and yosys');
@@ -88,8 +89,8 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
 interface SimOpts { dataset?: string; limit?: number; gateLevel?: boolean; layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
 
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
-  const design = loadDesign(specPath, { upTo: o.layer });
   const p = progress(!o.quiet);
+  const design = loadDesign(specPath, { upTo: o.layer, sizeLimit: true });
   const onProgress = (m: string) => p.step(m);
   let dut = design.dut();
   if (o.gateLevel) {
@@ -145,7 +146,8 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
 interface BuildOpts { program?: boolean; tool: 'auto' | 'openFPGALoader' | 'iceprog'; fitCheck: boolean; clock?: number; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
-  const spec = loadDesign(specPath);
+  const p = progress(!o.quiet);
+  const spec = loadDesign(specPath, { sizeLimit: true });
   const board = loadBoard(o.board);
   // Refuse before the tools run when the resource model says it cannot fit.
   if (o.fitCheck) {
@@ -158,10 +160,10 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   if (o.program) programPlan(board, 'circa_board_top.bin', o.tool);
   const design = boardDesign(spec.rtl(), board, o.clock);
   const target = checkTarget(o.output ?? join('build', `${spec.name}-${board.name}`), !!o.force);
-  const p = progress(!o.quiet);
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
   const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
+  const untrack = track(work); // an interrupt removes it
   const report = await runFlow({
     // flowBoard carries the design clock (the PLL output when --clock is given) as the timing target
     sources: design.sources, top: design.top, board: design.flowBoard, pcf: design.pcf, toolchain: o.toolchain, seed: o.seed,
@@ -185,6 +187,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
     writeFileSync(join(dir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
   });
   rmSync(work, { recursive: true, force: true });
+  untrack();
   p.done('done');
   // --program: only a build that met timing goes onto the board
   let programmed: ProgramResult | undefined;
@@ -207,7 +210,8 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // estimate
 // ---------------------------------------------------------------------------
-async function cmdEstimate(specPath: string, o: { json?: boolean }): Promise<number> {
+async function cmdEstimate(specPath: string, o: { json?: boolean; quiet?: boolean }): Promise<number> {
+  progress(!o.quiet); // shows how far a long plan is (a large layer's weights)
   const design = loadDesign(specPath);
   const cost = design.cost();
   print(!!o.json, { spec: specPath, design: design.name, network: design.isNetwork, ...cost }, [
@@ -253,7 +257,7 @@ export function buildProgram(): Command {
     .requiredOption('-o, --output <dir>', 'output directory (created; must be empty unless --force)')
     .option('--board <name|path>', 'also write the board top (UART bridge, LEDs) and its PCF for this board')
     .option('--check', 'check the RTL with verilator --lint-only -Wall, iverilog -g2005 and yosys before writing')
-    .option('--force', 'replace a non-empty output directory')
+    .option('--force', 'replace an output directory circa wrote before (one with a .circa-output marker)')
     .addOption(json).addOption(quiet)
     .action(async (spec: string, o: GenerateOpts) => { program.setOptionValue('exit', await cmdGenerate(spec, o)); });
 
@@ -283,15 +287,15 @@ export function buildProgram(): Command {
     .option('--program', 'then write the bitstream to the board with openFPGALoader or iceprog (as circa program; only when timing is met)')
     .addOption(toolOption())
     .option('--seed <s>', 'nextpnr placement seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
-    .option('--force', 'replace a non-empty output directory')
+    .option('--force', 'replace an output directory circa wrote before (one with a .circa-output marker)')
     .addOption(json).addOption(quiet)
     .action(async (spec: string, o: BuildOpts) => { program.setOptionValue('exit', await cmdBuild(spec, o)); });
 
   program.command('estimate')
     .description('cycles and operation counts from the cost model (no simulation, no synthesis)')
     .argument('<spec>', 'layer or network spec (JSON)')
-    .addOption(json)
-    .action(async (spec: string, o: { json?: boolean }) => { program.setOptionValue('exit', await cmdEstimate(spec, o)); });
+    .addOption(json).addOption(quiet)
+    .action(async (spec: string, o: { json?: boolean; quiet?: boolean }) => { program.setOptionValue('exit', await cmdEstimate(spec, o)); });
 
   program.command('boards')
     .description('list the built-in boards')
@@ -309,6 +313,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  onInterrupt(); // Ctrl-C or SIGTERM: remove scratch directories, stop child processes, exit 130
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
+import { verilogNameSchema } from '../verilog/names.ts';
 import { MAX_ACC_WIDTH, ROUNDINGS, OVERFLOWS, type Overflow, type Rounding } from '../fixed/index.ts';
 
 export const FFT_MIN_N = 4;
@@ -60,7 +61,7 @@ export const fftSpecSchema = z
      */
     naturalOrder: z.boolean().default(false),
     /** name of the generated top module (default fft<n> / ifft<n>) */
-    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a Verilog identifier').optional(),
+    name: verilogNameSchema(true).optional(),
   })
   .strict();
 

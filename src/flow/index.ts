@@ -30,6 +30,8 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { CircaFlowError, CircaInputError } from '../errors.ts';
 import type { Board } from './boards.ts';
 import { PARTS, type PartLimits, type PartName } from './parts.ts';
+import { runYowaspTool, type Tree } from './yowasp.ts';
+import { trackChild } from '../cleanup.ts';
 
 export { BOARDS_DIR, BoardSchema, listBoards, loadBoard, parseBoard, pcfFor } from './boards.ts';
 export type { Board, BoardLed, BoardPorts } from './boards.ts';
@@ -129,7 +131,6 @@ interface ToolRun {
 }
 
 /** A YoWASP in-memory file tree (see lib/api.d.ts of the packages). */
-type Tree = { [name: string]: Tree | string | Uint8Array };
 
 /** Build a nested Tree from `dir/file` names. */
 function toTree(files: Map<string, string | Uint8Array>): Tree {
@@ -157,61 +158,16 @@ function fromTree(tree: Tree | undefined, name: string): string | Uint8Array | u
   return typeof node === 'string' || node instanceof Uint8Array ? node : undefined;
 }
 
-/** Collects a tool's stdout and stderr into one string. */
-class LogSink {
-  text = '';
-  private readonly decoders = { out: new TextDecoder(), err: new TextDecoder() };
-  stream(which: 'out' | 'err') {
-    return (bytes: Uint8Array | null) => {
-      this.text += bytes === null ? this.decoders[which].decode() : this.decoders[which].decode(bytes, { stream: true });
-    };
-  }
-}
-
-type YowaspCommand = (
-  args?: string[],
-  files?: Tree,
-  options?: { stdout?: ((b: Uint8Array | null) => void) | null; stderr?: ((b: Uint8Array | null) => void) | null },
-) => Promise<Tree> | Tree | undefined;
-
-/** Load the YoWASP entry point for a tool (lazily: native users never load the WebAssembly). */
-async function yowaspCommand(tool: ToolName): Promise<YowaspCommand> {
-  if (tool === 'yosys') return (await import('@yowasp/yosys')).runYosys;
-  const m = await import('@yowasp/nextpnr-ice40');
-  return tool === 'nextpnr-ice40' ? m.runNextpnrIce40 : m.runIcepack;
-}
-
-/** Describe an exception thrown by a YoWASP command, without its stack. */
-function describeYowaspThrow(e: unknown): string {
-  // Exit: the tool called exit() with a non-zero status.
-  if (e instanceof Error && e.constructor.name === 'Exit' && typeof (e as { code?: unknown }).code === 'number') {
-    return `exit status ${(e as unknown as { code: number }).code}`;
-  }
-  // RuntimeError "unreachable": the tool aborted (nextpnr does this after log_error).
-  if (e instanceof WebAssembly.RuntimeError || (e instanceof Error && e.name === 'RuntimeError')) {
-    return 'the tool aborted';
-  }
-  return `the tool could not run: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-}
-
 async function runYowasp(tool: ToolName, args: string[], inputs: Map<string, string | Uint8Array>, outputNames: string[]): Promise<ToolRun> {
-  const command = await yowaspCommand(tool);
-  const sink = new LogSink();
   const t0 = performance.now();
-  let tree: Tree | undefined;
-  let failure: string | undefined;
-  try {
-    tree = (await command(args, toTree(inputs), { stdout: sink.stream('out'), stderr: sink.stream('err') })) ?? undefined;
-  } catch (e) {
-    failure = describeYowaspThrow(e);
-  }
+  const r = await runYowaspTool(tool, args, toTree(inputs));
   const seconds = (performance.now() - t0) / 1000;
   const outputs = new Map<string, Uint8Array | string>();
   for (const name of outputNames) {
-    const v = fromTree(tree, name);
+    const v = fromTree(r.tree, name);
     if (v !== undefined) outputs.set(name, v);
   }
-  return { log: sink.text, seconds, outputs, failure };
+  return { log: r.log, seconds, outputs, failure: r.failure };
 }
 
 /** Full path of an executable on PATH, or undefined. */
@@ -252,7 +208,9 @@ function runNative(tool: ToolName, args: string[], cwd: string, outputNames: str
   const t0 = performance.now();
   return new Promise((resolvePromise) => {
     let log = '';
-    const child = spawn(exe, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // its own process group: an interrupt kills it and whatever it started (src/cleanup.ts)
+    const child = spawn(exe, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    trackChild(child);
     child.stdout.setEncoding('utf8').on('data', (s: string) => (log += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (log += s));
     const finish = (failure?: string) => {

@@ -1,5 +1,7 @@
 /** Schema pieces every layer kind's spec shares: Q formats, rounding, overflow. */
 import { z } from 'zod';
+import { verilogNameSchema } from '../verilog/names.ts';
+import { CircaInputError } from '../errors.ts';
 import { MAX_DATA_WIDTH, MIN_DATA_WIDTH, OVERFLOWS, ROUNDINGS } from '../fixed/index.ts';
 
 export const qFormatSchema = z
@@ -15,11 +17,30 @@ export const qFormatSchema = z
 export const roundingSchema = z.enum(ROUNDINGS as [string, ...string[]]).default('convergent');
 export const overflowSchema = z.enum(OVERFLOWS as [string, ...string[]]).default('saturate');
 
-/** A layer name: it names Verilog modules. */
-export const layerNameSchema = (fallback: string) =>
-  z.string()
-    .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must start with a letter and hold only letters, digits and _ (it names Verilog modules)')
-    .default(fallback);
+/** A layer name: it names Verilog modules (src/verilog/names.ts says which names are allowed). */
+export const layerNameSchema = (fallback: string) => verilogNameSchema().default(fallback);
+
+/**
+ * Most weights one layer may hold: the plan keeps every weight (raw and
+ * real) in memory and the rtl face writes each into a ROM, so past this the
+ * machine, not the FPGA, is the limit. It is far beyond any iCE40: the
+ * largest (UP5K) holds 1,171,456 bits in all its EBR and SPRAM, about
+ * 146,000 8-bit weights; 2^22 weights of 8 bits are 29x that.
+ */
+export const MAX_LAYER_WEIGHTS = 2 ** 22;
+
+/**
+ * Refuse a layer of `count` weights over MAX_LAYER_WEIGHTS before any is
+ * drawn, naming `field` and the numbers (`how` says how count was reached).
+ */
+export function checkWeightCount(field: string, count: number, how: string, bitsPerWeight?: number): void {
+  if (count <= MAX_LAYER_WEIGHTS) return;
+  const n = (v: number) => v.toLocaleString('en-US');
+  throw new CircaInputError(
+    `${field}: ${how} = ${n(count)} weights${bitsPerWeight ? ` (${n(count * bitsPerWeight)} bits)` : ''} is over circa's limit of ${n(MAX_LAYER_WEIGHTS)} weights ` +
+      `per layer; the largest iCE40 (UP5K) holds ${n(1_171_456)} bits of EBR and SPRAM in all`,
+  );
+}
 
 /** ceil(log2(v + 1)), at least 1: bits of an unsigned counter up to v. */
 export function bitsFor(maxValue: number): number {

@@ -19,7 +19,73 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') || '(top level)';
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? JSON.stringify(v)?.slice(0, 40) : String(v));
+/** Longest value echoed in a message; a longer one is cut and its length said. */
+export const MAX_SHOWN = 60;
+
+/**
+ * A value as a message shows it: JSON-like, at most MAX_SHOWN characters,
+ * with bounded recursion (a deeply nested value is shown by its outer levels).
+ */
+export function show(v: unknown, max = MAX_SHOWN): string {
+  const parts: string[] = [];
+  let len = 0;
+  const put = (s: string): boolean => {
+    parts.push(s);
+    len += s.length;
+    return len <= max;
+  };
+  const walk = (x: unknown, depth: number): boolean => {
+    if (typeof x === 'string') return put(JSON.stringify(x.length > max ? x.slice(0, max + 1) : x));
+    if (typeof x !== 'object' || x === null) return put(String(x));
+    if (depth >= 3) return put(Array.isArray(x) ? '[...]' : '{...}');
+    if (Array.isArray(x)) {
+      if (!put('[')) return false;
+      for (let i = 0; i < x.length; i++) if ((i > 0 && !put(',')) || !walk(x[i], depth + 1)) return false;
+      return put(']');
+    }
+    if (!put('{')) return false;
+    let first = true;
+    for (const k of Object.keys(x)) {
+      if ((!first && !put(',')) || !put(`${JSON.stringify(k.slice(0, max + 1))}:`) || !walk((x as Record<string, unknown>)[k], depth + 1)) return false;
+      first = false;
+    }
+    return put('}');
+  };
+  walk(v, 0);
+  const text = parts.join('');
+  if (text.length <= max) return text;
+  const size = typeof v === 'string' ? `${v.length.toLocaleString('en-US')} characters` : Array.isArray(v) ? `${v.length.toLocaleString('en-US')} entries` : 'cut';
+  return `${text.slice(0, max)}... (${size})`;
+}
+
+/** Deepest nesting of objects and arrays a spec may have (real specs need 4: weights[row][col] inside a layer inside a network). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Checks every spec gets before its schema: nesting at most MAX_JSON_DEPTH
+ * deep (so nothing downstream recurses without bound) and no "__proto__",
+ * "constructor" or "prototype" keys (which plain-object code would misread).
+ */
+export function checkJsonShape(raw: unknown, where = ''): void {
+  const stack: { v: unknown; path: string; depth: number }[] = [{ v: raw, path: '', depth: 0 }];
+  while (stack.length) {
+    const { v, path, depth } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      throw new CircaInputError(`${where}${path || '(top level)'}: nested more than ${MAX_JSON_DEPTH} levels deep; no spec field needs that`);
+    }
+    if (Array.isArray(v)) {
+      // only arrays of objects or arrays need walking; a long array of numbers is skipped quickly
+      for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) stack.push({ v: v[i], path: `${path}[${i}]`, depth: depth + 1 });
+      continue;
+    }
+    for (const k of Object.keys(v)) {
+      const at = path ? `${path}.${k.length > MAX_SHOWN ? `${k.slice(0, MAX_SHOWN)}...` : k}` : k.length > MAX_SHOWN ? `${k.slice(0, MAX_SHOWN)}...` : k;
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new CircaInputError(`${where}${at}: unknown field ${JSON.stringify(k)}`);
+      stack.push({ v: (v as Record<string, unknown>)[k], path: at, depth: depth + 1 });
+    }
+  }
+}
 
 /** One line per problem: the field, what is allowed, and (where known) what was given. */
 function issueText(i: z.core.$ZodIssue): string {
@@ -37,7 +103,7 @@ function issueText(i: z.core.$ZodIssue): string {
       if (i.input === undefined) return `required (${i.expected})`;
       return i.expected === 'int' ? `must be an integer${got}` : `expected ${i.expected}${got}`;
     case 'unrecognized_keys':
-      return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => show(k)).join(', ')}`;
+      return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.slice(0, MAX_ISSUES).map((k) => show(k)).join(', ')}${i.keys.length > MAX_ISSUES ? `, ... (${i.keys.length} in all)` : ''}`;
     case 'invalid_union': {
       // a discriminated union: name the allowed tags and the one given
       const m = /Expected (.*)$/.exec(i.message);
@@ -50,13 +116,24 @@ function issueText(i: z.core.$ZodIssue): string {
   }
 }
 
+/** Problems listed in one message; more are counted, not listed. */
+const MAX_ISSUES = 5;
+
 export function formatZodError(where: string, err: z.ZodError): string {
-  return err.issues
+  // .int() also checks the safe-integer range; with a tighter bound on the same field that one says nothing
+  const samePath = (a: z.core.$ZodIssue, b: z.core.$ZodIssue) => a !== b && a.path.length === b.path.length && a.path.every((p, k) => p === b.path[k]);
+  const safeBound = (i: z.core.$ZodIssue) =>
+    (i.code === 'too_big' && Number(i.maximum) === Number.MAX_SAFE_INTEGER) || (i.code === 'too_small' && Number(i.minimum) === Number.MIN_SAFE_INTEGER);
+  const issues = err.issues.filter((i) => !(safeBound(i) && err.issues.some((j) => samePath(i, j))));
+  const more = issues.length - MAX_ISSUES;
+  return issues
+    .slice(0, MAX_ISSUES)
     .map((i) => {
       const keys = i.code === 'unrecognized_keys' ? i.keys : [];
       const path = keys.length === 1 ? [...i.path, keys[0]] : i.path;
-      return `${where}${fieldPath(path)}: ${issueText(i as z.core.$ZodIssue)}`;
+      return `${where}${fieldPath(path.map((p) => (typeof p === 'string' && p.length > MAX_SHOWN ? `${p.slice(0, MAX_SHOWN)}...` : p)))}: ${issueText(i as z.core.$ZodIssue)}`;
     })
+    .concat(more > 0 ? [`(and ${more.toLocaleString('en-US')} more problem${more === 1 ? '' : 's'})`] : [])
     .join('\n');
 }
 
@@ -66,11 +143,13 @@ export function loadLayerSpec(spec: unknown, where = ''): LoadedLayer {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CircaInputError(`${where}(top level): expected a JSON object with a "kind" field`);
   }
+  checkJsonShape(raw, where);
   const kindName = (raw as { kind?: unknown }).kind;
   const known = Object.keys(LAYER_KINDS).join(', ');
   if (typeof kindName !== 'string') throw new CircaInputError(`${where}kind: required, one of ${known}`);
-  const kind = LAYER_KINDS[kindName];
-  if (!kind) throw new CircaInputError(`${where}kind: unknown layer kind "${kindName}"; known kinds: ${known}`);
+  // only the registry's own entries: "constructor", "toString" or "__proto__" are not kinds
+  const kind = Object.hasOwn(LAYER_KINDS, kindName) ? LAYER_KINDS[kindName] : undefined;
+  if (!kind) throw new CircaInputError(`${where}kind: unknown layer kind ${show(kindName)}; known kinds: ${known}`);
   const parsed = kind.schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
   try {
@@ -88,11 +167,15 @@ export function readJsonFile(path: string): unknown {
   } catch (e) {
     throw new CircaInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  let raw: unknown;
   try {
-    return JSON.parse(text);
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new CircaInputError(`${path}: malformed JSON: ${(e as Error).message}`);
+    const msg = (e as Error).message;
+    throw new CircaInputError(`${path}: malformed JSON: ${msg.length > 200 ? `${msg.slice(0, 200)}...` : msg}`);
   }
+  checkJsonShape(raw, `${path}: `); // before anything (a sweep's clone, a schema) walks it
+  return raw;
 }
 
 export function loadLayerFile(path: string): LoadedLayer {

@@ -62,6 +62,8 @@ export function designFromPlan(net: NetworkPlan, isNetwork: boolean): Design {
 export interface LoadOptions {
   /** keep only layers 0..upTo of a network, so that layer's output is the one compared */
   upTo?: number;
+  /** refuse a design far beyond any iCE40's memory before its RTL is rendered (src/network/limits.ts) */
+  sizeLimit?: boolean;
 }
 
 export function loadDesign(path: string, opts: LoadOptions = {}): Design {
@@ -75,5 +77,5 @@ export function loadDesign(path: string, opts: LoadOptions = {}): Design {
     }
     raw = { ...(raw as object), layers: layers.slice(0, opts.upTo + 1) };
   }
-  return designFromPlan(planAny(raw, `${path}: `, { baseDir: dirname(path) }), isNetwork);
+  return designFromPlan(planAny(raw, `${path}: `, { sizeLimit: opts.sizeLimit, baseDir: dirname(path) }), isNetwork);
 }

@@ -6,7 +6,9 @@
 import { CircaInputError } from '../errors.ts';
 import { withoutSchemaKey } from '../json.ts';
 import { formatName, type QFormat } from '../fixed/index.ts';
-import { loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
+import { checkJsonShape, loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
+import { MAX_NAME_LENGTH, moduleClash } from '../verilog/names.ts';
+import { checkMemory } from './limits.ts';
 import type { LayerRtl, LayerShape } from '../layers/types.ts';
 import { networkSpecSchema, type Schedule } from './spec.ts';
 import { readTensors } from '../train/tensors.ts';
@@ -34,14 +36,19 @@ export interface NetworkPlan {
 const sameFormat = (a: QFormat, b: QFormat) => a.int === b.int && a.frac === b.frac;
 
 export interface PlanOptions {
+  /** default each layer's name from its position (true unless planning a single layer) */
   defaultNames?: boolean;
+  /** refuse a design whose memory is far beyond any iCE40 before rendering its RTL (generate, sim, build: src/network/limits.ts) */
+  sizeLimit?: boolean;
   /** the folder a relative "weights" path is resolved against (the spec file's) */
   baseDir?: string;
 }
 
-/** The layers' raw specs with the network's weight file (if any) injected. */
+/** The layers' raw specs with the network's weight file (if any) injected, each named. */
 function layersWithWeights(spec: { network: string; weights?: string; layers: Record<string, unknown>[] }, where: string, opts: PlanOptions): Record<string, unknown>[] {
-  const named = spec.layers.map((l, index) => (opts.defaultNames === false ? l : { name: `${spec.network}_l${index}`, ...l }));
+  // default each layer's name from its position so module names never clash
+  // (cut so the default stays within the name length limit)
+  const named = spec.layers.map((l, index) => (opts.defaultNames === false ? l : { name: `${spec.network.slice(0, MAX_NAME_LENGTH - 6)}_l${index}`, ...l }));
   if (!spec.weights) return named;
   const file = isAbsolute(spec.weights) || !opts.baseDir ? spec.weights : join(opts.baseDir, spec.weights);
   const tensors = readTensors(file);
@@ -50,19 +57,37 @@ function layersWithWeights(spec: { network: string; weights?: string; layers: Re
   return injectTensors(named, loaded, bound, `${where}weights ${file}`);
 }
 
-export function planNetwork(raw: unknown, where = '', opts: PlanOptions = {}): NetworkPlan {
-  const parsed = networkSpecSchema.safeParse(withoutSchemaKey(raw), { reportInput: true });
+export function planNetwork(raw0: unknown, where = '', opts: PlanOptions = {}): NetworkPlan {
+  const raw = withoutSchemaKey(raw0);
+  checkJsonShape(raw, where);
+  const parsed = networkSpecSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
   const spec = parsed.data;
   const names = new Set<string>();
-  const rawLayers = layersWithWeights(spec, where, opts);
-  const layers: NetworkLayer[] = rawLayers.map((withName, index) => {
-    const loaded = loadLayerSpec(withName, `${where}layers[${index}].`);
-    const name = (loaded.plan as { name: string }).name;
+  const loaded = layersWithWeights(spec, where, opts).map((withName, index) => {
+    const layer = loadLayerSpec(withName, `${where}layers[${index}].`);
+    const name = (layer.plan as { name: string }).name;
     if (names.has(name)) throw new CircaInputError(`${where}layers[${index}].name: "${name}" is used by an earlier layer; names must be unique`);
     names.add(name);
-    return { ...loaded, index, shape: loaded.kind.shape(loaded.plan), rtl: loaded.kind.rtl(loaded.plan) };
+    return layer;
   });
+  return composeNetwork(spec.network, spec.schedule, loaded, where, true, opts);
+}
+
+/** Join loaded layers into a network plan: shapes, rtl, name clashes, chaining checks. */
+function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[], where: string, isNetwork: boolean, opts: PlanOptions): NetworkPlan {
+  // a layer's fields are named layers[k].field in a network, field alone in a single layer
+  const at = (index: number, field = '') => (isNetwork ? `layers[${index}]${field ? `.${field}` : ''}` : field || '(top level)');
+  if (opts.sizeLimit) checkMemory(loaded.map((l, index) => ({ ...l, index })), isNetwork, where);
+  const layers: NetworkLayer[] = loaded.map((l, index) => ({ ...l, index, shape: l.kind.shape(l.plan), rtl: l.kind.rtl(l.plan) }));
+  // Module and file names must not collide: a layer's generated modules with
+  // another layer's, and (for a network) with the network's own top.
+  const clash = moduleClash([
+    ...layers.map((l) => ({ field: at(l.index, 'name'), sources: l.rtl.sources })),
+    ...(isNetwork ? [{ field: 'network', sources: [{ name: `${name}_top.v`, text: `module ${name}_top;` }] }] : []),
+  ]);
+  if (clash) throw new CircaInputError(`${where}${clash.field}: ${clash.message}`);
+  const spec = { network: name, schedule };
   if (layers.length > 1) {
     // The links between layers carry one element per beat (stream_link.v), and
     // the network's input port is one element wide.
@@ -116,9 +141,10 @@ export function planAny(spec: unknown, where = '', opts: PlanOptions = {}): Netw
   const raw = withoutSchemaKey(spec);
   if (typeof raw === 'object' && raw !== null && 'layers' in raw) return planNetwork(raw, where, opts);
   if (typeof raw === 'object' && raw !== null && 'kind' in raw) {
-    loadLayerSpec(raw, where); // a single layer's errors name its own fields, with no layers[0] prefix
-    const name = (raw as { name?: unknown }).name;
-    return planNetwork({ network: typeof name === 'string' ? `${name}_net` : 'layer_net', layers: [raw] }, where, { defaultNames: false });
+    // a single layer's errors name its own fields, with no layers[0] prefix
+    const layer = loadLayerSpec(raw, where);
+    const name = (layer.plan as { name: string }).name;
+    return composeNetwork(`${name.slice(0, MAX_NAME_LENGTH - 4)}_net`, 'sequential', [layer], where, false, opts);
   }
   throw new CircaInputError(`${where}(top level): expected a network ({"network", "layers": [...]}) or a layer ({"kind": ...})`);
 }

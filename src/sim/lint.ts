@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { track } from '../cleanup.ts';
 import type { SourceFile } from '../verilog/index.ts';
 
 const run = promisify(execFile);
@@ -20,6 +21,7 @@ export interface CheckResult {
 
 async function inTemp<T>(sources: readonly SourceFile[], f: (dir: string, files: string[]) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'circa-lint-'));
+  const untrack = track(dir);
   try {
     const files = sources.filter((s) => s.name.endsWith('.v')).map((s) => {
       writeFileSync(join(dir, s.name), s.text);
@@ -28,6 +30,7 @@ async function inTemp<T>(sources: readonly SourceFile[], f: (dir: string, files:
     return await f(dir, files);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    untrack();
   }
 }
 

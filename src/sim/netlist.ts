@@ -17,8 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { CircaError, CircaInputError } from '../errors.ts';
 import type { LayerRtl } from '../layers/types.ts';
 
-type Tree = { [name: string]: Tree | string | Uint8Array };
-type RunYosys = (args: string[], files: Tree) => Promise<Tree | undefined>;
+import { runYowaspTool, type Tree } from '../flow/yowasp.ts';
 
 /** yosys's iCE40 cell models, from the YoWASP package that synthesises. */
 export function ice40CellModels(): string {
@@ -30,15 +29,15 @@ export function ice40CellModels(): string {
 
 /** The design synthesised for the iCE40 UltraPlus, as a stream design Verilator can simulate. */
 export async function synthesisedRtl(rtl: LayerRtl): Promise<LayerRtl> {
-  const { runYosys } = (await import('@yowasp/yosys')) as unknown as { runYosys: RunYosys };
   const files: Tree = Object.fromEntries(rtl.sources.map((s) => [s.name, s.text]));
   const reads = rtl.sources.filter((s) => s.name.endsWith('.v')).map((s) => s.name).join(' ');
-  let out: Tree | undefined;
-  try {
-    out = await runYosys(['-q', '-p', `read_verilog ${reads}; synth_ice40 -device u -dsp -top ${rtl.top}; write_verilog -noattr netlist.v`], files);
-  } catch (e) {
-    throw new CircaError(`yosys could not synthesise ${rtl.top} for gate-level simulation: ${String(e)}`);
+  // in a worker thread (src/flow/yowasp.ts), so Ctrl-C is taken at once
+  const r = await runYowaspTool('yosys', ['-q', '-p', `read_verilog ${reads}; synth_ice40 -device u -dsp -top ${rtl.top}; write_verilog -noattr netlist.v`], files);
+  if (r.failure) {
+    const errors = r.log.split('\n').filter((l) => /ERROR/.test(l)).slice(0, 5);
+    throw new CircaError(`yosys could not synthesise ${rtl.top} for gate-level simulation (${r.failure})${errors.length ? `:\n${errors.join('\n')}` : ''}`);
   }
+  const out = r.tree;
   const net = out?.['netlist.v'];
   if (net === undefined || typeof net === 'object' && !(net instanceof Uint8Array)) throw new CircaError(`yosys wrote no netlist for ${rtl.top}`);
   const text = typeof net === 'string' ? net : new TextDecoder().decode(net);

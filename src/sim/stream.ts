@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fromUnsigned, toUnsigned } from '../fixed/index.ts';
+import { track, trackChild } from '../cleanup.ts';
 import { CircaError } from '../errors.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import { buildVerilated } from './verilator.ts';
@@ -111,6 +112,7 @@ export async function simulateStream(
     opts.onProgress,
   );
   const dir = mkdtempSync(join(tmpdir(), 'circa-sim-'));
+  const untrack = track(dir);
   try {
     const inPath = join(dir, 'in.txt');
     const outPath = join(dir, 'out.txt');
@@ -124,11 +126,13 @@ export async function simulateStream(
     const maxCycles = opts.maxCycles ?? 1_000_000 + vectors.length * (io.inBeats + io.outBeats) * 200;
     opts.onProgress?.(`simulating ${vectors.length} vectors`);
     try {
-      await run(
+      const running = run(
         built.binary,
         [inPath, outPath, String(opts.seed ?? 1), String(opts.validPct ?? 100), String(opts.readyPct ?? 100), String(maxCycles)],
         { maxBuffer: 16 * 1024 * 1024 },
       );
+      const untrackChild = trackChild(running.child);
+      await running.finally(untrackChild);
     } catch (e) {
       const err = e as { stderr?: string };
       throw new CircaError(`simulation of ${design.top} failed: ${(err.stderr ?? String(e)).trim()}`);
@@ -137,6 +141,7 @@ export async function simulateStream(
     return { ...parseOutput(readFileSync(outPath, 'utf8'), vectors.length, io), buildSeconds: built.seconds, cached: built.cached, runSeconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    untrack();
   }
 }
 

@@ -3,13 +3,14 @@
  * and Verilator version give the same binary, so a second run does not recompile.
  */
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CircaError } from '../errors.ts';
+import { track, trackChild } from '../cleanup.ts';
 import type { SourceFile } from '../verilog/index.ts';
 
 const run = promisify(execFile);
@@ -68,6 +69,7 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
   const t0 = Date.now();
   mkdirSync(join(cacheDir(), 'verilator'), { recursive: true });
   const work = mkdtempSync(join(cacheDir(), 'verilator', `tmp-${key}-`));
+  const untrack = track(work); // an interrupt removes the staging directory
   try {
     const files: string[] = [];
     for (const s of b.sources) {
@@ -85,12 +87,18 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
       ...files, join(work, b.harness),
       '-o', join(work, 'Vdut'),
     ];
+    // its own process group, so an interrupt stops make and the compilers too;
+    // the compilers' temporary files go into the staging directory
+    const running = runInGroup('verilator', args, work, { ...process.env, TMPDIR: work });
+    const untrackChild = trackChild(running.child);
     try {
-      await run('verilator', args, { cwd: work, maxBuffer: 64 * 1024 * 1024 });
+      await running.done;
     } catch (e) {
       const err = e as { stderr?: string; stdout?: string };
       const lines = `${err.stderr ?? ''}\n${err.stdout ?? ''}`.split('\n').filter((l) => /%Error|%Warning|error:/.test(l));
-      throw new CircaError(`Verilator build of ${b.top} failed:\n${lines.slice(0, 20).join('\n') || String(e)}`);
+      throw new CircaError(`Verilator build of ${b.top} failed:\n${lines.slice(0, 20).join('\n') || ((e as { message?: string }).message ?? String(e))}`);
+    } finally {
+      untrackChild();
     }
     // Keep only the binary; the object directory is large.
     rmSync(join(work, 'obj'), { recursive: true, force: true });
@@ -104,7 +112,30 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
   } catch (e) {
     rmSync(work, { recursive: true, force: true });
     throw e;
+  } finally {
+    untrack();
   }
+}
+
+/**
+ * Run a command as the leader of a new process group (so cleanupNow() in
+ * src/cleanup.ts can kill it with everything it started), collecting its
+ * output. `done` rejects with { stdout, stderr, message } on a non-zero exit.
+ */
+function runInGroup(exe: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(exe, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t.length + stdout.length > 1 << 24 ? '' : t));
+  child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t.length + stderr.length > 1 << 24 ? '' : t));
+  const done = new Promise<void>((resolvePromise, reject) => {
+    child.on('error', (e) => reject(Object.assign(e, { stdout, stderr })));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolvePromise();
+      else reject({ stdout, stderr, message: `${exe} ${signal ? `killed by ${signal}` : `exit status ${code}`}` });
+    });
+  });
+  return { child, done };
 }
 
 const FLAGS = ['-O3', '--x-assign', 'fast', '--x-initial', 'fast', '--noassert', '-j', '2'];

@@ -25,6 +25,7 @@ import { checkTransformLength, layerFftPlan } from '../circulant-common/fft-opti
 import { halfSpectrum, quantizeSpectrum, spectrumFormat, type Cplx } from '../circulant-common/spectrum.ts';
 import { drawWeights, type WeightSource } from '../circulant-common/weights.ts';
 import { bitsFor } from '../circulant-common/rom.ts';
+import { checkWeightCount } from '../formats.ts';
 import type { CircActivation } from '../circulant-common/schema.ts';
 import type { BlockCirculantSpec } from './spec.ts';
 
@@ -122,6 +123,7 @@ export function planBlockCirculant(spec: BlockCirculantSpec): BlockCirculantPlan
   const bins = k / 2 + 1;
 
   // ---- weights and their spectra ----
+  checkWeightCount('inputs', p * q * k, `${p} x ${q} blocks of ${k}`);
   const { values, source } = drawWeights(spec.weights, p * q * k, 1 / Math.sqrt(n), 'uniform', blockValues(p, q, k));
   const w: number[][][] = [];
   for (let i = 0; i < p; i++) {

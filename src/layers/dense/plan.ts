@@ -17,6 +17,8 @@ import {
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { CircaInputError } from '../../errors.ts';
+import { checkWeightCount } from '../formats.ts';
+import { working } from '../../work.ts';
 import type { Activation, DenseSpec, MemoryChoice } from './spec.ts';
 
 export interface DensePlan {
@@ -162,6 +164,7 @@ export function planDense(spec: DenseSpec): DensePlan {
   const clipHi = Math.min(one, maxOf(yWidth));
 
   // ---- weights and biases, from one of the two sources ----
+  checkWeightCount('inputs', n * m, `${n} inputs x ${m} outputs`, wWidth);
   const ws = spec.weights;
   const w: number[][] = [];
   const wReal: number[][] = [];
@@ -182,6 +185,7 @@ export function planDense(spec: DenseSpec): DensePlan {
     }
     const next = realGenerator(seed, scale);
     for (let i = 0; i < m; i++) {
+      if (i % 64 === 0) working(`drawing the weights of ${spec.name}`, i * n, m * n);
       const row: number[] = [];
       const rowReal: number[] = [];
       for (let j = 0; j < n; j++) {

@@ -5,6 +5,7 @@
  * allow), and a generated top that joins them and exposes the stream port
  * convention of src/sim/stream.ts.
  */
+import { working } from '../../work.ts';
 import { ROUNDING_CODE, formatName, toHex, toUnsigned } from '../../fixed/index.ts';
 import { header, instance, packageVersion, portList, streamPorts, template, type SourceFile } from '../../verilog/index.ts';
 import type { LayerRtl } from '../types.ts';
@@ -118,6 +119,7 @@ export function denseRtl(p: DensePlan): LayerRtl {
   // Weight ROM: word g*n + k holds W[g*P + j][k] in lane j.
   const wWords: string[] = [];
   for (let g = 0; g < p.groups; g++) {
+    if (g % 16 === 0) working(`writing the weight ROM of ${p.name}`, g * p.n, p.groups * p.n);
     for (let k = 0; k < p.n; k++) {
       const lanes = Array.from({ length: p.lanes }, (_, j) => laneWeight(p, g, j, k));
       wWords.push(laneWord(lanes, p.wWidth));

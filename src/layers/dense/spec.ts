@@ -25,7 +25,7 @@
 import { z } from 'zod';
 import { OVERFLOWS, ROUNDINGS } from '../../fixed/index.ts';
 // The Q-format schema is shared with the TVSCM kind so that every kind accepts the same format spelling.
-import { qFormatSchema } from '../formats.ts';
+import { layerNameSchema, qFormatSchema } from '../formats.ts';
 
 export const ACTIVATIONS = ['identity', 'relu', 'hardtanh'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -36,10 +36,7 @@ export type MemoryChoice = (typeof MEMORIES)[number];
 export const denseSpecSchema = z
   .object({
     kind: z.literal('dense'),
-    name: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must start with a letter and hold only letters, digits and _ (it names Verilog modules)')
-      .default('dense'),
+    name: layerNameSchema('dense'),
     /** n: elements per input vector */
     inputs: z.number().int().min(1).max(65536),
     /** m: elements per output vector */

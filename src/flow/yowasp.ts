@@ -1,0 +1,38 @@
+/**
+ * Running a YoWASP tool (yosys, nextpnr-ice40, icepack) off the main thread:
+ * the WebAssembly blocks the thread it runs on for the whole run, so it runs
+ * in a worker (yowasp-worker.mjs) and the main thread stays free to take
+ * Ctrl-C (src/cleanup.ts), which ends the worker with the process.
+ */
+import { Worker } from 'node:worker_threads';
+
+export type Tree = { [name: string]: Tree | string | Uint8Array };
+export type YowaspTool = 'yosys' | 'nextpnr-ice40' | 'icepack';
+
+export interface YowaspRun {
+  /** the file tree the tool left (undefined when it failed before writing) */
+  tree?: Tree;
+  /** stdout and stderr together */
+  log: string;
+  /** what went wrong ("exit status 1", "the tool aborted"), without a stack; undefined on success */
+  failure?: string;
+}
+
+export function runYowaspTool(tool: YowaspTool, args: string[], files: Tree): Promise<YowaspRun> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(new URL('./yowasp-worker.mjs', import.meta.url), { workerData: { tool, args, files } });
+    let answered = false;
+    worker.once('message', (m: YowaspRun) => {
+      answered = true;
+      resolvePromise(m);
+      void worker.terminate();
+    });
+    worker.once('error', (e) => {
+      answered = true;
+      reject(e);
+    });
+    worker.once('exit', (code) => {
+      if (!answered) resolvePromise({ log: '', failure: `the tool's worker thread stopped (exit ${code})` });
+    });
+  });
+}
