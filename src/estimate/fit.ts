@@ -232,7 +232,8 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
         'Fewer lanes do not shrink a ROM; fewer or narrower weights do.',
     );
   }
-  if (over.some((r) => r.resource.startsWith('EBR') || r.resource.startsWith('memory'))) lines.push(...toSpramAdvice(design, e, opts));
+  // (when the memory bits are over, no placement of them fits)
+  if (over.some((r) => r.resource.startsWith('EBR')) && !over.some((r) => r.resource.startsWith('memory'))) lines.push(...toSpramAdvice(design, e, opts));
 
   if (over.some((r) => r.resource.startsWith('SPRAM'))) lines.push(...spramAdvice(design, e, opts));
 

@@ -149,6 +149,28 @@ export function planDense(spec: DenseSpec): DensePlan {
   const bFormat = spec.weights.biasFormat ?? wFormat;
   const xWidth = width(xFormat);
   const wWidth = width(wFormat);
+
+  // ---- weight memory: ROM (auto, ebr) or SPRAM loaded at run time ----
+  const wordWidth = lanes * wWidth;
+  const depth = groups * n;
+  const ebrNeed = ebrBlocksOf(depth, wordWidth);
+  const spramNeed = spramBlocksOf(depth, wordWidth);
+  const spramOk = wordWidth <= DENSE_LOAD_WORD_BITS && spramNeed <= DENSE_SPRAM_BLOCKS;
+  let memory: MemoryChoice = spec.memory;
+  if (memory === 'auto' && ebrNeed > DENSE_AUTO_EBR_LIMIT && spramOk) memory = 'spram';
+  if (memory === 'spram') {
+    if (wordWidth > DENSE_LOAD_WORD_BITS) {
+      bad('lanes', `with "memory": "spram" a weight word (lanes x weight width = ${lanes} x ${wWidth} = ${wordWidth} bits) is one ` +
+        `${DENSE_LOAD_WORD_BITS}-bit WRITE_REG value of the load, so it must be at most ${DENSE_LOAD_WORD_BITS} bits: ` +
+        `use at most ${Math.floor(DENSE_LOAD_WORD_BITS / wWidth)} lanes, narrower weights, or "memory": "ebr"`);
+    }
+    if (spramNeed > DENSE_SPRAM_BLOCKS) {
+      bad('memory', `the weights need ${spramNeed} SPRAM blocks (${depth} words of ${wordWidth} bits; a block holds ` +
+        `${DENSE_SPRAM_WORDS} x ${DENSE_SPRAM_WIDTH}), more than the ${DENSE_SPRAM_BLOCKS} of an UltraPlus; ` +
+        'use fewer outputs or inputs, or narrower weights');
+    }
+  }
+
   const bWidth = width(bFormat);
   const accFrac = xFormat.frac + wFormat.frac;
   if (bFormat.frac > accFrac) {
@@ -246,27 +268,6 @@ export function planDense(spec: DenseSpec): DensePlan {
     source = { type: 'values', raw: ws.raw };
   } else {
     bad('weights', 'give either "init": "random" (with "seed" and "scale") or "values" (m rows of n) and "bias"');
-  }
-
-  // ---- weight memory: ROM (auto, ebr) or SPRAM loaded at run time ----
-  const wordWidth = lanes * wWidth;
-  const depth = groups * n;
-  const ebrNeed = ebrBlocksOf(depth, wordWidth);
-  const spramNeed = spramBlocksOf(depth, wordWidth);
-  const spramOk = wordWidth <= DENSE_LOAD_WORD_BITS && spramNeed <= DENSE_SPRAM_BLOCKS;
-  let memory: MemoryChoice = spec.memory;
-  if (memory === 'auto' && ebrNeed > DENSE_AUTO_EBR_LIMIT && spramOk) memory = 'spram';
-  if (memory === 'spram') {
-    if (wordWidth > DENSE_LOAD_WORD_BITS) {
-      bad('lanes', `with "memory": "spram" a weight word (lanes x weight width = ${lanes} x ${wWidth} = ${wordWidth} bits) is one ` +
-        `${DENSE_LOAD_WORD_BITS}-bit WRITE_REG value of the load, so it must be at most ${DENSE_LOAD_WORD_BITS} bits: ` +
-        `use at most ${Math.floor(DENSE_LOAD_WORD_BITS / wWidth)} lanes, narrower weights, or "memory": "ebr"`);
-    }
-    if (spramNeed > DENSE_SPRAM_BLOCKS) {
-      bad('memory', `the weights need ${spramNeed} SPRAM blocks (${depth} words of ${wordWidth} bits; a block holds ` +
-        `${DENSE_SPRAM_WORDS} x ${DENSE_SPRAM_WIDTH}), more than the ${DENSE_SPRAM_BLOCKS} of an UltraPlus; ` +
-        'use fewer outputs or inputs, or narrower weights');
-    }
   }
 
   return {
