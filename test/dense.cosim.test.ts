@@ -3,6 +3,9 @@
  * for value, the sticky overflow flag, measured cycles == the cost face),
  * RTL acceptance (Verilator -Wall, Icarus, yosys), EBR and SB_MAC16
  * inference, the reference model itself, and spec errors that name the field.
+ * Weights in SPRAM ("memory": "spram"): the same checks with the simulation
+ * preload (the run-time load path is in protocol.sim.test.ts and
+ * registers.test.ts), and yosys mapping the memory onto SB_SPRAM256KA.
  */
 import { describe, expect, it } from 'vitest';
 import { runYosys } from '@yowasp/yosys';
@@ -13,6 +16,23 @@ import { checkRtl } from '../src/sim/lint.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import { simulateStream } from '../src/sim/stream.ts';
 import type { DensePlan } from '../src/layers/dense/plan.ts';
+import { denseLoadWords } from '../src/layers/dense/rtl.ts';
+import type { SourceFile } from '../src/verilog/index.ts';
+
+/** yosys synth_ice40 -device u -dsp (YoWASP, what `circa build` runs) on the sources: cell counts from `stat`. */
+async function synthCells(sources: SourceFile[], top: string): Promise<(cell: string) => number> {
+  const tree: Record<string, string> = {};
+  for (const s of sources) tree[s.name] = s.text;
+  let log = '';
+  const sink = (b: Uint8Array | null) => {
+    if (b) log += new TextDecoder().decode(b);
+  };
+  await runYosys(['-p', `read_verilog -DSYNTHESIS ${Object.keys(tree).join(' ')}; synth_ice40 -device u -dsp -top ${top}; stat`], tree, {
+    stdout: sink, stderr: sink,
+  });
+  const stat = log.slice(log.lastIndexOf('Printing statistics'));
+  return (cell: string) => Number(new RegExp(`${cell}\\s+(\\d+)`).exec(stat)?.[1] ?? 0);
+}
 
 function dense(spec: object): LoadedLayer<DensePlan> {
   return loadLayerSpec({ kind: 'dense', name: 'dut', ...spec }) as LoadedLayer<DensePlan>;
@@ -199,6 +219,66 @@ describe('dense RTL acceptance and inference', () => {
   });
 });
 
+describe('dense weights in SPRAM (memory "spram", preloaded in simulation)', () => {
+  const spramSpec = (lanes: number, extra: object = {}) => ({
+    inputs: 20, outputs: 5, lanes, memory: 'spram',
+    weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3, scale: 0.5 },
+    output: { format: { int: 1, frac: 6 } },
+    ...extra,
+  });
+
+  it('20 -> 5, P = 2 (16-bit words, last group padded): bit-exact under backpressure, cycles == prediction == the ROM layer\'s', async () => {
+    const layer = dense(spramSpec(2));
+    expect(layer.plan).toMatchObject({ memory: 'spram', wordWidth: 16, spramBlocks: 1, groups: 3 });
+    const rom = dense({ ...spramSpec(2), memory: 'auto' });
+    expect(rom.plan.memory).toBe('auto');
+    expect(layer.kind.cost(layer.plan).cycles).toEqual(rom.kind.cost(rom.plan).cycles);
+    const { full } = await expectExact(layer, 200);
+    expect(full.cycles.predictedLatency).toBe(20 + 3 * 20 + 3);
+    // the same answers as the ROM layer
+    expect(expectedOutputs(layer, 50, 7)).toEqual(expectedOutputs(rom, 50, 7));
+  });
+
+  it('12 -> 3, P = 1 (8-bit words), ReLU, and 9 -> 8, P = 4 (32-bit words, the widest a load write carries), hardtanh', async () => {
+    await expectExact(dense(spramSpec(1, { inputs: 12, outputs: 3, activation: 'relu' })), 100);
+    const wide = dense(spramSpec(4, { inputs: 9, outputs: 8, activation: 'hardtanh' }));
+    expect(wide.plan.wordWidth).toBe(32);
+    // a word whose top lane is negative is above 2^31 as an unsigned load value
+    expect(denseLoadWords(wide.plan).some((w) => w >= 2 ** 31)).toBe(true);
+    await expectExact(wide, 100);
+  });
+
+  it('the RTL: a config port, dense_loader.v, the preload only outside synthesis; Verilator -Wall, Icarus and yosys accept it', async () => {
+    const layer = dense(spramSpec(2));
+    const rtl = layer.kind.rtl(layer.plan);
+    expect(rtl.sources.map((s) => s.name)).toEqual(['requant.v', 'dense_layer.v', 'dense_loader.v', 'dut_wrom.v', 'dut_brom.v', 'dut_top.v']);
+    expect(rtl.extraPorts).toEqual([
+      { name: 'cfg_we', dir: 'input', width: 1 }, { name: 'cfg_addr', dir: 'input', width: 2 }, { name: 'cfg_data', dir: 'input', width: 16 },
+      { name: 'busy', dir: 'output', width: 1 },
+    ]);
+    const wmem = rtl.sources.find((s) => s.name === 'dut_wrom.v')!.text;
+    expect(wmem).toContain('(* ram_style = "huge" *)');
+    expect(wmem).toMatch(/`ifndef SYNTHESIS[\s\S]*initial begin[\s\S]*`endif/);
+    for (const r of await checkRtl(rtl.sources, rtl.top)) expect({ tool: r.tool, messages: r.messages }).toEqual({ tool: r.tool, messages: [] });
+  });
+
+  it('synth_ice40 -device u -dsp maps the weights onto SB_SPRAM256KA: 784 -> 10, P = 1 in 1 block, 187 -> 128, P = 4 in 2 (32 bits wide)', async () => {
+    const head = dense({ inputs: 784, outputs: 10, lanes: 1, memory: 'spram', weights: { init: 'random', seed: 1 } });
+    const c1 = await synthCells(head.kind.rtl(head.plan).sources, head.kind.rtl(head.plan).top);
+    expect([c1('SB_SPRAM256KA'), c1('SB_MAC16')]).toEqual([1, 1]);
+    expect(head.plan.spramBlocks).toBe(1);
+    // only the input buffer (784 x 8) in EBR: 2 blocks; the 62,720-bit weight ROM would take 16
+    expect(c1('SB_RAM40_4K')).toBe(2);
+    // memory "auto" moves a ROM that needs more EBR than an UltraPlus has (48 > 30) into SPRAM
+    const wide = dense({ inputs: 187, outputs: 128, lanes: 4, weights: { init: 'random', seed: 4 } });
+    expect(wide.plan).toMatchObject({ memory: 'spram', ebrBlocks: 48, spramBlocks: 2, wordWidth: 32 });
+    const c2 = await synthCells(wide.kind.rtl(wide.plan).sources, wide.kind.rtl(wide.plan).top);
+    expect([c2('SB_SPRAM256KA'), c2('SB_MAC16')]).toEqual([2, 4]);
+    // a ROM that an UltraPlus's EBR holds stays a ROM under "auto"
+    expect(dense({ inputs: 784, outputs: 10, lanes: 2, weights: { init: 'random', seed: 1 } }).plan).toMatchObject({ memory: 'auto', ebrBlocks: 16, spramBlocks: 0 });
+  });
+});
+
 describe('dense reference and cost', () => {
   it('computes act(requant(W x + bias)) on an explicit example', () => {
     const layer = dense({
@@ -249,7 +329,8 @@ describe('dense spec errors name the field', () => {
     ['unknown weights field', { ...base, weights: { init: 'random', sead: 3 } }, /^weights\.sead: unknown field "sead"/],
     ['lanes above outputs', { ...base, lanes: 3 }, /^lanes: must be in 1\.\.2/],
     ['bad activation', { ...base, activation: 'tanh' }, /^activation: /],
-    ['spram', { ...base, memory: 'spram' }, /^memory: "spram" is not implemented yet/],
+    ['spram word wider than a WRITE_REG value', { ...base, inputs: 4, outputs: 8, lanes: 5, memory: 'spram' }, /^lanes: with "memory": "spram" a weight word \(lanes x weight width = 5 x 8 = 40 bits\).*at most 4 lanes/],
+    ['spram too small', { ...base, inputs: 20000, outputs: 8, lanes: 4, memory: 'spram' }, /^memory: the weights need 6 SPRAM blocks \(40000 words of 32 bits.*more than the 4 of an UltraPlus/],
     ['no weight source', { ...base, weights: {} }, /^weights: give either "init": "random"/],
     ['both sources', { ...base, weights: { init: 'random', values: [[0, 0, 0, 0], [0, 0, 0, 0]] } }, /^weights: give either .* not both/],
     ['scale too large', { ...base, weights: { init: 'random', scale: 1.5 } }, /^weights\.scale: must be in \(0, 0\.9921875\]/],

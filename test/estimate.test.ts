@@ -183,7 +183,11 @@ describe('the FFT kinds: fft, circulant, diag-circulant, block-circulant', () =>
     }), { dsp: 16, ebr: 7, spram: 2 }],
     ['blockcirc-784 with memory "ebr" (yosys 0.23 only)', () => ({ ...example('blockcirc-784'), name: 'bc784e', memory: 'ebr' }), { dsp: 8, ebr: 95, spram: 0 }],
     ['diagcirc-chain example (yosys 0.23 only)', () => example('diagcirc-chain'), { dsp: 84, ebr: 70, spram: 0 }],
-    ['mnist-blockcirc example', () => example('mnist-blockcirc'), { dsp: 10, ebr: 37, spram: 2 }],
+    ['mnist-blockcirc example (fc10 in SPRAM)', () => example('mnist-blockcirc'), { dsp: 8, ebr: 21, spram: 3 }],
+    ['dense 20 -> 5, 2 lanes, SPRAM', () => ({
+      kind: 'dense', name: 'd20s', inputs: 20, outputs: 5, lanes: 2, memory: 'spram', weights: { init: 'random', seed: 3, scale: 0.5 }, output: { format: { int: 1, frac: 6 } },
+    }), { dsp: 2, ebr: 1, spram: 1 }],
+    ['mitbih-dense example (fc128 in SPRAM under "auto")', () => example('mitbih-dense'), { dsp: 5, ebr: 7, spram: 2 }],
   ];
   for (const [label, spec, counts] of MEASURED) {
     it(`${label}: DSP, EBR and SPRAM as yosys maps them`, () => {
@@ -223,7 +227,7 @@ describe('the FFT kinds: fft, circulant, diag-circulant, block-circulant', () =>
       const f = fitCheck(d, part);
       expect(f.fits, part).toBe(false);
       expect(f.rows.find((r) => r.resource.startsWith('SPRAM'))).toMatchObject({ need: 2, have: 0, status: 'over' });
-      expect(f.advice).toMatch(/^memory: "spram" puts the spectra of bc784 in 2 SB_SPRAM256KA block\(s\); iCE40HX\d+K has no SPRAM/m);
+      expect(f.advice).toMatch(/^memory: "spram" puts the weights of bc784 in 2 SB_SPRAM256KA block\(s\); iCE40HX\d+K has no SPRAM/m);
       expect(f.advice).toMatch(/with "memory": "ebr" it needs 106 EBR/);
       expect(f.advice).toMatch(/use "memory": "ebr", or an UltraPlus board \(icebreaker, icesugar, upduino-v3\)/);
     }
@@ -252,14 +256,29 @@ describe('the FFT kinds: fft, circulant, diag-circulant, block-circulant', () =>
     }
   });
 
-  it('mnist-blockcirc does not fit the UP5K: 10 DSP of 8, 39 EBR of 30', () => {
+  it('mnist-blockcirc fits the UP5K with fc10 in SPRAM; with its weights in EBR it does not, and the advice names layers[2].memory', () => {
     const f = fitCheck(loadDesign(ex('mnist-blockcirc')), 'UP5K');
+    expect(f.fits).toBe(true);
+    expect(f.rows.find((r) => r.resource.startsWith('DSP'))).toMatchObject({ need: 8, have: 8, status: 'ok' });
+    // as `circa build --board icebreaker` (YoWASP) maps it: 23 SB_RAM40_4K
+    expect(f.rows.find((r) => r.resource.startsWith('EBR'))).toMatchObject({ need: 23, have: 30, status: 'ok' });
+    expect(f.rows.find((r) => r.resource.startsWith('SPRAM'))).toMatchObject({ need: 3, have: 4, status: 'ok' });
+    const spec = example('mnist-blockcirc') as { layers: Record<string, unknown>[] };
+    const ebr = { ...spec, layers: spec.layers.map((l, k) => (k === 2 ? { ...l, memory: 'ebr' } : l)) };
+    const g = fitCheck(designOfSpec(ebr), 'UP5K');
+    expect(g.fits).toBe(false);
+    expect(g.rows.find((r) => r.resource.startsWith('EBR'))).toMatchObject({ need: 39, have: 30, status: 'over' });
+    expect(g.advice).toMatch(/fc10\.wrom: 7,840 x 8 bits = 62,720 bits -> 16 EBR/);
+    expect(g.advice).toMatch(/with "memory": "spram" on layers\[2\]\.memory \(fc10\) the weights load at run time \(`circa run`\) and it needs 23 EBR \(iCE40UP5K has 30\), 3 SPRAM \(has 4\): that fits/);
+  });
+
+  it('a dense layer in SPRAM on a part without SPRAM: refused, naming its memory field', () => {
+    const d = designOfSpec({ kind: 'dense', name: 'fcs', inputs: 784, outputs: 10, memory: 'spram', weights: { init: 'random' } });
+    const f = fitCheck(d, 'HX8K');
     expect(f.fits).toBe(false);
-    expect(f.rows.find((r) => r.resource.startsWith('DSP'))).toMatchObject({ need: 10, have: 8, status: 'over' });
-    // bc784 7 (its buffers) + fc10 18 (input buffer, weight ROM) + links 12 + the board top's input buffer 2
-    expect(f.rows.find((r) => r.resource.startsWith('EBR'))).toMatchObject({ need: 39, have: 30, status: 'over' });
-    expect(f.rows.find((r) => r.resource.startsWith('SPRAM'))).toMatchObject({ need: 2, have: 4, status: 'ok' });
-    expect(f.advice).toMatch(/does not fit iCE40UP5K: DSP \(SB_MAC16\) needs 10, has 8; EBR \(4 kbit\) needs 39, has 30/);
+    expect(f.rows.find((r) => r.resource.startsWith('SPRAM'))).toMatchObject({ need: 1, have: 0, status: 'over' });
+    expect(f.advice).toMatch(/^memory: "spram" puts the weights of fcs in 1 SB_SPRAM256KA block\(s\); iCE40HX8K has no SPRAM/m);
+    expect(f.advice).toMatch(/with "memory": "ebr" it needs \d+ EBR \(iCE40HX8K has 32\).*that fits/);
   });
 
   it('SPRAM accesses are priced as SPRAM in the energy model', () => {

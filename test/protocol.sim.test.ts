@@ -17,6 +17,11 @@
  *   frames (2 frames, not 181), and only then do the answers match; the same
  *   load split into smaller blocks, and as single WRITE_REGs, gives the same
  *   device state;
+ * - a network whose dense layer keeps its weights in SPRAM (layer 1: addresses
+ *   4 = restart, 5 = next word), simulated with an empty SPRAM: runOnDevice
+ *   loads them (WRITE_REG restart, one WRITE_BLOCK) after the TVSCM weights,
+ *   and only then do the answers match; a changed word through --write-reg
+ *   is computed with by both device and model;
  * - the two vector buffers under random valid/ready stalls.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -40,6 +45,9 @@ import type { BlockCirculantPlan } from '../src/layers/block-circulant/plan.ts';
 import { bcircReference } from '../src/layers/block-circulant/reference.ts';
 import { bcircLoadWords, bcircRtl } from '../src/layers/block-circulant/rtl.ts';
 import type { Cplx } from '../src/layers/circulant-common/spectrum.ts';
+import type { DensePlan } from '../src/layers/dense/plan.ts';
+import { denseLoadWords, denseRtl } from '../src/layers/dense/rtl.ts';
+import { unpackDenseWord } from '../src/layers/dense/registers.ts';
 import { template, type SourceFile } from '../src/verilog/index.ts';
 
 /** A small TVSCM layer whose last output beat keeps 2 of its 4 lanes (the same as in protocol.test.ts). */
@@ -470,6 +478,69 @@ describe('block-circulant layer in SPRAM (48 -> 40, k = 8, 2 MACs): circa run lo
     expect(text).not.toMatch(/write-reg|word \d/);
     expect(text).toContain('3/3 vectors match the reference model');
     expect(text).toContain(`last one ${design.cost().latency} cycles (predicted ${design.cost().latency})`);
+  });
+});
+
+describe('network with a dense layer in SPRAM (TVSCM 20 -> dense 20 -> 5, P = 2): circa run loads the weights into an empty SPRAM', () => {
+  const NET = {
+    network: 'tv_fc', schedule: 'sequential',
+    layers: [
+      { kind: 'tvscm', name: 'tv20', n: 20, placement: { type: 'band', radius: 1 }, input: { int: 0, frac: 7 },
+        weights: { format: { int: 1, frac: 6 }, a: 0.75, b: -0.3125 }, output: { format: { int: 0, frac: 7 } } },
+      { kind: 'dense', name: 'fc_load', inputs: 20, outputs: 5, lanes: 2, memory: 'spram',
+        weights: { init: 'random', seed: 3, scale: 0.5 }, output: { format: { int: 1, frac: 6 } } },
+    ],
+  };
+  const planned = planAny(NET);
+  const plan = planned.layers[1].plan as DensePlan;
+  // The device as on the chip: the dense layer's simulated SPRAM starts empty (no preload).
+  const net = { ...planned, layers: [planned.layers[0], { ...planned.layers[1], rtl: denseRtl(plan, { preload: false }) }] };
+  const design = designFromPlan(net, true);
+  const words = denseLoadWords(plan);
+  const inputs = makeVectors(10, 20, 8, 23).map((v) => v.x);
+  const model = designFromPlan(planned, true);
+  let sim: UartSimSession;
+
+  beforeAll(async () => {
+    expect(design.rtl().sources.find((f) => f.name === 'fc_load_wrom.v')!.text).not.toContain('initial begin');
+    sim = await startUartSession(protoDesign(design.rtl(), { clksPerBit: CLKS, timeoutBits: TIMEOUT_BITS }), { clksPerBit: CLKS });
+  });
+  afterAll(async () => {
+    await sim?.end().catch(() => undefined);
+  });
+
+  it('without the load no answer matches: the SPRAM is empty', async () => {
+    const r = await runOnDevice(design, sim, inputs.slice(0, 3), { syncRegisters: false, status: true });
+    expect(r.syncSkipped).toBe(true);
+    expect(r.matched).toBe(0);
+    expect(r.pass).toBe(false);
+  });
+
+  it('runOnDevice writes the TVSCM weights, then loads the 60 words at 4 and 5 (2 frames); every vector matches, cycles = predicted', async () => {
+    const t = counting(sim);
+    const r = await runOnDevice(design, t, inputs, { status: true });
+    expect(r.sync.map((s) => [s.layer, s.kind, s.writes])).toEqual([[0, 'tvscm', 3], [1, 'dense', 61]]);
+    expect(r.sync[1]).toMatchObject({ name: 'fc_load', frames: 2, addresses: [4, 5], summary: 'loaded the weights into SPRAM (60 words of 16 bits)' });
+    expect(t.sent.filter((c) => c === CMD.WRITE_BLOCK)).toHaveLength(1);
+    expect(r.matched).toBe(inputs.length);
+    for (const [k, v] of r.vectors.entries()) expect(v.outputs).toEqual(model.net.layers.reduce((x, l) => l.kind.reference(l.plan, x).y, inputs[k]));
+    expect(r.status!.device.lastCycles).toBe(design.cost().latency);
+    expect(r.status!.cyclesMatch).toBe(true);
+    expect(r.pass).toBe(true);
+  });
+
+  it('--write-reg of a word that is not the spec\'s (word 27: W[2][7]): device and model both compute with it', async () => {
+    const hi = unpackDenseWord(plan, words[27])[1];
+    const changed = ((hi & 0xff) << 8) | (-100 & 0xff);
+    const writeRegs = [{ address: 4, value: 0 }, ...words.slice(0, 27).map((value) => ({ address: 5, value })), { address: 5, value: changed }];
+    const r = await runOnDevice(design, sim, inputs, { syncRegisters: false, writeRegs, status: true });
+    expect(r.registers[r.registers.length - 1].effect).toBe(`layer 1 fc_load: word 27: W[2][7] = -100, W[3][7] = ${hi} (not the spec's)`);
+    expect(r.pass).toBe(true);
+    const w = plan.w.map((row) => [...row]);
+    w[2][7] = -100;
+    const changedNet = [planned.layers[0], { ...planned.layers[1], plan: { ...plan, w } }];
+    for (const [k, v] of r.vectors.entries()) expect(v.outputs).toEqual(changedNet.reduce((x, l) => l.kind.reference(l.plan, x).y, inputs[k]));
+    expect(r.vectors.filter((v, k) => v.outputs.join() !== model.net.layers.reduce((x, l) => l.kind.reference(l.plan, x).y, inputs[k]).join()).length).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -20,6 +20,10 @@ import { tvscmReference } from '../src/layers/tvscm/reference.ts';
 import type { TvscmPlan } from '../src/layers/tvscm/plan.ts';
 import type { Cplx } from '../src/layers/circulant-common/spectrum.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
+import { denseRegisters, unpackDenseWord } from '../src/layers/dense/registers.ts';
+import { denseReference } from '../src/layers/dense/reference.ts';
+import { denseLoadWords } from '../src/layers/dense/rtl.ts';
+import type { DensePlan } from '../src/layers/dense/plan.ts';
 
 /** The same layer as the SPRAM load-path tests (circulant.cosim, protocol.sim): p = 5, q = 6, 5 bins, 2 lanes, 3 groups. */
 const BC = {
@@ -135,6 +139,96 @@ describe('block-circulant registers (memory "spram")', () => {
     const wide = planAny({ ...BC, macs: 1, weights: { ...BC.weights, spectrumWidth: 20 } }).layers[0].plan as BlockCirculantPlan;
     expect(cfgWidth(wide)).toBe(40);
     expect(() => bcircRegisters(wide)).toThrow(/weights\.spectrumWidth: .*32-bit WRITE_REG.*40 bits.*at most 16/);
+  });
+});
+
+/** A dense layer in SPRAM: 3 groups of 2 lanes (the last padded), 20 words of 16 bits per group. */
+const DS = {
+  kind: 'dense', name: 'fc_load', inputs: 20, outputs: 5, lanes: 2, memory: 'spram',
+  weights: { init: 'random', seed: 3, scale: 0.5 }, output: { format: { int: 1, frac: 6 } },
+};
+
+describe('dense registers (memory "spram")', () => {
+  const p = planAny(DS).layers[0].plan as DensePlan;
+  const words = denseLoadWords(p);
+  const xs = makeVectors(12, p.n, p.xWidth, 5).map((v) => v.x);
+  /** two 8-bit lanes packed as the loader takes them */
+  const pack = (lo: number, hi: number) => ((hi & 0xff) << 8) | (lo & 0xff);
+  const withW = (row: number, k: number, v: number): DensePlan => {
+    const w = p.w.map((r) => [...r]);
+    w[row][k] = v;
+    return { ...p, w };
+  };
+
+  it('the words: word g*n + k holds W[g*P + j][k] in lane j, zero past the last row', () => {
+    expect(words).toHaveLength(60);
+    expect(unpackDenseWord(p, words[0])).toEqual([p.w[0][0], p.w[1][0]]);
+    expect(unpackDenseWord(p, words[20 + 7])).toEqual([p.w[2][7], p.w[3][7]]);
+    expect(unpackDenseWord(p, words[40 + 19])).toEqual([p.w[4][19], 0]);
+  });
+
+  it('setup: a restart, then every word; at 4k + r in a network; the setup leaves the model computing the plan\'s reference', () => {
+    const r = denseRegisters(p)!;
+    const setup = r.setup();
+    expect(setup.writes).toEqual([{ reg: 0, value: 0 }, ...words.map((value) => ({ reg: 1, value }))]);
+    expect(setup.summary).toBe('loaded the weights into SPRAM (60 words of 16 bits)');
+    for (const w of setup.writes) expect(r.write(w.reg, w.value).applied).toBe(true);
+    for (const x of xs) expect(r.reference(x)).toEqual(denseReference(p, x));
+    // a network: TVSCM 20 at layer 0 (0, 1, 2), the dense layer at layer 1 (4 = restart, 5 = word)
+    const net = new DeviceModel(designFromPlan(planAny({ network: 'tv_fc', layers: [{ ...TV48, n: 20 }, DS] }), true)).syncWrites();
+    expect(net.map((s) => [s.layer, s.name, s.kind])).toEqual([[0, 'tv48', 'tvscm'], [1, 'fc_load', 'dense']]);
+    expect(net[1].writes).toEqual([{ address: 4, value: 0 }, ...words.map((value) => ({ address: 5, value }))]);
+  });
+
+  it('a different word: the model computes with the decoded weights; the padded lane is unused; the spec\'s word again restores the plan', () => {
+    const r = denseRegisters(p)!;
+    r.write(0, 0);
+    for (let n = 0; n < 27; n++) r.write(1, words[n]);
+    // word 27 = group 1, k 7: W[2][7] and W[3][7]
+    const e = r.write(1, pack(-100, unpackDenseWord(p, words[27])[1]));
+    expect(e).toEqual({ effect: `word 27: W[2][7] = -100, W[3][7] = ${p.w[3][7]} (not the spec's)`, applied: true, clearsOverflow: false });
+    expect(p.w[2][7]).not.toBe(-100);
+    let differs = 0;
+    for (const x of xs) {
+      const got = r.reference(x);
+      expect(got).toEqual(denseReference(withW(2, 7, -100), x));
+      if (got.y.join() !== denseReference(p, x).y.join()) differs++;
+    }
+    expect(differs).toBeGreaterThanOrEqual(3);
+    // the padded lane of the last group: word 40 + k, lane 1 is row 5 (there is none)
+    for (let n = 28; n < 45; n++) r.write(1, words[n]);
+    expect(r.write(1, pack(unpackDenseWord(p, words[45])[0], 77)).effect).toBe(`word 45: W[4][5] = ${p.w[4][5]} (not the spec's)`);
+    // word 27 back to the spec's: the padded lane alone differs, and it is never used
+    r.write(0, 0);
+    for (let n = 0; n <= 27; n++) r.write(1, words[n]);
+    for (const x of xs.slice(0, 4)) expect(r.reference(x)).toEqual(denseReference(p, x));
+  });
+
+  it('a value wider than a word: the low 16 bits; words past the end change nothing, then the pointer wraps (6 bits)', () => {
+    const r = denseRegisters(p)!;
+    r.write(0, 0);
+    expect(r.write(1, 0xabcd0000 + pack(5, -3)).effect).toBe('word 0: W[0][0] = 5, W[1][0] = -3 (not the spec\'s)');
+    const both = withW(0, 0, 5);
+    both.w[1][0] = -3;
+    expect(r.reference(xs[1])).toEqual(denseReference(both, xs[1]));
+    r.write(0, 0);
+    for (const w of words) r.write(1, w);
+    for (let n = 60; n < 64; n++) expect(r.write(1, 0).effect).toBe(`word ${n} is past the end of the weight memory (60 words): no change`);
+    for (const x of xs.slice(0, 3)) expect(r.reference(x)).toEqual(denseReference(p, x));
+    // WA_W = 6: word 64 is word 0 again, like dense_loader.v's pointer
+    expect(r.write(1, pack(9, 9)).effect).toBe('word 0: W[0][0] = 9, W[1][0] = 9 (not the spec\'s)');
+  });
+
+  it('registers 2 and 3 do nothing; memory "auto" and "ebr" have no config port and no registers', () => {
+    const r = denseRegisters(p)!;
+    expect(r.write(2, 5)).toEqual({ effect: 'no register 2 (0 = restart the weight load, 1 = next weight word)', applied: false, clearsOverflow: false });
+    expect(r.write(3, 5).applied).toBe(false);
+    for (const memory of ['auto', 'ebr']) {
+      const rom = planAny({ ...DS, memory });
+      expect(LAYER_KINDS.dense.registers!(rom.layers[0].plan)).toBeNull();
+      expect(rom.layers[0].rtl.extraPorts.map((q) => q.name)).toEqual(['busy']);
+      expect(new DeviceModel(designFromPlan(rom, false)).syncWrites()).toEqual([]);
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * print the outputs (and the class for argmax networks), and check each one
  * against the reference model. First it brings the device's run-time
  * registers to the spec's state (src/host/run.ts: TVSCM weights, a
- * block-circulant SPRAM layer's weight load, with progress on stderr);
+ * block-circulant or dense SPRAM layer's weight load, with progress on stderr);
  * --no-sync skips that. src/cli/main.ts registers it with
  * registerRunCommand(program).
  *
@@ -114,13 +114,13 @@ export function registerRunCommand(program: Command): Command {
     .requiredOption('--port <dev>', 'serial port of the board: /dev/ttyUSB1 (Linux; the iCEBreaker\'s second FTDI channel), /dev/cu.usbserial-… (macOS) or COM3 (Windows)')
     .option('--baud <rate>', 'line rate; circa bitstreams use 115200', intOption('--baud', 1200, 4_000_000), BAUD)
     .option('--write-reg <addr=value>', 'write a run-time register before the vectors (repeatable); in a network layer k\'s register r is 4k + r, ' +
-      'TVSCM registers: 0 = a, 1 = b (raw), 2 = clear overflow; block-circulant in SPRAM: 0 = restart the weight load, 1 = next weight word',
+      'TVSCM registers: 0 = a, 1 = b (raw), 2 = clear overflow; block-circulant or dense in SPRAM: 0 = restart the weight load, 1 = next weight word',
       collectRegisterWrite, [] as RegisterWrite[])
     .option('--status', 'read the device status afterwards: counters, flags, and the cycle count of the last inference vs the predicted latency')
     .option('--real', 'the inputs are real values: quantise them to the design\'s input format (convergent rounding, saturation)')
     .option('--board <name|path>', 'the board the bitstream runs on (checked for a UART)')
     .option('--no-sync', 'do not first bring the run-time registers to the spec\'s state: skips writing the TVSCM weights and clearing their ' +
-      'overflow flags, and skips the weight load of block-circulant SPRAM layers (the model then assumes the device holds the spec\'s weights anyway)')
+      'overflow flags, and skips the weight load of block-circulant and dense SPRAM layers (the model then assumes the device holds the spec\'s weights anyway)')
     .option('--slack <ms>', 'time allowed per answer beyond its line time', intOption('--slack', 0, 600_000), 2000)
     .addOption(new Option('--json', 'print a machine-readable JSON result on stdout'))
     .addOption(new Option('-q, --quiet', 'no progress messages on stderr'))

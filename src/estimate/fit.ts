@@ -8,11 +8,13 @@
  * the tools decide). When it does not fit, the advice says what would: fewer
  * lanes, another part, or a structured layer in place of a dense one.
  *
- * SPRAM: a block-circulant layer with "memory": "spram" keeps its spectra in
- * SB_SPRAM256KA blocks (UltraPlus only; yosys maps them whatever the part,
- * and nextpnr then fails), so on an HX/LP part the SPRAM row is over and the
- * advice names the layer's `memory` field, what "ebr" would need instead, and
- * the UltraPlus boards.
+ * SPRAM: a layer with "memory": "spram" (block-circulant spectra, dense
+ * weights) keeps its weights in SB_SPRAM256KA blocks (UltraPlus only; yosys
+ * maps them whatever the part, and nextpnr then fails), so on an HX/LP part
+ * the SPRAM row is over and the advice names the layer's `memory` field,
+ * what "ebr" would need instead, and the UltraPlus boards. The other way
+ * round, when the EBR is over on an UltraPlus part, the advice tries
+ * "memory": "spram" on each layer that takes it and says what that needs.
  */
 import type { Design } from '../network/design.ts';
 import { designFromPlan } from '../network/design.ts';
@@ -99,8 +101,8 @@ function withLaneCap(design: Design, cap: number): Design | undefined {
 }
 
 /** The design with some layers' specs changed (undefined when it cannot be planned). */
-function withLayerSpecs(design: Design, change: (spec: Record<string, unknown>, kind: string) => Record<string, unknown>): Design | undefined {
-  const layers = design.net.layers.map((l) => change({ ...(l.spec as Record<string, unknown>) }, l.kind.kind));
+function withLayerSpecs(design: Design, change: (spec: Record<string, unknown>, index: number) => Record<string, unknown>): Design | undefined {
+  const layers = design.net.layers.map((l, k) => change({ ...(l.spec as Record<string, unknown>) }, k));
   try {
     const raw = design.isNetwork ? { network: design.net.name, schedule: design.net.schedule, layers } : layers[0];
     return designFromPlan(planAny(raw), design.isNetwork);
@@ -117,16 +119,17 @@ function withLayerSpecs(design: Design, change: (spec: Record<string, unknown>, 
 function spramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): string[] {
   const lines: string[] = [];
   const have = PARTS[e.part].limits.spram;
-  const users = design.net.layers.filter((l) => l.kind.kind === 'block-circulant' && (l.plan as { memory: string }).memory === 'spram');
+  const users = design.net.layers.filter((l) => (l.plan as { memory?: string }).memory === 'spram');
   for (const l of users) {
     const field = design.isNetwork ? `layers[${l.index}].memory` : 'memory';
     const blocks = e.memories.filter((m) => m.target === 'spram' && m.name.startsWith(`${(l.plan as { name: string }).name}.`)).reduce((s, m) => s + m.blocks, 0);
     lines.push(
-      `${field}: "spram" puts the spectra of ${(l.plan as { name: string }).name} in ${blocks} SB_SPRAM256KA block(s); ` +
+      `${field}: "spram" puts the weights of ${(l.plan as { name: string }).name} in ${blocks} SB_SPRAM256KA block(s); ` +
         (have ? `iCE40${e.part} has ${have}` : `iCE40${e.part} has no SPRAM (only the UltraPlus parts do)`),
     );
   }
-  const ebr = withLayerSpecs(design, (s, kind) => (kind === 'block-circulant' && s.memory === 'spram' ? { ...s, memory: 'ebr' } : s));
+  const userSet = new Set(users.map((l) => l.index));
+  const ebr = withLayerSpecs(design, (s, k) => (userSet.has(k) ? { ...s, memory: 'ebr' } : s));
   if (ebr && users.length) {
     const e2 = predictResources(ebr, { part: e.part, toolchain: opts.toolchain, board: opts.board });
     const lim = PARTS[e.part].limits;
@@ -139,6 +142,37 @@ function spramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): str
   const boards = up.flatMap((p) => boardsWithPart(p));
   lines.push(`use "memory": "ebr", or an UltraPlus board${boards.length ? ` (${boards.join(', ')})` : ''}`);
   return lines;
+}
+
+/**
+ * What to do when the EBR is over on a part with SPRAM: try "memory": "spram"
+ * on each layer whose weights are not in SPRAM yet (a layer whose kind or
+ * shape does not take it fails to plan and is skipped), then on all of those
+ * that take it, and say what that needs.
+ */
+function toSpramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): string[] {
+  const lim = PARTS[e.part].limits;
+  if (lim.spram === 0) return [];
+  const takers: { index: number; name: string }[] = [];
+  design.net.layers.forEach((l, k) => {
+    if ((l.plan as { memory?: string }).memory === 'spram') return;
+    const d = withLayerSpecs(design, (s, i) => (i === k ? { ...s, memory: 'spram' } : s));
+    if (!d) return;
+    const e1 = predictResources(d, { part: e.part, toolchain: opts.toolchain, board: opts.board });
+    if (e1.total.spram > e.total.spram && e1.total.ebr < e.total.ebr) takers.push({ index: k, name: (l.plan as { name: string }).name });
+  });
+  if (!takers.length) return [];
+  const set = new Set(takers.map((t) => t.index));
+  const d = withLayerSpecs(design, (s, i) => (set.has(i) ? { ...s, memory: 'spram' } : s));
+  if (!d) return [];
+  const e2 = predictResources(d, { part: e.part, toolchain: opts.toolchain, board: opts.board });
+  const fields = takers.map((t) => `${design.isNetwork ? `layers[${t.index}].memory` : 'memory'} (${t.name})`).join(', ');
+  const rest = rowsFor(e2, memoryBits(e2)).filter((r) => r.status === 'over');
+  return [
+    `with "memory": "spram" on ${fields} the weights load at run time (\`circa run\`) and it needs ${e2.total.ebr} EBR ` +
+      `(iCE40${e.part} has ${lim.ebr}), ${e2.total.spram} SPRAM (has ${lim.spram}): ` +
+      (rest.length ? `still over: ${rest.map((r) => `${r.resource} ${n(r.need)}/${n(r.have)}`).join(', ')}` : 'that fits'),
+  ];
 }
 
 function boardsWithPart(part: PartName): string[] {
@@ -197,12 +231,9 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
         `(the most is iCE40${maxPart.name}: ${maxPart.limits.ebr} EBR + ${maxPart.limits.spram} SPRAM = ${n(maxBits)} bits). ` +
         'Fewer lanes do not shrink a ROM; fewer or narrower weights do.',
     );
-  } else if (memOver && weightBits > PARTS[e.part].limits.ebr * EBR_BITS && PARTS[e.part].limits.spram > 0) {
-    lines.push(
-      `the weight ROMs (${n(weightBits)} bits) exceed the EBR but would fit the ${PARTS[e.part].limits.spram} SPRAM blocks; ` +
-        'the dense layer\'s memory "spram" is not implemented yet (SPRAM has no initial contents: it needs a load port)',
-    );
   }
+  // (when the memory bits are over, no placement of them fits)
+  if (over.some((r) => r.resource.startsWith('EBR')) && !over.some((r) => r.resource.startsWith('memory'))) lines.push(...toSpramAdvice(design, e, opts));
 
   if (over.some((r) => r.resource.startsWith('SPRAM'))) lines.push(...spramAdvice(design, e, opts));
 

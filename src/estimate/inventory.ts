@@ -10,7 +10,9 @@
  *   tvscm       tvscm_layer.v    P lane banks (RAM, ROWS x X_W), two or
  *                                P+1 multipliers, pre-adders, accumulators
  *   dense       dense_layer.v    input buffer (RAM, N x X_W), weight ROM
- *                                (G*N x P*W_W), bias ROM (G x P*B_W), P MACs
+ *                                (G*N x P*W_W; with memory "spram" a RAM,
+ *                                ram_style "huge", and dense_loader.v),
+ *                                bias ROM (G x P*B_W), P MACs
  *   activation  act_layer.v      one requantiser, no memory
  *   argmax      argmax_layer.v   one comparator, no memory
  *   fft         fft_*.v (src/fft) one FFT/IFFT pipeline, see fftPart below
@@ -177,10 +179,15 @@ function denseInventory(name: string, p: DensePlan, cycles: number): LayerInvent
   const issues = p.groups * p.n;
   const memories: MemoryUse[] = [
     { name: `${name}.xbuf`, depth: p.n, width: p.xWidth, rom: false, writes: p.n, reads: cycles, usefulReads: issues, weights: false },
-    {
-      name: `${name}.wrom`, depth: p.groups * p.n, width: P * p.wWidth, rom: true, forceBlock: p.memory === 'ebr',
-      writes: 0, reads: cycles, usefulReads: issues, weights: true,
-    },
+    p.memory === 'spram'
+      ? {
+          name: `${name}.wmem`, depth: p.groups * p.n, width: p.wordWidth, rom: false, huge: true,
+          writes: 0, reads: cycles, usefulReads: issues, weights: true,
+        }
+      : {
+          name: `${name}.wrom`, depth: p.groups * p.n, width: p.wordWidth, rom: true, forceBlock: p.memory === 'ebr',
+          writes: 0, reads: cycles, usefulReads: issues, weights: true,
+        },
     { name: `${name}.brom`, depth: p.groups, width: P * p.bWidth, rom: true, writes: 0, reads: cycles, usefulReads: p.groups, weights: true },
   ];
   const multipliers: MultiplierSpec[] = [{ name: `${name}.x*w`, a: p.xWidth, b: p.wWidth, y: p.prodWidth, count: P }];

@@ -37,7 +37,8 @@
  * SPRAM: `synth_ice40` runs memory_libmap with +/ice40/spram.txt but
  * -no-auto-huge (the flow does not pass -spram), so a memory goes to
  * SB_SPRAM256KA only when the RTL asks for it with (* ram_style = "huge" *):
- * the block-circulant spectra with memory "spram" (one RAM per MAC lane).
+ * the block-circulant spectra with memory "spram" (one RAM per MAC lane) and
+ * the dense weights with memory "spram" (one RAM, P lanes of W bits wide).
  * The library has one shape, 16384 x 16, so a memory takes
  * ceil(depth / 16384) * ceil(width / 16) blocks, with a width-bit mux after
  * them when it has more than one address chunk. memory_libmap uses the same

@@ -1,8 +1,8 @@
 /**
  * What `circa run` does, over any ByteTransport: bring the device's run-time
  * registers to the spec's state (every layer's setup writes, from its kind's
- * `registers` face: TVSCM's a and b and overflow clear, a block-circulant
- * SPRAM layer's whole weight load), apply the user's register writes, send
+ * `registers` face: TVSCM's a and b and overflow clear, a block-circulant or
+ * dense SPRAM layer's whole weight load), apply the user's register writes, send
  * each input vector with LOAD_INPUT, and check every answer against the
  * reference model with the same registers (src/host/model.ts); optionally
  * read the status and check its cycle counter against the cost model's

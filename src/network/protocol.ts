@@ -75,8 +75,8 @@
  * bits of the value. In a network, layer k's register r is
  * at address 4k + r; a TVSCM layer's registers are 0 = a, 1 = b (raw, in the
  * weight format) and 2 = clear its overflow flag (src/network/rtl.ts); a
- * block-circulant layer with SPRAM has 0 = restart the weight load, 1 = the
- * next weight word. Each kind's `registers` face (src/layers/types.ts) says.
+ * block-circulant or dense layer with SPRAM has 0 = restart the weight load,
+ * 1 = the next weight word. Each kind's `registers` face (src/layers/types.ts) says.
  *
  * The device carries out one frame at a time: the host sends a frame and
  * waits for its answer. A frame left incomplete for the inter-byte timeout

@@ -1,4 +1,7 @@
-/** The dense layer kind: spec, reference, rtl and cost faces together. */
+/**
+ * The dense layer kind: spec, reference, rtl and cost faces together; with
+ * memory "spram", run-time registers that load the weights.
+ */
 import { formatName, toReal } from '../../fixed/index.ts';
 import type { LayerKind } from '../types.ts';
 import { denseSpecSchema, type DenseSpec } from './spec.ts';
@@ -7,10 +10,11 @@ import { denseFloat, denseReference } from './reference.ts';
 import { denseRtl } from './rtl.ts';
 import { denseCost, denseTiming } from './cost.ts';
 import { denseTrain } from './train.ts';
+import { denseRegisters } from './registers.ts';
 
 export const dense: LayerKind<DenseSpec, DensePlan> = {
   kind: 'dense',
-  summary: 'Fully connected layer y = act(requant(W x + bias)), P parallel MAC lanes, weights in a generated ROM',
+  summary: 'Fully connected layer y = act(requant(W x + bias)), P parallel MAC lanes, weights in a generated ROM or in SPRAM loaded at run time',
   schema: denseSpecSchema as unknown as LayerKind<DenseSpec, DensePlan>['schema'],
   plan: planDense,
   shape: (p) => ({ inputs: p.n, outputs: p.m, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
@@ -18,12 +22,14 @@ export const dense: LayerKind<DenseSpec, DensePlan> = {
   float: denseFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
-  rtl: denseRtl,
+  rtl: (p) => denseRtl(p),
   cost: denseCost,
   timing: denseTiming,
   train: denseTrain,
+  registers: denseRegisters,
   describe: (p) => [
-    `dense ${p.n} -> ${p.m}, ${p.lanes} lane(s), ${p.groups} group(s), weight memory ${p.memory}`,
+    `dense ${p.n} -> ${p.m}, ${p.lanes} lane(s), ${p.groups} group(s), weight memory ` +
+      (p.memory === 'spram' ? `SPRAM (${p.spramBlocks} block(s), loaded at run time)` : p.memory),
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)}, bias ${formatName(p.bFormat)} (aligned << ${p.biasShift}), ` +
       (p.source.type === 'random' ? `seeded random (seed ${p.source.seed}, scale ${p.source.scale})` : `explicit ${p.source.raw ? 'raw' : 'real'} values`),
     `products ${p.prodWidth} bits, accumulator ${p.accWidth} bits (Q.${p.accFrac}), output ${formatName(p.yFormat)}: ` +

@@ -64,11 +64,40 @@ export interface DensePlan {
   clipLo: number;
   clipHi: number;
   /**
-   * Where the weight ROM goes. auto: yosys decides (block RAM when it pays,
+   * Where the weights go. auto: a ROM, yosys decides (block RAM when it pays,
    * logic for small ROMs); ebr: the ROM carries rom_style = "block" so yosys
-   * must use SB_RAM40_4K. (spram is rejected in planDense.)
+   * must use SB_RAM40_4K; spram: a RAM with ram_style = "huge"
+   * (SB_SPRAM256KA, UltraPlus), loaded at run time through the config port
+   * (registers.ts). The spec's "auto" resolves to "spram" when the ROM would
+   * need more EBR than an UltraPlus has and the SPRAM holds it.
    */
-  memory: Exclude<MemoryChoice, 'spram'>;
+  memory: MemoryChoice;
+  /** bits of one weight word: P lanes of wWidth */
+  wordWidth: number;
+  /** EBR blocks the weight ROM needs (the cheapest SB_RAM40_4K shape) */
+  ebrBlocks: number;
+  /** SB_SPRAM256KA blocks of the weight RAM with memory "spram" (0 otherwise) */
+  spramBlocks: number;
+}
+
+/** SB_SPRAM256KA: 16384 words of 16 bits; the UP5K has 4 (../shared/FACTS.md). */
+export const DENSE_SPRAM_WORDS = 16384;
+export const DENSE_SPRAM_WIDTH = 16;
+export const DENSE_SPRAM_BLOCKS = 4;
+/** EBR blocks of an UltraPlus (UP5K, FACTS.md): memory "auto" moves a weight ROM larger than this to SPRAM. */
+export const DENSE_AUTO_EBR_LIMIT = 30;
+/** WRITE_REG carries 32-bit values (src/network/protocol.ts): one load write is one weight word. */
+export const DENSE_LOAD_WORD_BITS = 32;
+
+/** SB_RAM40_4K blocks of a depth x width ROM: the cheapest of 256x16, 512x8, 1024x4, 2048x2. */
+function ebrBlocksOf(depth: number, width: number): number {
+  const shapes: [number, number][] = [[256, 16], [512, 8], [1024, 4], [2048, 2]];
+  return Math.min(...shapes.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
+}
+
+/** SB_SPRAM256KA blocks of a depth x width RAM (one shape, 16384 x 16). */
+function spramBlocksOf(depth: number, width: number): number {
+  return Math.ceil(depth / DENSE_SPRAM_WORDS) * Math.ceil(width / DENSE_SPRAM_WIDTH);
 }
 
 function bad(field: string, msg: string): never {
@@ -117,19 +146,33 @@ export function planDense(spec: DenseSpec): DensePlan {
   if (lanes > m) bad('lanes', `must be in 1..${m} (at most outputs), got ${lanes}`);
   const groups = Math.ceil(m / lanes);
 
-  if (spec.memory === 'spram') {
-    bad(
-      'memory',
-      '"spram" is not implemented yet: SPRAM (SB_SPRAM256KA, UltraPlus only) has no initial contents, so the weights ' +
-        'would need a load port at run time; use "auto" or "ebr" (a block RAM ROM whose contents the generator writes)',
-    );
-  }
-
   const xFormat = spec.input;
   const wFormat = spec.weights.format;
   const bFormat = spec.weights.biasFormat ?? wFormat;
   const xWidth = width(xFormat);
   const wWidth = width(wFormat);
+
+  // ---- weight memory: ROM (auto, ebr) or SPRAM loaded at run time ----
+  const wordWidth = lanes * wWidth;
+  const depth = groups * n;
+  const ebrNeed = ebrBlocksOf(depth, wordWidth);
+  const spramNeed = spramBlocksOf(depth, wordWidth);
+  const spramOk = wordWidth <= DENSE_LOAD_WORD_BITS && spramNeed <= DENSE_SPRAM_BLOCKS;
+  let memory: MemoryChoice = spec.memory;
+  if (memory === 'auto' && ebrNeed > DENSE_AUTO_EBR_LIMIT && spramOk) memory = 'spram';
+  if (memory === 'spram') {
+    if (wordWidth > DENSE_LOAD_WORD_BITS) {
+      bad('lanes', `with "memory": "spram" a weight word (lanes x weight width = ${lanes} x ${wWidth} = ${wordWidth} bits) is one ` +
+        `${DENSE_LOAD_WORD_BITS}-bit WRITE_REG value of the load, so it must be at most ${DENSE_LOAD_WORD_BITS} bits: ` +
+        `use at most ${Math.floor(DENSE_LOAD_WORD_BITS / wWidth)} lanes, narrower weights, or "memory": "ebr"`);
+    }
+    if (spramNeed > DENSE_SPRAM_BLOCKS) {
+      bad('memory', `the weights need ${spramNeed} SPRAM blocks (${depth} words of ${wordWidth} bits; a block holds ` +
+        `${DENSE_SPRAM_WORDS} x ${DENSE_SPRAM_WIDTH}), more than the ${DENSE_SPRAM_BLOCKS} of an UltraPlus; ` +
+        'use fewer outputs or inputs, or narrower weights');
+    }
+  }
+
   const bWidth = width(bFormat);
   const accFrac = xFormat.frac + wFormat.frac;
   if (bFormat.frac > accFrac) {
@@ -242,6 +285,9 @@ export function planDense(spec: DenseSpec): DensePlan {
     requant: { shift, outWidth: yWidth, rounding: spec.output.rounding as Rounding, overflow: spec.output.overflow as Overflow },
     activation: spec.activation,
     clipLo, clipHi,
-    memory: spec.memory === 'ebr' ? 'ebr' : 'auto',
+    memory,
+    wordWidth,
+    ebrBlocks: ebrNeed,
+    spramBlocks: memory === 'spram' ? spramNeed : 0,
   };
 }

@@ -12,6 +12,10 @@
  *     "memory": "auto"
  *   }
  *
+ * "memory": "spram" keeps the weights in SPRAM (UltraPlus), which a bitstream
+ * cannot initialise: the host loads them through the config port (`circa run`
+ * does; simulation preloads them), P lanes of weights per 32-bit word.
+ *
  * Weights come from one of two sources (checked in plan(), which names the field):
  *   - { "init": "random", "seed": S, "scale": s }: deterministic seeded
  *     pseudo-random reals, uniform in [-s, s] (s defaults to 1/sqrt(n)),
@@ -70,7 +74,12 @@ export const denseSpecSchema = z
       .default({ format: { int: 0, frac: 7 }, rounding: 'convergent', overflow: 'saturate' }),
     /** applied after requantisation; hardtanh clips to [-1, 1] in the output format */
     activation: z.enum(ACTIVATIONS).default('identity'),
-    /** where the weight ROM goes: auto and ebr infer block RAM; spram is not implemented yet */
+    /**
+     * where the weights go: auto (a ROM in EBR or logic as yosys decides; SPRAM
+     * when the ROM needs more EBR than an UltraPlus has and the SPRAM holds it),
+     * ebr (a ROM forced into block RAM), spram (SB_SPRAM256KA on UltraPlus,
+     * loaded at run time through the config port: plan.ts, registers.ts)
+     */
     memory: z.enum(MEMORIES).default('auto'),
   })
   .strict();
