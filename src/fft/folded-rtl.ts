@@ -291,14 +291,21 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
   push('', `    // ---- per unit: twiddle ROM address (and spectrum ROM address for pmul), registered with the word addresses ----`);
   for (let i = 0; i < B; i++) {
     push(
-      `    reg  [${twAddrW - 1}:0] tw_addr${i};`,
+      `    reg  [${twAddrW - 2}:0] tw_addr${i};   // e mod N/4: the ROM holds the first quarter`,
+      `    reg         tw_q2_${i}_1, tw_q2_${i}_2;  // e >= N/4: W^e = -j W^(e - N/4), (c, d) -> (d, -c)`,
       `    wire [${2 * TW - 1}:0] tw_q${i};`,
+      `    wire [${twAddrW - 1}:0] r_e${i};`,
       `    // twiddle exponent of unit ${i}: j = position mod h (< N/2), e = j N / 2h`,
       `    /* verilator lint_off UNUSEDSIGNAL */`,
       `    wire [${LN - 1}:0] r_jx${i} = ${LB > 0 ? `{r_wa & r_mask, ${LB}'d${i}}` : 'r_wa & r_mask'};`,
       `    /* verilator lint_on UNUSEDSIGNAL */`,
       `    wire [${twAddrW - 1}:0] r_j${i} = r_jx${i}[${twAddrW - 1}:0] & r_halfmask;`,
-      `    always @(posedge clk) tw_addr${i} <= r_j${i} << r_tsh;`,
+      `    assign r_e${i} = r_j${i} << r_tsh;`,
+      `    always @(posedge clk) begin`,
+      `        tw_addr${i} <= r_e${i}[${twAddrW - 2}:0];`,
+      `        tw_q2_${i}_1 <= r_e${i}[${twAddrW - 1}];`,
+      `        tw_q2_${i}_2 <= tw_q2_${i}_1;`,
+      `    end`,
       instance(`${top}_twrom`, `u_twrom${i}`, {}, { clk: 'clk', en: "1'b1", addr: `tw_addr${i}`, q: `tw_q${i}` }, '    '),
     );
     if (r.pmul) {
@@ -364,6 +371,15 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    wire [${2 * B * WW - 1}:0] loc_in = {wordB, wordA};  // local position l at bits [l*${WW} +: ${WW}]`,
   );
   for (let i = 0; i < B; i++) {
+    // the quarter ROM word {d, c}; past N/4 the twiddle is (d, -c); -c never overflows (|c| <= 2^(TW-2))
+    push(
+      `    wire signed [${TW - 1}:0] tw_c${i} = tw_q${i}[${TW - 1}:0];`,
+      `    wire signed [${TW - 1}:0] tw_d${i} = tw_q${i}[${2 * TW - 1}:${TW}];`,
+      `    wire signed [${TW - 1}:0] tw_vc${i} = tw_q2_${i}_2 ? tw_d${i} : tw_c${i};`,
+      `    wire signed [${TW - 1}:0] tw_vd${i} = tw_q2_${i}_2 ? -tw_c${i} : tw_d${i};`,
+    );
+    const twcX = VW > TW ? `{{${VW - TW}{tw_vc${i}[${TW - 1}]}}, tw_vc${i}}` : `tw_vc${i}`;
+    const twdX = VW > TW ? `{{${VW - TW}{tw_vd${i}[${TW - 1}]}}, tw_vd${i}}` : `tw_vd${i}`;
     push(
       `    reg  [${WW - 1}:0] u${i}_a, u${i}_b;`,
       `    reg  signed [${VW - 1}:0] u${i}_vc, u${i}_vd;`,
@@ -380,10 +396,6 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       push(`                ${bin(s, HLW)}: begin u${i}_a <= loc_in[${pa * WW} +: ${WW}]; u${i}_b <= loc_in[${pb * WW} +: ${WW}]; end  // h${s === LB ? ' >= ' : ' = '}${2 ** s}`);
     }
     push(`                default: begin u${i}_a <= loc_in[${i * WW} +: ${WW}]; u${i}_b <= loc_in[${(i + B) * WW} +: ${WW}]; end`, `            endcase`, `        end`);
-    const twc = `tw_q${i}[${TW - 1}:0]`;
-    const twd = `tw_q${i}[${2 * TW - 1}:${TW}]`;
-    const twcX = VW > TW ? `{{${VW - TW}{tw_q${i}[${TW - 1}]}}, ${twc}}` : twc;
-    const twdX = VW > TW ? `{{${VW - TW}{tw_q${i}[${2 * TW - 1}]}}, ${twd}}` : twd;
     if (r.pmul) {
       const hre = `h_q${i}[${HW - 1}:0]`;
       const him = `h_q${i}[${2 * HW - 1}:${HW}]`;
@@ -668,9 +680,9 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
   ].join('\n');
 
   // ---- ROMs ------------------------------------------------------------------------------
-  const twWords = e.twRe.map((c, i) => packFields([c, e.twIm[i]], TW));
+  const twWords = e.twRe.slice(0, N / 4).map((c, i) => packFields([c, e.twIm[i]], TW));
   const twRom = romModule(`${top}_twrom`, [
-    `twiddles W_${N}^e, e = 0..${N / 2 - 1}, word {-sin, cos}, each Q1.${TW - 2} (${TW} bits), one copy per butterfly unit`,
+    `twiddles W_${N}^e, e = 0..${N / 4 - 1} (the first quarter), word {-sin, cos}, each Q1.${TW - 2} (${TW} bits), one copy per unit`,
     `(quantised by src/fft/folded.ts twiddleTable, round to nearest; an inverse pass conjugates in fold_bfu.v).`,
   ], 2 * TW, twWords, twWords.map((_, i) => `e = ${i}`));
   const sources: SourceFile[] = [

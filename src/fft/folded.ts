@@ -105,15 +105,24 @@ export const WRITE_AFTER_ISSUE = 3 + BFU_LATENCY;
 /** idle cycles between a pass's last issue and the next pass's first */
 export const PASS_GAP = WRITE_AFTER_ISSUE - 1;
 
-/** The quantised twiddle table W_N^e, e < N/2 (round to nearest, like the streaming ROMs). */
+/**
+ * The quantised twiddle table W_N^e, e < N/2. The first quarter is quantised
+ * (round to nearest, like the streaming ROMs) and stored in ROM; the second
+ * is derived exactly as W_N^(N/4 + e) = -j W_N^e: (c, d) -> (d, -c), which is
+ * what the RTL does with the quarter-size ROM (folded-rtl.ts).
+ */
 export function twiddleTable(n: number, tw: number): { re: number[]; im: number[] } {
   const f = q(1, tw - 2);
   const re: number[] = [];
   const im: number[] = [];
-  for (let e = 0; e < n / 2; e++) {
+  for (let e = 0; e < n / 4; e++) {
     const [c, s] = unitRoot(e, n);
     re.push(quantize(c, f, 'convergent', 'saturate').value + 0);
     im.push(quantize(-s, f, 'convergent', 'saturate').value + 0);
+  }
+  for (let e = 0; e < n / 4; e++) {
+    re.push(im[e] + 0);
+    im.push(-re[e] + 0);
   }
   return { re, im };
 }

@@ -6,7 +6,7 @@
  */
 export {
   fftSpecSchema, validateFftSpec, shiftSchedule, isPowerOfTwo,
-  FFT_MIN_N, FFT_MAX_N, FFT_MIN_DATA_WIDTH, FFT_MAX_INTERNAL_WIDTH, FFT_MIN_TWIDDLE_WIDTH, FFT_MAX_TWIDDLE_WIDTH,
+  FFT_MIN_N, FFT_MAX_N, FOLDED_MIN_N, FOLDED_MAX_N, FOLDED_MAX_BUTTERFLIES, FFT_MIN_DATA_WIDTH, FFT_MAX_INTERNAL_WIDTH, FFT_MIN_TWIDDLE_WIDTH, FFT_MAX_TWIDDLE_WIDTH,
   type FftSpec, type FftSpecInput, type FftScaling,
 } from './spec.ts';
 export {
