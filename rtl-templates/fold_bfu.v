@@ -104,6 +104,10 @@ module fold_bfu #(
     end
 
     // ---- r3..r5: the complex multiplier ---------------------------------------
+    // The product and sum registers load only when their input is valid. Without a
+    // clock enable, yosys 0.55's ice40_dsp folds "registered product + registered
+    // product" into one SB_MAC16 and leaves its addend undriven (test/netlist.test.ts);
+    // with one, each product keeps its own SB_MAC16. Invalid slots carry no data.
     reg signed [W-1:0] p3_re, p3_im, p4_re, p4_im, p5_re, p5_im;
     reg                ovf3, ovf4, ovf5;
     reg signed [AW-1:0] acc_re, acc_im;
@@ -130,11 +134,15 @@ module fold_bfu #(
                 c3 <= cx;
                 f2 <= cj2 ? -(cx + dx) : dx - cx;
                 f3 <= cj2 ? dx - cx : -(cx + dx);
-                k1 <= s3 * c3;
-                k2 <= a3 * f2;
-                k3 <= b3 * f3;
-                acc_re <= k1x + k3x;
-                acc_im <= k1x + k2x;
+                if (v_p[2]) begin  // clock enables: see the note on the products below
+                    k1 <= s3 * c3;
+                    k2 <= a3 * f2;
+                    k3 <= b3 * f3;
+                end
+                if (v_p[3]) begin
+                    acc_re <= k1x + k3x;
+                    acc_im <= k1x + k2x;
+                end
             end
         end else begin : g_m4
             reg signed [W-1:0]  a3, b3;
@@ -152,12 +160,16 @@ module fold_bfu #(
                 d3 <= dd2;
                 cj3 <= cj2;
                 cj4 <= cj3;
-                m_ac <= a3 * c3;
-                m_bd <= b3 * d3;
-                m_ad <= a3 * d3;
-                m_bc <= b3 * c3;
-                acc_re <= cj4 ? ac + bd : ac - bd;
-                acc_im <= cj4 ? bc - ad : ad + bc;
+                if (v_p[2]) begin  // clock enables: see the note on the products below
+                    m_ac <= a3 * c3;
+                    m_bd <= b3 * d3;
+                    m_ad <= a3 * d3;
+                    m_bc <= b3 * c3;
+                end
+                if (v_p[3]) begin
+                    acc_re <= cj4 ? ac + bd : ac - bd;
+                    acc_im <= cj4 ? bc - ad : ad + bc;
+                end
             end
         end
     endgenerate

@@ -342,12 +342,12 @@ function mulY(ms: MultiplierSpec[]): number {
 /**
  * The folded FFT engine (src/fft/folded-rtl.ts): two fold_bank memories
  * (N/2B words of B complex samples each), per butterfly unit a twiddle ROM
- * (N/2 x 2 TW) and, for the circulant layers, a spectrum ROM (K/2 x 2 H_W),
+ * (the first quarter: N/4 x 2 TW) and, for the circulant layers, a spectrum ROM (K/2 x 2 H_W),
  * and one complex multiplier (4 real W x VW products, or 3 with Gauss: one
  * (W + 1) x FW and two W x FW). Features of its LUT/FF model ('folded-fft'
  * in coefficients.ts): one, unitBits (B x W: the units' datapath), ctrl
  * (log2 N: counters, address generation, pass table), outBits (the output
- * FIFO's word width).
+ * FIFO's word width; the FIFO is in flip-flops, ram_style "logic").
  */
 export function foldedEnginePart(
   name: string,
@@ -373,7 +373,7 @@ export function foldedEnginePart(
   }));
   for (let i = 0; i < B; i++) {
     memories.push({
-      name: `${name}.twrom${i}`, depth: e.n / 2, width: 2 * TW, rom: true, forceBlock: e.n / 2 >= 64,
+      name: `${name}.twrom${i}`, depth: e.n / 4, width: 2 * TW, rom: true, forceBlock: e.n / 4 >= 64,
       writes: 0, reads: cycles, usefulReads: bfOps / B, weights: false,
     });
     if (pmul) {
