@@ -129,3 +129,4 @@ describe('folded FFT RTL in Verilator', () => {
     expect(makeFftVectors(3, 16, 16, 1)[0].kind).toBe('all-max');
   });
 });
+
