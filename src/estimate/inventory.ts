@@ -347,7 +347,9 @@ function mulY(ms: MultiplierSpec[]): number {
  * (W + 1) x FW and two W x FW). Features of its LUT/FF model ('folded-fft'
  * in coefficients.ts): one, unitBits (B x W: the units' datapath), ctrl
  * (log2 N: counters, address generation, pass table), outBits (the output
- * FIFO's word width; the FIFO is in flip-flops, ram_style "logic").
+ * FIFO's word width; the FIFO is in flip-flops, ram_style "logic"), layer
+ * (1 for a circulant core: loader, spectral product addressing, output
+ * stage) and signs (the sign flip's inputs: a constant bit per input).
  */
 export function foldedEnginePart(
   name: string,
@@ -402,7 +404,7 @@ export function foldedEnginePart(
     memories,
     multipliers: mul,
     arith: { multiplies, adds },
-    features: { one: 1, unitBits: B * W, ctrl: e.log2n, outBits: io.outBits },
+    features: { one: 1, unitBits: B * W, ctrl: e.log2n, outBits: io.outBits, layer: 0, signs: 0 },
   };
 }
 
@@ -507,7 +509,7 @@ function foldedCoreInventory(
   }
   return {
     name, kind, model: 'folded-fft', memories, multipliers, arith: { multiplies, adds },
-    features: { ...part.features, mulY: mulY(multipliers) }, activeCycles: cycles, generic: false,
+    features: { ...part.features, layer: 1, signs: c.signs ? c.inputs : 0, mulY: mulY(multipliers) }, activeCycles: cycles, generic: false,
   };
 }
 

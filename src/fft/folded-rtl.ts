@@ -505,7 +505,9 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `        o1_lane <= ${LB > 0 ? `un_phys[${LB - 1}:0]` : "1'b0"};  o2_lane <= o1_lane;`,
     `    end`,
     `    wire [${B * WW - 1}:0] o_word = o2_bank ? q1 : q0;`,
+    ...(r.unload.type === 'real' ? [`    /* verilator lint_off UNUSEDSIGNAL */  // a real output uses the real part`] : []),
     `    wire [${WW - 1}:0] o_sample = o_word[${LB > 0 ? `o2_lane * ${WW}` : '0'} +: ${WW}];`,
+    ...(r.unload.type === 'real' ? [`    /* verilator lint_on UNUSEDSIGNAL */`] : []),
     ...(LB > 0 ? [] : [`    /* verilator lint_off UNUSEDSIGNAL */`, `    wire unused_lane = &{1'b0, o2_lane};`, `    /* verilator lint_on UNUSEDSIGNAL */`]),
   );
   let pushValid = '';
@@ -534,7 +536,7 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
         `    wire [${d.dWidth + d.bWidth - 1}:0] db_q;`,
         `    always @(posedge clk) db_addr <= un_pos[${oaw - 1}:0];`,
         instance(`${top}_drom`, 'u_drom', {}, { clk: 'clk', en: "1'b1", addr: 'db_addr', q: 'db_q' }, '    '),
-        `    reg signed [${d.dWidth - 1}:0] d2, d3;`,
+        `    reg signed [${d.dWidth - 1}:0] d2;`,
         `    reg signed [${d.bWidth - 1}:0] b2, b3, b4;`,
         `    reg signed [${zW + d.dWidth - 1}:0] prod3;`,
         `    reg signed [${d.accWidth - 1}:0] acc4;`,
