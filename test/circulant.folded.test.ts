@@ -101,6 +101,17 @@ describe('folded circulant kinds in Verilator', () => {
   });
 });
 
+describe('examples/mnist-circulant.json (circulant 784, K = 1024, on one folded engine)', () => {
+  it('3 images bit-exact under stalls and at full rate, 17,239 cycles per image as predicted', async () => {
+    const dut = loadDesign('examples/mnist-circulant.json').dut();
+    expectExact(await cosim(dut, { vectors: 3, seed: 1, ...STALLS }));
+    const full = await cosim(dut, { vectors: 3, seed: 2 });
+    expectExact(full);
+    expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
+    expect(full.cycles.predictedLatency).toBe(17239);
+  });
+});
+
 describe('folded circulant resources', () => {
   it('examples/mnist-circulant.json: 6 SB_MAC16 (4 in the engine, 2 in the dense head) and at most 30 EBR on the UP5K', () => {
     const f = fitCheck(loadDesign('examples/mnist-circulant.json'), 'UP5K');
