@@ -14,10 +14,10 @@ import { synthIce40, planFoldedFft, generateFoldedFftRtl, computeCycles, engineC
 const TARGET = { dsp: 4, lut: 1500, overheadPct: 10 };
 
 async function main(): Promise<void> {
-  const specs = process.argv.slice(2).map((a) => JSON.parse(a) as object);
+  const specs = process.argv.slice(2).map((a) => JSON.parse(a) as { n?: number });
   if (!specs.length) specs.push({ n: 1024 });
   for (const spec of specs) {
-    const plan = planFoldedFft({ name: 'bench_folded', ...spec });
+    const plan = planFoldedFft({ n: 1024, name: 'bench_folded', ...spec });
     const d = generateFoldedFftRtl(plan);
     const r = await synthIce40(d.sources, d.top);
     const lut = r.cells.SB_LUT4 ?? 0;
