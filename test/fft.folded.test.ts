@@ -3,8 +3,8 @@
  * the model's numerics (exact cases, accuracy against the float transform),
  * the cycle model against the issue's target, and the RTL in Verilator,
  * bit-exact under backpressure with every vector's cycles as predicted at
- * full rate. Four small designs cover every rounding mode, FFT and IFFT, 1,
- * 2 and 4 butterfly units, 3 and 4 multipliers, saturate and wrap, unit,
+ * full rate. Five small designs cover every rounding mode, FFT and IFFT, 1,
+ * 2, 4 and 8 butterfly units, 3 and 4 multipliers, saturate and wrap, unit,
  * none and mixed scaling, both input orders (test/fft.folded.deep.test.ts
  * runs the full N = 16, 64, 1024 x rounding x direction matrix).
  */
@@ -89,6 +89,7 @@ const DESIGNS: Record<string, FftSpecInput> = {
   i16: { n: 16, inverse: true, rounding: 'half-up', butterflies: 4, overflow: 'wrap', scaling: [1, 0, 1, 0], twiddleWidth: 12 },
   f64: { n: 64, rounding: 'convergent', butterflies: 2, multipliers: 3, naturalOrder: true },
   i64: { n: 64, inverse: true, rounding: 'truncate', butterflies: 1, scaling: 'none', dataWidth: 10, naturalOrder: true },
+  f64b8: { n: 64, rounding: 'half-up', butterflies: 8 },
 };
 
 function expectExact(r: CosimReport): void {
