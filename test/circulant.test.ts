@@ -215,10 +215,12 @@ describe('cycle models', () => {
   it('streaming kinds: in + out + L_FFT + L_IFFT + 6 (circulant) or + 8 (diag-circulant), one vector per K + 1 cycles', () => {
     const c = loadLayerSpec(circ({ inputs: 12, outputs: 10 }));
     const cp = c.plan as CirculantPlan;
+    if (cp.core.arch !== 'streaming') throw new Error('expected the streaming core');
     expect(c.kind.cost(cp).cycles.latency).toBe(12 + 10 + cp.core.fwdLatency + cp.core.invLatency + 6);
     expect(c.kind.cost(cp).cycles.period).toBe(17);
     const d = loadLayerSpec(dcirc({ inputs: 16, outputs: 9 }));
     const dp = d.plan as DiagCirculantPlan;
+    if (dp.core.arch !== 'streaming') throw new Error('expected the streaming core');
     expect(d.kind.cost(dp).cycles.latency).toBe(16 + 9 + dp.core.fwdLatency + dp.core.invLatency + 8);
   });
 });

@@ -32,6 +32,12 @@ export interface Coefficients {
   kinds: Record<string, Record<'ultraplus' | 'hx', FamilyModels>>;
 }
 
+const FOLDED_FFT_MODEL: FamilyModels = {
+  lut: { one: -111.1667, unitBits: 67.3958, ctrl: 24.5, layer: 848.8333, signs: 0.1837 },
+  ff: { one: 180.4167, unitBits: 56.6979, ctrl: 16.25, layer: 144.4167, signs: -0.1983 },
+  carry: { one: -110, unitBits: 20.5938, ctrl: 5.25, layer: 346.5, signs: -0.0312 },
+};
+
 export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
   yowasp: {
     source: "fitted by bench/estimate-calibrate.ts from 260 yowasp runs (YoWASP Yosys 0.55 (git sha1 60f126cd0, ccache clang 18.1.3 -O3 -flto -flto)), src/estimate/calibration/yowasp.json, 2026-11-22",
@@ -170,6 +176,14 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
           ff: { one: 310.1803, inBits: 0.0256, outBits: 3.6519, inBeats: 17.5921, outBeats: 11.6007 },
           carry: { one: 180.2163, inBits: -0.2435, outBits: -0.4748, inBeats: 2.2034, outBeats: 1.2897 },
         },
+      },
+      // the folded FFT engine (src/fft/folded-rtl.ts) and the circulant cores on it: least squares
+      // over 6 YoWASP yosys 0.55 runs (synth_ice40 -dsp, the engine or layer alone: FFT N = 64, 1024
+      // with 1 unit, 256 with 2 and with 4 (3 multipliers), circulant 784 (K = 1024), diag-circulant
+      // 256), within 10% of each; the HX and native figures reuse them (not fitted there)
+      'folded-fft': {
+        ultraplus: FOLDED_FFT_MODEL,
+        hx: FOLDED_FFT_MODEL,
       },
       generic: {
         ultraplus: {
@@ -322,6 +336,14 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
           ff: { one: 327.6953, inBits: -0.0244, outBits: 3.6526, inBeats: 17.1726, outBeats: 11.6504 },
           carry: { one: 165.9076, inBits: -0.0913, outBits: 0.0024, inBeats: 1.8666, outBeats: 1.9736 },
         },
+      },
+      // the folded FFT engine (src/fft/folded-rtl.ts) and the circulant cores on it: least squares
+      // over 6 YoWASP yosys 0.55 runs (synth_ice40 -dsp, the engine or layer alone: FFT N = 64, 1024
+      // with 1 unit, 256 with 2 and with 4 (3 multipliers), circulant 784 (K = 1024), diag-circulant
+      // 256), within 10% of each; the HX and native figures reuse them (not fitted there)
+      'folded-fft': {
+        ultraplus: FOLDED_FFT_MODEL,
+        hx: FOLDED_FFT_MODEL,
       },
       generic: {
         ultraplus: {

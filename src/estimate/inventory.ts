@@ -36,11 +36,12 @@ import type { TvscmPlan } from '../layers/tvscm/plan.ts';
 import type { DensePlan } from '../layers/dense/plan.ts';
 import type { ActivationPlan } from '../layers/activation/plan.ts';
 import type { ArgmaxPlan } from '../layers/argmax/plan.ts';
-import type { FftPlan } from '../fft/index.ts';
+import type { FftPlan, EngineNumerics, FoldedPass } from '../fft/index.ts';
 import type { FftLayerPlan } from '../layers/fft/plan.ts';
 import type { CirculantPlan } from '../layers/circulant/plan.ts';
 import type { DiagCirculantPlan } from '../layers/diag-circulant/plan.ts';
 import type { StreamCorePlan } from '../layers/circulant-common/stream-plan.ts';
+import type { FoldedCorePlan } from '../layers/circulant-common/folded-core.ts';
 import type { BlockCirculantPlan } from '../layers/block-circulant/plan.ts';
 import { bcircWidths } from '../layers/block-circulant/plan.ts';
 import type { MemorySpec, MultiplierSpec } from './memory.ts';
@@ -92,6 +93,8 @@ export interface LayerInventory {
   activeCycles: number;
   /** true when the kind is not modelled here and the cost face was used */
   generic: boolean;
+  /** the LUT/FF model to price it with, when not its kind's (the folded FFT engine: 'folded-fft') */
+  model?: string;
 }
 
 const sumOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
@@ -343,8 +346,84 @@ function mulY(ms: MultiplierSpec[]): number {
   return sumOf(ms.map((m) => m.count * m.y));
 }
 
+/**
+ * The folded FFT engine (src/fft/folded-rtl.ts): two fold_bank memories
+ * (N/2B words of B complex samples each), per butterfly unit a twiddle ROM
+ * (the first quarter: N/4 x 2 TW) and, for the circulant layers, a spectrum ROM (K/2 x 2 H_W),
+ * and one complex multiplier (4 real W x VW products, or 3 with Gauss: one
+ * (W + 1) x FW and two W x FW). Features of its LUT/FF model ('folded-fft'
+ * in coefficients.ts): one, unitBits (B x W: the units' datapath), ctrl
+ * (log2 N: counters, address generation, pass table), outBits (the output
+ * FIFO's word width; the FIFO is in flip-flops, ram_style "logic"), layer
+ * (1 for a circulant core: loader, spectral product addressing, output
+ * stage) and signs (the sign flip's inputs: a constant bit per input).
+ */
+export function foldedEnginePart(
+  name: string,
+  e: EngineNumerics,
+  multipliers: 3 | 4,
+  passes: readonly FoldedPass[],
+  cycles: number,
+  io: { inputs: number; outputs: number; outBits: number },
+  pmul?: { hWidth: number },
+): FftPart {
+  const B = e.butterflies;
+  const W = e.memWidth;
+  const TW = e.twiddleWidth;
+  const HW = pmul?.hWidth ?? TW;
+  const VW = Math.max(TW, HW);
+  const FW = multipliers === 3 && pmul ? Math.max(TW, HW + 1) : VW;
+  const ops = passes.reduce((a, p) => a + p.ops, 0);
+  const bfOps = passes.filter((p) => p.mode !== 'pmul').length * (e.n / 2);
+  const pmOps = passes.some((p) => p.mode === 'pmul') ? e.n : 0;
+  const memories: MemoryUse[] = [0, 1].map((k) => ({
+    name: `${name}.bank${k}`, depth: e.n / (2 * B), width: B * 2 * W, rom: false,
+    writes: (ops + e.n / B) / 2, reads: (ops + io.outputs) / 2, usefulReads: (ops + io.outputs) / 2, weights: false,
+  }));
+  for (let i = 0; i < B; i++) {
+    memories.push({
+      name: `${name}.twrom${i}`, depth: e.n / 4, width: 2 * TW, rom: true, forceBlock: e.n / 4 >= 64,
+      writes: 0, reads: cycles, usefulReads: bfOps / B, weights: false,
+    });
+    if (pmul) {
+      memories.push({
+        name: `${name}.hrom${i}`, depth: e.n / 2, width: 2 * HW, rom: true, forceBlock: e.n / 2 >= 64,
+        writes: 0, reads: cycles, usefulReads: pmOps / B, weights: true,
+      });
+    }
+  }
+  const products = bfOps + pmOps;
+  const mul: MultiplierSpec[] = multipliers === 3
+    ? [
+        { name: `${name}.bfu.k1`, a: W + 1, b: FW, y: W + 1 + FW, count: B },
+        { name: `${name}.bfu.k2k3`, a: W, b: FW, y: W + FW, count: 2 * B },
+      ]
+    : [{ name: `${name}.bfu.mul`, a: W, b: VW, y: W + VW, count: 4 * B }];
+  const multiplies: ArithUse['multiplies'] = multipliers === 3
+    ? [{ a: W + 1, b: FW, y: W + 1 + FW, count: products }, { a: W, b: FW, y: W + FW, count: 2 * products }]
+    : [{ a: W, b: VW, y: W + VW, count: 4 * products }];
+  const adds: ArithUse['adds'] = [
+    { width: W + 1, count: 4 * bfOps },
+    { width: W + VW + 2, count: 2 * products },
+    { width: W + 1, count: 4 * bfOps },
+  ];
+  return {
+    memories,
+    multipliers: mul,
+    arith: { multiplies, adds },
+    features: { one: 1, unitBits: B * W, ctrl: e.log2n, outBits: io.outBits, layer: 0, signs: 0 },
+  };
+}
+
 /** The fft kind (src/layers/fft): one pipeline, nothing around it. */
 function fftInventory(name: string, p: FftLayerPlan, cycles: number): LayerInventory {
+  if (p.architecture === 'folded') {
+    const part = foldedEnginePart(name, p, p.spec.multipliers, p.passes, cycles, { inputs: p.n, outputs: p.n, outBits: 2 * p.memWidth });
+    return {
+      name, kind: 'fft', model: 'folded-fft', memories: part.memories, multipliers: part.multipliers, arith: part.arith,
+      features: { ...part.features, mulY: mulY(part.multipliers) }, activeCycles: cycles, generic: false,
+    };
+  }
   const part = fftPart(name, p, 1, cycles);
   return {
     name, kind: 'fft', memories: part.memories, multipliers: part.multipliers, arith: part.arith,
@@ -405,6 +484,39 @@ function streamInventory(
       one: 1, core, diag: diag ? c.zWidth + diag.dWidth + diag.bWidth + diag.accWidth : 0, mulY: mulY(multipliers),
     }, fwd.features, inv.features),
     activeCycles: cycles, generic: false,
+  };
+}
+
+/**
+ * circulant and diag-circulant on the folded engine (circulant-common/
+ * folded-core.ts): the engine (foldedEnginePart, with the spectrum ROMs),
+ * the requantiser, and for diag the d/b ROM and one Z_W x D_W multiplier.
+ * Priced with the engine's model ('folded-fft'); outBits carries the
+ * output stage's register bits.
+ */
+function foldedCoreInventory(
+  name: string, kind: string, c: FoldedCorePlan, yWidth: number, cycles: number,
+  diag?: { dWidth: number; bWidth: number; accWidth: number },
+): LayerInventory {
+  const part = foldedEnginePart(name, c.engine, c.multipliers, c.passes, cycles,
+    { inputs: c.inputs, outputs: c.outputs, outBits: yWidth + c.zWidth + (diag ? diag.dWidth + diag.bWidth + diag.accWidth : 0) },
+    { hWidth: c.hWidth });
+  const memories = [...part.memories];
+  const multipliers = [...part.multipliers];
+  const multiplies = [...part.arith.multiplies];
+  const adds = [...part.arith.adds, { width: c.zWidth, count: c.outputs }];
+  if (diag) {
+    memories.push({
+      name: `${name}.drom`, depth: c.outputs, width: diag.dWidth + diag.bWidth, rom: true, forceBlock: c.outputs >= 64,
+      writes: 0, reads: cycles, usefulReads: c.outputs, weights: true,
+    });
+    multipliers.push({ name: `${name}.z*d`, a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: 1 });
+    multiplies.push({ a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: c.outputs });
+    adds.push({ width: diag.accWidth, count: c.outputs });
+  }
+  return {
+    name, kind, model: 'folded-fft', memories, multipliers, arith: { multiplies, adds },
+    features: { ...part.features, layer: 1, signs: c.signs ? c.inputs : 0, mulY: mulY(multipliers) }, activeCycles: cycles, generic: false,
   };
 }
 
@@ -510,10 +622,12 @@ export function layerInventory(layer: NetworkLayer, cycles: number): LayerInvent
     case 'fft': return fftInventory(name, layer.plan as FftLayerPlan, cycles);
     case 'circulant': {
       const p = layer.plan as CirculantPlan;
+      if (p.core.arch === 'folded') return foldedCoreInventory(name, 'circulant', p.core, p.yWidth, cycles);
       return streamInventory(name, 'circulant', p.core, p.yWidth, cycles);
     }
     case 'diag-circulant': {
       const p = layer.plan as DiagCirculantPlan;
+      if (p.core.arch === 'folded') return foldedCoreInventory(name, 'diag-circulant', p.core, p.yWidth, cycles, p);
       return streamInventory(name, 'diag-circulant', p.core, p.yWidth, cycles, p);
     }
     case 'block-circulant': return bcircInventory(name, layer.plan as BlockCirculantPlan, cycles);

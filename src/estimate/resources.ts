@@ -163,7 +163,7 @@ function componentRow(c: Coefficients, inv: LayerInventory, family: 'ultraplus' 
     const d = ultraplus ? dspCount(m.a, m.b, m.y) : { dsp: 0, softBits: m.a * m.b };
     return { ...m, dspEach: d.dsp, softBits: d.softBits };
   });
-  const modelKind = inv.generic ? 'generic' : inv.kind;
+  const modelKind = inv.generic ? 'generic' : inv.model ?? inv.kind;
   const fm = familyModels(c, modelKind, family);
   if (!fm) notes.push(`no LUT/FF model for kind ${inv.kind}`);
   if (inv.generic) notes.push(`kind ${inv.kind} is not modelled in src/estimate/inventory.ts: priced from its cost face (rough)`);

@@ -6,7 +6,7 @@
  */
 export {
   fftSpecSchema, validateFftSpec, shiftSchedule, isPowerOfTwo,
-  FFT_MIN_N, FFT_MAX_N, FFT_MIN_DATA_WIDTH, FFT_MAX_INTERNAL_WIDTH, FFT_MIN_TWIDDLE_WIDTH, FFT_MAX_TWIDDLE_WIDTH,
+  FFT_MIN_N, FFT_MAX_N, FOLDED_MIN_N, FOLDED_MAX_N, FOLDED_MAX_BUTTERFLIES, FFT_MIN_DATA_WIDTH, FFT_MAX_INTERNAL_WIDTH, FFT_MIN_TWIDDLE_WIDTH, FFT_MAX_TWIDDLE_WIDTH,
   type FftSpec, type FftSpecInput, type FftScaling,
 } from './spec.ts';
 export {
@@ -23,3 +23,12 @@ export { fftCost, ebrBlocks, type FftCost, type FftMemory } from './cost.ts';
 export { fftReport, formatFftReport, DEFAULT_REPORT_WIDTHS, type FftReportOptions, type FftReportRow } from './report.ts';
 export { cosimFft, makeFftVectors, mulberry32, type FftVector, type FftVectorKind, type FftCosimReport, type FftMismatch } from './cosim.ts';
 export { fitUp5k, synthIce40, fitWrapper, type FitResult, type YosysResult } from './fit.ts';
+export {
+  planFoldedFft, foldedFftFixed, runPass, twiddleTable, difPasses, ditPasses, computeCycles, engineCycles, engineFirstOutput,
+  foldedFftSchedule, foldedFftIdeal, isFoldedSpec, BFU_LATENCY, WRITE_AFTER_ISSUE, PASS_GAP, FFT_UNLOAD_LATENCY,
+  type FoldedFftPlan, type FoldedPass, type PassMode, type EngineNumerics, type EngineSchedule, type PmulOperand,
+} from './folded.ts';
+export {
+  generateEngineRtl, generateFoldedFftRtl, packHalfSpectrum, unloadLatency,
+  type EngineLoad, type EngineUnload, type EngineRtlRequest, type EngineRtl,
+} from './folded-rtl.ts';

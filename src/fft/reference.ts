@@ -140,7 +140,7 @@ export function fftPipelineFloat(p: FftPlan | FftSpecInput | FftSpec, x: readonl
 
 const floatFfts = new Map<number, FFT>();
 /** A double-precision radix-4 FFT of size n from fft.js, kept per size (its twiddle table). */
-function floatFft(n: number): FFT {
+export function floatFft(n: number): FFT {
   let f = floatFfts.get(n);
   if (!f) floatFfts.set(n, (f = new FFT(n)));
   return f;

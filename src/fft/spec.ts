@@ -14,6 +14,10 @@ import { MAX_ACC_WIDTH, ROUNDINGS, OVERFLOWS, type Overflow, type Rounding } fro
 
 export const FFT_MIN_N = 4;
 export const FFT_MAX_N = 1024;
+/** The folded (memory-based) engine's range (src/fft/folded.ts). */
+export const FOLDED_MIN_N = 16;
+export const FOLDED_MAX_N = 4096;
+export const FOLDED_MAX_BUTTERFLIES = 8;
 export const FFT_MIN_DATA_WIDTH = 4;
 /** Widest sample anywhere in the pipeline (input, any stage, output). */
 export const FFT_MAX_INTERNAL_WIDTH = 32;
@@ -60,6 +64,14 @@ export const fftSpecSchema = z
      * transform gives natural-order output, or the inverse takes natural-order input.
      */
     naturalOrder: z.boolean().default(false),
+    /**
+     * 'streaming': the R2²SDF pipeline, one sample per clock (plan.ts);
+     * 'folded': one memory-based engine with `butterflies` radix-2 units, data in
+     * EBR, stages run one after another (folded.ts)
+     */
+    architecture: z.enum(['streaming', 'folded']).default('streaming'),
+    /** folded only: butterfly units working in parallel (a power of two, 1..8), each one complex multiplier */
+    butterflies: z.number().int().optional(),
     /** name of the generated top module (default fft<n> / ifft<n>) */
     name: verilogNameSchema(true).optional(),
   })
@@ -100,8 +112,18 @@ export function validateFftSpec(input: unknown, where = 'fft'): FftSpec {
   const bad = (field: string, msg: string): never => {
     throw new CircaInputError(`${at(field)}: ${msg}`);
   };
-  if (!isPowerOfTwo(s.n) || s.n < FFT_MIN_N || s.n > FFT_MAX_N) {
-    bad('n', `must be a power of two in ${FFT_MIN_N}..${FFT_MAX_N}, got ${s.n}`);
+  const folded = s.architecture === 'folded';
+  const minN = folded ? FOLDED_MIN_N : FFT_MIN_N;
+  const maxN = folded ? FOLDED_MAX_N : FFT_MAX_N;
+  if (!isPowerOfTwo(s.n) || s.n < minN || s.n > maxN) {
+    bad('n', `must be a power of two in ${minN}..${maxN}${folded ? ' for the folded architecture' : ''}, got ${s.n}`);
+  }
+  if (!folded && s.butterflies !== undefined) bad('butterflies', 'only with "architecture": "folded" (the streaming pipeline has one butterfly per stage)');
+  if (folded) {
+    const b = s.butterflies ?? 1;
+    if (!isPowerOfTwo(b) || b > Math.min(FOLDED_MAX_BUTTERFLIES, s.n / 4)) {
+      bad('butterflies', `must be a power of two in 1..${Math.min(FOLDED_MAX_BUTTERFLIES, s.n / 4)} for n = ${s.n}, got ${b}`);
+    }
   }
   const stages = log2Exact(s.n);
   if (s.dataWidth < FFT_MIN_DATA_WIDTH || s.dataWidth > FFT_MAX_INTERNAL_WIDTH) {
@@ -141,5 +163,5 @@ export function validateFftSpec(input: unknown, where = 'fft'): FftSpec {
     );
   }
   const name = s.name ?? `${s.inverse ? 'ifft' : 'fft'}${s.n}`;
-  return { ...s, name, scaling: s.scaling };
+  return { ...s, name, scaling: s.scaling, ...(folded ? { butterflies: s.butterflies ?? 1 } : {}) };
 }

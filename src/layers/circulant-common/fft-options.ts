@@ -34,14 +34,22 @@ export const fftOptionsSchema = z
     multipliers: z.union([z.literal(3), z.literal(4)], { error: 'must be 3 or 4' }).default(4),
     /** per-butterfly shifts of the forward transform (default 'unit': output = DFT / N) */
     scaling: scalingSchema.default('unit'),
-    /** per-butterfly shifts of the inverse transform (streaming kinds); default: chosen from the formats */
+    /** per-butterfly shifts of the inverse transform; default: chosen from the formats */
     inverseScaling: scalingSchema.optional(),
+    /**
+     * 'streaming': two R2²SDF pipelines, one sample per clock (stream-plan.ts);
+     * 'folded': one memory-based engine, time-shared by the forward transform,
+     * the spectral product and the inverse (folded-core.ts)
+     */
+    architecture: z.enum(['streaming', 'folded']).default('streaming'),
+    /** folded only: butterfly units in parallel (1, 2, 4, 8) */
+    butterflies: z.number().int().optional(),
   })
   .strict();
 
 export type FftOptions = z.infer<typeof fftOptionsSchema>;
 
-export const FFT_DEFAULTS: FftOptions = { dataWidth: 16, twiddleWidth: 16, rounding: 'convergent', multipliers: 4, scaling: 'unit' };
+export const FFT_DEFAULTS: FftOptions = { dataWidth: 16, twiddleWidth: 16, rounding: 'convergent', multipliers: 4, scaling: 'unit', architecture: 'streaming' };
 
 /** Check a transform length: a power of two the FFT generator supports. */
 export function checkTransformLength(n: number, field: string, what: string): void {

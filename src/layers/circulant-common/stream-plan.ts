@@ -60,6 +60,7 @@ export interface StreamCoreRequest {
 }
 
 export interface StreamCorePlan {
+  arch: 'streaming';
   name: string;
   inputs: number;
   outputs: number;
@@ -108,6 +109,7 @@ export function nextPow2(n: number): number {
 }
 
 export function planStreamCore(r: StreamCoreRequest): StreamCorePlan {
+  if (r.fft.butterflies !== undefined) bad('fft.butterflies', 'only with "architecture": "folded" (the streaming pipelines have one butterfly per stage)');
   const least = Math.max(4, nextPow2(Math.max(r.inputs, r.outputs)));
   if (r.size !== undefined) {
     checkTransformLength(r.size, 'size', 'the circulant size');
@@ -164,6 +166,7 @@ export function planStreamCore(r: StreamCoreRequest): StreamCorePlan {
     bad('fft.inverseScaling', `leaves ${zFrac} fraction bits after the inverse transform, fewer than the ${r.zFracNeeded} the output needs; shift fewer butterflies`);
   }
   return {
+    arch: 'streaming',
     name: r.name,
     inputs: r.inputs,
     outputs: r.outputs,

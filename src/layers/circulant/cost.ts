@@ -5,22 +5,16 @@
  *   next vector's first input at T + (K - inputs) + 2
  * Co-simulation asserts measured == predicted.
  */
-import { fftCost } from '../../fft/index.ts';
 import type { LayerCost, LayerTiming } from '../types.ts';
-import { coreCycles, coreHardware, coreOps, coreTiming } from '../circulant-common/stream-cost.ts';
+import { anyCoreCycles as coreCycles, anyCoreHardware, anyCoreOps as coreOps, anyCoreTiming as coreTiming } from '../circulant-common/core.ts';
 import type { CirculantPlan } from './plan.ts';
 
 export function circulantTiming(p: CirculantPlan): LayerTiming {
   return coreTiming(p.core, false);
 }
 
-const fftMemoryBits = (f: Parameters<typeof fftCost>[0]) => {
-  const m = fftCost(f).memory;
-  return m.delayRamBits + m.delayFfBits;
-};
-
 export function circulantCost(p: CirculantPlan): LayerCost {
-  const hw = coreHardware(p.core, fftMemoryBits);
+  const hw = anyCoreHardware(p.core);
   return {
     cycles: coreCycles(p.core, false),
     ops: {

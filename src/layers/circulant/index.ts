@@ -1,7 +1,7 @@
 /** The circulant layer kind (Cheng et al. 2015): spec, reference, rtl and cost faces together. */
 import { formatName, toReal } from '../../fixed/index.ts';
 import type { LayerKind } from '../types.ts';
-import { describeStreamCore } from '../circulant-common/stream-plan.ts';
+import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import { circulantSpecSchema, type CirculantSpec } from './spec.ts';
 import { planCirculant, type CirculantPlan } from './plan.ts';

@@ -9,6 +9,7 @@
 import { CircaInputError } from '../../errors.ts';
 import { width, type Overflow, type QFormat, type Requant, type Rounding } from '../../fixed/index.ts';
 import { planStreamCore, nextPow2, type StreamCorePlan } from '../circulant-common/stream-plan.ts';
+import { planFoldedCore, type FoldedCorePlan } from '../circulant-common/folded-core.ts';
 import { checkTransformLength } from '../circulant-common/fft-options.ts';
 import { drawSigns, drawWeights, flatVector, type WeightSource } from '../circulant-common/weights.ts';
 import type { CircActivation } from '../circulant-common/schema.ts';
@@ -18,7 +19,8 @@ export interface CirculantPlan {
   name: string;
   inputs: number;
   outputs: number;
-  core: StreamCorePlan;
+  /** the streaming core (two pipelines) or the folded one (one engine), by fft.architecture */
+  core: StreamCorePlan | FoldedCorePlan;
   xFormat: QFormat;
   xWidth: number;
   yFormat: QFormat;
@@ -34,12 +36,13 @@ export interface CirculantPlan {
 }
 
 export function planCirculant(spec: CirculantSpec): CirculantPlan {
-  if (spec.size !== undefined) checkTransformLength(spec.size, 'size', 'the circulant size');
-  const k = spec.size ?? Math.max(4, nextPow2(Math.max(spec.inputs, spec.outputs)));
+  const folded = spec.fft.architecture === 'folded';
+  if (spec.size !== undefined && !folded) checkTransformLength(spec.size, 'size', 'the circulant size');
+  const k = spec.size ?? Math.max(folded ? 16 : 4, nextPow2(Math.max(spec.inputs, spec.outputs)));
   const { signs, seed } = drawSigns(spec.signs, spec.inputs, 'signs');
   const { values: r, source } = drawWeights(spec.weights, k, 1 / Math.sqrt(spec.inputs), 'uniform', flatVector(k, 'weights.values'));
   const yFormat = spec.output.format;
-  const core = planStreamCore({
+  const core = (folded ? planFoldedCore : planStreamCore)({
     name: spec.name,
     inputs: spec.inputs,
     outputs: spec.outputs,

@@ -7,7 +7,7 @@
  */
 import { requantize } from '../../fixed/index.ts';
 import type { ReferenceResult } from '../types.ts';
-import { coreFloat, coreReference } from '../circulant-common/stream-reference.ts';
+import { anyCoreFloat as coreFloat, anyCoreReference as coreReference } from '../circulant-common/core.ts';
 import type { CirculantPlan } from './plan.ts';
 
 export function circulantReference(p: CirculantPlan, x: readonly number[]): ReferenceResult {

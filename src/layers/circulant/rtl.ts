@@ -5,8 +5,8 @@
  */
 import { ROUNDING_CODE, formatName } from '../../fixed/index.ts';
 import type { LayerRtl } from '../types.ts';
-import { streamCoreRtl } from '../circulant-common/stream-rtl.ts';
-import { describeStreamCore } from '../circulant-common/stream-plan.ts';
+import { anyCoreRtl } from '../circulant-common/core.ts';
+import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import type { CirculantPlan } from './plan.ts';
 import { circulantCost } from './cost.ts';
@@ -14,7 +14,11 @@ import { circulantCost } from './cost.ts';
 export function circulantRtl(p: CirculantPlan): LayerRtl {
   const c = p.core;
   const cyc = circulantCost(p).cycles;
-  return streamCoreRtl(c, {
+  const folded = {
+    yWidth: p.yWidth, shift: p.requant.shift, rounding: ROUNDING_CODE[p.requant.rounding],
+    sat: p.requant.overflow === 'saturate', relu: p.activation === 'relu',
+  };
+  return anyCoreRtl(c, {
     params: {
       DIAG: 0, D_W: 1, B_W: 1, BSHIFT: 0, ACC_W: c.zWidth + 2,
       Y_W: p.yWidth, SHIFT: p.requant.shift, ROUND: ROUNDING_CODE[p.requant.rounding],
@@ -23,7 +27,7 @@ export function circulantRtl(p: CirculantPlan): LayerRtl {
     yWidth: p.yWidth,
     dWidth: 1,
     bWidth: 1,
-  }, {
+  }, folded, {
     title: `${p.name}_top: circulant projection (Cheng et al. 2015), ${p.inputs} -> ${p.outputs}, K = ${c.k}`,
     params: {
       inputs: p.inputs,

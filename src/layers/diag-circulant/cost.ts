@@ -6,23 +6,17 @@
  *   next vector's first input at T + (K - inputs) + 2
  * Co-simulation asserts measured == predicted, alone and chained in a network.
  */
-import { fftCost } from '../../fft/index.ts';
 import type { LayerCost, LayerTiming } from '../types.ts';
-import { coreCycles, coreHardware, coreOps, coreTiming } from '../circulant-common/stream-cost.ts';
+import { anyCoreCycles as coreCycles, anyCoreHardware, anyCoreOps as coreOps, anyCoreTiming as coreTiming } from '../circulant-common/core.ts';
 import type { DiagCirculantPlan } from './plan.ts';
 
 export function diagCirculantTiming(p: DiagCirculantPlan): LayerTiming {
   return coreTiming(p.core, true);
 }
 
-const fftMemoryBits = (f: Parameters<typeof fftCost>[0]) => {
-  const m = fftCost(f).memory;
-  return m.delayRamBits + m.delayFfBits;
-};
-
 export function diagCirculantCost(p: DiagCirculantPlan): LayerCost {
   const ops = coreOps(p.core);
-  const hw = coreHardware(p.core, fftMemoryBits);
+  const hw = anyCoreHardware(p.core);
   return {
     cycles: coreCycles(p.core, true),
     ops: {

@@ -1,7 +1,7 @@
 /** The diag-circulant layer kind (Araujo et al. 2020): spec, reference, rtl and cost faces together. */
 import { formatName, toReal } from '../../fixed/index.ts';
 import type { LayerKind } from '../types.ts';
-import { describeStreamCore } from '../circulant-common/stream-plan.ts';
+import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import { diagCirculantSpecSchema, type DiagCirculantSpec } from './spec.ts';
 import { planDiagCirculant, type DiagCirculantPlan } from './plan.ts';

@@ -13,6 +13,7 @@ import {
   type Overflow, type QFormat, type Requant, type Rounding,
 } from '../../fixed/index.ts';
 import { planStreamCore, nextPow2, type StreamCorePlan } from '../circulant-common/stream-plan.ts';
+import { planFoldedCore, type FoldedCorePlan } from '../circulant-common/folded-core.ts';
 import { checkTransformLength } from '../circulant-common/fft-options.ts';
 import { realSource } from '../circulant-common/spectrum.ts';
 import type { WeightSource } from '../circulant-common/weights.ts';
@@ -23,7 +24,8 @@ export interface DiagCirculantPlan {
   name: string;
   inputs: number;
   outputs: number;
-  core: StreamCorePlan;
+  /** the streaming core (two pipelines) or the folded one (one engine), by fft.architecture */
+  core: StreamCorePlan | FoldedCorePlan;
   xFormat: QFormat;
   xWidth: number;
   /** c (reals, the first column of C), d and bias (reals), and their raw values */
@@ -60,8 +62,9 @@ function quantizeAll(values: readonly number[], f: QFormat, field: string): numb
 }
 
 export function planDiagCirculant(spec: DiagCirculantSpec): DiagCirculantPlan {
-  if (spec.size !== undefined) checkTransformLength(spec.size, 'size', 'the circulant size');
-  const k = spec.size ?? Math.max(4, nextPow2(Math.max(spec.inputs, spec.outputs)));
+  const folded = spec.fft.architecture === 'folded';
+  if (spec.size !== undefined && !folded) checkTransformLength(spec.size, 'size', 'the circulant size');
+  const k = spec.size ?? Math.max(folded ? 16 : 4, nextPow2(Math.max(spec.inputs, spec.outputs)));
   const m = spec.outputs;
   const ws = spec.weights;
   const yFormat = spec.output.format;
@@ -96,7 +99,7 @@ export function planDiagCirculant(spec: DiagCirculantSpec): DiagCirculantPlan {
   const d = quantizeAll(dReal, dFormat, 'weights.d');
   const bias = quantizeAll(biasReal, bFormat, 'weights.bias');
 
-  const core = planStreamCore({
+  const core = (folded ? planFoldedCore : planStreamCore)({
     name: spec.name,
     inputs: spec.inputs,
     outputs: m,

@@ -6,7 +6,7 @@
  */
 import { requantize } from '../../fixed/index.ts';
 import type { ReferenceResult } from '../types.ts';
-import { coreFloat, coreReference } from '../circulant-common/stream-reference.ts';
+import { anyCoreFloat as coreFloat, anyCoreReference as coreReference } from '../circulant-common/core.ts';
 import type { DiagCirculantPlan } from './plan.ts';
 
 export function diagCirculantReference(p: DiagCirculantPlan, x: readonly number[]): ReferenceResult {

@@ -5,8 +5,8 @@
  */
 import { ROUNDING_CODE, formatName } from '../../fixed/index.ts';
 import type { LayerRtl } from '../types.ts';
-import { streamCoreRtl } from '../circulant-common/stream-rtl.ts';
-import { describeStreamCore } from '../circulant-common/stream-plan.ts';
+import { anyCoreRtl } from '../circulant-common/core.ts';
+import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import { packFields } from '../circulant-common/rom.ts';
 import type { DiagCirculantPlan } from './plan.ts';
@@ -15,7 +15,14 @@ import { diagCirculantCost } from './cost.ts';
 export function diagCirculantRtl(p: DiagCirculantPlan): LayerRtl {
   const c = p.core;
   const cyc = diagCirculantCost(p).cycles;
-  return streamCoreRtl(c, {
+  const words = p.d.map((d, i) => packFields([d, p.bias[i]], [p.dWidth, p.bWidth]));
+  const comments = p.d.map((d, i) => `i = ${i}: d = ${d}, b = ${p.bias[i]}`);
+  const folded = {
+    yWidth: p.yWidth, shift: p.requant.shift, rounding: ROUNDING_CODE[p.requant.rounding],
+    sat: p.requant.overflow === 'saturate', relu: p.activation === 'relu',
+    diag: { dWidth: p.dWidth, bWidth: p.bWidth, biasShift: p.biasShift, accWidth: p.accWidth, words, comments },
+  };
+  return anyCoreRtl(c, {
     params: {
       DIAG: 1, D_W: p.dWidth, B_W: p.bWidth, BSHIFT: p.biasShift, ACC_W: p.accWidth,
       Y_W: p.yWidth, SHIFT: p.requant.shift, ROUND: ROUNDING_CODE[p.requant.rounding],
@@ -24,11 +31,8 @@ export function diagCirculantRtl(p: DiagCirculantPlan): LayerRtl {
     yWidth: p.yWidth,
     dWidth: p.dWidth,
     bWidth: p.bWidth,
-    rom: {
-      words: p.d.map((d, i) => packFields([d, p.bias[i]], [p.dWidth, p.bWidth])),
-      comments: p.d.map((d, i) => `i = ${i}: d = ${d}, b = ${p.bias[i]}`),
-    },
-  }, {
+    rom: { words, comments },
+  }, folded, {
     title: `${p.name}_top: diagonal-circulant layer (Araujo et al. 2020), ${p.inputs} -> ${p.outputs}, K = ${c.k}`,
     params: {
       inputs: p.inputs,

@@ -5,10 +5,10 @@
  * lanes per beat.
  */
 import { formatName, q } from '../../fixed/index.ts';
-import { fftCost } from '../../fft/index.ts';
+import { fftCost, engineCycles, foldedFftSchedule } from '../../fft/index.ts';
 import type { LayerKind } from '../types.ts';
 import { fftLayerSpecSchema, type FftLayerSpec } from './spec.ts';
-import { planFftLayer, type FftLayerPlan } from './plan.ts';
+import { planFftLayer, isFolded, type FftLayerPlan } from './plan.ts';
 import { fftLayerFloat, fftLayerReference, fftLayerVectors } from './reference.ts';
 import { fftLayerRtl } from './rtl.ts';
 import { fftLayerCost, fftLayerTiming } from './cost.ts';
@@ -18,7 +18,7 @@ const integer = (w: number) => q(w - 1, 0);
 
 export const fft: LayerKind<FftLayerSpec, FftLayerPlan> = {
   kind: 'fft',
-  summary: 'Streaming fixed-point FFT/IFFT (R2²SDF), one complex sample per clock, as a design of its own',
+  summary: 'Fixed-point FFT/IFFT as a design of its own: streaming (R2²SDF, one complex sample per clock) or folded (memory-based, B butterfly units)',
   schema: fftLayerSpecSchema as unknown as LayerKind<FftLayerSpec, FftLayerPlan>['schema'],
   plan: planFftLayer,
   shape: (p) => ({ inputs: 2 * p.n, outputs: 2 * p.n, inWidth: p.inWidth, outWidth: p.outWidth, inFormat: integer(p.inWidth), outFormat: integer(p.outWidth) }),
@@ -32,6 +32,16 @@ export const fft: LayerKind<FftLayerSpec, FftLayerPlan> = {
   vectors: fftLayerVectors,
   describe: (p) => {
     const s = p.spec;
+    if (isFolded(p)) {
+      const c = engineCycles(foldedFftSchedule(p));
+      return [
+        `${p.inverse ? 'IFFT' : 'FFT'} ${p.n} points, folded: ${p.butterflies} radix-2 butterfly unit(s), ${p.log2n} in-place passes in EBR, ` +
+          `${p.inputOrder} order in, ${p.outputOrder} order out`,
+        `samples ${formatName(integer(p.inWidth))} -> ${formatName(integer(p.outWidth))} per part, twiddles ${s.twiddleWidth} bits, scaling ${JSON.stringify(s.scaling)} ` +
+          `(2^-${p.totalShift}), ${s.rounding}, ${s.overflow}`,
+        `${p.butterflies} complex multiplier(s) x ${s.multipliers} real = ${p.butterflies * s.multipliers}; compute ${c.compute} cycles per vector`,
+      ];
+    }
     const c = fftCost(p);
     return [
       `${p.inverse ? 'IFFT' : 'FFT'} ${p.n} points (${p.inverse ? 'DIT' : 'DIF'}, R2²SDF), ${p.inputOrder} order in, ${p.outputOrder} order out` +

@@ -1,12 +1,13 @@
 /**
- * FFT reference face: the bit-exact pipeline model (src/fft/reference.ts
- * fftFixed) and the ideal transform (fft.js, with the design's scaling and
- * orders), on flat vectors: sample i is elements 2i (re) and 2i + 1 (im).
+ * FFT reference face: the bit-exact model (src/fft/reference.ts fftFixed for
+ * the pipeline, src/fft/folded.ts foldedFftFixed for the folded engine) and
+ * the ideal transform (fft.js, with the design's scaling and orders), on flat
+ * vectors: sample i is elements 2i (re) and 2i + 1 (im).
  */
-import { fftFixed, fftIdeal, makeFftVectors, type Cplx } from '../../fft/index.ts';
+import { fftFixed, fftIdeal, foldedFftFixed, foldedFftIdeal, makeFftVectors, type Cplx } from '../../fft/index.ts';
 import type { LabelledVector } from '../../sim/vectors.ts';
 import type { ReferenceResult } from '../types.ts';
-import type { FftLayerPlan } from './plan.ts';
+import { isFolded, type FftLayerPlan } from './plan.ts';
 
 export function toSamples(x: readonly number[]): Cplx[] {
   if (x.length % 2) throw new RangeError(`fft: a flat vector of ${x.length} elements is not whole complex samples`);
@@ -16,12 +17,12 @@ export function toSamples(x: readonly number[]): Cplx[] {
 export const flatten = (s: readonly Cplx[]): number[] => s.flatMap(([re, im]) => [re, im]);
 
 export function fftLayerReference(p: FftLayerPlan, x: readonly number[]): ReferenceResult {
-  const r = fftFixed(p, toSamples(x));
+  const r = isFolded(p) ? foldedFftFixed(p, toSamples(x)) : fftFixed(p, toSamples(x));
   return { y: flatten(r.y), overflow: r.overflow };
 }
 
 export function fftLayerFloat(p: FftLayerPlan, x: readonly number[]): number[] {
-  return flatten(fftIdeal(p, toSamples(x)));
+  return flatten(isFolded(p) ? foldedFftIdeal(p, toSamples(x)) : fftIdeal(p, toSamples(x)));
 }
 
 /**

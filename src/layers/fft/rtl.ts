@@ -1,14 +1,15 @@
 /**
- * FFT rtl face: the top generateFftRtl (src/fft/rtl.ts) emits, as a layer:
- * one complex sample per beat on two lanes (lane 0 real, lane 1 imaginary),
- * no config port.
+ * FFT rtl face: the top generateFftRtl (src/fft/rtl.ts, the pipeline) or
+ * generateFoldedFftRtl (src/fft/folded-rtl.ts, the folded engine) emits, as
+ * a layer: one complex sample per beat on two lanes (lane 0 real, lane 1
+ * imaginary), no config port.
  */
-import { generateFftRtl } from '../../fft/index.ts';
+import { generateFftRtl, generateFoldedFftRtl } from '../../fft/index.ts';
 import type { LayerRtl } from '../types.ts';
-import type { FftLayerPlan } from './plan.ts';
+import { isFolded, type FftLayerPlan } from './plan.ts';
 
 export function fftLayerRtl(p: FftLayerPlan): LayerRtl {
-  const d = generateFftRtl(p);
+  const d = isFolded(p) ? generateFoldedFftRtl(p) : generateFftRtl(p);
   const s = p.spec;
   return {
     sources: [...d.sources],
@@ -18,6 +19,7 @@ export function fftLayerRtl(p: FftLayerPlan): LayerRtl {
       n: p.n, inverse: String(s.inverse), dataWidth: s.dataWidth, twiddleWidth: s.twiddleWidth,
       scaling: JSON.stringify(s.scaling), rounding: s.rounding, overflow: s.overflow,
       multipliers: s.multipliers, naturalOrder: String(s.naturalOrder),
+      ...(isFolded(p) ? { architecture: 'folded', butterflies: p.butterflies } : {}),
     },
     extraPorts: [],
   };

@@ -11,7 +11,9 @@
  *     "rounding": "convergent",     // "truncate" | "half-up" | "convergent"
  *     "overflow": "saturate",       // or "wrap"
  *     "multipliers": 4,             // 3 or 4 real multipliers per complex multiply
- *     "naturalOrder": false,        // add the reorder buffer
+ *     "naturalOrder": false,        // add the reorder buffer (folded: unload in bit-reversed order instead)
+ *     "architecture": "streaming",  // or "folded": one memory-based engine (n = 16..4096)
+ *     "butterflies": 1,             // folded only: butterfly units in parallel (1, 2, 4, 8)
  *     "name": "fft64"
  *   }
  *
