@@ -7,6 +7,7 @@ import type { LoadedLayer } from '../layers/load.ts';
 import type { LayerRtl, ReferenceResult } from '../layers/types.ts';
 import { makeVectors, type LabelledVector } from './vectors.ts';
 import { simulateStream, type StreamResult } from './stream.ts';
+import type { SimulatorChoice } from './simulator.ts';
 
 /** Anything with a stream interface, a reference model and a cycle model: a layer or a network. */
 export interface DesignUnderTest {
@@ -52,7 +53,7 @@ export interface CosimReport {
     formula: string;
   };
   backpressure: { validPct: number; readyPct: number };
-  sim: Pick<StreamResult, 'buildSeconds' | 'cached' | 'runSeconds' | 'totalCycles'>;
+  sim: Pick<StreamResult, 'buildSeconds' | 'cached' | 'runSeconds' | 'totalCycles' | 'simulator'>;
 }
 
 export interface CosimOptions {
@@ -63,6 +64,10 @@ export interface CosimOptions {
   /** give explicit vectors instead of generated ones */
   inputs?: LabelledVector[];
   onProgress?: (msg: string) => void;
+  /** the back end (default auto) */
+  simulator?: SimulatorChoice;
+  /** write a VCD of one vector */
+  vcd?: { path: string; vector: number };
 }
 
 const diffs = (a: readonly number[], b: readonly number[]) => a.map((t, k) => t - b[k]);
@@ -79,7 +84,7 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
   const lanes = dut.rtl.io.inLanes;
   const beats = (x: readonly number[]) => Array.from({ length: Math.ceil(x.length / lanes) }, (_, b) => x.slice(b * lanes, b * lanes + lanes));
   const res = await simulateStream(dut.rtl, inputs.map((v) => beats(v.x)), {
-    validPct, readyPct, seed: opts.seed ?? 1, onProgress: opts.onProgress,
+    validPct, readyPct, seed: opts.seed ?? 1, onProgress: opts.onProgress, simulator: opts.simulator, vcd: opts.vcd,
   });
   const mismatches: Mismatch[] = [];
   let exact = 0;
@@ -120,7 +125,7 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
       formula: dut.formula,
     },
     backpressure: { validPct, readyPct },
-    sim: { buildSeconds: res.buildSeconds, cached: res.cached, runSeconds: res.runSeconds, totalCycles: res.totalCycles },
+    sim: { buildSeconds: res.buildSeconds, cached: res.cached, runSeconds: res.runSeconds, totalCycles: res.totalCycles, simulator: res.simulator },
   };
 }
 

@@ -1,0 +1,210 @@
+/**
+ * The CXXRTL back end: the design as C++ (YoWASP yosys `write_cxxrtl`),
+ * compiled with the same harness source as Verilator (sim/*_harness.cpp with
+ * sim/dut_cxxrtl.h) to WebAssembly by YoWASP clang, and run under node:wasi.
+ * Nothing to install: both tools are npm packages.
+ *
+ * Builds are cached by content hash (sources, harness, adapter, CXXRTL
+ * runtime, defines, flags, yosys and clang versions) in the same cache
+ * directory as the Verilator builds. A build is written into a staging
+ * directory and renamed into place only when complete, so an interrupted or
+ * failed compile leaves nothing a later run trusts.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { WASI } from 'node:wasi';
+import { CircaError } from '../errors.ts';
+import type { SourceFile } from '../verilog/index.ts';
+import { cacheDir, HARNESS_DIR } from './verilator.ts';
+
+type Tree = { [name: string]: Tree | string | Uint8Array };
+type Command = (args: string[], files: Tree, options?: { stdout?: ((b: Uint8Array | null) => void) | null; stderr?: ((b: Uint8Array | null) => void) | null }) => Promise<Tree | undefined>;
+
+/**
+ * clang's optimisation level. Measured on tvscm-784 (bench/bench.ts prints
+ * the current figures): -O1 compiles in about half the time of -O2 and
+ * simulates nearly as fast, so -O1 is the default trade.
+ */
+export const CLANG_OPT = process.env.CIRCA_CXXRTL_OPT ?? '-O1';
+
+export interface CxxrtlBuild {
+  sources: readonly SourceFile[];
+  top: string;
+  /** harness file name inside sim/ */
+  harness: string;
+  defines: Record<string, number | string>;
+  /** build the VCD-writing variant of the harness */
+  trace?: boolean;
+}
+
+export interface BuiltWasm {
+  wasm: string;
+  cached: boolean;
+  seconds: number;
+}
+
+let tools: { runYosys: Command; runClang: Command; yosysVersion: string; clangVersion: string; runtime: Tree } | undefined;
+
+async function loadTools() {
+  if (tools) return tools;
+  const yosys = (await import('@yowasp/yosys')) as unknown as { runYosys: Command };
+  const clang = (await import('@yowasp/clang')) as unknown as { runClang: Command; version: string };
+  // the CXXRTL runtime headers ship inside the YoWASP yosys package's file tree
+  const res = (await import(new URL('./resources-yosys.js', import.meta.resolve('@yowasp/yosys')).href)) as { filesystem: Tree };
+  const runtime = ((((res.filesystem.share as Tree).include as Tree).backends as Tree).cxxrtl as Tree).runtime as Tree;
+  const pkg = (name: string) =>
+    (JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve(name)), 'utf8')) as { version: string }).version;
+  tools = { runYosys: yosys.runYosys, runClang: clang.runClang, yosysVersion: pkg('@yowasp/yosys'), clangVersion: clang.version ?? pkg('@yowasp/clang'), runtime };
+  return tools;
+}
+
+function treeText(t: Tree, h: ReturnType<typeof createHash>, prefix = ''): void {
+  for (const k of Object.keys(t).sort()) {
+    const v = t[k];
+    if (typeof v === 'string' || v instanceof Uint8Array) h.update(`\0${prefix}${k}\0`).update(v);
+    else treeText(v, h, `${prefix}${k}/`);
+  }
+}
+
+const asText = (v: Tree[string] | undefined) => (v === undefined ? undefined : typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : undefined);
+
+/** Where the logs of failed CXXRTL builds and runs are kept. */
+export function cxxrtlLogDir(): string {
+  return join(cacheDir(), 'cxxrtl', 'logs');
+}
+
+function writeLog(name: string, text: string): string {
+  mkdirSync(cxxrtlLogDir(), { recursive: true });
+  const path = join(cxxrtlLogDir(), `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+  writeFileSync(path, text);
+  return path;
+}
+
+const shortPath = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p));
+
+/** Compile (or take from the cache) the harness + design as a WebAssembly program. */
+export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => void): Promise<BuiltWasm> {
+  const t = await loadTools();
+  const harnessText = readFileSync(join(HARNESS_DIR, b.harness), 'utf8');
+  const adapterText = readFileSync(join(HARNESS_DIR, 'dut_cxxrtl.h'), 'utf8');
+  const defines: Record<string, number | string> = { ...b.defines, CIRCA_CXXRTL: 1, ...(b.trace ? { TRACE: 1 } : {}) };
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ yosys: t.yosysVersion, clang: t.clangVersion, opt: CLANG_OPT, top: b.top, harness: b.harness, defines, yosysScript: YOSYS_SCRIPT }));
+  h.update(harnessText).update('\0').update(adapterText);
+  treeText(t.runtime, h);
+  for (const s of b.sources) h.update(`\0${s.name}\0${s.text}`);
+  const key = h.digest('hex').slice(0, 24);
+  const root = join(cacheDir(), 'cxxrtl');
+  const finalDir = join(root, key);
+  const wasm = join(finalDir, 'dut.wasm');
+  if (existsSync(wasm)) return { wasm, cached: true, seconds: 0 };
+
+  const t0 = Date.now();
+  const files: Tree = Object.fromEntries(b.sources.map((s) => [s.name, s.text]));
+  const reads = b.sources.filter((s) => /\.s?v$/.test(s.name)).map((s) => s.name).join(' ');
+  onProgress?.(`CXXRTL: translating ${b.top} to C++ (YoWASP yosys write_cxxrtl)`);
+  let log = '';
+  const collect = (bytes: Uint8Array | null) => { if (bytes) log += new TextDecoder().decode(bytes); };
+  let out: Tree | undefined;
+  try {
+    out = await t.runYosys(['-q', '-p', `read_verilog -nosynthesis ${reads}; hierarchy -top ${b.top}; ${YOSYS_SCRIPT}`], files, { stdout: collect, stderr: collect });
+  } catch (e) {
+    const path = writeLog(`yosys-${b.top}`, `${log}\n${String(e)}\n`);
+    const errs = log.split('\n').filter((l) => /ERROR/.test(l));
+    throw new CircaError(`CXXRTL: yosys could not translate ${b.top}: ${errs[0] ?? String(e)} (log: ${shortPath(path)})`);
+  }
+  const cc = asText(out?.['dut.cc']);
+  if (!cc) throw new CircaError(`CXXRTL: yosys wrote no C++ for ${b.top} (log: ${shortPath(writeLog(`yosys-${b.top}`, log))})`);
+  // the top module's class, e.g. p_tvscm__784__top (write_cxxrtl's name mangling)
+  const structs = [...cc.matchAll(/^struct (p_\w+) : public module \{/gm)].map((m) => m[1]);
+  if (structs.length !== 1) throw new CircaError(`CXXRTL: expected one flattened module in yosys's output for ${b.top}, found ${structs.length}`);
+  defines.DUT_TOP = structs[0];
+
+  onProgress?.(`CXXRTL: compiling ${b.top} to WebAssembly (YoWASP clang++ ${CLANG_OPT}; a minute or more on a cold cache, cached afterwards)`);
+  const clangFiles: Tree = { 'harness.cpp': harnessText, 'dut_cxxrtl.h': adapterText, 'dut.cc': cc, ...t.runtime };
+  const args = [
+    'clang++', CLANG_OPT, '-std=c++17', '-fno-exceptions', '-I.', '-w',
+    ...Object.entries(defines).map(([k, v]) => `-D${k}=${v}`),
+    // CXXRTL's eval of a flattened design keeps many temporaries: give it stack
+    '-Wl,-z,stack-size=8388608',
+    'harness.cpp', '-o', 'dut.wasm',
+  ];
+  log = `clang++ ${args.slice(1).join(' ')}\n`;
+  let built: Tree | undefined;
+  try {
+    built = await t.runClang(args, clangFiles, { stdout: collect, stderr: collect });
+  } catch (e) {
+    const path = writeLog(`clang-${b.top}`, `${log}\n${String(e)}\n`);
+    const errs = log.split('\n').filter((l) => /error:/.test(l));
+    throw new CircaError(`CXXRTL: clang++ could not compile ${b.top}: ${errs[0] ?? String(e).split('\n')[0]} (log: ${shortPath(path)})`);
+  }
+  const bin = built?.['dut.wasm'];
+  if (!(bin instanceof Uint8Array)) {
+    throw new CircaError(`CXXRTL: clang++ wrote no program for ${b.top} (log: ${shortPath(writeLog(`clang-${b.top}`, log))})`);
+  }
+  mkdirSync(root, { recursive: true });
+  const work = mkdtempSync(join(root, `tmp-${key}-`));
+  try {
+    writeFileSync(join(work, 'dut.wasm'), bin);
+    try {
+      renameSync(work, finalDir);
+    } catch {
+      // another process finished the same build first: use theirs
+      rmSync(work, { recursive: true, force: true });
+    }
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+  return { wasm, cached: false, seconds: (Date.now() - t0) / 1000 };
+}
+
+const YOSYS_SCRIPT = 'proc; flatten; write_cxxrtl dut.cc';
+
+const modules = new Map<string, WebAssembly.Module>();
+
+/**
+ * Run a compiled harness under WASI. `dir` is mounted as /work inside, and
+ * arguments given as `{ file }` name files in it. The program's stdout and
+ * stderr go to a log; a non-zero exit or a trap becomes one CircaError naming
+ * the log (never a WebAssembly stack trace).
+ */
+export async function runWasm(wasmPath: string, dir: string, args: readonly (string | { file: string })[], label: string): Promise<void> {
+  let mod = modules.get(wasmPath);
+  if (!mod) {
+    mod = await WebAssembly.compile(readFileSync(wasmPath));
+    modules.set(wasmPath, mod);
+  }
+  const logPath = join(dir, 'harness.log');
+  const fd = openSync(logPath, 'w');
+  let code: number;
+  let trap: unknown;
+  try {
+    const wasi = new WASI({
+      version: 'preview1',
+      args: ['harness', ...args.map((a) => (typeof a === 'string' ? a : `/work/${a.file}`))],
+      env: {},
+      preopens: { '/work': dir },
+      stdout: fd,
+      stderr: fd,
+      returnOnExit: true,
+    });
+    const instance = await WebAssembly.instantiate(mod, wasi.getImportObject() as WebAssembly.Imports);
+    try {
+      code = wasi.start(instance);
+    } catch (e) {
+      trap = e;
+      code = -1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (code !== 0) {
+    const text = readFileSync(logPath, 'utf8');
+    const kept = writeLog(`run-${label}`, `${text}${trap ? `\n${String((trap as Error).stack ?? trap)}\n` : ''}`);
+    const first = text.split('\n').find((l) => l.trim()) ?? '';
+    const what = trap ? `the WebAssembly program trapped (${(trap as Error).message ?? String(trap)})` : first || `exit code ${code}`;
+    throw new CircaError(`CXXRTL simulation of ${label} failed: ${what} (log: ${shortPath(kept)})`);
+  }
+}
