@@ -28,7 +28,7 @@ struct Dut {
   void final() {}
 #ifdef TRACE
   void traceOpen(const char* path) {
-    top.debug_info(&items, nullptr, "");
+    top.debug_info(&items, nullptr, "top ");
     vcd.timescale(1, "ns");
     vcd.add_without_memories(items);
     vcdFile = fopen(path, "w");

@@ -13,13 +13,13 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { WASI } from 'node:wasi';
 import { CircaError } from '../errors.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import { cacheDir, HARNESS_DIR } from './verilator.ts';
 
 type Tree = { [name: string]: Tree | string | Uint8Array };
-type Command = (args: string[], files: Tree, options?: { stdout?: ((b: Uint8Array | null) => void) | null; stderr?: ((b: Uint8Array | null) => void) | null }) => Promise<Tree | undefined>;
+type Output = ((b: Uint8Array | null) => void) | null;
+type Command = (args: string[], files: Tree, options?: { stdout?: Output; stderr?: Output; fetchProgress?: () => void }) => Promise<Tree | undefined>;
 
 /**
  * clang's optimisation level. Measured on tvscm-784 (bench/bench.ts prints
@@ -44,18 +44,18 @@ export interface BuiltWasm {
   seconds: number;
 }
 
-let tools: { runYosys: Command; runClang: Command; yosysVersion: string; clangVersion: string; runtime: Tree } | undefined;
+let tools: { runYosys: Command; runClang: Command; prefetchClang: () => Promise<unknown> | unknown; yosysVersion: string; clangVersion: string; runtime: Tree } | undefined;
 
 async function loadTools() {
   if (tools) return tools;
   const yosys = (await import('@yowasp/yosys')) as unknown as { runYosys: Command };
-  const clang = (await import('@yowasp/clang')) as unknown as { runClang: Command; version: string };
+  const clang = (await import('@yowasp/clang')) as unknown as { runClang: Command; runLLVM: Command; version: string };
   // the CXXRTL runtime headers ship inside the YoWASP yosys package's file tree
   const res = (await import(new URL('./resources-yosys.js', import.meta.resolve('@yowasp/yosys')).href)) as { filesystem: Tree };
   const runtime = ((((res.filesystem.share as Tree).include as Tree).backends as Tree).cxxrtl as Tree).runtime as Tree;
   const pkg = (name: string) =>
     (JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve(name)), 'utf8')) as { version: string }).version;
-  tools = { runYosys: yosys.runYosys, runClang: clang.runClang, yosysVersion: pkg('@yowasp/yosys'), clangVersion: clang.version ?? pkg('@yowasp/clang'), runtime };
+  tools = { runYosys: yosys.runYosys, runClang: clang.runClang, prefetchClang: () => clang.runLLVM(null as unknown as string[], {}, { fetchProgress: () => {} }), yosysVersion: pkg('@yowasp/yosys'), clangVersion: clang.version ?? pkg('@yowasp/clang'), runtime };
   return tools;
 }
 
@@ -133,6 +133,8 @@ export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => 
   log = `clang++ ${args.slice(1).join(' ')}\n`;
   let built: Tree | undefined;
   try {
+    // the first run loads clang's 105 MB of resources: quietly (our progress line says what runs)
+    await t.prefetchClang();
     built = await t.runClang(args, clangFiles, { stdout: collect, stderr: collect });
   } catch (e) {
     const path = writeLog(`clang-${b.top}`, `${log}\n${String(e)}\n`);
@@ -164,6 +166,22 @@ const YOSYS_SCRIPT = 'proc; flatten; write_cxxrtl dut.cc';
 
 const modules = new Map<string, WebAssembly.Module>();
 
+let wasiClass: typeof import('node:wasi').WASI | undefined;
+/** node:wasi, loaded without its one-time ExperimentalWarning (it is stable enough for a harness that only reads and writes files) */
+async function loadWasi() {
+  if (wasiClass) return wasiClass;
+  const emit = process.emitWarning;
+  process.emitWarning = ((w: string | Error, ...rest: unknown[]) => {
+    if (!String(typeof w === 'string' ? w : w.message).includes('WASI')) (emit as (...a: unknown[]) => void).call(process, w, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    wasiClass = (await import('node:wasi')).WASI;
+  } finally {
+    process.emitWarning = emit;
+  }
+  return wasiClass;
+}
+
 /**
  * Run a compiled harness under WASI. `dir` is mounted as /work inside, and
  * arguments given as `{ file }` name files in it. The program's stdout and
@@ -176,6 +194,7 @@ export async function runWasm(wasmPath: string, dir: string, args: readonly (str
     mod = await WebAssembly.compile(readFileSync(wasmPath));
     modules.set(wasmPath, mod);
   }
+  const WASI = await loadWasi();
   const logPath = join(dir, 'harness.log');
   const fd = openSync(logPath, 'w');
   let code: number;

@@ -10,7 +10,7 @@
  *   ovf (sticky overflow flag).
  * Lane l of a beat sits in bits [l*W +: W].
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fromUnsigned, toUnsigned } from '../fixed/index.ts';
@@ -137,6 +137,7 @@ export async function simulateStream(
       const vcd = join(dir, 'trace.vcd');
       if (!existsSync(vcd)) throw new CircaError(`${simulator}: the harness wrote no VCD (vector ${opts.vcd.vector} of ${vectors.length})`);
       // staged beside the target and renamed, so a VCD path never holds half a file
+      mkdirSync(dirname(opts.vcd.path), { recursive: true });
       const staged = join(dirname(opts.vcd.path), `.${process.pid}-trace.vcd.tmp`);
       copyFileSync(vcd, staged);
       renameSync(staged, opts.vcd.path);
