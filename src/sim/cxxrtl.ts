@@ -4,8 +4,8 @@
  * sim/dut_cxxrtl.h) to WebAssembly by YoWASP clang, and run under node:wasi.
  * Nothing to install: both tools are npm packages.
  *
- * Builds are cached by content hash (sources, harness, adapter, CXXRTL
- * runtime, defines, flags, yosys and clang versions) in the same cache
+ * Builds are cached by content hash (sources, harness, adapter, defines,
+ * flags, yosys version (it ships the CXXRTL runtime) and clang version) in the same cache
  * directory as the Verilator builds. A build is written into a staging
  * directory and renamed into place only when complete, so an interrupted or
  * failed compile leaves nothing a later run trusts.
@@ -46,27 +46,28 @@ export interface BuiltWasm {
   seconds: number;
 }
 
-let tools: { runYosys: Command; runClang: Command; prefetchClang: () => Promise<unknown> | unknown; yosysVersion: string; clangVersion: string; runtime: Tree } | undefined;
+let tools: { runYosys: Command; runClang: Command; prefetchClang: () => Promise<unknown> | unknown; runtime: Tree } | undefined;
 
 async function loadTools() {
   if (tools) return tools;
   const yosys = (await import('@yowasp/yosys')) as unknown as { runYosys: Command };
-  const clang = (await import('@yowasp/clang')) as unknown as { runClang: Command; runLLVM: Command; version: string };
+  const clang = (await import('@yowasp/clang')) as unknown as { runClang: Command; runLLVM: Command };
   // the CXXRTL runtime headers ship inside the YoWASP yosys package's file tree
   const res = (await import(new URL('./resources-yosys.js', import.meta.resolve('@yowasp/yosys')).href)) as { filesystem: Tree };
   const runtime = ((((res.filesystem.share as Tree).include as Tree).backends as Tree).cxxrtl as Tree).runtime as Tree;
-  const pkg = (name: string) =>
-    (JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve(name)), 'utf8')) as { version: string }).version;
-  tools = { runYosys: yosys.runYosys, runClang: clang.runClang, prefetchClang: () => clang.runLLVM(null as unknown as string[], {}, { fetchProgress: () => {} }), yosysVersion: pkg('@yowasp/yosys'), clangVersion: clang.version ?? pkg('@yowasp/clang'), runtime };
+  tools = { runYosys: yosys.runYosys, runClang: clang.runClang, prefetchClang: () => clang.runLLVM(null as unknown as string[], {}, { fetchProgress: () => {} }), runtime };
   return tools;
 }
 
-function treeText(t: Tree, h: ReturnType<typeof createHash>, prefix = ''): void {
-  for (const k of Object.keys(t).sort()) {
-    const v = t[k];
-    if (typeof v === 'string' || v instanceof Uint8Array) h.update(`\0${prefix}${k}\0`).update(v);
-    else treeText(v, h, `${prefix}${k}/`);
-  }
+/**
+ * The tool versions, from the packages' package.json files: cheap, so a cache
+ * hit loads neither tool (the CXXRTL runtime headers are part of the yosys
+ * package, so its version covers them).
+ */
+function toolVersions(): { yosys: string; clang: string } {
+  const pkg = (name: string) =>
+    (JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve(name)), 'utf8')) as { version: string }).version;
+  return { yosys: pkg('@yowasp/yosys'), clang: pkg('@yowasp/clang') };
 }
 
 const asText = (v: Tree[string] | undefined) => (v === undefined ? undefined : typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : undefined);
@@ -87,14 +88,13 @@ const shortPath = (p: string) => (relative(process.cwd(), p).startsWith('..') ? 
 
 /** Compile (or take from the cache) the harness + design as a WebAssembly program. */
 export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => void): Promise<BuiltWasm> {
-  const t = await loadTools();
+  const versions = toolVersions();
   const harnessText = readFileSync(join(HARNESS_DIR, b.harness), 'utf8');
   const adapterText = readFileSync(join(HARNESS_DIR, 'dut_cxxrtl.h'), 'utf8');
   const defines: Record<string, number | string> = { ...b.defines, CIRCA_CXXRTL: 1, ...(b.trace ? { TRACE: 1 } : {}) };
   const h = createHash('sha256');
-  h.update(JSON.stringify({ yosys: t.yosysVersion, clang: t.clangVersion, flags: CLANG_FLAGS, pch: PCH_HEADER, top: b.top, harness: b.harness, defines, yosysScript: YOSYS_SCRIPT }));
+  h.update(JSON.stringify({ ...versions, flags: CLANG_FLAGS, pch: PCH_HEADER, top: b.top, harness: b.harness, defines, yosysScript: YOSYS_SCRIPT }));
   h.update(harnessText).update('\0').update(adapterText);
-  treeText(t.runtime, h);
   for (const s of b.sources) h.update(`\0${s.name}\0${s.text}`);
   const key = h.digest('hex').slice(0, 24);
   const root = join(cacheDir(), 'cxxrtl');
@@ -103,6 +103,7 @@ export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => 
   if (existsSync(wasm)) return { wasm, cached: true, seconds: 0 };
 
   const t0 = Date.now();
+  const t = await loadTools();
   const files: Tree = Object.fromEntries(b.sources.map((s) => [s.name, s.text]));
   const reads = b.sources.filter((s) => /\.s?v$/.test(s.name)).map((s) => s.name).join(' ');
   onProgress?.(`CXXRTL: translating ${b.top} to C++ (YoWASP yosys write_cxxrtl)`);
@@ -181,8 +182,7 @@ const PCH_HEADER = ['cxxrtl/cxxrtl.h', 'cxxrtl/cxxrtl_vcd.h', 'cstdint', 'cstdio
 
 async function precompiledHeader(t: Awaited<ReturnType<typeof loadTools>>, onProgress?: (msg: string) => void): Promise<Uint8Array> {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ clang: t.clangVersion, flags: CLANG_FLAGS, header: PCH_HEADER }));
-  treeText(t.runtime, h);
+  h.update(JSON.stringify({ ...toolVersions(), flags: CLANG_FLAGS, header: PCH_HEADER }));
   const key = h.digest('hex').slice(0, 24);
   const root = join(cacheDir(), 'cxxrtl');
   const finalDir = join(root, `pch-${key}`);
