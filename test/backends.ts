@@ -69,7 +69,7 @@ const fmt = (r: Rng, width: number) => {
  * that change the hardware (sizes, lanes, formats, rounding, overflow,
  * activations, memories) within ranges that keep the compile short.
  */
-export const RANDOM_SPECS: Record<string, (r: Rng, name: string) => Record<string, unknown>> = {
+export const RANDOM_SPECS: Record<string, (r: Rng, name: string, big: boolean) => Record<string, unknown>> = {
   tvscm: (r, name) => ({
     kind: 'tvscm', name, n: r.int(6, 24), lanes: r.int(1, 3),
     placement: r.bool() ? { type: 'band', radius: r.int(1, 2) } : { type: 'complement' },
@@ -88,35 +88,40 @@ export const RANDOM_SPECS: Record<string, (r: Rng, name: string) => Record<strin
   },
   activation: (r, name) => ({ kind: 'activation', name, n: r.int(1, 12), function: r.pick(['identity', 'relu', 'hardtanh']), input: fmt(r, 8) }),
   argmax: (r, name) => ({ kind: 'argmax', name, n: r.int(2, 12), input: fmt(r, 8) }),
-  circulant: (r, name) => {
-    const inputs = r.int(4, 16);
+  circulant: (r, name, big) => {
+    const inputs = r.int(4, big ? 16 : 8);
     return {
-      kind: 'circulant', name, inputs, outputs: r.int(2, 16), input: fmt(r, 8), signs: { seed: r.int(0, 100) },
+      kind: 'circulant', name, inputs, outputs: r.int(2, big ? 16 : 8), input: fmt(r, 8), signs: { seed: r.int(0, 100) },
       weights: { init: 'random', seed: r.int(0, 1000) }, fft: { dataWidth: r.pick([12, 14, 16]), multipliers: r.pick([3, 4]) },
       output: { format: fmt(r, 8) },
     };
   },
-  'diag-circulant': (r, name) => ({
-    kind: 'diag-circulant', name, inputs: r.int(4, 16), outputs: r.int(2, 16), input: fmt(r, 8),
+  'diag-circulant': (r, name, big) => ({
+    kind: 'diag-circulant', name, inputs: r.int(4, big ? 16 : 8), outputs: r.int(2, big ? 16 : 8), input: fmt(r, 8),
     weights: { init: 'random', seed: r.int(0, 1000) }, activation: r.pick(['identity', 'relu']), output: { format: fmt(r, 8) },
   }),
-  'block-circulant': (r, name) => {
-    const blockSize = r.pick([4, 8]);
+  'block-circulant': (r, name, big) => {
+    const blockSize = big ? r.pick([4, 8]) : 4;
     const p = r.int(1, 2);
     return {
       kind: 'block-circulant', name, blockSize, inputs: blockSize * r.int(1, 3), outputs: blockSize * p - r.int(0, 2),
       macs: r.int(1, p), input: fmt(r, 8), weights: { init: 'random', seed: r.int(0, 1000) }, output: { format: fmt(r, 8) },
     };
   },
-  fft: (r, name) => ({
-    kind: 'fft', name, n: r.pick([4, 8, 16]), dataWidth: r.int(8, 14), twiddleWidth: r.int(8, 14), multipliers: r.pick([3, 4]),
+  fft: (r, name, big) => ({
+    kind: 'fft', name, n: r.pick(big ? [4, 8, 16] : [4, 8]), dataWidth: r.int(8, 14), twiddleWidth: r.int(8, 14), multipliers: r.pick([3, 4]),
     inverse: r.bool(), naturalOrder: r.bool(), scaling: r.pick(['unit', 'none']), rounding: r.pick(['convergent', 'truncate']),
   }),
 };
 
-/** `count` random specs of one kind, numbered from `first` (names are Verilog identifiers). */
-export function randomSpecs(kind: string, count: number, seed: number, first = 0): Record<string, unknown>[] {
+/**
+ * `count` random specs of one kind, numbered from `first` (names are Verilog
+ * identifiers). `big` widens the FFT-based kinds' sizes (to 16 points): the
+ * deep sweep's ranges; the default suite keeps them at 8 points or fewer,
+ * since those designs' compiles dominate its time.
+ */
+export function randomSpecs(kind: string, count: number, seed: number, first = 0, big = false): Record<string, unknown>[] {
   const r = rng(seed);
-  const all = Array.from({ length: first + count }, (_, i) => RANDOM_SPECS[kind](r, `x_${kind.replace(/-/g, '_')}_${i}`));
+  const all = Array.from({ length: first + count }, (_, i) => RANDOM_SPECS[kind](r, `x_${kind.replace(/-/g, '_')}_${i}`, big));
   return all.slice(first);
 }
