@@ -23,8 +23,18 @@ struct Dut {
   cxxrtl::vcd_writer vcd;
   FILE* vcdFile = nullptr;
 #endif
-  // step() evaluates and commits until the design settles (edges included)
-  void eval() { top.step(); }
+  // step() evaluates and commits; at a rising clock edge the registers take
+  // their new values in the commit, and the logic that reads them is only
+  // evaluated again by the next step(): a second one settles it, so the
+  // harness reads settled outputs after an edge, as with Verilator. (Every
+  // circa top's clock is `clk`.)
+  bool lastClk = false;
+  void eval() {
+    const bool clk = top.p_clk.get<bool>();
+    top.step();
+    if (clk && !lastClk) top.step();
+    lastClk = clk;
+  }
   void final() {}
 #ifdef TRACE
   void traceOpen(const char* path) {
