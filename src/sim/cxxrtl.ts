@@ -168,7 +168,11 @@ export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => 
 
 const YOSYS_SCRIPT = 'proc; flatten; write_cxxrtl dut.cc';
 
-const CLANG_FLAGS = [CLANG_OPT, '-std=c++17', '-fno-exceptions', '-I.', '-w'];
+// NDEBUG: CXXRTL asserts on a memory read past the end of the array (the
+// program aborts); Verilog reads X there and Verilator 0, and a design may
+// read past the end where it does not use the value (a prefetch). Found on a
+// diag-circulant configuration by test/sim-backends.test.ts.
+const CLANG_FLAGS = [CLANG_OPT, '-DNDEBUG', '-std=c++17', '-fno-exceptions', '-I.', '-w'];
 
 /**
  * The CXXRTL runtime and the C++ library headers, precompiled once per clang
@@ -271,7 +275,7 @@ export async function runWasm(wasmPath: string, dir: string, args: readonly (str
     const text = readFileSync(logPath, 'utf8');
     const kept = writeLog(`run-${label}`, `${text}${trap ? `\n${String((trap as Error).stack ?? trap)}\n` : ''}`);
     const first = text.split('\n').find((l) => l.trim()) ?? '';
-    const what = trap ? `the WebAssembly program trapped (${(trap as Error).message ?? String(trap)})` : first || `exit code ${code}`;
+    const what = trap ? `the WebAssembly program trapped (${(trap as Error).message ?? String(trap)})${first ? `: ${first}` : ''}` : first || `exit code ${code}`;
     throw new CircaError(`CXXRTL simulation of ${label} failed: ${what} (log: ${shortPath(kept)})`);
   }
 }
