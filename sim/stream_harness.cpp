@@ -8,14 +8,25 @@
 //   m_valid, m_ready, m_data[OUT_LANES*OUT_W], m_keep[OUT_LANES], m_last, ovf
 // Compile-time defines: IN_LANES, IN_W, OUT_LANES, OUT_W.
 //
-// usage: harness <in.txt> <out.txt> <seed> <valid_pct> <ready_pct> <max_cycles>
+// The design is reached through a simulator adapter (dut_verilator.h or
+// dut_cxxrtl.h, chosen with -DCIRCA_CXXRTL): the same source runs on both back
+// ends, so both see the same stalls and write the same records.
+//
+// usage: harness <in.txt> <out.txt> <seed> <valid_pct> <ready_pct> <max_cycles> [<trace_vector> <out.vcd>]
+// With the trace arguments (builds with -DTRACE=1 only) the harness writes a
+// VCD from the cycle vector trace_vector is first offered until its last
+// output beat is taken; time is 10 units per cycle, the rising edge of cycle c
+// at 10*c + 5.
 // in.txt:  "<nvec> <in_beats_per_vec> <out_beats_per_vec>" then one line per vector
 //          of in_beats hex words (each IN_LANES*IN_W bits).
 // out.txt: "v <k> <cycle>" at the first input beat of vector k,
 //          "o <cycle> <last> <keep hex> <lane0 hex> ..." per output beat,
 //          "end <cycles> <ovf>" at the end.
-#include "Vdut.h"
-#include "verilated.h"
+#ifdef CIRCA_CXXRTL
+#include "dut_cxxrtl.h"
+#else
+#include "dut_verilator.h"
+#endif
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -29,8 +40,6 @@
 static const int kInBits = IN_LANES * IN_W;
 static const int kOutBits = OUT_LANES * OUT_W;
 
-typedef std::vector<uint32_t> Words;
-
 static Words parseHex(const char* s, int bits) {
   Words w((bits + 31) / 32, 0);
   int len = (int)strlen(s);
@@ -40,28 +49,6 @@ static Words parseHex(const char* s, int bits) {
     int bit = i * 4;
     if (bit / 32 < (int)w.size()) w[bit / 32] |= d << (bit % 32);
   }
-  return w;
-}
-
-// Port setters/getters for every width class Verilator uses.
-template <typename T> static void setPort(T& p, const Words& w) {
-  uint64_t v = w[0];
-  if (w.size() > 1) v |= (uint64_t)w[1] << 32;
-  p = (T)v;
-}
-template <std::size_t N> static void setPort(VlWide<N>& p, const Words& w) {
-  for (std::size_t i = 0; i < N; i++) p[i] = i < w.size() ? w[i] : 0;
-}
-template <typename T> static Words getPort(const T& p, int bits) {
-  uint64_t v = (uint64_t)p;
-  Words w((bits + 31) / 32, 0);
-  w[0] = (uint32_t)v;
-  if (w.size() > 1) w[1] = (uint32_t)(v >> 32);
-  return w;
-}
-template <std::size_t N> static Words getPort(const VlWide<N>& p, int bits) {
-  Words w((bits + 31) / 32, 0);
-  for (std::size_t i = 0; i < w.size() && i < N; i++) w[i] = p[i];
   return w;
 }
 
@@ -90,9 +77,24 @@ static uint32_t rnd100() {
   return (uint32_t)((rngState * 2685821657736338717ULL) >> 33) % 100;
 }
 
+static Dut dut;
+
+#define CLK PORT(clk, p_clk)
+#define RST PORT(rst, p_rst)
+#define S_VALID PORT(s_valid, p_s__valid)
+#define S_READY PORT(s_ready, p_s__ready)
+#define S_DATA PORT(s_data, p_s__data)
+#define S_LAST PORT(s_last, p_s__last)
+#define M_VALID PORT(m_valid, p_m__valid)
+#define M_READY PORT(m_ready, p_m__ready)
+#define M_DATA PORT(m_data, p_m__data)
+#define M_KEEP PORT(m_keep, p_m__keep)
+#define M_LAST PORT(m_last, p_m__last)
+#define OVF PORT(ovf, p_ovf)
+
 int main(int argc, char** argv) {
-  if (argc < 7) {
-    fprintf(stderr, "usage: %s in.txt out.txt seed valid_pct ready_pct max_cycles\n", argv[0]);
+  if (argc != 7 && argc != 9) {
+    fprintf(stderr, "usage: %s in.txt out.txt seed valid_pct ready_pct max_cycles [trace_vector out.vcd]\n", argv[0]);
     return 2;
   }
   FILE* fin = fopen(argv[1], "r");
@@ -102,6 +104,12 @@ int main(int argc, char** argv) {
   const uint32_t validPct = atoi(argv[4]);
   const uint32_t readyPct = atoi(argv[5]);
   const uint64_t maxCycles = strtoull(argv[6], nullptr, 10);
+  const long traceVector = argc == 9 ? atol(argv[7]) : -1;
+#ifdef TRACE
+  bool tracing = false, traced = false;
+#else
+  if (traceVector >= 0) { fprintf(stderr, "harness: built without TRACE, cannot write a VCD\n"); return 2; }
+#endif
 
   long nvec, inBeats, outBeats;
   if (fscanf(fin, "%ld %ld %ld", &nvec, &inBeats, &outBeats) != 3) { fprintf(stderr, "harness: bad header\n"); return 2; }
@@ -114,11 +122,9 @@ int main(int argc, char** argv) {
   }
   fclose(fin);
 
-  VerilatedContext ctx;
-  Vdut dut(&ctx);
-  dut.clk = 0; dut.rst = 1; dut.s_valid = 0; dut.s_last = 0; dut.m_ready = 0;
-  for (int i = 0; i < 4; i++) { dut.clk = 0; dut.eval(); dut.clk = 1; dut.eval(); }
-  dut.rst = 0;
+  setU(CLK, 0); setU(RST, 1); setU(S_VALID, 0); setU(S_LAST, 0); setU(M_READY, 0);
+  for (int i = 0; i < 4; i++) { setU(CLK, 0); dut.eval(); setU(CLK, 1); dut.eval(); }
+  setU(RST, 0);
 
   const long totalIn = nvec * inBeats, totalOut = nvec * outBeats;
   long sent = 0, got = 0;
@@ -133,24 +139,31 @@ int main(int argc, char** argv) {
     }
     // Drive inputs in the low half of the cycle. A raised valid is held until taken.
     bool v = sent < totalIn && (holdValid || rnd100() < validPct);
-    dut.s_valid = v;
+    setU(S_VALID, v);
     if (v) {
-      setPort(dut.s_data, beats[sent]);
-      dut.s_last = (sent % inBeats) == inBeats - 1;
+      setW(S_DATA, beats[sent]);
+      setU(S_LAST, (sent % inBeats) == inBeats - 1);
     } else {
-      dut.s_last = 0;
+      setU(S_LAST, 0);
     }
-    dut.m_ready = rnd100() < readyPct;
-    dut.clk = 0;
+    setU(M_READY, rnd100() < readyPct);
+    setU(CLK, 0);
     dut.eval();
+#ifdef TRACE
+    if (!tracing && !traced && traceVector >= 0 && sent >= traceVector * inBeats) {
+      dut.traceOpen(argv[8]);
+      tracing = true;
+    }
+    if (tracing) dut.traceDump(cycle * 10);
+#endif
     // Handshakes happen at the coming rising edge.
-    bool inFire = dut.s_valid && dut.s_ready;
-    bool outFire = dut.m_valid && dut.m_ready;
+    bool inFire = getU(S_VALID) && getU(S_READY);
+    bool outFire = getU(M_VALID) && getU(M_READY);
     if (inFire && sent % inBeats == 0) fprintf(fout, "v %ld %llu\n", sent / inBeats, (unsigned long long)cycle);
     if (outFire) {
-      Words d = getPort(dut.m_data, kOutBits);
-      Words k = getPort(dut.m_keep, OUT_LANES);
-      fprintf(fout, "o %llu %d ", (unsigned long long)cycle, (int)dut.m_last);
+      Words d = getW(M_DATA, kOutBits);
+      Words k = getW(M_KEEP, OUT_LANES);
+      fprintf(fout, "o %llu %d ", (unsigned long long)cycle, (int)getU(M_LAST));
       putField(fout, k, 0, OUT_LANES);
       for (int l = 0; l < OUT_LANES; l++) { fputc(' ', fout); putField(fout, d, l * OUT_W, OUT_W); }
       fputc('\n', fout);
@@ -158,12 +171,18 @@ int main(int argc, char** argv) {
     }
     holdValid = v && !inFire;
     if (inFire) sent++;
-    dut.clk = 1;
+    setU(CLK, 1);
     dut.eval();
+#ifdef TRACE
+    if (tracing) {
+      dut.traceDump(cycle * 10 + 5);
+      if (got >= (traceVector + 1) * outBeats) { dut.traceDump(cycle * 10 + 10); dut.traceClose(); tracing = false; traced = true; }
+    }
+#endif
     cycle++;
   }
-  dut.clk = 0; dut.s_valid = 0; dut.m_ready = 0; dut.eval();
-  fprintf(fout, "end %llu %d\n", (unsigned long long)cycle, (int)dut.ovf);
+  setU(CLK, 0); setU(S_VALID, 0); setU(M_READY, 0); dut.eval();
+  fprintf(fout, "end %llu %d\n", (unsigned long long)cycle, (int)getU(OVF));
   fclose(fout);
   dut.final();
   return 0;

@@ -3,7 +3,9 @@
 // each bit, and records what came back. It stays dumb: the TypeScript side
 // (src/sim/uart.ts) writes the bytes to send and checks what was received.
 //
-// Design ports: clk, rst, uart_rx, uart_tx, busy, ovf, frame_err.
+// Design ports: clk, rst, uart_rx, uart_tx, busy, ovf, frame_err, reached
+// through a simulator adapter (dut_verilator.h, or dut_cxxrtl.h with
+// -DCIRCA_CXXRTL) like the stream harness.
 // Compile-time define: CLKS_PER_BIT (clock cycles per bit, same as the design).
 //
 // Two modes.
@@ -39,8 +41,11 @@
 //           "end <cycles> <frame_err> <ovf> <busy>"   after "q"
 // Exit code 3 with a message on stderr when one command runs more than
 // max_cycles_per_command cycles without the device going quiet.
-#include "Vdut.h"
-#include "verilated.h"
+#ifdef CIRCA_CXXRTL
+#include "dut_cxxrtl.h"
+#else
+#include "dut_verilator.h"
+#endif
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +56,16 @@
 #ifndef CLKS_PER_BIT
 #error "define CLKS_PER_BIT"
 #endif
+// the design, through the simulator adapter (one per process: one mode runs)
+static Dut dut;
+#define CLK PORT(clk, p_clk)
+#define RST PORT(rst, p_rst)
+#define UART_RX PORT(uart_rx, p_uart__rx)
+#define UART_TX PORT(uart_tx, p_uart__tx)
+#define BUSY PORT(busy, p_busy)
+#define FRAME_ERR PORT(frame_err, p_frame__err)
+#define OVF PORT(ovf, p_ovf)
+
 static const uint64_t kClks = CLKS_PER_BIT;
 
 // Decoder of the design's transmit line, one call per clock cycle.
@@ -110,11 +125,9 @@ static void appendFrame(std::vector<uint8_t>& wave, unsigned v, bool badStop) {
 static const uint64_t QUIET_BITS = 3;
 
 static int interactive(uint64_t maxCyclesPerCommand) {
-  VerilatedContext ctx;
-  Vdut dut(&ctx);
-  dut.clk = 0; dut.rst = 1; dut.uart_rx = 1;
-  for (int i = 0; i < 4; i++) { dut.clk = 0; dut.eval(); dut.clk = 1; dut.eval(); }
-  dut.rst = 0;
+  setU(CLK, 0); setU(RST, 1); setU(UART_RX, 1);
+  for (int i = 0; i < 4; i++) { setU(CLK, 0); dut.eval(); setU(CLK, 1); dut.eval(); }
+  setU(RST, 0);
 
   std::vector<uint8_t> wave;  // line levels still to send, one per bit time
   size_t bitPos = 0;          // bit of `wave` on the line
@@ -129,13 +142,13 @@ static int interactive(uint64_t maxCyclesPerCommand) {
       if (++bitCnt == kClks) { bitCnt = 0; bitPos++; }
       if (bitPos == wave.size()) { wave.clear(); bitPos = 0; }
     }
-    dut.uart_rx = level;
-    dut.clk = 0;
+    setU(UART_RX, level);
+    setU(CLK, 0);
     dut.eval();
-    dut.clk = 1;
+    setU(CLK, 1);
     dut.eval();
     cycle++;
-    dec.step(dut.uart_tx);
+    dec.step(getU(UART_TX));
     if (dec.gotByte) {
       printf("r %llu %02x\n", (unsigned long long)cycle, dec.byte);
       if (dec.badStop) printf("x %llu\n", (unsigned long long)cycle);
@@ -147,11 +160,11 @@ static int interactive(uint64_t maxCyclesPerCommand) {
     uint64_t quiet = 0;
     while (quiet < QUIET_BITS * kClks) {
       step();
-      const bool active = !wave.empty() || dut.busy || dec.inFrame() || !dut.uart_tx;
+      const bool active = !wave.empty() || getU(BUSY) || dec.inFrame() || !getU(UART_TX);
       quiet = active ? 0 : quiet + 1;
       if (cycle - start > maxCyclesPerCommand) {
         fprintf(stderr, "harness: the device did not go quiet within %llu cycles (busy=%d, frame_err=%d, ovf=%d)\n",
-                (unsigned long long)maxCyclesPerCommand, (int)dut.busy, (int)dut.frame_err, (int)dut.ovf);
+                (unsigned long long)maxCyclesPerCommand, (int)getU(BUSY), (int)getU(FRAME_ERR), (int)getU(OVF));
         return false;
       }
     }
@@ -187,7 +200,7 @@ static int interactive(uint64_t maxCyclesPerCommand) {
     printf("i %llu\n", (unsigned long long)cycle);
     fflush(stdout);
   }
-  printf("end %llu %d %d %d\n", (unsigned long long)cycle, (int)dut.frame_err, (int)dut.ovf, (int)dut.busy);
+  printf("end %llu %d %d %d\n", (unsigned long long)cycle, (int)getU(FRAME_ERR), (int)getU(OVF), (int)getU(BUSY));
   fflush(stdout);
   dut.final();
   return 0;
@@ -227,11 +240,9 @@ int main(int argc, char** argv) {
   }
   fclose(fin);
 
-  VerilatedContext ctx;
-  Vdut dut(&ctx);
-  dut.clk = 0; dut.rst = 1; dut.uart_rx = 1;
-  for (int i = 0; i < 4; i++) { dut.clk = 0; dut.eval(); dut.clk = 1; dut.eval(); }
-  dut.rst = 0;
+  setU(CLK, 0); setU(RST, 1); setU(UART_RX, 1);
+  for (int i = 0; i < 4; i++) { setU(CLK, 0); dut.eval(); setU(CLK, 1); dut.eval(); }
+  setU(RST, 0);
 
   LineDecoder dec;
   long got = 0;
@@ -245,26 +256,26 @@ int main(int argc, char** argv) {
     const uint64_t bit = cycle / kClks;
     const bool allSent = bit >= wave.size();
     // Host drives its line before the rising edge.
-    dut.uart_rx = allSent ? 1 : wave[bit];
-    dut.clk = 0;
+    setU(UART_RX, allSent ? 1 : wave[bit]);
+    setU(CLK, 0);
     dut.eval();
-    dut.clk = 1;
+    setU(CLK, 1);
     dut.eval();
     cycle++;
 
     // Observe the registered outputs after the edge.
-    dec.step(dut.uart_tx);
+    dec.step(getU(UART_TX));
     if (dec.gotByte) {
       fprintf(fout, "r %llu %02x\n", (unsigned long long)cycle, dec.byte);
       if (dec.badStop) fprintf(fout, "x %llu\n", (unsigned long long)cycle);
       got++;
     }
-    if ((int)dut.busy != lastBusy) {
-      lastBusy = dut.busy;
+    if ((int)getU(BUSY) != lastBusy) {
+      lastBusy = getU(BUSY);
       fprintf(fout, "b %llu %d\n", (unsigned long long)cycle, lastBusy);
     }
 
-    const bool workDone = allSent && got >= nExpect && (!waitIdle || !dut.busy) && !dec.inFrame();
+    const bool workDone = allSent && got >= nExpect && (!waitIdle || !getU(BUSY)) && !dec.inFrame();
     if (workDone) {
       if (!quiet) { quiet = true; quietSince = cycle; }
       if (cycle - quietSince >= quietCycles) break;
@@ -278,13 +289,13 @@ int main(int argc, char** argv) {
       fprintf(stderr,
               "harness: timeout after %llu cycles: %ld/%ld bytes sent, %ld/%ld bytes received, busy=%d, "
               "frame_err=%d, ovf=%d%s\n",
-              (unsigned long long)cycle, sent, nSend, got, nExpect, (int)dut.busy, (int)dut.frame_err, (int)dut.ovf,
-              (allSent && got >= nExpect && dut.busy) ? " (every byte came back but busy stayed high)" : "");
+              (unsigned long long)cycle, sent, nSend, got, nExpect, (int)getU(BUSY), (int)getU(FRAME_ERR), (int)getU(OVF),
+              (allSent && got >= nExpect && getU(BUSY)) ? " (every byte came back but busy stayed high)" : "");
       fclose(fout);
       return 3;
     }
   }
-  fprintf(fout, "end %llu %d %d %d\n", (unsigned long long)cycle, (int)dut.frame_err, (int)dut.ovf, (int)dut.busy);
+  fprintf(fout, "end %llu %d %d %d\n", (unsigned long long)cycle, (int)getU(FRAME_ERR), (int)getU(OVF), (int)getU(BUSY));
   fclose(fout);
   dut.final();
   return 0;

@@ -261,6 +261,18 @@ describe('UART bridge end to end (Verilator)', () => {
     expect(r.cycles).toBeLessThan((bytesIn.length + 12) * 10 * CLKS);
   });
 
+  it('the UART harness on CXXRTL (WebAssembly) gives the same bytes, cycles and busy edges as on Verilator', async () => {
+    const bytesIn = vectors.flatMap(inputBytes);
+    const want = vectors.flatMap(expectedBytes);
+    const run = (simulator: 'verilator' | 'cxxrtl') => simulateUart(design, bytesIn, want.length, { clksPerBit: CLKS, simulator });
+    const [v, c] = await Promise.all([run('verilator'), run('cxxrtl')]);
+    expect(v.simulator).toBe('verilator');
+    expect(c.simulator).toBe('cxxrtl');
+    const strip = ({ buildSeconds: _b, cached: _c, simulator: _s, ...rest }: Awaited<ReturnType<typeof run>>) => rest;
+    expect(strip(c)).toEqual(strip(v));
+    expect(c.bytes).toEqual(want);
+  });
+
   it('one vector at a time: busy rises and falls per vector', async () => {
     // A gap of idle between vectors: send vector 0, then vector 1 after its answer would be out.
     const r0 = await simulateUart(design, inputBytes(vectors[0]), counts.outBytes, { clksPerBit: CLKS });

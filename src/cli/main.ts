@@ -8,7 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { CircaError, CircaInputError } from '../errors.ts';
 import { onInterrupt, track } from '../cleanup.ts';
 import { loadDesign, type Design } from '../network/design.ts';
@@ -16,6 +16,7 @@ import { LAYER_KINDS } from '../layers/index.ts';
 import { cosim, formatMismatch, type CosimReport } from '../sim/cosim.ts';
 import { checkRtl } from '../sim/lint.ts';
 import { synthesisedRtl } from '../sim/netlist.ts';
+import { describeSimulator, type SimulatorChoice } from '../sim/simulator.ts';
 import { listBoards, loadBoard } from '../flow/boards.ts';
 import { formatReport, runFlow } from '../flow/index.ts';
 import { boardDesign } from '../network/board.ts';
@@ -86,27 +87,46 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // sim
 // ---------------------------------------------------------------------------
-interface SimOpts { dataset?: string; limit?: number; gateLevel?: boolean; layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean }
+interface SimOpts {
+  dataset?: string; limit?: number;
+  gateLevel?: boolean; layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean;
+  simulator: SimulatorChoice; vcd?: string; vector?: number;
+}
 
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
-  const p = progress(!o.quiet);
   const design = loadDesign(specPath, { upTo: o.layer, sizeLimit: true });
+  // --dataset: the test images in the network's input format, instead of corner cases and random vectors
+  const data = o.dataset ? datasetInputs(design.net, o.dataset, o.limit) : undefined;
+  const count = data ? data.inputs.length : o.vectors;
+  if (o.vector !== undefined && !o.vcd) throw new CircaInputError('--vector: only with --vcd <file> (the vector whose waveform to write)');
+  const vcdVector = o.vector ?? 0;
+  if (o.vcd && vcdVector >= count) throw new CircaInputError(`--vector: ${vcdVector} is not below the ${count} ${data ? 'images' : 'vectors (--vectors)'}`);
+  const p = progress(!o.quiet);
   const onProgress = (m: string) => p.step(m);
+  const sim = await describeSimulator(o.simulator);
+  if (o.gateLevel && sim.name === 'cxxrtl') {
+    // not yet: the iCE40 cell models through write_cxxrtl are untried (see the README's sim section)
+    throw new CircaInputError(`--gate-level: runs on Verilator only for now (${sim.why}); install Verilator or simulate the RTL`);
+  }
+  p.step(sim.why);
+  // a failing vector's VCD goes beside the asked-for VCD, or under build/sim-<design>/
+  const vcdDir = o.vcd ? dirname(o.vcd) : join('build', `sim-${design.name}`);
+  const mismatchVcd = (pass: string) => join(vcdDir, `${design.name}-${pass}-first-mismatch.vcd`);
   let dut = design.dut();
   if (o.gateLevel) {
     p.step('synthesising with yosys (YoWASP, synth_ice40 -dsp) for gate-level simulation');
     dut = { ...dut, label: `${dut.label} (netlist)`, rtl: await synthesisedRtl(dut.rtl) };
   }
-  // --dataset: the test images in the network's input format, instead of corner cases and random vectors
-  const data = o.dataset ? datasetInputs(design.net, o.dataset, o.limit) : undefined;
-  const count = data ? data.inputs.length : o.vectors;
   const what = data ? `${count} ${o.dataset} test images` : `${count} vectors`;
   p.step(`co-simulating ${what} at full rate`);
-  const full = await cosim(dut, { vectors: o.vectors, seed: o.seed, onProgress, inputs: data?.inputs, keepOutputs: !!data });
+  const common = { vectors: o.vectors, seed: o.seed, onProgress, simulator: sim.name, inputs: data?.inputs, keepOutputs: !!data };
+  const full = await cosim(dut, {
+    ...common, ...(o.vcd ? { vcd: { path: o.vcd, vector: vcdVector } } : {}), mismatchVcd: mismatchVcd('full-rate'),
+  });
   let stalled: CosimReport | undefined;
   if (o.backpressure) {
     p.step(`co-simulating ${what} with random stalls (valid ${o.validPct}%, ready ${o.readyPct}%)`);
-    stalled = await cosim(dut, { vectors: o.vectors, seed: o.seed, validPct: o.validPct, readyPct: o.readyPct, onProgress, inputs: data?.inputs, keepOutputs: !!data });
+    stalled = await cosim(dut, { ...common, validPct: o.validPct, readyPct: o.readyPct, mismatchVcd: mismatchVcd('backpressure') });
   }
   const accuracy = data ? datasetAccuracy(design.net, data, full.outputs!) : undefined;
   const lat = full.cycles.measuredLatency;
@@ -120,23 +140,30 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const ovfOk = runs.every((r) => r.overflowGot === r.overflowExpected);
   const pass = exactOk && ovfOk && latOk && perOk && (!accuracy || accuracy.disagreements === 0);
   const range = (xs: number[]) => (xs.length ? (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}..${Math.max(...xs)}`) : '-');
+  const vcdLines = runs.flatMap((r) => (r.mismatchVcd
+    ? [`  waveform of vector ${r.mismatchVcd.vector}: ${r.mismatchVcd.path} (first wrong output taken at cycle ${r.mismatchVcd.cycle}, VCD time ${r.mismatchVcd.cycle * 10 + 5})`]
+    : []));
+  const unit = data ? 'images' : 'vectors';
   const lines = [
     ...design.describe(),
+    sim.why,
     ...(o.gateLevel ? ['simulated: the synthesised netlist (yosys synth_ice40 -dsp, iCE40 cell models)'] : []),
-    `full rate:     ${full.exact}/${full.vectors} ${data ? 'images' : 'vectors'} bit-exact`,
-    ...(stalled ? [`backpressure:  ${stalled.exact}/${stalled.vectors} vectors bit-exact (valid ${o.validPct}%, ready ${o.readyPct}%)`] : []),
+    `full rate:     ${full.exact}/${full.vectors} ${unit} bit-exact`,
+    ...(stalled ? [`backpressure:  ${stalled.exact}/${stalled.vectors} ${unit} bit-exact (valid ${o.validPct}%, ready ${o.readyPct}%)`] : []),
     ...runs.flatMap((r) => r.mismatches.slice(0, 5).map((m) => `  mismatch: ${formatMismatch(m)}`)),
+    ...vcdLines,
+    ...(o.vcd ? [`waveform of vector ${vcdVector} (full rate): ${o.vcd}`] : []),
     `overflow flag: model ${full.overflowExpected ? 'raised' : 'clear'}, RTL ${full.overflowGot ? 'raised' : 'clear'}${stalled && stalled.overflowGot !== stalled.overflowExpected ? ' (differs under backpressure!)' : ''}`,
     `cycles:        latency ${range(lat)} measured, ${range(predLat)} predicted (${full.cycles.formula})${latOk ? '' : '  MISMATCH'}`,
     `               period  ${range(per)} measured, ${range(predPer)} predicted${perOk ? '' : '  MISMATCH'}`,
     `simulated ${runs.reduce((s, r) => s + r.sim.totalCycles, 0).toLocaleString('en-US')} cycles in ${runs.reduce((s, r) => s + r.sim.runSeconds, 0).toFixed(2)} s` +
-      ` (Verilator build ${full.sim.cached ? 'cached' : `${full.sim.buildSeconds.toFixed(1)} s`})`,
+      ` on ${full.sim.simulator} (build ${full.sim.cached ? 'cached' : `${full.sim.buildSeconds.toFixed(1)} s`})`,
     ...(accuracy ? formatDatasetAccuracy(accuracy) : []),
     pass ? 'PASS' : 'FAIL',
   ];
   if (full.outputs) delete full.outputs;
   if (stalled?.outputs) delete stalled.outputs;
-  print(!!o.json, { spec: specPath, pass, full, backpressure: stalled ?? null, ...(accuracy ? { dataset: accuracy } : {}) }, lines.join('\n'));
+  print(!!o.json, { spec: specPath, pass, simulator: sim.name, full, backpressure: stalled ?? null, ...(accuracy ? { dataset: accuracy } : {}) }, lines.join('\n'));
   return pass ? 0 : 1;
 }
 
@@ -262,7 +289,7 @@ export function buildProgram(): Command {
     .action(async (spec: string, o: GenerateOpts) => { program.setOptionValue('exit', await cmdGenerate(spec, o)); });
 
   program.command('sim')
-    .description('co-simulate the RTL against the reference model in Verilator: bit-exact outputs and cycles == prediction')
+    .description('co-simulate the RTL against the reference model (Verilator, or CXXRTL in WebAssembly): bit-exact outputs and cycles == prediction')
     .argument('<spec>', 'layer or network spec (JSON)')
     .option('--vectors <n>', 'number of input vectors (corner cases first, then seeded random)', intOption('--vectors', 1, 1_000_000), 1000)
     .option('--seed <s>', 'seed for the random vectors and the stall pattern', intOption('--seed', 0, 2 ** 31 - 1), 1)
@@ -273,6 +300,10 @@ export function buildProgram(): Command {
     .option('--no-backpressure', 'skip the second pass with random valid/ready stalls')
     .option('--valid-pct <p>', 'stall pass: percent of cycles the input offers data', intOption('--valid-pct', 1, 100), 70)
     .option('--ready-pct <p>', 'stall pass: percent of cycles the output is ready', intOption('--ready-pct', 1, 100), 60)
+    .addOption(new Option('--simulator <s>', 'auto: verilator when on PATH, else cxxrtl (YoWASP yosys + clang to WebAssembly, nothing to install)')
+      .choices(['auto', 'verilator', 'cxxrtl']).default('auto'))
+    .option('--vcd <file>', 'write a waveform (VCD) of one vector of the full-rate pass; a failing vector\'s VCD is written beside it (default build/sim-<name>/)')
+    .option('--vector <k>', 'with --vcd: the vector to trace (default 0)', intOption('--vector', 0))
     .addOption(json).addOption(quiet)
     .action(async (spec: string, o: SimOpts) => { program.setOptionValue('exit', await cmdSim(spec, o)); });
 

@@ -7,6 +7,7 @@ import type { LoadedLayer } from '../layers/load.ts';
 import type { LayerRtl, ReferenceResult } from '../layers/types.ts';
 import { makeVectors, type LabelledVector } from './vectors.ts';
 import { simulateStream, type StreamResult } from './stream.ts';
+import type { SimulatorChoice } from './simulator.ts';
 
 /** Anything with a stream interface, a reference model and a cycle model: a layer or a network. */
 export interface DesignUnderTest {
@@ -28,6 +29,8 @@ export interface Mismatch {
   index: number;
   expected: number | string;
   got: number | string;
+  /** the cycle the wrong output beat was taken (the harness's cycle count; -1 when the output never came) */
+  cycle: number;
 }
 
 export interface CosimReport {
@@ -54,7 +57,9 @@ export interface CosimReport {
   backpressure: { validPct: number; readyPct: number };
   /** the RTL's outputs, vector by vector (only with keepOutputs) */
   outputs?: number[][];
-  sim: Pick<StreamResult, 'buildSeconds' | 'cached' | 'runSeconds' | 'totalCycles'>;
+  /** the VCD written for the first failing vector (mismatchVcd), with the cycle of its first wrong output */
+  mismatchVcd?: { path: string; vector: number; cycle: number };
+  sim: Pick<StreamResult, 'buildSeconds' | 'cached' | 'runSeconds' | 'totalCycles' | 'simulator'>;
 }
 
 export interface CosimOptions {
@@ -67,6 +72,12 @@ export interface CosimOptions {
   /** keep the RTL's outputs of every vector in the report (dataset runs classify them) */
   keepOutputs?: boolean;
   onProgress?: (msg: string) => void;
+  /** the back end (default auto) */
+  simulator?: SimulatorChoice;
+  /** write a VCD of one vector */
+  vcd?: { path: string; vector: number };
+  /** on a mismatch, write the first failing vector's VCD here (the run is repeated up to that vector with tracing on) */
+  mismatchVcd?: string;
 }
 
 const diffs = (a: readonly number[], b: readonly number[]) => a.map((t, k) => t - b[k]);
@@ -82,20 +93,27 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
   // a beat carries inLanes consecutive elements (lane 0 first): one for most kinds, re and im for the FFT
   const lanes = dut.rtl.io.inLanes;
   const beats = (x: readonly number[]) => Array.from({ length: Math.ceil(x.length / lanes) }, (_, b) => x.slice(b * lanes, b * lanes + lanes));
-  const res = await simulateStream(dut.rtl, inputs.map((v) => beats(v.x)), {
-    validPct, readyPct, seed: opts.seed ?? 1, onProgress: opts.onProgress,
-  });
+  const streamOpts = { validPct, readyPct, seed: opts.seed ?? 1, onProgress: opts.onProgress, simulator: opts.simulator };
+  const res = await simulateStream(dut.rtl, inputs.map((v) => beats(v.x)), { ...streamOpts, vcd: opts.vcd });
+  // the cycle output i of vector k was taken: its beat, counting kept lanes
+  const cycleOf = (k: number, i: number) => {
+    let n = 0;
+    for (const b of res.beats[k] ?? []) {
+      for (let l = 0; l < b.lanes.length; l++) if ((b.keep >> l) & 1 && n++ === i) return b.cycle;
+    }
+    return -1;
+  };
   const mismatches: Mismatch[] = [];
   let exact = 0;
   for (let k = 0; k < inputs.length; k++) {
     const want = expected[k].y;
     const got = res.outputs[k];
     let ok = got.length === want.length;
-    if (!ok) mismatches.push({ vector: k, vectorKind: inputs[k].kind, index: -1, expected: `${want.length} outputs`, got: `${got.length} outputs` });
+    if (!ok) mismatches.push({ vector: k, vectorKind: inputs[k].kind, index: -1, expected: `${want.length} outputs`, got: `${got.length} outputs`, cycle: cycleOf(k, Math.min(want.length, got.length)) });
     for (let i = 0; i < Math.min(want.length, got.length); i++) {
       if (want[i] !== got[i]) {
         ok = false;
-        if (mismatches.length < 20) mismatches.push({ vector: k, vectorKind: inputs[k].kind, index: i, expected: want[i], got: got[i] });
+        if (mismatches.length < 20) mismatches.push({ vector: k, vectorKind: inputs[k].kind, index: i, expected: want[i], got: got[i], cycle: cycleOf(k, i) });
       }
     }
     if (ok) exact++;
@@ -105,6 +123,15 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
   const predictedPeriods = steps(predicted.firstIn);
   const measuredLatency = diffs(res.lastOut, res.firstIn);
   const measuredPeriod = steps(res.firstIn);
+  let mismatchVcd: CosimReport['mismatchVcd'];
+  if (opts.mismatchVcd && mismatches.length) {
+    // the design and the stall pattern are deterministic: the first k+1 vectors replay the failing run exactly
+    const first = mismatches.reduce((a, m) => (m.vector < a.vector || (m.vector === a.vector && m.cycle < a.cycle) ? m : a));
+    const k = first.vector;
+    opts.onProgress?.(`writing the VCD of vector ${k} (first mismatch)`);
+    await simulateStream(dut.rtl, inputs.slice(0, k + 1).map((v) => beats(v.x)), { ...streamOpts, vcd: { path: opts.mismatchVcd, vector: k } });
+    mismatchVcd = { path: opts.mismatchVcd, vector: k, cycle: first.cycle };
+  }
   const steady = dut.timeline(Math.max(6, inputs.length > 1 ? 6 : 1));
   return {
     layer: dut.label,
@@ -125,7 +152,8 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
     },
     backpressure: { validPct, readyPct },
     ...(opts.keepOutputs ? { outputs: res.outputs } : {}),
-    sim: { buildSeconds: res.buildSeconds, cached: res.cached, runSeconds: res.runSeconds, totalCycles: res.totalCycles },
+    ...(mismatchVcd ? { mismatchVcd } : {}),
+    sim: { buildSeconds: res.buildSeconds, cached: res.cached, runSeconds: res.runSeconds, totalCycles: res.totalCycles, simulator: res.simulator },
   };
 }
 
@@ -168,5 +196,5 @@ export function cosimLayer(layer: LoadedLayer, opts: CosimOptions = {}): Promise
 }
 
 export function formatMismatch(m: Mismatch): string {
-  return `vector ${m.vector} (${m.vectorKind}), output ${m.index}: expected ${m.expected}, got ${m.got}`;
+  return `vector ${m.vector} (${m.vectorKind}), output ${m.index}: expected ${m.expected}, got ${m.got}${m.cycle >= 0 ? ` (cycle ${m.cycle})` : ''}`;
 }

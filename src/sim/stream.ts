@@ -10,18 +10,14 @@
  *   ovf (sticky overflow flag).
  * Lane l of a beat sits in bits [l*W +: W].
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { dirname, join } from 'node:path';
 import { fromUnsigned, toUnsigned } from '../fixed/index.ts';
-import { track, trackChild } from '../cleanup.ts';
+import { track } from '../cleanup.ts';
 import { CircaError } from '../errors.ts';
 import type { SourceFile } from '../verilog/index.ts';
-import { buildVerilated } from './verilator.ts';
-
-const run = promisify(execFile);
+import { buildHarness, resolveSimulator, type SimulatorChoice, type SimulatorName } from './simulator.ts';
 
 export interface StreamInterface {
   inLanes: number;
@@ -50,6 +46,10 @@ export interface StreamOptions {
   seed?: number;
   maxCycles?: number;
   onProgress?: (msg: string) => void;
+  /** which back end runs the harness (default auto: Verilator when on PATH, else CXXRTL) */
+  simulator?: SimulatorChoice;
+  /** write a VCD of one vector (from its first offered beat to its last output beat) to this path */
+  vcd?: { path: string; vector: number };
 }
 
 export interface OutputBeat {
@@ -73,6 +73,8 @@ export interface StreamResult {
   buildSeconds: number;
   cached: boolean;
   runSeconds: number;
+  /** the back end that ran */
+  simulator: SimulatorName;
 }
 
 /** Pack one beat's lanes (signed values) into a hex word. */
@@ -101,51 +103,64 @@ export async function simulateStream(
   opts: StreamOptions = {},
 ): Promise<StreamResult> {
   const io = design.io;
-  const built = await buildVerilated(
+  const simulator = await resolveSimulator(opts.simulator);
+  const harness = await buildHarness(
+    simulator,
     {
       sources: design.sources,
       top: design.top,
       harness: 'stream_harness.cpp',
       defines: { IN_LANES: io.inLanes, IN_W: io.inWidth, OUT_LANES: io.outLanes, OUT_W: io.outWidth },
-      extraFlags: design.verilatorFlags,
+      verilatorFlags: design.verilatorFlags,
+      trace: !!opts.vcd,
     },
     opts.onProgress,
   );
   const dir = mkdtempSync(join(tmpdir(), 'circa-sim-'));
   const untrack = track(dir);
   try {
-    const inPath = join(dir, 'in.txt');
-    const outPath = join(dir, 'out.txt');
     const lines = [`${vectors.length} ${io.inBeats} ${io.outBeats}`];
     for (const vec of vectors) {
       if (vec.length !== io.inBeats) throw new CircaError(`vector has ${vec.length} beats, the design takes ${io.inBeats}`);
       lines.push(vec.map((beat) => packBeat(beat, io.inWidth)).join(' '));
     }
-    writeFileSync(inPath, lines.join('\n') + '\n');
+    writeFileSync(join(dir, 'in.txt'), lines.join('\n') + '\n');
     const t0 = Date.now();
     const maxCycles = opts.maxCycles ?? 1_000_000 + vectors.length * (io.inBeats + io.outBeats) * 200;
-    opts.onProgress?.(`simulating ${vectors.length} vectors`);
-    try {
-      const running = run(
-        built.binary,
-        [inPath, outPath, String(opts.seed ?? 1), String(opts.validPct ?? 100), String(opts.readyPct ?? 100), String(maxCycles)],
-        { maxBuffer: 16 * 1024 * 1024 },
-      );
-      const untrackChild = trackChild(running.child);
-      await running.finally(untrackChild);
-    } catch (e) {
-      const err = e as { stderr?: string };
-      throw new CircaError(`simulation of ${design.top} failed: ${(err.stderr ?? String(e)).trim()}`);
-    }
+    opts.onProgress?.(`simulating ${vectors.length} vectors (${simulator})`);
+    const trace = opts.vcd ? [String(opts.vcd.vector), { file: 'trace.vcd' }] : [];
+    await harness.run(dir, [
+      { file: 'in.txt' }, { file: 'out.txt' },
+      String(opts.seed ?? 1), String(opts.validPct ?? 100), String(opts.readyPct ?? 100), String(maxCycles),
+      ...trace,
+    ]);
     const runSeconds = (Date.now() - t0) / 1000;
-    return { ...parseOutput(readFileSync(outPath, 'utf8'), vectors.length, io), buildSeconds: built.seconds, cached: built.cached, runSeconds };
+    if (opts.vcd) {
+      const vcd = join(dir, 'trace.vcd');
+      if (!existsSync(vcd)) throw new CircaError(`${simulator}: the harness wrote no VCD (vector ${opts.vcd.vector} of ${vectors.length})`);
+      // staged beside the target and renamed, so a VCD path never holds half a file
+      mkdirSync(dirname(opts.vcd.path), { recursive: true });
+      const staged = join(dirname(opts.vcd.path), `.${process.pid}-trace.vcd.tmp`);
+      copyFileSync(vcd, staged);
+      renameSync(staged, opts.vcd.path);
+    }
+    let text: string;
+    try {
+      text = readFileSync(join(dir, 'out.txt'), 'utf8');
+    } catch {
+      throw new CircaError(`${simulator}: the harness of ${design.top} wrote no results`);
+    }
+    return {
+      ...parseOutput(text, vectors.length, io, design.top),
+      buildSeconds: harness.seconds, cached: harness.cached, runSeconds, simulator,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     untrack();
   }
 }
 
-function parseOutput(text: string, nvec: number, io: StreamInterface) {
+function parseOutput(text: string, nvec: number, io: StreamInterface, top: string) {
   const w = io.outWidth;
   const decode = w <= 48
     ? (h: string) => {
@@ -158,21 +173,26 @@ function parseOutput(text: string, nvec: number, io: StreamInterface) {
   let overflow = false;
   let totalCycles = 0;
   let beatIndex = 0;
+  let ended = false;
+  const protocol = (why: string) => new CircaError(`harness protocol error (${top}): ${why}`);
   for (const line of text.split('\n')) {
     if (!line) continue;
     const t = line.split(' ');
-    if (t[0] === 'v') firstIn[Number(t[1])] = Number(t[2]);
-    else if (t[0] === 'o') {
+    if (t[0] === 'v' && t.length === 3 && Number(t[1]) < nvec) firstIn[Number(t[1])] = Number(t[2]);
+    else if (t[0] === 'o' && t.length === 4 + io.outLanes) {
       const keep = parseInt(t[3], 16);
       const lanes = t.slice(4).map(decode);
       const vec = Math.floor(beatIndex / io.outBeats);
+      if (vec >= nvec) throw protocol(`more output beats than ${nvec} vectors of ${io.outBeats}`);
       beats[vec].push({ cycle: Number(t[1]), last: t[2] === '1', keep, lanes });
       beatIndex++;
-    } else if (t[0] === 'end') {
+    } else if (t[0] === 'end' && t.length === 3) {
       totalCycles = Number(t[1]);
       overflow = t[2] === '1';
-    }
+      ended = true;
+    } else throw protocol(`unexpected record '${line.slice(0, 80)}'`);
   }
+  if (!ended) throw protocol('no end record');
   const outputs = beats.map((bs) => bs.flatMap((b) => b.lanes.filter((_, l) => (b.keep >> l) & 1)));
   const lastOut = beats.map((bs) => (bs.length ? bs[bs.length - 1].cycle : -1));
   return { outputs, beats, firstIn, lastOut, overflow, totalCycles };

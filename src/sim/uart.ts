@@ -23,6 +23,7 @@ import { CircaError, CircaInputError } from '../errors.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import { ReceiveBuffer, type ByteTransport } from '../host/transport.ts';
 import { buildVerilated } from './verilator.ts';
+import { buildHarness, resolveSimulator, type SimulatorChoice, type SimulatorName } from './simulator.ts';
 
 const run = promisify(execFile);
 
@@ -44,6 +45,8 @@ export interface UartSimOptions {
   /** wait for `busy` to fall before ending (default true) */
   waitIdle?: boolean;
   onProgress?: (msg: string) => void;
+  /** which back end runs the harness (default auto: Verilator when on PATH, else CXXRTL) */
+  simulator?: SimulatorChoice;
 }
 
 export interface UartSimResult {
@@ -65,6 +68,8 @@ export interface UartSimResult {
   cycles: number;
   buildSeconds: number;
   cached: boolean;
+  /** the back end that ran */
+  simulator: SimulatorName;
 }
 
 export async function simulateUart(
@@ -84,7 +89,9 @@ export async function simulateUart(
     if (!Number.isInteger(i) || i < 0 || i >= bytesIn.length) throw new CircaInputError(`simulateUart: badStopBits index ${i} is out of range`);
   }
 
-  const built = await buildVerilated(
+  const simulator = await resolveSimulator(opts.simulator);
+  const harness = await buildHarness(
+    simulator,
     { sources: design.sources, top: design.top, harness: 'uart_harness.cpp', defines: { CLKS_PER_BIT: cpb } },
     opts.onProgress,
   );
@@ -96,16 +103,9 @@ export async function simulateUart(
     writeFileSync(inPath, `${bytesIn.length} ${expectOut}\n${tokens.join(' ')}\n`);
     // Sending and answering overlap at best; their sum, doubled, plus slack for the layer, is generous.
     const maxCycles = opts.maxCycles ?? 2 * 12 * cpb * (bytesIn.length + expectOut) + 200_000;
-    opts.onProgress?.(`simulating ${bytesIn.length} bytes over UART`);
-    try {
-      await run(built.binary, [inPath, outPath, String(maxCycles), opts.waitIdle === false ? '0' : '1'], {
-        maxBuffer: 16 * 1024 * 1024,
-      });
-    } catch (e) {
-      const err = e as { stderr?: string };
-      throw new CircaError(`UART simulation of ${design.top} failed: ${(err.stderr ?? String(e)).trim()}`);
-    }
-    return { ...parseOutput(readFileSync(outPath, 'utf8')), buildSeconds: built.seconds, cached: built.cached };
+    opts.onProgress?.(`simulating ${bytesIn.length} bytes over UART (${simulator})`);
+    await harness.run(dir, [{ file: 'in.txt' }, { file: 'out.txt' }, String(maxCycles), opts.waitIdle === false ? '0' : '1']);
+    return { ...parseOutput(readFileSync(outPath, 'utf8')), buildSeconds: harness.seconds, cached: harness.cached, simulator };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -57,9 +57,10 @@ export interface BuiltBinary {
 export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: string) => void): Promise<BuiltBinary> {
   const version = await requireVerilator();
   const harnessText = readFileSync(join(HARNESS_DIR, b.harness), 'utf8');
+  const adapterText = readFileSync(join(HARNESS_DIR, ADAPTER), 'utf8');
   const h = createHash('sha256');
   h.update(JSON.stringify({ version, top: b.top, harness: b.harness, defines: b.defines, flags: [...FLAGS, ...(b.extraFlags ?? [])] }));
-  h.update(harnessText);
+  h.update(harnessText).update('\0').update(adapterText);
   for (const s of b.sources) h.update(`\0${s.name}\0${s.text}`);
   const key = h.digest('hex').slice(0, 24);
   const finalDir = join(cacheDir(), 'verilator', key);
@@ -78,6 +79,7 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
       files.push(p);
     }
     writeFileSync(join(work, b.harness), harnessText);
+    writeFileSync(join(work, ADAPTER), adapterText);
     const cflags = Object.entries(b.defines).map(([k, v]) => `-D${k}=${v}`).join(' ');
     onProgress?.(`verilating ${b.top} (${b.sources.length} files)`);
     const args = [
@@ -116,6 +118,9 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
     untrack();
   }
 }
+
+/** the harnesses reach the design through this header (sim/dut_cxxrtl.h is the CXXRTL one) */
+const ADAPTER = 'dut_verilator.h';
 
 /**
  * Run a command as the leader of a new process group (so cleanupNow() in

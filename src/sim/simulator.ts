@@ -1,0 +1,110 @@
+/**
+ * One simulator interface, two back ends. A harness (sim/*_harness.cpp) is
+ * built for a design by either
+ *   verilator  native Verilator (src/sim/verilator.ts), the fastest, from apt;
+ *   cxxrtl     YoWASP yosys write_cxxrtl + YoWASP clang to WebAssembly, run
+ *              under node:wasi (src/sim/cxxrtl.ts): nothing to install.
+ * Both compile the same harness source (only the adapter header differs), read
+ * the same input file and write the same records, so everything above this
+ * file (stream.ts, uart.ts, cosim.ts) does not care which one ran.
+ */
+import { execFile } from 'node:child_process';
+import { trackChild } from '../cleanup.ts';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CircaError, CircaInputError } from '../errors.ts';
+import type { SourceFile } from '../verilog/index.ts';
+import { buildVerilated } from './verilator.ts';
+import { buildCxxrtl, runWasm } from './cxxrtl.ts';
+
+const run = promisify(execFile);
+
+export const SIMULATORS = ['verilator', 'cxxrtl'] as const;
+export type SimulatorName = (typeof SIMULATORS)[number];
+export type SimulatorChoice = SimulatorName | 'auto';
+
+export function parseSimulator(s: string): SimulatorChoice {
+  if (s === 'auto' || (SIMULATORS as readonly string[]).includes(s)) return s as SimulatorChoice;
+  throw new CircaInputError(`--simulator: expected auto, verilator or cxxrtl, got '${s}'`);
+}
+
+let verilatorOnPath: boolean | undefined;
+async function hasVerilator(): Promise<boolean> {
+  if (verilatorOnPath === undefined) {
+    verilatorOnPath = await run('verilator', ['--version']).then(() => true, () => false);
+  }
+  return verilatorOnPath;
+}
+
+/** auto: Verilator when it is on PATH, CXXRTL (WebAssembly) otherwise. */
+export async function resolveSimulator(choice: SimulatorChoice = 'auto'): Promise<SimulatorName> {
+  if (choice !== 'auto') return choice;
+  return (await hasVerilator()) ? 'verilator' : 'cxxrtl';
+}
+
+/** The simulator a choice resolves to, with the sentence saying why (for `auto`). */
+export async function describeSimulator(choice: SimulatorChoice): Promise<{ name: SimulatorName; why: string }> {
+  const name = await resolveSimulator(choice);
+  if (choice !== 'auto') return { name, why: `simulator: ${name} (as asked)` };
+  return {
+    name,
+    why: name === 'verilator'
+      ? 'simulator: verilator (auto: verilator is on PATH)'
+      : 'simulator: cxxrtl (auto: no verilator on PATH; CXXRTL compiled to WebAssembly, nothing to install)',
+  };
+}
+
+export interface HarnessBuild {
+  sources: readonly SourceFile[];
+  top: string;
+  /** harness file name inside sim/ */
+  harness: string;
+  defines: Record<string, number | string>;
+  /** extra Verilator flags (gate-level netlists); CXXRTL needs none */
+  verilatorFlags?: readonly string[];
+  /** the variant that can write a VCD */
+  trace?: boolean;
+}
+
+/** An argument that names a file in the run's directory. */
+export type HarnessArg = string | { file: string };
+
+export interface Harness {
+  simulator: SimulatorName;
+  cached: boolean;
+  seconds: number;
+  /** run once with files in `dir` (input written there, outputs read back from there) */
+  run(dir: string, args: readonly HarnessArg[]): Promise<void>;
+}
+
+export async function buildHarness(sim: SimulatorName, b: HarnessBuild, onProgress?: (msg: string) => void): Promise<Harness> {
+  if (sim === 'cxxrtl') {
+    const built = await buildCxxrtl({ sources: b.sources, top: b.top, harness: b.harness, defines: b.defines, trace: b.trace }, onProgress);
+    return {
+      simulator: sim,
+      cached: built.cached,
+      seconds: built.seconds,
+      run: (dir, args) => runWasm(built.wasm, dir, args, b.top),
+    };
+  }
+  const built = await buildVerilated(
+    { sources: b.sources, top: b.top, harness: b.harness, defines: { ...b.defines, ...(b.trace ? { TRACE: 1 } : {}) }, extraFlags: [...(b.verilatorFlags ?? []), ...(b.trace ? ['--trace'] : [])] },
+    onProgress,
+  );
+  return {
+    simulator: sim,
+    cached: built.cached,
+    seconds: built.seconds,
+    run: async (dir, args) => {
+      try {
+        const running = run(built.binary, args.map((a) => (typeof a === 'string' ? a : join(dir, a.file))), { maxBuffer: 16 * 1024 * 1024 });
+        // an interrupt (src/cleanup.ts) kills the simulator too
+        const untrackChild = trackChild(running.child);
+        await running.finally(untrackChild);
+      } catch (e) {
+        const err = e as { stderr?: string };
+        throw new CircaError(`simulation of ${b.top} failed: ${(err.stderr ?? String(e)).trim()}`);
+      }
+    },
+  };
+}
