@@ -7,3 +7,8 @@ export function withoutSchemaKey(raw: unknown): unknown {
   const { $schema: _ignored, ...rest } = raw as Record<string, unknown>;
   return rest;
 }
+
+/** JSON text without a leading byte-order mark (some Windows editors write one; JSON.parse refuses it). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -310,3 +310,17 @@ describe('accuracy in hardware studies', () => {
     expect(c.notes.at(-1)).toBe('accuracy: 97.00% (baseline) vs 92.00%; the paper reports 97.67% vs 93.54%');
   });
 });
+
+describe('the command at its edges', () => {
+  it('a spec that starts with a byte-order mark is read; boards takes -q', async () => {
+    const dir = tmp();
+    const spec = join(dir, 'bom.json');
+    writeFileSync(spec, `\uFEFF${readFileSync(join(root, 'examples/tvscm-784.json'), 'utf8')}`);
+    const r = await runNode('bin/circa.mjs', ['estimate', spec, '--json', '-q'], root);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).latency).toBe(987);
+    const b = await runNode('bin/circa.mjs', ['boards', '-q'], root);
+    expect(b.code).toBe(0);
+    expect(b.stdout).toMatch(/icebreaker/);
+  });
+});

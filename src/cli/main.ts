@@ -330,7 +330,7 @@ export function buildProgram(): Command {
 
   program.command('boards')
     .description('list the built-in boards')
-    .addOption(json)
+    .addOption(json).addOption(quiet)
     .action(async (o: { json?: boolean }) => { program.setOptionValue('exit', await cmdBoards(o)); });
 
   registerRunCommand(program);

@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
-import { withoutSchemaKey } from '../json.ts';
+import { withoutSchemaKey, stripBom } from '../json.ts';
 import { formatZodError } from '../layers/load.ts';
 
 const pos = z.number().positive();
@@ -205,7 +205,7 @@ export function loadEnergyTable(nameOrPath: string): EnergyTable {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(stripBom(text));
   } catch (e) {
     throw new CircaInputError(`energy table ${nameOrPath}: malformed JSON: ${(e as Error).message}`);
   }

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
-import { withoutSchemaKey } from '../json.ts';
+import { withoutSchemaKey, stripBom } from '../json.ts';
 import { PART_NAMES, PARTS } from './parts.ts';
 
 /** Directory holding the built-in board files (`<repo>/boards`). */
@@ -177,7 +177,7 @@ export function loadBoard(nameOrPath: string): Board {
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(stripBom(text));
   } catch (e) {
     throw new CircaInputError(`board file ${label}: not valid JSON: ${(e as Error).message}`);
   }

@@ -4,6 +4,7 @@
  * default; with `real`, real values quantised to the input format (convergent
  * rounding, saturation) through src/fixed, as the training side does.
  */
+import { stripBom } from '../json.ts';
 import { readFileSync } from 'node:fs';
 import { CircaInputError } from '../errors.ts';
 import { formatName, maxOf, minOf, quantize, type QFormat } from '../fixed/index.ts';
@@ -63,7 +64,7 @@ export function loadInputVectors(path: string, shape: InputShape, opts: { real?:
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(stripBom(text));
   } catch (e) {
     throw new CircaInputError(`${path}: not valid JSON: ${(e as Error).message}`);
   }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
-import { withoutSchemaKey } from '../json.ts';
+import { stripBom, withoutSchemaKey } from '../json.ts';
 import { LAYER_KINDS } from './index.ts';
 import type { LayerKind } from './types.ts';
 
@@ -167,6 +167,7 @@ export function readJsonFile(path: string): unknown {
   } catch (e) {
     throw new CircaInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  text = stripBom(text);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
