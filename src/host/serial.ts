@@ -7,7 +7,7 @@
  * The package is loaded when a port is opened, not when the command starts.
  * Tests pass @serialport/binding-mock's MockBinding as `binding`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { OpenOptions, SerialPortStream } from '@serialport/stream';
 import { CircaError, CircaInputError } from '../errors.ts';
 import { ReceiveBuffer, type ByteTransport } from './transport.ts';
@@ -52,6 +52,9 @@ export class SerialTransport implements ByteTransport {
     // a device file that is not there: say so before the binding does, with where to look
     if (!opts.binding && process.platform !== 'win32' && !existsSync(path)) {
       throw new CircaInputError(`--port ${path}: no such device. ${NO_DEVICE_HINT}`);
+    }
+    if (!opts.binding && process.platform !== 'win32' && statSync(path).isFile()) {
+      throw new CircaInputError(`--port ${path}: not a serial device (a regular file). ${NO_DEVICE_HINT}`);
     }
     const { SerialPortStream } = await import('@serialport/stream');
     const binding = opts.binding ?? (await import('serialport')).SerialPort.binding;
