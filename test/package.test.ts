@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,7 +52,9 @@ describe('installed into an empty project', () => {
     const r = await runNode(join(proj, 'node_modules/.bin/circa'), ['generate', 'node_modules/circa/examples/tvscm-784.json', '-o', 'rtl'], proj);
     expect(r.code, r.stderr).toBe(0);
     const want = readdirSync(join(REPO, 'generated/tvscm-784')).sort();
-    expect(readdirSync(join(proj, 'rtl')).sort()).toEqual(want);
+    // circa marks its output directories (.circa-output, so that --force only ever replaces its own); the rest is generated/'s
+    expect(readdirSync(join(proj, 'rtl')).filter((f) => f !== '.circa-output').sort()).toEqual(want);
+    expect(existsSync(join(proj, 'rtl', '.circa-output'))).toBe(true);
     for (const f of want) expect(readFileSync(join(proj, 'rtl', f), 'utf8'), f).toBe(readFileSync(join(REPO, 'generated/tvscm-784', f), 'utf8'));
   });
 
