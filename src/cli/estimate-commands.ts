@@ -191,7 +191,7 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
   return 0;
 }
 
-async function cmdMerge(csvs: string[], o: { output: string; force?: boolean }): Promise<number> {
+async function cmdMerge(csvs: string[], o: { output: string; force?: boolean; quiet?: boolean }): Promise<number> {
   const files = csvs.map((f) => {
     try {
       return { name: f, text: readFileSync(f, 'utf8') };
@@ -201,7 +201,7 @@ async function cmdMerge(csvs: string[], o: { output: string; force?: boolean }):
   });
   const merged = mergeCsv(files);
   writeFileAtomically(o.output, merged, !!o.force);
-  process.stdout.write(`merged ${files.length} file(s), ${merged.split('\n').length - 2} point(s) into ${o.output}\n`);
+  if (!o.quiet) process.stdout.write(`merged ${files.length} file(s), ${merged.split('\n').length - 2} point(s) into ${o.output}\n`);
   return 0;
 }
 
@@ -270,7 +270,8 @@ Examples:
     .argument('<csv...>', 'shard CSV files')
     .requiredOption('-o, --output <file>', 'merged CSV file')
     .option('--force', 'replace an existing output file')
-    .action(async (csvs: string[], o: { output: string; force?: boolean }) => { setExit(await cmdMerge(csvs, o)); });
+    .option('-q, --quiet', 'no summary line')
+    .action(async (csvs: string[], o: { output: string; force?: boolean; quiet?: boolean }) => { setExit(await cmdMerge(csvs, o)); });
 
   for (const c of [compare, sweep, ...sweep.commands]) c.exitOverride().showHelpAfterError('(run with --help for usage)');
 }

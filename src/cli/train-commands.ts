@@ -276,7 +276,7 @@ export function registerTrainCommands(program: Command): void {
     .requiredOption('-o, --output <weights.npz>', 'the circa weight file to write')
     .option('--map <circa=source>', 'take tensor <layer>.<tensor> from the source\'s tensor <source> (repeatable)', collectMap, {})
     .option('--force', 'replace an existing output file')
-    .addOption(json())
+    .addOption(json()).addOption(quiet())
     .action(async (spec: string, source: string, o: ImportOpts) => { program.setOptionValue('exit', await cmdImport(spec, source, o)); });
 
   program.command('quantize')
