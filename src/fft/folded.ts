@@ -44,7 +44,7 @@ import { quantize, requantize, q, type QFormat, type Rounding, type Overflow } f
 import { bitReverse, unitRoot } from './plan.ts';
 import { log2Exact, shiftSchedule, validateFftSpec, type FftSpec, type FftSpecInput } from './spec.ts';
 import { bitReversePermute, type Cplx } from './reference.ts';
-import { floatFft } from './reference.ts';
+import { idealTransform } from './reference.ts';
 
 export type PassMode = 'dif' | 'dit' | 'pmul';
 
@@ -288,16 +288,7 @@ export function foldedFftSchedule(p: FoldedFftPlan): EngineSchedule {
   return { n: p.n, inputs: p.n, outputs: p.n, passes: p.passes, unloadLatency: FFT_UNLOAD_LATENCY };
 }
 
-/** The ideal transform (fft.js, double precision) with the plan's scaling and orders. */
+/** The ideal transform with the plan's scaling and orders (the same one the streaming engine is measured against). */
 export function foldedFftIdeal(plan: FoldedFftPlan, x: readonly Cplx[]): Cplx[] {
-  const natural = plan.inputOrder === 'natural' ? x : bitReversePermute(x);
-  const input = natural.flatMap(([re, im]) => [re, im]);
-  const scale = 2 ** -plan.totalShift * (plan.inverse ? plan.n : 1);
-  const fft = floatFft(plan.n);
-  const out = fft.createComplexArray() as number[];
-  // forward X_k = sum x_j e^(-2 pi i jk/N); the inverse divides by N (as an IDFT does)
-  if (plan.inverse) fft.inverseTransform(out, input);
-  else fft.transform(out, input);
-  const y: Cplx[] = Array.from({ length: plan.n }, (_, k) => [out[2 * k] * scale, out[2 * k + 1] * scale]);
-  return plan.outputOrder === 'natural' ? y : bitReversePermute(y);
+  return idealTransform(plan, x);
 }

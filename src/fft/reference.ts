@@ -152,7 +152,20 @@ export function floatFft(n: number): FFT {
  * 2^-totalShift, each in the design's input and output order.
  */
 export function fftIdeal(p: FftPlan | FftSpecInput | FftSpec, x: readonly Cplx[]): Cplx[] {
-  const plan = asPlan(p);
+  return idealTransform(asPlan(p), x);
+}
+
+/** What the ideal transform needs of a plan: the streaming and the folded engines' plans both have it. */
+export interface IdealShape {
+  n: number;
+  inverse: boolean;
+  totalShift: number;
+  inputOrder: 'natural' | 'bitrev' | string;
+  outputOrder: 'natural' | 'bitrev' | string;
+}
+
+/** The ideal transform (fft.js, double precision) with a plan's scaling and orders. */
+export function idealTransform(plan: IdealShape, x: readonly Cplx[]): Cplx[] {
   const natural = plan.inputOrder === 'natural' ? x : bitReversePermute(x);
   const input = natural.flatMap(([re, im]) => [re, im]);
   const scale = 2 ** -plan.totalShift * (plan.inverse ? plan.n : 1);

@@ -31,22 +31,9 @@ export function spectrumOf(v: ArrayLike<number>, k: number): Float64Array {
 
 /** Real part of IDFT(a o b) (or conj(a) o b), length k. */
 export function productInverse(a: Float64Array, b: Float64Array, k: number, conjA = false): Float64Array {
-  const f = fftOf(k);
   const prod = new Float64Array(2 * k);
-  const s = conjA ? -1 : 1;
-  for (let i = 0; i < k; i++) {
-    const ar = a[2 * i];
-    const ai = s * a[2 * i + 1];
-    const br = b[2 * i];
-    const bi = b[2 * i + 1];
-    prod[2 * i] = ar * br - ai * bi;
-    prod[2 * i + 1] = ar * bi + ai * br;
-  }
-  const out = new Float64Array(2 * k);
-  f.inverseTransform(out, prod); // fft.js scales the inverse by 1/k
-  const y = new Float64Array(k);
-  for (let i = 0; i < k; i++) y[i] = out[2 * i];
-  return y;
+  accumulateProduct(prod, a, b, k, conjA);
+  return inverseReal(prod, k);
 }
 
 /** Adds sum over pairs of a o b (or conj(a) o b) into acc (spectra). */
