@@ -35,7 +35,7 @@ describe('trained networks on MNIST, in the RTL', () => {
       expect(report.mismatches).toEqual([]);
       expect(report.cycles.match).toBe(true);
       expect(report.overflowGot).toBe(report.overflowExpected);
-      const acc = datasetAccuracy(design.net, data, report.outputs!);
+      const acc = datasetAccuracy(design.net, data, report.outputs!, report.expected);
       expect(acc.disagreements).toBe(0);
       // the RTL's accuracy is the fixed-point model's, image for image
       const model = evaluateFixed(design.net, loadMnist('test'), IMAGES);

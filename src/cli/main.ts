@@ -128,7 +128,7 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
     p.step(`co-simulating ${what} with random stalls (valid ${o.validPct}%, ready ${o.readyPct}%)`);
     stalled = await cosim(dut, { ...common, validPct: o.validPct, readyPct: o.readyPct, mismatchVcd: mismatchVcd('backpressure') });
   }
-  const accuracy = data ? datasetAccuracy(design.net, data, full.outputs!) : undefined;
+  const accuracy = data ? datasetAccuracy(design.net, data, full.outputs!, full.expected) : undefined;
   const lat = full.cycles.measuredLatency;
   const per = full.cycles.measuredPeriod;
   const latOk = lat.every((c, k) => c === full.cycles.predictedLatencies[k]);
@@ -163,6 +163,8 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   ];
   if (full.outputs) delete full.outputs;
   if (stalled?.outputs) delete stalled.outputs;
+  delete full.expected;
+  if (stalled) delete stalled.expected;
   print(!!o.json, { spec: specPath, pass, simulator: sim.name, full, backpressure: stalled ?? null, ...(accuracy ? { dataset: accuracy } : {}) }, lines.join('\n'));
   return pass ? 0 : 1;
 }

@@ -57,6 +57,8 @@ export interface CosimReport {
   backpressure: { validPct: number; readyPct: number };
   /** the RTL's outputs, vector by vector (only with keepOutputs) */
   outputs?: number[][];
+  /** the reference model's outputs, vector by vector (only with keepOutputs; computed once, for the comparison) */
+  expected?: number[][];
   /** the VCD written for the first failing vector (mismatchVcd), with the cycle of its first wrong output */
   mismatchVcd?: { path: string; vector: number; cycle: number };
   sim: Pick<StreamResult, 'buildSeconds' | 'cached' | 'runSeconds' | 'totalCycles' | 'simulator'>;
@@ -151,7 +153,7 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
       formula: dut.formula,
     },
     backpressure: { validPct, readyPct },
-    ...(opts.keepOutputs ? { outputs: res.outputs } : {}),
+    ...(opts.keepOutputs ? { outputs: res.outputs, expected: expected.map((e) => e.y) } : {}),
     ...(mismatchVcd ? { mismatchVcd } : {}),
     sim: { buildSeconds: res.buildSeconds, cached: res.cached, runSeconds: res.runSeconds, totalCycles: res.totalCycles, simulator: res.simulator },
   };

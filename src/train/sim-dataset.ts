@@ -32,13 +32,18 @@ export interface DatasetAccuracy {
   confusion: number[][];
 }
 
-export function datasetAccuracy(net: NetworkPlan, d: DatasetInputs, outputs: readonly number[][]): DatasetAccuracy {
+/**
+ * The RTL's classes against the labels and the model's. `expected` are the
+ * model's outputs when the caller has them already (cosim's report), so the
+ * model does not run twice per image.
+ */
+export function datasetAccuracy(net: NetworkPlan, d: DatasetInputs, outputs: readonly number[][], expected?: readonly number[][]): DatasetAccuracy {
   const confusion = emptyConfusion(d.ds.classes);
   let correct = 0;
   let disagreements = 0;
   d.inputs.forEach((v, i) => {
     const rtlClass = classOf(net, outputs[i] ?? []);
-    const modelClass = classOf(net, networkReference(net, v.x).y);
+    const modelClass = classOf(net, expected?.[i] ?? networkReference(net, v.x).y);
     const label = d.ds.labels[i];
     if (rtlClass !== modelClass) disagreements++;
     if (rtlClass === label) correct++;
