@@ -28,8 +28,8 @@ import {
   type EngineNumerics, type EngineSchedule, type FoldedPass,
 } from '../../fft/index.ts';
 import type { LayerTiming, CycleModel } from '../types.ts';
-import { lastShifts, type FftOptions } from './fft-options.ts';
-import { GUARD_BITS, nextPow2, type StreamCoreRequest } from './stream-plan.ts';
+import type { FftOptions } from './fft-options.ts';
+import { nextPow2, spectralProduct, type StreamCoreRequest } from './stream-plan.ts';
 import { halfAddress, halfSpectrum, quantizeSpectrum, spectrumFormat, circularConvolve, type Cplx } from './spectrum.ts';
 import { toReal } from '../../fixed/index.ts';
 
@@ -108,22 +108,7 @@ export function planFoldedCore(r: StreamCoreRequest): FoldedCorePlan {
   const vw = Math.max(tw, hWidth) + (r.fft.multipliers === 3 ? 1 : 0);
   if (w + vw + 2 > 48) bad('fft.dataWidth', `${w}-bit samples times ${vw}-bit spectrum or twiddle fields exceed the 48-bit product limit`);
 
-  const aInt = r.zInt + log2k - sF;
-  const aFrac = w - 1 - aInt;
-  if (aFrac < 0) {
-    bad('fft.dataWidth', `the spectrum of the product needs ${aInt} integer bits (${r.zInt} + log2 ${k} - ${sF} forward shifts), ` +
-      `more than a ${w}-bit sample holds: use a wider fft.dataWidth (at least ${aInt + 1}) or more forward scaling`);
-  }
-  const pmulShift = hFormat.frac + xFrac - aFrac;
-  if (pmulShift < 0) {
-    bad('fft.dataWidth', `the spectral product has ${hFormat.frac + xFrac} fraction bits, fewer than the ${aFrac} the inverse input format ` +
-      `Q${aInt}.${aFrac} needs; use a narrower fft.dataWidth or a wider weights.spectrumWidth`);
-  }
-  let invScaling = r.fft.inverseScaling;
-  if (invScaling === undefined) {
-    const s = Math.max(0, Math.min(log2k, aFrac + log2k - sF - (r.zFracNeeded + GUARD_BITS)));
-    invScaling = lastShifts(log2k, s);
-  }
+  const { aInt, aFrac, pmulShift, invScaling } = spectralProduct(r, k, sF, w, hFormat.frac, xFrac);
   checkScaling(invScaling, log2k, 'fft.inverseScaling');
   const invShifts = shiftSchedule(invScaling, log2k);
   const zFrac = aFrac + log2k - sF - invShifts.reduce((a, x) => a + x, 0);

@@ -108,6 +108,36 @@ export function nextPow2(n: number): number {
   return k;
 }
 
+/**
+ * The spectral product's format and the inverse transform's scaling, shared
+ * by the streaming and the folded cores: the product goes into Q(aInt.aFrac)
+ * samples of w bits (pmulShift drops the extra fraction bits of spectrum x
+ * forward output), and the inverse scaling is the one given or as few shifts
+ * (all at the end) as keep GUARD_BITS extra fraction bits. Errors name the field.
+ */
+export function spectralProduct(
+  r: Pick<StreamCoreRequest, 'zInt' | 'zFracNeeded' | 'fft'>, k: number, sF: number, w: number, hFrac: number, xFrac: number,
+): { aInt: number; aFrac: number; pmulShift: number; invScaling: NonNullable<StreamCoreRequest['fft']['inverseScaling']> } {
+  const log2k = Math.log2(k);
+  const aInt = r.zInt + log2k - sF;
+  const aFrac = w - 1 - aInt;
+  if (aFrac < 0) {
+    bad('fft.dataWidth', `the spectrum of the product needs ${aInt} integer bits (${r.zInt} + log2 ${k} - ${sF} forward shifts), ` +
+      `more than a ${w}-bit sample holds: use a wider fft.dataWidth (at least ${aInt + 1}) or more forward scaling`);
+  }
+  const pmulShift = hFrac + xFrac - aFrac;
+  if (pmulShift < 0) {
+    bad('fft.dataWidth', `the spectral product has ${hFrac + xFrac} fraction bits, fewer than the ${aFrac} the inverse input format ` +
+      `Q${aInt}.${aFrac} needs; use a narrower fft.dataWidth or a wider weights.spectrumWidth`);
+  }
+  let invScaling = r.fft.inverseScaling;
+  if (invScaling === undefined) {
+    const s = Math.max(0, Math.min(log2k, aFrac + log2k - sF - (r.zFracNeeded + GUARD_BITS)));
+    invScaling = lastShifts(log2k, s);
+  }
+  return { aInt, aFrac, pmulShift, invScaling };
+}
+
 export function planStreamCore(r: StreamCoreRequest): StreamCorePlan {
   if (r.fft.butterflies !== undefined) bad('fft.butterflies', 'only with "architecture": "folded" (the streaming pipelines have one butterfly per stage)');
   const least = Math.max(4, nextPow2(Math.max(r.inputs, r.outputs)));
@@ -142,24 +172,7 @@ export function planStreamCore(r: StreamCoreRequest): StreamCorePlan {
   const pr = rangeMul(rangeOfWidth(fwd.outWidth), rangeOfWidth(hWidth));
   const prodWidth = widthOfRange(rangeAdd(pr, pr));
   const wI = w;
-  const aInt = r.zInt + log2k - sF;
-  const aFrac = wI - 1 - aInt;
-  if (aFrac < 0) {
-    bad('fft.dataWidth', `the spectrum of the product needs ${aInt} integer bits (${r.zInt} + log2 ${k} - ${sF} forward shifts), ` +
-      `more than a ${wI}-bit sample holds: use a wider fft.dataWidth (at least ${aInt + 1}) or more forward scaling`);
-  }
-  const pmulShift = hFormat.frac + xFrac - aFrac;
-  if (pmulShift < 0) {
-    bad('fft.dataWidth', `the spectral product has ${hFormat.frac + xFrac} fraction bits, fewer than the ${aFrac} the inverse input format ` +
-      `Q${aInt}.${aFrac} needs; use a narrower fft.dataWidth or a wider weights.spectrumWidth`);
-  }
-
-  // inverse scaling: given, or as few shifts (all at the end) as keep GUARD_BITS extra fraction bits
-  let invScaling = r.fft.inverseScaling;
-  if (invScaling === undefined) {
-    const s = Math.max(0, Math.min(log2k, aFrac + log2k - sF - (r.zFracNeeded + GUARD_BITS)));
-    invScaling = lastShifts(log2k, s);
-  }
+  const { aInt, aFrac, pmulShift, invScaling } = spectralProduct(r, k, sF, wI, hFormat.frac, xFrac);
   const inv = layerFftPlan(r.fft, k, true, wI, invScaling, `${r.name}_ifft`, 'fft.inverseScaling');
   const zFrac = aFrac + log2k - sF - inv.totalShift;
   if (zFrac < r.zFracNeeded) {
