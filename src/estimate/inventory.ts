@@ -432,6 +432,28 @@ function fftInventory(name: string, p: FftLayerPlan, cycles: number): LayerInven
 }
 
 /**
+ * The diag-circulant stage after a circulant core (streaming or folded): the
+ * d/bias ROM, one z x d multiplier, its products and `addsPerOutput` adds per
+ * output (the streaming core counts the bias alignment as a second add).
+ */
+function addDiagonal(
+  name: string,
+  c: { outputs: number; zWidth: number },
+  diag: { dWidth: number; bWidth: number; accWidth: number },
+  cycles: number,
+  into: { memories: MemoryUse[]; multipliers: MultiplierSpec[] } & ArithUse,
+  addsPerOutput: number,
+): void {
+  into.memories.push({
+    name: `${name}.drom`, depth: c.outputs, width: diag.dWidth + diag.bWidth, rom: true, forceBlock: c.outputs >= 64,
+    writes: 0, reads: cycles, usefulReads: c.outputs, weights: true,
+  });
+  into.multipliers.push({ name: `${name}.z*d`, a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: 1 });
+  into.multiplies.push({ a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: c.outputs });
+  into.adds.push({ width: diag.accWidth, count: addsPerOutput * c.outputs });
+}
+
+/**
  * circulant and diag-circulant: the streaming core of circulant-common/
  * stream-rtl.ts, circ_feed -> FFT -> circ_pmul (+ half-spectrum ROM) ->
  * IFFT -> circ_out (+ the d/b ROM and one multiplier with the diagonal).
@@ -466,15 +488,7 @@ function streamInventory(
   ];
   const multiplies = [...fwd.arith.multiplies, { a: wx, b: c.hWidth, y: wx + c.hWidth, count: 4 * k }, ...inv.arith.multiplies];
   const adds = [...fwd.arith.adds, { width: c.prodWidth, count: 2 * k }, { width: c.prodWidth, count: 2 * k }, ...inv.arith.adds, { width: c.zWidth, count: c.outputs }];
-  if (diag) {
-    memories.push({
-      name: `${name}.drom`, depth: c.outputs, width: diag.dWidth + diag.bWidth, rom: true, forceBlock: c.outputs >= 64,
-      writes: 0, reads: cycles, usefulReads: c.outputs, weights: true,
-    });
-    multipliers.push({ name: `${name}.z*d`, a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: 1 });
-    multiplies.push({ a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: c.outputs });
-    adds.push({ width: diag.accWidth, count: 2 * c.outputs });
-  }
+  if (diag) addDiagonal(name, c, diag, cycles, { memories, multipliers, multiplies, adds }, 2);
   // registers: circ_feed (stored sample, counters), circ_pmul (operands, sums, requantised
   // output), circ_out (z, requantised output in the skid buffer); the diagonal stage
   const core = (sW + 2 * c.log2k) + (2 * wx + 2 * c.prodWidth + 2 * wi + c.log2k) + (c.zWidth + 2 * yWidth + c.log2k);
@@ -505,15 +519,7 @@ function foldedCoreInventory(
   const multipliers = [...part.multipliers];
   const multiplies = [...part.arith.multiplies];
   const adds = [...part.arith.adds, { width: c.zWidth, count: c.outputs }];
-  if (diag) {
-    memories.push({
-      name: `${name}.drom`, depth: c.outputs, width: diag.dWidth + diag.bWidth, rom: true, forceBlock: c.outputs >= 64,
-      writes: 0, reads: cycles, usefulReads: c.outputs, weights: true,
-    });
-    multipliers.push({ name: `${name}.z*d`, a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: 1 });
-    multiplies.push({ a: c.zWidth, b: diag.dWidth, y: c.zWidth + diag.dWidth, count: c.outputs });
-    adds.push({ width: diag.accWidth, count: c.outputs });
-  }
+  if (diag) addDiagonal(name, c, diag, cycles, { memories, multipliers, multiplies, adds }, 1);
   return {
     name, kind, model: 'folded-fft', memories, multipliers, arith: { multiplies, adds },
     features: { ...part.features, layer: 1, signs: c.signs ? c.inputs : 0, mulY: mulY(multipliers) }, activeCycles: cycles, generic: false,
