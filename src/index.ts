@@ -32,11 +32,16 @@ import type { PartName } from './flow/parts.ts';
 // Loading a spec
 // ---------------------------------------------------------------------------
 export { loadDesign, designFromPlan, type Design, type DesignCost, type LoadOptions } from './network/design.ts';
-export { planAny, planNetwork, type NetworkPlan, type NetworkLayer } from './network/plan.ts';
+export { planAny, planNetwork, layerRtl, renderLayers, type NetworkPlan, type NetworkLayer } from './network/plan.ts';
 export { networkSpecSchema, type NetworkSpec, type Schedule } from './network/spec.ts';
 export { loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from './layers/load.ts';
-export { LAYER_KINDS } from './layers/index.ts';
-export type { LayerKind, LayerRtl, LayerCost, CycleModel, OpCounts, HardwareCounts, ReferenceResult } from './layers/types.ts';
+export { LAYER_KINDS, registerKind } from './layers/index.ts';
+export { defineKind } from './layers/types.ts';
+export type {
+  LayerKind, LayerRtl, LayerCost, LayerShape, LayerTiming, CycleModel, OpCounts, HardwareCounts, ReferenceResult,
+} from './layers/types.ts';
+export type { LayerResources, ResourceContext, MemoryUse, ArithUse, KindFeatures, MultiplierSpec } from './layers/resources.ts';
+export type { StreamInterface } from './sim/stream.ts';
 
 /**
  * A design from a spec object (a layer `{"kind": ...}` or a network `{"network", "layers"}`),

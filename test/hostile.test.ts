@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CircaInputError } from '../src/errors.ts';
-import { planAny } from '../src/network/plan.ts';
+import { layerRtl, planAny, renderLayers } from '../src/network/plan.ts';
 import { checkTarget, MARKER } from '../src/cli/output.ts';
 import { MAX_NAME_LENGTH } from '../src/verilog/names.ts';
 import { runNode } from './run-node.ts';
@@ -79,7 +79,8 @@ describe('hostile specs: one message naming the field, short, no stack', () => {
     it(label, () => {
       let err: unknown;
       try {
-        planAny(JSON.parse(text), 'spec.json: ');
+        // plan, then render (module-name clashes are found when the RTL is first rendered)
+        renderLayers(planAny(JSON.parse(text), 'spec.json: '));
       } catch (e) {
         err = e;
       }
@@ -91,10 +92,10 @@ describe('hostile specs: one message naming the field, short, no stack', () => {
   }
   it('names up to the limit are accepted, and keywords where the name only prefixes module names', () => {
     const ok = planAny(tvscm({ name: 'a'.repeat(MAX_NAME_LENGTH) }));
-    expect(ok.layers[0].rtl.top).toBe(`${'a'.repeat(MAX_NAME_LENGTH)}_top`);
+    expect(layerRtl(ok.layers[0]).top).toBe(`${'a'.repeat(MAX_NAME_LENGTH)}_top`);
     // the paper networks name their argmax "class": a prefix (class_top), not a module name
-    expect(planAny({ kind: 'argmax', n: 4, name: 'class' }).layers[0].rtl.top).toBe('class_top');
-    expect(planAny({ network: 'small', layers: [{ kind: 'activation', n: 4, name: 'wire' }] }).layers[0].rtl.sources.map((f) => f.name)).toContain('wire_top.v');
+    expect(layerRtl(planAny({ kind: 'argmax', n: 4, name: 'class' }).layers[0]).top).toBe('class_top');
+    expect(layerRtl(planAny({ network: 'small', layers: [{ kind: 'activation', n: 4, name: 'wire' }] }).layers[0]).sources.map((f) => f.name)).toContain('wire_top.v');
   });
   it('a network with a long name gets default layer names within the limit', () => {
     const net = planAny({ network: 'n'.repeat(MAX_NAME_LENGTH), layers: [{ kind: 'activation', n: 4 }, { kind: 'activation', n: 4 }] });

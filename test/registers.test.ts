@@ -6,7 +6,7 @@
  * runs the same writes against the simulated device.
  */
 import { describe, expect, it } from 'vitest';
-import { planAny } from '../src/network/plan.ts';
+import { layerRtl, planAny } from '../src/network/plan.ts';
 import { designFromPlan } from '../src/network/design.ts';
 import { DeviceModel } from '../src/host/model.ts';
 import { formatRunReport, type RunReport } from '../src/host/run.ts';
@@ -226,7 +226,7 @@ describe('dense registers (memory "spram")', () => {
     for (const memory of ['auto', 'ebr']) {
       const rom = planAny({ ...DS, memory });
       expect(LAYER_KINDS.dense.registers!(rom.layers[0].plan)).toBeNull();
-      expect(rom.layers[0].rtl.extraPorts.map((q) => q.name)).toEqual(['busy']);
+      expect(layerRtl(rom.layers[0]).extraPorts.map((q) => q.name)).toEqual(['busy']);
       expect(new DeviceModel(designFromPlan(rom, false)).syncWrites()).toEqual([]);
     }
   });

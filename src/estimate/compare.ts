@@ -82,7 +82,7 @@ export interface CompareOptions {
 /** Memory accesses per inference from the cost face, plus the network's link buffers. */
 function memoryAccesses(d: Design): number {
   const ops = d.cost().ops;
-  const links = d.isNetwork ? d.net.layers.reduce((s, l) => s + 2 * l.rtl.io.outBeats, 0) : 0;
+  const links = d.isNetwork ? d.net.layers.reduce((s, l) => s + 2 * l.io.outBeats, 0) : 0;
   return ops.weightReads + ops.bufferReads + ops.bufferWrites + links;
 }
 

@@ -17,6 +17,8 @@
 import { CircaInputError, CircaError } from '../errors.ts';
 import { designFromPlan, type Design } from '../network/design.ts';
 import { planAny } from '../network/plan.ts';
+import { LAYER_KINDS } from '../layers/index.ts';
+import type { LayerKind } from '../layers/types.ts';
 import type { Board } from '../flow/boards.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { fitCheck } from './fit.ts';
@@ -74,6 +76,12 @@ function pathOf(key: string): (string | number)[] {
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
+/** The registered kind of a raw layer spec (undefined for an unknown kind: planning reports it). */
+function kindOf(layer: Record<string, unknown>): LayerKind<any, any> | undefined {
+  const k = layer.kind;
+  return typeof k === 'string' && Object.hasOwn(LAYER_KINDS, k) ? LAYER_KINDS[k] : undefined;
+}
+
 function layersOf(spec: Record<string, unknown>): Record<string, unknown>[] {
   return Array.isArray(spec.layers) ? (spec.layers as Record<string, unknown>[]) : [spec];
 }
@@ -82,10 +90,8 @@ function layersOf(spec: Record<string, unknown>): Record<string, unknown>[] {
 export function applyVary(spec: unknown, key: string, value: VaryValue): unknown {
   const out = clone(spec) as Record<string, unknown>;
   if (key === 'lanes') {
-    for (const l of layersOf(out)) {
-      if (l.kind === 'dense') l.lanes = Math.min(value as number, Number(l.outputs));
-      else if (l.kind === 'tvscm') l.lanes = Math.min(value as number, Number(l.n));
-    }
+    // each kind says what its parallelism is and caps it (LayerKind.vary.lanes)
+    for (const l of layersOf(out)) kindOf(l)?.vary?.lanes?.(l, value as number);
     return out;
   }
   if (key === 'bits') {
@@ -110,16 +116,19 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
   if (key === 'width') {
     const f = { int: 0, frac: (value as number) - 1 };
     for (const l of layersOf(out)) {
+      const own = kindOf(l)?.vary?.width;
+      if (own) {
+        own(l, f);
+        continue;
+      }
       l.input = { ...f };
       if (l.weights && typeof l.weights === 'object') {
         const w = l.weights as Record<string, unknown>;
         w.format = { ...f };
         if (w.biasFormat !== undefined) w.biasFormat = { ...f };
       }
-      if (l.kind !== 'argmax') {
-        const o = (l.output && typeof l.output === 'object' ? l.output : {}) as Record<string, unknown>;
-        l.output = { ...o, format: { ...f } };
-      }
+      const o = (l.output && typeof l.output === 'object' ? l.output : {}) as Record<string, unknown>;
+      l.output = { ...o, format: { ...f } };
     }
     return out;
   }
@@ -224,7 +233,7 @@ export function evaluatePoint(p: SweepPoint, board: Board, toolchain: Toolchain,
   const cost = design.cost();
   const fit = fitCheck(design, board.part, { toolchain, advise: false });
   const est = fit.estimate;
-  const links = design.isNetwork ? design.net.layers.reduce((s, l) => s + 2 * l.rtl.io.outBeats, 0) : 0;
+  const links = design.isNetwork ? design.net.layers.reduce((s, l) => s + 2 * l.io.outBeats, 0) : 0;
   const opts = { part: board.part, clockMHz: board.clock.mhz, toolchain };
   const memRow = fit.rows.find((r) => r.resource.startsWith('memory bits'));
   return {

@@ -16,6 +16,7 @@
 import { CircaError, CircaInputError } from '../errors.ts';
 import type { LayerRegisters } from '../layers/types.ts';
 import type { Design } from '../network/design.ts';
+import { layerRtl } from '../network/plan.ts';
 import { CFG_STRIDE } from '../network/rtl.ts';
 import { protoShape } from '../network/protocol.ts';
 
@@ -70,7 +71,7 @@ export class DeviceModel {
     this.layers = design.net.layers.map((l) => {
       const name = (l.plan as { name: string }).name;
       const regs = l.kind.registers?.(l.plan) ?? null;
-      const port = l.rtl.extraPorts.find((p) => p.name === 'cfg_data' && p.dir === 'input');
+      const port = layerRtl(l).extraPorts.find((p) => p.name === 'cfg_data' && p.dir === 'input');
       if (regs && (!port || !cfg)) throw new CircaError(`${name}: the ${l.kind.kind} layer has run-time registers but the design has no config port for them`);
       return { name, kind: l.kind.kind, regs, width: Math.min(port?.width ?? 0, cfg?.dataWidth ?? 0) };
     });

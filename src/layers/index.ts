@@ -1,6 +1,7 @@
 /**
  * The layer-kind registry: one line per kind. Adding a kind touches its own
- * folder and this list.
+ * folder (typed by defineKind, src/layers/types.ts) and this list; a kind
+ * defined outside the package joins with registerKind().
  */
 import type { LayerKind } from './types.ts';
 import { tvscm } from './tvscm/index.ts';
@@ -12,13 +13,17 @@ import { diagCirculant } from './diag-circulant/index.ts';
 import { blockCirculant } from './block-circulant/index.ts';
 import { fft } from './fft/index.ts';
 
-export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {
-  tvscm,
-  dense,
-  activation,
-  argmax,
-  circulant,
-  'diag-circulant': diagCirculant,
-  'block-circulant': blockCirculant,
-  fft,
-};
+/** Every registered kind by its spec name ("kind" in a spec file). */
+export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {};
+
+/**
+ * Register a layer kind (one built with defineKind). Specs naming it then
+ * plan, estimate, generate and simulate like the built-in kinds. Refuses a
+ * name that is taken.
+ */
+export function registerKind(kind: LayerKind<any, any>): void {
+  if (Object.hasOwn(LAYER_KINDS, kind.kind)) throw new Error(`registerKind: a layer kind named "${kind.kind}" is registered already`);
+  LAYER_KINDS[kind.kind] = kind;
+}
+
+for (const kind of [tvscm, dense, activation, argmax, circulant, diagCirculant, blockCirculant, fft]) registerKind(kind);

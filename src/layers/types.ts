@@ -1,13 +1,16 @@
 /**
- * What every layer kind provides: the four faces of ARCHITECTURE.md.
- * A kind lives in src/layers/<kind>/ and is added to the registry in
- * src/layers/index.ts with one line.
+ * What every layer kind provides: the faces of ARCHITECTURE.md (spec, plan,
+ * reference, rtl, cost, timing, resources, registers, train). A kind lives
+ * in src/layers/<kind>/, is typed by defineKind() and is added to the
+ * registry in src/layers/index.ts with one line (or registerKind() for a
+ * kind defined outside this package).
  */
 import type { z } from 'zod';
 import type { QFormat } from '../fixed/index.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import type { StreamInterface } from '../sim/stream.ts';
 import type { LabelledVector } from '../sim/vectors.ts';
+import type { LayerResources, ResourceContext } from './resources.ts';
 
 /** Result of the bit-exact model for one input vector. */
 export interface ReferenceResult {
@@ -156,8 +159,44 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
   outputToReal(plan: Plan, y: number): number;
   /** real value of a raw input */
   inputToReal(plan: Plan, x: number): number;
+  /**
+   * The stream interface the rtl face's top has (lanes, widths, beats per
+   * vector), without rendering any Verilog: planning, cost, estimate, fit
+   * and sweep read this; only generate, sim and build call rtl(). A test
+   * checks io(plan) equals rtl(plan).io for every example.
+   */
+  io(plan: Plan): StreamInterface;
   rtl(plan: Plan): LayerRtl;
   cost(plan: Plan): LayerCost;
+  /**
+   * The resource face: the memories, multipliers, arithmetic events and
+   * LUT/FF-model features of one instance, read from the plan the rtl face
+   * renders (src/layers/resources.ts; src/estimate/ prices it). Without it,
+   * the estimate falls back to the cost face and flags the layer.
+   */
+  resources?(plan: Plan, ctx: ResourceContext): LayerResources;
+  /**
+   * Optional: why the layer's outputs are not values another layer takes
+   * (argmax: "it outputs an index and a value"); such a kind can only be the
+   * last layer of a network.
+   */
+  terminal?: string;
+  /**
+   * Optional: why this kind cannot sit in a network whose links carry one
+   * value per beat, when its io has several input lanes (appended to the
+   * plan error).
+   */
+  chainAdvice?: string;
+  /**
+   * Optional: how `sweep --vary` shorthands edit a JSON copy of this kind's
+   * spec (in place). `lanes`: the parallelism to use (capped by the kind);
+   * `width`: every format to Q0.(W-1) (default: input, weights.format,
+   * weights.biasFormat and output.format).
+   */
+  vary?: {
+    lanes?(spec: Record<string, unknown>, lanes: number): void;
+    width?(spec: Record<string, unknown>, format: QFormat): void;
+  };
   /** the cycle-exact handshake timing the cost face's cycle model is built on */
   timing(plan: Plan): LayerTiming;
   /** a short human-readable description of the plan (formats, widths) */
@@ -234,4 +273,15 @@ export interface TrainFace<Spec = any, Plan = any> {
    * such as spectra, moves them into g here).
    */
   finish?(plan: Plan, g: Params): void;
+}
+
+/**
+ * Type a kind's registration: Spec is inferred from the zod schema and Plan
+ * from plan(), so each face is checked against them with no casts. Checks
+ * the kind's name (lower case, digits and dashes: it is a spec's "kind" and
+ * a file-name part).
+ */
+export function defineKind<Spec, Plan>(kind: LayerKind<Spec, Plan>): LayerKind<Spec, Plan> {
+  if (!/^[a-z][a-z0-9-]*$/.test(kind.kind)) throw new Error(`defineKind: kind name "${kind.kind}" must be lower case letters, digits and dashes`);
+  return Object.freeze(kind);
 }

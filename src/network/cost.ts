@@ -36,7 +36,7 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
     let start = Math.max(lastNetIn + 1, readyAt[0], linkEmptyAt[0]);
     if (net.schedule === 'sequential') start = Math.max(start, lastNetOut + 1);
     // one input beat per cycle (a multi-layer network's layers take one element per beat; see plan.ts)
-    let handshakes = Array.from({ length: net.layers[0].rtl.io.inBeats }, (_, e) => start + e);
+    let handshakes = Array.from({ length: net.layers[0].io.inBeats }, (_, e) => start + e);
     lastNetIn = handshakes[handshakes.length - 1];
     firstIn.push(start);
     for (let k = 0; k < L; k++) {
@@ -47,7 +47,7 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
       layers[k].firstIn.push(handshakes[0]);
       layers[k].lastOut.push(beats[beats.length - 1]);
       // the link after layer k hands the kept lanes on, one element per beat
-      const lanes = layer.rtl.io.outLanes;
+      const lanes = layer.io.outLanes;
       const total = layer.shape.outputs;
       const consumerReady = k + 1 < L ? Math.max(readyAt[k + 1], linkEmptyAt[k + 1]) : 0;
       const taken: number[] = [];
@@ -87,7 +87,7 @@ export function networkCost(net: NetworkPlan): NetworkCost {
     for (const p of perLayer) for (const [k, v] of Object.entries(pick(p.cost))) out[k] = (out[k] ?? 0) + v;
     return out as T;
   };
-  const linkBits = net.layers.reduce((s, l) => s + l.rtl.io.outBeats * l.rtl.io.outLanes * l.rtl.io.outWidth, 0);
+  const linkBits = net.layers.reduce((s, l) => s + l.io.outBeats * l.io.outLanes * l.io.outWidth, 0);
   return {
     latency: tl.lastOut[0] - tl.firstIn[0],
     period: tl.firstIn[5] - tl.firstIn[4],

@@ -7,7 +7,7 @@ import { CircaInputError } from '../errors.ts';
 import { dirname } from 'node:path';
 import type { LayerRtl, OpCounts, HardwareCounts } from '../layers/types.ts';
 import { layerDut, type DesignUnderTest } from '../sim/cosim.ts';
-import { planAny, type NetworkPlan } from './plan.ts';
+import { layerRtl, planAny, type NetworkPlan } from './plan.ts';
 import { networkCost } from './cost.ts';
 import { networkDut } from './cosim.ts';
 import { networkRtl } from './rtl.ts';
@@ -39,7 +39,7 @@ export function designFromPlan(net: NetworkPlan, isNetwork: boolean): Design {
     name: isNetwork ? net.name : (single.plan as { name: string }).name,
     isNetwork,
     net,
-    rtl: () => (rtl ??= isNetwork ? networkRtl(net) : single.rtl),
+    rtl: () => (rtl ??= isNetwork ? networkRtl(net) : layerRtl(single)),
     dut: () => (isNetwork ? networkDut(net) : layerDut(single)),
     cost: () => {
       const nc = networkCost(net);

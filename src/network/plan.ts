@@ -10,15 +10,45 @@ import { checkJsonShape, loadLayerSpec, readJsonFile, formatZodError, type Loade
 import { MAX_NAME_LENGTH, moduleClash } from '../verilog/names.ts';
 import { checkMemory } from './limits.ts';
 import type { LayerRtl, LayerShape } from '../layers/types.ts';
+import type { StreamInterface } from '../sim/stream.ts';
 import { networkSpecSchema, type Schedule } from './spec.ts';
 import { readTensors } from '../train/tensors.ts';
 import { bindTensors, injectTensors } from '../train/weights.ts';
 import { isAbsolute, join, dirname } from 'node:path';
 
+/**
+ * A planned layer: its plan, shape and stream interface. Planning renders no
+ * Verilog (estimate, fit and sweep never need it); layerRtl() renders it
+ * when generate, sim or build asks, once per layer.
+ */
 export interface NetworkLayer extends LoadedLayer {
   index: number;
   shape: LayerShape;
-  rtl: LayerRtl;
+  io: StreamInterface;
+}
+
+const rendered = new WeakMap<NetworkLayer, LayerRtl>();
+/** per planned layer: renders every layer of its design and checks their module names (composeNetwork) */
+const renderers = new WeakMap<NetworkLayer, () => void>();
+
+/**
+ * The layer's RTL (the kind's rtl face), rendered on first use and kept.
+ * The first call renders every layer of the design and refuses module or
+ * file names that collide (CircaInputError naming the field), before any
+ * Verilog is written or simulated.
+ */
+export function layerRtl(layer: NetworkLayer): LayerRtl {
+  if (!rendered.has(layer)) {
+    const renderAll = renderers.get(layer);
+    if (renderAll) renderAll();
+    else rendered.set(layer, layer.kind.rtl(layer.plan));
+  }
+  return rendered.get(layer)!;
+}
+
+/** Render every layer of a plan (layerRtl), checking module names: what generate, sim and build do first. */
+export function renderLayers(net: NetworkPlan): LayerRtl[] {
+  return net.layers.map(layerRtl);
 }
 
 export interface NetworkPlan {
@@ -74,37 +104,45 @@ export function planNetwork(raw0: unknown, where = '', opts: PlanOptions = {}): 
   return composeNetwork(spec.network, spec.schedule, loaded, where, true, opts);
 }
 
-/** Join loaded layers into a network plan: shapes, rtl, name clashes, chaining checks. */
+/** Join loaded layers into a network plan: shapes, stream interfaces, chaining checks (name clashes when first rendered). */
 function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[], where: string, isNetwork: boolean, opts: PlanOptions): NetworkPlan {
   // a layer's fields are named layers[k].field in a network, field alone in a single layer
   const at = (index: number, field = '') => (isNetwork ? `layers[${index}]${field ? `.${field}` : ''}` : field || '(top level)');
   if (opts.sizeLimit) checkMemory(loaded.map((l, index) => ({ ...l, index })), isNetwork, where);
-  const layers: NetworkLayer[] = loaded.map((l, index) => ({ ...l, index, shape: l.kind.shape(l.plan), rtl: l.kind.rtl(l.plan) }));
+  const layers: NetworkLayer[] = loaded.map((l, index) => ({ ...l, index, shape: l.kind.shape(l.plan), io: l.kind.io(l.plan) }));
   // Module and file names must not collide: a layer's generated modules with
-  // another layer's, and (for a network) with the network's own top.
-  const clash = moduleClash([
-    ...layers.map((l) => ({ field: at(l.index, 'name'), sources: l.rtl.sources })),
-    ...(isNetwork ? [{ field: 'network', sources: [{ name: `${name}_top.v`, text: `module ${name}_top;` }] }] : []),
-  ]);
-  if (clash) throw new CircaInputError(`${where}${clash.field}: ${clash.message}`);
+  // another layer's, with circa's templates, and (for a network) with the
+  // network's own top. Checked when the RTL is first rendered (layerRtl).
+  let done = false;
+  const renderAll = () => {
+    if (done) return;
+    const rtls = layers.map((l) => l.kind.rtl(l.plan));
+    const clash = moduleClash([
+      ...layers.map((l, k) => ({ field: at(l.index, 'name'), sources: rtls[k].sources })),
+      ...(isNetwork ? [{ field: 'network', sources: [{ name: `${name}_top.v`, text: `module ${name}_top;` }] }] : []),
+    ]);
+    if (clash) throw new CircaInputError(`${where}${clash.field}: ${clash.message}`);
+    layers.forEach((l, k) => rendered.set(l, rtls[k]));
+    done = true;
+  };
+  for (const l of layers) renderers.set(l, renderAll);
   const spec = { network: name, schedule };
   if (layers.length > 1) {
     // The links between layers carry one element per beat (stream_link.v), and
     // the network's input port is one element wide.
-    const wide = layers.find((l) => l.rtl.io.inLanes !== 1);
+    const wide = layers.find((l) => l.io.inLanes !== 1);
     if (wide) {
       throw new CircaInputError(
-        `${where}layers[${wide.index}]: a ${wide.kind.kind} layer takes ${wide.rtl.io.inLanes} values per beat` +
-          `${wide.kind.kind === 'fft' ? ' (complex samples)' : ''}; a network chains one value per beat, so it can only be a design of its own` +
-          `${wide.kind.kind === 'fft' ? ' (for an FFT inside a layer use circulant, block-circulant or diag-circulant)' : ''}`,
+        `${where}layers[${wide.index}]: a ${wide.kind.kind} layer takes ${wide.io.inLanes} values per beat; ` +
+          `a network chains one value per beat, so it can only be a design of its own${wide.kind.chainAdvice ? ` (${wide.kind.chainAdvice})` : ''}`,
       );
     }
   }
   for (let i = 1; i < layers.length; i++) {
     const prev = layers[i - 1];
     const cur = layers[i];
-    if (prev.kind.kind === 'argmax') {
-      throw new CircaInputError(`${where}layers[${i - 1}]: argmax must be the last layer (it outputs an index and a value)`);
+    if (prev.kind.terminal) {
+      throw new CircaInputError(`${where}layers[${i - 1}]: ${prev.kind.kind} must be the last layer (${prev.kind.terminal})`);
     }
     if (prev.shape.outputs !== cur.shape.inputs) {
       throw new CircaInputError(

@@ -7,7 +7,7 @@
 import type { LayerRtl } from '../layers/types.ts';
 import { bitsFor } from '../layers/formats.ts';
 import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../verilog/index.ts';
-import type { NetworkPlan } from './plan.ts';
+import { layerRtl, type NetworkPlan } from './plan.ts';
 import { networkCost } from './cost.ts';
 
 /** Config address map: layer k's local register r sits at k*4 + r. */
@@ -20,8 +20,8 @@ export function networkTopName(net: NetworkPlan): string {
 export function networkRtl(net: NetworkPlan): LayerRtl {
   const top = networkTopName(net);
   const cost = networkCost(net);
-  const cfgLayers = net.layers.filter((l) => l.rtl.extraPorts.some((p) => p.name === 'cfg_we'));
-  const cfgWidth = Math.max(1, ...cfgLayers.map((l) => l.rtl.extraPorts.find((p) => p.name === 'cfg_data')!.width));
+  const cfgLayers = net.layers.filter((l) => layerRtl(l).extraPorts.some((p) => p.name === 'cfg_we'));
+  const cfgWidth = Math.max(1, ...cfgLayers.map((l) => layerRtl(l).extraPorts.find((p) => p.name === 'cfg_data')!.width));
   const cfgAddrWidth = Math.max(3, bitsFor(net.layers.length * CFG_STRIDE - 1));
   const body: string[] = [];
   // gate flags other than layer 0's are informational
@@ -51,7 +51,7 @@ export function networkRtl(net: NetworkPlan): LayerRtl {
 `);
 
   net.layers.forEach((l, k) => {
-    const io = l.rtl.io;
+    const io = l.io;
     const src = k === 0 ? { valid: 's_valid', ready: 's_ready', data: 's_data', last: 's_last' }
       : { valid: `k${k - 1}_valid`, ready: `k${k - 1}_ready`, data: `k${k - 1}_data`, last: `k${k - 1}_last` };
     const startOk = `link${k}_empty & ~e${k}_pending${k === 0 && net.schedule === 'sequential' ? " & (in_flight == 16'd0)" : ''}`;
@@ -73,7 +73,7 @@ ${instance('vector_gate', `u_gate${k}`, { N: io.inBeats, CNT_W: bitsFor(io.inBea
     wire [${io.outLanes * io.outWidth - 1}:0] l${k}_m_data;
     wire [${io.outLanes - 1}:0] l${k}_m_keep;`);
     const extra: Record<string, string> = {};
-    for (const p of l.rtl.extraPorts) {
+    for (const p of layerRtl(l).extraPorts) {
       if (p.name === 'cfg_we') extra.cfg_we = `cfg_we & (cfg_addr[${cfgAddrWidth - 1}:2] == ${cfgAddrWidth - 2}'d${k})`;
       else if (p.name === 'cfg_addr') extra.cfg_addr = 'cfg_addr[1:0]';
       else if (p.name === 'cfg_data') extra.cfg_data = `cfg_data[${p.width - 1}:0]`;
@@ -83,7 +83,7 @@ ${instance('vector_gate', `u_gate${k}`, { N: io.inBeats, CNT_W: bitsFor(io.inBea
         sinks.push(`l${k}_${p.name}`);
       } else extra[p.name] = `{${p.width}{1'b0}}`;
     }
-    body.push(instance(l.rtl.top, `u_layer${k}`, {}, {
+    body.push(instance(layerRtl(l).top, `u_layer${k}`, {}, {
       clk: 'clk', rst: 'rst',
       s_valid: `l${k}_s_valid`, s_ready: `l${k}_s_ready`, s_data: src.data, s_last: src.last,
       m_valid: `l${k}_m_valid`, m_ready: `l${k}_m_ready`, m_data: `l${k}_m_data`, m_keep: `l${k}_m_keep`, m_last: `l${k}_m_last`,
@@ -140,7 +140,7 @@ ${sinks.length ? `    wire unused_layer_outputs = &{1'b0, ${sinks.join(', ')}};\
 `;
   const seen = new Set<string>();
   const sources: SourceFile[] = [];
-  for (const s of [template('vector_gate.v'), template('stream_link.v'), ...net.layers.flatMap((l) => l.rtl.sources)]) {
+  for (const s of [template('vector_gate.v'), template('stream_link.v'), ...net.layers.flatMap((l) => layerRtl(l).sources)]) {
     if (seen.has(s.name)) continue;
     seen.add(s.name);
     sources.push(s);

@@ -4,6 +4,7 @@
  * measured cycle stamps of every vector with the cost model's timeline.
  */
 import type { LoadedLayer } from '../layers/load.ts';
+import { layerRtl, type NetworkLayer } from '../network/plan.ts';
 import type { LayerRtl, ReferenceResult } from '../layers/types.ts';
 import { makeVectors, type LabelledVector } from './vectors.ts';
 import { simulateStream, type StreamResult } from './stream.ts';
@@ -160,10 +161,11 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
 }
 
 /** One layer's own top, driven directly: its timing() model, inputs back to back. */
-export function layerDut(layer: LoadedLayer): DesignUnderTest {
+export function layerDut(layer: LoadedLayer | NetworkLayer): DesignUnderTest {
   const { kind, plan } = layer;
   const shape = kind.shape(plan);
-  const rtl = kind.rtl(plan);
+  // a planned layer renders once, with the design's module-name check (layerRtl)
+  const rtl = 'io' in layer ? layerRtl(layer) : kind.rtl(plan);
   return {
     label: (plan as { name?: string }).name ?? kind.kind,
     rtl,

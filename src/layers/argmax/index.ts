@@ -1,16 +1,17 @@
 /** The argmax layer kind: the classifier's final stage (index and score). */
 import { formatName, toReal } from '../../fixed/index.ts';
-import type { LayerKind } from '../types.ts';
+import { defineKind } from '../types.ts';
+import { argmaxResources } from './resources.ts';
 import { argmaxSpecSchema, type ArgmaxSpec } from './spec.ts';
 import { planArgmax, type ArgmaxPlan } from './plan.ts';
 import { argmaxReference } from './reference.ts';
 import { argmaxRtl } from './rtl.ts';
 import { argmaxCost, argmaxTiming } from './cost.ts';
 
-export const argmax: LayerKind<ArgmaxSpec, ArgmaxPlan> = {
+export const argmax = defineKind<ArgmaxSpec, ArgmaxPlan>({
   kind: 'argmax',
   summary: 'index and value of the largest element (first on ties)',
-  schema: argmaxSpecSchema as unknown as LayerKind<ArgmaxSpec, ArgmaxPlan>['schema'],
+  schema: argmaxSpecSchema,
   plan: planArgmax,
   shape: (p) => ({ inputs: p.n, outputs: 2, inWidth: p.xWidth, outWidth: p.outWidth, inFormat: p.xFormat }),
   reference: argmaxReference,
@@ -23,8 +24,12 @@ export const argmax: LayerKind<ArgmaxSpec, ArgmaxPlan> = {
   // lane 0 is an index, lane 1 a value in the input format
   outputToReal: (_p, y) => y,
   inputToReal: (p, x) => toReal(x, p.xFormat),
+  io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: 2, outWidth: p.outWidth, inBeats: p.n, outBeats: 1 }),
   rtl: argmaxRtl,
+  resources: argmaxResources,
+  terminal: 'it outputs an index and a value',
+  vary: { width: (spec, f) => { spec.input = { ...f }; } },
   cost: argmaxCost,
   timing: argmaxTiming,
   describe: (p) => [`argmax of ${p.n} elements in ${formatName(p.xFormat)}: outputs index, value`],
-};
+});

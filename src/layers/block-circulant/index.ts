@@ -3,7 +3,8 @@
  * together; with memory "spram", run-time registers that load the spectra.
  */
 import { formatName, toReal } from '../../fixed/index.ts';
-import type { LayerKind } from '../types.ts';
+import { defineKind } from '../types.ts';
+import { bcircResources } from './resources.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import { blockCirculantSpecSchema, type BlockCirculantSpec } from './spec.ts';
 import { describeBcircFormats, planBlockCirculant, type BlockCirculantPlan } from './plan.ts';
@@ -13,17 +14,19 @@ import { bcircCost, bcircTiming } from './cost.ts';
 import { bcircRegisters } from './registers.ts';
 import { blockCirculantTrain } from './train.ts';
 
-export const blockCirculant: LayerKind<BlockCirculantSpec, BlockCirculantPlan> = {
+export const blockCirculant = defineKind<BlockCirculantSpec, BlockCirculantPlan>({
   kind: 'block-circulant',
   summary: 'Block-circulant layer (CirCNN): k x k circulant blocks, one shared FFT, frequency-domain accumulation, P complex MAC lanes',
-  schema: blockCirculantSpecSchema as unknown as LayerKind<BlockCirculantSpec, BlockCirculantPlan>['schema'],
+  schema: blockCirculantSpecSchema,
   plan: planBlockCirculant,
   shape: (p) => ({ inputs: p.inputs, outputs: p.outputs, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
   reference: (p, x) => bcircReference(p, x),
   float: bcircFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
+  io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: p.k, outWidth: p.yWidth, inBeats: p.inputs, outBeats: p.p }),
   rtl: (p) => bcircRtl(p),
+  resources: bcircResources,
   cost: bcircCost,
   timing: bcircTiming,
   registers: bcircRegisters,
@@ -34,6 +37,6 @@ export const blockCirculant: LayerKind<BlockCirculantSpec, BlockCirculantPlan> =
     `input ${formatName(p.xFormat)}, w ${describeSource(p.weightSource)}; ${describeBcircFormats(p)}`,
     `output ${formatName(p.yFormat)}: shift ${p.yRequant.shift}, ${p.yRequant.rounding}, ${p.yRequant.overflow}, ${p.activation}`,
   ],
-};
+});
 
 export type { BlockCirculantSpec, BlockCirculantPlan };

@@ -1,6 +1,7 @@
 /** The circulant layer kind (Cheng et al. 2015): spec, reference, rtl and cost faces together. */
 import { formatName, toReal } from '../../fixed/index.ts';
-import type { LayerKind } from '../types.ts';
+import { defineKind } from '../types.ts';
+import { coreResources } from '../circulant-common/resources.ts';
 import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import { circulantSpecSchema, type CirculantSpec } from './spec.ts';
@@ -10,17 +11,19 @@ import { circulantRtl } from './rtl.ts';
 import { circulantCost, circulantTiming } from './cost.ts';
 import { circulantTrain } from './train.ts';
 
-export const circulant: LayerKind<CirculantSpec, CirculantPlan> = {
+export const circulant = defineKind<CirculantSpec, CirculantPlan>({
   kind: 'circulant',
   summary: 'Circulant projection act(circ(r) D x) through FFT -> spectral product -> IFFT (Cheng et al. 2015)',
-  schema: circulantSpecSchema as unknown as LayerKind<CirculantSpec, CirculantPlan>['schema'],
+  schema: circulantSpecSchema,
   plan: planCirculant,
   shape: (p) => ({ inputs: p.inputs, outputs: p.outputs, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
   reference: (p, x) => circulantReference(p, x),
   float: circulantFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
+  io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: 1, outWidth: p.yWidth, inBeats: p.inputs, outBeats: p.outputs }),
   rtl: circulantRtl,
+  resources: (p, ctx) => coreResources(ctx, p.core, p.yWidth),
   cost: circulantCost,
   timing: circulantTiming,
   train: circulantTrain,
@@ -29,6 +32,6 @@ export const circulant: LayerKind<CirculantSpec, CirculantPlan> = {
     `input ${formatName(p.xFormat)}, r ${describeSource(p.weightSource)}; ${describeStreamCore(p.core)}`,
     `output ${formatName(p.yFormat)}: shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}, ${p.activation}`,
   ],
-};
+});
 
 export type { CirculantSpec, CirculantPlan };

@@ -3,7 +3,8 @@
  * memory "spram", run-time registers that load the weights.
  */
 import { formatName, toReal } from '../../fixed/index.ts';
-import type { LayerKind } from '../types.ts';
+import { defineKind } from '../types.ts';
+import { denseResources } from './resources.ts';
 import { denseSpecSchema, type DenseSpec } from './spec.ts';
 import { planDense, type DensePlan } from './plan.ts';
 import { denseFloat, denseReference } from './reference.ts';
@@ -12,17 +13,20 @@ import { denseCost, denseTiming } from './cost.ts';
 import { denseTrain } from './train.ts';
 import { denseRegisters } from './registers.ts';
 
-export const dense: LayerKind<DenseSpec, DensePlan> = {
+export const dense = defineKind<DenseSpec, DensePlan>({
   kind: 'dense',
   summary: 'Fully connected layer y = act(requant(W x + bias)), P parallel MAC lanes, weights in a generated ROM or in SPRAM loaded at run time',
-  schema: denseSpecSchema as unknown as LayerKind<DenseSpec, DensePlan>['schema'],
+  schema: denseSpecSchema,
   plan: planDense,
   shape: (p) => ({ inputs: p.n, outputs: p.m, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
   reference: (p, x) => denseReference(p, x),
   float: denseFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
+  io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.groups }),
   rtl: (p) => denseRtl(p),
+  resources: denseResources,
+  vary: { lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.outputs)); } },
   cost: denseCost,
   timing: denseTiming,
   train: denseTrain,
@@ -35,6 +39,6 @@ export const dense: LayerKind<DenseSpec, DensePlan> = {
     `products ${p.prodWidth} bits, accumulator ${p.accWidth} bits (Q.${p.accFrac}), output ${formatName(p.yFormat)}: ` +
       `shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}, ${p.activation}`,
   ],
-};
+});
 
 export type { DenseSpec, DensePlan };

@@ -1,6 +1,7 @@
 /** The diag-circulant layer kind (Araujo et al. 2020): spec, reference, rtl and cost faces together. */
 import { formatName, toReal } from '../../fixed/index.ts';
-import type { LayerKind } from '../types.ts';
+import { defineKind } from '../types.ts';
+import { coreResources } from '../circulant-common/resources.ts';
 import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import { diagCirculantSpecSchema, type DiagCirculantSpec } from './spec.ts';
@@ -10,17 +11,19 @@ import { diagCirculantRtl } from './rtl.ts';
 import { diagCirculantCost, diagCirculantTiming } from './cost.ts';
 import { diagCirculantTrain } from './train.ts';
 
-export const diagCirculant: LayerKind<DiagCirculantSpec, DiagCirculantPlan> = {
+export const diagCirculant = defineKind<DiagCirculantSpec, DiagCirculantPlan>({
   kind: 'diag-circulant',
   summary: 'Diagonal-circulant layer act(D circ(c) x + b) through FFT -> spectral product -> IFFT (Araujo et al. 2020)',
-  schema: diagCirculantSpecSchema as unknown as LayerKind<DiagCirculantSpec, DiagCirculantPlan>['schema'],
+  schema: diagCirculantSpecSchema,
   plan: planDiagCirculant,
   shape: (p) => ({ inputs: p.inputs, outputs: p.outputs, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
   reference: (p, x) => diagCirculantReference(p, x),
   float: diagCirculantFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
+  io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: 1, outWidth: p.yWidth, inBeats: p.inputs, outBeats: p.outputs }),
   rtl: diagCirculantRtl,
+  resources: (p, ctx) => coreResources(ctx, p.core, p.yWidth, p),
   cost: diagCirculantCost,
   timing: diagCirculantTiming,
   train: diagCirculantTrain,
@@ -30,6 +33,6 @@ export const diagCirculant: LayerKind<DiagCirculantSpec, DiagCirculantPlan> = {
     `d ${formatName(p.dFormat)}, bias ${formatName(p.bFormat)} (<< ${p.biasShift}), accumulator ${p.accWidth} bits; ` +
       `output ${formatName(p.yFormat)}: shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}, ${p.activation}`,
   ],
-};
+});
 
 export type { DiagCirculantSpec, DiagCirculantPlan };

@@ -6,7 +6,8 @@
  */
 import { formatName, q } from '../../fixed/index.ts';
 import { fftCost, engineCycles, foldedFftSchedule } from '../../fft/index.ts';
-import type { LayerKind } from '../types.ts';
+import { defineKind } from '../types.ts';
+import { fftResources } from './resources.ts';
 import { fftLayerSpecSchema, type FftLayerSpec } from './spec.ts';
 import { planFftLayer, isFolded, type FftLayerPlan } from './plan.ts';
 import { fftLayerFloat, fftLayerReference, fftLayerVectors } from './reference.ts';
@@ -16,17 +17,20 @@ import { fftLayerCost, fftLayerTiming } from './cost.ts';
 /** raw integers of w bits: Q(w-1).0 */
 const integer = (w: number) => q(w - 1, 0);
 
-export const fft: LayerKind<FftLayerSpec, FftLayerPlan> = {
+export const fft = defineKind<FftLayerSpec, FftLayerPlan>({
   kind: 'fft',
   summary: 'Fixed-point FFT/IFFT as a design of its own: streaming (R2²SDF, one complex sample per clock) or folded (memory-based, B butterfly units)',
-  schema: fftLayerSpecSchema as unknown as LayerKind<FftLayerSpec, FftLayerPlan>['schema'],
+  schema: fftLayerSpecSchema,
   plan: planFftLayer,
   shape: (p) => ({ inputs: 2 * p.n, outputs: 2 * p.n, inWidth: p.inWidth, outWidth: p.outWidth, inFormat: integer(p.inWidth), outFormat: integer(p.outWidth) }),
   reference: fftLayerReference,
   float: fftLayerFloat,
   outputToReal: (_p, y) => y,
   inputToReal: (_p, x) => x,
+  io: (p) => ({ inLanes: 2, inWidth: p.inWidth, outLanes: 2, outWidth: isFolded(p) ? p.memWidth : p.outWidth, inBeats: p.n, outBeats: p.n }),
   rtl: fftLayerRtl,
+  resources: fftResources,
+  chainAdvice: 'its beats are complex samples; for an FFT inside a layer use circulant, block-circulant or diag-circulant',
   cost: fftLayerCost,
   timing: fftLayerTiming,
   vectors: fftLayerVectors,
@@ -51,6 +55,6 @@ export const fft: LayerKind<FftLayerSpec, FftLayerPlan> = {
       `${c.complexMultipliers} complex multipliers x ${s.multipliers} real = ${c.realMultipliers}; ~${c.ebrEstimate} EBR`,
     ];
   },
-};
+});
 
 export type { FftLayerSpec, FftLayerPlan };

@@ -1,6 +1,7 @@
 /** The TVSCM layer kind: spec, reference, rtl and cost faces together, and its run-time registers (a, b). */
 import { formatName, toReal } from '../../fixed/index.ts';
-import type { LayerKind } from '../types.ts';
+import { defineKind } from '../types.ts';
+import { tvscmResources } from './resources.ts';
 import { tvscmSpecSchema, type TvscmSpec } from './spec.ts';
 import { planTvscm, type TvscmPlan } from './plan.ts';
 import { tvscmFloat, tvscmReference } from './reference.ts';
@@ -9,17 +10,20 @@ import { tvscmCost, tvscmTiming } from './cost.ts';
 import { tvscmRegisters } from './registers.ts';
 import { tvscmTrain } from './train.ts';
 
-export const tvscm: LayerKind<TvscmSpec, TvscmPlan> = {
+export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   kind: 'tvscm',
   summary: 'Two-Valued Symmetric Circulant Matrix layer (band or complement placement), two weight registers',
-  schema: tvscmSpecSchema as unknown as LayerKind<TvscmSpec, TvscmPlan>['schema'],
+  schema: tvscmSpecSchema,
   plan: planTvscm,
   shape: (p) => ({ inputs: p.n, outputs: p.n, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
   reference: (p, x) => tvscmReference(p, x),
   float: tvscmFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
+  io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.rows }),
   rtl: tvscmRtl,
+  resources: tvscmResources,
+  vary: { lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.n)); } },
   cost: tvscmCost,
   timing: tvscmTiming,
   registers: tvscmRegisters,
@@ -29,6 +33,6 @@ export const tvscm: LayerKind<TvscmSpec, TvscmPlan> = {
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)} a = ${p.a} b = ${p.b} (raw)`,
     `accumulator ${p.accWidth} bits (Q.${p.accFrac}), output ${formatName(p.yFormat)}: shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}${p.relu ? ', ReLU' : ''}`,
   ],
-};
+});
 
 export type { TvscmSpec, TvscmPlan };

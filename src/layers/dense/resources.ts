@@ -1,0 +1,50 @@
+/**
+ * The dense resource face: input buffer (RAM, N x X_W), weight ROM
+ * (G*N x P*W_W; with memory "spram" a RAM, ram_style "huge", and
+ * dense_loader.v), bias ROM (G x P*B_W), P MACs.
+ */
+import { bitsFor } from '../formats.ts';
+import type { LayerResources, MemoryUse, MultiplierSpec, ResourceContext } from '../resources.ts';
+import type { DensePlan } from './plan.ts';
+
+/** Dense (rtl-templates/dense_layer.v and the generated ROMs of src/layers/dense/rtl.ts). */
+export function denseResources(p: DensePlan, { name, cycles }: ResourceContext): LayerResources {
+  const P = p.lanes;
+  const issues = p.groups * p.n;
+  const memories: MemoryUse[] = [
+    { name: `${name}.xbuf`, depth: p.n, width: p.xWidth, rom: false, writes: p.n, reads: cycles, usefulReads: issues, weights: false },
+    p.memory === 'spram'
+      ? {
+          name: `${name}.wmem`, depth: p.groups * p.n, width: p.wordWidth, rom: false, huge: true,
+          writes: 0, reads: cycles, usefulReads: issues, weights: true,
+        }
+      : {
+          name: `${name}.wrom`, depth: p.groups * p.n, width: p.wordWidth, rom: true, forceBlock: p.memory === 'ebr',
+          writes: 0, reads: cycles, usefulReads: issues, weights: true,
+        },
+    { name: `${name}.brom`, depth: p.groups, width: P * p.bWidth, rom: true, writes: 0, reads: cycles, usefulReads: p.groups, weights: true },
+  ];
+  const multipliers: MultiplierSpec[] = [{ name: `${name}.x*w`, a: p.xWidth, b: p.wWidth, y: p.prodWidth, count: P }];
+  const ctrl = bitsFor(p.n - 1) + bitsFor(p.groups - 1) + bitsFor(p.groups * p.n - 1) + bitsFor(p.n - 1);
+  return {
+    memories,
+    multipliers,
+    arith: {
+      multiplies: [{ a: p.xWidth, b: p.wWidth, y: p.prodWidth, count: issues * P }],
+      adds: [
+        { width: p.accWidth, count: issues * P },
+        { width: p.accWidth, count: p.groups * P }, // rounding add of the requantiser
+      ],
+    },
+    features: {
+      one: 1,
+      lanes: P,
+      // per lane: accumulator with the bias mux, requantiser, activation, output
+      lane: P * (p.accWidth + p.yWidth),
+      // per lane: product and bias pipeline registers
+      prod: P * (p.prodWidth + p.bWidth),
+      ctrl,
+    },
+  };
+}
+
