@@ -189,6 +189,8 @@ export type { ByteTransport } from './host/transport.ts';
 export * as fixed from './fixed/index.ts';
 export { planFft, fftFixed, fftIdeal, errorStats, type FftPlan, type Cplx } from './fft/index.ts';
 export { CircaError, CircaInputError, CircaFlowError } from './errors.ts';
+/** Spec pieces for a kind of one's own (defineKind + registerKind): names and Q formats as the built-in kinds check them. */
+export { layerNameSchema, qFormatSchema, roundingSchema, overflowSchema } from './layers/formats.ts';
 
 // ---------------------------------------------------------------------------
 // Training (src/train/): datasets, training, import, quantisation, evaluation.

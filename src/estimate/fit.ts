@@ -237,17 +237,8 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
 
   if (over.some((r) => r.resource.startsWith('SPRAM'))) lines.push(...spramAdvice(design, e, opts));
 
-  // structured replacement for square dense layers
-  for (const l of design.net.layers) {
-    if (l.kind.kind !== 'dense') continue;
-    const p = l.plan as { n: number; m: number; lanes: number; xWidth: number; name: string };
-    if (p.n !== p.m) continue;
-    const bank = mapMemory({ name: 'bank', depth: Math.ceil(p.n / p.lanes), width: p.xWidth, rom: false });
-    lines.push(
-      `a TVSCM layer in place of ${p.name} (dense ${p.n} x ${p.m}, ${n(p.n * p.m + p.m)} parameters) has 2 parameters ` +
-        `and needs ${p.lanes * bank.blocks} EBR for its ${p.lanes} lane bank(s) of ${bank.depth} x ${p.xWidth} bits`,
-    );
-  }
+  // what the layers' kinds advise (dense: a structured layer in place of a square one)
+  for (const l of design.net.layers) lines.push(...(l.kind.fitAdvice?.(l.plan) ?? []));
 
   // fewer lanes (no help when the memory bits alone are over: lanes do not shrink a ROM)
   const bitsOver = over.some((r) => r.resource.startsWith('memory'));

@@ -77,8 +77,8 @@ export interface ResourceEstimate {
   /** where the LUT/FF coefficients came from */
   source: string;
   /**
-   * layer kinds src/estimate/inventory.ts does not model (priced roughly from
-   * their cost faces): with any of these, no count is exact
+   * layer kinds without a resource face (priced roughly from their cost
+   * faces): with any of these, no count is exact
    */
   unmodelled: string[];
 }
@@ -166,7 +166,7 @@ function componentRow(c: Coefficients, inv: LayerInventory, family: 'ultraplus' 
   const modelKind = inv.generic ? 'generic' : inv.model ?? inv.kind;
   const fm = familyModels(c, modelKind, family);
   if (!fm) notes.push(`no LUT/FF model for kind ${inv.kind}`);
-  if (inv.generic) notes.push(`kind ${inv.kind} is not modelled in src/estimate/inventory.ts: priced from its cost face (rough)`);
+  if (inv.generic) notes.push(`kind ${inv.kind} has no resource face (LayerKind.resources): priced from its cost face (rough)`);
   const ex = explicitCost(c, inv, ultraplus);
   const lut4 = evalModel(fm?.lut, inv.features) + ex.lut4;
   const ff = evalModel(fm?.ff, inv.features) + ex.ff;

@@ -96,7 +96,10 @@ export interface RunReport {
   pass: boolean;
 }
 
-export const isArgmax = (design: Design): boolean => design.net.layers[design.net.layers.length - 1].kind.kind === 'argmax';
+const classLane = (design: Design): number => design.net.layers[design.net.layers.length - 1].kind.classIndex ?? 0;
+
+/** The design ends in a layer whose output is a class index (argmax: LayerKind.classIndex). */
+export const isArgmax = (design: Design): boolean => design.net.layers[design.net.layers.length - 1].kind.classIndex !== undefined;
 
 export async function runOnDevice(design: Design, transport: ByteTransport, inputs: readonly (readonly number[])[], opts: RunOptions = {}): Promise<RunReport> {
   const net = design.net;
@@ -146,7 +149,7 @@ export async function runOnDevice(design: Design, transport: ByteTransport, inpu
     const match = outputs.length === want.y.length && outputs.every((v, i) => v === want.y[i]);
     vectors.push({
       index, outputs, expected: want.y, match, overflow: want.overflow,
-      ...(isArgmax(design) ? { class: { got: outputs[0], expected: want.y[0] } } : {}),
+      ...(isArgmax(design) ? { class: { got: outputs[classLane(design)], expected: want.y[classLane(design)] } } : {}),
     });
   }
 

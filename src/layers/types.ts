@@ -182,6 +182,18 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
    */
   terminal?: string;
   /**
+   * Optional: lines of advice about this layer when its design does not fit
+   * the part (src/estimate/fit.ts prints them with its own: SPRAM, lanes,
+   * other parts).
+   */
+  fitAdvice?(plan: Plan): string[];
+  /**
+   * Optional: the output element that is a class index (argmax: 0, the
+   * index before the value); a design ending in such a layer is a
+   * classifier, and `circa run`, eval and the dataset runs report classes.
+   */
+  classIndex?: number;
+  /**
    * Optional: why this kind cannot sit in a network whose links carry one
    * value per beat, when its io has several input lanes (appended to the
    * plan error).

@@ -25,8 +25,8 @@ export interface EvalReport {
 /** The class a network's raw output stands for. */
 export function classOf(net: NetworkPlan, y: readonly number[]): number {
   const last = net.layers[net.layers.length - 1];
-  // a layer whose outputs are not values in a format is the argmax stage: (index, value)
-  return last.shape.outFormat ? argmaxOf(y) : y[0];
+  // a layer that outputs a class index (argmax: index, value) gives it; otherwise the largest output
+  return last.kind.classIndex !== undefined ? y[last.kind.classIndex] : argmaxOf(y);
 }
 
 /** The raw input vectors of images 0..count-1. */

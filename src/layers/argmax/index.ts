@@ -28,6 +28,7 @@ export const argmax = defineKind<ArgmaxSpec, ArgmaxPlan>({
   rtl: argmaxRtl,
   resources: argmaxResources,
   terminal: 'it outputs an index and a value',
+  classIndex: 0,
   vary: { width: (spec, f) => { spec.input = { ...f }; } },
   cost: argmaxCost,
   timing: argmaxTiming,

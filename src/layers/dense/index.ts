@@ -4,7 +4,7 @@
  */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
-import { denseResources } from './resources.ts';
+import { denseFitAdvice, denseResources } from './resources.ts';
 import { denseSpecSchema, type DenseSpec } from './spec.ts';
 import { planDense, type DensePlan } from './plan.ts';
 import { denseFloat, denseReference } from './reference.ts';
@@ -26,6 +26,7 @@ export const dense = defineKind<DenseSpec, DensePlan>({
   io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.groups }),
   rtl: (p) => denseRtl(p),
   resources: denseResources,
+  fitAdvice: denseFitAdvice,
   vary: { lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.outputs)); } },
   cost: denseCost,
   timing: denseTiming,
