@@ -15,6 +15,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CircaInputError } from '../src/errors.ts';
 import { layerRtl, planAny, renderLayers } from '../src/network/plan.ts';
+import { designFromPlan } from '../src/network/design.ts';
+import { predictResources } from '../src/estimate/resources.ts';
+import { fitCheck } from '../src/estimate/fit.ts';
 import { checkTarget, MARKER } from '../src/cli/output.ts';
 import { MAX_NAME_LENGTH } from '../src/verilog/names.ts';
 import { runNode } from './run-node.ts';
@@ -67,7 +70,7 @@ const SPECS: [string, string, RegExp][] = [
   ['a non-finite number (1e400)', '{"kind":"tvscm","n":1e400,"placement":{"type":"band"},"weights":{"a":0.5,"b":0.25}}', /^spec\.json: n: expected number, got Infinity$/],
   ['a huge number', '{"kind":"activation","n":1e300}', /^spec\.json: n: must be <= 65536, got 1e\+300$/],
   ['a negative zero-size layer', '{"kind":"activation","n":-1}', /^spec\.json: n: must be >= 1, got -1$/],
-  ['a dense 4096 x 4096 layer', '{"kind":"dense","inputs":4096,"outputs":4096,"weights":{"init":"random"}}', /^spec\.json: inputs: 4096 inputs x 4096 outputs = 16,777,216 weights \(134,217,728 bits\) is over circa's limit of 4,194,304 weights per layer; the largest iCE40 \(UP5K\) holds 1,171,456 bits/],
+  ['a dense 4096 x 4096 layer of explicit values', `{"kind":"dense","inputs":4096,"outputs":4096,"weights":{"values":${JSON.stringify(Array.from({ length: 4096 }, () => [0]))}}}`, /^spec\.json: inputs: 4096 inputs x 4096 outputs = 16,777,216 weights \(134,217,728 bits\) is over circa's limit of 4,194,304 weights per layer; the largest iCE40 \(UP5K\) holds 1,171,456 bits/],
   ['a block-circulant 65536 x 65536 layer', '{"kind":"block-circulant","inputs":65536,"outputs":65536,"blockSize":16}', /^spec\.json: inputs: 4096 x 4096 blocks of 16 = 268,435,456 weights is over circa's limit/],
   ['an array at the top', '[1,2,3]', /^spec\.json: \(top level\): expected a network .* or a layer/],
   ['null', 'null', /^spec\.json: \(top level\): expected a network/],
@@ -106,6 +109,20 @@ describe('hostile specs: one message naming the field, short, no stack', () => {
     const big = { kind: 'dense', inputs: 1000, outputs: 1000, input: { int: 0, frac: 7 }, weights: { init: 'random', format: { int: 0, frac: 23 } }, output: { format: { int: 7, frac: 0 } } };
     expect(() => planAny(big, 'big.json: ', { sizeLimit: true })).toThrow(
       /^big\.json: \(top level\): the design needs 24,032,000 bits of weight and buffer memory, 21x the largest iCE40 \(UP5K: 1,171,456 bits of EBR and SPRAM\); generate, sim and build stop at 16x \(18,743,296 bits\)/,
+    );
+  });
+  it('a dense 4096 x 4096 layer of random weights: estimated (its weights are never drawn), refused where they would be', () => {
+    const huge = { kind: 'dense', name: 'huge', inputs: 4096, outputs: 4096, lanes: 8, weights: { init: 'random' } };
+    const net = planAny(huge, 'huge.json: ');
+    const d = designFromPlan(net, false);
+    expect(d.cost().ops.parameters).toBe(4096 * 4096 + 4096);
+    expect(predictResources(d, { part: 'UP5K' }).total.dsp).toBe(8);
+    expect(fitCheck(d, 'UP5K').fits).toBe(false);
+    // generate, sim and build plan with the size limit and stop before rendering
+    expect(() => planAny(huge, 'huge.json: ', { sizeLimit: true })).toThrow(/^huge\.json: \(top level\): the design needs 134,283,264 bits/);
+    // the library's reference model would draw them: refused by the weight count, naming the layer
+    expect(() => d.net.layers[0].kind.reference(d.net.layers[0].plan, new Array(4096).fill(0))).toThrow(
+      /^huge: inputs: 4096 inputs x 4096 outputs = 16,777,216 weights .* is over circa's limit of 4,194,304 weights per layer/,
     );
   });
 });

@@ -207,13 +207,18 @@ export function planDense(spec: DenseSpec): DensePlan {
   const clipHi = Math.min(one, maxOf(yWidth));
 
   // ---- weights and biases, from one of the two sources ----
-  checkWeightCount('inputs', n * m, `${n} inputs x ${m} outputs`, wWidth);
   const ws = spec.weights;
+  // explicit values are in memory already; random draws are checked when
+  // drawn (generate, sim and build stop earlier, at the design's size limit:
+  // src/network/limits.ts), where the message names the layer
+  const checkCount = (prefix = '') => checkWeightCount(`${prefix}inputs`, n * m, `${n} inputs x ${m} outputs`, wWidth);
+  if (ws.init !== 'random') checkCount();
   const w: number[][] = [];
   const wReal: number[][] = [];
   const bias: number[] = [];
   const biasReal: number[] = [];
   let source: DensePlan['source'];
+  let lazyDraw: (() => void) | undefined;
   if (ws.init !== undefined && ws.values !== undefined) {
     bad('weights', 'give either "init": "random" or "values", not both');
   }
@@ -226,24 +231,29 @@ export function planDense(spec: DenseSpec): DensePlan {
     if (scale > limit) {
       bad('weights.scale', `must be in (0, ${limit}] so that weights in ${formatName(wFormat)} and biases in ${formatName(bFormat)} hold [-scale, scale], got ${scale}`);
     }
-    const next = realGenerator(seed, scale);
-    for (let i = 0; i < m; i++) {
-      if (i % 64 === 0) working(`drawing the weights of ${spec.name}`, i * n, m * n);
-      const row: number[] = [];
-      const rowReal: number[] = [];
-      for (let j = 0; j < n; j++) {
-        const v = next();
-        rowReal.push(v);
-        row.push(quantize(v, wFormat, 'convergent', 'saturate').value);
+    // drawn on first use (reference, rtl, train): planning, estimate, fit and
+    // sweep never read the values, and a 4096 x 4096 layer has 16.8 M of them
+    lazyDraw = () => {
+      checkCount(`${spec.name}: `);
+      const next = realGenerator(seed, scale);
+      for (let i = 0; i < m; i++) {
+        if (i % 64 === 0) working(`drawing the weights of ${spec.name}`, i * n, m * n);
+        const row: number[] = [];
+        const rowReal: number[] = [];
+        for (let j = 0; j < n; j++) {
+          const v = next();
+          rowReal.push(v);
+          row.push(quantize(v, wFormat, 'convergent', 'saturate').value);
+        }
+        w.push(row);
+        wReal.push(rowReal);
       }
-      w.push(row);
-      wReal.push(rowReal);
-    }
-    for (let i = 0; i < m; i++) {
-      const v = next();
-      biasReal.push(v);
-      bias.push(quantize(v, bFormat, 'convergent', 'saturate').value);
-    }
+      for (let i = 0; i < m; i++) {
+        const v = next();
+        biasReal.push(v);
+        bias.push(quantize(v, bFormat, 'convergent', 'saturate').value);
+      }
+    };
     source = { type: 'random', seed, scale };
   } else if (ws.values !== undefined) {
     if (ws.seed !== undefined) bad('weights.seed', 'only used with "init": "random"');
@@ -274,7 +284,7 @@ export function planDense(spec: DenseSpec): DensePlan {
     bad('weights', 'give either "init": "random" (with "seed" and "scale") or "values" (m rows of n) and "bias"');
   }
 
-  return {
+  const plan: DensePlan = {
     name: spec.name,
     n, m, lanes, groups,
     lastLanes: m - (groups - 1) * lanes,
@@ -290,4 +300,22 @@ export function planDense(spec: DenseSpec): DensePlan {
     ebrBlocks: ebrNeed,
     spramBlocks: memory === 'spram' ? spramNeed : 0,
   };
+  if (lazyDraw) {
+    const draw = lazyDraw;
+    let drawn = false;
+    const arrays = { w, wReal, bias, biasReal };
+    for (const [key, value] of Object.entries(arrays)) {
+      Object.defineProperty(plan, key, {
+        enumerable: true,
+        get: () => {
+          if (!drawn) {
+            draw();
+            drawn = true;
+          }
+          return value;
+        },
+      });
+    }
+  }
+  return plan;
 }
