@@ -10,6 +10,8 @@
  * what every start cost before dist/.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { distState } from '../bin/dist-fresh.mjs';
@@ -39,11 +41,18 @@ function measure(row: Row): { medianS: number; minS: number; cpuS: number } {
 const state = distState(ROOT);
 if (state !== 'fresh') throw new Error(`dist/ is ${state}: run npm run build first (npm run bench does)`);
 console.log(`\ncirca start-up (node bin/circa.mjs, compiled dist/), ${RUNS} runs each; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on this machine`);
+// issue 13: planning renders no Verilog and draws no random weights, so estimate is cheap at any size
+const scratch = mkdtempSync(join(tmpdir(), 'circa-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const dense4096 = join(scratch, 'dense-4096.json');
+writeFileSync(dense4096, JSON.stringify({ kind: 'dense', name: 'fc4096', inputs: 4096, outputs: 4096, lanes: 8, weights: { init: 'random', seed: 1 } }));
 const rows: Row[] = [
   { label: 'circa --help', args: ['--help'], targetS: 0.5 },
   { label: 'circa boards', args: ['boards'], targetS: 0.5 },
   { label: 'circa estimate examples/tvscm-784.json', args: ['estimate', 'examples/tvscm-784.json'], targetS: 1.5 },
   { label: 'circa estimate examples/mnist-tvscm.json', args: ['estimate', 'examples/mnist-tvscm.json'] },
+  { label: 'circa estimate examples/mnist-dense.json', args: ['estimate', 'examples/mnist-dense.json'], targetS: 2 },
+  { label: 'circa estimate (dense 4096 x 4096)', args: ['estimate', dense4096], targetS: 5 },
   { label: 'circa --help, from the sources (tsx)', args: ['--help'], env: { CIRCA_FROM_SOURCE: '1' } },
 ];
 console.log(`  ${'command'.padEnd(42)} ${'median'.padStart(8)} ${'fastest'.padStart(8)} ${'CPU'.padStart(8)}  target`);
