@@ -69,7 +69,7 @@ export { boardDesign, type BoardDesign } from './network/board.ts';
 export type { SourceFile } from './verilog/index.ts';
 
 export interface GenerateOptions {
-  /** also generate the board top (UART bridge, LEDs) and its PCF for this board (name or JSON path) */
+  /** also generate the board top (framed UART protocol, LEDs) and its PCF for this board (name or JSON path) */
   board?: string | Board;
   /** run the design at this clock through the PLL (with a board) */
   clockMHz?: number;

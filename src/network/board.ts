@@ -7,9 +7,6 @@
  *   LED 0: busy (a command is being carried out or answered)
  *   LED 1: overflow (the design's sticky flag)
  *   LED 2: error (sticky: a rejected frame, a timeout or a lost byte), when the board has a third LED
- *
- * uartTopFor() still gives the plain byte bridge of src/network/uart.ts
- * (no framing), for tests and for hosts that want nothing but the data.
  */
 import { CircaInputError } from '../errors.ts';
 import { pcfFor, type Board } from '../flow/boards.ts';
@@ -17,7 +14,6 @@ import { clockPlan, describeClock, type ClockPlan } from '../flow/pll.ts';
 import type { LayerRtl } from '../layers/types.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
 import { DEFAULT_TIMEOUT_BITS, PROTO_TOP_MODULE, protoDesign } from './protocol.ts';
-import { emitUartTop } from './uart.ts';
 
 export const BOARD_TOP_MODULE = 'circa_board_top';
 export const BAUD = 115200;
@@ -42,36 +38,6 @@ export interface BoardDesign {
    * runFlow passes it to nextpnr (--freq) and judges timing against it.
    */
   flowBoard: Board;
-}
-
-/** Plain byte-bridge UART top (src/network/uart.ts) around a design's top, config ports tied off. */
-export function uartTopFor(rtl: LayerRtl, clksPerBit: number): SourceFile {
-  const extraPorts: Record<string, string> = {};
-  const decls: string[] = [];
-  const sinks: string[] = [];
-  for (const p of rtl.extraPorts) {
-    if (p.dir === 'input') {
-      extraPorts[p.name] = `{${p.width}{1'b0}}`;
-    } else {
-      const w = `layer_${p.name}`;
-      decls.push(`wire [${p.width - 1}:0] ${w};  // not used on the board`);
-      extraPorts[p.name] = w;
-      sinks.push(w);
-    }
-  }
-  if (sinks.length) decls.push(`wire unused_layer_outputs = &{1'b0, ${sinks.join(', ')}};`);
-  return emitUartTop({
-    layerModule: rtl.top,
-    layerParams: {},
-    inLanes: rtl.io.inLanes,
-    inWidth: rtl.io.inWidth,
-    inBeats: rtl.io.inBeats,
-    outLanes: rtl.io.outLanes,
-    outWidth: rtl.io.outWidth,
-    clksPerBit,
-    layerExtraPorts: extraPorts,
-    layerExtraDecls: decls,
-  });
 }
 
 /** Clock cycles per UART bit at `mhz`, checked against MAX_BAUD_ERROR. */
