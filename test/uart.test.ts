@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runYosys } from '@yowasp/yosys';
 import { designFromSpec, reference } from '../src/index.ts';
-import { answerCode, CMD, encodeFrame, encodeValues, protoDesign, templatesForProto } from '../src/network/protocol.ts';
+import { answerCode, CMD, encodeFrame, encodeValues } from '../src/network/protocol.ts';
+import { protoDesign, templatesForProto } from '../src/network/proto-top.ts';
 import { simulateUart } from '../src/sim/uart.ts';
 import { template, type SourceFile } from '../src/verilog/index.ts';
 

@@ -691,7 +691,7 @@ export interface DesignInventory {
 
 /**
  * The board top (src/network/board.ts) as inventory: circa_proto_top
- * (src/network/protocol.ts), framed commands, the input vector in
+ * (src/network/proto-top.ts), framed commands, the input vector in
  * proto_in_buf (inBeats x inLanes*inWidth RAM), the output vector in
  * proto_out_buf (outBeats x outLanes*(outWidth+1) RAM: lanes and keep mask; a
  * network's keep is the constant 1, dropped). Its logic (UART, parser,

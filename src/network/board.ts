@@ -1,6 +1,7 @@
 /**
  * The board top: a streamed design behind circa's framed UART protocol
- * (src/network/protocol.ts), with a power-on reset, status LEDs at the
+ * (src/network/protocol.ts; the device top of src/network/proto-top.ts),
+ * with a power-on reset, status LEDs at the
  * board's polarity, and, when asked for a clock other than the board's, the
  * iCE40 PLL (src/flow/pll.ts).
  *
@@ -13,7 +14,8 @@ import { pcfFor, type Board } from '../flow/boards.ts';
 import { clockPlan, describeClock, type ClockPlan } from '../flow/pll.ts';
 import type { LayerRtl } from '../layers/types.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
-import { DEFAULT_TIMEOUT_BITS, PROTO_TOP_MODULE, protoDesign } from './protocol.ts';
+import { DEFAULT_TIMEOUT_BITS } from './protocol.ts';
+import { PROTO_TOP_MODULE, protoDesign } from './proto-top.ts';
 
 export const BOARD_TOP_MODULE = 'circa_board_top';
 export const BAUD = 115200;
