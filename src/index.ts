@@ -112,6 +112,7 @@ export {
   runFlow, formatReport, listBoards, loadBoard, parseBoard, BoardSchema, PARTS, PART_NAMES, partInfo,
   type FlowOptions, type FlowReport, type FlowCells, type Toolchain, type Board, type PartName, type PartInfo,
 } from './flow/index.ts';
+export { flowSteps, type FlowStep, type Runner } from './flow/index.ts';
 export { pllFor, type ClockPlan } from './flow/pll.ts';
 
 export interface BuildOptions {
