@@ -101,28 +101,30 @@ describe('scripted UART runs of the protocol top (Verilator, CXXRTL)', () => {
   const frameIn = (x: number[]) => [...encodeFrame(CMD.LOAD_INPUT, encodeValues(x, 8))];
   const answer = (x: number[]) => [...encodeFrame(answerCode(CMD.LOAD_INPUT), encodeValues(reference(layer, x).y, 8))];
 
-  it('frames sent back to back are answered with the model\'s outputs, busy spanning each command', async () => {
-    const bytesIn = vectors.flatMap(frameIn);
-    const want = vectors.flatMap(answer);
+  // The device carries out one frame at a time (the host waits for each answer), so a scripted run sends one frame.
+  it('each LOAD_INPUT frame is answered with the model\'s outputs, busy spanning the command', async () => {
     expect(vectors.map((x) => reference(layer, x).y)).toEqual([[0, 1, 0, 127], [0, 64, 0, 5], [3, 0, 100, 0]]);
-    const r = await simulateUart(design, bytesIn, want.length, { clksPerBit: CLKS });
-    expect(r.bytes).toEqual(want);
-    expect(r.frameErr).toBe(false);
-    expect(r.ovf).toBe(false);
-    expect(r.txFrameErrors).toBe(0);
-    expect(r.busy).toBe(false);
-    expect(r.busyEdges[0].busy).toBe(true);
-    expect(r.busyEdges[r.busyEdges.length - 1].busy).toBe(false);
-    // busy falls after the stop bit of the last answer byte (sampled half a bit earlier by the harness)
-    const lastByte = r.byteCycles[r.byteCycles.length - 1];
-    expect(r.busyEdges[r.busyEdges.length - 1].cycle).toBeGreaterThan(lastByte);
-    expect(r.busyEdges[r.busyEdges.length - 1].cycle).toBeLessThanOrEqual(lastByte + CLKS);
+    for (const x of vectors) {
+      const want = answer(x);
+      const r = await simulateUart(design, frameIn(x), want.length, { clksPerBit: CLKS });
+      expect(r.bytes).toEqual(want);
+      expect(r.frameErr).toBe(false);
+      expect(r.ovf).toBe(false);
+      expect(r.txFrameErrors).toBe(0);
+      expect(r.busy).toBe(false);
+      expect(r.busyEdges[0].busy).toBe(true);
+      // busy falls after the stop bit of the last answer byte (sampled half a bit earlier by the harness)
+      const fall = r.busyEdges[r.busyEdges.length - 1];
+      const lastByte = r.byteCycles[r.byteCycles.length - 1];
+      expect(fall.busy).toBe(false);
+      expect(fall.cycle).toBeGreaterThan(lastByte);
+      expect(fall.cycle).toBeLessThanOrEqual(lastByte + CLKS);
+    }
   });
 
   it('the UART harness on CXXRTL (WebAssembly) gives the same bytes, cycles and busy edges as on Verilator', async () => {
-    const bytesIn = vectors.flatMap(frameIn);
-    const want = vectors.flatMap(answer);
-    const go = (simulator: 'verilator' | 'cxxrtl') => simulateUart(design, bytesIn, want.length, { clksPerBit: CLKS, simulator });
+    const want = answer(vectors[1]);
+    const go = (simulator: 'verilator' | 'cxxrtl') => simulateUart(design, frameIn(vectors[1]), want.length, { clksPerBit: CLKS, simulator });
     const [v, c] = await Promise.all([go('verilator'), go('cxxrtl')]);
     expect(v.simulator).toBe('verilator');
     expect(c.simulator).toBe('cxxrtl');
