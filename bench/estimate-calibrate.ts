@@ -46,7 +46,7 @@ import { netlistCellCounts, runFlow, type Toolchain } from '../src/flow/index.ts
 import { template, type SourceFile } from '../src/verilog/index.ts';
 import { bitsFor } from '../src/layers/formats.ts';
 import { designInventory, layerInventory, linkInventory } from '../src/estimate/inventory.ts';
-import { boardTopKind, explicitCost, predictResources } from '../src/estimate/resources.ts';
+import { explicitCost, predictResources } from '../src/estimate/resources.ts';
 import type { Coefficients, FamilyModels, LinearModel } from '../src/estimate/coefficients.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -581,11 +581,11 @@ function fitToolchain(d: DataFile): Coefficients {
     partial.kinds.network[fam] = fitKind(rows, ['layers']);
   }
 
-  // the board top (UART bridge): measured as with - without
+  // the board top (framed protocol): measured as with - without
   const boards = recs.filter((r) => r.group === 'board');
   const boardRows = boards.map((r) => {
     const design = designOf(r.spec);
-    const inv = designInventory(design.net, design.isNetwork, design.cost().latency, boardTopKind()).board!;
+    const inv = designInventory(design.net, design.isNetwork, design.cost().latency, true).board!;
     const d: Cells = { lut: r.cells.lut - r.bare!.lut, ff: r.cells.ff - r.bare!.ff, carry: r.cells.carry - r.bare!.carry, dsp: 0, ebr: 0, spram: 0 };
     return { f: inv.features, cells: d, ex: explicit(inv, true) };
   });

@@ -27,8 +27,8 @@
 //   p2: re / im sums registered, W + TW bits
 //   p3: condensed for rounding: the kept bits, the half bit and the OR of the
 //       bits below it (the same rounding decision, three LUT levels fewer)
-//   p4: shifted right with rounding (fft_round), W + 3 bits
-//   p5: saturated or wrapped into W bits (fft_fit) -> output
+//   p4: shifted right with rounding (requant, round only), W + 3 bits
+//   p5: saturated or wrapped into W bits (requant, fit) -> output
 // Latency 6 advances. ovf is sticky: a valid product that did not fit.
 module fft_cmul #(
     parameter integer W      = 16,
@@ -134,8 +134,11 @@ module fft_cmul #(
     // ---- p4: shift and round ----------------------------------------------------
     localparam integer W_R = W_C - 1;
     wire signed [W_R-1:0] r_re, r_im;
-    fft_round #(.W_IN(W_C), .SHIFT(2), .ROUND(ROUND)) u_round_re (.din(cnd_re), .dout(r_re));
-    fft_round #(.W_IN(W_C), .SHIFT(2), .ROUND(ROUND)) u_round_im (.din(cnd_im), .dout(r_im));
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [1:0] r_ovf_unused;   // a rounding alone always fits its W_R bits
+    /* verilator lint_on UNUSEDSIGNAL */
+    requant #(.IN_W(W_C), .OUT_W(W_R), .SHIFT(2), .ROUND(ROUND), .SAT(1)) u_round_re (.din(cnd_re), .dout(r_re), .ovf(r_ovf_unused[0]));
+    requant #(.IN_W(W_C), .OUT_W(W_R), .SHIFT(2), .ROUND(ROUND), .SAT(1)) u_round_im (.din(cnd_im), .dout(r_im), .ovf(r_ovf_unused[1]));
     reg signed [W_R-1:0] rnd_re, rnd_im;
     always @(posedge clk) begin
         if (en) begin
@@ -147,8 +150,8 @@ module fft_cmul #(
     // ---- p5: saturate or wrap ------------------------------------------------------
     wire signed [W-1:0] q_re, q_im;
     wire                ovf_re, ovf_im;
-    fft_fit #(.W_IN(W_R), .W_OUT(W), .SAT(SAT)) u_fit_re (.din(rnd_re), .dout(q_re), .ovf(ovf_re));
-    fft_fit #(.W_IN(W_R), .W_OUT(W), .SAT(SAT)) u_fit_im (.din(rnd_im), .dout(q_im), .ovf(ovf_im));
+    requant #(.IN_W(W_R), .OUT_W(W), .SHIFT(0), .ROUND(ROUND), .SAT(SAT)) u_fit_re (.din(rnd_re), .dout(q_re), .ovf(ovf_re));
+    requant #(.IN_W(W_R), .OUT_W(W), .SHIFT(0), .ROUND(ROUND), .SAT(SAT)) u_fit_im (.din(rnd_im), .dout(q_im), .ovf(ovf_im));
     always @(posedge clk) begin
         if (en) begin
             out_re <= q_re;

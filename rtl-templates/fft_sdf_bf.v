@@ -46,8 +46,8 @@
 //
 // Pipeline (each stage one register, all moving with en):
 //   A: add / subtract, or pass the stored difference   -> raw_*
-//   B: shift right and round (fft_round)                -> rnd_*
-//   C: saturate or wrap into W_OUT bits (fft_fit)        -> out_*
+//   B: shift right and round (requant, round only)      -> rnd_*
+//   C: saturate or wrap into W_OUT bits (requant, fit)   -> out_*
 // so that no path holds more than one carry chain. Every sample is delayed
 // by DELAY + 3 advances.
 module fft_sdf_bf #(
@@ -180,8 +180,11 @@ module fft_sdf_bf #(
     // ---- stage B: shift and round ---------------------------------------------
     localparam integer W_R = W_F + 1 - SHIFT;
     wire signed [W_R-1:0] r_re, r_im;
-    fft_round #(.W_IN(W_F), .SHIFT(SHIFT), .ROUND(ROUND)) u_round_re (.din(raw_re), .dout(r_re));
-    fft_round #(.W_IN(W_F), .SHIFT(SHIFT), .ROUND(ROUND)) u_round_im (.din(raw_im), .dout(r_im));
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [1:0] r_ovf_unused;   // a rounding alone always fits its W_R bits
+    /* verilator lint_on UNUSEDSIGNAL */
+    requant #(.IN_W(W_F), .OUT_W(W_R), .SHIFT(SHIFT), .ROUND(ROUND), .SAT(1)) u_round_re (.din(raw_re), .dout(r_re), .ovf(r_ovf_unused[0]));
+    requant #(.IN_W(W_F), .OUT_W(W_R), .SHIFT(SHIFT), .ROUND(ROUND), .SAT(1)) u_round_im (.din(raw_im), .dout(r_im), .ovf(r_ovf_unused[1]));
 
     reg                   rnd_valid;
     reg signed [W_R-1:0]  rnd_re, rnd_im;
@@ -195,8 +198,8 @@ module fft_sdf_bf #(
     // ---- stage C: saturate or wrap -------------------------------------------------
     wire signed [W_OUT-1:0] q_re, q_im;
     wire                    ovf_re, ovf_im;
-    fft_fit #(.W_IN(W_R), .W_OUT(W_OUT), .SAT(SAT)) u_fit_re (.din(rnd_re), .dout(q_re), .ovf(ovf_re));
-    fft_fit #(.W_IN(W_R), .W_OUT(W_OUT), .SAT(SAT)) u_fit_im (.din(rnd_im), .dout(q_im), .ovf(ovf_im));
+    requant #(.IN_W(W_R), .OUT_W(W_OUT), .SHIFT(0), .ROUND(ROUND), .SAT(SAT)) u_fit_re (.din(rnd_re), .dout(q_re), .ovf(ovf_re));
+    requant #(.IN_W(W_R), .OUT_W(W_OUT), .SHIFT(0), .ROUND(ROUND), .SAT(SAT)) u_fit_im (.din(rnd_im), .dout(q_im), .ovf(ovf_im));
 
     always @(posedge clk) begin
         if (en) begin

@@ -10,8 +10,8 @@
 //           out = (fit((p + m) >> SH), fit((p - m) >> SH))   (post-butterfly)
 //   2 pmul: q = b;  m = fit(q * v >> SH_P);  out = (p, m)   (spectral product)
 //
-// CONJ multiplies by conj(v) instead. Every shift rounds (fft_round, ROUND)
-// and every fit saturates or wraps (fft_fit, SAT) into W bits; ovf is sticky
+// CONJ multiplies by conj(v) instead. Every shift rounds (requant.v, ROUND)
+// and every fit saturates or wraps (requant.v, SAT) into W bits; ovf is sticky
 // over the fits of valid samples. The products are exact, so MULTS = 4
 // (re = ac - bd, im = ad + bc) and MULTS = 3 (k1 = c(a + b), k2 = a(d - c),
 // k3 = -b(c + d); re = k1 + k3, im = k1 + k2; conj swaps the two fields)
@@ -120,8 +120,8 @@ module fold_bfu #(
             /* verilator lint_off UNUSEDSIGNAL */
             wire [1:0] cx_ovf_unused;
             /* verilator lint_on UNUSEDSIGNAL */
-            fft_fit #(.W_IN(VW), .W_OUT(OW), .SAT(1)) u_cx (.din(c2), .dout(cx), .ovf(cx_ovf_unused[0]));
-            fft_fit #(.W_IN(VW), .W_OUT(OW), .SAT(1)) u_dx (.din(dd2), .dout(dx), .ovf(cx_ovf_unused[1]));
+            requant #(.IN_W(VW), .OUT_W(OW), .SHIFT(0), .ROUND(0), .SAT(1)) u_cx (.din(c2), .dout(cx), .ovf(cx_ovf_unused[0]));
+            requant #(.IN_W(VW), .OUT_W(OW), .SHIFT(0), .ROUND(0), .SAT(1)) u_dx (.din(dd2), .dout(dx), .ovf(cx_ovf_unused[1]));
             reg signed [W+OW:0]   k1;          // (a + b) c: W + 1 + OW bits
             reg signed [W+OW-1:0] k2, k3;
             wire signed [AW-1:0] k1x = {k1[W+OW], k1};
@@ -183,22 +183,16 @@ module fold_bfu #(
     // ---- r6: round by SH_M (twiddle) or SH_P (spectral product) ----------------
     localparam integer SH_MIN = (SH_M < SH_P) ? SH_M : SH_P;
     localparam integer RW = AW + 1 - SH_MIN;
-    wire signed [AW-SH_M:0] rm_re, rm_im;
-    wire signed [AW-SH_P:0] rp_re, rp_im;
-    fft_round #(.W_IN(AW), .SHIFT(SH_M), .ROUND(ROUND)) u_rm_re (.din(acc_re), .dout(rm_re));
-    fft_round #(.W_IN(AW), .SHIFT(SH_M), .ROUND(ROUND)) u_rm_im (.din(acc_im), .dout(rm_im));
-    fft_round #(.W_IN(AW), .SHIFT(SH_P), .ROUND(ROUND)) u_rp_re (.din(acc_re), .dout(rp_re));
-    fft_round #(.W_IN(AW), .SHIFT(SH_P), .ROUND(ROUND)) u_rp_im (.din(acc_im), .dout(rp_im));
     wire use_p = (mode_p[9:8] == 2'd2);
-    // both roundings sign-extended to RW bits (fft_fit widens without loss)
+    // both roundings sign-extended to RW bits (a rounding alone always fits: no overflow)
     wire signed [RW-1:0] xm_re, xm_im, xp_re, xp_im;
     /* verilator lint_off UNUSEDSIGNAL */
     wire [3:0] x_ovf_unused;
     /* verilator lint_on UNUSEDSIGNAL */
-    fft_fit #(.W_IN(AW - SH_M + 1), .W_OUT(RW), .SAT(1)) u_xm_re (.din(rm_re), .dout(xm_re), .ovf(x_ovf_unused[0]));
-    fft_fit #(.W_IN(AW - SH_M + 1), .W_OUT(RW), .SAT(1)) u_xm_im (.din(rm_im), .dout(xm_im), .ovf(x_ovf_unused[1]));
-    fft_fit #(.W_IN(AW - SH_P + 1), .W_OUT(RW), .SAT(1)) u_xp_re (.din(rp_re), .dout(xp_re), .ovf(x_ovf_unused[2]));
-    fft_fit #(.W_IN(AW - SH_P + 1), .W_OUT(RW), .SAT(1)) u_xp_im (.din(rp_im), .dout(xp_im), .ovf(x_ovf_unused[3]));
+    requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_M), .ROUND(ROUND), .SAT(1)) u_xm_re (.din(acc_re), .dout(xm_re), .ovf(x_ovf_unused[0]));
+    requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_M), .ROUND(ROUND), .SAT(1)) u_xm_im (.din(acc_im), .dout(xm_im), .ovf(x_ovf_unused[1]));
+    requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P), .ROUND(ROUND), .SAT(1)) u_xp_re (.din(acc_re), .dout(xp_re), .ovf(x_ovf_unused[2]));
+    requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P), .ROUND(ROUND), .SAT(1)) u_xp_im (.din(acc_im), .dout(xp_im), .ovf(x_ovf_unused[3]));
     reg signed [RW-1:0] r6_re, r6_im;
     reg signed [W-1:0]  p6_re, p6_im;
     reg                 ovf6;
@@ -212,8 +206,8 @@ module fold_bfu #(
     // ---- r7: fit the product -> m ----------------------------------------------
     wire signed [W-1:0] m7n_re, m7n_im;
     wire                mo_re, mo_im;
-    fft_fit #(.W_IN(RW), .W_OUT(W), .SAT(SAT)) u_mfit_re (.din(r6_re), .dout(m7n_re), .ovf(mo_re));
-    fft_fit #(.W_IN(RW), .W_OUT(W), .SAT(SAT)) u_mfit_im (.din(r6_im), .dout(m7n_im), .ovf(mo_im));
+    requant #(.IN_W(RW), .OUT_W(W), .SHIFT(0), .ROUND(ROUND), .SAT(SAT)) u_mfit_re (.din(r6_re), .dout(m7n_re), .ovf(mo_re));
+    requant #(.IN_W(RW), .OUT_W(W), .SHIFT(0), .ROUND(ROUND), .SAT(SAT)) u_mfit_im (.din(r6_im), .dout(m7n_im), .ovf(mo_im));
     reg signed [W-1:0] m7_re, m7_im, p7_re, p7_im;
     reg                ovf7;
     always @(posedge clk) begin

@@ -17,7 +17,10 @@ module fold_shfit #(
     output wire                    ovf
 );
     wire signed [W_IN-1:0] halved;   // round(din / 2): W_IN bits hold every value
-    fft_round #(.W_IN(W_IN), .SHIFT(1), .ROUND(ROUND)) u_round (.din(din), .dout(halved));
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire halved_ovf_unused;          // so it never overflows
+    /* verilator lint_on UNUSEDSIGNAL */
+    requant #(.IN_W(W_IN), .OUT_W(W_IN), .SHIFT(1), .ROUND(ROUND), .SAT(1)) u_round (.din(din), .dout(halved), .ovf(halved_ovf_unused));
     wire signed [W_IN-1:0] chosen = sh ? halved : din;
-    fft_fit #(.W_IN(W_IN), .W_OUT(W_OUT), .SAT(SAT)) u_fit (.din(chosen), .dout(dout), .ovf(ovf));
+    requant #(.IN_W(W_IN), .OUT_W(W_OUT), .SHIFT(0), .ROUND(ROUND), .SAT(SAT)) u_fit (.din(chosen), .dout(dout), .ovf(ovf));
 endmodule

@@ -1,36 +1,46 @@
-// requant: arithmetic shift right with rounding, then saturate or wrap.
-// The same operation as requantize() in src/fixed/index.ts, bit for bit.
+// requant: arithmetic shift right by SHIFT with rounding, then saturate or
+// wrap into OUT_W bits. The same operation as requantize() in
+// src/fixed/index.ts (shiftRound(), then fit()), bit for bit. It is circa's
+// one rounding block: every layer kind and both FFT engines use it.
 //
-//   ROUND = 0 truncate   (toward minus infinity)
+//   ROUND = 0 truncate   (toward minus infinity: drop the bits)
 //           1 half-up    (nearest, ties toward plus infinity)
 //           2 convergent (nearest, ties to even)
 //   SAT   = 1 saturate to the OUT_W range, 0 wrap (keep the low OUT_W bits)
-//   ovf   = 1 when the rounded value does not fit OUT_W bits
+//   ovf   = 1 when the rounded value does not fit OUT_W bits (in either mode)
+//
+// The rounded value has R_W = IN_W + 1 - SHIFT bits (the kept bits and one
+// more, so that rounding the largest value up cannot wrap; IN_W bits when
+// SHIFT = 0). Two uses need only one half, and a pipeline may put a register
+// between the halves to keep each carry path short:
+//   - round only: OUT_W >= R_W (the value always fits: sign extension, ovf = 0);
+//   - fit only:   SHIFT = 0.
 //
 // Purely combinational; the caller registers the result.
 module requant #(
-    parameter IN_W  = 16,
-    parameter OUT_W = 8,
-    parameter SHIFT = 7,
-    parameter ROUND = 2,
-    parameter SAT   = 1
+    parameter integer IN_W  = 16,
+    parameter integer OUT_W = 8,
+    parameter integer SHIFT = 7,
+    parameter integer ROUND = 2,
+    parameter integer SAT   = 1
 ) (
     input  wire signed [IN_W-1:0]  din,
     output wire signed [OUT_W-1:0] dout,
     output wire                    ovf
 );
-    // Rounded value, one bit wider than the input so that rounding up the
-    // largest input cannot wrap.
-    wire signed [IN_W:0] rounded;
+    localparam integer R_W = (SHIFT == 0) ? IN_W : IN_W + 1 - SHIFT;
+    wire signed [R_W-1:0] rounded;
 
+    // ---- shift and round ----------------------------------------------------
     generate
         if (SHIFT == 0) begin : g_noshift
-            assign rounded = {din[IN_W-1], din};
+            assign rounded = din;
         end else begin : g_shift
-            // floor(din / 2^SHIFT): the kept bits, sign-extended
-            wire signed [IN_W:0]   floored = {{(SHIFT + 1){din[IN_W-1]}}, din[IN_W-1:SHIFT]};
-            // The dropped bits compared with one half: the top dropped bit is the
-            // half, the bits below it decide "above" versus "exactly".
+            // floor(din / 2^SHIFT): the kept bits, sign-extended by one
+            wire signed [R_W-1:0] floored = {din[IN_W-1], din[IN_W-1:SHIFT]};
+            // The dropped bits against one half: the top dropped bit is the half,
+            // the bits below it tell "above half" from "exactly half". Deciding the
+            // round-up bit first keeps the carry chain to the kept bits only.
             wire half_bit = din[SHIFT-1];
             wire rest_nonzero;
             if (SHIFT > 1) begin : g_rest
@@ -38,31 +48,29 @@ module requant #(
             end else begin : g_norest
                 assign rest_nonzero = 1'b0;
             end
-            wire above_half = half_bit & rest_nonzero;
-            wire at_half    = half_bit & ~rest_nonzero;
-            wire                    round_up   = (ROUND == 0) ? 1'b0 :
-                                                 (ROUND == 1) ? (above_half | at_half) :
-                                                                (above_half | (at_half & floored[0]));
-            assign rounded = floored + {{IN_W{1'b0}}, round_up};
+            wire round_up = (ROUND == 0) ? 1'b0 :
+                            (ROUND == 1) ? half_bit :
+                                           (half_bit & (rest_nonzero | din[SHIFT]));
+            assign rounded = floored + {{(R_W - 1){1'b0}}, round_up};
         end
     endgenerate
 
+    // ---- saturate or wrap into OUT_W bits -----------------------------------
     generate
-        if (OUT_W >= IN_W + 1) begin : g_wide
-            // The output holds every rounded value: sign-extend, never overflow.
-            assign dout = {{(OUT_W - IN_W - 1){rounded[IN_W]}}, rounded};
+        if (OUT_W > R_W) begin : g_ext
+            assign dout = {{(OUT_W - R_W){rounded[R_W-1]}}, rounded};
+            assign ovf  = 1'b0;
+        end else if (OUT_W == R_W) begin : g_same
+            assign dout = rounded;
             assign ovf  = 1'b0;
         end else begin : g_narrow
-            // Does the rounded value fit OUT_W bits?
-            localparam signed [IN_W:0] MAXV = (1 <<< (OUT_W - 1)) - 1;
-            localparam signed [IN_W:0] MINV = -(1 <<< (OUT_W - 1));
-            wire too_big   = rounded > MAXV;
-            wire too_small = rounded < MINV;
-            assign ovf = too_big | too_small;
+            // The value fits when every bit from OUT_W-1 up equals the sign bit.
+            wire [R_W-OUT_W:0] top = rounded[R_W-1:OUT_W-1];
+            wire fits = (&top) | ~(|top);
+            assign ovf = ~fits;
             if (SAT != 0) begin : g_sat
-                assign dout = too_big   ? MAXV[OUT_W-1:0] :
-                              too_small ? MINV[OUT_W-1:0] :
-                                          rounded[OUT_W-1:0];
+                wire neg = rounded[R_W-1];
+                assign dout = fits ? rounded[OUT_W-1:0] : {neg, {(OUT_W - 1){~neg}}};
             end else begin : g_wrap
                 assign dout = rounded[OUT_W-1:0];
             end

@@ -74,7 +74,7 @@ export { boardDesign, type BoardDesign } from './network/board.ts';
 export type { SourceFile } from './verilog/index.ts';
 
 export interface GenerateOptions {
-  /** also generate the board top (UART bridge, LEDs) and its PCF for this board (name or JSON path) */
+  /** also generate the board top (framed UART protocol, LEDs) and its PCF for this board (name or JSON path) */
   board?: string | Board;
   /** run the design at this clock through the PLL (with a board) */
   clockMHz?: number;
@@ -117,6 +117,7 @@ export {
   runFlow, formatReport, listBoards, loadBoard, parseBoard, BoardSchema, PARTS, PART_NAMES, partInfo,
   type FlowOptions, type FlowReport, type FlowCells, type Toolchain, type Board, type PartName, type PartInfo,
 } from './flow/index.ts';
+export { flowSteps, type FlowStep, type Runner } from './flow/index.ts';
 export { pllFor, type ClockPlan } from './flow/pll.ts';
 
 export interface BuildOptions {

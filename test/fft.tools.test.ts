@@ -34,18 +34,26 @@ async function lint(dir: string, files: string[], top: string, params: Record<st
 
 /** Each template with the templates it instantiates, and parameter sets that reach every generate branch. */
 const TEMPLATES: { top: string; deps: string[]; params: Record<string, number>[] }[] = [
-  { top: 'fft_round', deps: [], params: [{}, { SHIFT: 0 }, { SHIFT: 1, ROUND: 0 }, { SHIFT: 1, ROUND: 1 }, { SHIFT: 2, W_IN: 6 }] },
-  { top: 'fft_fit', deps: [], params: [{}, { SAT: 0 }, { W_IN: 16 }, { W_IN: 12 }] },
+  // the one rounding block: round and fit (narrow, saturate or wrap), round only (OUT_W >= IN_W + 1 - SHIFT), fit only (SHIFT = 0)
+  {
+    top: 'requant',
+    deps: [],
+    params: [
+      {}, { SAT: 0 }, { SHIFT: 0 }, { SHIFT: 1, ROUND: 0 }, { SHIFT: 1, ROUND: 1 }, { IN_W: 6, SHIFT: 2, OUT_W: 5 },
+      { IN_W: 34, SHIFT: 14, OUT_W: 21 }, { IN_W: 19, SHIFT: 0, OUT_W: 16 }, { IN_W: 19, SHIFT: 0, OUT_W: 16, SAT: 0 },
+      { IN_W: 16, SHIFT: 0, OUT_W: 16 }, { IN_W: 12, SHIFT: 0, OUT_W: 16 },
+    ],
+  },
   { top: 'fft_delay', deps: [], params: [{}, { USE_RAM: 0, LOG2_DELAY: 0 }, { USE_RAM: 0, LOG2_DELAY: 3 }] },
   {
     top: 'fft_sdf_bf',
-    deps: ['fft_round.v', 'fft_fit.v', 'fft_delay.v'],
+    deps: ['requant.v', 'fft_delay.v'],
     params: [
       {}, { LOG2_DELAY: 0, ROT: 0, CNT_W: 1 }, { LOG2_DELAY: 0, ROT: 2, ROT_LOG2: 2, CNT_W: 2 },
       { LOG2_DELAY: 5, USE_RAM: 1, ROT: 0, CNT_W: 6, SHIFT: 0, W_OUT: 17 }, { ROUND: 0, SAT: 0 },
     ],
   },
-  { top: 'fft_cmul', deps: ['fft_round.v', 'fft_fit.v'], params: [{}, { MULTS: 3 }, { W: 12, TW: 4, ADDR_W: 3, ROUND: 0, SAT: 0 }] },
+  { top: 'fft_cmul', deps: ['requant.v'], params: [{}, { MULTS: 3 }, { W: 12, TW: 4, ADDR_W: 3, ROUND: 0, SAT: 0 }] },
   { top: 'fft_bitrev', deps: [], params: [{}, { LOG2_N: 2 }, { LOG2_N: 10 }] },
   { top: 'fft_skid', deps: [], params: [{}, { W: 8 }] },
 ];

@@ -4,7 +4,7 @@
  * device's cycle counter equal to the predicted latency.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { protoDesign } from '../src/network/protocol.ts';
+import { protoDesign } from '../src/network/proto-top.ts';
 import { loadDesign } from '../src/network/design.ts';
 import { networkReference } from '../src/network/reference.ts';
 import { startUartSession, type UartSimSession } from '../src/sim/uart.ts';

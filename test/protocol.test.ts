@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runYosys } from '@yowasp/yosys';
 import {
-  CMD, ERR, PROTOCOL_VERSION, PROTO_TOP_MODULE, STATUS_PAYLOAD, WRITE_BLOCK_MAX, answerCode, checksum, decodeError, decodeFrame, decodeStatus, decodeValues,
-  emitProtoTop, encodeFrame, encodeValues, encodeWriteBlock, encodeWriteReg, protoDesign, protoShape, templatesForProto,
+  CMD, ERR, PROTOCOL_VERSION, STATUS_PAYLOAD, WRITE_BLOCK_MAX, answerCode, checksum, decodeError, decodeFrame, decodeStatus, decodeValues,
+  encodeFrame, encodeValues, encodeWriteBlock, encodeWriteReg, protoShape,
 } from '../src/network/protocol.ts';
+import { PROTO_TOP_MODULE, emitProtoTop, protoDesign, templatesForProto } from '../src/network/proto-top.ts';
 import { boardDesign } from '../src/network/board.ts';
 import { loadDesign, designFromPlan } from '../src/network/design.ts';
 import { planAny } from '../src/network/plan.ts';

@@ -16,7 +16,7 @@ import { SerialPortMock } from 'serialport';
 import { openSerialPort, type SerialTransport } from '../src/host/serial.ts';
 import { CircaError, CircaInputError } from '../src/errors.ts';
 import { loadDesign } from '../src/network/design.ts';
-import { protoDesign } from '../src/network/protocol.ts';
+import { protoDesign } from '../src/network/proto-top.ts';
 import { startUartSession, type UartSimSession } from '../src/sim/uart.ts';
 import { runCommand } from '../src/cli/run-command.ts';
 

@@ -284,7 +284,7 @@ export function buildProgram(): Command {
     .description('write the RTL for a layer or network spec (templates + generated top) into a directory')
     .argument('<spec>', 'layer or network spec (JSON)')
     .requiredOption('-o, --output <dir>', 'output directory (created; must be empty unless --force)')
-    .option('--board <name|path>', 'also write the board top (UART bridge, LEDs) and its PCF for this board')
+    .option('--board <name|path>', 'also write the board top (framed UART protocol, LEDs) and its PCF for this board')
     .option('--check', 'check the RTL with verilator --lint-only -Wall, iverilog -g2005 and yosys before writing')
     .option('--force', 'replace an output directory circa wrote before (one with a .circa-output marker)')
     .addOption(json).addOption(quiet)

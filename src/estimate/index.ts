@@ -5,7 +5,7 @@
  */
 export {
   predictResources, predictInventory, compareResources, formatResourceComparison, formatResourceEstimate,
-  inventoryOf, boardTopKind, errorPct, LOGIC_TOLERANCE_PCT,
+  inventoryOf, errorPct, LOGIC_TOLERANCE_PCT,
   type ResourceEstimate, type ResourceRow, type ResourceCounts, type ResourceOptions, type ResourceComparison, type ResourceComparisonRow,
   type MultiplierMapping,
 } from './resources.ts';

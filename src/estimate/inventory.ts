@@ -113,36 +113,30 @@ export interface DesignInventory {
   io: { inBits: number; inBeats: number; outLanes: number; outWidth: number };
 }
 
-/** Which board top src/network/board.ts wraps a design in. */
-export type BoardTopKind = 'protocol' | 'uart';
-
 /**
- * The board top as inventory. Two tops have existed:
- *   protocol  circa_proto_top (src/network/protocol.ts): framed commands, the
- *             input vector in proto_in_buf (inBeats x inLanes*inWidth RAM),
- *             the output vector in proto_out_buf (outBeats x outLanes*(outWidth+1)
- *             RAM: lanes and keep mask; a network's keep is the constant 1, dropped)
- *   uart      circa_uart_top (src/network/uart.ts): a byte bridge, no memory
- * Its logic (UART, parser, counters) is a fitted function of the I/O widths.
+ * The board top (src/network/board.ts) as inventory: circa_proto_top
+ * (src/network/proto-top.ts), framed commands, the input vector in
+ * proto_in_buf (inBeats x inLanes*inWidth RAM), the output vector in
+ * proto_out_buf (outBeats x outLanes*(outWidth+1) RAM: lanes and keep mask; a
+ * network's keep is the constant 1, dropped). Its logic (UART, parser,
+ * counters) is a fitted function of the I/O widths.
  */
-export function boardInventory(io: DesignInventory['io'] & { outBeats: number; constKeep: boolean }, kind: BoardTopKind): LayerInventory {
-  const memories: MemoryUse[] = kind === 'protocol'
-    ? [
-        { name: 'board.in_buf', depth: io.inBeats, width: io.inBits, rom: false, writes: io.inBeats, reads: io.inBeats, usefulReads: io.inBeats, weights: false },
-        {
-          name: 'board.out_buf', depth: io.outBeats, width: io.outLanes * io.outWidth + (io.constKeep ? 0 : io.outLanes), rom: false,
-          writes: io.outBeats, reads: io.outBeats, usefulReads: io.outBeats, weights: false,
-        },
-      ]
-    : [];
+export function boardInventory(io: DesignInventory['io'] & { outBeats: number; constKeep: boolean }): LayerInventory {
+  const memories: MemoryUse[] = [
+    { name: 'board.in_buf', depth: io.inBeats, width: io.inBits, rom: false, writes: io.inBeats, reads: io.inBeats, usefulReads: io.inBeats, weights: false },
+    {
+      name: 'board.out_buf', depth: io.outBeats, width: io.outLanes * io.outWidth + (io.constKeep ? 0 : io.outLanes), rom: false,
+      writes: io.outBeats, reads: io.outBeats, usefulReads: io.outBeats, weights: false,
+    },
+  ];
   // proto_ctrl sizes an answer as `values * OUT_BYTES` (16 bits): yosys turns a
   // power-of-two constant into a shift and maps any other onto a multiplier
   const outBytes = Math.ceil(io.outWidth / 8);
-  const multipliers: MultiplierSpec[] = kind === 'protocol' && (outBytes & (outBytes - 1)) !== 0
+  const multipliers: MultiplierSpec[] = (outBytes & (outBytes - 1)) !== 0
     ? [{ name: 'board.out_len', a: 16, b: bitsFor(outBytes >> Math.log2(outBytes & -outBytes)), y: 16, count: 1 }]
     : [];
   return {
-    name: kind === 'protocol' ? 'board (protocol top)' : 'board (UART bridge)',
+    name: 'board (protocol top)',
     kind: 'board',
     memories,
     multipliers,
@@ -162,9 +156,9 @@ export function boardInventory(io: DesignInventory['io'] & { outBeats: number; c
 /**
  * The inventory of a design. Memories with read ports held open by the clock
  * enable are read on every cycle of the inference (`latency` cycles).
- * `board` adds the board top of that kind.
+ * `board` adds the board top.
  */
-export function designInventory(net: NetworkPlan, isNetwork: boolean, latency: number, board?: BoardTopKind): DesignInventory {
+export function designInventory(net: NetworkPlan, isNetwork: boolean, latency: number, board = false): DesignInventory {
   const layers = net.layers.map((l) => layerInventory(l, latency));
   const links = isNetwork ? net.layers.map((l, k) => linkInventory(l, k)) : [];
   const single = net.layers[0].io;
@@ -174,7 +168,7 @@ export function designInventory(net: NetworkPlan, isNetwork: boolean, latency: n
   const outBeats = isNetwork ? net.outputs : single.outBeats;
   const inv: DesignInventory = { layers, links, isNetwork, latency, io };
   // a network top drives m_keep with the constant 1; yosys drops the constant column
-  if (board) inv.board = boardInventory({ ...io, outBeats, constKeep: isNetwork }, board);
+  if (board) inv.board = boardInventory({ ...io, outBeats, constKeep: isNetwork });
   return inv;
 }
 

@@ -24,11 +24,7 @@
 import type { Design } from '../network/design.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { PARTS, type PartName } from '../flow/parts.ts';
-import { designInventory, type BoardTopKind, type DesignInventory, type LayerInventory } from './inventory.ts';
-import { designFromPlan } from '../network/design.ts';
-import { planAny } from '../network/plan.ts';
-import { boardDesign } from '../network/board.ts';
-import { listBoards, loadBoard } from '../flow/boards.ts';
+import { designInventory, type DesignInventory, type LayerInventory } from './inventory.ts';
 import { dspCount, mapMemory, type MemoryMapping } from './memory.ts';
 import { COEFFICIENTS, type Coefficients, type LinearModel, type FamilyModels } from './coefficients.ts';
 
@@ -228,26 +224,9 @@ export function predictInventory(inv: DesignInventory, opts: ResourceOptions): R
   };
 }
 
-let boardTop: BoardTopKind | undefined;
-
-/**
- * The board top src/network/board.ts generates today: looked up once by
- * wrapping a two-element activation layer for a built-in board and seeing
- * which templates come with it.
- */
-export function boardTopKind(): BoardTopKind {
-  if (!boardTop) {
-    const d = designFromPlan(planAny({ kind: 'activation', name: 'probe', n: 2 }), false);
-    const name = listBoards().find((b) => loadBoard(b).uart !== null) ?? 'icebreaker';
-    const sources = boardDesign(d.rtl(), loadBoard(name)).sources;
-    boardTop = sources.some((s) => s.name === 'proto_in_buf.v') ? 'protocol' : 'uart';
-  }
-  return boardTop;
-}
-
 /** The inventory of a design, with the board top (the cycle count sets how often its memories are read). */
 export function inventoryOf(design: Design): DesignInventory {
-  return designInventory(design.net, design.isNetwork, design.cost().latency, boardTopKind());
+  return designInventory(design.net, design.isNetwork, design.cost().latency, true);
 }
 
 /** Predict the resources of a design on a part, before any tool runs. */

@@ -20,7 +20,7 @@
  *
  * The top is written by this file (not a template) because the lane routing,
  * the pass table and the ROM contents depend on the plan; the datapath is in
- * rtl-templates/ (fold_bfu.v, fold_shfit.v, fold_bank.v, fft_round.v, fft_fit.v).
+ * rtl-templates/ (fold_bfu.v, fold_shfit.v, fold_bank.v, requant.v).
  */
 import { ROUNDING_CODE, toUnsigned } from '../fixed/index.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
@@ -690,8 +690,7 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `(quantised by src/fft/folded.ts twiddleTable, round to nearest; an inverse pass conjugates in fold_bfu.v).`,
   ], 2 * TW, twWords, twWords.map((_, i) => `e = ${i}`));
   const sources: SourceFile[] = [
-    template('fft_round.v'),
-    template('fft_fit.v'),
+    template('requant.v'),
     template('fold_shfit.v'),
     template('fold_bfu.v'),
     template('fold_bank.v'),
@@ -707,7 +706,6 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     });
   }
   if (r.unload.type === 'real') {
-    sources.push(template('requant.v'));
     if (r.unload.diag) {
       const d = r.unload.diag;
       sources.push({

@@ -1,6 +1,6 @@
 /**
  * FFT rtl face: lowers a plan to Verilog. The datapath is the hand-written
- * templates in rtl-templates/ (fft_sdf_bf, fft_delay, fft_round, fft_cmul,
+ * templates in rtl-templates/ (fft_sdf_bf, fft_delay, requant, fft_cmul,
  * fft_bitrev); this file emits the top module that chains them with the
  * plan's parameters and the twiddle ROMs whose contents are the plan's
  * quantised tables (case ROMs: no external files).
@@ -277,7 +277,7 @@ export function generateFftRtl(p: FftPlan | FftSpecInput | FftSpec): FftDesign {
     };
   });
 
-  const names = ['fft_round.v', 'fft_fit.v', 'fft_delay.v', 'fft_sdf_bf.v'];
+  const names = ['requant.v', 'fft_delay.v', 'fft_sdf_bf.v'];
   if (plan.twiddles.length) names.push('fft_cmul.v');
   if (plan.reorder !== 'none') names.push('fft_bitrev.v');
   if (plan.reorder !== 'output') names.push('fft_skid.v');

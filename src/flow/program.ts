@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CircaError, CircaFlowError, CircaInputError } from '../errors.ts';
 import type { Board } from './boards.ts';
-import { findOnPath } from './index.ts';
+import { findOnPath } from './runners.ts';
 
 export const PROGRAMMERS = ['openFPGALoader', 'iceprog'] as const;
 export type Programmer = (typeof PROGRAMMERS)[number];

@@ -1,23 +1,21 @@
 /**
  * The board top: a streamed design behind circa's framed UART protocol
- * (src/network/protocol.ts), with a power-on reset, status LEDs at the
+ * (src/network/protocol.ts; the device top of src/network/proto-top.ts),
+ * with a power-on reset, status LEDs at the
  * board's polarity, and, when asked for a clock other than the board's, the
  * iCE40 PLL (src/flow/pll.ts).
  *
  *   LED 0: busy (a command is being carried out or answered)
  *   LED 1: overflow (the design's sticky flag)
  *   LED 2: error (sticky: a rejected frame, a timeout or a lost byte), when the board has a third LED
- *
- * uartTopFor() still gives the plain byte bridge of src/network/uart.ts
- * (no framing), for tests and for hosts that want nothing but the data.
  */
 import { CircaInputError } from '../errors.ts';
 import { pcfFor, type Board } from '../flow/boards.ts';
 import { clockPlan, describeClock, type ClockPlan } from '../flow/pll.ts';
 import type { LayerRtl } from '../layers/types.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
-import { DEFAULT_TIMEOUT_BITS, PROTO_TOP_MODULE, protoDesign } from './protocol.ts';
-import { emitUartTop } from './uart.ts';
+import { DEFAULT_TIMEOUT_BITS } from './protocol.ts';
+import { PROTO_TOP_MODULE, protoDesign } from './proto-top.ts';
 
 export const BOARD_TOP_MODULE = 'circa_board_top';
 export const BAUD = 115200;
@@ -42,36 +40,6 @@ export interface BoardDesign {
    * runFlow passes it to nextpnr (--freq) and judges timing against it.
    */
   flowBoard: Board;
-}
-
-/** Plain byte-bridge UART top (src/network/uart.ts) around a design's top, config ports tied off. */
-export function uartTopFor(rtl: LayerRtl, clksPerBit: number): SourceFile {
-  const extraPorts: Record<string, string> = {};
-  const decls: string[] = [];
-  const sinks: string[] = [];
-  for (const p of rtl.extraPorts) {
-    if (p.dir === 'input') {
-      extraPorts[p.name] = `{${p.width}{1'b0}}`;
-    } else {
-      const w = `layer_${p.name}`;
-      decls.push(`wire [${p.width - 1}:0] ${w};  // not used on the board`);
-      extraPorts[p.name] = w;
-      sinks.push(w);
-    }
-  }
-  if (sinks.length) decls.push(`wire unused_layer_outputs = &{1'b0, ${sinks.join(', ')}};`);
-  return emitUartTop({
-    layerModule: rtl.top,
-    layerParams: {},
-    inLanes: rtl.io.inLanes,
-    inWidth: rtl.io.inWidth,
-    inBeats: rtl.io.inBeats,
-    outLanes: rtl.io.outLanes,
-    outWidth: rtl.io.outWidth,
-    clksPerBit,
-    layerExtraPorts: extraPorts,
-    layerExtraDecls: decls,
-  });
 }
 
 /** Clock cycles per UART bit at `mhz`, checked against MAX_BAUD_ERROR. */

@@ -2,7 +2,7 @@
  * The network's top level: every layer's generated top, a vector gate in
  * front of each layer, a stream_link buffer after each, one config port for
  * every run-time register, and the stream port convention outside, so the
- * network simulates and sits behind the UART bridge exactly like one layer.
+ * network simulates and sits behind the board top exactly like one layer.
  */
 import type { LayerRtl } from '../layers/types.ts';
 import { bitsFor } from '../layers/formats.ts';

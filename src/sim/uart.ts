@@ -1,7 +1,7 @@
 /**
  * UART co-simulation: the Verilated harness plays the host on the serial
  * line of a board-level design (ports clk, rst, uart_rx, uart_tx, busy, ovf,
- * frame_err: circa_uart_top or circa_proto_top). Checking is left to the
+ * frame_err: circa_proto_top of src/network/proto-top.ts). Checking is left to the
  * caller. Two ways to drive it:
  *
  * - simulateUart: a scripted run. All bytes to send are written up front;

@@ -6,7 +6,7 @@
  * A name is a Verilog identifier (a letter first, then letters, digits and
  * _), at most MAX_NAME_LENGTH characters, not one of the
  * template modules in rtl-templates/, and not in the spaces circa keeps for
- * its own modules (circa_*: board, UART and protocol tops) and for the iCE40
+ * its own modules (circa_*: board and protocol tops) and for the iCE40
  * cells (SB_*). A name that is itself a module name (an FFT's top) must
  * not be a Verilog or SystemVerilog keyword (Verilator reads .v files as
  * SystemVerilog); a layer's or network's name only prefixes its module names
@@ -82,7 +82,7 @@ export function nameProblem(name: string, verbatim = false): string | undefined 
     return 'must start with a letter and hold only letters, digits and _ (it names Verilog modules)';
   }
   if (verbatim && isVerilogKeyword(name, true)) return `"${name}" is a Verilog${KEYWORDS.has(name) ? '' : ' (SystemVerilog)'} keyword; choose another name`;
-  if (/^circa_/i.test(name)) return 'names starting with circa_ are kept for circa\'s own modules (board, UART and protocol tops)';
+  if (/^circa_/i.test(name)) return 'names starting with circa_ are kept for circa\'s own modules (board and protocol tops)';
   if (/^SB_/i.test(name)) return 'names starting with SB_ are kept for the iCE40 cells (SB_MAC16, SB_RAM40_4K, ...)';
   const t = templateModuleNames().get(name);
   if (t) return `"${name}" is a template module of circa (rtl-templates/${t}); choose another name`;

@@ -1,0 +1,168 @@
+/**
+ * The two ways a flow step's tool runs (src/flow/index.ts holds the steps):
+ *
+ *   yowasp  the tools as WebAssembly (@yowasp/yosys, @yowasp/nextpnr-ice40,
+ *           which also carries icepack) over an in-memory file tree, in a
+ *           worker thread (yowasp.ts); the outputs are then written to the
+ *           run directory;
+ *   native  the `yosys`, `nextpnr-ice40` and `icepack` binaries on PATH, run
+ *           in the run directory, where their inputs already are.
+ *
+ * Either way a run leaves its outputs in the run directory and hands them
+ * back, so the flow does not care which ran.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants as fsConstants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { CircaFlowError } from '../errors.ts';
+import { runYowaspTool, type Tree } from './yowasp.ts';
+import { trackChild } from '../cleanup.ts';
+
+export type Toolchain = 'yowasp' | 'native';
+export type ToolName = 'yosys' | 'nextpnr-ice40' | 'icepack';
+export const TOOL_NAMES: readonly ToolName[] = ['yosys', 'nextpnr-ice40', 'icepack'];
+
+/** A file's contents as the tools see them. */
+export type FileContent = string | Uint8Array;
+
+/** What one tool run gave back. */
+export interface ToolRun {
+  /** stdout and stderr, interleaved as they arrived. */
+  log: string;
+  seconds: number;
+  /** Contents of the requested output files that exist after the run. */
+  outputs: Map<string, FileContent>;
+  /** Set when the tool did not finish normally. */
+  failure?: string;
+}
+
+export interface Runner {
+  toolchain: Toolchain;
+  /** Fail early, before any work, when this runner cannot run the flow's tools. */
+  ready(): void;
+  /**
+   * Run `tool` with `args` in `dir`. `inputs` are the files it reads (already
+   * written to `dir`); the `outputs` it wrote are left in `dir` and returned.
+   */
+  run(tool: ToolName, args: string[], inputs: ReadonlyMap<string, FileContent>, outputs: readonly string[], dir: string): Promise<ToolRun>;
+}
+
+/* ------------------------------------------------------------------------ */
+/* YoWASP                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** Build a nested Tree from `dir/file` names. */
+function toTree(files: ReadonlyMap<string, FileContent>): Tree {
+  const root: Tree = {};
+  for (const [name, content] of files) {
+    const parts = name.split('/');
+    let node = root;
+    for (const dir of parts.slice(0, -1)) {
+      const next = node[dir];
+      if (next === undefined || typeof next === 'string' || next instanceof Uint8Array) node[dir] = {};
+      node = node[dir] as Tree;
+    }
+    node[parts[parts.length - 1]] = content;
+  }
+  return root;
+}
+
+/** Look a `dir/file` name up in a Tree. */
+function fromTree(tree: Tree | undefined, name: string): FileContent | undefined {
+  let node: Tree | FileContent | undefined = tree;
+  for (const part of name.split('/')) {
+    if (node === undefined || typeof node === 'string' || node instanceof Uint8Array) return undefined;
+    node = node[part];
+  }
+  return typeof node === 'string' || node instanceof Uint8Array ? node : undefined;
+}
+
+export const yowaspRunner: Runner = {
+  toolchain: 'yowasp',
+  ready() {},
+  async run(tool, args, inputs, outputNames, dir) {
+    const t0 = performance.now();
+    const r = await runYowaspTool(tool, args, toTree(inputs));
+    const seconds = (performance.now() - t0) / 1000;
+    const outputs = new Map<string, FileContent>();
+    for (const name of outputNames) {
+      const v = fromTree(r.tree, name);
+      if (v === undefined) continue;
+      outputs.set(name, v);
+      if (!r.failure) {
+        mkdirSync(dirname(join(dir, name)), { recursive: true });
+        writeFileSync(join(dir, name), v);
+      }
+    }
+    return { log: r.log, seconds, outputs, failure: r.failure };
+  },
+};
+
+/* ------------------------------------------------------------------------ */
+/* Native                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** Full path of an executable on PATH, or undefined. */
+export function findOnPath(exe: string): string | undefined {
+  const names = process.platform === 'win32' ? [`${exe}.exe`, exe] : [exe];
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const name of names) {
+      const p = join(dir, name);
+      try {
+        accessSync(p, fsConstants.X_OK);
+        return p;
+      } catch {
+        /* not here */
+      }
+    }
+  }
+  return undefined;
+}
+
+export const nativeRunner: Runner = {
+  toolchain: 'native',
+  ready() {
+    const missing = TOOL_NAMES.filter((t) => findOnPath(t) === undefined);
+    if (missing.length) {
+      throw new CircaFlowError(
+        `toolchain 'native' needs ${missing.join(', ')} on PATH, and ${missing.length === 1 ? 'it is' : 'they are'} not there. ` +
+          `Install them (Debian/Ubuntu: apt install yosys nextpnr-ice40 fpga-icestorm) or use the default toolchain 'yowasp'.`,
+      );
+    }
+  },
+  run(tool, args, _inputs, outputNames, cwd) {
+    const exe = findOnPath(tool);
+    if (!exe) return Promise.reject(new CircaFlowError(`${tool} is not on PATH`));
+    const t0 = performance.now();
+    return new Promise((resolvePromise) => {
+      let log = '';
+      // its own process group: an interrupt kills it and whatever it started (src/cleanup.ts)
+      const child = spawn(exe, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      trackChild(child);
+      child.stdout.setEncoding('utf8').on('data', (s: string) => (log += s));
+      child.stderr.setEncoding('utf8').on('data', (s: string) => (log += s));
+      const finish = (failure?: string) => {
+        const outputs = new Map<string, FileContent>();
+        if (!failure) {
+          for (const name of outputNames) {
+            try {
+              outputs.set(name, new Uint8Array(readFileSync(join(cwd, name))));
+            } catch {
+              /* missing output: reported by the caller */
+            }
+          }
+        }
+        resolvePromise({ log, seconds: (performance.now() - t0) / 1000, outputs, failure });
+      };
+      child.on('error', (e) => finish(`could not start ${exe}: ${e.message}`));
+      child.on('close', (code, signal) => {
+        if (signal) finish(`killed by ${signal}`);
+        else if (code !== 0) finish(`exit status ${code}`);
+        else finish();
+      });
+    });
+  },
+};
+
+export const RUNNERS: Record<Toolchain, Runner> = { yowasp: yowaspRunner, native: nativeRunner };

@@ -1,0 +1,169 @@
+/**
+ * The flow as data (src/flow/index.ts): the steps' files chain from the
+ * flow's inputs to the bitstream, and runFlow runs whatever the steps say
+ * through a runner. Here the runner is a fake one written below (no tool
+ * runs), so these tests take milliseconds; test/flow.test.ts builds real
+ * bitstreams with both real runners.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CircaFlowError } from '../src/errors.ts';
+import {
+  flowFiles, flowSteps, loadBoard, pcfFor, runFlow, runStep, RUNNERS,
+  type FlowOptions, type FlowStep, type Runner, type ToolName,
+} from '../src/flow/index.ts';
+import type { FileContent } from '../src/flow/runners.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'circa-flow-steps-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const board = loadBoard('icebreaker');
+const opts = (outDir: string, extra: Partial<FlowOptions> = {}): FlowOptions => ({
+  sources: [{ name: 'top.v', text: 'module top(input clk, output led); assign led = clk; endmodule\n' }, { name: 'rom/w.hex', text: '00\n' }],
+  top: 'top',
+  board,
+  pcf: pcfFor(board, { clk: 'clk', leds: ['led'] }),
+  toolchain: 'yowasp',
+  outDir,
+  ...extra,
+});
+
+/** A yosys netlist and a nextpnr report with the given cell counts, as the tools write them. */
+const NETLIST = JSON.stringify({ modules: { top: { attributes: { top: '00000000000000000000000000000001' }, cells: {
+  a: { type: 'SB_LUT4' }, b: { type: 'SB_LUT4' }, c: { type: 'SB_DFF' }, d: { type: 'SB_DFFE' }, e: { type: 'SB_CARRY' },
+} } } });
+const report = (dsp: number) => JSON.stringify({
+  utilization: { ICESTORM_LC: { used: 3, available: 5280 }, ICESTORM_DSP: { used: dsp, available: 8 }, SB_IO: { used: 2, available: 96 } },
+  fmax: { clk: { achieved: 99.5, constraint: 12 } },
+});
+
+/**
+ * A runner that runs nothing: it records each call, checks the inputs are on
+ * disk as the native tools would need them, and writes canned outputs.
+ */
+function fakeRunner(over: { dsp?: number; log?: Partial<Record<ToolName, string>>; skip?: string[] } = {}) {
+  const calls: { tool: ToolName; args: string[]; inputs: string[] }[] = [];
+  const runner: Runner = {
+    toolchain: 'yowasp',
+    ready() {},
+    async run(tool, args, inputs, outputs, dir) {
+      calls.push({ tool, args, inputs: [...inputs.keys()] });
+      for (const name of inputs.keys()) expect(existsSync(join(dir, name)), `${tool} input ${name} on disk`).toBe(true);
+      const made = new Map<string, FileContent>();
+      for (const name of outputs) {
+        if (over.skip?.includes(name)) continue;
+        const content = name === 'netlist.json' ? NETLIST : name === 'nextpnr-report.json' ? report(over.dsp ?? 0) : `${tool} made ${name}`;
+        writeFileSync(join(dir, name), content);
+        made.set(name, content);
+      }
+      return { log: over.log?.[tool] ?? `${tool} ran\n`, seconds: 0.25, outputs: made };
+    },
+  };
+  return { runner, calls };
+}
+
+describe('the flow as data', () => {
+  const o = opts(join(work, 'steps'));
+  const f = flowFiles(o.top);
+  const steps = flowSteps(o);
+
+  it('is yosys -> nextpnr-ice40 -> icepack', () => {
+    expect(steps.map((s) => s.tool)).toEqual(['yosys', 'nextpnr-ice40', 'icepack']);
+  });
+
+  it('reads only the flow inputs or what an earlier step wrote, and ends in the bitstream', () => {
+    const made = new Set([...o.sources.map((s) => s.name), f.script, f.pcf]);
+    for (const s of steps) {
+      for (const i of s.inputs) expect(made.has(i), `${s.tool} reads ${i}`).toBe(true);
+      for (const out of s.outputs) made.add(out);
+    }
+    expect(steps[steps.length - 1].outputs).toEqual([f.bin]);
+    // every step's output is read by a later step, or is a result the report points at
+    const read = new Set(steps.flatMap((s) => s.inputs));
+    for (const s of steps) for (const out of s.outputs) expect(read.has(out) || [f.bin, f.nextpnrReport].includes(out), out).toBe(true);
+  });
+
+  it('names in each step\'s arguments exactly the files it reads and writes', () => {
+    const fileArgs = (s: FlowStep) => s.args.filter((a) => /\.(ys|json|pcf|asc|bin)$/.test(a)).sort();
+    // yosys: the script is its argument, and the script names the netlist it writes (checked below, in synth.ys)
+    expect(fileArgs(steps[0])).toEqual([f.script]);
+    for (const s of steps.slice(1)) expect(fileArgs(s), s.tool).toEqual([...s.inputs, ...s.outputs].sort());
+    expect(steps[1].args).toEqual(expect.arrayContaining(['--up5k', '--package', 'sg48', '--freq', '12', '--seed', '1']));
+    expect(flowSteps({ ...o, seed: 7 })[1].args.join(' ')).toContain('--seed 7');
+  });
+
+  it('gives yosys every source (data files too) and the script', () => {
+    expect(steps[0].inputs).toEqual(['top.v', 'rom/w.hex', f.script]);
+  });
+
+  it('has a runner for each toolchain', () => {
+    expect(RUNNERS.yowasp.toolchain).toBe('yowasp');
+    expect(RUNNERS.native.toolchain).toBe('native');
+  });
+});
+
+describe('runFlow runs the steps through a runner', () => {
+  it('in order, each with its inputs, and reports what they made', async () => {
+    const outDir = join(work, 'ok');
+    const { runner, calls } = fakeRunner({ log: { icepack: '' } });
+    const progress: string[] = [];
+    const r = await runFlow(opts(outDir, { runner, onProgress: (s) => progress.push(s) }));
+    const steps = flowSteps(opts(outDir));
+    expect(calls.map((c) => c.tool)).toEqual(steps.map((s) => s.tool));
+    calls.forEach((c, k) => {
+      expect(c.args).toEqual(steps[k].args);
+      expect(c.inputs).toEqual(steps[k].inputs);
+    });
+    expect(progress).toEqual([
+      'yosys: synthesising top for iCE40UP5K',
+      'nextpnr-ice40: placing and routing on up5k sg48 at 12 MHz, seed 1',
+      'icepack: packing top.bin',
+    ]);
+    expect(r.cells).toEqual({ lut: 3, lut4: 2, ff: 2, carry: 1, dsp: 0, ebr: 0, spram: 0, io: 2, pll: 0 });
+    expect(r.fmaxMHz).toBe(99.5);
+    expect(r.timingMet).toBe(true);
+    expect(r.seconds).toEqual({ yosys: 0.25, nextpnr: 0.25, icepack: 0.25 });
+    expect(r.bitstream).toBe(join(outDir, 'top.bin'));
+    expect(JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8'))).toEqual(r);
+    expect(readFileSync(join(outDir, 'yosys.log'), 'utf8')).toBe('yosys ran\n');
+    // icepack said nothing: the nextpnr log is nextpnr's alone
+    expect(readFileSync(join(outDir, 'nextpnr.log'), 'utf8')).toBe('nextpnr-ice40 ran\n');
+    const script = readFileSync(join(outDir, 'synth.ys'), 'utf8');
+    expect(script).toContain('synth_ice40 -top top -device u -dsp');
+    expect(script).toContain('-json netlist.json');
+  });
+
+  it('appends what icepack says to the nextpnr log', async () => {
+    const outDir = join(work, 'log');
+    await runFlow(opts(outDir, { runner: fakeRunner({ log: { icepack: 'packed\n' } }).runner }));
+    expect(readFileSync(join(outDir, 'nextpnr.log'), 'utf8')).toBe('nextpnr-ice40 ran\n\n--- icepack ---\npacked\n');
+  });
+
+  it('stops at the step whose output is missing, with its ERROR line and log', async () => {
+    const outDir = join(work, 'missing');
+    const { runner, calls } = fakeRunner({ skip: ['top.asc'], log: { 'nextpnr-ice40': 'Info: placing\nERROR: Unable to place cell x\n' } });
+    const err = await runFlow(opts(outDir, { runner })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CircaFlowError);
+    expect((err as Error).message).toBe(`nextpnr-ice40 failed (no top.asc written):\n  ERROR: Unable to place cell x\n  log: ${join(outDir, 'nextpnr.log')}`);
+    expect(calls.map((c) => c.tool)).toEqual(['yosys', 'nextpnr-ice40']);
+    expect(existsSync(join(outDir, 'report.json'))).toBe(false);
+  });
+
+  it('stops before icepack when the part cannot hold what nextpnr placed (UP3K: 4 DSP)', async () => {
+    const outDir = join(work, 'up3k');
+    const up3k = { ...board, part: 'UP3K' as const };
+    const { runner, calls } = fakeRunner({ dsp: 5 });
+    const err = await runFlow(opts(outDir, { runner, board: up3k })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CircaFlowError);
+    expect((err as Error).message).toMatch(/^design does not fit iCE40UP3K:\n  ERROR: dsp 5 used, 4 available/);
+    expect(calls.map((c) => c.tool)).toEqual(['yosys', 'nextpnr-ice40']);
+  });
+
+  it('refuses a step whose input no earlier step made', async () => {
+    const dir = join(work, 'orphan');
+    const step: FlowStep = { tool: 'icepack', does: 'packing', args: ['x.asc', 'x.bin'], inputs: ['x.asc'], outputs: ['x.bin'], log: 'p.log' };
+    await expect(runStep(fakeRunner().runner, step, new Map(), dir)).rejects.toThrow(/icepack: its input x\.asc was not made by an earlier step/);
+  });
+});
