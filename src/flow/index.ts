@@ -31,6 +31,7 @@ import { CircaFlowError, CircaInputError } from '../errors.ts';
 import type { Board } from './boards.ts';
 import { PARTS, type PartLimits, type PartName } from './parts.ts';
 import { runYowaspTool, type Tree } from './yowasp.ts';
+import { buildScript } from './script.ts';
 import { trackChild } from '../cleanup.ts';
 
 export { BOARDS_DIR, BoardSchema, listBoards, loadBoard, parseBoard, pcfFor } from './boards.ts';
@@ -335,18 +336,9 @@ function checkOptions(opts: FlowOptions): void {
   }
 }
 
-/** The yosys script for a build. */
+/** The yosys script for a build (src/flow/script.ts: the one synthesis script, shared with gate-level simulation). */
 function yosysScript(opts: FlowOptions): string {
-  const part = PARTS[opts.board.part];
-  const lines = [`# circa: synthesis of ${opts.top} for ${opts.board.name} (iCE40${part.name})`];
-  for (const s of opts.sources) {
-    if (s.name.endsWith('.sv')) lines.push(`read_verilog -sv ${s.name}`);
-    else if (s.name.endsWith('.v')) lines.push(`read_verilog ${s.name}`);
-  }
-  // UltraPlus: map multiplies onto SB_MAC16 (FACTS.md: synth_ice40 -device u -dsp).
-  const device = part.family === 'ultraplus' ? '-device u -dsp' : `-device ${part.yosysDevice}`;
-  lines.push(`synth_ice40 -top ${opts.top} ${device} -json netlist.json`);
-  return lines.join('\n') + '\n';
+  return buildScript({ sources: opts.sources, top: opts.top, part: opts.board.part });
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
