@@ -60,7 +60,7 @@ export interface HarnessBuild {
   /** harness file name inside sim/ */
   harness: string;
   defines: Record<string, number | string>;
-  /** extra Verilator flags (gate-level netlists); CXXRTL needs none */
+  /** extra Verilator flags (gate-level netlists) */
   verilatorFlags?: readonly string[];
   /** the yosys passes to C++ for CXXRTL when not the default (gate-level netlists) */
   cxxrtlScript?: string;
