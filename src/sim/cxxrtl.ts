@@ -38,7 +38,7 @@ export interface CxxrtlBuild {
   defines: Record<string, number | string>;
   /** build the VCD-writing variant of the harness */
   trace?: boolean;
-  /** the yosys passes after reading, ending in `write_cxxrtl ... dut.cc` (default CXXRTL_SCRIPT) */
+  /** the yosys passes after reading, ending in `write_cxxrtl ... dut.cc` (default YOSYS_SCRIPT below; a gate-level netlist brings its own, src/sim/netlist.ts) */
   script?: string;
 }
 
