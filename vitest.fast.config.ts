@@ -31,6 +31,7 @@ export const FAST_FILES = [
   'test/program.test.ts',
   'test/ci-template.test.ts',
   'test/train.test.ts',
+  'test/flow-script.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -45,7 +45,7 @@ describe('one synthesis script for circa build and gate-level simulation', () =>
     expect(readCommands(s.sources)).toEqual(['read_verilog a.v', 'read_verilog -sv b.sv']);
   });
 
-  it('the gate-level netlist comes from the script text the bitstream\'s flow ran, with the same cells', async () => {
+  it('the gate-level netlist comes from the script text the bitstream\'s flow ran, with the same cells', { tags: ['tools'] }, async () => {
     const board = loadBoard('icebreaker');
     const sources = [{ name: 'mac8.v', text: MAC8 }];
     const outDir = join(work, 'mac8');
