@@ -51,7 +51,7 @@ export function ice40CellModels(netlist?: string): string {
  * The yosys passes that turn the netlist and its cell models into C++ for
  * CXXRTL. `opt` folds each LUT's INIT into its few gates; -g2 keeps debug
  * information for the public wires (the ports a VCD shows) but not the
- * on-demand values of every flattened cell's internal wires, which tripled
+ * on-demand values of every flattened cell's internal wires, which quadrupled
  * the C++ (measured: 0.5 MB against 2.0 MB for a 2-lane dense layer).
  */
 export const GATE_LEVEL_CXXRTL_SCRIPT = 'proc; flatten; opt; write_cxxrtl -g2 dut.cc';
