@@ -32,6 +32,7 @@ export const FAST_FILES = [
   'test/ci-template.test.ts',
   'test/train.test.ts',
   'test/flow.steps.test.ts',
+  'test/flow-script.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

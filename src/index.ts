@@ -103,7 +103,8 @@ export async function generate(design: Design, opts: GenerateOptions = {}): Prom
 // Simulating (Verilator co-simulation against the reference model)
 // ---------------------------------------------------------------------------
 export { cosim, formatMismatch, type CosimOptions, type CosimReport, type DesignUnderTest, type Mismatch } from './sim/cosim.ts';
-export { synthesisedRtl } from './sim/netlist.ts';
+export { gateLevelNetlist, synthesisedRtl, type GateLevelRtl } from './sim/netlist.ts';
+export { buildScript, netlistScript, synthesisScript } from './flow/script.ts';
 
 /** Co-simulate a design in Verilator: every output value and every cycle count checked against the models. */
 export function simulate(design: Design, opts: CosimOptions = {}): Promise<CosimReport> {

@@ -104,18 +104,17 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const p = progress(!o.quiet);
   const onProgress = (m: string) => p.step(m);
   const sim = await describeSimulator(o.simulator);
-  if (o.gateLevel && sim.name === 'cxxrtl') {
-    // not yet: the iCE40 cell models through write_cxxrtl are untried (see the README's sim section)
-    throw new CircaInputError(`--gate-level: runs on Verilator only for now (${sim.why}); install Verilator or simulate the RTL`);
-  }
   p.step(sim.why);
   // a failing vector's VCD goes beside the asked-for VCD, or under build/sim-<design>/
   const vcdDir = o.vcd ? dirname(o.vcd) : join('build', `sim-${design.name}`);
   const mismatchVcd = (pass: string) => join(vcdDir, `${design.name}-${pass}-first-mismatch.vcd`);
   let dut = design.dut();
+  let gateScript: string | undefined;
   if (o.gateLevel) {
-    p.step('synthesising with yosys (YoWASP, synth_ice40 -dsp) for gate-level simulation');
-    dut = { ...dut, label: `${dut.label} (netlist)`, rtl: await synthesisedRtl(dut.rtl) };
+    p.step('synthesising with YoWASP yosys (the synthesis script of circa build, src/flow/script.ts) for gate-level simulation');
+    const gl = await synthesisedRtl(dut.rtl);
+    gateScript = gl.synthesisScript.split('\n').find((l) => l.startsWith('synth_ice40')) ?? '';
+    dut = { ...dut, label: `${dut.label} (netlist)`, rtl: gl };
   }
   const what = data ? `${count} ${o.dataset} test images` : `${count} vectors`;
   p.step(`co-simulating ${what} at full rate`);
@@ -147,7 +146,7 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const lines = [
     ...design.describe(),
     sim.why,
-    ...(o.gateLevel ? ['simulated: the synthesised netlist (yosys synth_ice40 -dsp, iCE40 cell models)'] : []),
+    ...(o.gateLevel && gateScript ? [`simulated: the synthesised netlist (${gateScript}, iCE40 cell models)`] : []),
     `full rate:     ${full.exact}/${full.vectors} ${unit} bit-exact`,
     ...(stalled ? [`backpressure:  ${stalled.exact}/${stalled.vectors} ${unit} bit-exact (valid ${o.validPct}%, ready ${o.readyPct}%)`] : []),
     ...runs.flatMap((r) => r.mismatches.slice(0, 5).map((m) => `  mismatch: ${formatMismatch(m)}`)),
@@ -298,7 +297,7 @@ export function buildProgram(): Command {
     .option('--dataset <name>', 'simulate the test images of a dataset (mnist) instead of corner cases and random vectors; reports the RTL\'s accuracy')
     .option('--limit <n>', 'with --dataset: the first n test images (default all)', intOption('--limit', 1))
     .option('--layer <k>', 'network only: simulate layers 0..k and compare layer k\'s output', intOption('--layer', 0))
-    .option('--gate-level', 'simulate the synthesised netlist (YoWASP yosys synth_ice40 + its iCE40 cell models) instead of the RTL: slower to build, proves the mapping')
+    .option('--gate-level', 'simulate the synthesised netlist (YoWASP yosys, the synthesis script of circa build, + its iCE40 cell models) instead of the RTL, on either simulator: slower to build, proves the mapping')
     .option('--no-backpressure', 'skip the second pass with random valid/ready stalls')
     .option('--valid-pct <p>', 'stall pass: percent of cycles the input offers data', intOption('--valid-pct', 1, 100), 70)
     .option('--ready-pct <p>', 'stall pass: percent of cycles the output is ready', intOption('--ready-pct', 1, 100), 60)

@@ -13,6 +13,7 @@
  */
 import type { SourceFile } from '../verilog/index.ts';
 import type { FftDesign } from './rtl.ts';
+import { buildScript } from '../flow/script.ts';
 
 type Tree = { [name: string]: Tree | string | Uint8Array };
 type Command = (
@@ -111,14 +112,12 @@ endmodule
 export async function synthIce40(sources: readonly SourceFile[], top: string): Promise<YosysResult> {
   const { runYosys } = (await import('@yowasp/yosys')) as unknown as { runYosys: Command };
   const log = collector();
-  const script = [
-    ...sources.filter((s) => s.name.endsWith('.v')).map((s) => `read_verilog ${s.name}`),
-    `synth_ice40 -device u -dsp -top ${top} -json netlist.json`,
-  ].join('\n');
+  // the synthesis script of circa build for the UP5K (src/flow/script.ts)
+  const script = buildScript({ sources: sources.filter((s) => s.name.endsWith('.v')), top, part: 'UP5K' });
   const t0 = performance.now();
   let out: Tree | undefined;
   try {
-    out = (await runYosys(['-q', '-l', 'yosys.log', '-p', script], toTree(sources), { stdout: log.sink, stderr: log.sink })) ?? undefined;
+    out = (await runYosys(['-q', '-l', 'yosys.log', '-s', 'synth.ys'], { ...toTree(sources), 'synth.ys': script }, { stdout: log.sink, stderr: log.sink })) ?? undefined;
   } catch (e) {
     throw new Error(`yosys failed for ${top}: ${log.text().split('\n').filter((l) => /ERROR/i.test(l)).join('\n') || String(e)}`);
   }

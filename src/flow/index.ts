@@ -34,6 +34,7 @@ import { PARTS, type PartInfo } from './parts.ts';
 import { RUNNERS, type FileContent, type Runner, type Toolchain, type ToolName, type ToolRun } from './runners.ts';
 import { flowCells, toolError } from './logs.ts';
 import type { FlowCells, FlowReport } from './report.ts';
+import { buildScript } from './script.ts';
 
 export { BOARDS_DIR, BoardSchema, listBoards, loadBoard, parseBoard, pcfFor } from './boards.ts';
 export type { Board, BoardLed, BoardPorts } from './boards.ts';
@@ -96,18 +97,9 @@ function checkOptions(opts: FlowOptions): void {
   }
 }
 
-/** The yosys script for a build. */
+/** The yosys script for a build (src/flow/script.ts: the one synthesis script, shared with gate-level simulation). */
 function yosysScript(opts: FlowOptions): string {
-  const part = PARTS[opts.board.part];
-  const lines = [`# circa: synthesis of ${opts.top} for ${opts.board.name} (iCE40${part.name})`];
-  for (const s of opts.sources) {
-    if (s.name.endsWith('.sv')) lines.push(`read_verilog -sv ${s.name}`);
-    else if (s.name.endsWith('.v')) lines.push(`read_verilog ${s.name}`);
-  }
-  // UltraPlus: map multiplies onto SB_MAC16 (FACTS.md: synth_ice40 -device u -dsp).
-  const device = part.family === 'ultraplus' ? '-device u -dsp' : `-device ${part.yosysDevice}`;
-  lines.push(`synth_ice40 -top ${opts.top} ${device} -json netlist.json`);
-  return lines.join('\n') + '\n';
+  return buildScript({ sources: opts.sources, top: opts.top, part: opts.board.part });
 }
 
 /* ------------------------------------------------------------------------ */

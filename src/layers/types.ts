@@ -36,6 +36,8 @@ export interface LayerRtl {
   extraPorts: { name: string; dir: 'input' | 'output'; width: number }[];
   /** extra Verilator flags to simulate it (only a synthesised netlist needs any: src/sim/netlist.ts) */
   verilatorFlags?: readonly string[];
+  /** the yosys passes that turn it into C++ for CXXRTL, when not the default (a synthesised netlist: src/sim/netlist.ts) */
+  cxxrtlScript?: string;
 }
 
 export interface CycleModel {

@@ -38,6 +38,8 @@ export interface CxxrtlBuild {
   defines: Record<string, number | string>;
   /** build the VCD-writing variant of the harness */
   trace?: boolean;
+  /** the yosys passes after reading, ending in `write_cxxrtl ... dut.cc` (default YOSYS_SCRIPT below; a gate-level netlist brings its own, src/sim/netlist.ts) */
+  script?: string;
 }
 
 export interface BuiltWasm {
@@ -93,7 +95,7 @@ export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => 
   const adapterText = readFileSync(join(HARNESS_DIR, 'dut_cxxrtl.h'), 'utf8');
   const defines: Record<string, number | string> = { ...b.defines, CIRCA_CXXRTL: 1, ...(b.trace ? { TRACE: 1 } : {}) };
   const h = createHash('sha256');
-  h.update(JSON.stringify({ ...versions, flags: CLANG_FLAGS, pch: PCH_HEADER, top: b.top, harness: b.harness, defines, yosysScript: YOSYS_SCRIPT }));
+  h.update(JSON.stringify({ ...versions, flags: CLANG_FLAGS, pch: PCH_HEADER, top: b.top, harness: b.harness, defines, yosysScript: b.script ?? YOSYS_SCRIPT }));
   h.update(harnessText).update('\0').update(adapterText);
   for (const s of b.sources) h.update(`\0${s.name}\0${s.text}`);
   const key = h.digest('hex').slice(0, 24);
@@ -111,7 +113,7 @@ export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => 
   const collect = (bytes: Uint8Array | null) => { if (bytes) log += new TextDecoder().decode(bytes); };
   let out: Tree | undefined;
   try {
-    out = await t.runYosys(['-q', '-p', `read_verilog -nosynthesis ${reads}; hierarchy -top ${b.top}; ${YOSYS_SCRIPT}`], files, { stdout: collect, stderr: collect });
+    out = await t.runYosys(['-q', '-p', `read_verilog -nosynthesis ${reads}; hierarchy -top ${b.top}; ${b.script ?? YOSYS_SCRIPT}`], files, { stdout: collect, stderr: collect });
   } catch (e) {
     const path = writeLog(`yosys-${b.top}`, `${log}\n${String(e)}\n`);
     const errs = log.split('\n').filter((l) => /ERROR/.test(l));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { track } from '../cleanup.ts';
 import type { SourceFile } from '../verilog/index.ts';
+import { readCommands } from '../flow/script.ts';
 
 const run = promisify(execFile);
 
@@ -66,8 +67,7 @@ export async function icarusCompile(sources: readonly SourceFile[], top: string)
 
 export async function yosysRead(sources: readonly SourceFile[], top: string): Promise<CheckResult> {
   const tree: Record<string, string> = {};
-  for (const s of sources) if (s.name.endsWith('.v')) tree[s.name] = s.text;
-  const names = Object.keys(tree);
+  for (const s of sources) if (/\.s?v$/.test(s.name)) tree[s.name] = s.text;
   let log = '';
   const sink = (bytes: Uint8Array | null) => {
     if (bytes) log += new TextDecoder().decode(bytes);
@@ -75,7 +75,8 @@ export async function yosysRead(sources: readonly SourceFile[], top: string): Pr
   try {
     // loaded here, not at start-up: the command's other paths never need YoWASP
     const { runYosys } = await import('@yowasp/yosys');
-    await runYosys(['-q', '-p', `read_verilog ${names.join(' ')}; hierarchy -check -top ${top}; proc; check -assert`], tree, {
+    // the reads of the synthesis script (src/flow/script.ts), then elaboration checks
+    await runYosys(['-q', '-p', [...readCommands(sources), `hierarchy -check -top ${top}`, 'proc', 'check -assert'].join('; ')], tree, {
       stdout: sink,
       stderr: sink,
     });

@@ -60,8 +60,10 @@ export interface HarnessBuild {
   /** harness file name inside sim/ */
   harness: string;
   defines: Record<string, number | string>;
-  /** extra Verilator flags (gate-level netlists); CXXRTL needs none */
+  /** extra Verilator flags (gate-level netlists) */
   verilatorFlags?: readonly string[];
+  /** the yosys passes to C++ for CXXRTL when not the default (gate-level netlists) */
+  cxxrtlScript?: string;
   /** the variant that can write a VCD */
   trace?: boolean;
 }
@@ -79,7 +81,7 @@ export interface Harness {
 
 export async function buildHarness(sim: SimulatorName, b: HarnessBuild, onProgress?: (msg: string) => void): Promise<Harness> {
   if (sim === 'cxxrtl') {
-    const built = await buildCxxrtl({ sources: b.sources, top: b.top, harness: b.harness, defines: b.defines, trace: b.trace }, onProgress);
+    const built = await buildCxxrtl({ sources: b.sources, top: b.top, harness: b.harness, defines: b.defines, trace: b.trace, script: b.cxxrtlScript }, onProgress);
     return {
       simulator: sim,
       cached: built.cached,

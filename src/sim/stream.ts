@@ -36,6 +36,8 @@ export interface StreamDesign {
   io: StreamInterface;
   /** extra Verilator flags for this design (gate-level netlists, see src/sim/netlist.ts) */
   verilatorFlags?: readonly string[];
+  /** the yosys passes to C++ for CXXRTL, when not the default (gate-level netlists) */
+  cxxrtlScript?: string;
 }
 
 export interface StreamOptions {
@@ -112,6 +114,7 @@ export async function simulateStream(
       harness: 'stream_harness.cpp',
       defines: { IN_LANES: io.inLanes, IN_W: io.inWidth, OUT_LANES: io.outLanes, OUT_W: io.outWidth },
       verilatorFlags: design.verilatorFlags,
+      cxxrtlScript: design.cxxrtlScript,
       trace: !!opts.vcd,
     },
     opts.onProgress,
