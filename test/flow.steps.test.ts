@@ -132,7 +132,7 @@ describe('runFlow runs the steps through a runner', () => {
     expect(readFileSync(join(outDir, 'nextpnr.log'), 'utf8')).toBe('nextpnr-ice40 ran\n');
     const script = readFileSync(join(outDir, 'synth.ys'), 'utf8');
     expect(script).toContain('synth_ice40 -top top -device u -dsp');
-    expect(script).toContain('-json netlist.json');
+    expect(script).toContain('write_json netlist.json');
   });
 
   it('appends what icepack says to the nextpnr log', async () => {
