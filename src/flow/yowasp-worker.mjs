@@ -1,5 +1,5 @@
-// One YoWASP tool run (yosys, nextpnr-ice40 or icepack) in a worker thread,
-// started by runYowaspTool in src/flow/yowasp.ts. The WebAssembly blocks the
+// One YoWASP tool run (yosys, nextpnr-ice40, icepack or clang) in a worker
+// thread, started by runYowaspTool in src/flow/yowasp.ts. The WebAssembly blocks the
 // thread it runs on for the whole run; here that is not the main thread, so
 // the command still takes Ctrl-C at once (src/cleanup.ts).
 //
@@ -24,6 +24,7 @@ function describeThrow(e) {
 
 let command;
 if (tool === 'yosys') command = (await import('@yowasp/yosys')).runYosys;
+else if (tool === 'clang') command = (await import('@yowasp/clang')).runClang;
 else {
   const m = await import('@yowasp/nextpnr-ice40');
   command = tool === 'nextpnr-ice40' ? m.runNextpnrIce40 : m.runIcepack;
@@ -31,7 +32,8 @@ else {
 let tree;
 let failure;
 try {
-  tree = (await command(args, files, { stdout: sink('out'), stderr: sink('err') })) ?? undefined;
+  // fetchProgress: quiet (clang's first run loads 105 MB of resources; the caller's progress line says what runs)
+  tree = (await command(args, files, { stdout: sink('out'), stderr: sink('err'), fetchProgress: () => {} })) ?? undefined;
 } catch (e) {
   failure = describeThrow(e);
 }

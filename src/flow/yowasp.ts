@@ -1,13 +1,18 @@
 /**
- * Running a YoWASP tool (yosys, nextpnr-ice40, icepack) off the main thread:
- * the WebAssembly blocks the thread it runs on for the whole run, so it runs
- * in a worker (yowasp-worker.mjs) and the main thread stays free to take
- * Ctrl-C (src/cleanup.ts), which ends the worker with the process.
+ * Running a YoWASP tool (yosys, nextpnr-ice40, icepack, clang) off the main
+ * thread: the WebAssembly blocks the thread it runs on for the whole run, so
+ * it runs in a worker (yowasp-worker.mjs) and the main thread stays free to
+ * take Ctrl-C (src/cleanup.ts), which ends the worker with the process. The
+ * worker also gives the tool a stack of its own (`stackSizeMb`): clang
+ * compiling a CXXRTL design's one large eval() recurses deeply, and on the
+ * main thread's ~1 MB V8 stack it overflowed (RangeError, or a crashed
+ * process); and the tool's WebAssembly memory (clang: up to 4 GB) is freed
+ * when the worker ends rather than held by the process.
  */
 import { Worker } from 'node:worker_threads';
 
 export type Tree = { [name: string]: Tree | string | Uint8Array };
-export type YowaspTool = 'yosys' | 'nextpnr-ice40' | 'icepack';
+export type YowaspTool = 'yosys' | 'nextpnr-ice40' | 'icepack' | 'clang';
 
 export interface YowaspRun {
   /** the file tree the tool left (undefined when it failed before writing) */
@@ -18,9 +23,15 @@ export interface YowaspRun {
   failure?: string;
 }
 
+/** The worker's stack: far beyond what any tool run here was seen to need (V8's default for a worker is 4 MB). */
+export const YOWASP_STACK_MB = 256;
+
 export function runYowaspTool(tool: YowaspTool, args: string[], files: Tree): Promise<YowaspRun> {
   return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(new URL('./yowasp-worker.mjs', import.meta.url), { workerData: { tool, args, files } });
+    const worker = new Worker(new URL('./yowasp-worker.mjs', import.meta.url), {
+      workerData: { tool, args, files },
+      resourceLimits: { stackSizeMb: YOWASP_STACK_MB },
+    });
     let answered = false;
     worker.once('message', (m: YowaspRun) => {
       answered = true;

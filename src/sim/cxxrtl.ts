@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import { CircaError } from '../errors.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import { cacheDir, HARNESS_DIR } from './verilator.ts';
+import { runYowaspTool, type Tree as YowaspTree } from '../flow/yowasp.ts';
 
 type Tree = { [name: string]: Tree | string | Uint8Array };
 type Output = ((b: Uint8Array | null) => void) | null;
@@ -48,16 +49,26 @@ export interface BuiltWasm {
   seconds: number;
 }
 
-let tools: { runYosys: Command; runClang: Command; prefetchClang: () => Promise<unknown> | unknown; runtime: Tree } | undefined;
+let tools: { runYosys: Command; runClang: Command; runtime: Tree } | undefined;
+
+/**
+ * A YoWASP tool run in a worker thread with a stack of its own
+ * (src/flow/yowasp.ts): its log goes to the caller's stdout sink in one
+ * piece, and a failure throws with the worker's description.
+ */
+const inWorker = (tool: 'yosys' | 'clang'): Command => async (args, files, options) => {
+  const r = await runYowaspTool(tool, args, files as YowaspTree);
+  if (r.log) options?.stdout?.(new TextEncoder().encode(r.log));
+  if (r.failure) throw new Error(r.failure);
+  return r.tree as Tree | undefined;
+};
 
 async function loadTools() {
   if (tools) return tools;
-  const yosys = (await import('@yowasp/yosys')) as unknown as { runYosys: Command };
-  const clang = (await import('@yowasp/clang')) as unknown as { runClang: Command; runLLVM: Command };
   // the CXXRTL runtime headers ship inside the YoWASP yosys package's file tree
   const res = (await import(new URL('./resources-yosys.js', import.meta.resolve('@yowasp/yosys')).href)) as { filesystem: Tree };
   const runtime = ((((res.filesystem.share as Tree).include as Tree).backends as Tree).cxxrtl as Tree).runtime as Tree;
-  tools = { runYosys: yosys.runYosys, runClang: clang.runClang, prefetchClang: () => clang.runLLVM(null as unknown as string[], {}, { fetchProgress: () => {} }), runtime };
+  tools = { runYosys: inWorker('yosys'), runClang: inWorker('clang'), runtime };
   return tools;
 }
 
@@ -139,8 +150,6 @@ export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => 
   log = `clang++ ${args.slice(1).join(' ')}\n`;
   let built: Tree | undefined;
   try {
-    // the first run loads clang's 105 MB of resources: quietly (our progress line says what runs)
-    await t.prefetchClang();
     built = await t.runClang(args, clangFiles, { stdout: collect, stderr: collect });
   } catch (e) {
     const path = writeLog(`clang-${b.top}`, `${log}\n${String(e)}\n`);
@@ -195,7 +204,6 @@ async function precompiledHeader(t: Awaited<ReturnType<typeof loadTools>>, onPro
   const path = join(finalDir, PCH_NAME);
   if (existsSync(path)) return readFileSync(path);
   onProgress?.(`CXXRTL: precompiling the CXXRTL runtime headers (once per clang version)`);
-  await t.prefetchClang();
   let log = '';
   const collect = (bytes: Uint8Array | null) => { if (bytes) log += new TextDecoder().decode(bytes); };
   let out: Tree | undefined;
