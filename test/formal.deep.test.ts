@@ -3,7 +3,7 @@
  * and the free handshake schedule (`npm run test:deep`; minutes, not seconds).
  */
 import { describe, expect, it } from 'vitest';
-import { ALL_MODES, TVSCM_SHAPES, prove, tvscmJob } from '../src/formal/index.ts';
+import { ALL_MODES, BUTTERFLY_SHAPES, TVSCM_SHAPES, butterflyJob, prove, tvscmJob } from '../src/formal/index.ts';
 
 describe('formal (deep): TVSCM layers in every mode', () => {
   for (const [si, shape] of TVSCM_SHAPES.entries()) {
@@ -20,4 +20,16 @@ describe('formal (deep): TVSCM layers in every mode', () => {
     console.log(`[formal] ${r.proved ? 'PROVED' : 'COUNTEREXAMPLE'} in ${r.seconds.toFixed(1)} s: ${r.name} (free schedule)`);
     expect(r.proved).toBe(true);
   });
+});
+
+describe('formal (deep): FFT butterflies in every mode', () => {
+  for (const [si, shape] of BUTTERFLY_SHAPES.entries()) {
+    for (const m of ALL_MODES) {
+      it(`butterfly shape ${si} (delay ${2 ** shape.log2Delay}, ${shape.rot}), ${m.rounding}, ${m.overflow}: proved`, { tags: ['tools'] }, async () => {
+        const r = await prove(butterflyJob(shape, [m], 'none', shape.log2Delay === 0 ? 10 : 12));
+        console.log(`[formal] ${r.proved ? 'PROVED' : 'COUNTEREXAMPLE'} in ${r.seconds.toFixed(1)} s: ${r.name}`);
+        expect(r.proved).toBe(true);
+      });
+    }
+  }
 });
