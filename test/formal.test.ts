@@ -5,9 +5,11 @@
  * when the reference carries a deliberate tie-rounding bug.
  */
 import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import { fromUnsigned, shiftRound } from '../src/fixed/index.ts';
+import { runNode } from './run-node.ts';
 import {
-  BUTTERFLY_SHAPES, TVSCM_SHAPES, butterflyJob, fftRoundFitJob, prove, referenceVsModelJob, requantJob, tvscmJob, type ProofJob, type ProofResult,
+  BUTTERFLY_SHAPES, TVSCM_SHAPES, butterflyJob, fftRoundFitJob, proofSuite, prove, referenceVsModelJob, requantJob, tvscmJob, type ProofJob, type ProofResult,
 } from '../src/formal/index.ts';
 
 async function proveAndLog(job: ProofJob): Promise<ProofResult> {
@@ -83,5 +85,15 @@ describe('formal: the check can fail', () => {
     expect(r.proved).toBe(false);
     const x = fromUnsigned(r.counterexample[0].get('din')!, 9);
     expect(Math.abs(x % 2)).toBe(1); // odd: a tie when shifting by one
+  });
+});
+
+describe('circa prove', () => {
+  it('--help names the command and its options; the suite it runs is the proofs above', async () => {
+    const r = await runNode(resolve('bin/circa.mjs'), ['prove', '--help'], process.cwd());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Usage: circa prove[\s\S]*--deep[\s\S]*--json[\s\S]*-q, --quiet/);
+    expect(proofSuite().map((j) => j.top)).toEqual(['formal_reference_model', 'formal_requant', 'formal_fft_round_fit', 'formal_tvscm', 'formal_fft_bf']);
+    expect(proofSuite(true).length).toBe(3 + 2 * 6 + 2 * 6);
   });
 });

@@ -580,3 +580,27 @@ ${Array.from({ length: D }, (_, i) => `                    q_${d}[qt_${d} + ${i 
     mode: { kind: 'seq', steps },
   };
 }
+
+// ---------------------------------------------------------------------------
+// The suites `circa prove` runs
+// ---------------------------------------------------------------------------
+
+/**
+ * The proofs of `npm test` (default) or `npm run test:deep` (deep: every mode
+ * of the sequential checks, the complement placement, the delay-2 butterfly).
+ */
+export function proofSuite(deep = false): ProofJob[] {
+  const jobs: ProofJob[] = [
+    referenceVsModelJob([{ inW: 6, outW: 2, shift: 1 }, { inW: 7, outW: 2, shift: 1 }, { inW: 8, outW: 4, shift: 3 }, { inW: 6, outW: 8, shift: 0 }]),
+    requantJob(),
+    fftRoundFitJob(),
+  ];
+  if (!deep) {
+    jobs.push(tvscmJob(TVSCM_SHAPES[0], [{ rounding: 'convergent', overflow: 'saturate' }]));
+    jobs.push(butterflyJob(BUTTERFLY_SHAPES[0], [{ rounding: 'half-up', overflow: 'wrap' }]));
+    return jobs;
+  }
+  for (const shape of TVSCM_SHAPES) for (const m of ALL_MODES) jobs.push(tvscmJob(shape, [m]));
+  for (const shape of BUTTERFLY_SHAPES) for (const m of ALL_MODES) jobs.push(butterflyJob(shape, [m], 'none', shape.log2Delay === 0 ? 10 : 12));
+  return jobs;
+}
