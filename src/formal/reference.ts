@@ -4,15 +4,20 @@
  * fit), not from the RTL templates.
  *
  * The templates round with bit slices (the top dropped bit is the half, an OR
- * of the bits below tells "above" from "exactly"), saturate by comparing the
- * top bits with the sign, and wrap by keeping the low bits. The functions here
- * follow the TypeScript instead: floor division (a truncating `/` corrected
- * toward minus infinity, as Math.floor(x / 2^k)), the remainder x - t*2^k
- * compared with the half 2^(k-1) as integers, ties decided by the parity
- * test t % 2 === 0, saturation by comparing with minOf/maxOf, and wrapping by
- * the same `%`-then-correct steps as fit(). Every constant (the power of two,
- * the half, the bounds) is computed here by the TypeScript helpers and written
- * as a literal, so the only arithmetic left to the tools is the formula's.
+ * of the bits below tells "above" from "exactly", the round-up bit added to
+ * the kept bits), saturate by comparing the top bits with the sign, and wrap
+ * by keeping the low bits. The functions here follow the TypeScript instead:
+ * t = floor(x / 2^k) (an arithmetic shift, which is floor division for two's
+ * complement), the remainder x - t*2^k compared with the half 2^(k-1) as
+ * integers in three cases (above, below, exactly half), the tie decided by the
+ * parity of t, saturation by comparing the value with minOf/maxOf, and wrapping
+ * by subtracting the multiple of 2^w that brings x into minOf..maxOf (fit()'s
+ * `%`-then-correct steps give the same residue). The bounds and the half are
+ * computed here by the TypeScript helpers and written as literals.
+ *
+ * Division and `%` are avoided on purpose: yosys encodes them as full
+ * dividers and the sequential proofs, which repeat the reference in every
+ * clock step, became far slower with them.
  *
  * A check proves RTL == these functions for all inputs of a bounded width; a
  * second check (src/formal/checks.ts, `reference-vs-model`) proves these
