@@ -24,6 +24,7 @@ import { packageVersion, withFileList } from '../verilog/index.ts';
 import { checkTarget, writeAtomically, writeSources } from './output.ts';
 import { progress } from './progress.ts';
 import { registerRunCommand } from './run-command.ts';
+import { registerProveCommand } from './prove-command.ts';
 import { registerFftCommand } from './fft-command.ts';
 import { registerEstimateCommands } from './estimate-commands.ts';
 import { describeProgramming, programBoard, registerProgramCommand, toolOption, type ProgramResult } from './program-command.ts';
@@ -339,6 +340,7 @@ export function buildProgram(): Command {
   registerEstimateCommands(program);
   registerProgramCommand(program);
   registerTrainCommands(program);
+  registerProveCommand(program);
 
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

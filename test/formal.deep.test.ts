@@ -1,0 +1,35 @@
+/**
+ * The formal TVSCM check in every rounding and overflow mode, both shapes,
+ * and the free handshake schedule (`npm run test:deep`; minutes, not seconds).
+ */
+import { describe, expect, it } from 'vitest';
+import { ALL_MODES, BUTTERFLY_SHAPES, TVSCM_SHAPES, butterflyJob, prove, tvscmJob } from '../src/formal/index.ts';
+
+describe('formal (deep): TVSCM layers in every mode', () => {
+  for (const [si, shape] of TVSCM_SHAPES.entries()) {
+    for (const m of ALL_MODES) {
+      it(`shape ${si} (${shape.placement.type}), ${m.rounding}, ${m.overflow}: proved`, { tags: ['tools'] }, async () => {
+        const r = await prove(tvscmJob(shape, [m]));
+        console.log(`[formal] ${r.proved ? 'PROVED' : 'COUNTEREXAMPLE'} in ${r.seconds.toFixed(1)} s: ${r.name}`);
+        expect(r.proved).toBe(true);
+      });
+    }
+  }
+  it('band shape, convergent, saturate, any valid/ready pattern and config writes while idle: proved', { tags: ['tools'] }, async () => {
+    const r = await prove(tvscmJob(TVSCM_SHAPES[0], [{ rounding: 'convergent', overflow: 'saturate' }], 'none', 'free'));
+    console.log(`[formal] ${r.proved ? 'PROVED' : 'COUNTEREXAMPLE'} in ${r.seconds.toFixed(1)} s: ${r.name} (free schedule)`);
+    expect(r.proved).toBe(true);
+  });
+});
+
+describe('formal (deep): FFT butterflies in every mode', () => {
+  for (const [si, shape] of BUTTERFLY_SHAPES.entries()) {
+    for (const m of ALL_MODES) {
+      it(`butterfly shape ${si} (delay ${2 ** shape.log2Delay}, ${shape.rot}), ${m.rounding}, ${m.overflow}: proved`, { tags: ['tools'] }, async () => {
+        const r = await prove(butterflyJob(shape, [m], 'none', shape.log2Delay === 0 ? 10 : 12));
+        console.log(`[formal] ${r.proved ? 'PROVED' : 'COUNTEREXAMPLE'} in ${r.seconds.toFixed(1)} s: ${r.name}`);
+        expect(r.proved).toBe(true);
+      });
+    }
+  }
+});
