@@ -11,8 +11,10 @@ import { circulant } from './circulant/index.ts';
 import { diagCirculant } from './diag-circulant/index.ts';
 import { blockCirculant } from './block-circulant/index.ts';
 import { fft } from './fft/index.ts';
+import { withInputCheck } from './input-check.ts';
 
-export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {
+// every reference() checks its raw inputs (input-check.ts)
+const KINDS: Record<string, LayerKind<any, any>> = {
   tvscm,
   dense,
   activation,
@@ -22,3 +24,5 @@ export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {
   'block-circulant': blockCirculant,
   fft,
 };
+
+export const LAYER_KINDS: Record<string, LayerKind<any, any>> = Object.fromEntries(Object.entries(KINDS).map(([k, v]) => [k, withInputCheck(v)]));
