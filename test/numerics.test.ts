@@ -134,8 +134,23 @@ describe('FFT scaling and full-scale input (README: Numerics)', () => {
     const x: Cplx[] = [[-128, -128], [127, 127], [-128, -128], [127, -128], [-128, -128], [-128, -128], [-128, -128], [-128, -128]];
     const r = fftFixed(plan, x);
     expect(r.overflow).toBe(true);
-    // half scale never saturates
+    // the same vector at half scale does not saturate
     expect(fftFixed(plan, x.map(([a, b]) => [a >> 1, b >> 1] as Cplx)).overflow).toBe(false);
+  });
+  it("with 'unit' and one bit of headroom (|re|, |im| <= 2^(w-2)) nothing saturates: any N, width, twiddle width, rounding, direction", () => {
+    const arb = fc.record({
+      log2n: fc.integer({ min: 2, max: 6 }), w: fc.integer({ min: 6, max: 16 }), tw: fc.integer({ min: 6, max: 16 }),
+      rounding: fc.constantFrom<Rounding>('truncate', 'half-up', 'convergent'), inverse: fc.boolean(), multipliers: fc.constantFrom<3 | 4>(3, 4), seed: fc.integer(),
+    });
+    fc.assert(fc.property(arb, ({ log2n, w, tw, rounding, inverse, multipliers, seed }) => {
+      const n = 2 ** log2n;
+      const plan = planFft({ n, dataWidth: w, twiddleWidth: tw, rounding, inverse, multipliers, scaling: 'unit' });
+      const h = 2 ** (w - 2);
+      let s = seed >>> 0;
+      const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0), s % 3 === 0 ? h : s % 3 === 1 ? -h : (s % (2 * h + 1)) - h);
+      const x: Cplx[] = Array.from({ length: n }, () => [rnd(), rnd()]);
+      expect(fftFixed(plan, x).overflow).toBe(false);
+    }), { numRuns: 300 });
   });
 });
 
