@@ -160,6 +160,9 @@ export function drawConfigs(kind: string, count: number, seed: number, deep = fa
   return { layers, specs, rejected };
 }
 
+/** Make flags for Verilator's build: no C++ optimisation (CIRCA_RANDOM_OPT=1 keeps Verilator's defaults, to compare). */
+const FAST_COMPILE: readonly string[] = process.env.CIRCA_RANDOM_OPT === '1' ? [] : ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'];
+
 /** Verilog sign extension of a `from`-bit value to `to` bits (no zero replication, which Verilog-2005 forbids). */
 const signExtend = (expr: string, msb: string, from: number, to: number) => (to === from ? expr : `{{${to - from}{${msb}}}, ${expr}}`);
 
@@ -255,6 +258,8 @@ export function multiRtl(layers: readonly LoadedLayer[], selFile: string): Layer
     io: { inLanes: inL, inWidth: inW, outLanes: outL, outWidth: outW, inBeats: 0, outBeats: 0 },
     params: {},
     extraPorts: [],
+    // these runs are short: compile the C++ without optimisation (the builds dominate)
+    verilatorFlags: FAST_COMPILE,
   } as unknown as LayerRtl;
 }
 
