@@ -25,7 +25,9 @@ const network = {
 
 describe('a layer kind defined outside src/ (test/fixtures/kinds/offset)', () => {
   it('is registered once; a second registration of the name is refused', () => {
-    expect(LAYER_KINDS.offset).toBe(offset);
+    // registered with its reference behind the raw-input check (src/layers/input-check.ts)
+    expect(LAYER_KINDS.offset.summary).toBe(offset.summary);
+    expect(() => LAYER_KINDS.offset.reference(offset.plan(offset.schema.parse(layer)), [1, 2])).toThrow(/shift_up \(offset\): the input has 2 values, the layer takes 12/);
     expect(() => registerKind(offset)).toThrow(/a layer kind named "offset" is registered already/);
   });
 

@@ -239,8 +239,9 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     );
     if (r.load.signs) {
       push(
-        `    localparam [${inputs - 1}:0] NEG = ${inputs}'h${negHex};`,
-        `    wire              ld_neg = NEG[ld_pos < ${LN}'d${inputs} ? ld_pos : ${LN}'d0];`,
+        // one bit per memory position (2^LN, zeros past the inputs), so ld_pos indexes it at its own width
+        `    localparam [${2 ** LN - 1}:0] NEG = ${2 ** LN}'h${negHex};`,
+        `    wire              ld_neg = NEG[ld_pos];`,
         `    wire signed [${sw - 1}:0] ld_s = ld_neg ? -{ld_x[${xw - 1}], ld_x} : {ld_x[${xw - 1}], ld_x};`,
       );
     } else {

@@ -12,6 +12,7 @@ import { circulant } from './circulant/index.ts';
 import { diagCirculant } from './diag-circulant/index.ts';
 import { blockCirculant } from './block-circulant/index.ts';
 import { fft } from './fft/index.ts';
+import { withInputCheck } from './input-check.ts';
 
 /** Every registered kind by its spec name ("kind" in a spec file). */
 export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {};
@@ -19,11 +20,12 @@ export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {};
 /**
  * Register a layer kind (one built with defineKind). Specs naming it then
  * plan, estimate, generate and simulate like the built-in kinds. Refuses a
- * name that is taken.
+ * name that is taken. The registered kind's reference() checks its raw
+ * inputs first (input-check.ts), for every kind, built in or not.
  */
 export function registerKind(kind: LayerKind<any, any>): void {
   if (Object.hasOwn(LAYER_KINDS, kind.kind)) throw new Error(`registerKind: a layer kind named "${kind.kind}" is registered already`);
-  LAYER_KINDS[kind.kind] = kind;
+  LAYER_KINDS[kind.kind] = Object.freeze(withInputCheck(kind));
 }
 
 for (const kind of [tvscm, dense, activation, argmax, circulant, diagCirculant, blockCirculant, fft]) registerKind(kind);

@@ -22,6 +22,12 @@ export interface DesignUnderTest {
   formula: string;
   /** this design's own test vectors (a layer kind's vectors face), instead of makeVectors */
   vectors?(count: number, seed: number): LabelledVector[];
+  /**
+   * How a vector's elements go into input beats, when not inLanes consecutive
+   * elements per beat (a design whose stream is wider than the layer inside
+   * it: test/random-cosim.ts runs several layers from one build this way).
+   */
+  beats?(x: readonly number[]): number[][];
 }
 
 export interface Mismatch {
@@ -95,7 +101,7 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
   const readyPct = opts.readyPct ?? 100;
   // a beat carries inLanes consecutive elements (lane 0 first): one for most kinds, re and im for the FFT
   const lanes = dut.rtl.io.inLanes;
-  const beats = (x: readonly number[]) => Array.from({ length: Math.ceil(x.length / lanes) }, (_, b) => x.slice(b * lanes, b * lanes + lanes));
+  const beats = dut.beats ?? ((x: readonly number[]) => Array.from({ length: Math.ceil(x.length / lanes) }, (_, b) => x.slice(b * lanes, b * lanes + lanes)));
   const streamOpts = { validPct, readyPct, seed: opts.seed ?? 1, onProgress: opts.onProgress, simulator: opts.simulator };
   const res = await simulateStream(dut.rtl, inputs.map((v) => beats(v.x)), { ...streamOpts, vcd: opts.vcd });
   // the cycle output i of vector k was taken: its beat, counting kept lanes

@@ -7,7 +7,7 @@
  * `fc10.weight`, `fc10.bias`, `tvscm784.a`, `circ784.r`, ...). Integer
  * dtypes hold raw fixed-point values, float dtypes reals.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { dump, parse, type DType } from 'npyjs';
 import { unzipSync, zipSync } from 'fflate';
@@ -26,8 +26,14 @@ export interface Tensor {
 
 export type TensorMap = Map<string, Tensor>;
 
+/** A path as messages show it: a long one cut in the middle. */
+const shownPath = (file: string) => (file.length > 200 ? `${file.slice(0, 120)}...${file.slice(-60)}` : file);
+
+/** A tensor name from a file as messages show it (cut, so a huge name is not echoed whole). */
+const cut = (name: string) => (name.length > 60 ? `${name.slice(0, 60)}...` : name);
+
 const bad = (file: string, msg: string): never => {
-  throw new CircaInputError(`${file}: ${msg}`);
+  throw new CircaInputError(`${shownPath(file)}: ${msg}`);
 };
 
 const INT_DTYPES = new Set(['i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8']);
@@ -39,12 +45,12 @@ function fromNpy(buf: Uint8Array, file: string, name: string): Tensor {
     const copy = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
     arr = parse(copy);
   } catch (e) {
-    return bad(file, `${name}: not a valid .npy array (${(e as Error).message})`);
+    return bad(file, `${cut(name)}: not a valid .npy array (${(e as Error).message})`);
   }
   if (!INT_DTYPES.has(arr.dtype) && !FLOAT_DTYPES.has(arr.dtype)) {
-    bad(file, `${name}: dtype ${arr.dtype} is not supported; use a float (f2, f4, f8) or integer (i1..i8, u1..u8) dtype`);
+    bad(file, `${cut(name)}: dtype ${arr.dtype} is not supported; use a float (f2, f4, f8) or integer (i1..i8, u1..u8) dtype`);
   }
-  if (arr.fortranOrder) bad(file, `${name}: Fortran-ordered array; save it with numpy.ascontiguousarray`);
+  if (arr.fortranOrder) bad(file, `${cut(name)}: Fortran-ordered array; save it with numpy.ascontiguousarray`);
   const src = arr.data as unknown as ArrayLike<number | bigint>;
   const data = new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) data[i] = Number(src[i]);
@@ -53,11 +59,19 @@ function fromNpy(buf: Uint8Array, file: string, name: string): Tensor {
 
 function readNpz(buf: Uint8Array, file: string): TensorMap {
   let entries: Record<string, Uint8Array>;
+  let big: { name: string; size: number } | undefined;
   try {
-    entries = unzipSync(buf);
+    // an entry that would inflate past the limit (a zip bomb, or a lying header) is not inflated
+    entries = unzipSync(buf, {
+      filter: (f) => {
+        if (f.originalSize > MAX_WEIGHT_FILE_BYTES) big ??= { name: f.name, size: f.originalSize };
+        return !big;
+      },
+    });
   } catch (e) {
     return bad(file, `not a valid .npz (zip) file (${(e as Error).message})`);
   }
+  if (big) return bad(file, `entry ${JSON.stringify(big.name.slice(0, 60))} inflates to ${big.size.toLocaleString('en-US')} bytes, over circa's limit of ${MAX_WEIGHT_FILE_BYTES.toLocaleString('en-US')}`);
   const out: TensorMap = new Map();
   for (const [entry, bytes] of Object.entries(entries)) {
     if (!entry.endsWith('.npy')) continue;
@@ -92,19 +106,19 @@ function readOnnx(buf: Uint8Array, file: string): TensorMap {
   for (const t of model.graph?.initializer ?? []) {
     const name = t.name ?? '';
     const type = ONNX_TYPES[t.dataType ?? 0];
-    if (!type) bad(file, `initializer ${name}: ONNX data type ${t.dataType} is not supported (float, double or an integer type)`);
+    if (!type) bad(file, `initializer ${cut(name)}: ONNX data type ${t.dataType} is not supported (float, double or an integer type)`);
     const shape = (t.dims ?? []).map((d) => Number(d));
     const count = shape.reduce((a, b) => a * b, 1);
     let data: Float64Array;
     if (t.rawData && t.rawData.length > 0) {
       const raw = t.rawData;
-      if (raw.length !== count * type.bytes) bad(file, `initializer ${name}: ${raw.length} bytes of raw data for shape [${shape.join(', ')}] of ${type.name}`);
+      if (raw.length !== count * type.bytes) bad(file, `initializer ${cut(name)}: ${raw.length} bytes of raw data for shape [${shape.join(', ')}] of ${type.name}`);
       const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
       data = Float64Array.from({ length: count }, (_, i) => type.read(view, i * type.bytes));
     } else {
       const list: ArrayLike<number | { toNumber(): number }> =
         type.name === 'float32' ? t.floatData ?? [] : type.name === 'float64' ? t.doubleData ?? [] : type.name === 'int64' ? t.int64Data ?? [] : t.int32Data ?? [];
-      if (list.length !== count) bad(file, `initializer ${name}: ${list.length} values for shape [${shape.join(', ')}]`);
+      if (list.length !== count) bad(file, `initializer ${cut(name)}: ${list.length} values for shape [${shape.join(', ')}]`);
       data = Float64Array.from({ length: count }, (_, i) => {
         const v = list[i];
         return typeof v === 'number' ? v : v.toNumber();
@@ -116,12 +130,16 @@ function readOnnx(buf: Uint8Array, file: string): TensorMap {
   return out;
 }
 
-function shapeOf(v: unknown, file: string, name: string): number[] {
+/** Deepest nesting of a JSON tensor (a tensor of rank 8 is more than any layer has). */
+const MAX_TENSOR_RANK = 8;
+
+function shapeOf(v: unknown, file: string, name: string, depth = 0): number[] {
   if (typeof v === 'number') return [];
-  if (!Array.isArray(v) || v.length === 0) return bad(file, `${name}: expected a number or a non-empty (nested) array of numbers`);
-  const inner = shapeOf(v[0], file, name);
+  if (!Array.isArray(v) || v.length === 0) return bad(file, `${cut(name)}: expected a number or a non-empty (nested) array of numbers`);
+  if (depth >= MAX_TENSOR_RANK) return bad(file, `${cut(name)}: nested more than ${MAX_TENSOR_RANK} levels deep; no layer's tensor has that rank`);
+  const inner = shapeOf(v[0], file, name, depth + 1);
   for (const e of v) {
-    if (JSON.stringify(shapeOf(e, file, name)) !== JSON.stringify(inner)) bad(file, `${name}: ragged nested array`);
+    if (JSON.stringify(shapeOf(e, file, name, depth + 1)) !== JSON.stringify(inner)) bad(file, `${cut(name)}: ragged nested array`);
   }
   return [v.length, ...inner];
 }
@@ -138,21 +156,30 @@ function readJsonTensors(buf: Uint8Array, file: string): TensorMap {
   for (const [name, v] of Object.entries(obj as Record<string, unknown>)) {
     const shape = shapeOf(v, file, name);
     const flat = [v].flat(Infinity) as unknown[];
-    if (flat.some((e) => typeof e !== 'number')) bad(file, `${name}: holds a value that is not a number`);
+    if (flat.some((e) => typeof e !== 'number')) bad(file, `${cut(name)}: holds a value that is not a number`);
     out.set(name, { shape, data: Float64Array.from(flat as number[]), integer: false, dtype: 'json' });
   }
   return out;
 }
 
+/** Largest weight file read (and largest .npz entry inflated): far above any iCE40's memory. */
+export const MAX_WEIGHT_FILE_BYTES = 256 * 2 ** 20;
+
 /** Named tensors from a .npy (one tensor, named after the file), .npz, .onnx or .json file. */
 export function readTensors(file: string): TensorMap {
+  const ext = extname(file).toLowerCase();
+  // the type, then what the path is, before reading: a device (/dev/zero) or a FIFO would never end
+  if (!['.npz', '.npy', '.onnx', '.json'].includes(ext)) return bad(file, `unknown weight file type "${ext.slice(0, 20)}"; expected .npz, .npy, .onnx or .json`);
   let buf: Uint8Array;
   try {
+    const st = statSync(file);
+    if (!st.isFile()) return bad(file, `not a regular file (${st.isDirectory() ? 'a directory' : 'a device, FIFO or socket'})`);
+    if (st.size > MAX_WEIGHT_FILE_BYTES) return bad(file, `${st.size.toLocaleString('en-US')} bytes is over circa's limit of ${MAX_WEIGHT_FILE_BYTES.toLocaleString('en-US')} for a weight file`);
     buf = readFileSync(file);
   } catch (e) {
+    if (e instanceof CircaInputError) throw e;
     return bad(file, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  const ext = extname(file).toLowerCase();
   if (ext === '.npz') return readNpz(buf, file);
   if (ext === '.npy') {
     const name = file.replace(/^.*[\\/]/, '').slice(0, -4);
@@ -160,7 +187,7 @@ export function readTensors(file: string): TensorMap {
   }
   if (ext === '.onnx') return readOnnx(buf, file);
   if (ext === '.json') return readJsonTensors(buf, file);
-  return bad(file, `unknown weight file type "${ext}"; expected .npz, .npy, .onnx or .json`);
+  return bad(file, `unknown weight file type "${ext.slice(0, 20)}"; expected .npz, .npy, .onnx or .json`);
 }
 
 /** The smallest signed integer dtype that holds every value. */

@@ -13,7 +13,9 @@ import type { Tensor, TensorMap } from './tensors.ts';
 
 const squeeze = (s: readonly number[]) => s.filter((d) => d !== 1);
 const sameShape = (a: readonly number[], b: readonly number[]) => JSON.stringify(squeeze(a)) === JSON.stringify(squeeze(b));
-const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
+const shapeText = (s: readonly number[]) => (s.length > 8 ? `[${s.slice(0, 8).join(', ')}, ...] (rank ${s.length})` : `[${s.join(', ')}]`);
+/** A tensor name from a file as messages show it (cut, so a huge name is not echoed whole). */
+const nm = (s: string) => (s.length > 60 ? `${s.slice(0, 60)}...` : s);
 
 export interface BoundLayer {
   index: number;
@@ -57,7 +59,7 @@ export function bindTensors(
     if (missing.length) {
       throw new CircaInputError(
         `${file}: layer ${name} (layers[${index}], ${l.kind.kind}) needs tensor ${missing.map((m) => `"${m.src}" of shape ${shapeText(m.info.shape)}`).join(', ')}, not in the file` +
-          ` (it holds ${[...tensors.keys()].slice(0, 12).join(', ')}${tensors.size > 12 ? ', ...' : ''}; rename with --map ${missing[0].full}=<name in file>)`,
+          ` (it holds ${[...tensors.keys()].slice(0, 12).map(nm).join(', ')}${tensors.size > 12 ? ', ...' : ''}; rename with --map ${missing[0].full}=<name in file>)`,
       );
     }
     const params: Params = {};
@@ -66,7 +68,7 @@ export function bindTensors(
       const t = f.t as Tensor;
       used.add(f.src);
       if (!sameShape(t.shape, f.info.shape)) {
-        throw new CircaInputError(`${file}: layer ${name}, tensor ${f.info.name} ("${f.src}"): shape ${shapeText(t.shape)} in the file, the spec needs ${shapeText(f.info.shape)}`);
+        throw new CircaInputError(`${file}: layer ${name}, tensor ${f.info.name} ("${nm(f.src)}"): shape ${shapeText(t.shape)} in the file, the spec needs ${shapeText(f.info.shape)}`);
       }
       const badIdx = t.data.findIndex((v) => !Number.isFinite(v));
       if (badIdx >= 0) throw new CircaInputError(`${file}: layer ${name}, tensor ${f.info.name}: value ${badIdx} is ${t.data[badIdx]}; weights must be finite`);
@@ -98,7 +100,7 @@ export function bindTensors(
     const renamedFrom = new Set(Object.values(opts.rename ?? {}));
     const extra = [...tensors.keys()].filter((k) => !used.has(k) && !renamedFrom.has(k));
     if (extra.length) {
-      throw new CircaInputError(`${file}: tensor${extra.length > 1 ? 's' : ''} ${extra.slice(0, 8).map((e) => `"${e}"`).join(', ')} match no layer's tensor (names are <layer>.<tensor>; rename with --map)`);
+      throw new CircaInputError(`${file}: tensor${extra.length > 1 ? 's' : ''} ${extra.slice(0, 8).map((e) => `"${nm(e)}"`).join(', ')} match no layer's tensor (names are <layer>.<tensor>; rename with --map)`);
     }
   }
   return out;
