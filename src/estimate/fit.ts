@@ -6,7 +6,9 @@
  * Logic cells are predicted within about 20%: a design predicted over the
  * limit by more than that is refused, one closer to it is marginal (allowed,
  * the tools decide). When it does not fit, the advice says what would: fewer
- * lanes, another part, or a structured layer in place of a dense one.
+ * lanes, another part, a structured layer in place of a dense one, or the
+ * changes a layer's kind offers through its fit face (LayerKind.smaller: a
+ * folded FFT, fewer butterfly units, 3 multipliers), each priced here.
  *
  * SPRAM: a layer with "memory": "spram" (block-circulant spectra, dense
  * weights) keeps its weights in SB_SPRAM256KA blocks (UltraPlus only; yosys
