@@ -65,6 +65,7 @@ describe('--vary', () => {
     expect(applyVary(bare, 'butterflies', 2)).toEqual({ ...bare, butterflies: 2 });
     expect(() => parseVary('architecture=pipelined')).toThrow(/--vary architecture: values must be streaming or folded, got "pipelined"/);
     expect(() => parseVary('butterflies=0,1')).toThrow(/positive integers/);
+    expect(() => applyVary(net, 'butterflies', 2)).toThrow(/--vary butterflies: the spec has no FFT section to set/);
   });
 
   it('points are the product, the first vary slowest', () => {

@@ -107,6 +107,9 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
     }
     return out;
   }
+  if ((key === 'butterflies' || key === 'architecture' || key === 'fftWidth') && !layersOf(out).some((l) => fftSections(l).length)) {
+    throw new CircaInputError(`--vary ${key}: the spec has no FFT section to set (an "fft" object of a circulant layer, or a bare fft's "architecture"); give the field first or use a dotted path`);
+  }
   if (key === 'butterflies') {
     for (const l of layersOf(out)) for (const f of fftSections(l)) if (f.architecture === 'folded') f.butterflies = value;
     return out;
