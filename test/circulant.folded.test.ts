@@ -128,10 +128,11 @@ describe('fit advice from the kinds (LayerKind.smaller)', () => {
   it('a streaming circulant 256 refused on the UP5K: the advice names the folded FFT with the unit count that fits, priced', () => {
     const f = fitCheck(loadDesign('examples/circulant-256.json'), 'UP5K');
     expect(f.fits).toBe(false);
-    // the fastest folded engine that fits: 4 units need 16 SB_MAC16, 2 units 8 (8 on the part)
+    // the fastest folded engine that fits with room: 4 units need 16 SB_MAC16; 2 units 8 but more
+    // logic than the part by the model (within its error: marginal); 1 unit 4 SB_MAC16
     const line = f.advice.split('\n').find((l) => l.startsWith('fft.architecture:'));
-    expect(line).toMatch(/"architecture": "folded", "butterflies": 2:/);
-    expect(line).toMatch(/8 DSP, \d+ EBR, 0 SPRAM \(iCE40UP5K: 5,280, 8, 30, 4\): that (may )?fit/);
+    expect(line).toMatch(/"architecture": "folded", "butterflies": 1:/);
+    expect(line).toMatch(/it needs [\d,]+ LUT, 4 DSP, \d+ EBR, 0 SPRAM \(iCE40UP5K: 5,280, 8, 30, 4\): that fits$/);
   });
 
   it('a folded FFT with too many units: the advice names fewer butterflies, or 3 multipliers', () => {

@@ -180,8 +180,8 @@ function toSpramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): s
 /**
  * What the layer kinds' fit faces (LayerKind.smaller: an FFT architecture,
  * fewer butterfly units, ...) would need: for each layer that offers changes,
- * the first (fastest) that makes the design fit, else its smallest with what
- * stays over; then, when several layers offer changes, each one's first that
+ * the first (fastest) that makes the design fit with room (else within the
+ * logic model's error), else its smallest with what stays over; then, when several layers offer changes, each one's first that
  * fits alone (else its smallest) made together.
  */
 function smallerAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): string[] {
@@ -207,7 +207,9 @@ function smallerAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): s
     if (!priced.length) continue;
     // none fits: the smallest (by its share of the part's logic, DSP and EBR)
     const share = (x: ResourceEstimate) => x.total.lut / lim.lut + x.total.dsp / Math.max(1, lim.dsp) + x.total.ebr / lim.ebr;
-    const pick = priced.find((p) => fitsAll(p.e2)) ?? priced.reduce((x, y) => (share(y.e2) < share(x.e2) ? y : x));
+    // the fastest that fits with room, else the fastest within the logic model's error, else the smallest
+    const clean = (x: ResourceEstimate) => rowsFor(x, memoryBits(x)).every((r) => r.status === 'ok');
+    const pick = priced.find((p) => clean(p.e2)) ?? priced.find((p) => fitsAll(p.e2)) ?? priced.reduce((x, y) => (share(y.e2) < share(x.e2) ? y : x));
     chosen.set(l.index, pick.a.spec);
     const field = design.isNetwork ? `layers[${l.index}].` : '';
     lines.push(`${field}${pick.a.field}: ${pick.a.advice}; it needs ${needs(pick.e2)}`);
