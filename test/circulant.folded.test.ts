@@ -12,7 +12,8 @@ import { cosim, cosimLayer, formatMismatch, type CosimReport } from '../src/sim/
 import { planNetwork } from '../src/network/plan.ts';
 import { networkDut } from '../src/network/cosim.ts';
 import { checkRtl } from '../src/sim/lint.ts';
-import { loadDesign } from '../src/network/design.ts';
+import { designFromPlan, loadDesign } from '../src/network/design.ts';
+import { planAny } from '../src/network/plan.ts';
 import { fitCheck } from '../src/estimate/index.ts';
 import type { CirculantPlan } from '../src/layers/circulant/plan.ts';
 import { toReal } from '../src/fixed/index.ts';
@@ -120,5 +121,35 @@ describe('folded circulant resources', () => {
     expect(f.estimate.unmodelled).toEqual([]);
     expect(f.fits).toBe(true);
     void readJsonFile;
+  });
+});
+
+describe('fit advice from the kinds (LayerKind.smaller)', () => {
+  it('a streaming circulant 256 refused on the UP5K: the advice names the folded FFT with the unit count that fits, priced', () => {
+    const f = fitCheck(loadDesign('examples/circulant-256.json'), 'UP5K');
+    expect(f.fits).toBe(false);
+    // the fastest folded engine that fits with room: 4 units need 16 SB_MAC16; 2 units 8 but more
+    // logic than the part by the model (within its error: marginal); 1 unit 4 SB_MAC16
+    const line = f.advice.split('\n').find((l) => l.startsWith('fft.architecture:'));
+    expect(line).toMatch(/"architecture": "folded", "butterflies": 1:/);
+    expect(line).toMatch(/it needs [\d,]+ LUT, 4 DSP, \d+ EBR, 0 SPRAM \(iCE40UP5K: 5,280, 8, 30, 4\): that fits$/);
+  });
+
+  it('a folded FFT with too many units: the advice names fewer butterflies, or 3 multipliers', () => {
+    const fft = { kind: 'fft', name: 'f1k', n: 1024, architecture: 'folded', butterflies: 8 };
+    const f = fitCheck(designFromPlan(planAny(fft), false), 'UP5K');
+    expect(f.fits).toBe(false);
+    expect(f.rows.find((r) => r.resource.startsWith('DSP'))?.status).toBe('over');
+    expect(f.advice).toMatch(/^butterflies: "butterflies": 2: fewer butterfly units, fewer SB_MAC16 and LUTs, 4x the transform cycles; it needs [\d,]+ LUT, 8 DSP/m);
+    // the kind's face lists its changes fastest first: 8 units with 3 multipliers, then 4 units (4, then 3 multipliers), ...
+    const alts = loadLayerSpec(fft).kind.smaller!(fft);
+    expect(alts.map((a) => `${a.spec.butterflies}/${a.spec.multipliers}`)).toEqual(['8/3', '4/4', '4/3', '2/4', '2/3', '1/4', '1/3']);
+  });
+
+  it('two streaming diag-circulant layers: both folded together is priced as one line', () => {
+    const f = fitCheck(loadDesign('examples/diagcirc-chain.json'), 'UP5K');
+    expect(f.advice).toMatch(/^layers\[0\]\.fft\.architecture: "architecture": "folded"/m);
+    expect(f.advice).toMatch(/^layers\[1\]\.fft\.architecture: "architecture": "folded"/m);
+    expect(f.advice).toMatch(/^with those changes on all 2 layers together it needs [\d,]+ LUT, 8 DSP/m);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Slow checks of the folded FFT engine (npm run test:deep): the RTL
  * bit-exact against the model at N = 16, 64 and 1024 for every rounding mode,
- * FFT and IFFT, with every vector's cycles as predicted; the synthesised
+ * FFT and IFFT, with every vector's cycles as predicted; at N = 1024 also 3
+ * multipliers, 4 and 8 units, wrap, mixed and no scaling, natural order; the synthesised
  * netlist (YoWASP yosys, what `circa build` maps) bit-exact too; and the
  * 1024-point FFT built for the iCEBreaker with `circa build`.
  */
@@ -35,6 +36,25 @@ describe('folded FFT: N x rounding x direction', () => {
         });
       }
     }
+  }
+});
+
+describe('folded FFT at N = 1024: the options the matrix above leaves at their defaults', () => {
+  // the matrix runs 4 multipliers, unit scaling, saturation, 1 or 2 units; these cover the rest at full size
+  const cases = {
+    m3: { n: 1024, butterflies: 1, multipliers: 3, rounding: 'half-up', naturalOrder: true },
+    wrap: { n: 1024, butterflies: 4, inverse: true, rounding: 'truncate', overflow: 'wrap', scaling: [1, 0, 1, 0, 1, 0, 1, 0, 1, 0], twiddleWidth: 12 },
+    grow: { n: 1024, butterflies: 8, rounding: 'convergent', scaling: 'none', dataWidth: 12, multipliers: 3 },
+  } as const;
+  for (const [name, spec] of Object.entries(cases)) {
+    it(`${name} (${JSON.stringify(spec)}): bit-exact under stalls, cycles as predicted`, async () => {
+      const l = loadLayerSpec({ kind: 'fft', architecture: 'folded', name: `o1k_${name}`, ...spec });
+      expectExact(await cosimLayer(l, { vectors: 8, seed: 7, validPct: 70, readyPct: 60 }));
+      const full = await cosimLayer(l, { vectors: 4, seed: 8 });
+      expectExact(full);
+      expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
+      expect(full.cycles.measuredPeriod).toEqual(full.cycles.predictedPeriods);
+    });
   }
 });
 

@@ -51,6 +51,23 @@ describe('--vary', () => {
     expect(() => applyVary(net, 'layers.9.lanes', 2)).toThrow(/--vary layers\.9\.lanes: the spec has no "layers\.9"/);
   });
 
+  it('FFT shorthands: butterflies of every folded engine, architecture and fftWidth of every FFT section', () => {
+    const mc = JSON.parse(readFileSync(ex('mnist-diagcirc'), 'utf8'));
+    const b = applyVary(mc, 'butterflies', 4) as { layers: Record<string, any>[] };
+    expect(b.layers.map((l) => l.fft?.butterflies)).toEqual([4, 4, undefined, undefined]);
+    const s = applyVary(b, 'architecture', 'streaming') as { layers: Record<string, any>[] };
+    expect(s.layers.slice(0, 2).map((l) => [l.fft.architecture, 'butterflies' in l.fft])).toEqual([['streaming', false], ['streaming', false]]);
+    // streaming sections keep no units, so butterflies leaves them alone
+    expect((applyVary(s, 'butterflies', 2) as { layers: Record<string, any>[] }).layers[0].fft).not.toHaveProperty('butterflies');
+    expect((applyVary(mc, 'fftWidth', 12) as { layers: Record<string, any>[] }).layers.map((l) => l.fft?.dataWidth)).toEqual([12, 12, undefined, undefined]);
+    // a bare fft spells its section at the top level
+    const bare = { kind: 'fft', n: 1024, architecture: 'folded', butterflies: 1 };
+    expect(applyVary(bare, 'butterflies', 2)).toEqual({ ...bare, butterflies: 2 });
+    expect(() => parseVary('architecture=pipelined')).toThrow(/--vary architecture: values must be streaming or folded, got "pipelined"/);
+    expect(() => parseVary('butterflies=0,1')).toThrow(/positive integers/);
+    expect(() => applyVary(net, 'butterflies', 2)).toThrow(/--vary butterflies: the spec has no FFT section to set/);
+  });
+
   it('points are the product, the first vary slowest', () => {
     const pts = expandPoints(net, [parseVary('lanes=1,2'), parseVary('width=8,12')]);
     expect(pts.map((p) => p.values)).toEqual([[1, 8], [1, 12], [2, 8], [2, 12]]);
@@ -59,6 +76,23 @@ describe('--vary', () => {
 });
 
 describe('model sweeps', () => {
+  it('streaming vs folded circulant side by side: cycles fall and resources grow with the butterfly units', async () => {
+    const r = await circa('sweep', ex('circulant-256'), '--vary', 'architecture=streaming,folded', '--vary', 'butterflies=1,2,4', '--json', '-q');
+    expect(r.code, r.stderr).toBe(0);
+    const pts = (JSON.parse(r.stdout) as { points: { values: unknown[]; cycles: number; dsp: number; lut: number; ebr: number; fits: boolean }[] }).points;
+    expect(pts.map((p) => p.values)).toEqual([['streaming', 1], ['streaming', 2], ['streaming', 4], ['folded', 1], ['folded', 2], ['folded', 4]]);
+    const [stream, f1, f2, f4] = [pts[0], pts[3], pts[4], pts[5]];
+    // two streaming pipelines (FFT and IFFT, one sample per clock) against one time-shared engine
+    expect(stream.fits).toBe(false);
+    expect(f1.fits).toBe(true);
+    expect([f1.dsp, f2.dsp, f4.dsp]).toEqual([4, 8, 16]);
+    expect(f1.cycles).toBeGreaterThan(f2.cycles);
+    expect(f2.cycles).toBeGreaterThan(f4.cycles);
+    expect(f4.cycles).toBeGreaterThan(stream.cycles);
+    expect(f1.lut).toBeLessThan(f2.lut);
+    expect(f1.lut).toBeLessThan(stream.lut);
+  });
+
   it('writes a CSV row per point and an SVG Pareto plot', async () => {
     const out = join(work, 'sweep4');
     const r = await circa('sweep', ex('mitbih-tvscm'), '--vary', 'lanes=1,2', '--vary', 'width=8,12', '--out', out, '-q');

@@ -255,11 +255,15 @@ Example:
 --vary keys:
   lanes=1,2,4,8        shorthand: the lanes of every tvscm and dense layer (capped at the layer's maximum)
   width=8,12,16        shorthand: every input, weight and output format becomes Q0.(W-1) (frac = W - 1)
+  butterflies=1,2,4    shorthand: the butterfly units of every folded FFT engine (circulant, diag-circulant, fft)
+  architecture=streaming,folded  shorthand: every FFT section's architecture (folded with 1 unit unless butterflies varies too)
+  fftWidth=12,16       shorthand: the data width of every FFT section
   layers.0.lanes=1,2   a dotted path into the spec (also layers[0].lanes); for a single layer: lanes=..., placement.radius=...
 Points are every combination, the first --vary varying slowest, numbered from 0.
 
 Examples:
   circa sweep examples/mnist-tvscm.json --vary lanes=1,2,4,8 --vary width=8,12,16 --out build/sweep
+  circa sweep examples/circulant-256.json --vary architecture=streaming,folded --vary butterflies=1,2,4
   circa sweep examples/tvscm-784.json --vary lanes=1,2 --synth --jobs 2 --out build/sweep-synth
   circa sweep spec.json --vary lanes=1,2,4,8 --shard 1/2 --out s1    (and --shard 2/2 --out s2)
   circa sweep merge s1/sweep.csv s2/sweep.csv -o sweep.csv`)

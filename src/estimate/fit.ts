@@ -6,7 +6,9 @@
  * Logic cells are predicted within about 20%: a design predicted over the
  * limit by more than that is refused, one closer to it is marginal (allowed,
  * the tools decide). When it does not fit, the advice says what would: fewer
- * lanes, another part, or a structured layer in place of a dense one.
+ * lanes, another part, a structured layer in place of a dense one, or the
+ * changes a layer's kind offers through its fit face (LayerKind.smaller: a
+ * folded FFT, fewer butterfly units, 3 multipliers), each priced here.
  *
  * SPRAM: a layer with "memory": "spram" (block-circulant spectra, dense
  * weights) keeps its weights in SB_SPRAM256KA blocks (UltraPlus only; yosys
@@ -175,6 +177,50 @@ function toSpramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): s
   ];
 }
 
+/**
+ * What the layer kinds' fit faces (LayerKind.smaller: an FFT architecture,
+ * fewer butterfly units, ...) would need: for each layer that offers changes,
+ * the first (fastest) that makes the design fit with room (else within the
+ * logic model's error), else its smallest with what stays over; then, when several layers offer changes, each one's first that
+ * fits alone (else its smallest) made together.
+ */
+function smallerAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): string[] {
+  const lines: string[] = [];
+  const lim = PARTS[e.part].limits;
+  const price = (d: Design) => predictResources(d, { part: e.part, toolchain: opts.toolchain, board: opts.board });
+  const needs = (e2: ResourceEstimate) => {
+    const rows = rowsFor(e2, memoryBits(e2));
+    const rest = rows.filter((r) => r.status === 'over');
+    const marginal = rows.some((r) => r.status === 'marginal');
+    return `${n(e2.total.lut)} LUT, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR, ${e2.total.spram} SPRAM ` +
+      `(iCE40${e.part}: ${n(lim.lut)}, ${lim.dsp}, ${lim.ebr}, ${lim.spram}): ` +
+      (rest.length ? `still over: ${rest.map((r) => r.resource).join(', ')}`
+        : marginal ? `that may fit (logic within the model's ${LOGIC_TOLERANCE_PCT}% of the limit: the tools decide)` : 'that fits');
+  };
+  const chosen = new Map<number, Record<string, unknown>>();
+  for (const l of design.net.layers) {
+    const alts = l.kind.smaller?.(l.spec as Record<string, unknown>) ?? [];
+    const priced = alts.flatMap((a) => {
+      const d = withLayerSpecs(design, (s, k) => (k === l.index ? a.spec : s));
+      return d ? [{ a, e2: price(d) }] : [];
+    });
+    if (!priced.length) continue;
+    // none fits: the smallest (by its share of the part's logic, DSP and EBR)
+    const share = (x: ResourceEstimate) => x.total.lut / lim.lut + x.total.dsp / Math.max(1, lim.dsp) + x.total.ebr / lim.ebr;
+    // the fastest that fits with room, else the fastest within the logic model's error, else the smallest
+    const clean = (x: ResourceEstimate) => rowsFor(x, memoryBits(x)).every((r) => r.status === 'ok');
+    const pick = priced.find((p) => clean(p.e2)) ?? priced.find((p) => fitsAll(p.e2)) ?? priced.reduce((x, y) => (share(y.e2) < share(x.e2) ? y : x));
+    chosen.set(l.index, pick.a.spec);
+    const field = design.isNetwork ? `layers[${l.index}].` : '';
+    lines.push(`${field}${pick.a.field}: ${pick.a.advice}; it needs ${needs(pick.e2)}`);
+  }
+  if (chosen.size > 1) {
+    const d = withLayerSpecs(design, (s, k) => chosen.get(k) ?? s);
+    if (d) lines.push(`with those changes on all ${chosen.size} layers together it needs ${needs(price(d))}`);
+  }
+  return lines;
+}
+
 function boardsWithPart(part: PartName): string[] {
   const out: string[] = [];
   for (const name of listBoards()) {
@@ -236,6 +282,9 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
   if (over.some((r) => r.resource.startsWith('EBR')) && !over.some((r) => r.resource.startsWith('memory'))) lines.push(...toSpramAdvice(design, e, opts));
 
   if (over.some((r) => r.resource.startsWith('SPRAM'))) lines.push(...spramAdvice(design, e, opts));
+
+  // the kinds' own ways to shrink (folded FFT, fewer butterfly units, ...)
+  lines.push(...smallerAdvice(design, e, opts));
 
   // what the layers' kinds advise (dense: a structured layer in place of a square one)
   for (const l of design.net.layers) lines.push(...(l.kind.fitAdvice?.(l.plan) ?? []));

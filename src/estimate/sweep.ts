@@ -10,6 +10,9 @@
  *                 at what the layer allows (a dense layer's outputs, a TVSCM's n)
  *     width=...   the total width of every input, weight and output format, as
  *                 Q0.(width-1) (frac = width - 1), so the layers still chain
+ *     butterflies=..., architecture=streaming,folded, fftWidth=...
+ *                 every FFT section (a circulant kind's `fft`, a bare fft):
+ *                 folded engines' units, the architecture, the data width
  * Points are numbered in the order of the product, the first --vary varying
  * slowest; --shard i/N keeps the points whose index % N == i - 1, and
  * `sweep merge` joins shard CSVs back into the unsharded CSV, byte for byte.
@@ -37,7 +40,19 @@ export const SHORTHANDS: Record<string, string> = {
   lanes: 'lanes of every layer that has lanes (tvscm, dense), capped at what the layer allows',
   width: 'total width W of every input, weight and output format, as Q0.(W-1)',
   bits: 'total width W of every input, weight, bias and output format, keeping each format\'s integer bits (for trained networks: give real weights, e.g. --weights from circa train)',
+  butterflies: 'butterfly units B of every folded FFT engine (fft.butterflies of the circulant kinds, butterflies of a bare folded fft)',
+  architecture: 'FFT architecture (streaming or folded) of every FFT section; folded takes 1 butterfly unit unless butterflies is varied too (vary architecture first)',
+  fftWidth: 'data width of every FFT section (fft.dataWidth, dataWidth of a bare fft)',
 };
+
+/**
+ * The FFT sections of a layer spec: its `fft` object (the circulant kinds), or
+ * the spec itself when it spells `architecture` at the top (a bare fft).
+ */
+function fftSections(l: Record<string, unknown>): Record<string, unknown>[] {
+  if (l.fft && typeof l.fft === 'object') return [l.fft as Record<string, unknown>];
+  return 'architecture' in l ? [l] : [];
+}
 
 function parseValue(s: string): VaryValue {
   const t = s.trim();
@@ -55,7 +70,11 @@ export function parseVary(arg: string): Vary {
   const parts = m[2].split(',');
   if (!m[2].trim() || parts.some((p) => !p.trim())) throw new CircaInputError(`--vary ${key}: expected a comma-separated list of values, got "${m[2]}"`);
   const values = parts.map(parseValue);
-  if (key === 'lanes' || key === 'width' || key === 'bits') {
+  if (key === 'architecture') {
+    const bad = values.find((v) => v !== 'streaming' && v !== 'folded');
+    if (bad !== undefined) throw new CircaInputError(`--vary architecture: values must be streaming or folded, got "${bad}"`);
+  }
+  if (key === 'lanes' || key === 'width' || key === 'bits' || key === 'butterflies' || key === 'fftWidth') {
     const bad = values.find((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 1);
     if (bad !== undefined) throw new CircaInputError(`--vary ${key}: values must be positive integers, got "${bad}"`);
     if (key === 'width') {
@@ -92,6 +111,26 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
   if (key === 'lanes') {
     // each kind says what its parallelism is and caps it (LayerKind.vary.lanes)
     for (const l of layersOf(out)) kindOf(l)?.vary?.lanes?.(l, value as number);
+    return out;
+  }
+  if ((key === 'butterflies' || key === 'architecture' || key === 'fftWidth') && !layersOf(out).some((l) => fftSections(l).length)) {
+    throw new CircaInputError(`--vary ${key}: the spec has no FFT section to set (an "fft" object of a circulant layer, or a bare fft's "architecture"); give the field first or use a dotted path`);
+  }
+  if (key === 'butterflies') {
+    for (const l of layersOf(out)) for (const f of fftSections(l)) if (f.architecture === 'folded') f.butterflies = value;
+    return out;
+  }
+  if (key === 'architecture') {
+    for (const l of layersOf(out)) {
+      for (const f of fftSections(l)) {
+        f.architecture = value;
+        if (value === 'streaming') delete f.butterflies;
+      }
+    }
+    return out;
+  }
+  if (key === 'fftWidth') {
+    for (const l of layersOf(out)) for (const f of fftSections(l)) f.dataWidth = value;
     return out;
   }
   if (key === 'bits') {

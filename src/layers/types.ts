@@ -231,6 +231,24 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
   registers?(plan: Plan): LayerRegisters | null;
   /** Optional: the train face (src/train/ trains, imports and quantises through it); argmax and fft have none */
   train?: TrainFace<Spec, Plan>;
+  /**
+   * Optional: the fit face. Changes to this layer's spec that make it
+   * smaller on a part (an FFT architecture, fewer units), most promising
+   * first; the fit check (src/estimate/fit.ts) prices each with the resource
+   * model and names the ones that make a refused design fit. Takes the raw
+   * spec as written (the JSON object) and returns whole specs.
+   */
+  smaller?(spec: Readonly<Record<string, unknown>>): SpecAlternative[];
+}
+
+/** One way to shrink a layer, as the fit face offers it. */
+export interface SpecAlternative {
+  /** the spec field the change sets, e.g. "fft.architecture" (the fit check prefixes layers[i].) */
+  field: string;
+  /** the change and what it trades, in a few words: the advice text */
+  advice: string;
+  /** the layer's whole spec with the change made */
+  spec: Record<string, unknown>;
 }
 
 /** A learnable tensor of a layer, as the train face names it (`<layer>.<name>` in weight files). */

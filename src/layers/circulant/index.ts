@@ -10,6 +10,7 @@ import { circulantFloat, circulantReference } from './reference.ts';
 import { circulantRtl } from './rtl.ts';
 import { circulantCost, circulantTiming } from './cost.ts';
 import { circulantTrain } from './train.ts';
+import { smallerCirculant } from '../circulant-common/smaller.ts';
 
 export const circulant = defineKind<CirculantSpec, CirculantPlan>({
   kind: 'circulant',
@@ -27,6 +28,7 @@ export const circulant = defineKind<CirculantSpec, CirculantPlan>({
   cost: circulantCost,
   timing: circulantTiming,
   train: circulantTrain,
+  smaller: smallerCirculant,
   describe: (p) => [
     `circulant ${p.inputs} -> ${p.outputs}, K = ${p.core.k}, sign flip D ${p.signSeed === null ? 'explicit' : `from seed ${p.signSeed}`}`,
     `input ${formatName(p.xFormat)}, r ${describeSource(p.weightSource)}; ${describeStreamCore(p.core)}`,

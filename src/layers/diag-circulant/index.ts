@@ -10,6 +10,7 @@ import { diagCirculantFloat, diagCirculantReference } from './reference.ts';
 import { diagCirculantRtl } from './rtl.ts';
 import { diagCirculantCost, diagCirculantTiming } from './cost.ts';
 import { diagCirculantTrain } from './train.ts';
+import { smallerCirculant } from '../circulant-common/smaller.ts';
 
 export const diagCirculant = defineKind<DiagCirculantSpec, DiagCirculantPlan>({
   kind: 'diag-circulant',
@@ -27,6 +28,7 @@ export const diagCirculant = defineKind<DiagCirculantSpec, DiagCirculantPlan>({
   cost: diagCirculantCost,
   timing: diagCirculantTiming,
   train: diagCirculantTrain,
+  smaller: smallerCirculant,
   describe: (p) => [
     `diag-circulant ${p.inputs} -> ${p.outputs}, K = ${p.core.k}, c, d, b ${describeSource(p.weightSource)}`,
     `input ${formatName(p.xFormat)}; ${describeStreamCore(p.core)}`,

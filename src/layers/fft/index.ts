@@ -13,6 +13,7 @@ import { planFftLayer, isFolded, type FftLayerPlan } from './plan.ts';
 import { fftLayerFloat, fftLayerReference, fftLayerVectors } from './reference.ts';
 import { fftLayerRtl } from './rtl.ts';
 import { fftLayerCost, fftLayerTiming } from './cost.ts';
+import { smallerFft } from '../circulant-common/smaller.ts';
 
 /** raw integers of w bits: Q(w-1).0 */
 const integer = (w: number) => q(w - 1, 0);
@@ -34,6 +35,7 @@ export const fft = defineKind<FftLayerSpec, FftLayerPlan>({
   cost: fftLayerCost,
   timing: fftLayerTiming,
   vectors: fftLayerVectors,
+  smaller: (spec) => smallerFft(spec, (f) => f, ''),
   describe: (p) => {
     const s = p.spec;
     if (isFolded(p)) {
