@@ -40,8 +40,9 @@ describe('mnist-tvscm bitstreams', () => {
  * folded engines; see the README.)
  */
 describe('trained MNIST networks on the iCEBreaker (YoWASP)', () => {
-  // the trained mnist-blockcirc takes 92.8% of the logic cells: YoWASP nextpnr finds no legal placement with seed 1, does with 3
-  for (const [name, spram, seed] of [['mnist-circulant', 1, 1], ['mnist-blockcirc', 3, 3]] as const) {
+  // the trained mnist-blockcirc takes 91.6% of the logic cells (4,834 with the one rounding block; at 4,898
+  // before, seed 1 found no legal placement): placement seed 1, what `circa build` uses by default
+  for (const [name, spram, seed] of [['mnist-circulant', 1, 1], ['mnist-blockcirc', 3, 1]] as const) {
     it(`${name}: fits, ${spram} SPRAM, timing met at 12 MHz (placement seed ${seed})`, async () => {
       const design = loadDesign(`examples/trained/${name}.json`);
       const board = loadBoard('icebreaker');
