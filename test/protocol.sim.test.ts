@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { CMD, ERR, encodeFrame, encodeValues, encodeWriteBlock, encodeWriteReg } from '../src/network/protocol.ts';
 import { protoDesign } from '../src/network/proto-top.ts';
 import { designFromPlan, loadDesign, type Design } from '../src/network/design.ts';
-import { planAny } from '../src/network/plan.ts';
+import { planAny, withRtl } from '../src/network/plan.ts';
 import { startUartSession, type UartSimSession } from '../src/sim/uart.ts';
 import { simulateStream } from '../src/sim/stream.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
@@ -495,7 +495,7 @@ describe('network with a dense layer in SPRAM (TVSCM 20 -> dense 20 -> 5, P = 2)
   const planned = planAny(NET);
   const plan = planned.layers[1].plan as DensePlan;
   // The device as on the chip: the dense layer's simulated SPRAM starts empty (no preload).
-  const net = { ...planned, layers: [planned.layers[0], { ...planned.layers[1], rtl: denseRtl(plan, { preload: false }) }] };
+  const net = { ...planned, layers: [planned.layers[0], withRtl(planned.layers[1], denseRtl(plan, { preload: false }))] };
   const design = designFromPlan(net, true);
   const words = denseLoadWords(plan);
   const inputs = makeVectors(10, 20, 8, 23).map((v) => v.x);

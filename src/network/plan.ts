@@ -46,6 +46,17 @@ export function layerRtl(layer: NetworkLayer): LayerRtl {
   return rendered.get(layer)!;
 }
 
+/**
+ * A copy of a planned layer that renders as `rtl`: a variant its kind's rtl
+ * face made (e.g. a dense layer's device RTL without preloaded SPRAM, to test
+ * the run-time load), in place of the default rendering.
+ */
+export function withRtl(layer: NetworkLayer, rtl: LayerRtl): NetworkLayer {
+  const copy = { ...layer };
+  rendered.set(copy, rtl);
+  return copy;
+}
+
 /** Render every layer of a plan (layerRtl), checking module names: what generate, sim and build do first. */
 export function renderLayers(net: NetworkPlan): LayerRtl[] {
   return net.layers.map(layerRtl);
