@@ -551,7 +551,7 @@ function fitToolchain(d: DataFile): Coefficients {
   const links = recs.filter((r) => r.group === 'link' && r.params?.link);
   const linkRows = links.map((r) => {
     const { L, W, D } = r.params!;
-    const fake = { rtl: { io: { outLanes: L, outWidth: W, outBeats: D, inBeats: 1 } } } as unknown as Parameters<typeof linkInventory>[0];
+    const fake = { io: { outLanes: L, outWidth: W, outBeats: D, inBeats: 1 } } as unknown as Parameters<typeof linkInventory>[0];
     const inv = linkInventory(fake, 0);
     return { f: { ...inv.features, gate: 0 }, cells: r.cells, ex: explicit(inv, true) };
   });
