@@ -55,6 +55,18 @@ export function maxOf(w: number): number {
   return pow2(w - 1) - 1;
 }
 
+/** Whether v is a raw value of format f: an integer in the range of its width. */
+export function isRaw(v: unknown, f: QFormat): v is number {
+  const w = width(f);
+  return typeof v === 'number' && Number.isInteger(v) && v >= minOf(w) && v <= maxOf(w);
+}
+
+/** What isRaw accepts, for messages: "raw Q0.7 (8 bits) value (integers -128..127)". */
+export function rawDescription(f: QFormat): string {
+  const w = width(f);
+  return `raw ${formatName(f)} value (integers ${minOf(w)}..${maxOf(w)})`;
+}
+
 export function fits(x: number, w: number): boolean {
   return Number.isInteger(x) && x >= minOf(w) && x <= maxOf(w);
 }

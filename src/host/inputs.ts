@@ -7,7 +7,7 @@
 import { stripBom } from '../json.ts';
 import { readFileSync } from 'node:fs';
 import { CircaInputError } from '../errors.ts';
-import { formatName, maxOf, minOf, quantize, type QFormat } from '../fixed/index.ts';
+import { isRaw, quantize, rawDescription, type QFormat } from '../fixed/index.ts';
 
 export interface InputShape {
   inputs: number;
@@ -30,8 +30,6 @@ export function parseInputVectors(data: unknown, shape: InputShape, opts: { real
   if (!Array.isArray(list) || list.length === 0) {
     throw new CircaInputError(`${label}: expected a non-empty JSON array of input vectors (arrays of ${shape.inputs} numbers)`);
   }
-  const lo = minOf(shape.inWidth);
-  const hi = maxOf(shape.inWidth);
   let saturated = 0;
   const vectors = list.map((v, k) => {
     if (!Array.isArray(v)) throw new CircaInputError(`${label}: [${k}]: expected an array of ${shape.inputs} numbers, got ${typeof v}`);
@@ -43,11 +41,8 @@ export function parseInputVectors(data: unknown, shape: InputShape, opts: { real
         if (q.overflow) saturated++;
         return q.value;
       }
-      if (!Number.isInteger(e) || e < lo || e > hi) {
-        throw new CircaInputError(
-          `${label}: [${k}][${i}]: ${e} is not a raw ${formatName(shape.inFormat)} value (integers ${lo}..${hi}); ` +
-            'pass --real to quantise real values',
-        );
+      if (!isRaw(e, shape.inFormat)) {
+        throw new CircaInputError(`${label}: [${k}][${i}]: ${e} is not a ${rawDescription(shape.inFormat)}; pass --real to quantise real values`);
       }
       return e;
     });

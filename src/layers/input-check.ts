@@ -9,7 +9,7 @@
  * so the network model, the co-simulation and library users all get it.
  */
 import { CircaInputError } from '../errors.ts';
-import { formatName, maxOf, minOf } from '../fixed/index.ts';
+import { maxOf, minOf, rawDescription } from '../fixed/index.ts';
 import type { LayerKind, LayerShape } from './types.ts';
 
 const shapes = new WeakMap<object, LayerShape>();
@@ -21,15 +21,16 @@ export function checkRawInputs(kind: LayerKind<any, any>, plan: any, x: readonly
     s = kind.shape(plan);
     shapes.set(plan, s);
   }
-  const name = `${(plan as { name?: string }).name ?? kind.kind} (${kind.kind})`;
-  if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new CircaInputError(`${name}: the input must be an array of ${s.inputs} raw values, got ${typeof x}`);
-  if (x.length !== s.inputs) throw new CircaInputError(`${name}: the input has ${x.length} values, the layer takes ${s.inputs}`);
+  // the message's name is built only on a failure: this runs before every reference() call
+  const name = () => `${(plan as { name?: string }).name ?? kind.kind} (${kind.kind})`;
+  if (!Array.isArray(x) && !ArrayBuffer.isView(x)) throw new CircaInputError(`${name()}: the input must be an array of ${s.inputs} raw values, got ${typeof x}`);
+  if (x.length !== s.inputs) throw new CircaInputError(`${name()}: the input has ${x.length} values, the layer takes ${s.inputs}`);
   const lo = minOf(s.inWidth);
   const hi = maxOf(s.inWidth);
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     if (!(Number.isInteger(v) && v >= lo && v <= hi)) {
-      throw new CircaInputError(`${name}: input ${i} is ${typeof v === 'number' ? v : JSON.stringify(v)}, not a raw ${formatName(s.inFormat)} value (integers ${lo}..${hi})`);
+      throw new CircaInputError(`${name()}: input ${i} is ${typeof v === 'number' ? v : JSON.stringify(v)}, not a ${rawDescription(s.inFormat)}`);
     }
   }
 }
