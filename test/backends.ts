@@ -9,10 +9,11 @@
  * from a seeded generator per layer kind (sizes kept small: the compile of
  * each design dominates, see the README's sim section).
  */
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import type { DesignUnderTest } from '../src/sim/cosim.ts';
+import { layerDut, type DesignUnderTest } from '../src/sim/cosim.ts';
+import { loadLayerSpec } from '../src/layers/load.ts';
 import { simulateStream, type StreamResult } from '../src/sim/stream.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 
@@ -124,4 +125,22 @@ export function randomSpecs(kind: string, count: number, seed: number, first = 0
   const r = rng(seed);
   const all = Array.from({ length: first + count }, (_, i) => RANDOM_SPECS[kind](r, `x_${kind.replace(/-/g, '_')}_${i}`, big));
   return all.slice(first);
+}
+
+/**
+ * The CI cross-check of one kind: `count` random small configurations
+ * (randomSpecs(kind, count, 12)), 12 vectors each, identical on both back
+ * ends. Each sim-backends-<kind>.test.ts file calls it once, so that each
+ * kind runs in a vitest worker process of its own.
+ */
+export function crossCheckKind(kind: string, count = 2): void {
+  describe('Verilator and CXXRTL give identical results', () => {
+    it(`${kind}: two random small configurations`, async () => {
+      for (const spec of randomSpecs(kind, count, 12)) {
+        const dut = layerDut(loadLayerSpec(spec));
+        const r = await crossCheck(dut, 12, 5);
+        console.log(`${spec.name} ${JSON.stringify(spec)}: identical over ${r.cycles} cycles; verilator ${r.seconds.verilator.toFixed(1)} s, cxxrtl ${r.seconds.cxxrtl.toFixed(1)} s`);
+      }
+    });
+  });
 }

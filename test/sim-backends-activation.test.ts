@@ -9,17 +9,6 @@
  * Builds are cached by content hash (CIRCA_CACHE_DIR); on an empty cache
  * (CI) the compiles dominate: about 20-60 s per design on two cores.
  */
-import { describe, it } from 'vitest';
-import { loadLayerSpec } from '../src/layers/load.ts';
-import { layerDut } from '../src/sim/cosim.ts';
-import { crossCheck, randomSpecs } from './backends.ts';
+import { crossCheckKind } from './backends.ts';
 
-describe('Verilator and CXXRTL give identical results', () => {
-  it('activation: two random small configurations', async () => {
-    for (const spec of randomSpecs('activation', 2, 12)) {
-      const dut = layerDut(loadLayerSpec(spec));
-      const r = await crossCheck(dut, 12, 5);
-      console.log(`${spec.name} ${JSON.stringify(spec)}: identical over ${r.cycles} cycles; verilator ${r.seconds.verilator.toFixed(1)} s, cxxrtl ${r.seconds.cxxrtl.toFixed(1)} s`);
-    }
-  });
-});
+crossCheckKind('activation');
