@@ -20,8 +20,7 @@
 import { CircaInputError, CircaError } from '../errors.ts';
 import { designFromPlan, type Design } from '../network/design.ts';
 import { planAny } from '../network/plan.ts';
-import { LAYER_KINDS } from '../layers/index.ts';
-import type { LayerKind } from '../layers/types.ts';
+import { kindNamed } from '../layers/index.ts';
 import type { Board } from '../flow/boards.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { fitCheck } from './fit.ts';
@@ -95,11 +94,6 @@ function pathOf(key: string): (string | number)[] {
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
-/** The registered kind of a raw layer spec (undefined for an unknown kind: planning reports it). */
-function kindOf(layer: Record<string, unknown>): LayerKind<any, any> | undefined {
-  const k = layer.kind;
-  return typeof k === 'string' && Object.hasOwn(LAYER_KINDS, k) ? LAYER_KINDS[k] : undefined;
-}
 
 function layersOf(spec: Record<string, unknown>): Record<string, unknown>[] {
   return Array.isArray(spec.layers) ? (spec.layers as Record<string, unknown>[]) : [spec];
@@ -110,7 +104,7 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
   const out = clone(spec) as Record<string, unknown>;
   if (key === 'lanes') {
     // each kind says what its parallelism is and caps it (LayerKind.vary.lanes)
-    for (const l of layersOf(out)) kindOf(l)?.vary?.lanes?.(l, value as number);
+    for (const l of layersOf(out)) kindNamed(l.kind)?.vary?.lanes?.(l, value as number);
     return out;
   }
   if ((key === 'butterflies' || key === 'architecture' || key === 'fftWidth') && !layersOf(out).some((l) => fftSections(l).length)) {
@@ -155,7 +149,7 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
   if (key === 'width') {
     const f = { int: 0, frac: (value as number) - 1 };
     for (const l of layersOf(out)) {
-      const own = kindOf(l)?.vary?.width;
+      const own = kindNamed(l.kind)?.vary?.width;
       if (own) {
         own(l, f);
         continue;

@@ -18,6 +18,14 @@ import { withInputCheck } from './input-check.ts';
 export const LAYER_KINDS: Record<string, LayerKind<any, any>> = {};
 
 /**
+ * The registered kind named `name`, or undefined: only the registry's own
+ * entries ("constructor", "toString" or "__proto__" are not kinds).
+ */
+export function kindNamed(name: unknown): LayerKind<any, any> | undefined {
+  return typeof name === 'string' && Object.hasOwn(LAYER_KINDS, name) ? LAYER_KINDS[name] : undefined;
+}
+
+/**
  * Register a layer kind (one built with defineKind). Specs naming it then
  * plan, estimate, generate and simulate like the built-in kinds. Refuses a
  * name that is taken. The registered kind's reference() checks its raw

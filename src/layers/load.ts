@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
 import { stripBom, withoutSchemaKey } from '../json.ts';
-import { LAYER_KINDS } from './index.ts';
+import { kindNamed, LAYER_KINDS } from './index.ts';
 import type { LayerKind } from './types.ts';
 
 export interface LoadedLayer<Plan = any> {
@@ -147,8 +147,7 @@ export function loadLayerSpec(spec: unknown, where = ''): LoadedLayer {
   const kindName = (raw as { kind?: unknown }).kind;
   const known = Object.keys(LAYER_KINDS).join(', ');
   if (typeof kindName !== 'string') throw new CircaInputError(`${where}kind: required, one of ${known}`);
-  // only the registry's own entries: "constructor", "toString" or "__proto__" are not kinds
-  const kind = Object.hasOwn(LAYER_KINDS, kindName) ? LAYER_KINDS[kindName] : undefined;
+  const kind = kindNamed(kindName);
   if (!kind) throw new CircaInputError(`${where}kind: unknown layer kind ${show(kindName)}; known kinds: ${known}`);
   const parsed = kind.schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
