@@ -34,6 +34,9 @@ import { datasetAccuracy, datasetInputs, formatDatasetAccuracy } from '../train/
 import { fitCheck, formatFit } from '../estimate/fit.ts';
 import type { PartName } from '../flow/parts.ts';
 import { clockOption, describeClock } from '../flow/pll.ts';
+import { PART_NAMES } from '../flow/parts.ts';
+import { EXHAUSTIVE_LIMIT, fill, formatFill } from '../estimate/fill.ts';
+import { dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
 
 function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -239,20 +242,30 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // estimate
 // ---------------------------------------------------------------------------
-async function cmdEstimate(specPath: string, o: { json?: boolean; quiet?: boolean }): Promise<number> {
-  progress(!o.quiet); // shows how far a long plan is (a large layer's weights)
+interface EstimateOpts { json?: boolean; quiet?: boolean; part?: string; fill?: string }
+
+async function cmdEstimate(specPath: string, o: EstimateOpts): Promise<number> {
+  const p = progress(!o.quiet); // shows how far a long plan is (a large layer's weights)
+  const fillPart = o.fill !== undefined ? parsePart(o.fill, '--fill') : undefined;
+  const part = o.part !== undefined ? parsePart(o.part, '--part') : fillPart ?? 'UP5K';
+  if (fillPart && part !== fillPart) throw new CircaInputError(`--part: ${part} differs from --fill ${fillPart}; give one part`);
   const design = loadDesign(specPath);
   const cost = design.cost();
-  print(!!o.json, { spec: specPath, design: design.name, network: design.isNetwork, ...cost }, [
+  const bound = dspBound(design, part);
+  if (fillPart) p.step(`searching lane counts for ${design.name} on iCE40${fillPart} (resource model)`);
+  const filled = fillPart ? fill(design, fillPart) : undefined;
+  print(!!o.json, { spec: specPath, design: design.name, network: design.isNetwork, ...cost, dspBound: bound, ...(filled ? { fill: filled } : {}) }, [
     ...design.describe(),
     ...(design.isNetwork ? ['', 'layer                kind          latency  parameters  multipliers',
       ...cost.perLayer.map((l) => `${l.name.padEnd(20)} ${l.kind.padEnd(12)} ${String(l.latency).padStart(8)} ${l.parameters.toLocaleString('en-US').padStart(11)} ${String(l.multipliers).padStart(12)}`), ''] : []),
     `cycles:      latency ${cost.latency} (${cost.formula}), period ${cost.period} back to back`,
+    `throughput:  ${formatDspBound(bound)}`,
     `per vector:  ${cost.ops.multiplies.toLocaleString('en-US')} multiplies, ${cost.ops.adds.toLocaleString('en-US')} adds, ` +
       `${cost.ops.weightReads.toLocaleString('en-US')} weight reads, ${cost.ops.bufferWrites.toLocaleString('en-US')} buffer writes, ${cost.ops.bufferReads.toLocaleString('en-US')} buffer reads`,
     `parameters:  ${cost.ops.parameters.toLocaleString('en-US')}`,
     `hardware:    ${cost.hardware.multipliers} multipliers, ${cost.hardware.bufferBits.toLocaleString('en-US')} buffer bits, ${cost.hardware.weightBits.toLocaleString('en-US')} weight bits` +
       (design.isNetwork ? `, ${cost.hardware.linkBits.toLocaleString('en-US')} link buffer bits` : ''),
+    ...(filled ? ['', formatFill(filled)] : []),
   ].join('\n'));
   return 0;
 }
@@ -325,10 +338,22 @@ export function buildProgram(): Command {
     .action(async (spec: string, o: BuildOpts) => { program.setOptionValue('exit', await cmdBuild(spec, o)); });
 
   program.command('estimate')
-    .description('cycles and operation counts from the cost model (no simulation, no synthesis)')
+    .description('cycles and operation counts from the cost model (no simulation, no synthesis), the period beside the DSP bound; ' +
+      '--fill: the lane counts that minimise the period on a part')
     .argument('<spec>', 'layer or network spec (JSON)')
+    .option('--part <part>', `part whose SB_MAC16 count gives the DSP bound (multiplies per vector / DSPs): ${PART_NAMES.join(', ')} (default UP5K, or the --fill part)`)
+    .option('--fill <part>', 'propose the lanes of every layer that has them (and folded FFT butterfly units) that minimise the period within ' +
+      `the part's DSP, EBR, SPRAM and logic limits (the fit check's resource model, board top included): ${PART_NAMES.join(', ')}`)
     .addOption(json).addOption(quiet)
-    .action(async (spec: string, o: { json?: boolean; quiet?: boolean }) => { program.setOptionValue('exit', await cmdEstimate(spec, o)); });
+    .addHelpText('after', `
+The DSP bound is ceil(multiplies per vector / SB_MAC16 of the part): no schedule takes a vector more often.
+--fill searches every combination of per-layer candidates (lanes 1..16 and powers of two, capped by each kind;
+butterflies 1, 2, 4, 8) when there are at most ${EXHAUSTIVE_LIMIT.toLocaleString('en-US')}, else greedily; it reports the best setting under the
+spec's schedule and, for a sequential network, under the pipelined one.
+
+Example:
+  circa estimate examples/mnist-tvscm.json --fill UP5K`)
+    .action(async (spec: string, o: EstimateOpts) => { program.setOptionValue('exit', await cmdEstimate(spec, o)); });
 
   program.command('boards')
     .description('list the built-in boards')

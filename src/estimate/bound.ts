@@ -1,0 +1,68 @@
+/**
+ * The DSP bound: a design that does M multiplies per vector on a part with D
+ * SB_MAC16 (one multiply per DSP per cycle) cannot take a vector more often
+ * than every ceil(M / D) cycles. The ratio period / bound says how much of the
+ * part's multiply throughput the schedule uses (1.00x: every DSP busy every
+ * cycle). ../shared/FACTS.md "Throughput bounds" gives 196 cycles for
+ * tvscm-784 and 1,176 for mnist-tvscm on the UP5K (8 SB_MAC16).
+ * `circa estimate` prints it beside the period, `circa compare` beside both
+ * designs' periods, `npm run bench` (bench/throughput.ts) for every example.
+ */
+import { CircaInputError } from '../errors.ts';
+import type { Design } from '../network/design.ts';
+import { PARTS, PART_NAMES, type PartName } from '../flow/parts.ts';
+
+export interface DspBound {
+  part: PartName;
+  /** multiplies per vector (the cost faces' useful multiplies) */
+  multiplies: number;
+  /** SB_MAC16 of the part */
+  dsp: number;
+  /** ceil(multiplies / dsp) cycles; null on a part without DSPs or a design without multiplies */
+  bound: number | null;
+  period: number;
+  /** period / bound; null when there is no bound */
+  ratio: number | null;
+  /** multipliers the design instantiates (the cost faces' hardware.multipliers) */
+  multipliers: number;
+  /** ceil(multiplies / multipliers): the bound for the multipliers the design has */
+  ownBound: number | null;
+  ownRatio: number | null;
+}
+
+/** The DSP bound of a design on a part, beside its period. */
+export function dspBound(design: Design, part: PartName): DspBound {
+  const c = design.cost();
+  const dsp = PARTS[part].limits.dsp;
+  const m = c.ops.multiplies;
+  const bound = dsp > 0 && m > 0 ? Math.ceil(m / dsp) : null;
+  const mult = c.hardware.multipliers;
+  const ownBound = mult > 0 && m > 0 ? Math.ceil(m / mult) : null;
+  return {
+    part, multiplies: m, dsp, bound, period: c.period, ratio: bound ? c.period / bound : null,
+    multipliers: mult, ownBound, ownRatio: ownBound ? c.period / ownBound : null,
+  };
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** "period 988 cycles (DSP bound 196 on UP5K: 5.04x; 196 for its own 8 multipliers: 5.04x)" */
+export function formatDspBound(b: DspBound): string {
+  const on = b.bound === null
+    ? (b.dsp === 0 ? `no DSP bound on ${b.part}: it has no SB_MAC16` : 'no multiplies, no DSP bound')
+    : `DSP bound ${n(b.bound)} on ${b.part}: ${b.ratio!.toFixed(2)}x`;
+  const own = b.ownBound === null ? '' : `; ${n(b.ownBound)} for its own ${b.multipliers} multiplier(s): ${b.ownRatio!.toFixed(2)}x`;
+  return `period ${n(b.period)} cycles (${on}${own})`;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parts                                                                      */
+/* ------------------------------------------------------------------------ */
+
+/** A part name as typed ("UP5K", "up5k", "iCE40UP5K"); exit 2 listing the parts otherwise. */
+export function parsePart(s: string, flag: string): PartName {
+  const t = s.trim().toUpperCase().replace(/^ICE40-?/, '');
+  const p = PART_NAMES.find((x) => x === t);
+  if (!p) throw new CircaInputError(`${flag}: unknown part "${s.slice(0, 40)}"; parts: ${PART_NAMES.join(', ')}`);
+  return p;
+}
