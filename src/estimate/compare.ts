@@ -16,6 +16,7 @@ import { CircaInputError } from '../errors.ts';
 import { energyPerInference, formatEnergy, ENERGY_CATEGORIES, type EnergyReport } from './energy.ts';
 import { ASIC_45NM, ICE40_UP5K, type EnergyTable } from './tables.ts';
 import { groupedLogBars, stackedShareBars } from './svg.ts';
+import { dspBound, type DspBound } from './bound.ts';
 
 export interface PaperRow {
   key: 'mnist' | 'mitbih';
@@ -41,6 +42,9 @@ export interface DesignFigures {
   macs: number;
   cycles: number;
   latencyUs: number;
+  /** cycles between inferences back to back, beside the DSP bound on the part (bound.ts) */
+  period: number;
+  bound: DspBound;
   energy: EnergyReport[];
 }
 
@@ -96,6 +100,8 @@ function figures(d: Design, tables: EnergyTable[], part: PartName, clockMHz: num
     macs: c.ops.multiplies,
     cycles: c.latency,
     latencyUs: c.latency / clockMHz,
+    period: c.period,
+    bound: dspBound(d, part),
     energy: tables.map((t) => energyPerInference(d, t, { part, clockMHz })),
   };
 }
@@ -127,6 +133,7 @@ export function compareDesigns(da: Design, db: Design, opts: CompareOptions = {}
     metric('macs', 'MACs / inference', a.macs, b.macs),
     metric('cycles', 'cycles / inference', a.cycles, b.cycles),
     metric('latency', `latency at ${clockMHz} MHz (us)`, a.latencyUs, b.latencyUs, paper?.ratios.latency, (x) => x.toFixed(1)),
+    metric('period', 'period (cycles, back to back)', a.period, b.period),
     ...tables.map((t, i) => metric(`energy:${t.name}`, `energy (${t.name})`, a.energy[i].totalPJ, b.energy[i].totalPJ, paper?.ratios.energy, formatEnergy)),
   ];
   return { a, b, part, clockMHz, paper, aIsBaseline, metrics, notes: explain(a, b, metrics, paper, aIsBaseline) };
@@ -172,6 +179,9 @@ function explain(a: DesignFigures, b: DesignFigures, metrics: CompareMetric[], p
   const latRatio = base.cycles / tv.cycles;
   notes.push(`latency: cycle counts of these RTL schedules at one clock, ${n(base.cycles)} vs ${n(tv.cycles)} cycles = ${latRatio.toFixed(1)}x` +
     (off(lat) ? `; the paper's ${paper.ratios.latency}x comes from its own platform and parallelism; ours scales with the lanes of each layer (more dense lanes shrink the baseline's cycles)` : ''));
+  const bnd = (d: DesignFigures) => (d.bound.bound === null ? `no DSP bound on ${d.bound.part}` : `${n(d.bound.bound)} (${d.bound.ratio!.toFixed(2)}x)`);
+  notes.push(`throughput: a vector every ${n(base.period)} vs ${n(tv.period)} cycles; the DSP bound on ${base.bound.part} ` +
+    `(multiplies per vector / ${base.bound.dsp} SB_MAC16) is ${bnd(base)} vs ${bnd(tv)}`);
   for (const e of metrics.filter((x) => x.key.startsWith('energy:'))) {
     const i = a.energy.findIndex((r) => `energy:${r.table}` === e.key);
     const rb = base.energy[i];
