@@ -24,6 +24,7 @@ export const FAST_FILES = [
   'test/registers.test.ts',
   'test/estimate.test.ts',
   'test/sweep.test.ts',
+  'test/fill.test.ts',
   'test/pll.test.ts',
   'test/network.test.ts',
   'test/cli.test.ts',
