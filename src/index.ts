@@ -151,6 +151,8 @@ export {
   parseVary, applyVary, expandPoints, evaluatePoint, toCsv, mergeCsv,
   type ResourceEstimate, type FitResult, type EnergyReport, type EnergyTable, type Comparison, type CompareOptions, type SweepPoint, type PointResult,
 } from './estimate/index.ts';
+/** The DSP bound beside the period, and `circa estimate --fill`: lane counts that minimise the period on a part. */
+export { dspBound, fill, formatFill, type DspBound, type FillResult, type FillChoice, type FillOptions } from './estimate/index.ts';
 
 export interface Estimate {
   /** cycles, operation counts and hardware counts from the cost model */

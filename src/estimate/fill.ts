@@ -382,8 +382,8 @@ const ratio = (b: DspBound) => (b.ratio === null ? '-' : `${b.ratio.toFixed(2)}x
 /** The fill result as text: the lanes per layer, then period, bound and resources per choice. */
 export function formatFill(f: FillResult): string {
   const choices: [string, FillChoice][] = [
-    [`spec (${f.spec.schedule})${f.spec.fits ? '' : ' *'}`, f.spec],
-    [`best ${f.best.schedule}`, f.best],
+    [`spec${f.isNetwork ? ` (${f.spec.schedule})` : ''}${f.spec.fits ? '' : ' *'}`, f.spec],
+    [f.isNetwork ? `best ${f.best.schedule}` : 'best', f.best],
     ...(f.pipelined ? [['best pipelined', f.pipelined] as [string, FillChoice]] : []),
   ];
   const lines: string[] = [];
