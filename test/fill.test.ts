@@ -60,25 +60,33 @@ function checkChoice(raw: Record<string, unknown>, c: FillChoice, part: PartName
 
 describe('DSP bound', () => {
   it('is ceil(multiplies / DSPs): FACTS.md\'s 196 (tvscm-784) and 1,176 (mnist-tvscm) on the UP5K', () => {
-    const t = dspBound(loadDesign('examples/tvscm-784.json'), 'UP5K');
-    expect([t.multiplies, t.dsp, t.bound, t.period, t.multipliers, t.ownBound]).toEqual([1568, 8, 196, 988, 8, 196]);
-    expect(t.ratio).toBeCloseTo(988 / 196, 12);
-    expect(formatDspBound(t)).toBe('period 988 cycles (DSP bound 196 on UP5K: 5.04x; 196 for its own 8 multiplier(s): 5.04x)');
+    const d = loadDesign('examples/tvscm-784.json');
+    const t = dspBound(d, 'UP5K');
+    const period = d.cost().period;
+    expect([t.multiplies, t.dsp, t.bound, t.period, t.multipliers, t.ownBound]).toEqual([1568, 8, 196, period, 8, 196]);
+    expect(t.ratio).toBeCloseTo(period / 196, 12);
+    expect(formatDspBound(t)).toBe(`period ${period.toLocaleString('en-US')} cycles (DSP bound 196 on UP5K: ${(period / 196).toFixed(2)}x; ` +
+      `196 for its own 8 multiplier(s): ${(period / 196).toFixed(2)}x)`);
     const m = dspBound(loadDesign('examples/mnist-tvscm.json'), 'UP5K');
     expect([m.multiplies, m.bound, m.multipliers, m.ownBound]).toEqual([9408, 1176, 6, 1568]);
     // a part without SB_MAC16 has no bound
-    const hx = dspBound(loadDesign('examples/tvscm-784.json'), 'HX8K');
+    const hx = dspBound(d, 'HX8K');
     expect([hx.bound, hx.ratio]).toEqual([null, null]);
     expect(formatDspBound(hx)).toMatch(/no DSP bound on HX8K/);
   });
 
   it('compare reports both periods and bounds beside the latency ratio and the paper\'s 117x', () => {
-    const c = compareDesigns(loadDesign('examples/mnist-dense.json'), loadDesign('examples/mnist-tvscm.json'), { part: 'UP5K' });
+    const dense = loadDesign('examples/mnist-dense.json');
+    const tv = loadDesign('examples/mnist-tvscm.json');
+    const c = compareDesigns(dense, tv, { part: 'UP5K' });
     expect(c.metrics.find((x) => x.key === 'latency')!.paper).toBe(117);
     const p = c.metrics.find((x) => x.key === 'period')!;
-    expect([p.a, p.b]).toEqual([loadDesign('examples/mnist-dense.json').cost().period, 5512]);
-    expect(c.b.bound.bound).toBe(1176);
-    expect(c.notes.join('\n')).toMatch(/throughput: a vector every 158,388 vs 5,512 cycles; the DSP bound on UP5K .* is 77,812 \(2\.04x\) vs 1,176 \(4\.69x\)/);
+    expect([p.a, p.b]).toEqual([dense.cost().period, tv.cost().period]);
+    // 622,496 multiplies / 8 = 77,812; 9,408 / 8 = 1,176
+    expect([c.a.bound.bound, c.b.bound.bound]).toEqual([77812, 1176]);
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(c.notes).toContain(`throughput: a vector every ${n(dense.cost().period)} vs ${n(tv.cost().period)} cycles; the DSP bound on UP5K ` +
+      `(multiplies per vector / 8 SB_MAC16) is 77,812 (${(dense.cost().period / 77812).toFixed(2)}x) vs 1,176 (${(tv.cost().period / 1176).toFixed(2)}x)`);
   });
 
   it('parsePart takes UP5K, up5k and iCE40UP5K; anything else is an input error listing the parts', () => {
@@ -117,43 +125,60 @@ describe('fill', () => {
     });
   }
 
-  it('mnist-tvscm on the UP5K: EBR binds the dense head; the fill finds tvscm lanes 1, fc10 lanes 5 (7 DSP, 30 EBR)', () => {
+  it('mnist-tvscm on the UP5K: the fill finds the shortest period of every lane pair that fits (tvscm 1..8, fc10 1..10, planned one by one)', () => {
+    const raw = readSpec('examples/mnist-tvscm.json');
     const r = fill(loadDesign('examples/mnist-tvscm.json'), 'UP5K');
-    const lanes = (c: FillChoice) => c.layers.map((l) => [l.name, l.settings[0].field, l.settings[0].spec, l.settings[0].chosen]);
-    expect(lanes(r.best)).toEqual([['tvscm784', 'layers[0].lanes', 2, 1], ['fc10', 'layers[2].lanes', 2, 5]]);
     expect(r.search).toBe('exhaustive');
-    expect([r.best.resources.dsp, r.best.resources.ebr]).toEqual([7, 30]);
-    expect(r.best.period).toBeLessThan(r.spec.period);
+    expect(r.best.layers.map((l) => l.settings[0].field)).toEqual(['layers[0].lanes', 'layers[2].lanes']);
+    expect(r.best.layers.map((l) => l.settings[0].spec)).toEqual([2, 2]);
+    // brute force, independent of the fill's candidates and pruning
+    const best = { sequential: Infinity, pipelined: Infinity };
+    for (let a = 1; a <= 8; a++) {
+      for (let b = 1; b <= 10; b++) {
+        const spec = JSON.parse(JSON.stringify(raw)) as { layers: Record<string, unknown>[] };
+        spec.layers[0].lanes = a;
+        spec.layers[2].lanes = b;
+        const d = designFromPlan(planAny(spec), true);
+        if (!fitCheck(d, 'UP5K', { advise: false }).rows.every((x) => x.status === 'ok')) continue;
+        best.sequential = Math.min(best.sequential, d.cost().period);
+        best.pipelined = Math.min(best.pipelined, designFromPlan(planAny({ ...spec, schedule: 'pipelined' }), true).cost().period);
+      }
+    }
+    expect(r.best.period).toBe(best.sequential);
     expect(r.pipelined!.schedule).toBe('pipelined');
-    expect(r.pipelined!.period).toBeLessThan(r.best.period);
-    // one more dense lane group is over: fc10 at 10 lanes needs 12 DSP (tvscm 1 lane: 2 + 10)
+    expect(r.pipelined!.period).toBe(best.pipelined);
+    expect(r.best.period).toBeLessThan(r.spec.period);
+    // all ten head rows in one group is over: fc10 at 10 lanes needs 12 DSP (tvscm at 1 lane: 2 + 10)
     const over = readSpec('examples/mnist-tvscm.json');
     (over.layers as Record<string, unknown>[])[0].lanes = 1;
     (over.layers as Record<string, unknown>[])[2].lanes = 10;
     expect(fitCheck(designFromPlan(planAny(over), true), 'UP5K', { advise: false }).fits).toBe(false);
   });
 
-  it('a dense layer worked by hand: 12 outputs of 16 inputs take ceil(12/P) groups of 16 cycles after a 16-cycle load', () => {
+  it('a dense layer worked by hand: 12 outputs take ceil(12/P) groups of rows, one lane per DSP', () => {
     const spec = {
       kind: 'dense', name: 'd12', inputs: 16, outputs: 12, lanes: 1,
       input: { int: 0, frac: 7 }, weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3 }, output: { format: { int: 3, frac: 4 } },
     };
     const d = designFromPlan(planAny(spec), false);
-    // UP5K, 8 DSP: 12 lanes (one group) need 12; 6 lanes give 2 groups (7 and 8 lanes too, with more DSP): period 16 + 2 * 16 = 48
+    const periodAt = (lanes: number) => {
+      const l = designFromPlan(planAny({ ...spec, lanes }), false).net.layers[0];
+      return l.kind.cost(l.plan).cycles.period;
+    };
+    // UP5K, 8 DSP: 12 lanes (one group) need 12 DSP; 6 lanes give 2 groups (7 and 8 lanes too, with more DSP)
     const up5k = fill(d, 'UP5K');
     expect(up5k.best.layers[0].settings[0]).toEqual({ knob: 'lanes', field: 'lanes', spec: 1, chosen: 6 });
-    expect(up5k.best.period).toBe(48);
-    expect(up5k.best.resources.dsp).toBeLessThanOrEqual(8);
     expect(up5k.best.layers[0].multipliers).toBe(6);
-    // UP3K, 4 DSP: 4 lanes, 3 groups: 16 + 3 * 16 = 64
+    expect(up5k.best.resources.dsp).toBeLessThanOrEqual(8);
+    expect(up5k.best.period).toBe(periodAt(6));
+    expect(periodAt(6)).toBeLessThan(periodAt(5)); // 2 groups against 3
+    // UP3K, 4 DSP: 4 lanes, 3 groups
     const up3k = fill(d, 'UP3K');
     expect(up3k.best.layers[0].settings[0].chosen).toBe(4);
-    expect(up3k.best.period).toBe(64);
-    // the period is the cost face's for those lanes
-    const l4 = designFromPlan(planAny({ ...spec, lanes: 4 }), false);
-    expect(l4.net.layers[0].kind.cost(l4.net.layers[0].plan).cycles.period).toBe(64);
-    // the bound: 192 multiplies / 8 DSP = 24 cycles; 48 is 2.00x
-    expect([up5k.best.bound.bound, up5k.best.bound.ratio]).toEqual([24, 2]);
+    expect(up3k.best.period).toBe(periodAt(4));
+    // the bound: 12 x 16 = 192 multiplies / 8 DSP = 24 cycles
+    expect(up5k.best.bound.bound).toBe(24);
+    expect(up5k.best.bound.ratio).toBe(periodAt(6) / 24);
     checkChoice(spec, up5k.best, 'UP5K');
     checkChoice(spec, up3k.best, 'UP3K');
   });
@@ -186,11 +211,15 @@ describe('circa estimate --fill / --part', () => {
   it('prints the period beside the DSP bound and the fill table; --json carries both', async () => {
     const t = await circa('estimate', 'examples/tvscm-784.json', '--fill', 'UP5K', '-q');
     expect(t.code).toBe(0);
-    expect(t.stdout).toContain('period 988 cycles (DSP bound 196 on UP5K: 5.04x');
-    expect(t.stdout).toMatch(/\nbest\s+988/);
+    const period = loadDesign('examples/tvscm-784.json').cost().period.toLocaleString('en-US');
+    expect(t.stdout).toContain(`throughput:  period ${period} cycles (DSP bound 196 on UP5K: `);
+    expect(t.stdout).toMatch(/DSP bound: 1,568 multiplies per vector \/ 8 SB_MAC16 = 196 cycles per vector/);
+    expect(t.stdout).toMatch(new RegExp(`\\nspec\\s+${period}\\s`));
+    expect(t.stdout).toMatch(/\nbest\s+[\d,]+\s/);
     const j = JSON.parse((await circa('estimate', 'examples/mnist-tvscm.json', '--fill', 'up5k', '--json', '-q')).stdout);
     expect(j.dspBound.bound).toBe(1176);
-    expect(j.fill.best.layers.map((l: { settings: { chosen: number }[] }) => l.settings[0].chosen)).toEqual([1, 5]);
+    expect(j.fill.best.layers.map((l: { settings: { field: string }[] }) => l.settings[0].field)).toEqual(['layers[0].lanes', 'layers[2].lanes']);
+    expect(j.fill.best.period).toBe(fill(loadDesign('examples/mnist-tvscm.json'), 'UP5K').best.period);
     expect(j.fill.pipelined.schedule).toBe('pipelined');
   });
 
