@@ -25,7 +25,7 @@ export { cosimFft, makeFftVectors, mulberry32, type FftVector, type FftVectorKin
 export { fitUp5k, synthIce40, fitWrapper, type FitResult, type YosysResult } from './fit.ts';
 export {
   planFoldedFft, foldedFftFixed, runPass, twiddleTable, difPasses, ditPasses, computeCycles, engineCycles, engineFirstOutput,
-  foldedFftSchedule, foldedFftIdeal, isFoldedSpec, BFU_LATENCY, WRITE_AFTER_ISSUE, PASS_GAP, FFT_UNLOAD_LATENCY,
+  foldedFftSchedule, foldedFftIdeal, isFoldedSpec, BFU_LATENCY, WRITE_AFTER_ISSUE, PASS_GAP, FFT_UNLOAD_LATENCY, WRITEBACK_GAP,
   type FoldedFftPlan, type FoldedPass, type PassMode, type EngineNumerics, type EngineSchedule, type PmulOperand,
 } from './folded.ts';
 export {
