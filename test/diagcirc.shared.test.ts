@@ -48,7 +48,10 @@ function randomInputs(n: number, count: number, seed: number): number[][] {
 
 describe('fft.shareEngine: two diag-circulant layers on one folded engine', () => {
   it('the fused reference equals the two layers applied one after the other (values and overflow)', () => {
-    for (const variant of [{}, { fft2: { scaling: [0, 1, 0, 1] } }, { second: { weights: { init: 'random', seed: 9, scale: 3 } } }]) {
+    for (const variant of [
+      {}, { fft2: { scaling: [0, 1, 0, 1] } }, { second: { weights: { init: 'random', seed: 9, scale: 3 } } },
+      { second: { memory: 'spram', weights: { init: 'random', seed: 5, diagFormat: { int: 2, frac: 7 }, biasFormat: { int: 0, frac: 5 } } } },
+    ]) {
       const fused = planAny(pairNetwork(variant));
       const apart = planAny(pairNetwork(variant), '', { fuse: false });
       expect(fused.layers.length).toBe(1);
@@ -65,7 +68,7 @@ describe('fft.shareEngine: two diag-circulant layers on one folded engine', () =
         if (rf.overflow) overflows++;
       }
       // the third variant's large second spectrum overflows for some vectors: the flag is exercised both ways
-      if ('second' in variant) expect(overflows).toBeGreaterThan(0);
+      if ('second' in variant && variant.second.weights.seed === 9) expect(overflows).toBeGreaterThan(0);
     }
   });
 
@@ -127,6 +130,9 @@ describe('the shared engine in Verilator', () => {
   const VARIANTS: [string, Parameters<typeof pairNetwork>[0]][] = [
     ['same formats', {}],
     ['second spectrum scaled up, own scaling', { second: { weights: { init: 'random', seed: 9, scale: 1.5 } }, fft2: { scaling: [0, 1, 0, 1] } }],
+    ['d and b in SPRAM, other d/b formats in the second', {
+      second: { memory: 'spram', weights: { init: 'random', seed: 5, diagFormat: { int: 2, frac: 7 }, biasFormat: { int: 0, frac: 5 } } },
+    }],
   ];
   it('lint, Icarus and yosys are clean', async () => {
     for (const [what, v] of VARIANTS) {
@@ -167,5 +173,39 @@ describe('the shared engine in Verilator', () => {
     expectExact(full);
     expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
     expect(full.cycles.measuredPeriod).toEqual(full.cycles.predictedPeriods);
+  });
+});
+
+describe('the shared engine with d and b in SPRAM: the registers face', () => {
+  const spec = pairNetwork({ second: { memory: 'spram' } });
+  const l = planAny(spec).layers[0];
+
+  it('has a config port only with SPRAM, and refuses "memory": "spram" without fft.shareEngine', () => {
+    expect(l.kind.rtl(l.plan).extraPorts.map((p) => p.name)).toEqual(['busy', 'cfg_we', 'cfg_addr', 'cfg_data']);
+    const rom = planAny(pairNetwork()).layers[0];
+    expect(rom.kind.registers?.(rom.plan)).toBeNull();
+    expect(() => planAny(dc('dca', 3, { memory: 'spram' }))).toThrow(/^memory: "spram" keeps the d and b of two layers sharing one engine in SPRAM; it needs "fft": \{ "shareEngine": true \}/);
+  });
+
+  it('setup loads 24 words; the model computes with what the memory holds', () => {
+    const regs = l.kind.registers!(l.plan)!;
+    const setup = regs.setup();
+    expect(setup.writes.length).toBe(1 + 24);
+    expect(setup.writes[0]).toEqual({ reg: 0, value: 0 });
+    const xs = randomInputs(12, 20, 3);
+    const before = xs.map((x) => regs.reference(x).y);
+    expect(before).toEqual(xs.map((x) => l.kind.reference(l.plan, x).y));
+    // rewriting the spec's words changes nothing
+    for (const w of setup.writes) expect(regs.write(w.reg, w.value).applied).toBe(true);
+    expect(xs.map((x) => regs.reference(x).y)).toEqual(before);
+    // word 12 is the second layer's d[0], b[0]: d = 0 zeroes output 0 (bias 0 too), unless the ReLU already did
+    regs.write(0, 0);
+    for (let i = 0; i < 12; i++) regs.write(1, setup.writes[1 + i].value);
+    expect(regs.write(1, 0).effect).toMatch(/^word 12: dcb d\[0\] = 0, b\[0\] = 0 \(not the spec's\)/);
+    const after = xs.map((x) => regs.reference(x).y);
+    expect(after.every((y) => y[0] === 0)).toBe(true);
+    expect(after.map((y) => y.slice(1))).toEqual(before.map((y) => y.slice(1)));
+    expect(before.some((y) => y[0] !== 0)).toBe(true);
+    expect(regs.write(2, 5).applied).toBe(false);
   });
 });

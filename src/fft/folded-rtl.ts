@@ -23,7 +23,7 @@
  * rtl-templates/ (fold_bfu.v, fold_shfit.v, fold_bank.v, requant.v).
  */
 import { ROUNDING_CODE, toUnsigned } from '../fixed/index.ts';
-import { header, instance, template, type SourceFile } from '../verilog/index.ts';
+import { header, instance, packageVersion, template, type SourceFile } from '../verilog/index.ts';
 import { romModule, packFields } from '../layers/circulant-common/rom.ts';
 import { bitReverse } from './plan.ts';
 import {
@@ -80,6 +80,21 @@ export interface EngineWriteBack {
     yWidth: number; shift: number; rounding: number; sat: boolean; relu: boolean;
     diag: { dWidth: number; bWidth: number; biasShift: number; accWidth: number; words: string[]; comments: string[] };
   };
+  /**
+   * Both layers' d and b in one SPRAM (SB_SPRAM256KA) instead of two ROMs:
+   * words 0..outputs-1 the first layer's, then the second's, each {b, d} in
+   * the wider layer's field widths, written through the config port
+   * (dense_loader.v: cfg_addr 0 restart, 1 next word) before the first vector.
+   */
+  dbSpram?: { words: string[] };
+}
+
+/** Word width and address bits of a shared engine's d/b SPRAM (the loader and the host's words follow them). */
+export function dbSpramShape(wb: EngineWriteBack, second: { dWidth: number; bWidth: number }, outputs2: number): { dW: number; bW: number; aw: number; depth: number } {
+  const dW = Math.max(wb.head.diag.dWidth, second.dWidth);
+  const bW = Math.max(wb.head.diag.bWidth, second.bWidth);
+  const depth = wb.outputs + outputs2;
+  return { dW, bW, aw: clog2(depth), depth };
 }
 
 export interface EngineRtlRequest {
@@ -596,16 +611,39 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       const oaw = clog2(Math.max(outputs, wb?.outputs ?? 0));
       const aw2 = clog2(outputs);
       const aw1 = clog2(wb?.outputs ?? 1);
-      push(
-        `    // diagonal d_i and bias b_i: word {b, d} of the d/b ROM${wb ? ' (the write-back reads the first layer\'s, _drom1)' : ''}, read with the memory`,
-        `    reg  [${oaw - 1}:0] db_addr;`,
-        `    wire [${d.dWidth + d.bWidth - 1}:0] db_q;`,
-        `    always @(posedge clk) db_addr <= un_pos[${oaw - 1}:0];`,
-        instance(`${top}_drom`, 'u_drom', {}, { clk: 'clk', en: "1'b1", addr: aw2 < oaw ? `db_addr[${aw2 - 1}:0]` : 'db_addr', q: 'db_q' }, '    '),
-      );
       let dSel = `db_q[${d.dWidth - 1}:0]`;
       let bSel = `db_q[${d.dWidth + d.bWidth - 1}:${d.dWidth}]`;
-      if (wb && d1) {
+      if (wb?.dbSpram) {
+        const sh = dbSpramShape(wb, d, outputs);
+        const fitPos = (aw: number) => (aw > LN ? `{${aw - LN}'d0, un_pos}` : aw < LN ? `un_pos[${aw - 1}:0]` : 'un_pos');
+        push(
+          `    // diagonal d_i and bias b_i of both layers in one SPRAM: word p (write-back, the first layer) or ${wb.outputs} + i (the second),`,
+          `    // {b, d} in ${sh.bW} + ${sh.dW} bits; written through the config port (dense_loader.v) while the engine is idle`,
+          `    reg  [${sh.aw - 1}:0] db_addr;`,
+          `    wire [${sh.dW + sh.bW - 1}:0] db_q;`,
+          `    always @(posedge clk) db_addr <= un_wb ? ${fitPos(sh.aw)} : ${sh.aw}'d${wb.outputs} + ${fitPos(sh.aw)};`,
+          `    wire             db_ld_we;`,
+          `    wire [${sh.aw - 1}:0] db_ld_addr;`,
+          `    wire [${sh.dW + sh.bW - 1}:0] db_ld_data;`,
+          instance('dense_loader', 'u_dbload', { WA_W: sh.aw, WORD_W: sh.dW + sh.bW, CFG_W: sh.dW + sh.bW }, {
+            clk: 'clk', rst: 'rst', cfg_we: 'cfg_we', cfg_addr: 'cfg_addr', cfg_data: 'cfg_data', ld_we: 'db_ld_we', ld_addr: 'db_ld_addr', ld_data: 'db_ld_data',
+          }, '    '),
+          instance(`${top}_dbmem`, 'u_dbmem', {}, {
+            clk: 'clk', en: "1'b1", addr: 'db_addr', q: 'db_q', ld_we: 'db_ld_we', ld_addr: 'db_ld_addr', ld_data: 'db_ld_data',
+          }, '    '),
+        );
+        dSel = `db_q[${sh.dW - 1}:0]`;
+        bSel = `db_q[${sh.dW + sh.bW - 1}:${sh.dW}]`;
+      } else {
+        push(
+          `    // diagonal d_i and bias b_i: word {b, d} of the d/b ROM${wb ? ' (the write-back reads the first layer\'s, _drom1)' : ''}, read with the memory`,
+          `    reg  [${oaw - 1}:0] db_addr;`,
+          `    wire [${d.dWidth + d.bWidth - 1}:0] db_q;`,
+          `    always @(posedge clk) db_addr <= un_pos[${oaw - 1}:0];`,
+          instance(`${top}_drom`, 'u_drom', {}, { clk: 'clk', en: "1'b1", addr: aw2 < oaw ? `db_addr[${aw2 - 1}:0]` : 'db_addr', q: 'db_q' }, '    '),
+        );
+      }
+      if (wb && d1 && !wb.dbSpram) {
         push(
           `    wire [${d1.dWidth + d1.bWidth - 1}:0] db1_q;`,
           instance(`${top}_drom1`, 'u_drom1', {}, { clk: 'clk', en: "1'b1", addr: aw1 < oaw ? `db_addr[${aw1 - 1}:0]` : 'db_addr', q: 'db1_q' }, '    '),
@@ -769,6 +807,10 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
   );
 
   // ---- module text -----------------------------------------------------------------------
+  const cfgW = wb?.dbSpram && r.unload.type === 'real' && r.unload.diag ? (() => {
+    const sh = dbSpramShape(wb, r.unload.diag, outputs);
+    return sh.dW + sh.bW;
+  })() : 0;
   const inLanes = r.load.type === 'complex' ? 2 : 1;
   const inWidth = r.load.type === 'complex' ? r.load.dataWidth : r.load.xWidth;
   const outLanes = r.unload.type === 'complex' ? 2 : 1;
@@ -785,8 +827,15 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    output wire [${outLanes * outWidth - 1}:0]         m_data,`,
     `    output wire [${outLanes - 1}:0]           m_keep,`,
     `    output wire                 m_last,`,
-    `    output wire                 ovf${r.busy ? ',' : ''}`,
-    ...(r.busy ? [`    output wire                 busy`] : []),
+    `    output wire                 ovf${r.busy || cfgW ? ',' : ''}`,
+    ...(r.busy ? [`    output wire                 busy${cfgW ? ',' : ''}`] : []),
+    ...(cfgW
+      ? [
+          `    input  wire                 cfg_we,    // config port: the d/b SPRAM's loader (dense_loader.v)`,
+          `    input  wire [1:0]           cfg_addr,`,
+          `    input  wire [${cfgW - 1}:0]         cfg_data`,
+        ]
+      : []),
   ];
   const text = [
     header(r.title, r.params, r.notes),
@@ -828,7 +877,10 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
         name: `${top}_drom.v`,
         text: romModule(`${top}_drom`, [`diagonal d and bias b${wb ? ' of the second layer' : ''}, word {b, d}, one per output`], d.dWidth + d.bWidth, d.words, d.comments),
       });
-      if (wb) {
+      if (wb?.dbSpram) {
+        const sh = dbSpramShape(wb, d, outputs);
+        sources.push(template('dense_loader.v'), { name: `${top}_dbmem.v`, text: dbSpramModule(`${top}_dbmem`, sh, wb.dbSpram.words, wb.outputs) });
+      } else if (wb) {
         const d1 = wb.head.diag;
         sources.push({
           name: `${top}_drom1.v`,
@@ -884,4 +936,45 @@ export function generateFoldedFftRtl(plan: FoldedFftPlan): EngineRtl & { plan: F
     busy: false,
   });
   return { ...d, plan };
+}
+
+/**
+ * A shared engine's d/b memory in SPRAM: a single-port RAM (ram_style
+ * "huge": SB_SPRAM256KA) with a registered read and the loader's write, which
+ * takes the port (load only while the engine is idle). SPRAM has no initial
+ * contents on the chip; the simulation model is preloaded with the words the
+ * host loads (`ifndef SYNTHESIS).
+ */
+function dbSpramModule(name: string, sh: { dW: number; bW: number; aw: number; depth: number }, words: readonly string[], outputs1: number): string {
+  const ww = sh.dW + sh.bW;
+  return `// ${name}: d and b of the two layers sharing one folded engine, in SPRAM (SB_SPRAM256KA, UltraPlus).
+// Generated by circa ${packageVersion()}. Do not edit: regenerate from the spec instead.
+// ${words.length} words of ${ww} bits {b (${sh.bW}), d (${sh.dW})}: words 0..${outputs1 - 1} the first layer's, ${outputs1}..${words.length - 1} the second's.
+// SPRAM cannot be initialised by the bitstream: the host writes the words through the config port
+// (dense_loader.v: cfg_addr 0 restart, 1 next word) before the first vector. Registered read held while en = 0.
+module ${name} (
+    input  wire              clk,
+    input  wire              en,
+    input  wire [${sh.aw - 1}:0]    addr,
+    output wire [${ww - 1}:0]   q,
+    input  wire              ld_we,
+    input  wire [${sh.aw - 1}:0]    ld_addr,
+    input  wire [${ww - 1}:0]   ld_data
+);
+    (* ram_style = "huge" *) reg [${ww - 1}:0] mem [0:${words.length - 1}];
+\`ifndef SYNTHESIS
+    // Simulation only: the words the host loads through the config port.
+    initial begin
+${words.map((h, a) => `        mem[${a}] = ${ww}'h${h};`).join('\n')}
+    end
+\`endif
+    reg  [${ww - 1}:0] rq;
+    wire [${sh.aw - 1}:0] a = ld_we ? ld_addr : addr;
+    always @(posedge clk) begin
+        if (ld_we) mem[a] <= ld_data;
+        else if (en) rq <= mem[a];
+    end
+    assign q = rq;
+endmodule
+`;
 }

@@ -29,6 +29,6 @@ export {
   type FoldedFftPlan, type FoldedPass, type PassMode, type EngineNumerics, type EngineSchedule, type PmulOperand,
 } from './folded.ts';
 export {
-  generateEngineRtl, generateFoldedFftRtl, packHalfSpectrum, unloadLatency,
-  type EngineLoad, type EngineUnload, type EngineRtlRequest, type EngineRtl,
+  generateEngineRtl, generateFoldedFftRtl, packHalfSpectrum, unloadLatency, dbSpramShape,
+  type EngineLoad, type EngineUnload, type EngineRtlRequest, type EngineRtl, type EngineWriteBack,
 } from './folded-rtl.ts';

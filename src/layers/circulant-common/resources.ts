@@ -121,6 +121,7 @@ export function coreResources(ctx: ResourceContext, c: CorePlan, yWidth: number,
 export function foldedPairResources(
   { name, cycles }: ResourceContext, c1: FoldedCorePlan, c2: FoldedCorePlan, passes: import('../../fft/index.ts').FoldedPass[], hWidth: number, yWidth: number,
   d1: { name: string; dWidth: number; bWidth: number; accWidth: number }, d2: { name: string; dWidth: number; bWidth: number; accWidth: number },
+  spram: boolean,
 ): LayerResources {
   const dW = Math.max(d1.dWidth, d2.dWidth);
   const bW = Math.max(d1.bWidth, d2.bWidth);
@@ -135,6 +136,15 @@ export function foldedPairResources(
   const adds = [...part.arith.adds, { width: c1.zWidth, count: c1.outputs + c2.outputs }];
   addDiagonal(`${name}.${d1.name}`, c1, d1, cycles, { memories, multipliers, multiplies, adds }, 1);
   addDiagonal(`${name}.${d2.name}`, c2, d2, cycles, { memories, multipliers, multiplies, adds }, 1);
+  if (spram) {
+    // both d/b ROMs become one SPRAM of {b, d} words (with its loader's pointer)
+    const roms = memories.filter((m) => m.name.endsWith('.drom'));
+    for (const m of roms) memories.splice(memories.indexOf(m), 1);
+    memories.push({
+      name: `${name}.dbmem`, depth: c1.outputs + c2.outputs, width: dW + bW, rom: false, huge: true,
+      writes: 0, reads: cycles, usefulReads: c1.outputs + c2.outputs, weights: true,
+    });
+  }
   // one multiplier serves both output stages
   const zd = multipliers.filter((m) => m.name.endsWith('.z*d'));
   const shared = { name: `${name}.z*d`, a: c1.zWidth, b: dW, y: c1.zWidth + dW, count: 1 };

@@ -24,13 +24,14 @@
  * in fold_bfu.v, SH_P2), d/b and output formats may differ.
  */
 import { CircaInputError } from '../../errors.ts';
-import { formatName, requantize, toReal } from '../../fixed/index.ts';
+import { formatName, fromUnsigned, requantize, toReal } from '../../fixed/index.ts';
+import { packFields } from '../circulant-common/rom.ts';
 import {
   engineCycles, engineFirstOutput, generateEngineRtl, packHalfSpectrum, runPass, bitReverse, WRITEBACK_GAP,
   type EngineSchedule, type FoldedPass, type PmulOperand,
 } from '../../fft/index.ts';
 import { MAX_NAME_LENGTH } from '../../verilog/names.ts';
-import { defineKind, type LayerCost, type LayerKind, type LayerRtl, type LayerTiming, type ReferenceResult, type FusedLayer } from '../types.ts';
+import { defineKind, type LayerCost, type LayerKind, type LayerRtl, type LayerTiming, type ReferenceResult, type FusedLayer, type LayerRegisters } from '../types.ts';
 import { foldedUnloadLatency, describeFoldedCore, type FoldedCorePlan } from '../circulant-common/folded-core.ts';
 import { halfAddress, circularConvolve, type Cplx } from '../circulant-common/spectrum.ts';
 import { foldedPairResources } from '../circulant-common/resources.ts';
@@ -54,6 +55,19 @@ export interface DiagCirculantPairPlan {
   passes1: number;
   /** width of the shared spectrum ROM's fields (the wider of the two spectra) */
   hWidth: number;
+  /** both layers' d and b in one SPRAM loaded through the config port (the second layer's "memory": "spram"), else two ROMs */
+  spram: boolean;
+}
+
+/** Field widths of the d/b SPRAM's words {b, d}: the wider layer's. */
+export function dbWidths(p: DiagCirculantPairPlan): { dW: number; bW: number } {
+  return { dW: Math.max(p.first.dWidth, p.second.dWidth), bW: Math.max(p.first.bWidth, p.second.bWidth) };
+}
+
+/** The d/b SPRAM's words as the host loads them (word order: the first layer's outputs, then the second's), unsigned. */
+export function pairLoadWords(p: DiagCirculantPairPlan): bigint[] {
+  const { dW, bW } = dbWidths(p);
+  return [p.first, p.second].flatMap((l) => l.d.map((d, i) => BigInt(`0x${packFields([d, l.bias[i]], [dW, bW])}`)));
 }
 
 function pmulOperand(c: FoldedCorePlan): PmulOperand {
@@ -166,7 +180,10 @@ export function pairRtl(p: DiagCirculantPairPlan): LayerRtl {
     pmul: { hWidth: p.hWidth, words: [...packHalfSpectrum(c1.hHalf, p.hWidth), ...packHalfSpectrum(c2.hHalf, p.hWidth)], shift: c1.pmulRequant.shift },
     load: { type: 'real', inputs: first.inputs, xWidth: c1.xWidth, shiftIn: c1.shiftIn, signs: null },
     unload: { type: 'real', outputs: second.outputs, ...head2 },
-    writeBack: { passes1: p.passes1, outputs: first.outputs, shiftIn: c2.shiftIn, pmulShift2: c2.pmulRequant.shift, head: foldedHead(first) },
+    writeBack: {
+      passes1: p.passes1, outputs: first.outputs, shiftIn: c2.shiftIn, pmulShift2: c2.pmulRequant.shift, head: foldedHead(first),
+      ...(p.spram ? { dbSpram: { words: pairLoadWords(p).map((w) => w.toString(16).padStart(Math.ceil((dbWidths(p).dW + dbWidths(p).bW) / 4), '0')) } } : {}),
+    },
     title: `${top}: two diagonal-circulant layers (Araujo et al. 2020) on one folded FFT engine, ` +
       `${first.inputs} -> ${first.outputs} -> ${second.outputs}, K = ${p.k}`,
     params: {
@@ -186,6 +203,7 @@ export function pairRtl(p: DiagCirculantPairPlan): LayerRtl {
       `write-back: each position p read through ${first.name}'s output stage and written back as ${second.name}'s input`,
       `(p >= ${first.outputs}: 0), ${p.k} reads + ${WRITEBACK_GAP} idle cycles; ${second.name}'s passes; unload ${second.outputs} outputs.`,
       `Latency, first input to last output, no stalls: ${cyc.latency} cycles; period back to back ${cyc.period} cycles.`,
+      ...(p.spram ? [`d and b of both layers in SPRAM: config port cfg_addr 0 = restart the load, 1 = write the next {b, d} word (dense_loader.v).`] : []),
     ],
     busy: true,
   });
@@ -197,7 +215,68 @@ export function pairRtl(p: DiagCirculantPairPlan): LayerRtl {
       K: p.k, inputs: first.inputs, outputs: second.outputs, fftWidth: c1.zWidth, twiddleWidth: c1.engine.twiddleWidth,
       architecture: 'folded', butterflies: c1.butterflies, sharedBy: `${first.name}, ${second.name}`,
     },
-    extraPorts: [{ name: 'busy', dir: 'output', width: 1 }],
+    extraPorts: [
+      { name: 'busy', dir: 'output', width: 1 },
+      ...(p.spram
+        ? [
+            { name: 'cfg_we', dir: 'input' as const, width: 1 },
+            { name: 'cfg_addr', dir: 'input' as const, width: 2 },
+            { name: 'cfg_data', dir: 'input' as const, width: dbWidths(p).dW + dbWidths(p).bW },
+          ]
+        : []),
+    ],
+  };
+}
+
+/**
+ * The run-time registers of a pair with its d and b in SPRAM: the config port
+ * is dense_loader.v (0 = restart at word 0, 1 = write the next {b, d} word);
+ * setup is a restart and every word of pairLoadWords. The model follows the
+ * loader's pointer (wrapping at 2^aw; a word past the memory's end changes
+ * nothing) and computes with the d and b the memory holds.
+ */
+export function pairRegisters(p: DiagCirculantPairPlan): LayerRegisters | null {
+  if (!p.spram) return null;
+  const spec = pairLoadWords(p);
+  const { dW, bW } = dbWidths(p);
+  const ww = dW + bW;
+  const size = 2 ** Math.max(1, Math.ceil(Math.log2(spec.length)));
+  const mem = [...spec];
+  let ptr = 0;
+  let current: DiagCirculantPairPlan = p;
+  const decode = (): DiagCirculantPairPlan => {
+    const field = (u: bigint, lo: number, w: number) => fromUnsigned(BigInt.asUintN(w, u >> BigInt(lo)), w);
+    const layer = (l: FoldedDiag, at: number): FoldedDiag => {
+      const d = l.d.map((_, i) => field(mem[at + i], 0, dW));
+      const bias = l.d.map((_, i) => field(mem[at + i], dW, bW));
+      return { ...l, d, bias };
+    };
+    return { ...p, first: layer(p.first, 0), second: layer(p.second, p.first.outputs) };
+  };
+  return {
+    setup: () => ({
+      writes: [{ reg: 0, value: 0 }, ...spec.map((value) => ({ reg: 1, value: Number(value) }))],
+      summary: `loaded d and b of ${p.first.name} and ${p.second.name} into SPRAM (${spec.length} words of ${ww} bits)`,
+      task: 'loading d and b',
+    }),
+    write(reg, value) {
+      if (reg === 0) {
+        ptr = 0;
+        return { effect: 'd/b load restarted at the first word', applied: true, clearsOverflow: false };
+      }
+      if (reg !== 1) return { effect: `no register ${reg} (0 = restart the d/b load, 1 = next {b, d} word)`, applied: false, clearsOverflow: false };
+      const u = BigInt.asUintN(ww, BigInt(value));
+      const a = ptr;
+      ptr = (ptr + 1) % size;
+      if (a >= spec.length) return { effect: `word ${a} is past the end of the d/b memory (${spec.length} words): no change`, applied: true, clearsOverflow: false };
+      mem[a] = u;
+      current = decode();
+      const [l, i] = a < p.first.outputs ? [p.first, a] : [p.second, a - p.first.outputs];
+      const d = fromUnsigned(BigInt.asUintN(dW, u), dW);
+      const b = fromUnsigned(BigInt.asUintN(bW, u >> BigInt(dW)), bW);
+      return { effect: `word ${a}: ${l.name} d[${i}] = ${d}, b[${i}] = ${b}${u === spec[a] ? '' : ' (not the spec\'s)'}`, applied: true, clearsOverflow: false };
+    },
+    reference: (x) => pairReference(current, x),
   };
 }
 
@@ -224,9 +303,10 @@ export const diagCirculantPair: LayerKind<DiagCirculantSpec, DiagCirculantPairPl
   inputToReal: (p, x) => toReal(x, p.first.xFormat),
   io: (p) => ({ inLanes: 1, inWidth: p.first.xWidth, outLanes: 1, outWidth: p.second.yWidth, inBeats: p.first.inputs, outBeats: p.second.outputs }),
   rtl: pairRtl,
-  resources: (p, ctx) => foldedPairResources(ctx, p.first.core, p.second.core, p.passes, p.hWidth, p.second.yWidth, p.first, p.second),
+  resources: (p, ctx) => foldedPairResources(ctx, p.first.core, p.second.core, p.passes, p.hWidth, p.second.yWidth, p.first, p.second, p.spram),
   cost: pairCost,
   timing: pairTiming,
+  registers: pairRegisters,
   describe: (p) => [
     `diag-circulant ${p.first.name} + ${p.second.name} on one shared folded engine (fft.shareEngine), ${p.first.inputs} -> ${p.first.outputs} -> ${p.second.outputs}, K = ${p.k}`,
     describeFoldedCore(p.first.core),
@@ -281,6 +361,7 @@ export function fuseDiagCirculant(prev: { kind: LayerKind<any, any>; plan: unkno
     passes,
     passes1: c1.passes.length,
     hWidth: Math.max(c1.hWidth, c2.hWidth),
+    spram: p.memory === 'spram',
   };
   return { kind: diagCirculantPair, plan };
 }
