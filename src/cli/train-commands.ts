@@ -211,7 +211,7 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
     rmSync(npzPath, { force: true });
     throw e;
   }
-  const quantised = loadAnyFile(o.output, { fuse: false });
+  const quantised = loadAnyFile(o.output);
   const limit = o.limit ?? testSet.count;
   if (!o.quiet) process.stderr.write(`evaluating float and fixed point on ${Math.min(limit, testSet.count)} test images...\n`);
   const fl = floatAccuracy(floatNet(plan, params), testSet, false, limit);
@@ -232,11 +232,12 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
 interface EvalOpts { dataset: string; limit?: number; float?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdEval(specPath: string, o: EvalOpts): Promise<number> {
-  const plan = loadAnyFile(specPath, { fuse: false });
+  // the fixed-point model is the hardware's (layers a fuse face joined run as one); the float model needs every layer's train face
+  const plan = loadAnyFile(specPath);
   const testSet = loadDataset(o.dataset, 'test');
   if (plan.inputs !== testSet.size) throw new CircaInputError(`${specPath}: the network takes ${plan.inputs} inputs; ${o.dataset} images have ${testSet.size} pixels`);
   const r = evaluateFixed(plan, testSet, o.limit, o.quiet ? undefined : (d, t) => process.stderr.write(`\r${d}/${t} images`) && (d === t ? process.stderr.write('\n') : true));
-  const fl = o.float ? floatAccuracy(floatNet(plan), testSet, false, o.limit) : undefined;
+  const fl = o.float ? floatAccuracy(floatNet(loadAnyFile(specPath, { fuse: false })), testSet, false, o.limit) : undefined;
   print(!!o.json, { spec: specPath, ...r, floatAccuracy: fl?.accuracy ?? null }, [
     `${plan.name} on ${r.images.toLocaleString('en-US')} ${o.dataset} ${r.split} images (bit-exact fixed-point model)`,
     `accuracy: ${pct(r.accuracy)} (${r.correct}/${r.images})${fl ? `; float model ${pct(fl.accuracy)}` : ''}`,
