@@ -655,9 +655,9 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
         dSel = `wv[2] ? ${sext('d1_raw', d1.dWidth, dW)} : ${sext('d2_raw', d.dWidth, dW)}`;
         bSel = `wv[2] ? ${sext('b1_raw', d1.bWidth, bW)} : ${sext('b2_raw', d.bWidth, bW)}`;
       }
-      const bAligned = wb && d1
+      const bAligned = wb && d1 && d1.biasShift !== d.biasShift
         ? `(wv[4] ? (${sext('b3', bW, aW)} <<< ${d1.biasShift}) : (${sext('b3', bW, aW)} <<< ${d.biasShift}))`
-        : `(${sext('b3', d.bWidth, d.accWidth)} <<< ${d.biasShift})`;
+        : `(${sext('b3', bW, aW)} <<< ${d.biasShift})`;
       push(
         `    reg signed [${dW - 1}:0] d2;`,
         `    reg signed [${bW - 1}:0] b2, b3, b4;`,
@@ -873,10 +873,12 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
   if (r.unload.type === 'real') {
     if (r.unload.diag) {
       const d = r.unload.diag;
-      sources.push({
-        name: `${top}_drom.v`,
-        text: romModule(`${top}_drom`, [`diagonal d and bias b${wb ? ' of the second layer' : ''}, word {b, d}, one per output`], d.dWidth + d.bWidth, d.words, d.comments),
-      });
+      if (!wb?.dbSpram) {
+        sources.push({
+          name: `${top}_drom.v`,
+          text: romModule(`${top}_drom`, [`diagonal d and bias b${wb ? ' of the second layer' : ''}, word {b, d}, one per output`], d.dWidth + d.bWidth, d.words, d.comments),
+        });
+      }
       if (wb?.dbSpram) {
         const sh = dbSpramShape(wb, d, outputs);
         sources.push(template('dense_loader.v'), { name: `${top}_dbmem.v`, text: dbSpramModule(`${top}_dbmem`, sh, wb.dbSpram.words, wb.outputs) });
