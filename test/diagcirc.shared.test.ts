@@ -10,9 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { planAny } from '../src/network/plan.ts';
 import { CircaInputError } from '../src/errors.ts';
 import { mulberry32 } from '../src/fft/index.ts';
-import { cosim, cosimLayer, formatMismatch, type CosimReport } from '../src/sim/cosim.ts';
+import { cosim, cosimLayer, formatMismatch, layerDut, type CosimReport } from '../src/sim/cosim.ts';
 import { networkDut } from '../src/network/cosim.ts';
 import { checkRtl } from '../src/sim/lint.ts';
+import { header, instance, portList, streamPorts } from '../src/verilog/index.ts';
+import { pairLoadWords, pairRtl, type DiagCirculantPairPlan } from '../src/layers/diag-circulant/fused.ts';
 
 const STALLS = { validPct: 75, readyPct: 65 };
 
@@ -207,5 +209,48 @@ describe('the shared engine with d and b in SPRAM: the registers face', () => {
     expect(after.map((y) => y.slice(1))).toEqual(before.map((y) => y.slice(1)));
     expect(before.some((y) => y[0] !== 0)).toBe(true);
     expect(regs.write(2, 5).applied).toBe(false);
+  });
+});
+
+describe('the shared engine with d and b in SPRAM: the load path', () => {
+  it('d and b written through the config port into an empty memory give the same outputs', async () => {
+    // the pair with an empty (not preloaded) SPRAM model, behind a test wrapper that first
+    // writes every word through cfg_addr 1 (dense_loader.v), then lets the stream through
+    const layer = planAny(pairNetwork({ second: { memory: 'spram' } })).layers[0];
+    const p = layer.plan as DiagCirculantPairPlan;
+    const rtl = pairRtl(p, { preload: false });
+    expect(rtl.sources.find((s) => s.name === 'dca_dcb_top_dbmem.v')!.text).not.toContain('initial begin');
+    const words = pairLoadWords(p);
+    const text = `${header('ld_wrap: test-only wrapper that loads d and b through the config port after reset', { words: words.length })}
+module ld_wrap (
+${portList(streamPorts(rtl.io))}
+);
+    reg [15:0] words [0:${words.length - 1}];
+    initial begin
+${words.map((w, i) => `        words[${i}] = 16'h${w.toString(16)};`).join('\n')}
+    end
+    reg [4:0] idx;
+    reg loading;
+    always @(posedge clk) begin
+        if (rst) begin
+            idx <= 5'd0;
+            loading <= 1'b1;
+        end else if (loading) begin
+            if (idx == 5'd${words.length - 1}) loading <= 1'b0;
+            idx <= idx + 1'b1;
+        end
+    end
+    wire l_ready, busy;
+${instance(rtl.top, 'u_layer', {}, {
+      clk: 'clk', rst: 'rst', cfg_we: 'loading', cfg_addr: "2'd1", cfg_data: 'words[idx]',
+      s_valid: 's_valid & ~loading', s_ready: 'l_ready', s_data: 's_data', s_last: 's_last',
+      m_valid: 'm_valid', m_ready: 'm_ready', m_data: 'm_data', m_keep: 'm_keep', m_last: 'm_last', ovf: 'ovf', busy: 'busy',
+    }, '    ')}
+    assign s_ready = l_ready & ~loading;
+endmodule
+`;
+    expect(words.length).toBe(24);
+    const dut = { ...layerDut(layer), label: 'ld_wrap', rtl: { ...rtl, sources: [...rtl.sources, { name: 'ld_wrap.v', text }], top: 'ld_wrap' } };
+    expectExact(await cosim(dut, { vectors: 30, seed: 3, ...STALLS }));
   });
 });

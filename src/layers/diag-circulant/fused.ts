@@ -165,7 +165,8 @@ export function pairCost(p: DiagCirculantPairPlan): LayerCost {
   };
 }
 
-export function pairRtl(p: DiagCirculantPairPlan): LayerRtl {
+/** preload: with d and b in SPRAM, preload the simulation model (default true; false tests the config-port load) */
+export function pairRtl(p: DiagCirculantPairPlan, opts: { preload?: boolean } = {}): LayerRtl {
   const { first, second } = p;
   const c1 = first.core;
   const c2 = second.core;
@@ -182,7 +183,7 @@ export function pairRtl(p: DiagCirculantPairPlan): LayerRtl {
     unload: { type: 'real', outputs: second.outputs, ...head2 },
     writeBack: {
       passes1: p.passes1, outputs: first.outputs, shiftIn: c2.shiftIn, pmulShift2: c2.pmulRequant.shift, head: foldedHead(first),
-      ...(p.spram ? { dbSpram: { words: pairLoadWords(p).map((w) => w.toString(16).padStart(Math.ceil((dbWidths(p).dW + dbWidths(p).bW) / 4), '0')) } } : {}),
+      ...(p.spram ? { dbSpram: { words: pairLoadWords(p).map((w) => w.toString(16).padStart(Math.ceil((dbWidths(p).dW + dbWidths(p).bW) / 4), '0')), preload: opts.preload } } : {}),
     },
     title: `${top}: two diagonal-circulant layers (Araujo et al. 2020) on one folded FFT engine, ` +
       `${first.inputs} -> ${first.outputs} -> ${second.outputs}, K = ${p.k}`,
@@ -302,7 +303,7 @@ export const diagCirculantPair: LayerKind<DiagCirculantSpec, DiagCirculantPairPl
   outputToReal: (p, y) => toReal(y, p.second.yFormat),
   inputToReal: (p, x) => toReal(x, p.first.xFormat),
   io: (p) => ({ inLanes: 1, inWidth: p.first.xWidth, outLanes: 1, outWidth: p.second.yWidth, inBeats: p.first.inputs, outBeats: p.second.outputs }),
-  rtl: pairRtl,
+  rtl: (p) => pairRtl(p),
   resources: (p, ctx) => foldedPairResources(ctx, p.first.core, p.second.core, p.passes, p.hWidth, p.second.yWidth, p.first, p.second, p.spram),
   cost: pairCost,
   timing: pairTiming,
