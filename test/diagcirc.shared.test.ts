@@ -254,3 +254,37 @@ endmodule
     expectExact(await cosim(dut, { vectors: 30, seed: 3, ...STALLS }));
   });
 });
+
+describe('the shared engine with d and b in SPRAM: circa run loads them into an empty SPRAM (simulated device)', () => {
+  it('without the load the answers differ; runOnDevice loads the 24 words, then every vector matches with cycles as predicted', async () => {
+    const { designFromPlan } = await import('../src/network/design.ts');
+    const { withRtl } = await import('../src/network/plan.ts');
+    const { networkRtl } = await import('../src/network/rtl.ts');
+    const { protoDesign } = await import('../src/network/proto-top.ts');
+    const { startUartSession } = await import('../src/sim/uart.ts');
+    const { runOnDevice } = await import('../src/host/run.ts');
+    const { makeVectors } = await import('../src/sim/vectors.ts');
+    const net = planAny(pairNetwork({ second: { memory: 'spram' } }));
+    const spec = designFromPlan(net, true);
+    const pair = net.layers[0];
+    // the device as on the chip: the simulated SPRAM starts empty (no preload); model and cost from the same plan
+    const device = { ...net, layers: [withRtl(pair, pairRtl(pair.plan as DiagCirculantPairPlan, { preload: false }))] };
+    const design = { ...spec, rtl: () => networkRtl(device) };
+    expect(design.rtl().sources.find((f) => f.name === 'dca_dcb_top_dbmem.v')!.text).not.toContain('initial begin');
+    const inputs = makeVectors(10, 12, 8, 21).map((v) => v.x);
+    const sim = await startUartSession(protoDesign(design.rtl(), { clksPerBit: 8, timeoutBits: 200 }), { clksPerBit: 8 });
+    try {
+      const before = await runOnDevice(design, sim, inputs.slice(0, 4), { syncRegisters: false, status: true });
+      expect(before.syncSkipped).toBe(true);
+      expect(before.pass).toBe(false);
+      const r = await runOnDevice(design, sim, inputs, { status: true });
+      expect(r.sync.map((s) => [s.name, s.writes, s.summary])).toEqual([['dca_dcb', 25, 'loaded d and b of dca and dcb into SPRAM (24 words of 16 bits)']]);
+      expect(r.matched).toBe(inputs.length);
+      for (const [k, v] of r.vectors.entries()) expect(v.outputs).toEqual(pair.kind.reference(pair.plan, inputs[k]).y);
+      expect(r.status!.device.lastCycles).toBe(design.cost().latency);
+      expect(r.pass).toBe(true);
+    } finally {
+      await sim.end().catch(() => undefined);
+    }
+  });
+});
