@@ -8,7 +8,8 @@
 //           out = (p, m)
 //   1 dit:  p = a, q = b;  m = fit(q * v >> SH_M)
 //           out = (fit((p + m) >> SH), fit((p - m) >> SH))   (post-butterfly)
-//   2 pmul: q = b;  m = fit(q * v >> SH_P);  out = (p, m)   (spectral product)
+//   2 pmul: q = b;  m = fit(q * v >> SH_P);  out = (p, m)   (spectral product;
+//           SH_P2 when SH = 1: two layers sharing one engine, each its own shift)
 //
 // CONJ multiplies by conj(v) instead. Every shift rounds (requant.v, ROUND)
 // and every fit saturates or wraps (requant.v, SAT) into W bits; ovf is sticky
@@ -28,6 +29,7 @@ module fold_bfu #(
     parameter integer MULTS = 4,
     parameter integer SH_M  = 14,   // twiddle product shift: TW - 2
     parameter integer SH_P  = 14,   // spectral product shift (pmul)
+    parameter integer SH_P2 = SH_P, // spectral product shift of a pmul op with in_sh = 1 (a shared engine's second layer)
     parameter integer ROUND = 2,
     parameter integer SAT   = 1
 ) (
@@ -181,7 +183,8 @@ module fold_bfu #(
     end
 
     // ---- r6: round by SH_M (twiddle) or SH_P (spectral product) ----------------
-    localparam integer SH_MIN = (SH_M < SH_P) ? SH_M : SH_P;
+    localparam integer SH_MP = (SH_M < SH_P) ? SH_M : SH_P;
+    localparam integer SH_MIN = (SH_MP < SH_P2) ? SH_MP : SH_P2;
     localparam integer RW = AW + 1 - SH_MIN;
     wire use_p = (mode_p[9:8] == 2'd2);
     // both roundings sign-extended to RW bits (a rounding alone always fits: no overflow)
@@ -193,12 +196,29 @@ module fold_bfu #(
     requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_M), .ROUND(ROUND), .SAT(1)) u_xm_im (.din(acc_im), .dout(xm_im), .ovf(x_ovf_unused[1]));
     requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P), .ROUND(ROUND), .SAT(1)) u_xp_re (.din(acc_re), .dout(xp_re), .ovf(x_ovf_unused[2]));
     requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P), .ROUND(ROUND), .SAT(1)) u_xp_im (.din(acc_im), .dout(xp_im), .ovf(x_ovf_unused[3]));
+    // a pmul op with SH set (stage 5's shift bit) rounds by SH_P2
+    wire signed [RW-1:0] xq_re, xq_im;
+    generate
+        if (SH_P2 != SH_P) begin : g_p2
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [1:0] x2_ovf_unused;
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire signed [RW-1:0] x2_re, x2_im;
+            requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P2), .ROUND(ROUND), .SAT(1)) u_x2_re (.din(acc_re), .dout(x2_re), .ovf(x2_ovf_unused[0]));
+            requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P2), .ROUND(ROUND), .SAT(1)) u_x2_im (.din(acc_im), .dout(x2_im), .ovf(x2_ovf_unused[1]));
+            assign xq_re = sh_p[4] ? x2_re : xp_re;
+            assign xq_im = sh_p[4] ? x2_im : xp_im;
+        end else begin : g_p1
+            assign xq_re = xp_re;
+            assign xq_im = xp_im;
+        end
+    endgenerate
     reg signed [RW-1:0] r6_re, r6_im;
     reg signed [W-1:0]  p6_re, p6_im;
     reg                 ovf6;
     always @(posedge clk) begin
-        r6_re <= use_p ? xp_re : xm_re;
-        r6_im <= use_p ? xp_im : xm_im;
+        r6_re <= use_p ? xq_re : xm_re;
+        r6_im <= use_p ? xq_im : xm_im;
         p6_re <= p5_re;  p6_im <= p5_im;
         ovf6 <= ovf5;
     end

@@ -113,6 +113,28 @@ describe('examples/mnist-circulant.json (circulant 784, K = 1024, on one folded 
   });
 });
 
+describe('examples/mnist-diagcirc.json (two diag-circulant 784, K = 1024, sharing one folded engine)', () => {
+  it('3 images bit-exact under stalls and at full rate, cycles as predicted', async () => {
+    const design = loadDesign('examples/mnist-diagcirc.json');
+    expect(design.net.layers.map((l) => (l.plan as { name: string }).name)).toEqual(['dc1_dc2', 'fc10', 'class']);
+    const dut = design.dut();
+    expectExact(await cosim(dut, { vectors: 3, seed: 1, ...STALLS }));
+    const full = await cosim(dut, { vectors: 3, seed: 2 });
+    expectExact(full);
+    expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
+    expect(full.cycles.predictedLatency).toBe(design.cost().latency);
+  });
+
+  it('fits the UP5K by the resource model: 7 SB_MAC16 (4 + 1 in the shared engine, 2 in the dense head), d and b in SPRAM', () => {
+    const f = fitCheck(loadDesign('examples/mnist-diagcirc.json'), 'UP5K');
+    expect(f.estimate.total.dsp).toBe(7);
+    expect(f.estimate.total.spram).toBe(2);
+    expect(f.estimate.total.ebr).toBeLessThanOrEqual(30);
+    expect(f.estimate.unmodelled).toEqual([]);
+    expect(f.fits).toBe(true);
+  });
+});
+
 describe('folded circulant resources', () => {
   it('examples/mnist-circulant.json: 6 SB_MAC16 (4 in the engine, 2 in the dense head) and at most 30 EBR on the UP5K', () => {
     const f = fitCheck(loadDesign('examples/mnist-circulant.json'), 'UP5K');

@@ -57,6 +57,10 @@ describe('--vary', () => {
     expect(b.layers.map((l) => l.fft?.butterflies)).toEqual([4, 4, undefined, undefined]);
     const s = applyVary(b, 'architecture', 'streaming') as { layers: Record<string, any>[] };
     expect(s.layers.slice(0, 2).map((l) => [l.fft.architecture, 'butterflies' in l.fft])).toEqual([['streaming', false], ['streaming', false]]);
+    // dc2 shares dc1's folded engine (fft.shareEngine, d and b in SPRAM): streaming, each layer has its own pipelines again
+    expect(mc.layers[1].fft.shareEngine).toBe(true);
+    expect(['shareEngine' in s.layers[1].fft, 'memory' in s.layers[1]]).toEqual([false, false]);
+    expect(() => planAny(s)).not.toThrow();
     // streaming sections keep no units, so butterflies leaves them alone
     expect((applyVary(s, 'butterflies', 2) as { layers: Record<string, any>[] }).layers[0].fft).not.toHaveProperty('butterflies');
     expect((applyVary(mc, 'fftWidth', 12) as { layers: Record<string, any>[] }).layers.map((l) => l.fft?.dataWidth)).toEqual([12, 12, undefined, undefined]);

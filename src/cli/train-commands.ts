@@ -112,7 +112,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 interface TrainOpts { output: string; epochs: number; seed: number; batch: number; lr: number; qat?: boolean; init?: string; limit?: number; dataset: string; force?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
-  const plan = loadAnyFile(specPath);
+  const plan = loadAnyFile(specPath, { fuse: false });
   checkOutFile(o.output, '.npz', !!o.force);
   const trainSet = loadDataset(o.dataset, 'train');
   const testSet = loadDataset(o.dataset, 'test');
@@ -158,7 +158,7 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
 interface ImportOpts { output: string; map: Record<string, string>; force?: boolean; json?: boolean }
 
 async function cmdImport(specPath: string, source: string, o: ImportOpts): Promise<number> {
-  const plan = loadAnyFile(specPath);
+  const plan = loadAnyFile(specPath, { fuse: false });
   checkOutFile(o.output, '.npz', !!o.force);
   const tensors = readTensors(source);
   const bound = bindTensors(plan.layers, tensors, source, { requireAll: true, rename: o.map });
@@ -184,7 +184,7 @@ async function cmdImport(specPath: string, source: string, o: ImportOpts): Promi
 interface QuantizeOpts { weights: string; output: string; keepFormats?: boolean; samples: number; limit?: number; dataset: string; force?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
-  const plan = loadAnyFile(specPath);
+  const plan = loadAnyFile(specPath, { fuse: false });
   checkOutFile(o.output, '.json', !!o.force);
   const npzPath = o.output.replace(/\.json$/i, '.npz');
   if (existsSync(npzPath) && !o.force) throw new CircaInputError(`-o: ${npzPath} (the weights beside the spec) exists; pass --force to replace it`);
@@ -232,11 +232,12 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
 interface EvalOpts { dataset: string; limit?: number; float?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdEval(specPath: string, o: EvalOpts): Promise<number> {
+  // the fixed-point model is the hardware's (layers a fuse face joined run as one); the float model needs every layer's train face
   const plan = loadAnyFile(specPath);
   const testSet = loadDataset(o.dataset, 'test');
   if (plan.inputs !== testSet.size) throw new CircaInputError(`${specPath}: the network takes ${plan.inputs} inputs; ${o.dataset} images have ${testSet.size} pixels`);
   const r = evaluateFixed(plan, testSet, o.limit, o.quiet ? undefined : (d, t) => process.stderr.write(`\r${d}/${t} images`) && (d === t ? process.stderr.write('\n') : true));
-  const fl = o.float ? floatAccuracy(floatNet(plan), testSet, false, o.limit) : undefined;
+  const fl = o.float ? floatAccuracy(floatNet(loadAnyFile(specPath, { fuse: false })), testSet, false, o.limit) : undefined;
   print(!!o.json, { spec: specPath, ...r, floatAccuracy: fl?.accuracy ?? null }, [
     `${plan.name} on ${r.images.toLocaleString('en-US')} ${o.dataset} ${r.split} images (bit-exact fixed-point model)`,
     `accuracy: ${pct(r.accuracy)} (${r.correct}/${r.images})${fl ? `; float model ${pct(fl.accuracy)}` : ''}`,

@@ -20,7 +20,7 @@
  */
 import type { Design } from '../network/design.ts';
 import { designFromPlan } from '../network/design.ts';
-import { planAny } from '../network/plan.ts';
+import { planAny, specLayers } from '../network/plan.ts';
 import { PARTS, PART_NAMES, type PartName } from '../flow/parts.ts';
 import { listBoards, loadBoard } from '../flow/boards.ts';
 import type { Toolchain } from '../flow/index.ts';
@@ -82,7 +82,7 @@ function memoryBits(e: ResourceEstimate): number {
  */
 function withLaneCap(design: Design, cap: number): Design | undefined {
   let changed = false;
-  const layers = design.net.layers.map((l) => {
+  const layers = specLayers(design.net.layers).map((l) => {
     const spec = { ...(l.spec as Record<string, unknown>) };
     for (const field of ['lanes', 'macs']) {
       const v = spec[field];
@@ -104,7 +104,7 @@ function withLaneCap(design: Design, cap: number): Design | undefined {
 
 /** The design with some layers' specs changed (undefined when it cannot be planned). */
 function withLayerSpecs(design: Design, change: (spec: Record<string, unknown>, index: number) => Record<string, unknown>): Design | undefined {
-  const layers = design.net.layers.map((l, k) => change({ ...(l.spec as Record<string, unknown>) }, k));
+  const layers = specLayers(design.net.layers).map((l) => change({ ...(l.spec as Record<string, unknown>) }, l.index));
   try {
     const raw = design.isNetwork ? { network: design.net.name, schedule: design.net.schedule, layers } : layers[0];
     return designFromPlan(planAny(raw), design.isNetwork);

@@ -118,7 +118,14 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
     for (const l of layersOf(out)) {
       for (const f of fftSections(l)) {
         f.architecture = value;
-        if (value === 'streaming') delete f.butterflies;
+        if (value === 'streaming') {
+          delete f.butterflies;
+          // a streaming core has no engine to share: the layer runs on its own (and keeps d and b in ROMs)
+          if (f.shareEngine) {
+            delete f.shareEngine;
+            if (l.memory === 'spram') delete l.memory;
+          }
+        }
       }
     }
     return out;

@@ -23,11 +23,11 @@
  * rtl-templates/ (fold_bfu.v, fold_shfit.v, fold_bank.v, requant.v).
  */
 import { ROUNDING_CODE, toUnsigned } from '../fixed/index.ts';
-import { header, instance, template, type SourceFile } from '../verilog/index.ts';
+import { header, instance, packageVersion, template, type SourceFile } from '../verilog/index.ts';
 import { romModule, packFields } from '../layers/circulant-common/rom.ts';
 import { bitReverse } from './plan.ts';
 import {
-  BFU_LATENCY, WRITE_AFTER_ISSUE, PASS_GAP, FFT_UNLOAD_LATENCY, engineCycles, foldedFftSchedule,
+  BFU_LATENCY, WRITE_AFTER_ISSUE, PASS_GAP, FFT_UNLOAD_LATENCY, WRITEBACK_GAP, engineCycles, foldedFftSchedule,
   type EngineNumerics, type FoldedFftPlan, type FoldedPass,
 } from './folded.ts';
 
@@ -61,6 +61,42 @@ export function unloadLatency(u: EngineUnload): number {
   return u.diag ? 6 : 4;
 }
 
+/**
+ * A shared engine (two diag-circulant layers taking turns, diag-circulant/
+ * fused.ts): passes 0..passes1-1 are the first layer's, the rest the second's.
+ * After the first layer's last pass a write-back phase reads every position
+ * p (0..N-1) through the output stage with the first layer's d, b and
+ * requantiser (`head`) and writes act(y_p) << shiftIn (imag 0) back to p,
+ * 0 for p >= outputs: the second layer's loaded vector. The pmul ROM holds
+ * both layers' spectra (the second at the upper half: address bit = layer),
+ * and the second layer's pmul pass (shift bit set) rounds by `pmulShift2`.
+ */
+export interface EngineWriteBack {
+  passes1: number;
+  outputs: number;
+  shiftIn: number;
+  pmulShift2: number;
+  head: {
+    yWidth: number; shift: number; rounding: number; sat: boolean; relu: boolean;
+    diag: { dWidth: number; bWidth: number; biasShift: number; accWidth: number; words: string[]; comments: string[] };
+  };
+  /**
+   * Both layers' d and b in one SPRAM (SB_SPRAM256KA) instead of two ROMs:
+   * words 0..outputs-1 the first layer's, then the second's, each {b, d} in
+   * the wider layer's field widths, written through the config port
+   * (dense_loader.v: cfg_addr 0 restart, 1 next word) before the first vector.
+   */
+  dbSpram?: { words: string[]; preload?: boolean };
+}
+
+/** Word width and address bits of a shared engine's d/b SPRAM (the loader and the host's words follow them). */
+export function dbSpramShape(wb: EngineWriteBack, second: { dWidth: number; bWidth: number }, outputs2: number): { dW: number; bW: number; aw: number; depth: number } {
+  const dW = Math.max(wb.head.diag.dWidth, second.dWidth);
+  const bW = Math.max(wb.head.diag.bWidth, second.bWidth);
+  const depth = wb.outputs + outputs2;
+  return { dW, bW, aw: clog2(depth), depth };
+}
+
 export interface EngineRtlRequest {
   /** top module name; memories and ROMs are named after it */
   top: string;
@@ -76,6 +112,8 @@ export interface EngineRtlRequest {
   notes: string[];
   /** add a `busy` output (layers) */
   busy: boolean;
+  /** a shared engine's write-back between two layers (pmul words: both spectra, the first's first) */
+  writeBack?: EngineWriteBack;
 }
 
 export interface EngineRtl {
@@ -122,6 +160,10 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
   const inputs = r.load.inputs;
   const outputs = r.unload.outputs;
   const outW = r.unload.type === 'complex' ? 2 * W : r.unload.yWidth;
+  const wb = r.writeBack;
+  if (wb && (r.unload.type !== 'real' || !r.unload.diag || !r.pmul || r.load.type !== 'real')) {
+    throw new Error('generateEngineRtl: a write-back needs a real load, a pmul pass and a diagonal output stage');
+  }
 
   const L: string[] = [];
   const push = (...s: string[]) => L.push(...s);
@@ -184,7 +226,7 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
 
   // ---- declarations -------------------------------------------------------------
   push(
-    `    localparam [1:0] PH_LOAD = 2'd0, PH_COMPUTE = 2'd1, PH_UNLOAD = 2'd2;`,
+    `    localparam [1:0] PH_LOAD = 2'd0, PH_COMPUTE = 2'd1, PH_UNLOAD = 2'd2${wb ? `, PH_WB = 2'd3;  // PH_WB: write-back between the two layers` : ';'}`,
     `    reg [1:0] phase;`,
     '',
     `    // ---- compute, read side ----`,
@@ -259,7 +301,11 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    // ---- unloader: one read per cycle while the output FIFO has a free credit ----`,
     `    reg  [${LN}:0] un_o;        // outputs read so far`,
     `    reg  [${FDW - 1}:0] credits;     // free FIFO places not yet claimed by a read in flight`,
-    `    wire        un_issue = (phase == PH_UNLOAD) & (un_o < ${LN + 1}'d${outputs}) & (credits != ${FDW}'d0);`,
+    `    wire        un_out   = (phase == PH_UNLOAD) & (un_o < ${LN + 1}'d${outputs}) & (credits != ${FDW}'d0);`,
+    ...(wb
+      ? [`    wire        un_wb    = (phase == PH_WB) & (un_o != ${LN + 1}'d${N});  // write-back: every position, never stalled`,
+        `    wire        un_issue = un_out | un_wb;`]
+      : [`    wire        un_issue = un_out;`]),
     `    wire [${LN - 1}:0] un_pos  = un_o[${LN - 1}:0];`,
     `    wire [${LN - 1}:0] un_phys = ${unRev ? revBits('un_pos', LN) : 'un_pos'};`,
     `    wire [${NWB - 1}:0] un_word = un_phys[${LN - 1}:${LB}];`,
@@ -278,7 +324,7 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     instance('fold_bank', 'u_bank0', { LANES: B, LW: WW, AW: OFFW }, { clk: 'clk', we: 'we0', waddr: 'waddr0', wdata: 'wdata0', raddr: 'raddr0', q: 'q0' }, '    '),
     instance('fold_bank', 'u_bank1', { LANES: B, LW: WW, AW: OFFW }, { clk: 'clk', we: 'we1', waddr: 'waddr1', wdata: 'wdata1', raddr: 'raddr1', q: 'q1' }, '    '),
     `    always @(posedge clk) begin`,
-    `        if (phase == PH_UNLOAD) begin`,
+    `        if (phase == PH_UNLOAD${wb ? ' || phase == PH_WB' : ''}) begin`,
     `            raddr0 <= ${bankAddr('un_word')};`,
     `            raddr1 <= ${bankAddr('un_word')};`,
     `        end else begin`,
@@ -290,6 +336,7 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
 
   // ---- ROM addresses (registered at t, read at t+1) ---------------------------------
   push('', `    // ---- per unit: twiddle ROM address (and spectrum ROM address for pmul), registered with the word addresses ----`);
+  if (wb) push(`    wire r_layer2 = rd_pass >= ${PWD}'d${wb.passes1};  // the read side is in the second layer's passes`);
   for (let i = 0; i < B; i++) {
     push(
       `    reg  [${twAddrW - 2}:0] tw_addr${i};   // e mod N/4: the ROM holds the first quarter`,
@@ -318,11 +365,11 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
         `    /* verilator lint_off UNUSEDSIGNAL */`,
         `    wire [${LN - 1}:0] pm_nf${i} = ${LN}'d0 - pm_f${i};  // N - f: below N/2 when used`,
         `    /* verilator lint_on UNUSEDSIGNAL */`,
-        `    reg  [${LN - 2}:0] h_addr${i};`,
+        `    reg  [${LN - 2 + (wb ? 1 : 0)}:0] h_addr${i};${wb ? '  // {layer, bin}: the second layer\'s spectrum in the upper half' : ''}`,
         `    reg         h_conj${i}_1, h_hi${i}_1, h_dc${i}_1;`,
         `    wire [${2 * HW - 1}:0] h_q${i};`,
         `    always @(posedge clk) begin`,
-        `        h_addr${i} <= pm_up${i} ? pm_nf${i}[${LN - 2}:0] : pm_f${i}[${LN - 2}:0];  // f = N/2 gives 0 (packed)`,
+        `        h_addr${i} <= ${wb ? '{r_layer2, ' : ''}pm_up${i} ? pm_nf${i}[${LN - 2}:0] : pm_f${i}[${LN - 2}:0]${wb ? '}' : ''};  // f = N/2 gives 0 (packed)`,
         `        h_hi${i}_1  <= pm_up${i} & (pm_f${i}[${LN - 2}:0] == ${LN - 1}'d0);       // f = N/2: the im field holds H[N/2].re`,
         `        h_dc${i}_1  <= pm_f${i} == ${LN}'d0;`,
         `        h_conj${i}_1 <= pm_up${i};`,
@@ -440,7 +487,7 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       `    wire              b${i}_valid, b${i}_ovf;`,
       `    wire signed [${W - 1}:0] b${i}_top_re, b${i}_top_im, b${i}_bot_re, b${i}_bot_im;`,
       instance('fold_bfu', `u_bfu${i}`, {
-        W, VW, FW, MULTS: r.multipliers, SH_M: sm, SH_P: sp, ROUND: round, SAT: sat,
+        W, VW, FW, MULTS: r.multipliers, SH_M: sm, SH_P: sp, ...(wb ? { SH_P2: wb.pmulShift2 } : {}), ROUND: round, SAT: sat,
       }, {
         clk: 'clk', rst: 'rst', in_valid: 'u_valid', in_mode: 'u_mode', in_sh: 'u_sh', in_conj: `u${i}_conj`,
         a_re: `u${i}_a[${W - 1}:0]`, a_im: `u${i}_a[${WW - 1}:${W}]`, b_re: `u${i}_b[${W - 1}:0]`, b_im: `u${i}_b[${WW - 1}:${W}]`,
@@ -482,14 +529,27 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    // loader: one lane of one word`,
     `    wire [${B - 1}:0] ld_lanes = ${B > 1 ? `${B}'d1 << ld_phys[${LB - 1}:0]` : "1'b1"};`,
     `    wire       ld_par = ^ld_word;`,
+    ...(wb
+      ? [
+          `    // write-back (PH_WB): one lane of one word, like the loader, ${unloadLatency(r.unload) - 1} cycles after its read`,
+          `    wire       wb_we;`,
+          `    wire [${LN - 1}:0] wb_pos;`,
+          `    wire [${WW - 1}:0] wb_sample;`,
+          `    wire [${NWB - 1}:0] wb_word = wb_pos[${LN - 1}:${LB}];`,
+          `    wire [${B - 1}:0] wb_lanes = ${B > 1 ? `${B}'d1 << wb_pos[${LB - 1}:0]` : "1'b1"};`,
+          `    wire       wb_par = ^wb_word;`,
+        ]
+      : []),
     `    assign we0 = (phase == PH_LOAD) ? ((ld_we & ~ld_par) ? ld_lanes : ${B}'d0)`,
+    ...(wb ? [`               : wb_we ? (~wb_par ? wb_lanes : ${B}'d0)`] : []),
     `               : ((wr_active & ~w_par) | (cw_both & w_par)) ? {${B}{1'b1}} : ${B}'d0;`,
     `    assign we1 = (phase == PH_LOAD) ? ((ld_we & ld_par) ? ld_lanes : ${B}'d0)`,
+    ...(wb ? [`               : wb_we ? (wb_par ? wb_lanes : ${B}'d0)`] : []),
     `               : ((wr_active & w_par) | (cw_both & ~w_par)) ? {${B}{1'b1}} : ${B}'d0;`,
-    `    assign waddr0 = (phase == PH_LOAD) ? ${bankAddr('ld_word')} : (w_par ? ${bankAddr('w_wb')} : ${bankAddr('w_wa')});`,
-    `    assign waddr1 = (phase == PH_LOAD) ? ${bankAddr('ld_word')} : (w_par ? ${bankAddr('w_wa')} : ${bankAddr('w_wb')});`,
-    `    assign wdata0 = (phase == PH_LOAD) ? {${B}{ld_sample}} : (w_par ? outB : outA);`,
-    `    assign wdata1 = (phase == PH_LOAD) ? {${B}{ld_sample}} : (w_par ? outA : outB);`,
+    `    assign waddr0 = (phase == PH_LOAD) ? ${bankAddr('ld_word')} : ${wb ? `wb_we ? ${bankAddr('wb_word')} : ` : ''}(w_par ? ${bankAddr('w_wb')} : ${bankAddr('w_wa')});`,
+    `    assign waddr1 = (phase == PH_LOAD) ? ${bankAddr('ld_word')} : ${wb ? `wb_we ? ${bankAddr('wb_word')} : ` : ''}(w_par ? ${bankAddr('w_wa')} : ${bankAddr('w_wb')});`,
+    `    assign wdata0 = (phase == PH_LOAD) ? {${B}{ld_sample}} : ${wb ? `wb_we ? {${B}{wb_sample}} : ` : ''}(w_par ? outB : outA);`,
+    `    assign wdata1 = (phase == PH_LOAD) ? {${B}{ld_sample}} : ${wb ? `wb_we ? {${B}{wb_sample}} : ` : ''}(w_par ? outA : outB);`,
   );
 
   // ---- unload pipeline ----------------------------------------------------------------
@@ -501,10 +561,22 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    reg [${Math.max(1, LB) - 1}:0]  o1_lane, o2_lane;`,
     `    always @(posedge clk) begin`,
     `        if (rst) ov <= 5'd0;`,
-    `        else     ov <= {ov[4:1], un_issue};`,
+    `        else     ov <= {ov[4:1], un_out};`,
     `        o1_bank <= ^un_word;  o2_bank <= o1_bank;`,
     `        o1_lane <= ${LB > 0 ? `un_phys[${LB - 1}:0]` : "1'b0"};  o2_lane <= o1_lane;`,
     `    end`,
+    ...(wb
+      ? [
+          `    // write-back reads travel beside the output reads: wv[k] a write-back read issued k cycles ago, wp<k> its position`,
+          `    reg [5:1]  wv;`,
+          `    reg [${LN - 1}:0] ${[1, 2, 3, 4, 5].map((k) => `wp${k}`).join(', ')};`,
+          `    always @(posedge clk) begin`,
+          `        if (rst) wv <= 5'd0;`,
+          `        else     wv <= {wv[4:1], un_wb};`,
+          `        wp1 <= un_pos;  wp2 <= wp1;  wp3 <= wp2;  wp4 <= wp3;  wp5 <= wp4;`,
+          `    end`,
+        ]
+      : []),
     `    wire [${B * WW - 1}:0] o_word = o2_bank ? q1 : q0;`,
     ...(r.unload.type === 'real' ? [`    /* verilator lint_off UNUSEDSIGNAL */  // a real output uses the real part`] : []),
     `    wire [${WW - 1}:0] o_sample = o_word[${LB > 0 ? `o2_lane * ${WW}` : '0'} +: ${WW}];`,
@@ -528,33 +600,102 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     let accSig = 'z2';
     let accW = zW;
     let validSig = 'ov[3]';
+    let extraOvfCond = '';
     if (u.diag) {
       const d = u.diag;
-      const oaw = clog2(outputs);
+      const d1 = wb?.head.diag;
+      // with a write-back the one multiplier and adder serve both layers: widths are the larger of the two
+      const dW = Math.max(d.dWidth, d1?.dWidth ?? 0);
+      const bW = Math.max(d.bWidth, d1?.bWidth ?? 0);
+      const aW = Math.max(d.accWidth, d1?.accWidth ?? 0);
+      const oaw = clog2(Math.max(outputs, wb?.outputs ?? 0));
+      const aw2 = clog2(outputs);
+      const aw1 = clog2(wb?.outputs ?? 1);
+      let dSel = `db_q[${d.dWidth - 1}:0]`;
+      let bSel = `db_q[${d.dWidth + d.bWidth - 1}:${d.dWidth}]`;
+      if (wb?.dbSpram) {
+        const sh = dbSpramShape(wb, d, outputs);
+        const fitPos = (aw: number) => (aw > LN ? `{${aw - LN}'d0, un_pos}` : aw < LN ? `un_pos[${aw - 1}:0]` : 'un_pos');
+        push(
+          `    // diagonal d_i and bias b_i of both layers in one SPRAM: word p (write-back, the first layer) or ${wb.outputs} + i (the second),`,
+          `    // {b, d} in ${sh.bW} + ${sh.dW} bits; written through the config port (dense_loader.v) while the engine is idle`,
+          `    reg  [${sh.aw - 1}:0] db_addr;`,
+          `    wire [${sh.dW + sh.bW - 1}:0] db_q;`,
+          `    always @(posedge clk) db_addr <= un_wb ? ${fitPos(sh.aw)} : ${sh.aw}'d${wb.outputs} + ${fitPos(sh.aw)};`,
+          `    wire             db_ld_we;`,
+          `    wire [${sh.aw - 1}:0] db_ld_addr;`,
+          `    wire [${sh.dW + sh.bW - 1}:0] db_ld_data;`,
+          instance('dense_loader', 'u_dbload', { WA_W: sh.aw, WORD_W: sh.dW + sh.bW, CFG_W: sh.dW + sh.bW }, {
+            clk: 'clk', rst: 'rst', cfg_we: 'cfg_we', cfg_addr: 'cfg_addr', cfg_data: 'cfg_data', ld_we: 'db_ld_we', ld_addr: 'db_ld_addr', ld_data: 'db_ld_data',
+          }, '    '),
+          instance(`${top}_dbmem`, 'u_dbmem', {}, {
+            clk: 'clk', en: "1'b1", addr: 'db_addr', q: 'db_q', ld_we: 'db_ld_we', ld_addr: 'db_ld_addr', ld_data: 'db_ld_data',
+          }, '    '),
+        );
+        dSel = `db_q[${sh.dW - 1}:0]`;
+        bSel = `db_q[${sh.dW + sh.bW - 1}:${sh.dW}]`;
+      } else {
+        push(
+          `    // diagonal d_i and bias b_i: word {b, d} of the d/b ROM${wb ? ' (the write-back reads the first layer\'s, _drom1)' : ''}, read with the memory`,
+          `    reg  [${oaw - 1}:0] db_addr;`,
+          `    wire [${d.dWidth + d.bWidth - 1}:0] db_q;`,
+          `    always @(posedge clk) db_addr <= un_pos[${oaw - 1}:0];`,
+          instance(`${top}_drom`, 'u_drom', {}, { clk: 'clk', en: "1'b1", addr: aw2 < oaw ? `db_addr[${aw2 - 1}:0]` : 'db_addr', q: 'db_q' }, '    '),
+        );
+      }
+      if (wb && d1 && !wb.dbSpram) {
+        push(
+          `    wire [${d1.dWidth + d1.bWidth - 1}:0] db1_q;`,
+          instance(`${top}_drom1`, 'u_drom1', {}, { clk: 'clk', en: "1'b1", addr: aw1 < oaw ? `db_addr[${aw1 - 1}:0]` : 'db_addr', q: 'db1_q' }, '    '),
+          `    wire signed [${d1.dWidth - 1}:0] d1_raw = db1_q[${d1.dWidth - 1}:0];`,
+          `    wire signed [${d1.bWidth - 1}:0] b1_raw = db1_q[${d1.dWidth + d1.bWidth - 1}:${d1.dWidth}];`,
+          `    wire signed [${d.dWidth - 1}:0] d2_raw = db_q[${d.dWidth - 1}:0];`,
+          `    wire signed [${d.bWidth - 1}:0] b2_raw = db_q[${d.dWidth + d.bWidth - 1}:${d.dWidth}];`,
+        );
+        dSel = `wv[2] ? ${sext('d1_raw', d1.dWidth, dW)} : ${sext('d2_raw', d.dWidth, dW)}`;
+        bSel = `wv[2] ? ${sext('b1_raw', d1.bWidth, bW)} : ${sext('b2_raw', d.bWidth, bW)}`;
+      }
+      const bAligned = wb && d1 && d1.biasShift !== d.biasShift
+        ? `(wv[4] ? (${sext('b3', bW, aW)} <<< ${d1.biasShift}) : (${sext('b3', bW, aW)} <<< ${d.biasShift}))`
+        : `(${sext('b3', bW, aW)} <<< ${d.biasShift})`;
       push(
-        `    // diagonal d_i and bias b_i: word {b, d} of the d/b ROM, read with the memory`,
-        `    reg  [${oaw - 1}:0] db_addr;`,
-        `    wire [${d.dWidth + d.bWidth - 1}:0] db_q;`,
-        `    always @(posedge clk) db_addr <= un_pos[${oaw - 1}:0];`,
-        instance(`${top}_drom`, 'u_drom', {}, { clk: 'clk', en: "1'b1", addr: 'db_addr', q: 'db_q' }, '    '),
-        `    reg signed [${d.dWidth - 1}:0] d2;`,
-        `    reg signed [${d.bWidth - 1}:0] b2, b3, b4;`,
-        `    reg signed [${zW + d.dWidth - 1}:0] prod3;`,
-        `    reg signed [${d.accWidth - 1}:0] acc4;`,
+        `    reg signed [${dW - 1}:0] d2;`,
+        `    reg signed [${bW - 1}:0] b2, b3, b4;`,
+        `    reg signed [${zW + dW - 1}:0] prod3;`,
+        `    reg signed [${aW - 1}:0] acc4;`,
         `    always @(posedge clk) begin`,
-        `        d2 <= db_q[${d.dWidth - 1}:0];`,
-        `        b2 <= db_q[${d.dWidth + d.bWidth - 1}:${d.dWidth}];`,
-        `        if (ov[3]) prod3 <= z2 * d2;  // exact; the enables keep yosys from folding the add into the SB_MAC16 (fold_bfu.v)`,
+        `        d2 <= ${dSel};`,
+        `        b2 <= ${bSel};`,
+        `        if (ov[3]${wb ? ' | wv[3]' : ''}) prod3 <= z2 * d2;  // exact; the enables keep yosys from folding the add into the SB_MAC16 (fold_bfu.v)`,
         `        b3 <= b2;`,
-        `        if (ov[4]) acc4 <= ${sext('prod3', zW + d.dWidth, d.accWidth)} + (${sext('b3', d.bWidth, d.accWidth)} <<< ${d.biasShift});`,
+        `        if (ov[4]${wb ? ' | wv[4]' : ''}) acc4 <= ${sext('prod3', zW + dW, aW)} + ${bAligned};`,
         `        b4 <= b3;`,
         `    end`,
         `    /* verilator lint_off UNUSEDSIGNAL */`,
         `    wire unused_b4 = &{1'b0, b4};`,
         `    /* verilator lint_on UNUSEDSIGNAL */`,
       );
+      if (wb && d1) {
+        const h = wb.head;
+        const y1 = h.yWidth;
+        const padHi = W - y1 - wb.shiftIn;
+        const reExpr = `{${padHi > 0 ? `{${padHi}{y1_act[${y1 - 1}]}}, ` : ''}y1_act${wb.shiftIn > 0 ? `, ${wb.shiftIn}'d0` : ''}}`;
+        push(
+          `    // the first layer's output stage (write-back): requantise, activation, shifted left ${wb.shiftIn} into the real part;`,
+          `    // positions ${wb.outputs}..${N - 1} are the second layer's zero padding`,
+          `    wire signed [${y1 - 1}:0] y1_rq;`,
+          `    wire              y1_ovf;`,
+          instance('requant', 'u_requant1', { IN_W: aW, OUT_W: y1, SHIFT: h.shift, ROUND: h.rounding, SAT: h.sat ? 1 : 0 }, { din: 'acc4', dout: 'y1_rq', ovf: 'y1_ovf' }, '    '),
+          `    wire [${y1 - 1}:0] y1_act = ${h.relu ? `y1_rq[${y1 - 1}] ? ${y1}'d0 : y1_rq` : 'y1_rq'};`,
+          `    wire wb_in = wp5 < ${LN}'d${wb.outputs};`,
+          `    assign wb_we = wv[5];`,
+          `    assign wb_pos = wp5;`,
+          `    assign wb_sample = wb_in ? {${W}'d0, ${reExpr}} : ${WW}'d0;`,
+        );
+        extraOvfCond = ` | (wv[5] & wb_in & y1_ovf)`;
+      }
       accSig = 'acc4';
-      accW = d.accWidth;
+      accW = Math.max(d.accWidth, wb?.head.diag.accWidth ?? 0);
       validSig = 'ov[5]';
     }
     push(
@@ -565,7 +706,7 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       `    reg out_ovf;`,
       `    always @(posedge clk) begin`,
       `        if (rst) out_ovf <= 1'b0;`,
-      `        else if (${validSig} & y_ovf) out_ovf <= 1'b1;`,
+      `        else if ((${validSig} & y_ovf)${extraOvfCond}) out_ovf <= 1'b1;`,
       `    end`,
     );
     extraOvf.push('out_ovf');
@@ -608,7 +749,7 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `            rd_gap <= 0; wr_active <= 1'b0; wr_pass <= ${PWD}'d0; w_c <= ${CW}'d0;`,
     `            un_o <= ${LN + 1}'d0; credits <= ${FDW}'d${fifoDepth}; popped <= ${LN + 1}'d0;`,
     `        end else begin`,
-    `            credits <= credits - {{${FDW - 1}{1'b0}}, un_issue} + {{${FDW - 1}{1'b0}}, f_pop};`,
+    `            credits <= credits - {{${FDW - 1}{1'b0}}, un_out} + {{${FDW - 1}{1'b0}}, f_pop};`,
     `            // write side: a pass starts ${WRITE_AFTER_ISSUE} cycles after the read side started it`,
     `            if (wr_start[${PWD}]) begin`,
     `                wr_active <= 1'b1; w_c <= ${CW}'d0; wr_pass <= wr_start[${PWD - 1}:0];`,
@@ -627,8 +768,19 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `                    if (r_c == r_last) begin rd_issue <= 1'b0; rd_gap <= ${PASS_GAP}; end`,
     `                end else if (rd_gap == 1) begin`,
     `                    if (rd_pass == ${PWD}'d${lastPass}) begin phase <= PH_UNLOAD; un_o <= ${LN + 1}'d0; popped <= ${LN + 1}'d0; end`,
+    ...(wb ? [`                    else if (rd_pass == ${PWD}'d${wb.passes1 - 1}) begin phase <= PH_WB; un_o <= ${LN + 1}'d0; end  // the first layer is done`] : []),
     `                    else begin rd_pass <= rd_pass + 1'b1; r_c <= ${CW}'d0; rd_issue <= 1'b1; end`,
     `                end else rd_gap <= rd_gap - 1'b1;`,
+    ...(wb
+      ? [
+          `                PH_WB: if (un_wb) begin`,
+          `                    un_o <= un_o + 1'b1;`,
+          `                    if (un_o == ${LN + 1}'d${N - 1}) rd_gap <= ${WRITEBACK_GAP};  // the last write lands ${WRITEBACK_GAP + 1} cycles after its read`,
+          `                end else if (rd_gap == 1) begin`,
+          `                    phase <= PH_COMPUTE; rd_pass <= ${PWD}'d${wb.passes1}; r_c <= ${CW}'d0; rd_issue <= 1'b1;  // the second layer's passes`,
+          `                end else rd_gap <= rd_gap - 1'b1;`,
+        ]
+      : []),
     `                default: begin  // PH_UNLOAD`,
     `                    if (un_issue) un_o <= un_o + 1'b1;`,
     `                    if (f_pop) begin`,
@@ -655,6 +807,10 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
   );
 
   // ---- module text -----------------------------------------------------------------------
+  const cfgW = wb?.dbSpram && r.unload.type === 'real' && r.unload.diag ? (() => {
+    const sh = dbSpramShape(wb, r.unload.diag, outputs);
+    return sh.dW + sh.bW;
+  })() : 0;
   const inLanes = r.load.type === 'complex' ? 2 : 1;
   const inWidth = r.load.type === 'complex' ? r.load.dataWidth : r.load.xWidth;
   const outLanes = r.unload.type === 'complex' ? 2 : 1;
@@ -671,8 +827,15 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    output wire [${outLanes * outWidth - 1}:0]         m_data,`,
     `    output wire [${outLanes - 1}:0]           m_keep,`,
     `    output wire                 m_last,`,
-    `    output wire                 ovf${r.busy ? ',' : ''}`,
-    ...(r.busy ? [`    output wire                 busy`] : []),
+    `    output wire                 ovf${r.busy || cfgW ? ',' : ''}`,
+    ...(r.busy ? [`    output wire                 busy${cfgW ? ',' : ''}`] : []),
+    ...(cfgW
+      ? [
+          `    input  wire                 cfg_we,    // config port: the d/b SPRAM's loader (dense_loader.v)`,
+          `    input  wire [1:0]           cfg_addr,`,
+          `    input  wire [${cfgW - 1}:0]         cfg_data`,
+        ]
+      : []),
   ];
   const text = [
     header(r.title, r.params, r.notes),
@@ -703,16 +866,29 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       text: romModule(`${top}_hrom`, [
         `half spectrum H[f], f = 0..${N / 2 - 1}, word {im, re}, ${HW} bits each; word 0 is {H[${N / 2}].re, H[0].re}`,
         `(both real); bin f > ${N / 2} is read as conj(H[${N} - f]). One copy per butterfly unit.`,
+        ...(wb ? [`Two layers share the engine: words 0..${N / 2 - 1} are the first layer's spectrum, ${N / 2}..${N - 1} the second's.`] : []),
       ], 2 * HW, r.pmul.words),
     });
   }
   if (r.unload.type === 'real') {
     if (r.unload.diag) {
       const d = r.unload.diag;
-      sources.push({
-        name: `${top}_drom.v`,
-        text: romModule(`${top}_drom`, [`diagonal d and bias b, word {b, d}, one per output`], d.dWidth + d.bWidth, d.words, d.comments),
-      });
+      if (!wb?.dbSpram) {
+        sources.push({
+          name: `${top}_drom.v`,
+          text: romModule(`${top}_drom`, [`diagonal d and bias b${wb ? ' of the second layer' : ''}, word {b, d}, one per output`], d.dWidth + d.bWidth, d.words, d.comments),
+        });
+      }
+      if (wb?.dbSpram) {
+        const sh = dbSpramShape(wb, d, outputs);
+        sources.push(template('dense_loader.v'), { name: `${top}_dbmem.v`, text: dbSpramModule(`${top}_dbmem`, sh, wb.dbSpram.words, wb.outputs, wb.dbSpram.preload ?? true) });
+      } else if (wb) {
+        const d1 = wb.head.diag;
+        sources.push({
+          name: `${top}_drom1.v`,
+          text: romModule(`${top}_drom1`, [`diagonal d and bias b of the first layer (the write-back), word {b, d}, one per output`], d1.dWidth + d1.bWidth, d1.words, d1.comments),
+        });
+      }
     }
   }
   sources.push({ name: `${top}.v`, text });
@@ -762,4 +938,45 @@ export function generateFoldedFftRtl(plan: FoldedFftPlan): EngineRtl & { plan: F
     busy: false,
   });
   return { ...d, plan };
+}
+
+/**
+ * A shared engine's d/b memory in SPRAM: a single-port RAM (ram_style
+ * "huge": SB_SPRAM256KA) with a registered read and the loader's write, which
+ * takes the port (load only while the engine is idle). SPRAM has no initial
+ * contents on the chip; the simulation model is preloaded with the words the
+ * host loads (`ifndef SYNTHESIS).
+ */
+function dbSpramModule(name: string, sh: { dW: number; bW: number; aw: number; depth: number }, words: readonly string[], outputs1: number, preload: boolean): string {
+  const ww = sh.dW + sh.bW;
+  return `// ${name}: d and b of the two layers sharing one folded engine, in SPRAM (SB_SPRAM256KA, UltraPlus).
+// Generated by circa ${packageVersion()}. Do not edit: regenerate from the spec instead.
+// ${words.length} words of ${ww} bits {b (${sh.bW}), d (${sh.dW})}: words 0..${outputs1 - 1} the first layer's, ${outputs1}..${words.length - 1} the second's.
+// SPRAM cannot be initialised by the bitstream: the host writes the words through the config port
+// (dense_loader.v: cfg_addr 0 restart, 1 next word) before the first vector. Registered read held while en = 0.
+module ${name} (
+    input  wire              clk,
+    input  wire              en,
+    input  wire [${sh.aw - 1}:0]    addr,
+    output wire [${ww - 1}:0]   q,
+    input  wire              ld_we,
+    input  wire [${sh.aw - 1}:0]    ld_addr,
+    input  wire [${ww - 1}:0]   ld_data
+);
+    (* ram_style = "huge" *) reg [${ww - 1}:0] mem [0:${words.length - 1}];
+${preload ? `\`ifndef SYNTHESIS
+    // Simulation only: the words the host loads through the config port.
+    initial begin
+${words.map((h, a) => `        mem[${a}] = ${ww}'h${h};`).join('\n')}
+    end
+\`endif
+` : ''}    reg  [${ww - 1}:0] rq;
+    wire [${sh.aw - 1}:0] a = ld_we ? ld_addr : addr;
+    always @(posedge clk) begin
+        if (ld_we) mem[a] <= ld_data;
+        else if (en) rq <= mem[a];
+    end
+    assign q = rq;
+endmodule
+`;
 }

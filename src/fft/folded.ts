@@ -261,14 +261,23 @@ export interface EngineSchedule {
   passes: readonly FoldedPass[];
   /** cycles from an unload read to the output handshake */
   unloadLatency: number;
+  /**
+   * Compute cycles outside the passes: a shared engine's write-back between
+   * its two layers (diag-circulant/fused.ts), K reads and WRITEBACK_GAP idle
+   * cycles. Zero or absent for one transform or one layer.
+   */
+  extra?: { cycles: number; text: string };
 }
 
+/** Idle cycles after a write-back's last read before the next pass issues: its write lands (unload latency 6 - 1) cycles after the read, like PASS_GAP. */
+export const WRITEBACK_GAP = 4;
+
 export function engineFirstOutput(s: EngineSchedule): number {
-  return s.n - s.inputs + 1 + computeCycles(s.passes) + s.unloadLatency;
+  return s.n - s.inputs + 1 + computeCycles(s.passes) + (s.extra?.cycles ?? 0) + s.unloadLatency;
 }
 
 export function engineCycles(s: EngineSchedule): { latency: number; period: number; compute: number; formula: string } {
-  const compute = computeCycles(s.passes);
+  const compute = computeCycles(s.passes) + (s.extra?.cycles ?? 0);
   const latency = s.inputs - 1 + engineFirstOutput(s) + s.outputs - 1;
   const kinds = new Map<string, number>();
   for (const p of s.passes) kinds.set(`${p.ops}`, (kinds.get(`${p.ops}`) ?? 0) + 1);
@@ -277,7 +286,7 @@ export function engineCycles(s: EngineSchedule): { latency: number; period: numb
     latency,
     period: latency + 1,
     compute,
-    formula: `N + passes + out + ${s.unloadLatency - 1} = ${s.n} + [${passText}] + ${s.outputs} + ${s.unloadLatency - 1}; period latency + 1`,
+    formula: `N + passes${s.extra ? ` + ${s.extra.text}` : ''} + out + ${s.unloadLatency - 1} = ${s.n} + [${passText}]${s.extra ? ` + ${s.extra.cycles}` : ''} + ${s.outputs} + ${s.unloadLatency - 1}; period latency + 1`,
   };
 }
 

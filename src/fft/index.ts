@@ -25,10 +25,10 @@ export { cosimFft, makeFftVectors, mulberry32, type FftVector, type FftVectorKin
 export { fitUp5k, synthIce40, fitWrapper, type FitResult, type YosysResult } from './fit.ts';
 export {
   planFoldedFft, foldedFftFixed, runPass, twiddleTable, difPasses, ditPasses, computeCycles, engineCycles, engineFirstOutput,
-  foldedFftSchedule, foldedFftIdeal, isFoldedSpec, BFU_LATENCY, WRITE_AFTER_ISSUE, PASS_GAP, FFT_UNLOAD_LATENCY,
+  foldedFftSchedule, foldedFftIdeal, isFoldedSpec, BFU_LATENCY, WRITE_AFTER_ISSUE, PASS_GAP, FFT_UNLOAD_LATENCY, WRITEBACK_GAP,
   type FoldedFftPlan, type FoldedPass, type PassMode, type EngineNumerics, type EngineSchedule, type PmulOperand,
 } from './folded.ts';
 export {
-  generateEngineRtl, generateFoldedFftRtl, packHalfSpectrum, unloadLatency,
-  type EngineLoad, type EngineUnload, type EngineRtlRequest, type EngineRtl,
+  generateEngineRtl, generateFoldedFftRtl, packHalfSpectrum, unloadLatency, dbSpramShape,
+  type EngineLoad, type EngineUnload, type EngineRtlRequest, type EngineRtl, type EngineWriteBack,
 } from './folded-rtl.ts';

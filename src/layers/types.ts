@@ -239,6 +239,22 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
    * spec as written (the JSON object) and returns whole specs.
    */
   smaller?(spec: Readonly<Record<string, unknown>>): SpecAlternative[];
+  /**
+   * Optional: the fuse face. Called by the network planner for every layer
+   * of this kind with the layer before it (null for the first layer or a
+   * single-layer spec): returns null when the layer runs alone, or one layer
+   * (its kind and plan) that does the work of both (diag-circulant with
+   * fft.shareEngine: one folded engine, the two layers taking turns). Throws
+   * CircaInputError naming `field` + the spec field when the layer asks for
+   * a fusion it cannot have.
+   */
+  fuse?(prev: { kind: LayerKind<any, any>; plan: unknown } | null, plan: Plan, field: string): FusedLayer | null;
+}
+
+/** What a fuse face returns: one layer doing the work of two adjacent ones. */
+export interface FusedLayer {
+  kind: LayerKind<any, any>;
+  plan: unknown;
 }
 
 /** One way to shrink a layer, as the fit face offers it. */

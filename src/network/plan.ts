@@ -22,9 +22,20 @@ import { isAbsolute, join, dirname } from 'node:path';
  * when generate, sim or build asks, once per layer.
  */
 export interface NetworkLayer extends LoadedLayer {
+  /** the layer's index in the spec (the first one's, for layers a fuse face joined) */
   index: number;
   shape: LayerShape;
   io: StreamInterface;
+  /**
+   * The spec's layers this one does the work of, when a kind's fuse face
+   * joined two (diag-circulant fft.shareEngine); `spec` is then the first's.
+   */
+  fusedFrom?: (LoadedLayer & { index: number })[];
+}
+
+/** The spec layers behind a plan's layers, in spec order (a fused layer gives both of its own). */
+export function specLayers(layers: readonly NetworkLayer[]): (LoadedLayer & { index: number })[] {
+  return layers.flatMap((l) => l.fusedFrom ?? [l]);
 }
 
 const rendered = new WeakMap<NetworkLayer, LayerRtl>();
@@ -83,6 +94,12 @@ export interface PlanOptions {
   sizeLimit?: boolean;
   /** the folder a relative "weights" path is resolved against (the spec file's) */
   baseDir?: string;
+  /**
+   * join adjacent layers whose kind's fuse face asks for it (default true);
+   * false plans every spec layer on its own (training: each layer's own
+   * train face; the numerics are the same)
+   */
+  fuse?: boolean;
 }
 
 /** The layers' raw specs with the network's weight file (if any) injected, each named. */
@@ -119,8 +136,19 @@ export function planNetwork(raw0: unknown, where = '', opts: PlanOptions = {}): 
 function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[], where: string, isNetwork: boolean, opts: PlanOptions): NetworkPlan {
   // a layer's fields are named layers[k].field in a network, field alone in a single layer
   const at = (index: number, field = '') => (isNetwork ? `layers[${index}]${field ? `.${field}` : ''}` : field || '(top level)');
-  if (opts.sizeLimit) checkMemory(loaded.map((l, index) => ({ ...l, index })), isNetwork, where);
-  const layers: NetworkLayer[] = loaded.map((l, index) => ({ ...l, index, shape: l.kind.shape(l.plan), io: l.kind.io(l.plan) }));
+  // a kind's fuse face may join a layer with the one before it (one engine for both)
+  const joined: (LoadedLayer & { index: number; fusedFrom?: (LoadedLayer & { index: number })[] })[] = [];
+  loaded.forEach((l, index) => {
+    const prev = index > 0 ? loaded[index - 1] : null;
+    const f = opts.fuse === false ? null : l.kind.fuse?.(prev && { kind: prev.kind, plan: prev.plan }, l.plan, `${where}${isNetwork ? `layers[${index}].` : ''}`);
+    if (!f || !prev) {
+      joined.push({ ...l, index });
+      return;
+    }
+    joined[joined.length - 1] = { kind: f.kind, spec: prev.spec, plan: f.plan, index: index - 1, fusedFrom: [{ ...prev, index: index - 1 }, { ...l, index }] };
+  });
+  if (opts.sizeLimit) checkMemory(joined, isNetwork, where);
+  const layers: NetworkLayer[] = joined.map((l) => ({ ...l, shape: l.kind.shape(l.plan), io: l.kind.io(l.plan) }));
   // Module and file names must not collide: a layer's generated modules with
   // another layer's, with circa's templates, and (for a network) with the
   // network's own top. Checked when the RTL is first rendered (layerRtl).
@@ -149,20 +177,22 @@ function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[],
       );
     }
   }
-  for (let i = 1; i < layers.length; i++) {
-    const prev = layers[i - 1];
-    const cur = layers[i];
+  for (let j = 1; j < layers.length; j++) {
+    const prev = layers[j - 1];
+    const cur = layers[j];
+    const i = cur.index;
+    const ip = prev.fusedFrom ? prev.fusedFrom[prev.fusedFrom.length - 1].index : prev.index;
     if (prev.kind.terminal) {
-      throw new CircaInputError(`${where}layers[${i - 1}]: ${prev.kind.kind} must be the last layer (${prev.kind.terminal})`);
+      throw new CircaInputError(`${where}layers[${ip}]: ${prev.kind.kind} must be the last layer (${prev.kind.terminal})`);
     }
     if (prev.shape.outputs !== cur.shape.inputs) {
       throw new CircaInputError(
-        `${where}layers[${i}]: takes ${cur.shape.inputs} inputs but layers[${i - 1}] (${prev.kind.kind}) gives ${prev.shape.outputs}; shapes must chain`,
+        `${where}layers[${i}]: takes ${cur.shape.inputs} inputs but layers[${ip}] (${prev.kind.kind}) gives ${prev.shape.outputs}; shapes must chain`,
       );
     }
     if (prev.shape.outFormat && !sameFormat(prev.shape.outFormat, cur.shape.inFormat)) {
       throw new CircaInputError(
-        `${where}layers[${i}].input: format ${formatName(cur.shape.inFormat)} does not match the output format of layers[${i - 1}], ` +
+        `${where}layers[${i}].input: format ${formatName(cur.shape.inFormat)} does not match the output format of layers[${ip}], ` +
           `${formatName(prev.shape.outFormat)}; put an activation layer between them to requantise`,
       );
     }
@@ -198,6 +228,6 @@ export function planAny(spec: unknown, where = '', opts: PlanOptions = {}): Netw
   throw new CircaInputError(`${where}(top level): expected a network ({"network", "layers": [...]}) or a layer ({"kind": ...})`);
 }
 
-export function loadAnyFile(path: string): NetworkPlan {
-  return planAny(readJsonFile(path), `${path}: `, { baseDir: dirname(path) });
+export function loadAnyFile(path: string, opts: Omit<PlanOptions, 'baseDir'> = {}): NetworkPlan {
+  return planAny(readJsonFile(path), `${path}: `, { ...opts, baseDir: dirname(path) });
 }

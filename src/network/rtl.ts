@@ -115,7 +115,11 @@ ${instance('stream_link', `u_link${k}`, {
   ];
   const io = { inLanes: 1, inWidth: net.inWidth, outLanes: 1, outWidth: net.outWidth, inBeats: net.inputs, outBeats: net.outputs };
   const layerList = net.layers.map((l, k) => `  layer ${k}: ${l.kind.describe(l.plan)[0]}`);
-  const cfgNotes = cfgLayers.map((l) => `  cfg_addr ${l.index * CFG_STRIDE}..${l.index * CFG_STRIDE + CFG_STRIDE - 1}: layer ${l.index} (${l.kind.kind}) registers 0..3`);
+  // addresses follow the layers' positions in the composed top (a fused layer is one position)
+  const cfgNotes = cfgLayers.map((l) => {
+    const k = net.layers.indexOf(l);
+    return `  cfg_addr ${k * CFG_STRIDE}..${k * CFG_STRIDE + CFG_STRIDE - 1}: layer ${k} (${l.kind.kind}) registers 0..3`;
+  });
   const text = `${header(`${top}: network ${net.name}, ${net.layers.length} layer(s), ${net.schedule} schedule`, {
     inputs: `${net.inputs} x ${net.inWidth} bits`,
     outputs: `${net.outputs} x ${net.outWidth} bits, one per beat`,

@@ -21,7 +21,7 @@ import {
   type Overflow, type QFormat, type Requant, type Rounding,
 } from '../../fixed/index.ts';
 import { ebrBlocks, fftCost, type FftPlan } from '../../fft/index.ts';
-import { checkTransformLength, layerFftPlan } from '../circulant-common/fft-options.ts';
+import { checkTransformLength, layerFftPlan, refuseShareEngine } from '../circulant-common/fft-options.ts';
 import { halfSpectrum, quantizeSpectrum, spectrumFormat, type Cplx } from '../circulant-common/spectrum.ts';
 import { drawWeights, type WeightSource } from '../circulant-common/weights.ts';
 import { bitsFor } from '../circulant-common/rom.ts';
@@ -107,6 +107,7 @@ function blockValues(p: number, q: number, k: number) {
 
 export function planBlockCirculant(spec: BlockCirculantSpec): BlockCirculantPlan {
   const k = spec.blockSize;
+  refuseShareEngine(spec.fft, 'block-circulant');
   checkTransformLength(k, 'blockSize', 'the block size k');
   const log2k = Math.round(Math.log2(k));
   const n = spec.inputs;

@@ -44,6 +44,11 @@ export const fftOptionsSchema = z
     architecture: z.enum(['streaming', 'folded']).default('streaming'),
     /** folded only: butterfly units in parallel (1, 2, 4, 8) */
     butterflies: z.number().int().optional(),
+    /**
+     * folded diag-circulant only: run this layer on the previous layer's
+     * folded engine (the two layers take turns; diag-circulant/fused.ts)
+     */
+    shareEngine: z.boolean().optional(),
   })
   .strict();
 
@@ -95,4 +100,11 @@ export function layerFftPlan(
 /** A scaling schedule that shifts only the last `s` of `stages` butterflies. */
 export function lastShifts(stages: number, s: number): number[] {
   return Array.from({ length: stages }, (_, i) => (i >= stages - s ? 1 : 0));
+}
+
+/** fft.shareEngine is for a folded diag-circulant layer after another (diag-circulant/fused.ts): refuse it elsewhere. */
+export function refuseShareEngine(o: { shareEngine?: boolean }, kind: string): void {
+  if (o.shareEngine) {
+    throw new CircaInputError(`fft.shareEngine: only a folded diag-circulant layer right after another can share its engine; a ${kind} layer cannot`);
+  }
 }

@@ -111,3 +111,45 @@ export function foldedCoreResources(
 export function coreResources(ctx: ResourceContext, c: CorePlan, yWidth: number, diag?: { dWidth: number; bWidth: number; accWidth: number }): LayerResources {
   return c.arch === 'folded' ? foldedCoreResources(ctx, c, yWidth, diag) : streamCoreResources(ctx, c, yWidth, diag);
 }
+
+/**
+ * Two diag-circulant layers on one shared folded engine (diag-circulant/
+ * fused.ts): one engine whose spectrum ROM holds both spectra, the
+ * write-back (K reads and writes of the banks), two d/b ROMs and one z x d
+ * multiplier serving both output stages.
+ */
+export function foldedPairResources(
+  { name, cycles }: ResourceContext, c1: FoldedCorePlan, c2: FoldedCorePlan, passes: import('../../fft/index.ts').FoldedPass[], hWidth: number, yWidth: number,
+  d1: { name: string; dWidth: number; bWidth: number; accWidth: number }, d2: { name: string; dWidth: number; bWidth: number; accWidth: number },
+  spram: boolean,
+): LayerResources {
+  const dW = Math.max(d1.dWidth, d2.dWidth);
+  const bW = Math.max(d1.bWidth, d2.bWidth);
+  const aW = Math.max(d1.accWidth, d2.accWidth);
+  const part = foldedEnginePart(name, c1.engine, c1.multipliers, passes, cycles,
+    // the output stage's registers: both requantisers' outputs, z, d, b, acc, and the write-back's position pipeline
+    { inputs: c1.inputs, outputs: c2.outputs + c1.k, outBits: 2 * yWidth + c1.zWidth + dW + bW + aW + 5 * c1.log2k },
+    { hWidth, spectra: 2 });
+  const memories = [...part.memories];
+  const multipliers = [...part.multipliers];
+  const multiplies = [...part.arith.multiplies];
+  const adds = [...part.arith.adds, { width: c1.zWidth, count: c1.outputs + c2.outputs }];
+  addDiagonal(`${name}.${d1.name}`, c1, d1, cycles, { memories, multipliers, multiplies, adds }, 1);
+  addDiagonal(`${name}.${d2.name}`, c2, d2, cycles, { memories, multipliers, multiplies, adds }, 1);
+  if (spram) {
+    // both d/b ROMs become one SPRAM of {b, d} words (with its loader's pointer)
+    const roms = memories.filter((m) => m.name.endsWith('.drom'));
+    for (const m of roms) memories.splice(memories.indexOf(m), 1);
+    memories.push({
+      name: `${name}.dbmem`, depth: c1.outputs + c2.outputs, width: dW + bW, rom: false, huge: true,
+      writes: 0, reads: cycles, usefulReads: c1.outputs + c2.outputs, weights: true,
+    });
+  }
+  // one multiplier serves both output stages
+  const zd = multipliers.filter((m) => m.name.endsWith('.z*d'));
+  const shared = { name: `${name}.z*d`, a: c1.zWidth, b: dW, y: c1.zWidth + dW, count: 1 };
+  return {
+    model: 'folded-fft', memories, multipliers: [...multipliers.filter((m) => !zd.includes(m)), shared], arith: { multiplies, adds },
+    features: { ...part.features, layer: 1, signs: 0, mulY: mulY([...multipliers.filter((m) => !zd.includes(m)), shared]) },
+  };
+}

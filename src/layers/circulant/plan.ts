@@ -10,7 +10,7 @@ import { CircaInputError } from '../../errors.ts';
 import { width, type Overflow, type QFormat, type Requant, type Rounding } from '../../fixed/index.ts';
 import { planStreamCore, nextPow2, type StreamCorePlan } from '../circulant-common/stream-plan.ts';
 import { planFoldedCore, type FoldedCorePlan } from '../circulant-common/folded-core.ts';
-import { checkTransformLength } from '../circulant-common/fft-options.ts';
+import { checkTransformLength, refuseShareEngine } from '../circulant-common/fft-options.ts';
 import { drawSigns, drawWeights, flatVector, type WeightSource } from '../circulant-common/weights.ts';
 import type { CircActivation } from '../circulant-common/schema.ts';
 import type { CirculantSpec } from './spec.ts';
@@ -36,6 +36,7 @@ export interface CirculantPlan {
 }
 
 export function planCirculant(spec: CirculantSpec): CirculantPlan {
+  refuseShareEngine(spec.fft, 'circulant');
   const folded = spec.fft.architecture === 'folded';
   if (spec.size !== undefined && !folded) checkTransformLength(spec.size, 'size', 'the circulant size');
   const k = spec.size ?? Math.max(folded ? 16 : 4, nextPow2(Math.max(spec.inputs, spec.outputs)));

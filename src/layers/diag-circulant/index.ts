@@ -11,6 +11,7 @@ import { diagCirculantRtl } from './rtl.ts';
 import { diagCirculantCost, diagCirculantTiming } from './cost.ts';
 import { diagCirculantTrain } from './train.ts';
 import { smallerCirculant } from '../circulant-common/smaller.ts';
+import { diagCirculantFuse } from './fused.ts';
 
 export const diagCirculant = defineKind<DiagCirculantSpec, DiagCirculantPlan>({
   kind: 'diag-circulant',
@@ -29,6 +30,7 @@ export const diagCirculant = defineKind<DiagCirculantSpec, DiagCirculantPlan>({
   timing: diagCirculantTiming,
   train: diagCirculantTrain,
   smaller: smallerCirculant,
+  fuse: diagCirculantFuse,
   describe: (p) => [
     `diag-circulant ${p.inputs} -> ${p.outputs}, K = ${p.core.k}, c, d, b ${describeSource(p.weightSource)}`,
     `input ${formatName(p.xFormat)}; ${describeStreamCore(p.core)}`,

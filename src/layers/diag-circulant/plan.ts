@@ -45,6 +45,10 @@ export interface DiagCirculantPlan {
   yWidth: number;
   requant: Requant;
   activation: CircActivation;
+  /** fft.shareEngine: run on the previous layer's folded engine in a network (fused.ts) */
+  shareEngine: boolean;
+  /** where the shared engine keeps both layers' d and b (fused.ts): ROMs in EBR, or one SPRAM loaded at run time */
+  memory: 'ebr' | 'spram';
 }
 
 function bad(field: string, msg: string): never {
@@ -63,6 +67,12 @@ function quantizeAll(values: readonly number[], f: QFormat, field: string): numb
 
 export function planDiagCirculant(spec: DiagCirculantSpec): DiagCirculantPlan {
   const folded = spec.fft.architecture === 'folded';
+  if (spec.memory === 'spram' && !spec.fft.shareEngine) {
+    bad('memory', '"spram" keeps the d and b of two layers sharing one engine in SPRAM; it needs "fft": { "shareEngine": true } on this layer (otherwise use "ebr")');
+  }
+  if (spec.fft.shareEngine && !folded) {
+    bad('fft.shareEngine', 'shares the previous layer\'s folded FFT engine, so it needs "architecture": "folded" (the streaming core has no engine to share)');
+  }
   if (spec.size !== undefined && !folded) checkTransformLength(spec.size, 'size', 'the circulant size');
   const k = spec.size ?? Math.max(folded ? 16 : 4, nextPow2(Math.max(spec.inputs, spec.outputs)));
   const m = spec.outputs;
@@ -143,5 +153,7 @@ export function planDiagCirculant(spec: DiagCirculantSpec): DiagCirculantPlan {
     yWidth,
     requant: { shift, outWidth: yWidth, rounding: spec.output.rounding as Rounding, overflow: spec.output.overflow as Overflow },
     activation: spec.activation,
+    shareEngine: spec.fft.shareEngine === true,
+    memory: spec.memory,
   };
 }

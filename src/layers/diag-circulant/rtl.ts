@@ -12,16 +12,23 @@ import { packFields } from '../circulant-common/rom.ts';
 import type { DiagCirculantPlan } from './plan.ts';
 import { diagCirculantCost } from './cost.ts';
 
+/** The output stage as the folded engine's unloader (or a shared engine's write-back) takes it. */
+export function foldedHead(p: DiagCirculantPlan) {
+  const words = p.d.map((d, i) => packFields([d, p.bias[i]], [p.dWidth, p.bWidth]));
+  const comments = p.d.map((d, i) => `i = ${i}: d = ${d}, b = ${p.bias[i]}`);
+  return {
+    yWidth: p.yWidth, shift: p.requant.shift, rounding: ROUNDING_CODE[p.requant.rounding],
+    sat: p.requant.overflow === 'saturate', relu: p.activation === 'relu',
+    diag: { dWidth: p.dWidth, bWidth: p.bWidth, biasShift: p.biasShift, accWidth: p.accWidth, words, comments },
+  };
+}
+
 export function diagCirculantRtl(p: DiagCirculantPlan): LayerRtl {
   const c = p.core;
   const cyc = diagCirculantCost(p).cycles;
   const words = p.d.map((d, i) => packFields([d, p.bias[i]], [p.dWidth, p.bWidth]));
   const comments = p.d.map((d, i) => `i = ${i}: d = ${d}, b = ${p.bias[i]}`);
-  const folded = {
-    yWidth: p.yWidth, shift: p.requant.shift, rounding: ROUNDING_CODE[p.requant.rounding],
-    sat: p.requant.overflow === 'saturate', relu: p.activation === 'relu',
-    diag: { dWidth: p.dWidth, bWidth: p.bWidth, biasShift: p.biasShift, accWidth: p.accWidth, words, comments },
-  };
+  const folded = foldedHead(p);
   return anyCoreRtl(c, {
     params: {
       DIAG: 1, D_W: p.dWidth, B_W: p.bWidth, BSHIFT: p.biasShift, ACC_W: p.accWidth,

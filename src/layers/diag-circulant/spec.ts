@@ -52,6 +52,12 @@ export const diagCirculantSpecSchema = z
     /** integer bits of the circulant product C x before the diagonal (default: the output's) */
     circulantInt: z.number().int().min(0).max(30).optional(),
     fft: fftOptionsSchema.default(FFT_DEFAULTS),
+    /**
+     * where d and b sit: "ebr" (ROMs), or "spram" (one SB_SPRAM256KA holding
+     * both layers' d and b, loaded through the config port at run time; only
+     * on a layer with fft.shareEngine, where it frees the EBR the two d/b ROMs take)
+     */
+    memory: z.enum(['ebr', 'spram']).default('ebr'),
     output: outputSchema,
     activation: z.enum(CIRC_ACTIVATIONS).default('identity'),
   })

@@ -109,7 +109,7 @@ export function foldedEnginePart(
   passes: readonly FoldedPass[],
   cycles: number,
   io: { inputs: number; outputs: number; outBits: number },
-  pmul?: { hWidth: number },
+  pmul?: { hWidth: number; spectra?: number },
 ): FftPart {
   const B = e.butterflies;
   const W = e.memWidth;
@@ -119,7 +119,8 @@ export function foldedEnginePart(
   const FW = multipliers === 3 && pmul ? Math.max(TW, HW + 1) : VW;
   const ops = passes.reduce((a, p) => a + p.ops, 0);
   const bfOps = passes.filter((p) => p.mode !== 'pmul').length * (e.n / 2);
-  const pmOps = passes.some((p) => p.mode === 'pmul') ? e.n : 0;
+  const pmOps = passes.filter((p) => p.mode === 'pmul').length * e.n;
+  const spectra = pmul?.spectra ?? 1;
   const memories: MemoryUse[] = [0, 1].map((k) => ({
     name: `${name}.bank${k}`, depth: e.n / (2 * B), width: B * 2 * W, rom: false,
     writes: (ops + e.n / B) / 2, reads: (ops + io.outputs) / 2, usefulReads: (ops + io.outputs) / 2, weights: false,
@@ -131,7 +132,7 @@ export function foldedEnginePart(
     });
     if (pmul) {
       memories.push({
-        name: `${name}.hrom${i}`, depth: e.n / 2, width: 2 * HW, rom: true, forceBlock: e.n / 2 >= 64,
+        name: `${name}.hrom${i}`, depth: spectra * e.n / 2, width: 2 * HW, rom: true, forceBlock: e.n / 2 >= 64,
         writes: 0, reads: cycles, usefulReads: pmOps / B, weights: true,
       });
     }
