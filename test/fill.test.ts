@@ -201,6 +201,16 @@ describe('fill', () => {
     checkChoice(readSpec('examples/mnist-circulant.json'), r.best, 'UP5K');
   });
 
+  it('a fused layer (two diag-circulant layers on one engine) is kept whole: mnist-diagcirc varies only the head, named by its spec index', () => {
+    const d = loadDesign('examples/mnist-diagcirc.json');
+    const r = fill(d, 'UP5K');
+    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[2].lanes']);
+    // both diag-circulant layers are still in the priced design: its DSP bound is the whole network's
+    expect(r.best.bound.bound).toBe(dspBound(d, 'UP5K').bound);
+    expect(r.spec.period).toBe(d.cost().period);
+    checkChoice(readSpec('examples/mnist-diagcirc.json'), r.best, 'UP5K');
+  });
+
   it('a design no setting fits is a failed check (exit 1), naming what is over', () => {
     expect(() => fill(loadDesign('examples/mnist-dense.json'), 'UP5K')).toThrow(CircaError);
     expect(() => fill(loadDesign('examples/mnist-dense.json'), 'UP5K')).toThrow(/no lane setting fits iCE40UP5K .*EBR \(4 kbit\) 1,232 \(has 30\)/);

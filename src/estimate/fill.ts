@@ -93,6 +93,9 @@ function probeField(spec: Spec, set: (s: Spec, v: number) => Spec, a: number, b:
 const copy = (s: Spec): Spec => ({ ...s, ...(s.fft && typeof s.fft === 'object' ? { fft: { ...(s.fft as Spec) } } : {}) });
 
 function knobsOf(layer: NetworkLayer): Knob[] {
+  // a layer fused from several specs (a kind's fuse face: two diag-circulant
+  // layers on one engine) is planned from all of them; it is kept as it is
+  if (layer.fusedFrom) return [];
   const spec = layer.spec as Spec;
   const knobs: Knob[] = [];
   const lanes = layer.kind.vary?.lanes;
@@ -324,7 +327,7 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
           index: k,
           name: (cand.layer.plan as { name: string }).name,
           kind: cand.layer.kind.kind,
-          settings: knobs[k].map((kn, i) => ({ knob: kn.name, field: `${at(k)}${kn.field}`, spec: kn.own, chosen: getPath(kn.apply(net0.layers[k].spec as Spec, cand.values[i]), kn.field) as number })),
+          settings: knobs[k].map((kn, i) => ({ knob: kn.name, field: `${at(net0.layers[k].index)}${kn.field}`, spec: kn.own, chosen: getPath(kn.apply(net0.layers[k].spec as Spec, cand.values[i]), kn.field) as number })),
           multipliers: lc.hardware.multipliers,
           period: lc.cycles.period,
           latency: lc.cycles.latency,
