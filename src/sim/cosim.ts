@@ -12,7 +12,7 @@
 import type { LoadedLayer } from '../layers/load.ts';
 import { layerRtl, type NetworkLayer } from '../network/plan.ts';
 import type { LayerRtl, ReferenceResult } from '../layers/types.ts';
-import { makeVectors, type LabelledVector, type VectorKind } from './vectors.ts';
+import { vectorStream, type LabelledVector, type VectorKind } from './vectors.ts';
 import { elementsInput, inWordsOf, packLanes, runStream, type RunStreamOptions, type RunSummary, type StreamInput, type StreamSink } from './stream.ts';
 import { CircaError } from '../errors.ts';
 import type { SimulatorChoice } from './simulator.ts';
@@ -128,20 +128,35 @@ export interface CosimOptions {
 export const MAX_MISMATCHES = 20;
 const MAX_CYCLE_MISMATCHES = 5;
 
-/** A growable typed array of numbers (Int32Array while every value fits, Float64Array after). */
+type Packed = Int8Array | Int16Array | Int32Array | Float64Array;
+
+/** The narrowest typed array for signed values of `w` bits. */
+function packedArray(w: number, length: number): Packed {
+  return w <= 8 ? new Int8Array(length) : w <= 16 ? new Int16Array(length) : w <= 32 ? new Int32Array(length) : new Float64Array(length);
+}
+
+/** A growable typed array of w-bit values (the narrowest type; Float64Array if a value does not fit). */
 class Values {
-  private a: Int32Array | Float64Array = new Int32Array(1024);
+  private a: Packed;
   length = 0;
-  push(v: number) {
-    if (this.length === this.a.length || (this.a instanceof Int32Array && (v | 0) !== v)) {
-      const wide = this.a instanceof Float64Array || (v | 0) !== v;
-      const next = wide ? new Float64Array(this.length === this.a.length ? this.a.length * 2 : this.a.length) : new Int32Array(this.a.length * 2);
-      next.set(this.a.subarray(0, this.length));
-      this.a = next;
-    }
-    this.a[this.length++] = v;
+  constructor(w: number, capacity: number) {
+    this.a = packedArray(w, Math.max(16, capacity));
   }
-  done(): Int32Array | Float64Array {
+  push(v: number) {
+    if (this.length === this.a.length) this.grow(this.a.length * 2, false);
+    this.a[this.length] = v;
+    if (this.a[this.length] !== v) {
+      this.grow(this.a.length, true);
+      this.a[this.length] = v;
+    }
+    this.length++;
+  }
+  private grow(size: number, wide: boolean) {
+    const next = wide || this.a instanceof Float64Array ? new Float64Array(size) : new (this.a.constructor as new (n: number) => Packed)(size);
+    next.set(this.a.subarray(0, this.length));
+    this.a = next;
+  }
+  done(): Packed {
     return this.a.subarray(0, this.length);
   }
 }
@@ -150,44 +165,54 @@ const KINDS: VectorKind[] = ['all-max', 'all-min', 'alternating', 'zeros', 'impu
 
 /**
  * A vector set with its reference outputs, computed once and shared by every
- * run over it (full rate, stalled, the mismatch VCD's replay). Generated
- * vectors are kept packed (typed arrays); given ones are referred to, not
- * copied. The expected outputs are packed too: no per-vector arrays.
+ * run over it (full rate, stalled, a mismatch's VCD replay). Generated
+ * vectors are packed as they are made (typed arrays of the narrowest width,
+ * never one array per vector); given ones are referred to, not copied. The
+ * expected outputs are packed the same way.
  */
 export class VectorSet {
   readonly count: number;
   /** expected outputs of vector k: expected[offsets[k] .. offsets[k + 1]) */
-  readonly expected: Int32Array | Float64Array;
+  readonly expected: Packed;
   readonly offsets: Uint32Array;
   /** whether the model raises its overflow flag on any vector */
   readonly overflow: boolean;
   private readonly given?: readonly LabelledVector[];
-  private readonly packed?: { x: Int32Array | Float64Array; n: number; kinds: Uint8Array };
+  private readonly packed?: { x: Packed; n: number; kinds: Uint8Array };
   private timelines = new Map<number, { firstIn: number[]; lastOut: number[] }>();
 
-  constructor(private readonly dut: DesignUnderTest, vectors: readonly LabelledVector[], own: boolean) {
-    this.count = vectors.length;
-    const expected = new Values();
-    const offsets = new Uint32Array(vectors.length + 1);
+  /** `vectors`: the given inputs (kept by reference), or a stream of `count` generated ones (packed) */
+  constructor(private readonly dut: DesignUnderTest, vectors: readonly LabelledVector[] | { count: number; stream: Iterable<LabelledVector> }) {
+    const given = 'stream' in vectors ? undefined : vectors;
+    this.count = given ? given.length : (vectors as { count: number }).count;
+    const outWidth = dut.rtl.io.outWidth;
+    const expected = new Values(outWidth, this.count * Math.max(1, dut.rtl.io.outBeats * dut.rtl.io.outLanes));
+    const offsets = new Uint32Array(this.count + 1);
     let overflow = false;
-    for (let k = 0; k < vectors.length; k++) {
-      const r = dut.reference(vectors[k].x);
+    const n = dut.inputs;
+    const x = given ? undefined : new Values(dut.inWidth, this.count * n);
+    const kinds = given ? undefined : new Uint8Array(this.count);
+    let k = 0;
+    for (const v of given ?? (vectors as { stream: Iterable<LabelledVector> }).stream) {
+      if (k >= this.count) break;
+      const r = dut.reference(v.x);
       for (const y of r.y) expected.push(y);
       offsets[k + 1] = expected.length;
       overflow ||= r.overflow;
+      if (x) {
+        if (v.x.length !== n) throw new CircaError(`vector ${k} has ${v.x.length} elements, the design takes ${n}`);
+        for (const e of v.x) x.push(e);
+        kinds![k] = KINDS.indexOf(v.kind);
+      }
+      k++;
     }
+    if (k !== this.count) throw new CircaError(`the vector source gave ${k} vectors, not ${this.count}`);
     this.expected = expected.done();
     this.offsets = offsets;
     this.overflow = overflow;
-    const n = vectors[0]?.x.length ?? 0;
-    if (own && vectors.every((v) => v.x.length === n)) {
-      // generated vectors: packed, and the arrays let go
-      const x = dut.inWidth <= 32 ? new Int32Array(n * vectors.length) : new Float64Array(n * vectors.length);
-      vectors.forEach((v, k) => x.set(v.x, k * n));
-      this.packed = { x, n, kinds: Uint8Array.from(vectors, (v) => KINDS.indexOf(v.kind)) };
-    } else this.given = vectors;
+    if (given) this.given = given;
+    else this.packed = { x: x!.done(), n, kinds: kinds! };
   }
-
   kind(k: number): VectorKind {
     return this.given ? this.given[k].kind : KINDS[this.packed!.kinds[k]];
   }
@@ -224,7 +249,7 @@ export function vectorSet(dut: DesignUnderTest, opts: Pick<CosimOptions, 'inputs
   if (!cache) sets.set(dut, (cache = { generated: new Map(), given: new WeakMap() }));
   if (opts.inputs) {
     let s = cache.given.get(opts.inputs);
-    if (!s) cache.given.set(opts.inputs, (s = new VectorSet(dut, opts.inputs, false)));
+    if (!s) cache.given.set(opts.inputs, (s = new VectorSet(dut, opts.inputs)));
     return s;
   }
   const count = opts.vectors ?? 100;
@@ -232,8 +257,8 @@ export function vectorSet(dut: DesignUnderTest, opts: Pick<CosimOptions, 'inputs
   const key = `${count}:${seed}`;
   let s = cache.generated.get(key);
   if (!s) {
-    const vectors = dut.vectors?.(count, seed) ?? makeVectors(count, dut.inputs, dut.inWidth, seed);
-    cache.generated.set(key, (s = new VectorSet(dut, vectors, true)));
+    const stream = dut.vectors?.(count, seed) ?? vectorStream(count, dut.inputs, dut.inWidth, seed);
+    cache.generated.set(key, (s = new VectorSet(dut, { count, stream })));
   }
   return s;
 }
