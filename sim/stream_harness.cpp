@@ -12,16 +12,30 @@
 // dut_cxxrtl.h, chosen with -DCIRCA_CXXRTL): the same source runs on both back
 // ends, so both see the same stalls and write the same records.
 //
-// usage: harness <in.txt> <out.txt> <seed> <valid_pct> <ready_pct> <max_cycles> [<trace_vector> <out.vcd>]
+// usage: harness <in.bin|-> <out.bin|-> <seed> <valid_pct> <ready_pct> <max_cycles> [<trace_vector> <out.vcd>]
+// "-" reads the input from stdin / writes the records to stdout (the Verilator
+// back end streams both through pipes; the WebAssembly one uses files).
 // With the trace arguments (builds with -DTRACE=1 only) the harness writes a
 // VCD from the cycle vector trace_vector is first offered until its last
 // output beat is taken; time is 10 units per cycle, the rising edge of cycle c
 // at 10*c + 5.
-// in.txt:  "<nvec> <in_beats_per_vec> <out_beats_per_vec>" then one line per vector
-//          of in_beats hex words (each IN_LANES*IN_W bits).
-// out.txt: "v <k> <cycle>" at the first input beat of vector k,
-//          "o <cycle> <last> <keep hex> <lane0 hex> ..." per output beat,
-//          "end <cycles> <ovf>" at the end.
+//
+// Both files are binary, little-endian 32-bit words (src/sim/stream.ts reads
+// and writes them; nothing is parsed as text on the hot path):
+//   input:  header  'CIRI' 1 nvec in_beats out_beats in_words
+//           then nvec*in_beats beats of in_words words each: the beat's
+//           IN_LANES*IN_W bits, least significant word first (lane l at bits
+//           [l*IN_W +: IN_W]). The harness reads a beat only when it offers
+//           it, so the input can stream in while the design runs.
+//   output: header  'CIRO' 1 out_lanes lane_words   (lane_words = ceil(OUT_W/32))
+//           then fixed-size records of 4 + OUT_LANES*lane_words words:
+//             tag cycle_lo cycle_hi aux lane0 ... (each lane its raw OUT_W bits,
+//                                                   zero-extended, LSW first)
+//           tag 1 'vector start': aux = vector index, cycle of its first input beat
+//           tag 2 'output beat':  aux = m_keep, bit 8 of tag = m_last
+//           tag 3 'end':          aux = ovf, cycle = cycles simulated, the first
+//                                 lane word the harness's CPU time in ms (0 in WebAssembly)
+//           (the other lanes are zero in the records that carry no data).
 #ifdef CIRCA_CXXRTL
 #include "dut_cxxrtl.h"
 #else
@@ -31,6 +45,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -40,34 +55,37 @@
 static const int kInBits = IN_LANES * IN_W;
 static const int kOutBits = OUT_LANES * OUT_W;
 
-static Words parseHex(const char* s, int bits) {
-  Words w((bits + 31) / 32, 0);
-  int len = (int)strlen(s);
-  for (int i = 0; i < len; i++) {
-    char c = s[len - 1 - i];
-    uint32_t d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
-    int bit = i * 4;
-    if (bit / 32 < (int)w.size()) w[bit / 32] |= d << (bit % 32);
+static const int kInWords = (kInBits + 31) / 32;
+static const int kLaneWords = (OUT_W + 31) / 32;
+static const int kRecordWords = 4 + OUT_LANES * kLaneWords;
+static const uint32_t kTagVector = 1, kTagBeat = 2, kTagEnd = 3;
+
+// bits [lo, lo+bits) of w, zero-extended, into out[0 .. (bits+31)/32)
+static void getField(const Words& w, int lo, int bits, uint32_t* out) {
+  if (bits <= 32 && lo % 32 + bits <= 32) {
+    const uint32_t word = w[lo / 32] >> (lo % 32);
+    out[0] = bits == 32 ? word : word & ((1u << bits) - 1u);
+    return;
   }
-  return w;
+  for (int i = 0; i < (bits + 31) / 32; i++) out[i] = 0;
+  for (int b = 0; b < bits; b++) {
+    int bit = lo + b;
+    out[b / 32] |= ((w[bit / 32] >> (bit % 32)) & 1u) << (b % 32);
+  }
 }
 
-static void putField(FILE* f, const Words& w, int lo, int bits) {
-  // print bits [lo, lo+bits) as hex, most significant digit first
-  int digits = (bits + 3) / 4;
-  char buf[64];
-  std::string out;
-  for (int d = digits - 1; d >= 0; d--) {
-    uint32_t nib = 0;
-    for (int b = 0; b < 4; b++) {
-      int bit = lo + d * 4 + b;
-      if (d * 4 + b >= bits) break;
-      nib |= ((w[bit / 32] >> (bit % 32)) & 1u) << b;
-    }
-    snprintf(buf, sizeof buf, "%x", nib);
-    out += buf;
-  }
-  fputs(out.c_str(), f);
+static bool readWords(FILE* f, uint32_t* w, size_t n) { return fread(w, sizeof(uint32_t), n, f) == n; }
+
+static uint32_t record[kRecordWords];
+static void clearLanes() {
+  for (int i = 4; i < kRecordWords; i++) record[i] = 0;
+}
+static void putRecord(FILE* f, uint32_t tag, uint64_t cycle, uint32_t aux) {
+  record[0] = tag;
+  record[1] = (uint32_t)cycle;
+  record[2] = (uint32_t)(cycle >> 32);
+  record[3] = aux;
+  fwrite(record, sizeof(uint32_t), kRecordWords, f);
 }
 
 // xorshift64*: the harness's own stream of coin flips for valid and ready.
@@ -94,12 +112,16 @@ static Dut dut;
 
 int main(int argc, char** argv) {
   if (argc != 7 && argc != 9) {
-    fprintf(stderr, "usage: %s in.txt out.txt seed valid_pct ready_pct max_cycles [trace_vector out.vcd]\n", argv[0]);
+    fprintf(stderr, "usage: %s in.bin|- out.bin|- seed valid_pct ready_pct max_cycles [trace_vector out.vcd]\n", argv[0]);
     return 2;
   }
-  FILE* fin = fopen(argv[1], "r");
-  FILE* fout = fopen(argv[2], "w");
+  const bool inStd = strcmp(argv[1], "-") == 0, outStd = strcmp(argv[2], "-") == 0;
+  FILE* fin = inStd ? stdin : fopen(argv[1], "rb");
+  FILE* fout = outStd ? stdout : fopen(argv[2], "wb");
   if (!fin || !fout) { fprintf(stderr, "harness: cannot open files\n"); return 2; }
+  static char inBuf[1 << 16], outBuf[1 << 16];
+  setvbuf(fin, inBuf, _IOFBF, sizeof inBuf);
+  setvbuf(fout, outBuf, _IOFBF, sizeof outBuf);
   rngState = strtoull(argv[3], nullptr, 10) * 0x9E3779B97F4A7C15ULL + 1;
   const uint32_t validPct = atoi(argv[4]);
   const uint32_t readyPct = atoi(argv[5]);
@@ -111,16 +133,15 @@ int main(int argc, char** argv) {
   if (traceVector >= 0) { fprintf(stderr, "harness: built without TRACE, cannot write a VCD\n"); return 2; }
 #endif
 
-  long nvec, inBeats, outBeats;
-  if (fscanf(fin, "%ld %ld %ld", &nvec, &inBeats, &outBeats) != 3) { fprintf(stderr, "harness: bad header\n"); return 2; }
-  std::vector<Words> beats;
-  beats.reserve(nvec * inBeats);
-  char tok[1024];
-  for (long i = 0; i < nvec * inBeats; i++) {
-    if (fscanf(fin, "%1023s", tok) != 1) { fprintf(stderr, "harness: short input\n"); return 2; }
-    beats.push_back(parseHex(tok, kInBits));
-  }
-  fclose(fin);
+  uint32_t header[6];
+  if (!readWords(fin, header, 6) || header[0] != 0x49524943u /* 'CIRI' */ || header[1] != 1) { fprintf(stderr, "harness: bad input header\n"); return 2; }
+  const long nvec = header[2], inBeats = header[3], outBeats = header[4];
+  if ((int)header[5] != kInWords) { fprintf(stderr, "harness: input beats of %u words, this build takes %d\n", header[5], kInWords); return 2; }
+  const uint32_t outHeader[4] = {0x4f524943u /* 'CIRO' */, 1, OUT_LANES, kLaneWords};
+  fwrite(outHeader, sizeof(uint32_t), 4, fout);
+  // the beat on offer: read from the input when it is first offered
+  Words beat(kInWords, 0);
+  long loaded = -1;
 
   setU(CLK, 0); setU(RST, 1); setU(S_VALID, 0); setU(S_LAST, 0); setU(M_READY, 0);
   for (int i = 0; i < 4; i++) { setU(CLK, 0); dut.eval(); setU(CLK, 1); dut.eval(); }
@@ -134,14 +155,18 @@ int main(int argc, char** argv) {
     if (cycle >= maxCycles) {
       fprintf(stderr, "harness: timeout after %llu cycles: %ld/%ld input beats sent, %ld/%ld output beats received\n",
               (unsigned long long)cycle, sent, totalIn, got, totalOut);
-      fclose(fout);
+      fflush(fout);
       return 3;
     }
     // Drive inputs in the low half of the cycle. A raised valid is held until taken.
     bool v = sent < totalIn && (holdValid || rnd100() < validPct);
     setU(S_VALID, v);
     if (v) {
-      setW(S_DATA, beats[sent]);
+      if (loaded != sent) {
+        if (!readWords(fin, beat.data(), kInWords)) { fprintf(stderr, "harness: short input (beat %ld of %ld)\n", sent, totalIn); return 2; }
+        loaded = sent;
+      }
+      setW(S_DATA, beat);
       setU(S_LAST, (sent % inBeats) == inBeats - 1);
     } else {
       setU(S_LAST, 0);
@@ -159,14 +184,11 @@ int main(int argc, char** argv) {
     // Handshakes happen at the coming rising edge.
     bool inFire = getU(S_VALID) && getU(S_READY);
     bool outFire = getU(M_VALID) && getU(M_READY);
-    if (inFire && sent % inBeats == 0) fprintf(fout, "v %ld %llu\n", sent / inBeats, (unsigned long long)cycle);
+    if (inFire && sent % inBeats == 0) { clearLanes(); putRecord(fout, kTagVector, cycle, (uint32_t)(sent / inBeats)); }
     if (outFire) {
       Words d = getW(M_DATA, kOutBits);
-      Words k = getW(M_KEEP, OUT_LANES);
-      fprintf(fout, "o %llu %d ", (unsigned long long)cycle, (int)getU(M_LAST));
-      putField(fout, k, 0, OUT_LANES);
-      for (int l = 0; l < OUT_LANES; l++) { fputc(' ', fout); putField(fout, d, l * OUT_W, OUT_W); }
-      fputc('\n', fout);
+      for (int l = 0; l < OUT_LANES; l++) getField(d, l * OUT_W, OUT_W, &record[4 + l * kLaneWords]);
+      putRecord(fout, kTagBeat | (getU(M_LAST) ? 0x100u : 0u), cycle, (uint32_t)getU(M_KEEP));
       got++;
     }
     holdValid = v && !inFire;
@@ -182,8 +204,15 @@ int main(int argc, char** argv) {
     cycle++;
   }
   setU(CLK, 0); setU(S_VALID, 0); setU(M_READY, 0); dut.eval();
-  fprintf(fout, "end %llu %d\n", (unsigned long long)cycle, (int)getU(OVF));
-  fclose(fout);
+  clearLanes();
+#ifndef CIRCA_CXXRTL
+  // the harness's own CPU time (ms): the simulator's share of a piped run. (WebAssembly runs
+  // block the host while they run, so their wall time is the simulator's time: 0 here.)
+  record[4] = (uint32_t)((double)clock() * 1000.0 / CLOCKS_PER_SEC);
+#endif
+  putRecord(fout, kTagEnd, cycle, (uint32_t)getU(OVF));
+  if (fflush(fout) != 0) { fprintf(stderr, "harness: cannot write the records\n"); return 2; }
+  if (!outStd) fclose(fout);
   dut.final();
   return 0;
 }

@@ -160,7 +160,8 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
     `cycles:        latency ${range(lat)} measured, ${range(predLat)} predicted (${full.cycles.formula})${latOk ? '' : '  MISMATCH'}`,
     `               period  ${range(per)} measured, ${range(predPer)} predicted${perOk ? '' : '  MISMATCH'}`,
     `simulated ${runs.reduce((s, r) => s + r.sim.totalCycles, 0).toLocaleString('en-US')} cycles in ${runs.reduce((s, r) => s + r.sim.runSeconds, 0).toFixed(2)} s` +
-      ` on ${full.sim.simulator} (build ${full.sim.cached ? 'cached' : `${full.sim.buildSeconds.toFixed(1)} s`})`,
+      ` on ${full.sim.simulator} (build ${full.sim.cached ? 'cached' : `${full.sim.buildSeconds.toFixed(1)} s`});` +
+      ` simulator ${runs.reduce((s, r) => s + r.sim.simSeconds, 0).toFixed(2)} s CPU, host side ${runs.reduce((s, r) => s + r.sim.hostSeconds, 0).toFixed(2)} s CPU`,
     ...(accuracy ? formatDatasetAccuracy(accuracy) : []),
     pass ? 'PASS' : 'FAIL',
   ];

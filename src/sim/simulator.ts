@@ -8,7 +8,7 @@
  * the same input file and write the same records, so everything above this
  * file (stream.ts, uart.ts, cosim.ts) does not care which one ran.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { trackChild } from '../cleanup.ts';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +77,13 @@ export interface Harness {
   seconds: number;
   /** run once with files in `dir` (input written there, outputs read back from there) */
   run(dir: string, args: readonly HarnessArg[]): Promise<void>;
+  /**
+   * Start the harness as a process whose stdin and stdout are pipes (native
+   * back ends only): the caller streams the input in and the records out
+   * while it runs. `done` resolves when it exits with 0 and rejects with one
+   * CircaError (the harness's stderr) otherwise.
+   */
+  spawn?(dir: string, args: readonly HarnessArg[]): { child: ChildProcessWithoutNullStreams; done: Promise<void> };
 }
 
 export async function buildHarness(sim: SimulatorName, b: HarnessBuild, onProgress?: (msg: string) => void): Promise<Harness> {
@@ -107,6 +114,22 @@ export async function buildHarness(sim: SimulatorName, b: HarnessBuild, onProgre
         const err = e as { stderr?: string };
         throw new CircaError(`simulation of ${b.top} failed: ${(err.stderr ?? String(e)).trim()}`);
       }
+    },
+    spawn: (dir, args) => {
+      const child = spawn(built.binary, args.map((a) => (typeof a === 'string' ? a : join(dir, a.file))), { stdio: ['pipe', 'pipe', 'pipe'] });
+      // an interrupt (src/cleanup.ts) kills the simulator too
+      const untrackChild = trackChild(child);
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (t: string) => { if (stderr.length < 1 << 16) stderr += t; });
+      const done = new Promise<void>((resolveDone, reject) => {
+        child.on('error', (e) => reject(new CircaError(`simulation of ${b.top} failed: ${e.message}`)));
+        child.on('close', (code, signal) => {
+          untrackChild();
+          if (code === 0) resolveDone();
+          else reject(new CircaError(`simulation of ${b.top} failed: ${stderr.trim() || (signal ? `killed by ${signal}` : `exit status ${code}`)}`));
+        });
+      });
+      return { child, done };
     },
   };
 }

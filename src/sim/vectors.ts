@@ -27,21 +27,26 @@ export function rawGenerator(seed: number, w: number): () => number {
  * corner cases (as many as fit), the rest uniform random from `seed`.
  */
 export function makeVectors(count: number, n: number, w: number, seed = 1): LabelledVector[] {
+  return [...vectorStream(count, n, w, seed)];
+}
+
+/** The vectors of makeVectors, one at a time (a large set never holds them all as arrays). */
+export function* vectorStream(count: number, n: number, w: number, seed = 1): Generator<LabelledVector> {
   const hi = maxOf(w);
   const lo = minOf(w);
-  const corners: LabelledVector[] = [
-    { kind: 'all-max', x: new Array(n).fill(hi) },
-    { kind: 'all-min', x: new Array(n).fill(lo) },
-    { kind: 'alternating', x: Array.from({ length: n }, (_, i) => (i % 2 ? lo : hi)) },
-    { kind: 'alternating', x: Array.from({ length: n }, (_, i) => (i % 2 ? hi : lo)) },
-    { kind: 'zeros', x: new Array(n).fill(0) },
+  const corners: (() => LabelledVector)[] = [
+    () => ({ kind: 'all-max', x: new Array(n).fill(hi) }),
+    () => ({ kind: 'all-min', x: new Array(n).fill(lo) }),
+    () => ({ kind: 'alternating', x: Array.from({ length: n }, (_, i) => (i % 2 ? lo : hi)) }),
+    () => ({ kind: 'alternating', x: Array.from({ length: n }, (_, i) => (i % 2 ? hi : lo)) }),
+    () => ({ kind: 'zeros', x: new Array(n).fill(0) }),
     // impulses at both ends (where the circulant wraps) and in the middle
-    { kind: 'impulse', x: Array.from({ length: n }, (_, i) => (i === 0 ? hi : 0)) },
-    { kind: 'impulse', x: Array.from({ length: n }, (_, i) => (i === n - 1 ? lo : 0)) },
-    { kind: 'impulse', x: Array.from({ length: n }, (_, i) => (i === n >> 1 ? hi : 0)) },
+    () => ({ kind: 'impulse', x: Array.from({ length: n }, (_, i) => (i === 0 ? hi : 0)) }),
+    () => ({ kind: 'impulse', x: Array.from({ length: n }, (_, i) => (i === n - 1 ? lo : 0)) }),
+    () => ({ kind: 'impulse', x: Array.from({ length: n }, (_, i) => (i === n >> 1 ? hi : 0)) }),
   ];
-  const out = corners.slice(0, count);
+  let made = 0;
+  for (; made < Math.min(count, corners.length); made++) yield corners[made]();
   const next = rawGenerator(seed, w);
-  while (out.length < count) out.push({ kind: 'random', x: Array.from({ length: n }, next) });
-  return out;
+  for (; made < count; made++) yield { kind: 'random', x: Array.from({ length: n }, next) };
 }
