@@ -97,11 +97,13 @@ describe('dense co-simulation', () => {
     // full rate on both sides: input beat i of vector k is taken at firstIn[k] + i
     const res = await simulateStream(layer.kind.rtl(layer.plan), vectors.map((v) => v.x.map((e) => [e])));
     const timing = layer.kind.timing(layer.plan);
+    let prev: { inputs: number[]; outputs: number[] } | undefined;
     for (let k = 0; k < vectors.length; k++) {
       const inputs = Array.from({ length: 187 }, (_, i) => res.firstIn[k] + i);
-      const outs = timing.outputs(inputs);
+      const outs = timing.outputs(inputs, prev);
       expect(res.beats[k].map((b) => b.cycle)).toEqual(outs);
-      if (k + 1 < vectors.length) expect(res.firstIn[k + 1]).toBe(timing.nextReady(inputs, outs));
+      if (k + 1 < vectors.length) expect(res.firstIn[k + 1]).toBe(timing.nextReady(inputs, outs, prev));
+      prev = { inputs, outputs: outs };
     }
   });
 

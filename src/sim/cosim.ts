@@ -5,7 +5,7 @@
  */
 import type { LoadedLayer } from '../layers/load.ts';
 import { layerRtl, type NetworkLayer } from '../network/plan.ts';
-import type { LayerRtl, ReferenceResult } from '../layers/types.ts';
+import type { LayerRtl, ReferenceResult, VectorHandshakes } from '../layers/types.ts';
 import { makeVectors, type LabelledVector } from './vectors.ts';
 import { simulateStream, type StreamResult } from './stream.ts';
 import type { SimulatorChoice } from './simulator.ts';
@@ -184,12 +184,14 @@ export function layerDut(layer: LoadedLayer | NetworkLayer): DesignUnderTest {
       const lastOut: number[] = [];
       let ready = 0;
       let lastIn = -1;
+      let prev: VectorHandshakes | undefined;
       for (let j = 0; j < count; j++) {
         const start = Math.max(ready, lastIn + 1);
         // one input beat per cycle (a beat is inLanes elements)
         const ins = Array.from({ length: rtl.io.inBeats }, (_, e) => start + e);
-        const outs = t.outputs(ins);
-        ready = t.nextReady(ins, outs);
+        const outs = t.outputs(ins, prev);
+        ready = t.nextReady(ins, outs, prev);
+        prev = { inputs: ins, outputs: outs };
         lastIn = ins[ins.length - 1];
         firstIn.push(start);
         lastOut.push(outs[outs.length - 1]);
