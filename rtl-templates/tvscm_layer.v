@@ -43,6 +43,8 @@
 //         (src/layers/tvscm/cost.ts models exactly this).
 //   Memory: each lane bank holds both buffers, rows 0..ROWS-1 (A) and
 //         ROWS..2*ROWS-1 (B): twice the single-buffer depth.
+//   BUFFERS = 1 keeps buffer A only (half the memory): the next vector loads
+//         once this one's fetches are done, period N + FETCHES.
 //
 // Config port: cfg_addr 0 writes a, 1 writes b, 2 clears the sticky overflow
 // flag. Write between vectors (busy low) for a clean change of weights.
@@ -55,7 +57,8 @@ module tvscm_layer #(
     parameter N         = 16,
     parameter P         = 1,
     parameter ROWS      = 16,   // ceil(N / P)
-    parameter ROW_W     = 5,    // bits of a bank address 0..2*ROWS-1 (two buffers)
+    parameter BUFFERS   = 2,    // input buffers: 2 overlaps load and compute, 1 loads only when the fetches are done
+    parameter ROW_W     = 5,    // bits of a bank address 0..BUFFERS*ROWS-1
     parameter PLACEMENT = 0,    // 0 band, 1 complement
     parameter RADIUS    = 1,    // band radius (1 for complement: unused)
     parameter RB        = 1,    // window rows each side: ceil(RADIUS / P), 0 for complement
@@ -157,15 +160,17 @@ module tvscm_layer #(
     wire fetch_last = fetching & ce & (fetch_u == LAST_FETCH);
     // a run starts when the fetch unit is free (or frees up now) and the
     // next buffer is full (or fills up now)
-    wire next_full  = full[nsel] | (load_done & (wsel == nsel));
+    // (with one buffer nsel is rsel: the buffer its own last fetch frees is not full)
+    wire next_full  = (full[nsel] & ~(fetch_last & (nsel == rsel))) | (load_done & (wsel == nsel));
     wire run_start  = (~fetching | fetch_last) & next_full;
 
     localparam signed [POS_W-1:0] BASE0 = -(RB * P);
     localparam signed [POS_W-1:0] STEP  = P;
     localparam signed [POS_W-1:0] ROW0  = -RB;
     localparam signed [POS_W-1:0] NROWS = ROWS;
-    localparam integer ROWS_I = ROWS;
-    localparam [ROW_W-1:0] BANK_B = ROWS_I[ROW_W-1:0];   // first row of buffer B
+    localparam integer BANK_B_I = (BUFFERS > 1) ? ROWS : 0;
+    localparam [ROW_W-1:0] BANK_B = BANK_B_I[ROW_W-1:0];   // first row of buffer B
+    localparam TWO = BUFFERS > 1;                           // with one buffer, A is used for every vector
 
     always @(posedge clk) begin
         if (rst) begin
@@ -188,7 +193,7 @@ module tvscm_layer #(
             // LOAD
             if (in_fire) begin
                 if (in_is_last) begin
-                    wsel     <= ~wsel;
+                    wsel     <= TWO & ~wsel;
                     in_count <= {CNT_W{1'b0}};
                     wr_lane  <= {LANE_W{1'b0}};
                     wr_addr  <= wsel ? {ROW_W{1'b0}} : BANK_B;
@@ -206,7 +211,7 @@ module tvscm_layer #(
             if (run_start) begin
                 fetching   <= 1'b1;
                 rsel       <= nsel;
-                nsel       <= ~nsel;
+                nsel       <= TWO & ~nsel;
                 fetch_u    <= {FETCH_W{1'b0}};
                 fetch_base <= BASE0;
                 fetch_row  <= ROW0;
@@ -226,7 +231,7 @@ module tvscm_layer #(
     wire [ROW_W-1:0] rd_row = row_in_banks ? fetch_row[ROW_W-1:0] : {ROW_W{1'b0}};
     wire [ROW_W-1:0] rd_addr = rd_row + (rsel ? BANK_B : {ROW_W{1'b0}});
 
-    // Lane banks: one memory per lane, 2*ROWS deep (buffers A and B),
+    // Lane banks: one memory per lane, BUFFERS*ROWS deep (buffers A and B),
     // synchronous read held by ce.
     wire [P*X_W-1:0] bank_q;
     genvar j;
@@ -234,7 +239,7 @@ module tvscm_layer #(
         for (j = 0; j < P; j = j + 1) begin : g_bank
             localparam integer      LANE_I  = j;
             localparam [LANE_W-1:0] LANE_ID = LANE_I[LANE_W-1:0];
-            reg [X_W-1:0] mem [0:2*ROWS-1];
+            reg [X_W-1:0] mem [0:BUFFERS*ROWS-1];
             reg [X_W-1:0] q;
             always @(posedge clk) begin
                 if (in_fire && wr_lane == LANE_ID) mem[wr_addr] <= s_data;

@@ -35,12 +35,15 @@ export function tvscmTiming(p: TvscmPlan): LayerTiming {
   const start = (inputs: readonly number[], prev?: VectorHandshakes) =>
     Math.max(inputs[inputs.length - 1] + 1, prev ? runStart(prev) + F : -Infinity);
   return {
-    overlaps: true,
+    overlaps: p.buffers > 1,
     outputs: (inputs, prev) => {
       const s = start(inputs, prev);
       return Array.from({ length: p.rows }, (_, t) => s + t + 2 * p.windowRows + TVSCM_PIPE_STAGES + 1);
     },
-    nextReady: (inputs, _outputs, prev) => Math.max(inputs[inputs.length - 1] + 1, prev ? runStart(prev) + F : -Infinity),
+    // two buffers: the next vector's buffer is the previous vector's; one: this vector's
+    nextReady: (inputs, outputs, prev) => p.buffers > 1
+      ? Math.max(inputs[inputs.length - 1] + 1, prev ? runStart(prev) + F : -Infinity)
+      : runStart({ inputs, outputs }) + F,
   };
 }
 
@@ -50,8 +53,8 @@ export function tvscmCycles(p: TvscmPlan): CycleModel {
   const fetches = p.placement === 'band' ? 'ceil(n/P) + 2*ceil(r/P)' : 'ceil(n/P)';
   return {
     latency,
-    period: Math.max(p.n, F),
-    formula: `n + ${fetches} + ${TVSCM_PIPE_STAGES}; period max(n, ${fetches})`,
+    period: p.buffers > 1 ? Math.max(p.n, F) : p.n + F,
+    formula: `n + ${fetches} + ${TVSCM_PIPE_STAGES}; period ${p.buffers > 1 ? `max(n, ${fetches})` : `n + ${fetches}`}`,
   };
 }
 
@@ -77,8 +80,8 @@ export function tvscmCost(p: TvscmPlan): LayerCost {
     },
     hardware: {
       multipliers: band ? 2 * p.lanes : p.lanes + 1,
-      // two input buffers (load overlaps compute): 2 x ROWS x P elements, and a head/tail pair each
-      bufferBits: 2 * (p.rows * p.lanes * p.xWidth + (band ? 2 * p.radius * p.xWidth : 0)),
+      // input buffers (two: load overlaps compute): ROWS x P elements and a head/tail pair each
+      bufferBits: p.buffers * (p.rows * p.lanes * p.xWidth + (band ? 2 * p.radius * p.xWidth : 0)),
       weightBits: 2 * p.wWidth,
     },
   };

@@ -18,6 +18,8 @@ export interface TvscmPlan {
   radius: number;
   /** lanes: outputs computed per cycle */
   lanes: number;
+  /** input buffers: 2 overlaps load and compute, 1 does not */
+  buffers: number;
   /** rows of the lane-interleaved buffer: ceil(n / lanes) */
   rows: number;
   /** window rows each side of the centre row: ceil(r / lanes) (0 for complement) */
@@ -126,6 +128,7 @@ export function planTvscm(spec: TvscmSpec): TvscmPlan {
     placement,
     radius,
     lanes,
+    buffers: spec.buffers,
     rows: Math.ceil(n / lanes),
     windowRows: placement === 'band' ? Math.ceil(radius / lanes) : 0,
     xFormat, xWidth, wFormat, wWidth,

@@ -20,7 +20,8 @@ export function tvscmParams(p: TvscmPlan): Record<string, number | string> {
     N: p.n,
     P: p.lanes,
     ROWS: p.rows,
-    ROW_W: bitsFor(2 * p.rows - 1), // a bank address: two buffers of ROWS rows
+    BUFFERS: p.buffers,
+    ROW_W: bitsFor(p.buffers * p.rows - 1), // a bank address: BUFFERS buffers of ROWS rows
     PLACEMENT: p.placement === 'band' ? 0 : 1,
     RADIUS: p.placement === 'band' ? p.radius : 1,
     RB: p.windowRows,
@@ -63,6 +64,7 @@ export function tvscmRtl(p: TvscmPlan): LayerRtl {
       placement: p.placement,
       radius: p.radius,
       lanes: p.lanes,
+      buffers: p.buffers,
       input: formatName(p.xFormat),
       weights: `${formatName(p.wFormat)}, a = ${p.a} (raw), b = ${p.b} (raw)`,
       output: `${formatName(p.yFormat)}, shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}${p.relu ? ', ReLU' : ''}`,
@@ -70,10 +72,16 @@ export function tvscmRtl(p: TvscmPlan): LayerRtl {
     },
     [
       formula,
-      'Schedule: LOAD takes n elements, one per beat, into the free one of two input',
-      'buffers; RUN fetches ROWS + 2*RB rows of a full buffer, one per cycle, and emits',
-      `${p.lanes} output(s) per beat, while the next vector loads into the other buffer`,
-      '(see rtl-templates/tvscm_layer.v).',
+      ...(p.buffers > 1 ? [
+        'Schedule: LOAD takes n elements, one per beat, into the free one of two input',
+        'buffers; RUN fetches ROWS + 2*RB rows of a full buffer, one per cycle, and emits',
+        `${p.lanes} output(s) per beat, while the next vector loads into the other buffer`,
+        '(see rtl-templates/tvscm_layer.v).',
+      ] : [
+        'Schedule: LOAD takes n elements, one per beat, into the one input buffer; RUN',
+        `fetches ROWS + 2*RB rows, one per cycle, and emits ${p.lanes} output(s) per beat; the`,
+        'next vector loads once the last row is fetched (see rtl-templates/tvscm_layer.v).',
+      ]),
       `Latency, first input to last output, no stalls: ${cyc.latency} cycles; period back to back: ${cyc.period} cycles`,
       `(${cyc.formula}).`,
       'Config port: cfg_addr 0 = a, 1 = b, 2 = clear overflow.',

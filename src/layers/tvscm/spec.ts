@@ -20,6 +20,12 @@ export const tvscmSpecSchema = z
       z.object({ type: z.literal('complement') }).strict(),
     ]),
     lanes: z.number().int().min(1).default(1),
+    /**
+     * input buffers: 2 (default) loads the next vector while this one computes
+     * (period max(n, fetches)); 1 halves the lane banks and loads the next
+     * vector once this one's fetches are done (period n + fetches)
+     */
+    buffers: z.number().int().min(1).max(2).default(2),
     input: qFormatSchema.default({ int: 0, frac: 7 }),
     weights: z
       .object({
