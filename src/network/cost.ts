@@ -104,7 +104,7 @@ export interface NetworkCost {
 }
 
 export function networkCost(net: NetworkPlan): NetworkCost {
-  const tl = networkTimeline(net, 6);
+  const tl = networkTimeline(net, 16);
   const perLayer = net.layers.map((l) => ({ name: (l.plan as { name: string }).name, kind: l.kind.kind, cost: l.kind.cost(l.plan) }));
   const sum = <T extends Record<string, number>>(pick: (c: LayerCost) => T): T => {
     const out = {} as Record<string, number>;
@@ -114,7 +114,7 @@ export function networkCost(net: NetworkPlan): NetworkCost {
   const linkBits = net.layers.reduce((s, l) => s + linkVectors(net.schedule, l) * l.io.outBeats * l.io.outLanes * l.io.outWidth, 0);
   return {
     latency: tl.lastOut[0] - tl.firstIn[0],
-    period: tl.firstIn[5] - tl.firstIn[4],
+    period: tl.firstIn[15] - tl.firstIn[14],
     schedule: net.schedule,
     perLayer,
     ops: sum((c) => c.ops as unknown as Record<string, number>) as unknown as OpCounts,

@@ -141,7 +141,7 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
     await simulateStream(dut.rtl, inputs.slice(0, k + 1).map((v) => beats(v.x)), { ...streamOpts, vcd: { path: opts.mismatchVcd, vector: k } });
     mismatchVcd = { path: opts.mismatchVcd, vector: k, cycle: first.cycle };
   }
-  const steady = dut.timeline(Math.max(6, inputs.length > 1 ? 6 : 1));
+  const steady = dut.timeline(16);
   return {
     layer: dut.label,
     vectors: inputs.length,
@@ -151,7 +151,7 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
     overflowGot: res.overflow,
     cycles: {
       predictedLatency: predictedLatencies[0],
-      predictedPeriod: steady.firstIn[5] - steady.firstIn[4],
+      predictedPeriod: steady.firstIn[15] - steady.firstIn[14],
       predictedLatencies,
       predictedPeriods,
       measuredLatency,
