@@ -64,7 +64,9 @@ module tvscm_layer #(
     parameter RB        = 1,    // window rows each side: ceil(RADIUS / P), 0 for complement
     parameter FETCHES   = 18,   // ROWS + 2*RB
     parameter FETCH_W   = 5,
-    parameter CNT_W     = 5,    // bits of an element count 0..N
+    parameter BEAT      = 1,    // elements per input beat (divides P)
+    parameter BEATS     = 16,   // input beats per vector: ceil(N / BEAT)
+    parameter CNT_W     = 5,    // bits of a beat count 0..BEATS
     parameter POS_W     = 8,    // bits of a signed element position
     parameter X_W       = 8,
     parameter W_W       = 8,
@@ -87,10 +89,10 @@ module tvscm_layer #(
     input  wire               cfg_we,
     input  wire [1:0]         cfg_addr,
     input  wire [W_W-1:0]     cfg_data,
-    // input stream: one element per beat
+    // input stream: BEAT elements per beat (element e in s_data[e*X_W +: X_W])
     input  wire               s_valid,
     output wire               s_ready,
-    input  wire [X_W-1:0]     s_data,
+    input  wire [BEAT*X_W-1:0] s_data,
     input  wire               s_last,   // accepted, not needed: the layer counts N
     // output stream: P lanes per beat
     output wire               m_valid,
@@ -101,19 +103,21 @@ module tvscm_layer #(
     output wire               ovf,
     output wire               busy
 );
-    localparam LANE_W = (P > 1) ? $clog2(P) : 1;
+    localparam GRPS   = P / BEAT;              // beats per row: lane groups of BEAT lanes
+    localparam GRP_W  = (GRPS > 1) ? $clog2(GRPS) : 1;
+    localparam LAST_SLOTS = N - (BEATS - 1) * BEAT;   // elements in the last beat
     localparam GROUPS = 2 * RB + 1;            // window length in rows
     localparam WIN    = GROUPS * P;            // window length in elements
     localparam LAST_LANES = N - (ROWS - 1) * P;  // lanes kept on the last row
     localparam [P-1:0] ALL_KEEP  = {P{1'b1}};
     localparam [P-1:0] LAST_KEEP = ALL_KEEP >> (P - LAST_LANES);
     // Sized copies of the counts the counters are compared with.
-    localparam integer LAST_LANE_I  = P - 1;
-    localparam integer LAST_ELEM_I  = N - 1;
+    localparam integer LAST_GRP_I   = GRPS - 1;
+    localparam integer LAST_BEAT_I  = BEATS - 1;
     localparam integer LAST_FETCH_I = FETCHES - 1;
     localparam integer WARM_I       = 2 * RB;       // fetches before the window is full
-    localparam [LANE_W-1:0]  LAST_LANE    = LAST_LANE_I[LANE_W-1:0];
-    localparam [CNT_W-1:0]   LAST_ELEM    = LAST_ELEM_I[CNT_W-1:0];
+    localparam [GRP_W-1:0]   LAST_GRP     = LAST_GRP_I[GRP_W-1:0];
+    localparam [CNT_W-1:0]   LAST_BEAT    = LAST_BEAT_I[CNT_W-1:0];
     localparam [FETCH_W-1:0] LAST_FETCH   = LAST_FETCH_I[FETCH_W-1:0];
     localparam [FETCH_W-1:0] WARM_FETCHES = WARM_I[FETCH_W-1:0];
 
@@ -144,12 +148,12 @@ module tvscm_layer #(
     reg              wsel;                   // buffer the loader writes
     reg              rsel;                   // buffer being fetched
     reg              nsel;                   // buffer the next run fetches
-    reg [CNT_W-1:0]  in_count;               // elements taken this vector
-    reg [LANE_W-1:0] wr_lane;
+    reg [CNT_W-1:0]  in_count;               // beats taken this vector
+    reg [GRP_W-1:0]  wr_grp;                 // lane group the beat goes to: lanes wr_grp*BEAT ..
     reg [ROW_W-1:0]  wr_addr;                // bank address: row, plus ROWS in buffer B
     assign s_ready = ~full[wsel];
     wire in_fire    = s_valid & s_ready;
-    wire in_is_last = in_count == LAST_ELEM;
+    wire in_is_last = in_count == LAST_BEAT;
     wire load_done  = in_fire & in_is_last;
 
     // RUN bookkeeping
@@ -179,7 +183,7 @@ module tvscm_layer #(
             rsel       <= 1'b0;
             nsel       <= 1'b0;
             in_count   <= {CNT_W{1'b0}};
-            wr_lane    <= {LANE_W{1'b0}};
+            wr_grp     <= {GRP_W{1'b0}};
             wr_addr    <= {ROW_W{1'b0}};
             fetching   <= 1'b0;
             fetch_u    <= {FETCH_W{1'b0}};
@@ -195,15 +199,15 @@ module tvscm_layer #(
                 if (in_is_last) begin
                     wsel     <= TWO & ~wsel;
                     in_count <= {CNT_W{1'b0}};
-                    wr_lane  <= {LANE_W{1'b0}};
+                    wr_grp   <= {GRP_W{1'b0}};
                     wr_addr  <= wsel ? {ROW_W{1'b0}} : BANK_B;
                 end else begin
                     in_count <= in_count + 1'b1;
-                    if (wr_lane == LAST_LANE) begin
-                        wr_lane <= {LANE_W{1'b0}};
+                    if (wr_grp == LAST_GRP) begin
+                        wr_grp  <= {GRP_W{1'b0}};
                         wr_addr <= wr_addr + 1'b1;
                     end else begin
-                        wr_lane <= wr_lane + 1'b1;
+                        wr_grp  <= wr_grp + 1'b1;
                     end
                 end
             end
@@ -238,11 +242,13 @@ module tvscm_layer #(
     generate
         for (j = 0; j < P; j = j + 1) begin : g_bank
             localparam integer      LANE_I  = j;
-            localparam [LANE_W-1:0] LANE_ID = LANE_I[LANE_W-1:0];
+            localparam integer      GRP_I   = LANE_I / BEAT;
+            localparam [GRP_W-1:0]  GRP_ID  = GRP_I[GRP_W-1:0];
+            localparam integer      SLOT    = LANE_I % BEAT;   // its element in the beat
             reg [X_W-1:0] mem [0:BUFFERS*ROWS-1];
             reg [X_W-1:0] q;
             always @(posedge clk) begin
-                if (in_fire && wr_lane == LANE_ID) mem[wr_addr] <= s_data;
+                if (in_fire && wr_grp == GRP_ID) mem[wr_addr] <= s_data[SLOT*X_W +: X_W];
             end
             always @(posedge clk) begin
                 if (ce) q <= mem[rd_addr];
@@ -272,17 +278,36 @@ module tvscm_layer #(
             reg [RADIUS*X_W-1:0] head_a, head_b;
             reg [RADIUS*X_W-1:0] tail_a, tail_b;
             integer h;
+            // element h is slot h % BEAT of beat h / BEAT (compared at POS_W bits)
+            localparam integer     BEAT_I = BEAT;
+            localparam integer     TAIL_I = N - RADIUS;
+            localparam [POS_W-1:0] BEAT_P = BEAT_I[POS_W-1:0];
+            localparam [POS_W-1:0] TAIL0  = TAIL_I[POS_W-1:0];
+            wire [POS_W-1:0] beat_no = {{(POS_W - CNT_W){1'b0}}, in_count};
             always @(posedge clk) begin
                 if (in_fire) begin
                     for (h = 0; h < RADIUS; h = h + 1) begin
-                        if (in_count == h[CNT_W-1:0]) begin
-                            if (wsel) head_b[h*X_W +: X_W] <= s_data;
-                            else      head_a[h*X_W +: X_W] <= s_data;
+                        if (beat_no == h[POS_W-1:0] / BEAT_P) begin
+                            if (wsel) head_b[h*X_W +: X_W] <= s_data[(h % BEAT)*X_W +: X_W];
+                            else      head_a[h*X_W +: X_W] <= s_data[(h % BEAT)*X_W +: X_W];
                         end
                     end
                 end
             end
-            if (RADIUS == 1) begin : g_tail1
+            if (BEAT > 1) begin : g_tailw
+                // wide beats: element N-RADIUS+t is slot (N-RADIUS+t) % BEAT of beat (N-RADIUS+t) / BEAT
+                integer t;
+                always @(posedge clk) begin
+                    if (in_fire) begin
+                        for (t = 0; t < RADIUS; t = t + 1) begin
+                            if (beat_no == (TAIL0 + t[POS_W-1:0]) / BEAT_P) begin
+                                if (wsel) tail_b[t*X_W +: X_W] <= s_data[((N - RADIUS + t) % BEAT)*X_W +: X_W];
+                                else      tail_a[t*X_W +: X_W] <= s_data[((N - RADIUS + t) % BEAT)*X_W +: X_W];
+                            end
+                        end
+                    end
+                end
+            end else if (RADIUS == 1) begin : g_tail1
                 always @(posedge clk) begin
                     if (in_fire && wsel)  tail_b <= s_data;
                     if (in_fire && !wsel) tail_a <= s_data;
@@ -410,7 +435,15 @@ module tvscm_layer #(
             reg signed [SUM_W-1:0]  total_a, total_b, f_total, g_total;
             reg signed [DIFF_W-1:0] diff;
             reg signed [PB_W-1:0]   bs;
-            wire signed [SUM_W-1:0] x_ext = {{(SUM_W - X_W){s_data[X_W-1]}}, s_data};
+            // the beat's elements (the last beat's padding slots count zero)
+            reg  signed [SUM_W-1:0] x_ext;
+            integer e;
+            always @* begin
+                x_ext = {SUM_W{1'b0}};
+                for (e = 0; e < BEAT; e = e + 1)
+                    if (!(in_is_last && e >= LAST_SLOTS))
+                        x_ext = x_ext + {{(SUM_W - X_W){s_data[e*X_W + X_W - 1]}}, s_data[e*X_W +: X_W]};
+            end
             wire signed [SUM_W-1:0] total_w = wsel ? total_b : total_a;
             wire signed [SUM_W-1:0] total_n = (in_count == {CNT_W{1'b0}}) ? x_ext : total_w + x_ext;
             always @(posedge clk) begin

@@ -1,14 +1,15 @@
 /**
  * TVSCM cost face: a model of the schedule in rtl-templates/tvscm_layer.v.
  *
- *   LOAD  n cycles (one element per beat) into the free one of two buffers
+ *   LOAD  B = ceil(n/k) cycles (k elements per beat) into the free one of two buffers
  *   RUN   F = ROWS + 2*RB fetches, one per cycle, then 5 register stages
  *         (G window, C sums, P products, Q accumulate, O output) before the
  *         last output handshake; the F stage is the fetch cycle itself.
  *   A vector's run starts at max(its last input + 1, the previous run's
  *   start + F); a buffer is free again after its run's last fetch, so the
  *   next vector loads while this one computes.
- *   latency = n + F + 5 (from idle), period = max(n, F) back to back.
+ *   latency = B + F + 5 (from idle), period = max(B, F) back to back
+ *   (one buffer: the next vector loads after the last fetch, period B + F).
  * Co-simulation asserts measured == predicted for every configuration tested.
  */
 import type { CycleModel, LayerCost, LayerTiming, VectorHandshakes } from '../types.ts';
@@ -49,12 +50,13 @@ export function tvscmTiming(p: TvscmPlan): LayerTiming {
 
 export function tvscmCycles(p: TvscmPlan): CycleModel {
   const F = tvscmFetches(p);
-  const latency = p.n + F + TVSCM_PIPE_STAGES;
+  const latency = p.beats + F + TVSCM_PIPE_STAGES;
   const fetches = p.placement === 'band' ? 'ceil(n/P) + 2*ceil(r/P)' : 'ceil(n/P)';
+  const load = p.beat > 1 ? `ceil(n/${p.beat})` : 'n';
   return {
     latency,
-    period: p.buffers > 1 ? Math.max(p.n, F) : p.n + F,
-    formula: `n + ${fetches} + ${TVSCM_PIPE_STAGES}; period ${p.buffers > 1 ? `max(n, ${fetches})` : `n + ${fetches}`}`,
+    period: p.buffers > 1 ? Math.max(p.beats, F) : p.beats + F,
+    formula: `${load} + ${fetches} + ${TVSCM_PIPE_STAGES}; period ${p.buffers > 1 ? `max(${load}, ${fetches})` : `${load} + ${fetches}`}`,
   };
 }
 

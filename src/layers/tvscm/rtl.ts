@@ -27,7 +27,9 @@ export function tvscmParams(p: TvscmPlan): Record<string, number | string> {
     RB: p.windowRows,
     FETCHES: fetches,
     FETCH_W: bitsFor(fetches),
-    CNT_W: bitsFor(p.n),
+    BEAT: p.beat,
+    BEATS: p.beats,
+    CNT_W: bitsFor(p.beats),
     POS_W: bitsFor(posMax) + 1,
     X_W: p.xWidth,
     W_W: p.wWidth,
@@ -44,6 +46,11 @@ export function tvscmParams(p: TvscmPlan): Record<string, number | string> {
     A_INIT: `${p.wWidth}'h${toHex(p.a, p.wWidth)}`,
     B_INIT: `${p.wWidth}'h${toHex(p.b, p.wWidth)}`,
   };
+}
+
+/** The stream interface: `beat` elements per input beat, P lanes per output beat. */
+export function tvscmIo(p: TvscmPlan) {
+  return { inLanes: p.beat, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.beats, outBeats: p.rows };
 }
 
 export function tvscmTopName(p: TvscmPlan): string {
@@ -65,6 +72,7 @@ export function tvscmRtl(p: TvscmPlan): LayerRtl {
       radius: p.radius,
       lanes: p.lanes,
       buffers: p.buffers,
+      'input beat': `${p.beat} element(s), ${p.beats} beat(s) per vector`,
       input: formatName(p.xFormat),
       weights: `${formatName(p.wFormat)}, a = ${p.a} (raw), b = ${p.b} (raw)`,
       output: `${formatName(p.yFormat)}, shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}${p.relu ? ', ReLU' : ''}`,
@@ -73,12 +81,12 @@ export function tvscmRtl(p: TvscmPlan): LayerRtl {
     [
       formula,
       ...(p.buffers > 1 ? [
-        'Schedule: LOAD takes n elements, one per beat, into the free one of two input',
+        `Schedule: LOAD takes n elements, ${p.beat} per beat, into the free one of two input`,
         'buffers; RUN fetches ROWS + 2*RB rows of a full buffer, one per cycle, and emits',
         `${p.lanes} output(s) per beat, while the next vector loads into the other buffer`,
         '(see rtl-templates/tvscm_layer.v).',
       ] : [
-        'Schedule: LOAD takes n elements, one per beat, into the one input buffer; RUN',
+        `Schedule: LOAD takes n elements, ${p.beat} per beat, into the one input buffer; RUN`,
         `fetches ROWS + 2*RB rows, one per cycle, and emits ${p.lanes} output(s) per beat; the`,
         'next vector loads once the last row is fetched (see rtl-templates/tvscm_layer.v).',
       ]),
@@ -93,7 +101,7 @@ export function tvscmRtl(p: TvscmPlan): LayerRtl {
     { name: 'cfg_data', dir: 'input', width: p.wWidth },
     { name: 'busy', dir: 'output', width: 1 },
   ];
-  const io = { inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.rows };
+  const io = tvscmIo(p);
   const ports = streamPorts(io, extraPorts);
   const text = `${head}
 module ${top} (
