@@ -90,6 +90,31 @@ describe('TVSCM load/compute overlap (two input buffers) and one buffer', () => 
   }
 });
 
+describe('TVSCM wide input beats ("beat": k elements per beat)', () => {
+  it('n = 784, P = 4, beat 4: a vector every 198 cycles, within 1.25x of the DSP bound (1,568 multiplies / 8 = 196)', async () => {
+    const layer = spec(784, 4, { type: 'band', radius: 1 }, { beat: 4 });
+    expect(layer.kind.io(layer.plan)).toMatchObject({ inLanes: 4, inBeats: 196 });
+    expect(layer.kind.cost(layer.plan).cycles).toMatchObject({ latency: 196 + 198 + 5, period: 198 });
+    expect(198).toBeLessThanOrEqual(1.25 * (2 * 784) / 8);
+    const { full } = await expectExact(layer, 60);
+    expect(full.cycles.measuredPeriod.slice(2).every((c) => c === 198)).toBe(true);
+  });
+  const cases: [number, number, number, object, object][] = [
+    [13, 4, 2, { type: 'band', radius: 2 }, {}],          // 7 beats, the last one holds one element
+    [13, 4, 4, { type: 'band', radius: 5 }, {}],          // head and tail span beats
+    [25, 6, 3, { type: 'complement' }, {}],               // S sums 3 elements a beat, the last beat's padding not counted
+    [11, 2, 2, { type: 'band', radius: 3 }, { buffers: 1 }],
+  ];
+  for (const [n, p, k, placement, extra] of cases) {
+    it(`n = ${n}, P = ${p}, beat ${k}, ${JSON.stringify(placement)} ${JSON.stringify(extra)}`, async () => {
+      await expectExact(spec(n, p, placement, { beat: k, ...extra }), 200);
+    });
+  }
+  it('beat must divide lanes: the error names the field', () => {
+    expect(() => spec(16, 4, { type: 'band', radius: 1 }, { beat: 3 })).toThrow(/^beat: must divide lanes \(4\): one of 1, 2, 4, got 3/);
+  });
+});
+
 describe('TVSCM requantisation variants in RTL', () => {
   it('every rounding mode, wrap and ReLU are bit-exact, and overflow is flagged', async () => {
     for (const rounding of ['truncate', 'half-up', 'convergent']) {
