@@ -11,7 +11,8 @@
 //
 // Schedule (src/layers/dense/cost.ts models exactly this). The input buffer
 // holds two vectors (buffer A: xbuf[0..N-1], B: xbuf[N..2N-1]), so the next
-// vector loads while this one computes:
+// vector loads while this one computes (BUFFERS = 1: buffer A only, the next
+// vector loads once this one's last issue is done, period N + GROUPS*N):
 //   LOAD  N input beats, one element each, are written into the buffer the
 //         loader owns (s_ready is high while it is free). After the last one
 //         the buffer is full and the loader moves to the other buffer.
@@ -51,7 +52,8 @@ module dense_layer #(
     parameter P       = 1,    // MAC lanes
     parameter GROUPS  = 10,   // ceil(M / P)
     parameter K_W     = 4,    // bits of an element index 0..N-1
-    parameter XA_W    = 5,    // bits of an input buffer address 0..2N-1 (two buffers)
+    parameter BUFFERS = 2,    // input buffers: 2 overlaps load and compute, 1 loads once the issues are done
+    parameter XA_W    = 5,    // bits of an input buffer address 0..BUFFERS*N-1
     parameter G_W     = 4,    // bits of a group index 0..GROUPS-1
     parameter WA_W    = 8,    // bits of a weight ROM address 0..GROUPS*N-1
     parameter X_W     = 8,    // input width
@@ -124,8 +126,10 @@ module dense_layer #(
     wire load_done  = in_fire & in_is_last;
 
     localparam integer N_I = N;
-    localparam [K_W:0] BUF_B = N_I[K_W:0];       // first word of buffer B
-    reg [X_W-1:0] xbuf [0:2*N-1];
+    localparam integer BUF_B_I = (BUFFERS > 1) ? N_I : 0;
+    localparam [K_W:0] BUF_B = BUF_B_I[K_W:0];   // first word of buffer B
+    localparam TWO = BUFFERS > 1;                // with one buffer, A is used for every vector
+    reg [X_W-1:0] xbuf [0:BUFFERS*N-1];
     // buffer addresses: element index, plus N in buffer B (XA_W = K_W + 1 bits but for N = 1)
     wire [K_W:0] x_wr = {1'b0, in_count} + (wsel ? BUF_B : {(K_W + 1){1'b0}});
     always @(posedge clk) begin
@@ -143,7 +147,8 @@ module dense_layer #(
     wire g_last = g == LAST_G;
     wire issue  = running & ce;
     wire run_end   = issue & k_last & g_last;       // the last issue of a run
-    wire next_full = full[nsel] | (load_done & (wsel == nsel));
+    // (with one buffer nsel is rsel: the buffer its own last issue frees is not full)
+    wire next_full = (full[nsel] & ~(run_end & (nsel == rsel))) | (load_done & (wsel == nsel));
     wire run_start = (~running | run_end) & next_full;
 
     always @(posedge clk) begin
@@ -165,7 +170,7 @@ module dense_layer #(
             // LOAD
             if (in_fire) begin
                 if (in_is_last) begin
-                    wsel     <= ~wsel;
+                    wsel     <= TWO & ~wsel;
                     in_count <= {K_W{1'b0}};
                 end else begin
                     in_count <= in_count + 1'b1;
@@ -190,7 +195,7 @@ module dense_layer #(
             if (run_start) begin
                 running <= 1'b1;
                 rsel    <= nsel;
-                nsel    <= ~nsel;
+                nsel    <= TWO & ~nsel;
             end else if (run_end) begin
                 running <= 1'b0;
             end
@@ -341,7 +346,7 @@ module dense_layer #(
     assign ovf     = ovf_r;
     // a vector is somewhere in the layer: loading, issuing or in the pipeline
     assign busy    = (in_count != {K_W{1'b0}}) | (|full) | r_valid | p_valid | c_done | o_valid;
-    // (with N = 1 the buffer address is one bit: the top bit of x_wr and x_rd is unused)
+    // (with N = 1 or one buffer the top bit of x_wr and x_rd is unused)
     wire unused_addr = &{1'b0, x_wr, x_rd};
 
     // s_last is part of the stream convention; the layer counts N itself.

@@ -15,14 +15,14 @@
 //   memory = auto
 //
 // y = act(requant(W x + bias)), W is 10 x 784
-// Schedule: LOAD takes 784 elements, one per beat, into the free one of two input buffers;
-// RUN issues a full buffer while the next vector loads into the other one; it issues
+// Schedule: LOAD takes 784 elements, one per beat, into the one input buffer; RUN issues
+// (the next vector loads once the last MAC is issued):
 // 5 group(s) x 784 cycles: each cycle reads x[k] once and one weight per lane,
 // lane j of group g accumulates row g*2 + j (one MAC per lane per cycle), starting from
 // its bias; each group leaves as one output beat of P lanes (m_keep on the last one).
 // Pipeline after an issue: R reads, P products, C accumulate, O requantise + activation.
 // Latency, first input to last output, no stalls, from idle: 4707 cycles;
-// period back to back (next vector's first input): 3920 cycles (n + ceil(m/P)*n + 3; period ceil(m/P)*n).
+// period back to back (next vector's first input): 4704 cycles (n + ceil(m/P)*n + 3; period n + ceil(m/P)*n).
 // See rtl-templates/dense_layer.v.
 
 module fc10_top (
@@ -53,7 +53,8 @@ module fc10_top (
       .P       (2),
       .GROUPS  (5),
       .K_W     (10),
-      .XA_W    (11),
+      .BUFFERS (1),
+      .XA_W    (10),
       .G_W     (3),
       .WA_W    (12),
       .X_W     (8),

@@ -6,9 +6,9 @@
 //   outputs = 2 x 9 bits, one per beat
 //   schedule = sequential
 //
-//   layer 0: TVSCM 784 x 784, band (radius 1), 2 lane(s)
+//   layer 0: TVSCM 784 x 784, band (radius 1), 2 lane(s), one input buffer
 //   layer 1: relu on 784 elements, Q2.5 (8 bits) -> Q0.7 (8 bits) (convergent, saturate)
-//   layer 2: dense 784 -> 10, 2 lane(s), 5 group(s), weight memory auto
+//   layer 2: dense 784 -> 10, 2 lane(s), 5 group(s), weight memory auto, one input buffer
 //   layer 3: argmax of 10 elements in Q3.4 (8 bits): outputs index, value
 //
 // Schedule: layers are joined by stream_link buffers that each hold one whole

@@ -10,7 +10,8 @@
  *   start + G*n); a buffer is free again after its run's last issue, so the
  *   next vector loads while this one computes.
  *   latency = n + G*n + 3 (first input to last output, from idle)
- *   period  = max(n, G*n) = G*n back to back (the load is hidden)
+ *   period  = max(n, G*n) = G*n back to back (the load is hidden);
+ *             one buffer ("buffers": 1): n + G*n
  * Co-simulation asserts measured == predicted for every configuration tested.
  */
 import type { CycleModel, LayerCost, LayerTiming, VectorHandshakes } from '../types.ts';
@@ -34,12 +35,13 @@ export function denseTiming(p: DensePlan): LayerTiming {
   const free = (inputs: readonly number[], prev?: VectorHandshakes) =>
     Math.max(inputs[inputs.length - 1] + 1, prev ? runStart(prev) + run : -Infinity);
   return {
-    overlaps: true,
+    overlaps: p.buffers > 1,
     outputs: (inputs, prev) => {
       const s = free(inputs, prev);
       return Array.from({ length: p.groups }, (_, g) => s + (g + 1) * p.n - 1 + DENSE_PIPE_STAGES);
     },
-    nextReady: (inputs, _outputs, prev) => free(inputs, prev),
+    // two buffers: the next vector's buffer is the previous vector's; one: this vector's
+    nextReady: (inputs, outputs, prev) => (p.buffers > 1 ? free(inputs, prev) : runStart({ inputs, outputs }) + run),
   };
 }
 
@@ -47,8 +49,8 @@ export function denseCycles(p: DensePlan): CycleModel {
   const run = p.groups * p.n;
   return {
     latency: p.n + run + DENSE_PIPE_STAGES - 1,
-    period: Math.max(p.n, run),
-    formula: `n + ceil(m/P)*n + ${DENSE_PIPE_STAGES - 1}; period ceil(m/P)*n`,
+    period: p.buffers > 1 ? Math.max(p.n, run) : p.n + run,
+    formula: `n + ceil(m/P)*n + ${DENSE_PIPE_STAGES - 1}; period ${p.buffers > 1 ? 'ceil(m/P)*n' : 'n + ceil(m/P)*n'}`,
   };
 }
 
@@ -71,8 +73,8 @@ export function denseCost(p: DensePlan): LayerCost {
     },
     hardware: {
       multipliers: lanes,
-      // two input buffers (load overlaps compute)
-      bufferBits: 2 * n * p.xWidth,
+      // input buffers (two: load overlaps compute)
+      bufferBits: p.buffers * n * p.xWidth,
       // as stored: the ROMs hold G*P rows, the last group zero-padded
       weightBits: groups * lanes * (n * p.wWidth + p.bWidth),
     },

@@ -39,7 +39,8 @@ export function denseParams(p: DensePlan): Record<string, number | string> {
     P: p.lanes,
     GROUPS: p.groups,
     K_W: bitsFor(p.n - 1),
-    XA_W: bitsFor(2 * p.n - 1), // an input buffer address: two buffers of n elements
+    BUFFERS: p.buffers,
+    XA_W: bitsFor(p.buffers * p.n - 1), // an input buffer address: BUFFERS buffers of n elements
     G_W: bitsFor(p.groups - 1),
     WA_W: bitsFor(p.groups * p.n - 1),
     X_W: p.xWidth,
@@ -244,8 +245,13 @@ export function denseRtl(p: DensePlan, opts: DenseRtlOptions = {}): LayerRtl {
     },
     [
       `y = act(requant(W x + bias)), W is ${p.m} x ${p.n}`,
-      `Schedule: LOAD takes ${p.n} elements, one per beat, into the free one of two input buffers;`,
-      'RUN issues a full buffer while the next vector loads into the other one; it issues',
+      ...(p.buffers > 1 ? [
+        `Schedule: LOAD takes ${p.n} elements, one per beat, into the free one of two input buffers;`,
+        'RUN issues a full buffer while the next vector loads into the other one; it issues',
+      ] : [
+        `Schedule: LOAD takes ${p.n} elements, one per beat, into the one input buffer; RUN issues`,
+        '(the next vector loads once the last MAC is issued):',
+      ]),
       `${p.groups} group(s) x ${p.n} cycles: each cycle reads x[k] once and one weight per lane,`,
       `lane j of group g accumulates row g*${p.lanes} + j (one MAC per lane per cycle), starting from`,
       'its bias; each group leaves as one output beat of P lanes (m_keep on the last one).',
