@@ -10,8 +10,11 @@
 //       b*S is one multiply per vector, shared by all lanes.
 //
 // Schedule (load and compute overlap: two input buffers, A and B):
-//   LOAD  N input beats, one element each, are written into the P lane banks
-//         of buffer `wsel`: element i goes to lane (i mod P), row (i div P).
+//   LOAD  BEATS = ceil(N/BEAT) input beats of BEAT elements (element e of a
+//         beat in s_data[e*X_W +: X_W]; BEAT divides P, so a beat fills BEAT
+//         lanes of one row) are written into the P lane banks of buffer
+//         `wsel`: element i goes to lane (i mod P), row (i div P); the padding
+//         slots of a short last beat land past element N-1 and are never read.
 //         The first RADIUS elements are also kept in that buffer's `head`,
 //         the last RADIUS in its `tail` (2*RADIUS words: the wrap-around at
 //         both ends, not a copy of x). The complement placement sums that
@@ -35,16 +38,16 @@
 //         F fetch -> G window shift -> C centre and pair sums -> P products
 //           -> Q accumulate -> O requantise, ReLU, output register
 //   Latency from first input to last output with no stalls:
-//         N + ROWS + 2*RB + 5 cycles. Back to back, a vector's fetches start
+//         BEATS + ROWS + 2*RB + 5 cycles. Back to back, a vector's fetches start
 //         at max(its last input + 1, the previous vector's first fetch +
 //         FETCHES), and the next vector's first input is taken at
 //         max(this vector's last input + 1, the previous vector's first
-//         fetch + FETCHES): period max(N, FETCHES) once both are busy
+//         fetch + FETCHES): period max(BEATS, FETCHES) once both are busy
 //         (src/layers/tvscm/cost.ts models exactly this).
 //   Memory: each lane bank holds both buffers, rows 0..ROWS-1 (A) and
 //         ROWS..2*ROWS-1 (B): twice the single-buffer depth.
 //   BUFFERS = 1 keeps buffer A only (half the memory): the next vector loads
-//         once this one's fetches are done, period N + FETCHES.
+//         once this one's fetches are done, period BEATS + FETCHES.
 //
 // Config port: cfg_addr 0 writes a, 1 writes b, 2 clears the sticky overflow
 // flag. Write between vectors (busy low) for a clean change of weights.
