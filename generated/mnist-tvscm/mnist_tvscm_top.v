@@ -40,7 +40,7 @@ module mnist_tvscm_top (
 );
     // gate states: g<k>_active is high inside a vector entering layer k
     wire g0_active, g1_active, g2_active, g3_active;
-    // link<k>_empty: the buffer after layer k holds nothing
+    // link<k>_empty: the buffer after layer k holds nothing (status only: admission counts the vectors owed, owed<k>)
     wire link0_empty, link1_empty, link2_empty, link3_empty;
     // layer k's output stream handshake and overflow flag
     wire l0_m_valid, l0_m_ready, l0_m_last, l0_ovf,

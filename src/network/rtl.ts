@@ -32,7 +32,7 @@ export function networkRtl(net: NetworkPlan): LayerRtl {
   // vector enters only when none is.
   body.push(`    // gate states: g<k>_active is high inside a vector entering layer k
     wire ${net.layers.map((_, k) => `g${k}_active`).join(', ')};
-    // link<k>_empty: the buffer after layer k holds nothing
+    // link<k>_empty: the buffer after layer k holds nothing (status only: admission counts the vectors owed, owed<k>)
     wire ${net.layers.map((_, k) => `link${k}_empty`).join(', ')};
     // layer k's output stream handshake and overflow flag
     wire ${net.layers.map((_, k) => `l${k}_m_valid, l${k}_m_ready, l${k}_m_last, l${k}_ovf`).join(',\n         ')};
