@@ -38,7 +38,7 @@ export { loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '.
 export { LAYER_KINDS, registerKind } from './layers/index.ts';
 export { defineKind } from './layers/types.ts';
 export type {
-  LayerKind, LayerRtl, LayerCost, LayerShape, LayerTiming, CycleModel, OpCounts, HardwareCounts, ReferenceResult,
+  LayerKind, LayerRtl, LayerCost, LayerShape, LayerTiming, VectorHandshakes, CycleModel, OpCounts, HardwareCounts, ReferenceResult,
 } from './layers/types.ts';
 export type { LayerResources, ResourceContext, MemoryUse, ArithUse, KindFeatures, MultiplierSpec } from './layers/resources.ts';
 export type { StreamInterface } from './sim/stream.ts';

@@ -41,6 +41,10 @@ describe('network spec checks', () => {
     expect(inputError(() => planNetwork({ network: 'n', layers: [tvscm16, { ...dense16, kind: 'conv' }] })))
       .toMatch(/^layers\[1\]\.kind: unknown layer kind "conv"/);
   });
+  it('a TVSCM layer with wide input beats is refused in a network (its links carry one element per beat)', () => {
+    expect(inputError(() => planNetwork({ network: 'n', layers: [{ ...tvscm16, beat: 4 }, dense16] })))
+      .toMatch(/^layers\[0\]: a tvscm layer takes 4 values per beat; .*set "beat": 1/);
+  });
   it('argmax must be last, names must be unique, the schedule must be known', () => {
     expect(inputError(() => planNetwork({ network: 'n', layers: [{ kind: 'argmax', n: 16 }, tvscm16] }))).toMatch(/argmax must be the last layer/);
     expect(inputError(() => planNetwork({ network: 'n', layers: [{ ...tvscm16, name: 'a' }, { ...tvscm16, name: 'a' }] }))).toMatch(/layers\[1\]\.name: "a" is used/);

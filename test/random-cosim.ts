@@ -65,14 +65,17 @@ const fftOpts = (r: Rng, folded: boolean) => ({
 /**
  * A random spec of each kind: the fields that change the hardware (sizes,
  * lanes, formats, rounding, overflow, activations, placements, block sizes,
- * FFT architecture). `deep` widens the ranges a little.
+ * FFT architecture, input buffers, TVSCM input beat width). `deep` widens the ranges a little.
  */
 export const GENERATORS: Record<string, (r: Rng, name: string, deep: boolean) => Record<string, unknown>> = {
   tvscm: (r, name, deep) => {
     const n = r.pick(deep ? [...SIZES.filter((s) => s >= 3), 29, 31, 37] : SIZES.filter((s) => s >= 3));
     const maxR = Math.floor((n - 1) / 2);
+    const lanes = r.int(1, Math.min(n, 4));
     return {
-      kind: 'tvscm', name, n, lanes: r.int(1, Math.min(n, 4)),
+      kind: 'tvscm', name, n, lanes,
+      // one or two input buffers; elements per input beat: a divisor of lanes
+      buffers: r.int(1, 2), beat: r.pick(Array.from({ length: lanes }, (_, i) => i + 1).filter((d) => lanes % d === 0)),
       placement: maxR >= 1 && r.bool() ? { type: 'band', radius: r.int(1, Math.min(maxR, 3)) } : { type: 'complement' },
       weights: { format: { int: 1, frac: r.int(3, 6) }, a: r.pick([0.5, 0.75, -0.25, -1, 1.5]), b: r.pick([-0.25, 0.125, 0.0625, -0.5, 1]) },
       input: fmt(r, 4, 10),
@@ -88,6 +91,7 @@ export const GENERATORS: Record<string, (r: Rng, name: string, deep: boolean) =>
       activation: r.pick(['identity', 'relu', 'hardtanh']),
       output: out(r),
       memory: r.pick(['auto', 'ebr']),
+      buffers: r.int(1, 2),
     };
   },
   activation: (r, name) => ({

@@ -9,24 +9,30 @@
 //               W[g*P + j][k] (zero for the rows g*P + j >= M)
 //   bias ROM    GROUPS words of P*B_W bits: word g, lane j holds bias[g*P + j]
 //
-// Schedule (src/layers/dense/cost.ts models exactly this):
-//   LOAD  s_ready = 1. N input beats, one element each, are written into the
-//         input buffer xbuf[0..N-1]. The cycle after the last one RUN starts.
-//   RUN   s_ready = 0. GROUPS*N issue cycles: group g = 0..GROUPS-1, element
+// Schedule (src/layers/dense/cost.ts models exactly this). The input buffer
+// holds two vectors (buffer A: xbuf[0..N-1], B: xbuf[N..2N-1]), so the next
+// vector loads while this one computes (BUFFERS = 1: buffer A only, the next
+// vector loads once this one's last issue is done, period N + GROUPS*N):
+//   LOAD  N input beats, one element each, are written into the buffer the
+//         loader owns (s_ready is high while it is free). After the last one
+//         the buffer is full and the loader moves to the other buffer.
+//   RUN   a full buffer is issued as soon as the issue counters are free: the
+//         cycle after its last input, or the cycle after the previous
+//         vector's last issue (runs follow each other with no gap).
+//         GROUPS*N issue cycles: group g = 0..GROUPS-1, element
 //         k = 0..N-1. Each issue reads x[k] once (shared by all lanes) and
 //         the weight word g*N + k (one weight per lane), so lane j forms the
 //         dot product of row g*P + j, one MAC per lane per cycle.
-//         After the last issue the buffer is free: s_ready rises and the next
-//         vector loads while this one drains from the pipeline.
+//         After its last issue the buffer is free for the vector after next.
 //   Pipeline after an issue cycle (one register stage each):
 //         R  buffer, weight and bias reads
 //         P  products x * w, one per lane (SB_MAC16 on UltraPlus)
 //         C  accumulate: the first product of a row starts from the aligned
 //            bias (bias << BSHIFT), the others add to the accumulator
 //         O  requantise (requant.v), activation, output register
-//   Latency, first input to last output with no stalls:
+//   Latency, first input to last output with no stalls, from idle:
 //         N + GROUPS*N + 4 - 1 = N*(GROUPS+1) + 3 cycles;
-//   period (first input to the next vector's first input): N*(GROUPS+1).
+//   period back to back: max(N, GROUPS*N) = GROUPS*N (load hidden under compute).
 //
 // Backpressure: one clock enable `ce` holds the issue counters, the reads and
 // stages P and C when a finished group in C cannot move into the output
@@ -46,6 +52,8 @@ module dense_layer #(
     parameter P       = 1,    // MAC lanes
     parameter GROUPS  = 10,   // ceil(M / P)
     parameter K_W     = 4,    // bits of an element index 0..N-1
+    parameter BUFFERS = 2,    // input buffers: 2 overlaps load and compute, 1 loads once the issues are done
+    parameter XA_W    = 5,    // bits of an input buffer address 0..BUFFERS*N-1
     parameter G_W     = 4,    // bits of a group index 0..GROUPS-1
     parameter WA_W    = 8,    // bits of a weight ROM address 0..GROUPS*N-1
     parameter X_W     = 8,    // input width
@@ -104,17 +112,28 @@ module dense_layer #(
     wire ce = ~(c_done & o_valid & ~m_ready);
 
     // ------------------------------------------------------------------
-    // LOAD: count the elements in and write them into the input buffer
+    // LOAD: count the elements in and write them into the loader's buffer
     // ------------------------------------------------------------------
-    reg             running;    // RUN: issuing MACs; the buffer is in use
+    reg [1:0]       full;       // buffer b holds a vector not yet issued to the end
+    reg             wsel;       // buffer the loader writes
+    reg             rsel;       // buffer being issued
+    reg             nsel;       // buffer the next run issues
+    reg             running;    // RUN: issuing MACs from buffer rsel
     reg [K_W-1:0]   in_count;   // elements taken this vector
-    assign s_ready = ~running;
-    wire in_fire    = s_valid & ~running;
+    assign s_ready = ~full[wsel];
+    wire in_fire    = s_valid & s_ready;
     wire in_is_last = in_count == LAST_K;
+    wire load_done  = in_fire & in_is_last;
 
-    reg [X_W-1:0] xbuf [0:N-1];
+    localparam integer N_I = N;
+    localparam integer BUF_B_I = (BUFFERS > 1) ? N_I : 0;
+    localparam [K_W:0] BUF_B = BUF_B_I[K_W:0];   // first word of buffer B
+    localparam TWO = BUFFERS > 1;                // with one buffer, A is used for every vector
+    reg [X_W-1:0] xbuf [0:BUFFERS*N-1];
+    // buffer addresses: element index, plus N in buffer B (XA_W = K_W + 1 bits but for N = 1)
+    wire [K_W:0] x_wr = {1'b0, in_count} + (wsel ? BUF_B : {(K_W + 1){1'b0}});
     always @(posedge clk) begin
-        if (in_fire) xbuf[in_count] <= s_data;
+        if (in_fire) xbuf[x_wr[XA_W-1:0]] <= s_data;
     end
 
     // ------------------------------------------------------------------
@@ -127,19 +146,31 @@ module dense_layer #(
     wire k_last = k == LAST_K;
     wire g_last = g == LAST_G;
     wire issue  = running & ce;
+    wire run_end   = issue & k_last & g_last;       // the last issue of a run
+    // (with one buffer nsel is rsel: the buffer its own last issue frees is not full)
+    wire next_full = (full[nsel] & ~(run_end & (nsel == rsel))) | (load_done & (wsel == nsel));
+    wire run_start = (~running | run_end) & next_full;
 
     always @(posedge clk) begin
         if (rst) begin
+            full     <= 2'b00;
+            wsel     <= 1'b0;
+            rsel     <= 1'b0;
+            nsel     <= 1'b0;
             running  <= 1'b0;
             in_count <= {K_W{1'b0}};
             k        <= {K_W{1'b0}};
             g        <= {G_W{1'b0}};
             waddr    <= {WA_W{1'b0}};
         end else begin
-            // LOAD (in_fire implies !running)
+            // buffer flags: filled by the loader, freed by the last issue
+            // (never the same buffer: the loader only writes a free one)
+            full[0] <= (full[0] & ~(run_end & ~rsel)) | (load_done & ~wsel);
+            full[1] <= (full[1] & ~(run_end &  rsel)) | (load_done &  wsel);
+            // LOAD
             if (in_fire) begin
                 if (in_is_last) begin
-                    running  <= 1'b1;          // the whole vector is in
+                    wsel     <= TWO & ~wsel;
                     in_count <= {K_W{1'b0}};
                 end else begin
                     in_count <= in_count + 1'b1;
@@ -150,9 +181,8 @@ module dense_layer #(
                 if (k_last) begin
                     k <= {K_W{1'b0}};
                     if (g_last) begin
-                        g       <= {G_W{1'b0}};
-                        waddr   <= {WA_W{1'b0}};
-                        running <= 1'b0;       // last read issued: free the buffer
+                        g     <= {G_W{1'b0}};
+                        waddr <= {WA_W{1'b0}};
                     end else begin
                         g     <= g + 1'b1;
                         waddr <= waddr + 1'b1;
@@ -161,6 +191,13 @@ module dense_layer #(
                     k     <= k + 1'b1;
                     waddr <= waddr + 1'b1;
                 end
+            end
+            if (run_start) begin
+                running <= 1'b1;
+                rsel    <= nsel;
+                nsel    <= TWO & ~nsel;
+            end else if (run_end) begin
+                running <= 1'b0;
             end
         end
     end
@@ -173,13 +210,14 @@ module dense_layer #(
     assign w_addr = waddr;
     assign b_addr = g;
 
+    wire [K_W:0] x_rd = {1'b0, k} + (rsel ? BUF_B : {(K_W + 1){1'b0}});
     reg [X_W-1:0] r_x;
     reg           r_valid;      // an issue is in R
     reg           r_first;      // ... with the first element of its rows (k = 0)
     reg           r_last;       // ... with the last element (k = N-1)
     reg           r_lastg;      // ... of the last group
     always @(posedge clk) begin
-        if (ce) r_x <= xbuf[k];
+        if (ce) r_x <= xbuf[x_rd[XA_W-1:0]];
     end
     always @(posedge clk) begin
         if (rst) r_valid <= 1'b0;
@@ -307,7 +345,9 @@ module dense_layer #(
     assign m_data  = o_data;
     assign ovf     = ovf_r;
     // a vector is somewhere in the layer: loading, issuing or in the pipeline
-    assign busy    = (in_count != {K_W{1'b0}}) | running | r_valid | p_valid | c_done | o_valid;
+    assign busy    = (in_count != {K_W{1'b0}}) | (|full) | r_valid | p_valid | c_done | o_valid;
+    // (with N = 1 or one buffer the top bit of x_wr and x_rd is unused)
+    wire unused_addr = &{1'b0, x_wr, x_rd};
 
     // s_last is part of the stream convention; the layer counts N itself.
     wire unused_ok = &{1'b0, s_last};

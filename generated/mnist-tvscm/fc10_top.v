@@ -15,13 +15,14 @@
 //   memory = auto
 //
 // y = act(requant(W x + bias)), W is 10 x 784
-// Schedule: LOAD takes 784 elements, one per beat, into the input buffer; RUN issues
+// Schedule: LOAD takes 784 elements, one per beat, into the one input buffer; RUN issues
+// (the next vector loads once the last MAC is issued):
 // 5 group(s) x 784 cycles: each cycle reads x[k] once and one weight per lane,
 // lane j of group g accumulates row g*2 + j (one MAC per lane per cycle), starting from
 // its bias; each group leaves as one output beat of P lanes (m_keep on the last one).
 // Pipeline after an issue: R reads, P products, C accumulate, O requantise + activation.
-// Latency, first input to last output, no stalls: n + ceil(m/P)*n + 3 = 4707 cycles;
-// period (next vector's first input): n + ceil(m/P)*n = 4704 cycles.
+// Latency, first input to last output, no stalls, from idle: 4707 cycles;
+// period back to back (next vector's first input): 4704 cycles (n + ceil(m/P)*n + 3; period n + ceil(m/P)*n).
 // See rtl-templates/dense_layer.v.
 
 module fc10_top (
@@ -52,6 +53,8 @@ module fc10_top (
       .P       (2),
       .GROUPS  (5),
       .K_W     (10),
+      .BUFFERS (1),
+      .XA_W    (10),
       .G_W     (3),
       .WA_W    (12),
       .X_W     (8),

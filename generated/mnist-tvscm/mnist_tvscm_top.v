@@ -6,13 +6,14 @@
 //   outputs = 2 x 9 bits, one per beat
 //   schedule = sequential
 //
-//   layer 0: TVSCM 784 x 784, band (radius 1), 2 lane(s)
+//   layer 0: TVSCM 784 x 784, band (radius 1), 2 lane(s), one input buffer
 //   layer 1: relu on 784 elements, Q2.5 (8 bits) -> Q0.7 (8 bits) (convergent, saturate)
-//   layer 2: dense 784 -> 10, 2 lane(s), 5 group(s), weight memory auto
+//   layer 2: dense 784 -> 10, 2 lane(s), 5 group(s), weight memory auto, one input buffer
 //   layer 3: argmax of 10 elements in Q3.4 (8 bits): outputs index, value
 //
 // Schedule: layers are joined by stream_link buffers that each hold one whole
-// output vector; a layer starts a vector only when its output buffer is empty.
+// output vector (two after a layer that overlaps vectors, pipelined schedule); a layer
+// starts a vector only when its output buffer can take all it still owes.
 // A new input enters only after the last output of the previous one.
 // Latency, first input to last output, from idle: 5511 cycles; period back to back: 5512 cycles.
 //
@@ -39,7 +40,7 @@ module mnist_tvscm_top (
 );
     // gate states: g<k>_active is high inside a vector entering layer k
     wire g0_active, g1_active, g2_active, g3_active;
-    // link<k>_empty: the buffer after layer k holds nothing
+    // link<k>_empty: the buffer after layer k holds nothing (status only: admission counts the vectors owed, owed<k>)
     wire link0_empty, link1_empty, link2_empty, link3_empty;
     // layer k's output stream handshake and overflow flag
     wire l0_m_valid, l0_m_ready, l0_m_last, l0_ovf,
@@ -60,14 +61,19 @@ module mnist_tvscm_top (
     assign busy = in_flight != 16'd0;
 
     // ---- layer 0: tvscm tvscm784 (784 -> 784, latency 1183 cycles alone) ----
-    // A new vector enters only when this layer has emitted all of the previous
-    // one and link 0 is empty, so the layer's output is never stalled.
+    // Link 0 holds 1 whole output vector(s); a new vector enters only while
+    // fewer than 1 vector(s) that entered layer 0 have not yet left link 0,
+    // so the layer's output is never stalled.
     wire l0_s_valid, l0_s_ready;
-    reg  e0_pending;   // a vector entered layer 0 and its last output beat has not left it
+    wire k0_valid, k0_ready, k0_last;   // link 0's output stream
+    wire [7:0] k0_data;
+    reg  [1:0] owed0;   // vectors that entered layer 0 and have not left link 0
+    wire e0_in  = l0_s_valid & l0_s_ready & ~g0_active;
+    wire e0_out = k0_valid & k0_ready & k0_last;
     always @(posedge clk) begin
-        if (rst) e0_pending <= 1'b0;
-        else if (l0_s_valid & l0_s_ready & ~g0_active) e0_pending <= 1'b1;
-        else if (l0_m_valid & l0_m_ready & l0_m_last) e0_pending <= 1'b0;
+        if (rst) owed0 <= 2'd0;
+        else if (e0_in & ~e0_out) owed0 <= owed0 + 2'd1;
+        else if (e0_out & ~e0_in) owed0 <= owed0 - 2'd1;
     end
     vector_gate #(
       .N        (784),
@@ -75,7 +81,7 @@ module mnist_tvscm_top (
     ) u_gate0 (
       .clk      (clk),
       .rst      (rst),
-      .start_ok (link0_empty & ~e0_pending & (in_flight == 16'd0)),
+      .start_ok ((owed0 < 2'd1) & (in_flight == 16'd0)),
       .up_valid (s_valid),
       .up_ready (s_ready),
       .dn_valid (l0_s_valid),
@@ -103,8 +109,6 @@ module mnist_tvscm_top (
       .cfg_data (cfg_data[7:0]),
       .busy     (l0_busy)
     );
-    wire k0_valid, k0_ready, k0_last;
-    wire [7:0] k0_data;
     // link 0: 392 beat(s) of 2 x 8 bits, handed on one element per beat
     stream_link #(
       .LANES   (2),
@@ -128,14 +132,19 @@ module mnist_tvscm_top (
     );
 
     // ---- layer 1: activation relu1 (784 -> 784, latency 784 cycles alone) ----
-    // A new vector enters only when this layer has emitted all of the previous
-    // one and link 1 is empty, so the layer's output is never stalled.
+    // Link 1 holds 1 whole output vector(s); a new vector enters only while
+    // fewer than 1 vector(s) that entered layer 1 have not yet left link 1,
+    // so the layer's output is never stalled.
     wire l1_s_valid, l1_s_ready;
-    reg  e1_pending;   // a vector entered layer 1 and its last output beat has not left it
+    wire k1_valid, k1_ready, k1_last;   // link 1's output stream
+    wire [7:0] k1_data;
+    reg  [1:0] owed1;   // vectors that entered layer 1 and have not left link 1
+    wire e1_in  = l1_s_valid & l1_s_ready & ~g1_active;
+    wire e1_out = k1_valid & k1_ready & k1_last;
     always @(posedge clk) begin
-        if (rst) e1_pending <= 1'b0;
-        else if (l1_s_valid & l1_s_ready & ~g1_active) e1_pending <= 1'b1;
-        else if (l1_m_valid & l1_m_ready & l1_m_last) e1_pending <= 1'b0;
+        if (rst) owed1 <= 2'd0;
+        else if (e1_in & ~e1_out) owed1 <= owed1 + 2'd1;
+        else if (e1_out & ~e1_in) owed1 <= owed1 - 2'd1;
     end
     vector_gate #(
       .N        (784),
@@ -143,7 +152,7 @@ module mnist_tvscm_top (
     ) u_gate1 (
       .clk      (clk),
       .rst      (rst),
-      .start_ok (link1_empty & ~e1_pending),
+      .start_ok ((owed1 < 2'd1)),
       .up_valid (k0_valid),
       .up_ready (k0_ready),
       .dn_valid (l1_s_valid),
@@ -166,8 +175,6 @@ module mnist_tvscm_top (
       .m_last  (l1_m_last),
       .ovf     (l1_ovf)
     );
-    wire k1_valid, k1_ready, k1_last;
-    wire [7:0] k1_data;
     // link 1: 784 beat(s) of 1 x 8 bits, handed on one element per beat
     stream_link #(
       .LANES   (1),
@@ -191,14 +198,19 @@ module mnist_tvscm_top (
     );
 
     // ---- layer 2: dense fc10 (784 -> 10, latency 4707 cycles alone) ----
-    // A new vector enters only when this layer has emitted all of the previous
-    // one and link 2 is empty, so the layer's output is never stalled.
+    // Link 2 holds 1 whole output vector(s); a new vector enters only while
+    // fewer than 1 vector(s) that entered layer 2 have not yet left link 2,
+    // so the layer's output is never stalled.
     wire l2_s_valid, l2_s_ready;
-    reg  e2_pending;   // a vector entered layer 2 and its last output beat has not left it
+    wire k2_valid, k2_ready, k2_last;   // link 2's output stream
+    wire [7:0] k2_data;
+    reg  [1:0] owed2;   // vectors that entered layer 2 and have not left link 2
+    wire e2_in  = l2_s_valid & l2_s_ready & ~g2_active;
+    wire e2_out = k2_valid & k2_ready & k2_last;
     always @(posedge clk) begin
-        if (rst) e2_pending <= 1'b0;
-        else if (l2_s_valid & l2_s_ready & ~g2_active) e2_pending <= 1'b1;
-        else if (l2_m_valid & l2_m_ready & l2_m_last) e2_pending <= 1'b0;
+        if (rst) owed2 <= 2'd0;
+        else if (e2_in & ~e2_out) owed2 <= owed2 + 2'd1;
+        else if (e2_out & ~e2_in) owed2 <= owed2 - 2'd1;
     end
     vector_gate #(
       .N        (784),
@@ -206,7 +218,7 @@ module mnist_tvscm_top (
     ) u_gate2 (
       .clk      (clk),
       .rst      (rst),
-      .start_ok (link2_empty & ~e2_pending),
+      .start_ok ((owed2 < 2'd1)),
       .up_valid (k1_valid),
       .up_ready (k1_ready),
       .dn_valid (l2_s_valid),
@@ -231,8 +243,6 @@ module mnist_tvscm_top (
       .ovf     (l2_ovf),
       .busy    (l2_busy)
     );
-    wire k2_valid, k2_ready, k2_last;
-    wire [7:0] k2_data;
     // link 2: 5 beat(s) of 2 x 8 bits, handed on one element per beat
     stream_link #(
       .LANES   (2),
@@ -256,14 +266,17 @@ module mnist_tvscm_top (
     );
 
     // ---- layer 3: argmax class (10 -> 2, latency 10 cycles alone) ----
-    // A new vector enters only when this layer has emitted all of the previous
-    // one and link 3 is empty, so the layer's output is never stalled.
+    // Link 3 holds 1 whole output vector(s); a new vector enters only while
+    // fewer than 1 vector(s) that entered layer 3 have not yet left link 3,
+    // so the layer's output is never stalled.
     wire l3_s_valid, l3_s_ready;
-    reg  e3_pending;   // a vector entered layer 3 and its last output beat has not left it
+    reg  [1:0] owed3;   // vectors that entered layer 3 and have not left link 3
+    wire e3_in  = l3_s_valid & l3_s_ready & ~g3_active;
+    wire e3_out = m_valid & m_ready & m_last;
     always @(posedge clk) begin
-        if (rst) e3_pending <= 1'b0;
-        else if (l3_s_valid & l3_s_ready & ~g3_active) e3_pending <= 1'b1;
-        else if (l3_m_valid & l3_m_ready & l3_m_last) e3_pending <= 1'b0;
+        if (rst) owed3 <= 2'd0;
+        else if (e3_in & ~e3_out) owed3 <= owed3 + 2'd1;
+        else if (e3_out & ~e3_in) owed3 <= owed3 - 2'd1;
     end
     vector_gate #(
       .N        (10),
@@ -271,7 +284,7 @@ module mnist_tvscm_top (
     ) u_gate3 (
       .clk      (clk),
       .rst      (rst),
-      .start_ok (link3_empty & ~e3_pending),
+      .start_ok ((owed3 < 2'd1)),
       .up_valid (k2_valid),
       .up_ready (k2_ready),
       .dn_valid (l3_s_valid),
@@ -318,5 +331,5 @@ module mnist_tvscm_top (
 
     assign m_keep = 1'b1;
     assign ovf    = l0_ovf | l1_ovf | l2_ovf | l3_ovf;
-    wire unused_layer_outputs = &{1'b0, g1_active, g2_active, g3_active, l0_busy, l2_busy};
+    wire unused_layer_outputs = &{1'b0, g1_active, g2_active, g3_active, link0_empty, link1_empty, link2_empty, link3_empty, l0_busy, l2_busy};
 endmodule

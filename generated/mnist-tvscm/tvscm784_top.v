@@ -6,15 +6,19 @@
 //   placement = band
 //   radius = 1
 //   lanes = 2
+//   buffers = 1
+//   input beat = 1 element(s), 784 beat(s) per vector
 //   input = Q0.7 (8 bits)
 //   weights = Q1.6 (8 bits), a = 48 (raw), b = -20 (raw)
 //   output = Q2.5 (8 bits), shift 8, convergent, saturate
 //   accumulator = 17 bits
 //
 // y_i = a*x_i + b*sum_{k=1..1} (x_{i-k} + x_{i+k}), indices mod 784
-// Schedule: LOAD takes n elements, one per beat; RUN fetches ROWS + 2*RB rows,
-// one per cycle, and emits 2 output(s) per beat (see rtl-templates/tvscm_layer.v).
-// Latency, first input to last output, no stalls: n + ceil(n/P) + 2*ceil(r/P) + 5 = 1183 cycles.
+// Schedule: LOAD takes n elements, 1 per beat, into the one input buffer; RUN
+// fetches ROWS + 2*RB rows, one per cycle, and emits 2 output(s) per beat; the
+// next vector loads once the last row is fetched (see rtl-templates/tvscm_layer.v).
+// Latency, first input to last output, no stalls: 1183 cycles; period back to back: 1178 cycles
+// (n + ceil(n/P) + 2*ceil(r/P) + 5; period n + ceil(n/P) + 2*ceil(r/P)).
 // Config port: cfg_addr 0 = a, 1 = b, 2 = clear overflow.
 
 module tvscm784_top (
@@ -39,12 +43,15 @@ module tvscm784_top (
       .N         (784),
       .P         (2),
       .ROWS      (392),
+      .BUFFERS   (1),
       .ROW_W     (9),
       .PLACEMENT (0),
       .RADIUS    (1),
       .RB        (1),
       .FETCHES   (394),
       .FETCH_W   (9),
+      .BEAT      (1),
+      .BEATS     (784),
       .CNT_W     (10),
       .POS_W     (12),
       .X_W       (8),

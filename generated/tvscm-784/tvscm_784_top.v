@@ -6,15 +6,20 @@
 //   placement = band
 //   radius = 1
 //   lanes = 4
+//   buffers = 2
+//   input beat = 1 element(s), 784 beat(s) per vector
 //   input = Q0.7 (8 bits)
 //   weights = Q1.6 (8 bits), a = 48 (raw), b = -20 (raw)
 //   output = Q1.6 (8 bits), shift 7, convergent, saturate
 //   accumulator = 17 bits
 //
 // y_i = a*x_i + b*sum_{k=1..1} (x_{i-k} + x_{i+k}), indices mod 784
-// Schedule: LOAD takes n elements, one per beat; RUN fetches ROWS + 2*RB rows,
-// one per cycle, and emits 4 output(s) per beat (see rtl-templates/tvscm_layer.v).
-// Latency, first input to last output, no stalls: n + ceil(n/P) + 2*ceil(r/P) + 5 = 987 cycles.
+// Schedule: LOAD takes n elements, 1 per beat, into the free one of two input
+// buffers; RUN fetches ROWS + 2*RB rows of a full buffer, one per cycle, and emits
+// 4 output(s) per beat, while the next vector loads into the other buffer
+// (see rtl-templates/tvscm_layer.v).
+// Latency, first input to last output, no stalls: 987 cycles; period back to back: 784 cycles
+// (n + ceil(n/P) + 2*ceil(r/P) + 5; period max(n, ceil(n/P) + 2*ceil(r/P))).
 // Config port: cfg_addr 0 = a, 1 = b, 2 = clear overflow.
 
 module tvscm_784_top (
@@ -39,12 +44,15 @@ module tvscm_784_top (
       .N         (784),
       .P         (4),
       .ROWS      (196),
-      .ROW_W     (8),
+      .BUFFERS   (2),
+      .ROW_W     (9),
       .PLACEMENT (0),
       .RADIUS    (1),
       .RB        (1),
       .FETCHES   (198),
       .FETCH_W   (8),
+      .BEAT      (1),
+      .BEATS     (784),
       .CNT_W     (10),
       .POS_W     (12),
       .X_W       (8),

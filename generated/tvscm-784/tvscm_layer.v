@@ -9,13 +9,24 @@
 //       y_i = (a - b)*x_i + b*S,  S = sum_j x_j
 //       b*S is one multiply per vector, shared by all lanes.
 //
-// Schedule (one vector at a time):
-//   LOAD  s_ready = 1. N input beats, one element each, are written into P
-//         lane banks: element i goes to bank (i mod P), row (i div P). The
-//         first RADIUS elements are also kept in `head`, the last RADIUS in
-//         `tail` (2*RADIUS words: the wrap-around at both ends, not a copy of x).
-//         The complement placement sums S as the elements arrive.
-//   RUN   s_ready = 0. FETCHES = ROWS + 2*RB row fetches, one per cycle, where
+// Schedule (load and compute overlap: two input buffers, A and B):
+//   LOAD  BEATS = ceil(N/BEAT) input beats of BEAT elements (element e of a
+//         beat in s_data[e*X_W +: X_W]; BEAT divides P, so a beat fills BEAT
+//         lanes of one row) are written into the P lane banks of buffer
+//         `wsel`: element i goes to lane (i mod P), row (i div P); the padding
+//         slots of a short last beat land past element N-1 and are never read.
+//         The first RADIUS elements are also kept in that buffer's `head`,
+//         the last RADIUS in its `tail` (2*RADIUS words: the wrap-around at
+//         both ends, not a copy of x). The complement placement sums that
+//         buffer's S as the elements arrive. After the last element the
+//         buffer is full and the loader moves to the other one; s_ready is
+//         high while the loader's buffer is not full.
+//   RUN   a full buffer is fetched as soon as the fetch unit is free: the
+//         cycle after its last input, or the cycle after the previous
+//         vector's last fetch (runs follow each other with no gap). The
+//         buffer is free again after its own last fetch, so the next vector
+//         loads while this one computes and drains.
+//         FETCHES = ROWS + 2*RB row fetches, one per cycle, where
 //         RB = ceil(RADIUS/P) rows of window on each side. Fetch u reads row
 //         v = u - RB from all banks at once (every lane the same address);
 //         positions v*P + j below 0 come from `tail`, at or above N from
@@ -27,11 +38,20 @@
 //         F fetch -> G window shift -> C centre and pair sums -> P products
 //           -> Q accumulate -> O requantise, ReLU, output register
 //   Latency from first input to last output with no stalls:
-//         N + ROWS + 2*RB + 5 cycles; the next vector's first input is taken
-//         one cycle after the last output (src/layers/tvscm/cost.ts).
+//         BEATS + ROWS + 2*RB + 5 cycles. Back to back, a vector's fetches start
+//         at max(its last input + 1, the previous vector's first fetch +
+//         FETCHES), and the next vector's first input is taken at
+//         max(this vector's last input + 1, the previous vector's first
+//         fetch + FETCHES): period max(BEATS, FETCHES) once both are busy
+//         (src/layers/tvscm/cost.ts models exactly this).
+//   Memory: each lane bank holds both buffers, rows 0..ROWS-1 (A) and
+//         ROWS..2*ROWS-1 (B): twice the single-buffer depth.
+//   BUFFERS = 1 keeps buffer A only (half the memory): the next vector loads
+//         once this one's fetches are done, period BEATS + FETCHES.
 //
 // Config port: cfg_addr 0 writes a, 1 writes b, 2 clears the sticky overflow
 // flag. Write between vectors (busy low) for a clean change of weights.
+// busy: a vector is somewhere in the layer (loading, waiting, in the pipeline).
 //
 // Output beats carry P lanes (lane j in m_data[j*Y_W +: Y_W]); on the last
 // beat of a vector only the first N - (ROWS-1)*P lanes are kept (m_keep), the
@@ -40,13 +60,16 @@ module tvscm_layer #(
     parameter N         = 16,
     parameter P         = 1,
     parameter ROWS      = 16,   // ceil(N / P)
-    parameter ROW_W     = 4,    // bits of a row address
+    parameter BUFFERS   = 2,    // input buffers: 2 overlaps load and compute, 1 loads only when the fetches are done
+    parameter ROW_W     = 5,    // bits of a bank address 0..BUFFERS*ROWS-1
     parameter PLACEMENT = 0,    // 0 band, 1 complement
     parameter RADIUS    = 1,    // band radius (1 for complement: unused)
     parameter RB        = 1,    // window rows each side: ceil(RADIUS / P), 0 for complement
     parameter FETCHES   = 18,   // ROWS + 2*RB
     parameter FETCH_W   = 5,
-    parameter CNT_W     = 5,    // bits of an element count 0..N
+    parameter BEAT      = 1,    // elements per input beat (divides P)
+    parameter BEATS     = 16,   // input beats per vector: ceil(N / BEAT)
+    parameter CNT_W     = 5,    // bits of a beat count 0..BEATS
     parameter POS_W     = 8,    // bits of a signed element position
     parameter X_W       = 8,
     parameter W_W       = 8,
@@ -69,10 +92,10 @@ module tvscm_layer #(
     input  wire               cfg_we,
     input  wire [1:0]         cfg_addr,
     input  wire [W_W-1:0]     cfg_data,
-    // input stream: one element per beat
+    // input stream: BEAT elements per beat (element e in s_data[e*X_W +: X_W])
     input  wire               s_valid,
     output wire               s_ready,
-    input  wire [X_W-1:0]     s_data,
+    input  wire [BEAT*X_W-1:0] s_data,
     input  wire               s_last,   // accepted, not needed: the layer counts N
     // output stream: P lanes per beat
     output wire               m_valid,
@@ -83,19 +106,21 @@ module tvscm_layer #(
     output wire               ovf,
     output wire               busy
 );
-    localparam LANE_W = (P > 1) ? $clog2(P) : 1;
+    localparam GRPS   = P / BEAT;              // beats per row: lane groups of BEAT lanes
+    localparam GRP_W  = (GRPS > 1) ? $clog2(GRPS) : 1;
+    localparam LAST_SLOTS = N - (BEATS - 1) * BEAT;   // elements in the last beat
     localparam GROUPS = 2 * RB + 1;            // window length in rows
     localparam WIN    = GROUPS * P;            // window length in elements
     localparam LAST_LANES = N - (ROWS - 1) * P;  // lanes kept on the last row
     localparam [P-1:0] ALL_KEEP  = {P{1'b1}};
     localparam [P-1:0] LAST_KEEP = ALL_KEEP >> (P - LAST_LANES);
     // Sized copies of the counts the counters are compared with.
-    localparam integer LAST_LANE_I  = P - 1;
-    localparam integer LAST_ELEM_I  = N - 1;
+    localparam integer LAST_GRP_I   = GRPS - 1;
+    localparam integer LAST_BEAT_I  = BEATS - 1;
     localparam integer LAST_FETCH_I = FETCHES - 1;
     localparam integer WARM_I       = 2 * RB;       // fetches before the window is full
-    localparam [LANE_W-1:0]  LAST_LANE    = LAST_LANE_I[LANE_W-1:0];
-    localparam [CNT_W-1:0]   LAST_ELEM    = LAST_ELEM_I[CNT_W-1:0];
+    localparam [GRP_W-1:0]   LAST_GRP     = LAST_GRP_I[GRP_W-1:0];
+    localparam [CNT_W-1:0]   LAST_BEAT    = LAST_BEAT_I[CNT_W-1:0];
     localparam [FETCH_W-1:0] LAST_FETCH   = LAST_FETCH_I[FETCH_W-1:0];
     localparam [FETCH_W-1:0] WARM_FETCHES = WARM_I[FETCH_W-1:0];
 
@@ -120,69 +145,90 @@ module tvscm_layer #(
     wire ce = ~o_valid | m_ready;
 
     // ------------------------------------------------------------------
-    // LOAD: counters, lane banks, head/tail, running sum
+    // LOAD: counters, the two input buffers, head/tail, running sum
     // ------------------------------------------------------------------
-    reg              running;                // 0 LOAD, 1 RUN
-    reg [CNT_W-1:0]  in_count;               // elements taken this vector
-    reg [LANE_W-1:0] wr_lane;
-    reg [ROW_W-1:0]  wr_row;
-    assign s_ready = ~running;
-    assign busy    = running;
-    wire in_fire    = s_valid & ~running;
-    wire in_is_last = in_count == LAST_ELEM;
+    reg [1:0]        full;                   // buffer b holds a vector not yet fetched to the end
+    reg              wsel;                   // buffer the loader writes
+    reg              rsel;                   // buffer being fetched
+    reg              nsel;                   // buffer the next run fetches
+    reg [CNT_W-1:0]  in_count;               // beats taken this vector
+    reg [GRP_W-1:0]  wr_grp;                 // lane group the beat goes to: lanes wr_grp*BEAT ..
+    reg [ROW_W-1:0]  wr_addr;                // bank address: row, plus ROWS in buffer B
+    assign s_ready = ~full[wsel];
+    wire in_fire    = s_valid & s_ready;
+    wire in_is_last = in_count == LAST_BEAT;
+    wire load_done  = in_fire & in_is_last;
 
     // RUN bookkeeping
     reg                     fetching;
     reg [FETCH_W-1:0]       fetch_u;
     reg signed [POS_W-1:0]  fetch_base;      // (u - RB) * P: position of lane 0
     reg signed [POS_W-1:0]  fetch_row;       // u - RB: the row this fetch reads
-    wire out_done = o_valid & m_ready & m_last;
+    wire fetch_last = fetching & ce & (fetch_u == LAST_FETCH);
+    // a run starts when the fetch unit is free (or frees up now) and the
+    // next buffer is full (or fills up now)
+    // (with one buffer nsel is rsel: the buffer its own last fetch frees is not full)
+    wire next_full  = (full[nsel] & ~(fetch_last & (nsel == rsel))) | (load_done & (wsel == nsel));
+    wire run_start  = (~fetching | fetch_last) & next_full;
 
     localparam signed [POS_W-1:0] BASE0 = -(RB * P);
     localparam signed [POS_W-1:0] STEP  = P;
     localparam signed [POS_W-1:0] ROW0  = -RB;
     localparam signed [POS_W-1:0] NROWS = ROWS;
+    localparam integer BANK_B_I = (BUFFERS > 1) ? ROWS : 0;
+    localparam [ROW_W-1:0] BANK_B = BANK_B_I[ROW_W-1:0];   // first row of buffer B
+    localparam TWO = BUFFERS > 1;                           // with one buffer, A is used for every vector
 
     always @(posedge clk) begin
         if (rst) begin
-            running    <= 1'b0;
+            full       <= 2'b00;
+            wsel       <= 1'b0;
+            rsel       <= 1'b0;
+            nsel       <= 1'b0;
             in_count   <= {CNT_W{1'b0}};
-            wr_lane    <= {LANE_W{1'b0}};
-            wr_row     <= {ROW_W{1'b0}};
+            wr_grp     <= {GRP_W{1'b0}};
+            wr_addr    <= {ROW_W{1'b0}};
             fetching   <= 1'b0;
             fetch_u    <= {FETCH_W{1'b0}};
             fetch_base <= BASE0;
             fetch_row  <= ROW0;
-        end else if (!running) begin
+        end else begin
+            // buffer flags: filled by the loader, freed by the last fetch
+            // (never the same buffer: the loader only writes a free one)
+            full[0] <= (full[0] & ~(fetch_last & ~rsel)) | (load_done & ~wsel);
+            full[1] <= (full[1] & ~(fetch_last &  rsel)) | (load_done &  wsel);
+            // LOAD
             if (in_fire) begin
                 if (in_is_last) begin
-                    // the whole vector is in: start fetching next cycle
-                    running    <= 1'b1;
-                    fetching   <= 1'b1;
-                    fetch_u    <= {FETCH_W{1'b0}};
-                    fetch_base <= BASE0;
-                    fetch_row  <= ROW0;
-                    in_count   <= {CNT_W{1'b0}};
-                    wr_lane    <= {LANE_W{1'b0}};
-                    wr_row     <= {ROW_W{1'b0}};
+                    wsel     <= TWO & ~wsel;
+                    in_count <= {CNT_W{1'b0}};
+                    wr_grp   <= {GRP_W{1'b0}};
+                    wr_addr  <= wsel ? {ROW_W{1'b0}} : BANK_B;
                 end else begin
                     in_count <= in_count + 1'b1;
-                    if (wr_lane == LAST_LANE) begin
-                        wr_lane <= {LANE_W{1'b0}};
-                        wr_row  <= wr_row + 1'b1;
+                    if (wr_grp == LAST_GRP) begin
+                        wr_grp  <= {GRP_W{1'b0}};
+                        wr_addr <= wr_addr + 1'b1;
                     end else begin
-                        wr_lane <= wr_lane + 1'b1;
+                        wr_grp  <= wr_grp + 1'b1;
                     end
                 end
             end
-        end else begin
-            if (ce && fetching) begin
+            // RUN
+            if (run_start) begin
+                fetching   <= 1'b1;
+                rsel       <= nsel;
+                nsel       <= TWO & ~nsel;
+                fetch_u    <= {FETCH_W{1'b0}};
+                fetch_base <= BASE0;
+                fetch_row  <= ROW0;
+            end else if (fetch_last) begin
+                fetching <= 1'b0;
+            end else if (ce && fetching) begin
                 fetch_u    <= fetch_u + 1'b1;
                 fetch_base <= fetch_base + STEP;
                 fetch_row  <= fetch_row + 1'b1;
-                if (fetch_u == LAST_FETCH) fetching <= 1'b0;
             end
-            if (out_done) running <= 1'b0;
         end
     end
 
@@ -190,21 +236,25 @@ module tvscm_layer #(
     // lanes take head/tail values instead).
     wire row_in_banks = (fetch_row >= 0) && (fetch_row < NROWS);
     wire [ROW_W-1:0] rd_row = row_in_banks ? fetch_row[ROW_W-1:0] : {ROW_W{1'b0}};
+    wire [ROW_W-1:0] rd_addr = rd_row + (rsel ? BANK_B : {ROW_W{1'b0}});
 
-    // Lane banks: one memory per lane, ROWS deep, synchronous read held by ce.
+    // Lane banks: one memory per lane, BUFFERS*ROWS deep (buffers A and B),
+    // synchronous read held by ce.
     wire [P*X_W-1:0] bank_q;
     genvar j;
     generate
         for (j = 0; j < P; j = j + 1) begin : g_bank
             localparam integer      LANE_I  = j;
-            localparam [LANE_W-1:0] LANE_ID = LANE_I[LANE_W-1:0];
-            reg [X_W-1:0] mem [0:ROWS-1];
+            localparam integer      GRP_I   = LANE_I / BEAT;
+            localparam [GRP_W-1:0]  GRP_ID  = GRP_I[GRP_W-1:0];
+            localparam integer      SLOT    = LANE_I % BEAT;   // its element in the beat
+            reg [X_W-1:0] mem [0:BUFFERS*ROWS-1];
             reg [X_W-1:0] q;
             always @(posedge clk) begin
-                if (in_fire && wr_lane == LANE_ID) mem[wr_row] <= s_data;
+                if (in_fire && wr_grp == GRP_ID) mem[wr_addr] <= s_data[SLOT*X_W +: X_W];
             end
             always @(posedge clk) begin
-                if (ce) q <= mem[rd_row];
+                if (ce) q <= mem[rd_addr];
             end
             assign bank_q[j*X_W +: X_W] = q;
         end
@@ -225,22 +275,54 @@ module tvscm_layer #(
 
     generate
         if (PLACEMENT == 0) begin : g_wrap
-            // head: x_0..x_{RADIUS-1}; tail: x_{N-RADIUS}..x_{N-1}
-            reg [RADIUS*X_W-1:0] head;
-            reg [RADIUS*X_W-1:0] tail;
+            // head: x_0..x_{RADIUS-1}; tail: x_{N-RADIUS}..x_{N-1}; one pair
+            // per buffer (A: head_a, tail_a; B: head_b, tail_b), the fetch
+            // reads the pair of the buffer it fetches
+            reg [RADIUS*X_W-1:0] head_a, head_b;
+            reg [RADIUS*X_W-1:0] tail_a, tail_b;
             integer h;
+            // element h is slot h % BEAT of beat h / BEAT (compared at POS_W bits)
+            localparam integer     BEAT_I = BEAT;
+            localparam integer     TAIL_I = N - RADIUS;
+            localparam [POS_W-1:0] BEAT_P = BEAT_I[POS_W-1:0];
+            localparam [POS_W-1:0] TAIL0  = TAIL_I[POS_W-1:0];
+            wire [POS_W-1:0] beat_no = {{(POS_W - CNT_W){1'b0}}, in_count};
             always @(posedge clk) begin
                 if (in_fire) begin
                     for (h = 0; h < RADIUS; h = h + 1) begin
-                        if (in_count == h[CNT_W-1:0]) head[h*X_W +: X_W] <= s_data;
+                        if (beat_no == h[POS_W-1:0] / BEAT_P) begin
+                            if (wsel) head_b[h*X_W +: X_W] <= s_data[(h % BEAT)*X_W +: X_W];
+                            else      head_a[h*X_W +: X_W] <= s_data[(h % BEAT)*X_W +: X_W];
+                        end
                     end
                 end
             end
-            if (RADIUS == 1) begin : g_tail1
-                always @(posedge clk) if (in_fire) tail <= s_data;
+            if (BEAT > 1) begin : g_tailw
+                // wide beats: element N-RADIUS+t is slot (N-RADIUS+t) % BEAT of beat (N-RADIUS+t) / BEAT
+                integer t;
+                always @(posedge clk) begin
+                    if (in_fire) begin
+                        for (t = 0; t < RADIUS; t = t + 1) begin
+                            if (beat_no == (TAIL0 + t[POS_W-1:0]) / BEAT_P) begin
+                                if (wsel) tail_b[t*X_W +: X_W] <= s_data[((N - RADIUS + t) % BEAT)*X_W +: X_W];
+                                else      tail_a[t*X_W +: X_W] <= s_data[((N - RADIUS + t) % BEAT)*X_W +: X_W];
+                            end
+                        end
+                    end
+                end
+            end else if (RADIUS == 1) begin : g_tail1
+                always @(posedge clk) begin
+                    if (in_fire && wsel)  tail_b <= s_data;
+                    if (in_fire && !wsel) tail_a <= s_data;
+                end
             end else begin : g_tailn
-                always @(posedge clk) if (in_fire) tail <= {s_data, tail[RADIUS*X_W-1:X_W]};
+                always @(posedge clk) begin
+                    if (in_fire && wsel)  tail_b <= {s_data, tail_b[RADIUS*X_W-1:X_W]};
+                    if (in_fire && !wsel) tail_a <= {s_data, tail_a[RADIUS*X_W-1:X_W]};
+                end
             end
+            wire [RADIUS*X_W-1:0] head = rsel ? head_b : head_a;
+            wire [RADIUS*X_W-1:0] tail = rsel ? tail_b : tail_a;
 
             for (j = 0; j < P; j = j + 1) begin : g_lane_src
                 localparam signed [POS_W-1:0] LANE = j;
@@ -349,18 +431,39 @@ module tvscm_layer #(
     wire signed [DIFF_W-1:0] lane_weight_a;
     generate
         if (PLACEMENT == 1) begin : g_sum
-            reg signed [SUM_W-1:0]  total;
+            // S of each buffer (total_a, total_b) while it loads; the fetched
+            // buffer's S travels with its rows (f_total, g_total) so that b*S
+            // (stage C) belongs to the row it is added to when runs follow
+            // each other with no gap.
+            reg signed [SUM_W-1:0]  total_a, total_b, f_total, g_total;
             reg signed [DIFF_W-1:0] diff;
             reg signed [PB_W-1:0]   bs;
-            wire signed [SUM_W-1:0] x_ext = {{(SUM_W - X_W){s_data[X_W-1]}}, s_data};
+            // the beat's elements (the last beat's padding slots count zero)
+            reg  signed [SUM_W-1:0] x_ext;
+            integer e;
+            always @* begin
+                x_ext = {SUM_W{1'b0}};
+                for (e = 0; e < BEAT; e = e + 1)
+                    if (!(in_is_last && e >= LAST_SLOTS))
+                        x_ext = x_ext + {{(SUM_W - X_W){s_data[e*X_W + X_W - 1]}}, s_data[e*X_W +: X_W]};
+            end
+            wire signed [SUM_W-1:0] total_w = wsel ? total_b : total_a;
+            wire signed [SUM_W-1:0] total_n = (in_count == {CNT_W{1'b0}}) ? x_ext : total_w + x_ext;
             always @(posedge clk) begin
-                if (in_fire) total <= (in_count == {CNT_W{1'b0}}) ? x_ext : total + x_ext;
+                if (in_fire && wsel)  total_b <= total_n;
+                if (in_fire && !wsel) total_a <= total_n;
+            end
+            always @(posedge clk) begin
+                if (ce) begin
+                    f_total <= rsel ? total_b : total_a;
+                    g_total <= f_total;
+                end
             end
             always @(posedge clk) begin
                 diff <= {a_reg[W_W-1], a_reg} - {b_reg[W_W-1], b_reg};
             end
             /* verilator lint_off WIDTH */
-            always @(posedge clk) if (ce) bs <= b_reg * total;
+            always @(posedge clk) if (ce) bs <= b_reg * g_total;
             /* verilator lint_on WIDTH */
             assign shared_pb     = bs;
             assign lane_weight_a = diff;
@@ -461,6 +564,7 @@ module tvscm_layer #(
     assign m_keep  = o_keep_r;
     assign m_data  = o_data_r;
     assign ovf     = ovf_r;
+    assign busy    = (in_count != {CNT_W{1'b0}}) | (|full) | f_valid | g_valid | c_valid | p_valid | q_valid | o_valid_r;
 
     // s_last is part of the stream convention; the layer counts N itself.
     wire unused_ok = &{1'b0, s_last, shared_pb};

@@ -234,6 +234,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
     `cycles per inference: ${cycles.latency} (${cycles.formula}); ` +
       `${(cycles.latency / report.targetMHz).toFixed(1)} us at the ${report.targetMHz} MHz ${o.clock ? 'PLL' : 'board'} clock` +
       (report.fmaxMHz ? `, ${(cycles.latency / mhz).toFixed(1)} us at Fmax` : ''),
+    ...(cycles.period < cycles.latency ? [`a new input every ${cycles.period} cycles back to back (${(report.targetMHz * 1e6 / cycles.period).toFixed(0)} inferences/s at ${report.targetMHz} MHz)`] : []),
     `report: ${join(relative(process.cwd(), target), 'report.json')}`,
     ...(programmed ? [describeProgramming(programmed)] : o.program ? ['not programmed: timing not met'] : []),
   ].join('\n'));

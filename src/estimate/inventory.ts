@@ -8,6 +8,7 @@
  * resource face falls back to its cost face (multipliers as 16 x 16, buffer
  * and weight bits as one RAM and one ROM) and is flagged.
  */
+import { linkVectors } from '../network/cost.ts';
 import type { NetworkPlan, NetworkLayer } from '../network/plan.ts';
 import { bitsFor } from '../layers/formats.ts';
 import type { MultiplierSpec } from './memory.ts';
@@ -71,16 +72,18 @@ export function layerInventory(layer: NetworkLayer, cycles: number): LayerInvent
  * one lane the lane index is the constant 0 and yosys drops it, so the
  * memory is W + 1 bits wide.
  */
-export function linkInventory(layer: NetworkLayer, k: number): LayerInventory {
+export function linkInventory(layer: NetworkLayer, k: number, vectors = 1): LayerInventory {
   const io = layer.io;
   const laneW = bitsFor(io.outLanes - 1);
   const width = io.outLanes * io.outWidth + (io.outLanes > 1 ? laneW : 0) + 1;
-  const addrW = bitsFor(io.outBeats - 1);
+  // DEPTH = whole output vectors it holds (linkVectors) x beats per vector
+  const depth = vectors * io.outBeats;
+  const addrW = bitsFor(depth - 1);
   return {
     name: `link${k}`,
     kind: 'stream_link',
     memories: [{
-      name: `link${k}.mem`, depth: io.outBeats, width, rom: false,
+      name: `link${k}.mem`, depth, width, rom: false,
       writes: io.outBeats, reads: io.outBeats, usefulReads: io.outBeats, weights: false,
     }],
     multipliers: [],
@@ -160,7 +163,7 @@ export function boardInventory(io: DesignInventory['io'] & { outBeats: number; c
  */
 export function designInventory(net: NetworkPlan, isNetwork: boolean, latency: number, board = false): DesignInventory {
   const layers = net.layers.map((l) => layerInventory(l, latency));
-  const links = isNetwork ? net.layers.map((l, k) => linkInventory(l, k)) : [];
+  const links = isNetwork ? net.layers.map((l, k) => linkInventory(l, k, linkVectors(net.schedule, l))) : [];
   const single = net.layers[0].io;
   const io = isNetwork
     ? { inBits: net.inWidth, inBeats: net.inputs, outLanes: 1, outWidth: net.outWidth }

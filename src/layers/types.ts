@@ -84,10 +84,27 @@ export interface LayerCost {
  * whole vector, so it never is). The network cost model composes these.
  */
 export interface LayerTiming {
-  /** output beat handshake cycles, given this vector's input handshake cycles */
-  outputs(inputTimes: readonly number[]): number[];
-  /** earliest cycle the layer takes the first input of its next vector */
-  nextReady(inputTimes: readonly number[], outputTimes: readonly number[]): number;
+  /**
+   * output beat handshake cycles, given this vector's input handshake cycles
+   * (and, for a layer that overlaps vectors, the previous vector's handshakes
+   * through this layer: undefined for the first vector)
+   */
+  outputs(inputTimes: readonly number[], prev?: VectorHandshakes): number[];
+  /** earliest cycle the layer takes the first input of its next vector (prev: as for outputs) */
+  nextReady(inputTimes: readonly number[], outputTimes: readonly number[], prev?: VectorHandshakes): number;
+  /**
+   * true when the layer takes the next vector while the current one is still
+   * inside it (double-buffered input) and outputs()/nextReady() model that
+   * from `prev`. A network lets such a layer hold two vectors when its output
+   * buffer can take both (pipelined schedule); other layers hold one.
+   */
+  overlaps?: boolean;
+}
+
+/** One vector's handshake cycles through a layer (what LayerTiming.outputs gets as `prev`). */
+export interface VectorHandshakes {
+  inputs: readonly number[];
+  outputs: readonly number[];
 }
 
 /** Inputs and outputs per vector, their widths and (where they are numbers in a Q format) formats. */

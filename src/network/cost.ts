@@ -3,16 +3,29 @@
  * timing (LayerKind.timing) with the timing of the links between them
  * (rtl-templates/stream_link.v) and the admission rule of the schedule:
  *
- *   - a layer starts a vector only when its output link is empty, so its
- *     output is never stalled and its own timing model holds;
+ *   - the link after layer k holds C_k whole output vectors, and a vector
+ *     enters layer k only while fewer than C_k vectors that entered it have
+ *     not yet left its link, so the layer's output is never stalled and its
+ *     own timing model holds. C_k = 2 in the pipelined schedule for a layer
+ *     whose timing overlaps vectors (double-buffered input), 1 otherwise
+ *     (linkVectors);
  *   - link: the first element of a beat written at t is offered at t + 2, or
  *     the cycle after the previous element is taken if that is later; the
  *     other elements of a beat follow the cycle after each is taken;
  *   - sequential: the next input enters the cycle after the last output.
  * The network's co-simulation asserts measured == predicted for every vector.
  */
-import type { LayerCost, OpCounts, HardwareCounts } from '../layers/types.ts';
-import type { NetworkPlan } from './plan.ts';
+import type { LayerCost, OpCounts, HardwareCounts, VectorHandshakes } from '../layers/types.ts';
+import type { NetworkLayer, NetworkPlan } from './plan.ts';
+
+/**
+ * Whole output vectors the link after `layer` holds (its stream_link DEPTH is
+ * this times the layer's output beats): 2 when the network is pipelined and
+ * the layer takes its next vector while one is still inside it, else 1.
+ */
+export function linkVectors(schedule: NetworkPlan['schedule'], layer: NetworkLayer): number {
+  return schedule === 'pipelined' && layer.kind.timing(layer.plan).overlaps ? 2 : 1;
+}
 
 export interface NetworkTimeline {
   firstIn: number[];
@@ -24,8 +37,16 @@ export interface NetworkTimeline {
 /** Cycle stamps of `count` vectors offered back to back from cycle 0, outputs always taken. */
 export function networkTimeline(net: NetworkPlan, count: number): NetworkTimeline {
   const L = net.layers.length;
+  const timing = net.layers.map((l) => l.kind.timing(l.plan));
+  const cap = net.layers.map((l) => linkVectors(net.schedule, l));
   const readyAt = new Array<number>(L).fill(0);
-  const linkEmptyAt = new Array<number>(L).fill(0);
+  const prev: (VectorHandshakes | undefined)[] = new Array(L).fill(undefined);
+  /** per layer: the cycle after vector j's last element left its link */
+  const drained: number[][] = net.layers.map(() => []);
+  /** per layer: the cycle its link's last element so far was taken */
+  const lastTake = new Array<number>(L).fill(-Infinity);
+  // a vector may enter layer k once vector j - C_k has left link k
+  const admit = (k: number, j: number) => (j >= cap[k] ? drained[k][j - cap[k]] : 0);
   const firstIn: number[] = [];
   const lastOut: number[] = [];
   const layers = net.layers.map(() => ({ firstIn: [] as number[], lastOut: [] as number[] }));
@@ -33,7 +54,7 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
   let lastNetOut = -1;
   for (let j = 0; j < count; j++) {
     // Network input: the source offers every cycle; layer 0 takes them back to back.
-    let start = Math.max(lastNetIn + 1, readyAt[0], linkEmptyAt[0]);
+    let start = Math.max(lastNetIn + 1, readyAt[0], admit(0, j));
     if (net.schedule === 'sequential') start = Math.max(start, lastNetOut + 1);
     // one input beat per cycle (a multi-layer network's layers take one element per beat; see plan.ts)
     let handshakes = Array.from({ length: net.layers[0].io.inBeats }, (_, e) => start + e);
@@ -41,25 +62,28 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
     firstIn.push(start);
     for (let k = 0; k < L; k++) {
       const layer = net.layers[k];
-      const t = layer.kind.timing(layer.plan);
-      const beats = t.outputs(handshakes);
-      readyAt[k] = t.nextReady(handshakes, beats);
+      const t = timing[k];
+      const beats = t.outputs(handshakes, prev[k]);
+      readyAt[k] = t.nextReady(handshakes, beats, prev[k]);
+      prev[k] = { inputs: handshakes, outputs: beats };
       layers[k].firstIn.push(handshakes[0]);
       layers[k].lastOut.push(beats[beats.length - 1]);
-      // the link after layer k hands the kept lanes on, one element per beat
+      // the link after layer k hands the kept lanes on, one element per beat,
+      // after the elements of the vectors before this one
       const lanes = layer.io.outLanes;
       const total = layer.shape.outputs;
-      const consumerReady = k + 1 < L ? Math.max(readyAt[k + 1], linkEmptyAt[k + 1]) : 0;
+      const consumerReady = k + 1 < L ? Math.max(readyAt[k + 1], admit(k + 1, j)) : 0;
       const taken: number[] = [];
       for (let b = 0; b < beats.length; b++) {
         const kept = Math.min(lanes, total - b * lanes);
         for (let e = 0; e < kept; e++) {
-          const prev = taken.length ? taken[taken.length - 1] : -Infinity;
-          const offer = e === 0 ? Math.max(beats[b] + 2, prev + 1) : prev + 1;
+          const before = taken.length ? taken[taken.length - 1] : lastTake[k];
+          const offer = e === 0 ? Math.max(beats[b] + 2, before + 1) : before + 1;
           taken.push(taken.length === 0 ? Math.max(offer, consumerReady) : offer);
         }
       }
-      linkEmptyAt[k] = taken[taken.length - 1] + 1;
+      lastTake[k] = taken[taken.length - 1];
+      drained[k].push(lastTake[k] + 1);
       handshakes = taken;
     }
     lastNetOut = handshakes[handshakes.length - 1];
@@ -80,17 +104,17 @@ export interface NetworkCost {
 }
 
 export function networkCost(net: NetworkPlan): NetworkCost {
-  const tl = networkTimeline(net, 6);
+  const tl = networkTimeline(net, 16);
   const perLayer = net.layers.map((l) => ({ name: (l.plan as { name: string }).name, kind: l.kind.kind, cost: l.kind.cost(l.plan) }));
   const sum = <T extends Record<string, number>>(pick: (c: LayerCost) => T): T => {
     const out = {} as Record<string, number>;
     for (const p of perLayer) for (const [k, v] of Object.entries(pick(p.cost))) out[k] = (out[k] ?? 0) + v;
     return out as T;
   };
-  const linkBits = net.layers.reduce((s, l) => s + l.io.outBeats * l.io.outLanes * l.io.outWidth, 0);
+  const linkBits = net.layers.reduce((s, l) => s + linkVectors(net.schedule, l) * l.io.outBeats * l.io.outLanes * l.io.outWidth, 0);
   return {
     latency: tl.lastOut[0] - tl.firstIn[0],
-    period: tl.firstIn[5] - tl.firstIn[4],
+    period: tl.firstIn[15] - tl.firstIn[14],
     schedule: net.schedule,
     perLayer,
     ops: sum((c) => c.ops as unknown as Record<string, number>) as unknown as OpCounts,

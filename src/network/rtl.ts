@@ -8,7 +8,7 @@ import type { LayerRtl } from '../layers/types.ts';
 import { bitsFor } from '../layers/formats.ts';
 import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../verilog/index.ts';
 import { layerRtl, type NetworkPlan } from './plan.ts';
-import { networkCost } from './cost.ts';
+import { linkVectors, networkCost } from './cost.ts';
 
 /** Config address map: layer k's local register r sits at k*4 + r. */
 export const CFG_STRIDE = 4;
@@ -25,14 +25,14 @@ export function networkRtl(net: NetworkPlan): LayerRtl {
   const cfgAddrWidth = Math.max(3, bitsFor(net.layers.length * CFG_STRIDE - 1));
   const body: string[] = [];
   // gate flags other than layer 0's are informational
-  const sinks: string[] = net.layers.slice(1).map((_, k) => `g${k + 1}_active`);
+  const sinks: string[] = [...net.layers.slice(1).map((_, k) => `g${k + 1}_active`), ...net.layers.map((_, k) => `link${k}_empty`)];
   const ovfs: string[] = [];
 
   // Admission: count vectors in flight; in the sequential schedule a new
   // vector enters only when none is.
   body.push(`    // gate states: g<k>_active is high inside a vector entering layer k
     wire ${net.layers.map((_, k) => `g${k}_active`).join(', ')};
-    // link<k>_empty: the buffer after layer k holds nothing
+    // link<k>_empty: the buffer after layer k holds nothing (status only: admission counts the vectors owed, owed<k>)
     wire ${net.layers.map((_, k) => `link${k}_empty`).join(', ')};
     // layer k's output stream handshake and overflow flag
     wire ${net.layers.map((_, k) => `l${k}_m_valid, l${k}_m_ready, l${k}_m_last, l${k}_ovf`).join(',\n         ')};
@@ -54,17 +54,25 @@ export function networkRtl(net: NetworkPlan): LayerRtl {
     const io = l.io;
     const src = k === 0 ? { valid: 's_valid', ready: 's_ready', data: 's_data', last: 's_last' }
       : { valid: `k${k - 1}_valid`, ready: `k${k - 1}_ready`, data: `k${k - 1}_data`, last: `k${k - 1}_last` };
-    const startOk = `link${k}_empty & ~e${k}_pending${k === 0 && net.schedule === 'sequential' ? " & (in_flight == 16'd0)" : ''}`;
+    const cap = linkVectors(net.schedule, l);
+    const startOk = `(owed${k} < 2'd${cap})${k === 0 && net.schedule === 'sequential' ? " & (in_flight == 16'd0)" : ''}`;
+    const linkOut = k === net.layers.length - 1 ? 'm_valid & m_ready & m_last' : `k${k}_valid & k${k}_ready & k${k}_last`;
     const lcost = cost.perLayer[k].cost.cycles;
     body.push(`    // ---- layer ${k}: ${l.kind.kind} ${(l.plan as { name: string }).name} (${l.shape.inputs} -> ${l.shape.outputs}, latency ${lcost.latency} cycles alone) ----
-    // A new vector enters only when this layer has emitted all of the previous
-    // one and link ${k} is empty, so the layer's output is never stalled.
-    wire l${k}_s_valid, l${k}_s_ready;
-    reg  e${k}_pending;   // a vector entered layer ${k} and its last output beat has not left it
+    // Link ${k} holds ${cap} whole output vector(s); a new vector enters only while
+    // fewer than ${cap} vector(s) that entered layer ${k} have not yet left link ${k},
+    // so the layer's output is never stalled.${cap > 1 ? `
+    // (layer ${k} takes its next vector while one is still inside it)` : ''}
+    wire l${k}_s_valid, l${k}_s_ready;${k < net.layers.length - 1 ? `
+    wire k${k}_valid, k${k}_ready, k${k}_last;   // link ${k}'s output stream
+    wire [${io.outWidth - 1}:0] k${k}_data;` : ''}
+    reg  [1:0] owed${k};   // vectors that entered layer ${k} and have not left link ${k}
+    wire e${k}_in  = l${k}_s_valid & l${k}_s_ready & ~g${k}_active;
+    wire e${k}_out = ${linkOut};
     always @(posedge clk) begin
-        if (rst) e${k}_pending <= 1'b0;
-        else if (l${k}_s_valid & l${k}_s_ready & ~g${k}_active) e${k}_pending <= 1'b1;
-        else if (l${k}_m_valid & l${k}_m_ready & l${k}_m_last) e${k}_pending <= 1'b0;
+        if (rst) owed${k} <= 2'd0;
+        else if (e${k}_in & ~e${k}_out) owed${k} <= owed${k} + 2'd1;
+        else if (e${k}_out & ~e${k}_in) owed${k} <= owed${k} - 2'd1;
     end
 ${instance('vector_gate', `u_gate${k}`, { N: io.inBeats, CNT_W: bitsFor(io.inBeats) }, {
       clk: 'clk', rst: 'rst', start_ok: startOk, up_valid: src.valid, up_ready: src.ready,
@@ -92,10 +100,10 @@ ${instance('vector_gate', `u_gate${k}`, { N: io.inBeats, CNT_W: bitsFor(io.inBea
     ovfs.push(`l${k}_ovf`);
     const dst = k === net.layers.length - 1 ? { valid: 'm_valid', ready: 'm_ready', data: 'm_data', last: 'm_last' }
       : { valid: `k${k}_valid`, ready: `k${k}_ready`, data: `k${k}_data`, last: `k${k}_last` };
-    if (k < net.layers.length - 1) body.push(`    wire k${k}_valid, k${k}_ready, k${k}_last;\n    wire [${io.outWidth - 1}:0] k${k}_data;`);
-    body.push(`    // link ${k}: ${io.outBeats} beat(s) of ${io.outLanes} x ${io.outWidth} bits, handed on one element per beat
+    const depth = linkVectors(net.schedule, l) * io.outBeats;
+    body.push(`    // link ${k}: ${depth} beat(s) of ${io.outLanes} x ${io.outWidth} bits, handed on one element per beat
 ${instance('stream_link', `u_link${k}`, {
-      LANES: io.outLanes, W: io.outWidth, DEPTH: io.outBeats, ADDR_W: bitsFor(io.outBeats - 1), LANE_W: bitsFor(io.outLanes - 1),
+      LANES: io.outLanes, W: io.outWidth, DEPTH: depth, ADDR_W: bitsFor(depth - 1), LANE_W: bitsFor(io.outLanes - 1),
     }, {
       clk: 'clk', rst: 'rst',
       s_valid: `l${k}_m_valid`, s_ready: `l${k}_m_ready`, s_data: `l${k}_m_data`, s_keep: `l${k}_m_keep`, s_last: `l${k}_m_last`,
@@ -128,9 +136,10 @@ ${instance('stream_link', `u_link${k}`, {
     ...layerList,
     '',
     'Schedule: layers are joined by stream_link buffers that each hold one whole',
-    'output vector; a layer starts a vector only when its output buffer is empty.',
+    'output vector (two after a layer that overlaps vectors, pipelined schedule); a layer',
+    'starts a vector only when its output buffer can take all it still owes.',
     net.schedule === 'sequential' ? 'A new input enters only after the last output of the previous one.'
-      : 'A new input enters layer 0 as soon as it is free; later layers finish the previous one.',
+      : 'A new input enters layer 0 as soon as it is free; later layers finish the previous ones.',
     `Latency, first input to last output, from idle: ${cost.latency} cycles; period back to back: ${cost.period} cycles.`,
     ...(hasCfg ? ['', 'Config port (run-time registers):', ...cfgNotes] : []),
   ])}

@@ -11,7 +11,7 @@
  */
 import type { LoadedLayer } from '../layers/load.ts';
 import { layerRtl, type NetworkLayer } from '../network/plan.ts';
-import type { LayerRtl, ReferenceResult } from '../layers/types.ts';
+import type { LayerRtl, ReferenceResult, VectorHandshakes } from '../layers/types.ts';
 import { vectorStream, type LabelledVector, type VectorKind } from './vectors.ts';
 import { elementsInput, inWordsOf, packLanes, runStream, type RunStreamOptions, type RunSummary, type StreamInput, type StreamSink } from './stream.ts';
 import { CircaError } from '../errors.ts';
@@ -412,7 +412,7 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
     await runStream(dut.rtl, setInput(dut, set, k + 1), ignore, { ...streamOpts, vcd: { path: opts.mismatchVcd, vector: k } });
     mismatchVcd = { path: opts.mismatchVcd, vector: k, cycle: first.cycle };
   }
-  const steady = set.timeline(6);
+  const steady = set.timeline(16);
   return {
     layer: dut.label,
     vectors: count,
@@ -423,7 +423,7 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
     overflowGot: res.overflow,
     cycles: {
       predictedLatency: predictedLatencies[0],
-      predictedPeriod: steady.firstIn[5] - steady.firstIn[4],
+      predictedPeriod: steady.firstIn[15] - steady.firstIn[14],
       predictedLatencies,
       predictedPeriods,
       measuredLatency,
@@ -461,12 +461,14 @@ export function layerDut(layer: LoadedLayer | NetworkLayer): DesignUnderTest {
       const lastOut: number[] = [];
       let ready = 0;
       let lastIn = -1;
+      let prev: VectorHandshakes | undefined;
       for (let j = 0; j < count; j++) {
         const start = Math.max(ready, lastIn + 1);
         // one input beat per cycle (a beat is inLanes elements)
         const ins = Array.from({ length: rtl.io.inBeats }, (_, e) => start + e);
-        const outs = t.outputs(ins);
-        ready = t.nextReady(ins, outs);
+        const outs = t.outputs(ins, prev);
+        ready = t.nextReady(ins, outs, prev);
+        prev = { inputs: ins, outputs: outs };
         lastIn = ins[ins.length - 1];
         firstIn.push(start);
         lastOut.push(outs[outs.length - 1]);

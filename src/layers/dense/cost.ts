@@ -1,36 +1,47 @@
 /**
  * Dense cost face: a model of the schedule in rtl-templates/dense_layer.v.
  *
- *   LOAD  n cycles (one element per beat)
+ *   LOAD  n cycles (one element per beat) into the free one of two buffers
  *   RUN   G*n issue cycles, G = ceil(m/P) groups of P rows, one MAC per lane
  *         per cycle; then 4 register stages (R reads, P products,
  *         C accumulate, O output) before the last output handshake, the last
  *         of which is the handshake cycle itself.
- *   latency = n + G*n + 3 (first input to last output, no stalls)
- *   period  = n + G*n     (the buffer is free once the last read is issued,
- *                          so the next vector loads while this one drains)
+ *   A vector's run starts at max(its last input + 1, the previous run's
+ *   start + G*n); a buffer is free again after its run's last issue, so the
+ *   next vector loads while this one computes.
+ *   latency = n + G*n + 3 (first input to last output, from idle)
+ *   period  = max(n, G*n) = G*n back to back (the load is hidden);
+ *             one buffer ("buffers": 1): n + G*n
  * Co-simulation asserts measured == predicted for every configuration tested.
  */
-import type { CycleModel, LayerCost, LayerTiming } from '../types.ts';
+import type { CycleModel, LayerCost, LayerTiming, VectorHandshakes } from '../types.ts';
 import type { DensePlan } from './plan.ts';
 
 /** Cycles from the last issue to the last output handshake: stages R, P, C, O. */
 export const DENSE_PIPE_STAGES = 4;
 
 /**
- * Handshakes of one vector when the output is never stalled: RUN starts the
- * cycle after the last input, group g's last issue is (g+1)*n cycles after
- * the last input, and its output beat handshakes DENSE_PIPE_STAGES cycles
- * after that issue. The buffer is free (s_ready high) the cycle after the
- * last issue, G*n + 1 cycles after the last input, whatever the outputs do.
+ * Handshakes of one vector when the output is never stalled: its run starts
+ * at s = max(last input + 1, previous run's start + G*n) (the previous run's
+ * start is its last output - G*n - 3), group g's last issue is at
+ * s + (g+1)*n - 1 and its output beat handshakes DENSE_PIPE_STAGES cycles
+ * after that issue. The next vector's buffer is the previous vector's, free
+ * from that run's start + G*n, so the next first input is taken at
+ * max(last input + 1, previous run's start + G*n).
  */
 export function denseTiming(p: DensePlan): LayerTiming {
+  const run = p.groups * p.n;
+  const runStart = (v: VectorHandshakes) => v.outputs[v.outputs.length - 1] - run - (DENSE_PIPE_STAGES - 1);
+  const free = (inputs: readonly number[], prev?: VectorHandshakes) =>
+    Math.max(inputs[inputs.length - 1] + 1, prev ? runStart(prev) + run : -Infinity);
   return {
-    outputs: (inputs) => {
-      const last = inputs[inputs.length - 1];
-      return Array.from({ length: p.groups }, (_, g) => last + (g + 1) * p.n + DENSE_PIPE_STAGES);
+    overlaps: p.buffers > 1,
+    outputs: (inputs, prev) => {
+      const s = free(inputs, prev);
+      return Array.from({ length: p.groups }, (_, g) => s + (g + 1) * p.n - 1 + DENSE_PIPE_STAGES);
     },
-    nextReady: (inputs) => inputs[inputs.length - 1] + p.groups * p.n + 1,
+    // two buffers: the next vector's buffer is the previous vector's; one: this vector's
+    nextReady: (inputs, outputs, prev) => (p.buffers > 1 ? free(inputs, prev) : runStart({ inputs, outputs }) + run),
   };
 }
 
@@ -38,8 +49,8 @@ export function denseCycles(p: DensePlan): CycleModel {
   const run = p.groups * p.n;
   return {
     latency: p.n + run + DENSE_PIPE_STAGES - 1,
-    period: p.n + run,
-    formula: `n + ceil(m/P)*n + ${DENSE_PIPE_STAGES - 1}`,
+    period: p.buffers > 1 ? Math.max(p.n, run) : p.n + run,
+    formula: `n + ceil(m/P)*n + ${DENSE_PIPE_STAGES - 1}; period ${p.buffers > 1 ? 'ceil(m/P)*n' : 'n + ceil(m/P)*n'}`,
   };
 }
 
@@ -62,7 +73,8 @@ export function denseCost(p: DensePlan): LayerCost {
     },
     hardware: {
       multipliers: lanes,
-      bufferBits: n * p.xWidth,
+      // input buffers (two: load overlaps compute)
+      bufferBits: p.buffers * n * p.xWidth,
       // as stored: the ROMs hold G*P rows, the last group zero-padded
       weightBits: groups * lanes * (n * p.wWidth + p.bWidth),
     },

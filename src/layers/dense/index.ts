@@ -34,7 +34,8 @@ export const dense = defineKind<DenseSpec, DensePlan>({
   registers: denseRegisters,
   describe: (p) => [
     `dense ${p.n} -> ${p.m}, ${p.lanes} lane(s), ${p.groups} group(s), weight memory ` +
-      (p.memory === 'spram' ? `SPRAM (${p.spramBlocks} block(s), loaded at run time)` : p.memory),
+      (p.memory === 'spram' ? `SPRAM (${p.spramBlocks} block(s), loaded at run time)` : p.memory) +
+      (p.buffers === 1 ? ', one input buffer' : ''),
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)}, bias ${formatName(p.bFormat)} (aligned << ${p.biasShift}), ` +
       (p.source.type === 'random' ? `seeded random (seed ${p.source.seed}, scale ${p.source.scale})` : `explicit ${p.source.raw ? 'raw' : 'real'} values`),
     `products ${p.prodWidth} bits, accumulator ${p.accWidth} bits (Q.${p.accFrac}), output ${formatName(p.yFormat)}: ` +

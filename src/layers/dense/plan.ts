@@ -27,6 +27,8 @@ export interface DensePlan {
   n: number;
   /** outputs per vector */
   m: number;
+  /** input buffers: 2 overlaps load and compute, 1 does not */
+  buffers: number;
   /** P: MAC lanes, outputs computed in parallel */
   lanes: number;
   /** groups of P rows computed one after the other: ceil(m / P) */
@@ -287,6 +289,7 @@ export function planDense(spec: DenseSpec): DensePlan {
   const plan: DensePlan = {
     name: spec.name,
     n, m, lanes, groups,
+    buffers: spec.buffers,
     lastLanes: m - (groups - 1) * lanes,
     xFormat, xWidth, wFormat, wWidth, bFormat, bWidth,
     w, bias, wReal, biasReal, source,

@@ -39,6 +39,8 @@ export function denseParams(p: DensePlan): Record<string, number | string> {
     P: p.lanes,
     GROUPS: p.groups,
     K_W: bitsFor(p.n - 1),
+    BUFFERS: p.buffers,
+    XA_W: bitsFor(p.buffers * p.n - 1), // an input buffer address: BUFFERS buffers of n elements
     G_W: bitsFor(p.groups - 1),
     WA_W: bitsFor(p.groups * p.n - 1),
     X_W: p.xWidth,
@@ -243,13 +245,19 @@ export function denseRtl(p: DensePlan, opts: DenseRtlOptions = {}): LayerRtl {
     },
     [
       `y = act(requant(W x + bias)), W is ${p.m} x ${p.n}`,
-      `Schedule: LOAD takes ${p.n} elements, one per beat, into the input buffer; RUN issues`,
+      ...(p.buffers > 1 ? [
+        `Schedule: LOAD takes ${p.n} elements, one per beat, into the free one of two input buffers;`,
+        'RUN issues a full buffer while the next vector loads into the other one; it issues',
+      ] : [
+        `Schedule: LOAD takes ${p.n} elements, one per beat, into the one input buffer; RUN issues`,
+        '(the next vector loads once the last MAC is issued):',
+      ]),
       `${p.groups} group(s) x ${p.n} cycles: each cycle reads x[k] once and one weight per lane,`,
       `lane j of group g accumulates row g*${p.lanes} + j (one MAC per lane per cycle), starting from`,
       'its bias; each group leaves as one output beat of P lanes (m_keep on the last one).',
       'Pipeline after an issue: R reads, P products, C accumulate, O requantise + activation.',
-      `Latency, first input to last output, no stalls: ${cyc.formula} = ${cyc.latency} cycles;`,
-      `period (next vector's first input): n + ceil(m/P)*n = ${cyc.period} cycles.`,
+      `Latency, first input to last output, no stalls, from idle: ${cyc.latency} cycles;`,
+      `period back to back (next vector's first input): ${cyc.period} cycles (${cyc.formula}).`,
       'See rtl-templates/dense_layer.v.',
       ...(spram ? ['Config port: cfg_addr 0 = restart the weight load, 1 = write the next weight word (dense_loader.v).'] : []),
     ],

@@ -47,6 +47,12 @@ export const denseSpecSchema = z
     outputs: z.number().int().min(1).max(65536),
     /** P: parallel MAC lanes, 1..m (checked in plan) */
     lanes: z.number().int().min(1).default(1),
+    /**
+     * input buffers: 2 (default) loads the next vector while this one
+     * computes (period ceil(m/P)*n); 1 halves the input buffer and loads the
+     * next vector once this one's last MAC is issued (period n + ceil(m/P)*n)
+     */
+    buffers: z.number().int().min(1).max(2).default(2),
     input: qFormatSchema.default({ int: 0, frac: 7 }),
     weights: z
       .object({

@@ -1,43 +1,62 @@
 /**
  * TVSCM cost face: a model of the schedule in rtl-templates/tvscm_layer.v.
  *
- *   LOAD  n cycles (one element per beat)
- *   RUN   ROWS + 2*RB fetches, one per cycle, then 5 register stages
+ *   LOAD  B = ceil(n/k) cycles (k elements per beat) into the free one of two buffers
+ *   RUN   F = ROWS + 2*RB fetches, one per cycle, then 5 register stages
  *         (G window, C sums, P products, Q accumulate, O output) before the
  *         last output handshake; the F stage is the fetch cycle itself.
- *   latency = n + ROWS + 2*RB + 5, period = latency + 1 (the next vector's
- *   first input is taken the cycle after the last output).
+ *   A vector's run starts at max(its last input + 1, the previous run's
+ *   start + F); a buffer is free again after its run's last fetch, so the
+ *   next vector loads while this one computes.
+ *   latency = B + F + 5 (from idle), period = max(B, F) back to back
+ *   (one buffer: the next vector loads after the last fetch, period B + F).
  * Co-simulation asserts measured == predicted for every configuration tested.
  */
-import type { CycleModel, LayerCost, LayerTiming } from '../types.ts';
+import type { CycleModel, LayerCost, LayerTiming, VectorHandshakes } from '../types.ts';
 import type { TvscmPlan } from './plan.ts';
 
 /** Register stages between a fetch and its output handshake. */
 export const TVSCM_PIPE_STAGES = 5;
 
+/** Row fetches per vector: ROWS + 2*RB. */
+export const tvscmFetches = (p: TvscmPlan): number => p.rows + 2 * p.windowRows;
+
 /**
- * Handshakes: the layer takes inputs whenever offered while loading; fetch u
- * runs u + 1 cycles after the last input, and row t's output beat (fetch
- * u = t + 2*RB) handshakes TVSCM_PIPE_STAGES + 1 cycles after its fetch. The
- * next vector's first input is taken the cycle after the last output.
+ * Handshakes: the layer takes a vector's inputs whenever offered while its
+ * buffer is free. Its run starts at s = max(last input + 1, previous run's
+ * start + F) (the previous run's start is its last output - F - 5); fetch u
+ * runs at s + u and row t's output beat (fetch u = t + 2*RB) handshakes
+ * TVSCM_PIPE_STAGES + 1 cycles after its fetch. The next vector's buffer is
+ * the previous vector's, free from that run's start + F, so the next first
+ * input is taken at max(last input + 1, previous run's start + F).
  */
 export function tvscmTiming(p: TvscmPlan): LayerTiming {
-  const first = 1 + 2 * p.windowRows + TVSCM_PIPE_STAGES + 1;
+  const F = tvscmFetches(p);
+  const runStart = (v: VectorHandshakes) => v.outputs[v.outputs.length - 1] - F - TVSCM_PIPE_STAGES;
+  const start = (inputs: readonly number[], prev?: VectorHandshakes) =>
+    Math.max(inputs[inputs.length - 1] + 1, prev ? runStart(prev) + F : -Infinity);
   return {
-    outputs: (inputs) => {
-      const last = inputs[inputs.length - 1];
-      return Array.from({ length: p.rows }, (_, t) => last + first + t);
+    overlaps: p.buffers > 1,
+    outputs: (inputs, prev) => {
+      const s = start(inputs, prev);
+      return Array.from({ length: p.rows }, (_, t) => s + t + 2 * p.windowRows + TVSCM_PIPE_STAGES + 1);
     },
-    nextReady: (_inputs, outputs) => outputs[outputs.length - 1] + 1,
+    // two buffers: the next vector's buffer is the previous vector's; one: this vector's
+    nextReady: (inputs, outputs, prev) => p.buffers > 1
+      ? Math.max(inputs[inputs.length - 1] + 1, prev ? runStart(prev) + F : -Infinity)
+      : runStart({ inputs, outputs }) + F,
   };
 }
 
 export function tvscmCycles(p: TvscmPlan): CycleModel {
-  const latency = p.n + p.rows + 2 * p.windowRows + TVSCM_PIPE_STAGES;
+  const F = tvscmFetches(p);
+  const latency = p.beats + F + TVSCM_PIPE_STAGES;
+  const fetches = p.placement === 'band' ? 'ceil(n/P) + 2*ceil(r/P)' : 'ceil(n/P)';
+  const load = p.beat > 1 ? `ceil(n/${p.beat})` : 'n';
   return {
     latency,
-    period: latency + 1,
-    formula: `n + ceil(n/P) + 2*ceil(r/P) + ${TVSCM_PIPE_STAGES}`.replace(' + 2*ceil(r/P)', p.placement === 'band' ? ' + 2*ceil(r/P)' : ''),
+    period: p.buffers > 1 ? Math.max(p.beats, F) : p.beats + F,
+    formula: `${load} + ${fetches} + ${TVSCM_PIPE_STAGES}; period ${p.buffers > 1 ? `max(${load}, ${fetches})` : `${load} + ${fetches}`}`,
   };
 }
 
@@ -63,7 +82,8 @@ export function tvscmCost(p: TvscmPlan): LayerCost {
     },
     hardware: {
       multipliers: band ? 2 * p.lanes : p.lanes + 1,
-      bufferBits: p.rows * p.lanes * p.xWidth + (band ? 2 * p.radius * p.xWidth : 0),
+      // input buffers (two: load overlaps compute): ROWS x P elements and a head/tail pair each
+      bufferBits: p.buffers * (p.rows * p.lanes * p.xWidth + (band ? 2 * p.radius * p.xWidth : 0)),
       weightBits: 2 * p.wWidth,
     },
   };

@@ -5,7 +5,7 @@ import { tvscmResources } from './resources.ts';
 import { tvscmSpecSchema, type TvscmSpec } from './spec.ts';
 import { planTvscm, type TvscmPlan } from './plan.ts';
 import { tvscmFloat, tvscmReference } from './reference.ts';
-import { tvscmRtl } from './rtl.ts';
+import { tvscmIo, tvscmRtl } from './rtl.ts';
 import { tvscmCost, tvscmTiming } from './cost.ts';
 import { tvscmRegisters } from './registers.ts';
 import { tvscmTrain } from './train.ts';
@@ -20,7 +20,8 @@ export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   float: tvscmFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
-  io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.rows }),
+  io: tvscmIo,
+  chainAdvice: 'its "beat" field puts several elements in one input beat; set "beat": 1 (the default) to chain it',
   rtl: tvscmRtl,
   resources: tvscmResources,
   vary: { lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.n)); } },
@@ -29,7 +30,8 @@ export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   registers: tvscmRegisters,
   train: tvscmTrain,
   describe: (p) => [
-    `TVSCM ${p.n} x ${p.n}, ${p.placement}${p.placement === 'band' ? ` (radius ${p.radius})` : ''}, ${p.lanes} lane(s)`,
+    `TVSCM ${p.n} x ${p.n}, ${p.placement}${p.placement === 'band' ? ` (radius ${p.radius})` : ''}, ${p.lanes} lane(s)` +
+      `${p.beat > 1 ? `, ${p.beat} elements per input beat` : ''}${p.buffers === 1 ? ', one input buffer' : ''}`,
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)} a = ${p.a} b = ${p.b} (raw)`,
     `accumulator ${p.accWidth} bits (Q.${p.accFrac}), output ${formatName(p.yFormat)}: shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}${p.relu ? ', ReLU' : ''}`,
   ],

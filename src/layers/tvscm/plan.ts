@@ -18,6 +18,12 @@ export interface TvscmPlan {
   radius: number;
   /** lanes: outputs computed per cycle */
   lanes: number;
+  /** elements per input beat (divides lanes) */
+  beat: number;
+  /** input beats per vector: ceil(n / beat) */
+  beats: number;
+  /** input buffers: 2 overlaps load and compute, 1 does not */
+  buffers: number;
   /** rows of the lane-interleaved buffer: ceil(n / lanes) */
   rows: number;
   /** window rows each side of the centre row: ceil(r / lanes) (0 for complement) */
@@ -61,6 +67,11 @@ export function planTvscm(spec: TvscmSpec): TvscmPlan {
   }
   const lanes = spec.lanes;
   if (lanes > n) bad('lanes', `must be in 1..${n} (at most n), got ${lanes}`);
+  const beat = spec.beat;
+  if (lanes % beat !== 0) {
+    const divisors = Array.from({ length: lanes }, (_, i) => i + 1).filter((d) => lanes % d === 0);
+    bad('beat', `must divide lanes (${lanes}): one of ${divisors.join(', ')}, got ${beat}`);
+  }
 
   const xFormat = spec.input;
   const wFormat = spec.weights.format;
@@ -126,6 +137,9 @@ export function planTvscm(spec: TvscmSpec): TvscmPlan {
     placement,
     radius,
     lanes,
+    buffers: spec.buffers,
+    beat,
+    beats: Math.ceil(n / beat),
     rows: Math.ceil(n / lanes),
     windowRows: placement === 'band' ? Math.ceil(radius / lanes) : 0,
     xFormat, xWidth, wFormat, wWidth,

@@ -12,9 +12,11 @@ export function tvscmResources(p: TvscmPlan, { name, cycles }: ResourceContext):
   const band = p.placement === 'band';
   const P = p.lanes;
   const fetches = p.rows + 2 * p.windowRows;
+  // one memory per lane holding the input buffers (two: rows 0..ROWS-1 and ROWS..2*ROWS-1,
+  // twice the depth of one, so that load overlaps compute)
   const memories: MemoryUse[] = Array.from({ length: P }, (_, j) => ({
     name: `${name}.bank[${j}]`,
-    depth: p.rows,
+    depth: p.buffers * p.rows,
     width: p.xWidth,
     rom: false,
     // each element is written once, into the bank of its lane
@@ -56,7 +58,7 @@ export function tvscmResources(p: TvscmPlan, { name, cycles }: ResourceContext):
         ],
       };
   const posMax = (p.rows + p.windowRows + 1) * P + p.n + p.radius;
-  const ctrl = bitsFor(p.n) + bitsFor(p.rows - 1) + bitsFor(fetches) + 2 * (bitsFor(posMax) + 1) + (P > 1 ? Math.ceil(Math.log2(P)) : 0);
+  const ctrl = bitsFor(p.n) + bitsFor(p.buffers * p.rows - 1) + bitsFor(fetches) + 2 * (bitsFor(posMax) + 1) + (P > 1 ? Math.ceil(Math.log2(P)) : 0);
   const groups = band ? 2 * p.windowRows + 1 : 1;
   return {
     memories,
@@ -71,9 +73,10 @@ export function tvscmResources(p: TvscmPlan, { name, cycles }: ResourceContext):
       lane: P * (p.accWidth + p.yWidth),
       // band pre-adders (radius pairs of SUM_W bits per lane) and wrap registers
       preadd: band ? P * p.radius * p.sumWidth : 0,
-      wrap: band ? 2 * p.radius * p.xWidth + P * p.xWidth : 0,
-      // complement: S accumulator, a - b and the shared b*S register
-      shared: band ? 0 : p.sumWidth + p.diffWidth + p.prodBWidth,
+      // (one head/tail pair per input buffer)
+      wrap: band ? 2 * p.buffers * p.radius * p.xWidth + P * p.xWidth : 0,
+      // complement: S accumulator per buffer and its two pipeline tags, a - b and the shared b*S register
+      shared: band ? 0 : (p.buffers + 2) * p.sumWidth + p.diffWidth + p.prodBWidth,
       // counters and position registers, weight registers
       ctrl: ctrl + 2 * p.wWidth,
     },

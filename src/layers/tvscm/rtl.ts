@@ -20,13 +20,16 @@ export function tvscmParams(p: TvscmPlan): Record<string, number | string> {
     N: p.n,
     P: p.lanes,
     ROWS: p.rows,
-    ROW_W: bitsFor(p.rows - 1),
+    BUFFERS: p.buffers,
+    ROW_W: bitsFor(p.buffers * p.rows - 1), // a bank address: BUFFERS buffers of ROWS rows
     PLACEMENT: p.placement === 'band' ? 0 : 1,
     RADIUS: p.placement === 'band' ? p.radius : 1,
     RB: p.windowRows,
     FETCHES: fetches,
     FETCH_W: bitsFor(fetches),
-    CNT_W: bitsFor(p.n),
+    BEAT: p.beat,
+    BEATS: p.beats,
+    CNT_W: bitsFor(p.beats),
     POS_W: bitsFor(posMax) + 1,
     X_W: p.xWidth,
     W_W: p.wWidth,
@@ -43,6 +46,11 @@ export function tvscmParams(p: TvscmPlan): Record<string, number | string> {
     A_INIT: `${p.wWidth}'h${toHex(p.a, p.wWidth)}`,
     B_INIT: `${p.wWidth}'h${toHex(p.b, p.wWidth)}`,
   };
+}
+
+/** The stream interface: `beat` elements per input beat, P lanes per output beat. */
+export function tvscmIo(p: TvscmPlan) {
+  return { inLanes: p.beat, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.beats, outBeats: p.rows };
 }
 
 export function tvscmTopName(p: TvscmPlan): string {
@@ -63,6 +71,8 @@ export function tvscmRtl(p: TvscmPlan): LayerRtl {
       placement: p.placement,
       radius: p.radius,
       lanes: p.lanes,
+      buffers: p.buffers,
+      'input beat': `${p.beat} element(s), ${p.beats} beat(s) per vector`,
       input: formatName(p.xFormat),
       weights: `${formatName(p.wFormat)}, a = ${p.a} (raw), b = ${p.b} (raw)`,
       output: `${formatName(p.yFormat)}, shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}${p.relu ? ', ReLU' : ''}`,
@@ -70,9 +80,18 @@ export function tvscmRtl(p: TvscmPlan): LayerRtl {
     },
     [
       formula,
-      'Schedule: LOAD takes n elements, one per beat; RUN fetches ROWS + 2*RB rows,',
-      `one per cycle, and emits ${p.lanes} output(s) per beat (see rtl-templates/tvscm_layer.v).`,
-      `Latency, first input to last output, no stalls: ${cyc.formula} = ${cyc.latency} cycles.`,
+      ...(p.buffers > 1 ? [
+        `Schedule: LOAD takes n elements, ${p.beat} per beat, into the free one of two input`,
+        'buffers; RUN fetches ROWS + 2*RB rows of a full buffer, one per cycle, and emits',
+        `${p.lanes} output(s) per beat, while the next vector loads into the other buffer`,
+        '(see rtl-templates/tvscm_layer.v).',
+      ] : [
+        `Schedule: LOAD takes n elements, ${p.beat} per beat, into the one input buffer; RUN`,
+        `fetches ROWS + 2*RB rows, one per cycle, and emits ${p.lanes} output(s) per beat; the`,
+        'next vector loads once the last row is fetched (see rtl-templates/tvscm_layer.v).',
+      ]),
+      `Latency, first input to last output, no stalls: ${cyc.latency} cycles; period back to back: ${cyc.period} cycles`,
+      `(${cyc.formula}).`,
       'Config port: cfg_addr 0 = a, 1 = b, 2 = clear overflow.',
     ],
   );
@@ -82,7 +101,7 @@ export function tvscmRtl(p: TvscmPlan): LayerRtl {
     { name: 'cfg_data', dir: 'input', width: p.wWidth },
     { name: 'busy', dir: 'output', width: 1 },
   ];
-  const io = { inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.rows };
+  const io = tvscmIo(p);
   const ports = streamPorts(io, extraPorts);
   const text = `${head}
 module ${top} (

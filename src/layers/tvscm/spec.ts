@@ -20,6 +20,18 @@ export const tvscmSpecSchema = z
       z.object({ type: z.literal('complement') }).strict(),
     ]),
     lanes: z.number().int().min(1).default(1),
+    /**
+     * input buffers: 2 (default) loads the next vector while this one computes
+     * (period max(n, fetches)); 1 halves the lane banks and loads the next
+     * vector once this one's fetches are done (period n + fetches)
+     */
+    buffers: z.number().int().min(1).max(2).default(2),
+    /**
+     * elements per input beat (k, dividing lanes): a beat writes k lanes of
+     * one buffer row, so a vector loads in ceil(n/k) beats. A network's links
+     * carry one element per beat, so k > 1 is for a layer on its own.
+     */
+    beat: z.number().int().min(1).default(1),
     input: qFormatSchema.default({ int: 0, frac: 7 }),
     weights: z
       .object({
