@@ -197,14 +197,14 @@ describe('fill', () => {
 
   it('folded FFT engines: mnist-circulant offers layers[0].fft.butterflies beside the head\'s lanes', () => {
     const r = fill(loadDesign('examples/mnist-circulant.json'), 'UP5K');
-    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[0].fft.butterflies', 'layers[1].lanes']);
+    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[0].fft.butterflies', 'layers[1].lanes', 'layers[1].buffers']);
     checkChoice(readSpec('examples/mnist-circulant.json'), r.best, 'UP5K');
   });
 
   it('a fused layer (two diag-circulant layers on one engine) is kept whole: mnist-diagcirc varies only the head, named by its spec index', () => {
     const d = loadDesign('examples/mnist-diagcirc.json');
     const r = fill(d, 'UP5K');
-    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[2].lanes']);
+    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[2].lanes', 'layers[2].buffers']);
     // both diag-circulant layers are still in the priced design: its DSP bound is the whole network's
     expect(r.best.bound.bound).toBe(dspBound(d, 'UP5K').bound);
     expect(r.spec.period).toBe(d.cost().period);

@@ -12,18 +12,20 @@
  * The search:
  *   1. per layer, candidate settings: lanes 1..16 and the powers of two up to
  *      4096 (each kind caps them at what the layer allows, and equal settings
- *      merge), the spec's own value, and butterflies 1, 2, 4, 8 on folded
- *      engines. Each is priced in the design with every other layer at its
+ *      merge), the spec's own value, input buffers 1 or 2 (the kinds'
+ *      `vary.buffers`), and butterflies 1, 2, 4, 8 on folded engines. Each is priced in the design with every other layer at its
  *      fewest; those that do not fit then are dropped, and so is a setting
  *      that needs more lanes than another one for no shorter period or latency
  *      of the layer (a dense layer of 10 outputs: 6..9 lanes take as many
  *      groups as 5). The spec's own setting is always kept.
  *   2. every combination of the layers' candidates (exhaustive) when there
  *      are at most EXHAUSTIVE_LIMIT of them; otherwise greedy: from the
- *      fewest everywhere, step the one layer whose next setting shortens the
- *      period most while fitting, until no step helps. DSP, EBR and SPRAM add
+ *      fewest everywhere, move the one layer to whichever of its faster
+ *      settings shortens the period most while fitting, until no move helps. DSP, EBR and SPRAM add
  *      up per layer, so a combination over those by the per-layer sums is not
- *      priced at all. The spec's own combination is always priced too, so the
+ *      priced at all. A combination is priced under each schedule it is
+ *      judged by (a pipelined network's links hold two vectors after a layer
+ *      that overlaps them). The spec's own combination is always priced too, so the
  *      result is never worse than the spec as written (when that fits).
  * Cycles come from the cost faces (network: the composed timing of
  * src/network/cost.ts), under the spec's schedule and, for a network, under
@@ -50,6 +52,7 @@ export const EXHAUSTIVE_LIMIT = 20_000;
 
 const LANE_VALUES = [...Array.from({ length: 16 }, (_, i) => i + 1), 32, 64, 128, 256, 512, 1024, 2048, 4096];
 const BUTTERFLY_VALUES = [1, 2, 4, 8];
+const BUFFER_VALUES = [1, 2];
 
 type Spec = Record<string, unknown>;
 
@@ -98,17 +101,20 @@ function knobsOf(layer: NetworkLayer): Knob[] {
   if (layer.fusedFrom) return [];
   const spec = layer.spec as Spec;
   const knobs: Knob[] = [];
-  const lanes = layer.kind.vary?.lanes;
-  if (lanes) {
+  // the kind's own knobs: its parallelism, and its input buffers (two let the
+  // next vector load while this one computes, which a pipelined network uses)
+  const own = layer.kind.vary;
+  for (const [name, edit, values] of [['lanes', own?.lanes, LANE_VALUES], ['buffers', own?.buffers, BUFFER_VALUES]] as const) {
+    if (!edit) continue;
     const set = (s: Spec, v: number) => {
       const c = copy(s);
-      lanes(c, v);
+      edit(c, v);
       return c;
     };
     const field = probeField(spec, set, 1, 2);
     if (field) {
-      const own = getPath(spec, field);
-      knobs.push({ name: 'lanes', field, own: typeof own === 'number' ? own : undefined, values: LANE_VALUES, apply: set });
+      const v = getPath(spec, field);
+      knobs.push({ name, field, own: typeof v === 'number' ? v : undefined, values: [...values], apply: set });
     }
   }
   // folded FFT engines: the sweep shorthand (a layer without one makes applyVary throw)
@@ -271,8 +277,10 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
   const schedules: Schedule[] = design.isNetwork && net0.schedule === 'sequential' ? ['sequential', 'pipelined'] : [net0.schedule];
   const periodOf = (net: NetworkPlan, s: Schedule) => designOf({ ...net, schedule: s }).cost();
   const results: Priced[] = [];
-  const priceCombo = (combo: number[]): Priced => {
-    const net = { ...net0, layers: layersFor(combo) };
+  // priced under the schedule it is judged by: a pipelined network's links
+  // hold two vectors after a layer that overlaps them (more EBR)
+  const priceCombo = (combo: number[], schedule: Schedule = net0.schedule): Priced => {
+    const net = { ...net0, schedule, layers: layersFor(combo) };
     const p = price(net);
     priced++;
     const r = { combo, net, ...p };
@@ -289,23 +297,26 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
   if (total <= (opts.exhaustiveLimit ?? EXHAUSTIVE_LIMIT)) {
     let combos: number[][] = [net0.layers.map(() => 0)];
     for (const k of laned) combos = combos.flatMap((c) => cands[k].map((_, i) => c.map((x, j) => (j === k ? i : x))));
-    for (const combo of combos) if (!overBySums(combo)) priceCombo(combo);
+    for (const combo of combos) if (!overBySums(combo)) for (const s of schedules) priceCombo(combo, s);
   } else {
     search = 'greedy';
     for (const s of schedules) {
-      // from the fewest (each layer's last candidate: the longest period), step the layer that shortens the period most
+      // from the fewest (each layer's last candidate: the longest period), move the layer whose move shortens the period most
       let cur = net0.layers.map((_, k) => Math.max(0, cands[k].length - 1));
-      let curCost = periodOf(priceCombo(cur).net, s);
+      let curCost = periodOf(priceCombo(cur, s).net, s);
       for (;;) {
         let step: { combo: number[]; cost: ReturnType<typeof periodOf> } | undefined;
+        // any faster candidate of one layer (not only the next one: a knob
+        // that does not shorten this schedule's period must not end the search)
         for (const k of laned) {
-          if (cur[k] === 0) continue;
-          const next = cur.map((x, j) => (j === k ? x - 1 : x));
-          if (overBySums(next)) continue;
-          const r = priceCombo(next);
-          if (!r.clean) continue;
-          const c = periodOf(r.net, s);
-          if (!step || c.period < step.cost.period || (c.period === step.cost.period && c.latency < step.cost.latency)) step = { combo: next, cost: c };
+          for (let i = cur[k] - 1; i >= 0; i--) {
+            const next = cur.map((x, j) => (j === k ? i : x));
+            if (overBySums(next)) continue;
+            const r = priceCombo(next, s);
+            if (!r.clean) continue;
+            const c = periodOf(r.net, s);
+            if (!step || c.period < step.cost.period || (c.period === step.cost.period && c.latency < step.cost.latency)) step = { combo: next, cost: c };
+          }
         }
         if (!step || step.cost.period > curCost.period || (step.cost.period === curCost.period && step.cost.latency >= curCost.latency)) break;
         cur = step.combo;
@@ -313,7 +324,7 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
       }
     }
   }
-  const own = results.find((r) => r.combo.every((x, k) => x === ownCombo[k])) ?? priceCombo(ownCombo);
+  const own = results.find((r) => r.net.schedule === net0.schedule && r.combo.every((x, k) => x === ownCombo[k])) ?? priceCombo(ownCombo);
 
   const choice = (r: Priced, s: Schedule): FillChoice => {
     const d = designOf({ ...r.net, schedule: s });
@@ -349,6 +360,7 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
   const bestFor = (s: Schedule): FillChoice => {
     let best: { r: Priced; c: ReturnType<Design['cost']> } | undefined;
     for (const r of clean) {
+      if (r.net.schedule !== s) continue;
       const c = periodOf(r.net, s);
       const better = !best || c.period < best.c.period || (c.period === best.c.period && (c.latency < best.c.latency ||
         (c.latency === best.c.latency && (r.est.total.dsp < best.r.est.total.dsp || (r.est.total.dsp === best.r.est.total.dsp && r.est.total.lut < best.r.est.total.lut)))));

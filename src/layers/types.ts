@@ -222,10 +222,13 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
    * Optional: how `sweep --vary` shorthands edit a JSON copy of this kind's
    * spec (in place). `lanes`: the parallelism to use (capped by the kind);
    * `width`: every format to Q0.(W-1) (default: input, weights.format,
-   * weights.biasFormat and output.format).
+   * weights.biasFormat and output.format); `buffers`: the number of input
+   * buffers (1: one vector at a time; 2: the next loads while this one
+   * computes), which `circa estimate --fill` tries.
    */
   vary?: {
     lanes?(spec: Record<string, unknown>, lanes: number): void;
+    buffers?(spec: Record<string, unknown>, buffers: number): void;
     width?(spec: Record<string, unknown>, format: QFormat): void;
   };
   /** the cycle-exact handshake timing the cost face's cycle model is built on */

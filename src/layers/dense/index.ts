@@ -27,7 +27,10 @@ export const dense = defineKind<DenseSpec, DensePlan>({
   rtl: (p) => denseRtl(p),
   resources: denseResources,
   fitAdvice: denseFitAdvice,
-  vary: { lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.outputs)); } },
+  vary: {
+    lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.outputs)); },
+    buffers: (spec, buffers) => { spec.buffers = buffers; },
+  },
   cost: denseCost,
   timing: denseTiming,
   train: denseTrain,

@@ -24,7 +24,10 @@ export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   chainAdvice: 'its "beat" field puts several elements in one input beat; set "beat": 1 (the default) to chain it',
   rtl: tvscmRtl,
   resources: tvscmResources,
-  vary: { lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.n)); } },
+  vary: {
+    lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.n)); },
+    buffers: (spec, buffers) => { spec.buffers = buffers; },
+  },
   cost: tvscmCost,
   timing: tvscmTiming,
   registers: tvscmRegisters,
