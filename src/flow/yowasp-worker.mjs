@@ -32,7 +32,10 @@ else {
 let tree;
 let failure;
 try {
-  // fetchProgress: quiet (clang's first run loads 105 MB of resources; the caller's progress line says what runs)
+  // fetchProgress: quiet (clang's first run loads 105 MB of resources; the caller's progress line says what runs).
+  // clang's driver first runs itself with -### without passing the option on, so the resources are
+  // fetched here, quietly, before it (otherwise "clang: fetched N%" lines land on our stdout).
+  if (tool === 'clang') await command(null, {}, { fetchProgress: () => {} });
   tree = (await command(args, files, { stdout: sink('out'), stderr: sink('err'), fetchProgress: () => {} })) ?? undefined;
 } catch (e) {
   failure = describeThrow(e);
