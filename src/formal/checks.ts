@@ -169,9 +169,12 @@ function planShape(shape: TvscmShape, m: Mode, name: string): TvscmPlan {
   }));
 }
 
-/** Steps of the bounded proof: reset, one vector without stalls, and the slack. */
+/** Config writes (a, b) before the vector: the layer takes them only while busy is low, i.e. between vectors. */
+const TVSCM_CONFIG_STEPS = 2;
+
+/** Steps of the bounded proof: reset, the two weight writes, one vector without stalls, and the slack. */
 export function tvscmSteps(shape: TvscmShape): number {
-  return 1 + tvscmCycles(planShape(shape, ALL_MODES[0], 'fv_steps')).latency + 1 + TVSCM_SLACK;
+  return 1 + TVSCM_CONFIG_STEPS + tvscmCycles(planShape(shape, ALL_MODES[0], 'fv_steps')).latency + 1 + TVSCM_SLACK;
 }
 
 /**
@@ -339,13 +342,19 @@ endmodule
 
 /**
  * The no-stall schedule: the consumer always ready, a written in step 2 and b
- * in step 3 (values free), the n elements (values free) in steps 2..n+1, no
- * config write and no input after.
+ * in step 3 (values free), then the n elements (values free) in steps
+ * 4..n+3, no config write and no input after. The writes come before the
+ * elements because the layer's rule (assumed by the miter) allows them only
+ * while busy is low, and busy is high from the first element taken: a
+ * schedule that wrote during the load would contradict the assumption and
+ * make every proof vacuous (the fault tests in test/formal.test.ts catch
+ * that: they must find a counterexample).
  */
 function noStallSchedule(n: number, steps: number): [number, string, number][] {
+  const first = 2 + TVSCM_CONFIG_STEPS;
   const f: [number, string, number][] = [[2, 'cfg_addr', 0], [3, 'cfg_addr', 1]];
   for (let t = 2; t <= steps; t++) {
-    f.push([t, 'm_ready', 1], [t, 's_valid', t <= n + 1 ? 1 : 0], [t, 'cfg_we', t <= 3 ? 1 : 0]);
+    f.push([t, 'm_ready', 1], [t, 's_valid', t >= first && t < first + n ? 1 : 0], [t, 'cfg_we', t < first ? 1 : 0]);
   }
   return f;
 }
