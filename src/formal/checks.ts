@@ -191,7 +191,8 @@ export function tvscmSteps(shape: TvscmShape): number {
  * sticky ovf equals the OR of the reference's overflow flags of the beats
  * emitted so far. The environment is free: any input values, any valid and
  * ready pattern, config writes at any cycle while busy is low (the layer's
- * documented rule), s_last anything. Every power-up value of every register
+ * documented rule), s_last anything; one vector (no element offered after
+ * the n-th is taken: the shadow records one vector). Every power-up value of every register
  * without a reset (memories, window, products) is free too.
  */
 export function tvscmJob(shape: TvscmShape, modes: readonly Mode[] = ALL_MODES, fault: ReferenceFault = 'none', schedule: 'free' | 'no-stall' = 'no-stall'): ProofJob {
@@ -263,7 +264,16 @@ module ${top} (
 ${xs.map((x, i) => `        if (in_fire && sh_in == ${i}) ${x} <= s_data;`).join('\n')}
     end
     // the layer's rule: weights are written between vectors
-    always @* if (!rst && cfg_we) assume(!busy_0);`);
+    always @* if (!rst && cfg_we) assume(!busy_0);
+    // one vector within the bound: the shadow records one, so after its n elements no
+    // more are offered (with two input buffers the layer would take a second vector
+    // while this one computes; that vector is outside this proof)
+    reg [${idxW - 1}:0] sh_taken;
+    always @(posedge clk) begin
+        if (rst) sh_taken <= 0;
+        else if (in_fire && sh_taken != ${n}) sh_taken <= sh_taken + 1'b1;
+    end
+    always @* if (!rst && sh_taken == ${n}) assume(!s_valid);`);
   // the reference accumulators
   L.push(`
     // ---- tvscmAccumulate (src/layers/tvscm/reference.ts), exact in ${RW} bits ----`);
