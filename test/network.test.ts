@@ -41,9 +41,14 @@ describe('network spec checks', () => {
     expect(inputError(() => planNetwork({ network: 'n', layers: [tvscm16, { ...dense16, kind: 'conv' }] })))
       .toMatch(/^layers\[1\]\.kind: unknown layer kind "conv"/);
   });
-  it('a TVSCM layer with wide input beats is refused in a network (its links carry one element per beat)', () => {
-    expect(inputError(() => planNetwork({ network: 'n', layers: [{ ...tvscm16, beat: 4 }, dense16] })))
-      .toMatch(/^layers\[0\]: a tvscm layer takes 4 values per beat; .*set "beat": 1/);
+  it('a wide-beat layer must take a width that divides the previous layer\'s output lanes (the link cuts them)', () => {
+    // tvscm16 gives 4 lanes per output beat: a beat of 2 or 4 is cut from it, 8 is not (lanes 8 so that the beat divides them)
+    expect(() => planNetwork({ network: 'n', layers: [tvscm16, { ...tvscm16, beat: 4 }] })).not.toThrow();
+    expect(() => planNetwork({ network: 'n', layers: [{ ...tvscm16, beat: 4 }, dense16] })).not.toThrow();
+    expect(inputError(() => planNetwork({ network: 'n', layers: [tvscm16, { ...tvscm16, lanes: 8, beat: 8 }] })))
+      .toMatch(/^layers\[1\]\.beat: takes 8 elements per input beat, but layers\[0\] \(tvscm\) gives 4 per output beat; .*one of 1, 2, 4$/);
+    expect(inputError(() => planNetwork({ network: 'n', layers: [{ ...tvscm16, lanes: 3 }, { ...tvscm16, lanes: 2, beat: 2 }] })))
+      .toMatch(/^layers\[1\]\.beat: takes 2 elements per input beat, but layers\[0\] \(tvscm\) gives 3 per output beat; .*one of 1, 3$/);
   });
   it('argmax must be last, names must be unique, the schedule must be known', () => {
     expect(inputError(() => planNetwork({ network: 'n', layers: [{ kind: 'argmax', n: 16 }, tvscm16] }))).toMatch(/argmax must be the last layer/);

@@ -8,7 +8,7 @@
  * resource face falls back to its cost face (multipliers as 16 x 16, buffer
  * and weight bits as one RAM and one ROM) and is flagged.
  */
-import { linkVectors } from '../network/cost.ts';
+import { linkOutLanes, linkVectors } from '../network/cost.ts';
 import type { NetworkPlan, NetworkLayer } from '../network/plan.ts';
 import { bitsFor } from '../layers/formats.ts';
 import type { MultiplierSpec } from './memory.ts';
@@ -72,7 +72,7 @@ export function layerInventory(layer: NetworkLayer, cycles: number): LayerInvent
  * one lane the lane index is the constant 0 and yosys drops it, so the
  * memory is W + 1 bits wide.
  */
-export function linkInventory(layer: NetworkLayer, k: number, vectors = 1): LayerInventory {
+export function linkInventory(layer: NetworkLayer, k: number, vectors = 1, outLanes = 1): LayerInventory {
   const io = layer.io;
   const laneW = bitsFor(io.outLanes - 1);
   const width = io.outLanes * io.outWidth + (io.outLanes > 1 ? laneW : 0) + 1;
@@ -92,13 +92,13 @@ export function linkInventory(layer: NetworkLayer, k: number, vectors = 1): Laye
       one: 1,
       // pointers and count
       ptr: 3 * addrW + 1,
-      // the lane select on m_data (W bits, LANES:1) and the lane counter
-      lanemux: io.outLanes > 1 ? io.outWidth * (io.outLanes - 1) + laneW : 0,
+      // the lane select on m_data (OUT_LANES*W bits, LANES/OUT_LANES:1) and the lane counter
+      lanemux: io.outLanes > outLanes ? outLanes * io.outWidth * (io.outLanes / outLanes - 1) + laneW : 0,
       // the gate in front of the next layer counts its input beats
       gate: bitsFor(io.inBeats),
       entry: width,
     },
-    activeCycles: io.outBeats * io.outLanes,
+    activeCycles: io.outBeats * Math.ceil(io.outLanes / outLanes),
     generic: false,
   };
 }
@@ -163,15 +163,16 @@ export function boardInventory(io: DesignInventory['io'] & { outBeats: number; c
  */
 export function designInventory(net: NetworkPlan, isNetwork: boolean, latency: number, board = false): DesignInventory {
   const layers = net.layers.map((l) => layerInventory(l, latency));
-  const links = isNetwork ? net.layers.map((l, k) => linkInventory(l, k, linkVectors(net.schedule, l))) : [];
+  const links = isNetwork ? net.layers.map((l, k) => linkInventory(l, k, linkVectors(net.schedule, l), linkOutLanes(net, k))) : [];
   const single = net.layers[0].io;
+  // a network's input port is layer 0's input beat; its output is one element per beat
   const io = isNetwork
-    ? { inBits: net.inWidth, inBeats: net.inputs, outLanes: 1, outWidth: net.outWidth }
+    ? { inBits: single.inLanes * net.inWidth, inBeats: single.inBeats, outLanes: net.outBeat, outWidth: net.outWidth }
     : { inBits: single.inLanes * single.inWidth, inBeats: single.inBeats, outLanes: single.outLanes, outWidth: single.outWidth };
-  const outBeats = isNetwork ? net.outputs : single.outBeats;
+  const outBeats = isNetwork ? Math.ceil(net.outputs / net.outBeat) : single.outBeats;
   const inv: DesignInventory = { layers, links, isNetwork, latency, io };
-  // a network top drives m_keep with the constant 1; yosys drops the constant column
-  if (board) inv.board = boardInventory({ ...io, outBeats, constKeep: isNetwork });
+  // a network top with one output element per beat drives m_keep with the constant 1; yosys drops the constant column
+  if (board) inv.board = boardInventory({ ...io, outBeats, constKeep: isNetwork && net.outBeat === 1 });
   return inv;
 }
 

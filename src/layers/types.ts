@@ -213,11 +213,18 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
    */
   classIndex?: number;
   /**
-   * Optional: why this kind cannot sit in a network whose links carry one
-   * value per beat, when its io has several input lanes (appended to the
-   * plan error).
+   * Optional: why this kind cannot sit in a network when its io has several
+   * input lanes that are not elements (an FFT's complex samples; appended to
+   * the plan error). Without it, several input lanes are several elements
+   * per beat, which a network's links supply.
    */
   chainAdvice?: string;
+  /**
+   * Optional: the spec field that sets how many elements one input beat
+   * carries (io.inLanes), named in a network's error when the link before
+   * the layer cannot cut the previous layer's output beats to that width.
+   */
+  beatField?: string;
   /**
    * Optional: how `sweep --vary` shorthands edit a JSON copy of this kind's
    * spec (in place). `lanes`: the parallelism to use (capped by the kind);

@@ -9,9 +9,11 @@
  *     own timing model holds. C_k = 2 in the pipelined schedule for a layer
  *     whose timing overlaps vectors (double-buffered input), 1 otherwise
  *     (linkVectors);
- *   - link: the first element of a beat written at t is offered at t + 2, or
- *     the cycle after the previous element is taken if that is later; the
- *     other elements of a beat follow the cycle after each is taken;
+ *   - link: it cuts each beat into output beats of the next layer's input
+ *     width (linkOutLanes: one element, or that layer's "beat" elements); the
+ *     first output beat of a beat written at t is offered at t + 2, or the
+ *     cycle after the previous output beat is taken if that is later; the
+ *     others follow the cycle after each is taken;
  *   - sequential: the next input enters the cycle after the last output.
  * The network's co-simulation asserts measured == predicted for every vector.
  */
@@ -25,6 +27,15 @@ import type { NetworkLayer, NetworkPlan } from './plan.ts';
  */
 export function linkVectors(schedule: NetworkPlan['schedule'], layer: NetworkLayer): number {
   return schedule === 'pipelined' && layer.kind.timing(layer.plan).overlaps ? 2 : 1;
+}
+
+/**
+ * Elements per beat the link after layer k hands on: the next layer's input
+ * beat width, or the network's output beat (outBeat) after the last layer;
+ * the planner checks that it divides layer k's output lanes.
+ */
+export function linkOutLanes(net: NetworkPlan, k: number): number {
+  return k + 1 < net.layers.length ? net.layers[k + 1].io.inLanes : net.outBeat;
 }
 
 export interface NetworkTimeline {
@@ -56,7 +67,7 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
     // Network input: the source offers every cycle; layer 0 takes them back to back.
     let start = Math.max(lastNetIn + 1, readyAt[0], admit(0, j));
     if (net.schedule === 'sequential') start = Math.max(start, lastNetOut + 1);
-    // one input beat per cycle (a multi-layer network's layers take one element per beat; see plan.ts)
+    // one input beat per cycle (of layer 0's input width)
     let handshakes = Array.from({ length: net.layers[0].io.inBeats }, (_, e) => start + e);
     lastNetIn = handshakes[handshakes.length - 1];
     firstIn.push(start);
@@ -68,15 +79,16 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
       prev[k] = { inputs: handshakes, outputs: beats };
       layers[k].firstIn.push(handshakes[0]);
       layers[k].lastOut.push(beats[beats.length - 1]);
-      // the link after layer k hands the kept lanes on, one element per beat,
-      // after the elements of the vectors before this one
+      // the link after layer k hands the kept lanes on, `out` elements per
+      // beat, after the beats of the vectors before this one
       const lanes = layer.io.outLanes;
       const total = layer.shape.outputs;
+      const out = linkOutLanes(net, k);
       const consumerReady = k + 1 < L ? Math.max(readyAt[k + 1], admit(k + 1, j)) : 0;
       const taken: number[] = [];
       for (let b = 0; b < beats.length; b++) {
         const kept = Math.min(lanes, total - b * lanes);
-        for (let e = 0; e < kept; e++) {
+        for (let e = 0; e < Math.ceil(kept / out); e++) {
           const before = taken.length ? taken[taken.length - 1] : lastTake[k];
           const offer = e === 0 ? Math.max(beats[b] + 2, before + 1) : before + 1;
           taken.push(taken.length === 0 ? Math.max(offer, consumerReady) : offer);

@@ -83,6 +83,8 @@ export interface NetworkPlan {
   /** elements out of the network per vector (after the last link) */
   outputs: number;
   outWidth: number;
+  /** elements per beat of the network's output stream (the spec's outBeat; 1 for a single layer) */
+  outBeat: number;
 }
 
 const sameFormat = (a: QFormat, b: QFormat) => a.int === b.int && a.frac === b.frac;
@@ -129,11 +131,11 @@ export function planNetwork(raw0: unknown, where = '', opts: PlanOptions = {}): 
     names.add(name);
     return layer;
   });
-  return composeNetwork(spec.network, spec.schedule, loaded, where, true, opts);
+  return composeNetwork(spec.network, spec.schedule, loaded, where, true, opts, spec.outBeat);
 }
 
 /** Join loaded layers into a network plan: shapes, stream interfaces, chaining checks (name clashes when first rendered). */
-function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[], where: string, isNetwork: boolean, opts: PlanOptions): NetworkPlan {
+function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[], where: string, isNetwork: boolean, opts: PlanOptions, outBeat = 1): NetworkPlan {
   // a layer's fields are named layers[k].field in a network, field alone in a single layer
   const at = (index: number, field = '') => (isNetwork ? `layers[${index}]${field ? `.${field}` : ''}` : field || '(top level)');
   // a kind's fuse face may join a layer with the one before it (one engine for both)
@@ -167,13 +169,13 @@ function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[],
   for (const l of layers) renderers.set(l, renderAll);
   const spec = { network: name, schedule };
   if (layers.length > 1) {
-    // The links between layers carry one element per beat (stream_link.v), and
-    // the network's input port is one element wide.
-    const wide = layers.find((l) => l.io.inLanes !== 1);
+    // A kind whose input lanes are not elements (an FFT's complex samples)
+    // cannot be chained; see its chainAdvice.
+    const wide = layers.find((l) => l.io.inLanes !== 1 && l.kind.chainAdvice);
     if (wide) {
       throw new CircaInputError(
         `${where}layers[${wide.index}]: a ${wide.kind.kind} layer takes ${wide.io.inLanes} values per beat; ` +
-          `a network chains one value per beat, so it can only be a design of its own${wide.kind.chainAdvice ? ` (${wide.kind.chainAdvice})` : ''}`,
+          `a network chains one value per beat, so it can only be a design of its own (${wide.kind.chainAdvice})`,
       );
     }
   }
@@ -190,6 +192,18 @@ function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[],
         `${where}layers[${i}]: takes ${cur.shape.inputs} inputs but layers[${ip}] (${prev.kind.kind}) gives ${prev.shape.outputs}; shapes must chain`,
       );
     }
+    // The link after prev cuts each of its output beats into input beats of
+    // cur's width (stream_link.v), so that width must divide prev's lanes.
+    const inLanes = cur.io.inLanes;
+    if (inLanes > 1 && prev.io.outLanes % inLanes !== 0) {
+      const field = cur.kind.beatField ? `.${cur.kind.beatField}` : '';
+      const fits = Array.from({ length: prev.io.outLanes }, (_, d) => d + 1).filter((d) => prev.io.outLanes % d === 0);
+      throw new CircaInputError(
+        `${where}layers[${i}]${field}: takes ${inLanes} elements per input beat, but layers[${ip}] (${prev.kind.kind}) gives ` +
+          `${prev.io.outLanes} per output beat; the link between them cuts an output beat into input beats, so it must divide ` +
+          `${prev.io.outLanes}: one of ${fits.join(', ')}`,
+      );
+    }
     if (prev.shape.outFormat && !sameFormat(prev.shape.outFormat, cur.shape.inFormat)) {
       throw new CircaInputError(
         `${where}layers[${i}].input: format ${formatName(cur.shape.inFormat)} does not match the output format of layers[${ip}], ` +
@@ -199,6 +213,15 @@ function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[],
   }
   const first = layers[0];
   const last = layers[layers.length - 1];
+  // the last link cuts the last layer's output beats into the network's, as the links between layers do
+  if (last.io.outLanes % outBeat !== 0) {
+    const fits = Array.from({ length: last.io.outLanes }, (_, d) => d + 1).filter((d) => last.io.outLanes % d === 0);
+    const il = last.fusedFrom ? last.fusedFrom[last.fusedFrom.length - 1].index : last.index;
+    throw new CircaInputError(
+      `${where}outBeat: ${outBeat} elements per output beat, but layers[${il}] (${last.kind.kind}) gives ${last.io.outLanes} per beat; ` +
+        `the last link cuts its beats into the network's, so outBeat must divide ${last.io.outLanes}: one of ${fits.join(', ')}`,
+    );
+  }
   return {
     name: spec.network,
     schedule: spec.schedule,
@@ -208,6 +231,7 @@ function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[],
     inFormat: first.shape.inFormat,
     outputs: last.shape.outputs,
     outWidth: last.shape.outWidth,
+    outBeat,
   };
 }
 

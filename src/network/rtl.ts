@@ -8,7 +8,7 @@ import type { LayerRtl } from '../layers/types.ts';
 import { bitsFor } from '../layers/formats.ts';
 import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../verilog/index.ts';
 import { layerRtl, type NetworkPlan } from './plan.ts';
-import { linkVectors, networkCost } from './cost.ts';
+import { linkOutLanes, linkVectors, networkCost } from './cost.ts';
 
 /** Config address map: layer k's local register r sits at k*4 + r. */
 export const CFG_STRIDE = 4;
@@ -57,6 +57,7 @@ export function networkRtl(net: NetworkPlan): LayerRtl {
     const cap = linkVectors(net.schedule, l);
     const startOk = `(owed${k} < 2'd${cap})${k === 0 && net.schedule === 'sequential' ? " & (in_flight == 16'd0)" : ''}`;
     const linkOut = k === net.layers.length - 1 ? 'm_valid & m_ready & m_last' : `k${k}_valid & k${k}_ready & k${k}_last`;
+    const outLanes = linkOutLanes(net, k);
     const lcost = cost.perLayer[k].cost.cycles;
     body.push(`    // ---- layer ${k}: ${l.kind.kind} ${(l.plan as { name: string }).name} (${l.shape.inputs} -> ${l.shape.outputs}, latency ${lcost.latency} cycles alone) ----
     // Link ${k} holds ${cap} whole output vector(s); a new vector enters only while
@@ -64,8 +65,9 @@ export function networkRtl(net: NetworkPlan): LayerRtl {
     // so the layer's output is never stalled.${cap > 1 ? `
     // (layer ${k} takes its next vector while one is still inside it)` : ''}
     wire l${k}_s_valid, l${k}_s_ready;${k < net.layers.length - 1 ? `
-    wire k${k}_valid, k${k}_ready, k${k}_last;   // link ${k}'s output stream
-    wire [${io.outWidth - 1}:0] k${k}_data;` : ''}
+    wire k${k}_valid, k${k}_ready, k${k}_last;   // link ${k}'s output stream, ${outLanes} element(s) per beat
+    wire [${outLanes * io.outWidth - 1}:0] k${k}_data;
+    wire [${outLanes - 1}:0] k${k}_keep;   // the next layer ignores the slots past a vector's last element` : ''}
     reg  [1:0] owed${k};   // vectors that entered layer ${k} and have not left link ${k}
     wire e${k}_in  = l${k}_s_valid & l${k}_s_ready & ~g${k}_active;
     wire e${k}_out = ${linkOut};
@@ -98,16 +100,19 @@ ${instance('vector_gate', `u_gate${k}`, { N: io.inBeats, CNT_W: bitsFor(io.inBea
       ovf: `l${k}_ovf`, ...extra,
     }, '    '));
     ovfs.push(`l${k}_ovf`);
-    const dst = k === net.layers.length - 1 ? { valid: 'm_valid', ready: 'm_ready', data: 'm_data', last: 'm_last' }
-      : { valid: `k${k}_valid`, ready: `k${k}_ready`, data: `k${k}_data`, last: `k${k}_last` };
+    const dst = k === net.layers.length - 1 ? { valid: 'm_valid', ready: 'm_ready', data: 'm_data', keep: 'm_keep', last: 'm_last' }
+      : { valid: `k${k}_valid`, ready: `k${k}_ready`, data: `k${k}_data`, keep: `k${k}_keep`, last: `k${k}_last` };
+    if (k < net.layers.length - 1) sinks.push(`k${k}_keep`);
     const depth = linkVectors(net.schedule, l) * io.outBeats;
-    body.push(`    // link ${k}: ${depth} beat(s) of ${io.outLanes} x ${io.outWidth} bits, handed on one element per beat
+    const handedOn = outLanes === 1 ? 'one element per beat' : `${outLanes} elements per beat (layer ${k + 1}'s input beat)`;
+    body.push(`    // link ${k}: ${depth} beat(s) of ${io.outLanes} x ${io.outWidth} bits, handed on ${handedOn}
 ${instance('stream_link', `u_link${k}`, {
       LANES: io.outLanes, W: io.outWidth, DEPTH: depth, ADDR_W: bitsFor(depth - 1), LANE_W: bitsFor(io.outLanes - 1),
+      ...(outLanes > 1 ? { OUT_LANES: outLanes } : {}),
     }, {
       clk: 'clk', rst: 'rst',
       s_valid: `l${k}_m_valid`, s_ready: `l${k}_m_ready`, s_data: `l${k}_m_data`, s_keep: `l${k}_m_keep`, s_last: `l${k}_m_last`,
-      m_valid: dst.valid, m_ready: dst.ready, m_data: dst.data, m_last: dst.last, empty: `link${k}_empty`,
+      m_valid: dst.valid, m_ready: dst.ready, m_data: dst.data, m_keep: dst.keep, m_last: dst.last, empty: `link${k}_empty`,
     }, '    ')}
 `);
   });
@@ -121,7 +126,9 @@ ${instance('stream_link', `u_link${k}`, {
     ] : []),
     { name: 'busy', dir: 'output' as const, width: 1 },
   ];
-  const io = { inLanes: 1, inWidth: net.inWidth, outLanes: 1, outWidth: net.outWidth, inBeats: net.inputs, outBeats: net.outputs };
+  // the input port is layer 0's (one element per beat, or its "beat" elements); the output carries outBeat elements per beat
+  const first = net.layers[0].io;
+  const io = { inLanes: first.inLanes, inWidth: net.inWidth, outLanes: net.outBeat, outWidth: net.outWidth, inBeats: first.inBeats, outBeats: Math.ceil(net.outputs / net.outBeat) };
   const layerList = net.layers.map((l, k) => `  layer ${k}: ${l.kind.describe(l.plan)[0]}`);
   // addresses follow the layers' positions in the composed top (a fused layer is one position)
   const cfgNotes = cfgLayers.map((l) => {
@@ -129,15 +136,16 @@ ${instance('stream_link', `u_link${k}`, {
     return `  cfg_addr ${k * CFG_STRIDE}..${k * CFG_STRIDE + CFG_STRIDE - 1}: layer ${k} (${l.kind.kind}) registers 0..3`;
   });
   const text = `${header(`${top}: network ${net.name}, ${net.layers.length} layer(s), ${net.schedule} schedule`, {
-    inputs: `${net.inputs} x ${net.inWidth} bits`,
-    outputs: `${net.outputs} x ${net.outWidth} bits, one per beat`,
+    inputs: `${net.inputs} x ${net.inWidth} bits${io.inLanes > 1 ? `, ${io.inLanes} per beat (${io.inBeats} beats)` : ', one per beat'}`,
+    outputs: `${net.outputs} x ${net.outWidth} bits, ${net.outBeat === 1 ? 'one per beat' : `${net.outBeat} per beat (${io.outBeats} beats, m_keep marks a short last one)`}`,
     schedule: net.schedule,
   }, [
     ...layerList,
     '',
     'Schedule: layers are joined by stream_link buffers that each hold one whole',
-    'output vector (two after a layer that overlaps vectors, pipelined schedule); a layer',
-    'starts a vector only when its output buffer can take all it still owes.',
+    'output vector (two after a layer that overlaps vectors, pipelined schedule) and hand',
+    "it on in the next layer's input beats; a layer starts a vector only when its output",
+    'buffer can take all it still owes.',
     net.schedule === 'sequential' ? 'A new input enters only after the last output of the previous one.'
       : 'A new input enters layer 0 as soon as it is free; later layers finish the previous ones.',
     `Latency, first input to last output, from idle: ${cost.latency} cycles; period back to back: ${cost.period} cycles.`,
@@ -147,7 +155,6 @@ module ${top} (
 ${portList(streamPorts(io, extraPorts))}
 );
 ${body.join('\n')}
-    assign m_keep = 1'b1;
     assign ovf    = ${ovfs.join(' | ')};
 ${sinks.length ? `    wire unused_layer_outputs = &{1'b0, ${sinks.join(', ')}};\n` : ''}endmodule
 `;
@@ -163,7 +170,7 @@ ${sinks.length ? `    wire unused_layer_outputs = &{1'b0, ${sinks.join(', ')}};\
     sources,
     top,
     io,
-    params: { layers: net.layers.length, schedule: net.schedule },
+    params: { layers: net.layers.length, schedule: net.schedule, ...(net.outBeat > 1 ? { outBeat: net.outBeat } : {}) },
     extraPorts,
   };
 }

@@ -2,7 +2,7 @@
  * A network spec: ordered layers of any kind, joined by streams. Each layer's
  * output must feed the next layer's input: same count, same format.
  *
- *   { "network": "mnist_tvscm", "schedule": "sequential" | "pipelined",
+ *   { "network": "mnist_tvscm", "schedule": "sequential" | "pipelined", "outBeat": 1,
  *     "layers": [ { "kind": "tvscm", ... }, { "kind": "dense", ... }, { "kind": "argmax", ... } ] }
  *
  * Schedules:
@@ -19,6 +19,12 @@ export const networkSpecSchema = z
     network: layerNameSchema('net'),
     description: z.string().optional(),
     schedule: z.enum(['sequential', 'pipelined']).default('sequential'),
+    /**
+     * elements per beat of the network's output stream (default 1): it must
+     * divide the last layer's output lanes, whose beats the last link cuts
+     * into the network's. The input beat is the first layer's own ("beat").
+     */
+    outBeat: z.number().int().min(1).default(1),
     /**
      * A weight file (.npz, .npy, .onnx or .json, relative to the spec file)
      * whose tensors `<layer>.<tensor>` replace the layers' own weights

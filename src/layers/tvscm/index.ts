@@ -21,7 +21,7 @@ export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
   io: tvscmIo,
-  chainAdvice: 'its "beat" field puts several elements in one input beat; set "beat": 1 (the default) to chain it',
+  beatField: 'beat',
   rtl: tvscmRtl,
   resources: tvscmResources,
   vary: {

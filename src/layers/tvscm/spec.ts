@@ -28,8 +28,9 @@ export const tvscmSpecSchema = z
     buffers: z.number().int().min(1).max(2).default(2),
     /**
      * elements per input beat (k, dividing lanes): a beat writes k lanes of
-     * one buffer row, so a vector loads in ceil(n/k) beats. A network's links
-     * carry one element per beat, so k > 1 is for a layer on its own.
+     * one buffer row, so a vector loads in ceil(n/k) beats. In a network, k
+     * must divide the previous layer's output lanes (its link cuts those
+     * beats into k-element ones); a first layer's k sets the network's input.
      */
     beat: z.number().int().min(1).default(1),
     input: qFormatSchema.default({ int: 0, frac: 7 }),
