@@ -81,6 +81,14 @@ const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
   console.log(`  tvscm-784-wide (4-element beats, ${b.multipliers} multipliers): period ${n(b.period)} vs target <= ${n(target)} (1.25 x its bound ${n(b.ownBound!)}): ${verdict(b.period <= target)}`);
 }
 {
+  // wide beats inside a network: input port, link and output port all carry 2 elements per beat
+  const d = designs.get('tvscm-chain-wide.json')!;
+  const b = dspBound(d, PART);
+  const target = Math.floor(1.25 * b.ownBound!);
+  console.log(`  tvscm-chain-wide (network, 2-element beats, ${b.multipliers} multipliers): period ${n(b.period)} vs <= ${n(target)} (1.25 x its bound ${n(b.ownBound!)}): ${verdict(b.period <= target)}; ` +
+    `${fitCheck(d, PART, { advise: false }).fits ? 'fits' : 'does not fit'} by the model`);
+}
+{
   const d = designs.get('tvscm-784.json')!;
   const b = dspBound(d, PART);
   const target = Math.floor(1.25 * b.ownBound!);

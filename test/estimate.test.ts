@@ -219,6 +219,11 @@ describe('the FFT kinds: fft, circulant, diag-circulant, block-circulant', () =>
     const b = predictResources(loadDesign(ex('blockcirc-784')), { part: 'UP5K' });
     expect(within(b.total.lut, 4662), `LC ${b.total.lut}`).toBe(true);
     expect([b.total.ebr, b.total.spram]).toEqual([18, 2]);
+    // examples/tvscm-chain-wide.json on the iCEBreaker (YoWASP, seed 1, board top; wide links and ports): 2473 LC, 1668 LUT4, 1422 FF, 23 EBR, 8 DSP
+    const w = predictResources(loadDesign(ex('tvscm-chain-wide')), { part: 'UP5K' });
+    expect(within(w.total.lut, 2473), `LC ${w.total.lut}`).toBe(true);
+    expect(within(w.total.ff, 1422), `FF ${w.total.ff}`).toBe(true);
+    expect([w.total.dsp, w.total.ebr]).toEqual([8, 23]);
   });
 
   it('the fit check refuses blockcirc-784 where there is no SPRAM, naming the field, and accepts it on the iCEBreaker', () => {

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planNetwork } from '../src/network/plan.ts';
+import { readJsonFile } from '../src/layers/load.ts';
 import { designFromPlan } from '../src/network/design.ts';
 import { networkDut } from '../src/network/cosim.ts';
 import { networkRtl } from '../src/network/rtl.ts';
@@ -88,6 +89,15 @@ describe('wide beats inside a network', { tags: ['tools'] }, () => {
       expect(r.status!.device.lastCycles).toBe(design.cost().latency);
     } finally {
       await sim.end();
+    }
+  });
+
+  it('examples/tvscm-chain-wide.json under both schedules: bit-exact, cycles as predicted; pipelined, a vector every 394 cycles', async () => {
+    const raw = readJsonFile('examples/tvscm-chain-wide.json') as Record<string, unknown>;
+    for (const schedule of ['pipelined', 'sequential']) {
+      const net = planNetwork({ ...raw, schedule });
+      const full = await expectExact(net, 8);
+      if (schedule === 'pipelined') expect(full.cycles.predictedPeriod).toBe(394);
     }
   });
 
