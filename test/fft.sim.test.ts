@@ -98,7 +98,7 @@ describe('circa on an FFT spec (the CLI)', () => {
     ['a schedule of the wrong length', { kind: 'fft', n: 64, scaling: [1, 1] }, /: scaling: a schedule needs one shift per butterfly: 6 entries/],
     ['an unknown field', { kind: 'fft', n: 64, width: 16 }, /: width: unknown field/],
     ['an FFT inside a network', { network: 'x', layers: [{ kind: 'activation', n: 128, function: 'identity', input: { int: 15, frac: 0 }, output: { format: { int: 15, frac: 0 } } }, { kind: 'fft', n: 64 }] },
-      /layers\[1\]: a fft layer takes 2 values per beat; a network chains one value per beat, so it can only be a design of its own \(its beats are complex samples; for an FFT inside a layer use circulant/],
+      /layers\[1\]: a fft layer takes 2 values per beat that are not elements a network's links carry, so it can only be a design of its own \(its beats are complex samples; for an FFT inside a layer use circulant/],
   ];
   for (const [label, spec, msg] of bad) {
     it(`${label}: exit 2, the field named`, async () => {

@@ -106,6 +106,8 @@ describe('fill', () => {
     ['examples/mitbih-tvscm.json', 'UP5K'],
     ['examples/mitbih-dense.json', 'UP5K'],
     ['examples/fft1024-folded.json', 'UP5K'],
+    // wide beats: layer 0's lanes must stay a multiple of layer 1's input beat
+    ['examples/tvscm-chain-wide.json', 'UP5K'],
   ];
   for (const [path, part] of cases) {
     it(`${path} on ${part}: every proposal fits when planned again, and is no worse than the spec's own lanes`, () => {

@@ -12,7 +12,8 @@ import { readJsonFile } from '../src/layers/load.ts';
 import { designFromPlan } from '../src/network/design.ts';
 import { networkDut } from '../src/network/cosim.ts';
 import { networkRtl } from '../src/network/rtl.ts';
-import { linkOutLanes } from '../src/network/cost.ts';
+import { linkOutLanes, linksCut } from '../src/network/cost.ts';
+import { loadLayerSpec } from '../src/layers/load.ts';
 import { cosim, formatMismatch } from '../src/sim/cosim.ts';
 import type { NetworkPlan } from '../src/network/plan.ts';
 import { protoDesign } from '../src/network/proto-top.ts';
@@ -99,6 +100,17 @@ describe('wide beats inside a network', { tags: ['tools'] }, () => {
       const full = await expectExact(net, 8);
       if (schedule === 'pipelined') expect(full.cycles.predictedPeriod).toBe(394);
     }
+  });
+
+  it('linksCut (what --fill checks on the plans it edits) agrees with the planner', () => {
+    const net = planNetwork({ network: 'cut', layers: [band(24, 4, 1), band(24, 2, 2)] });
+    expect(linksCut(net)).toBe(true);
+    // layer 0 re-planned with 3 lanes: its beats of 3 cannot be cut into layer 1's beats of 2
+    const three = loadLayerSpec({ ...band(24, 3, 1), name: 'l0' });
+    const edited = { ...net, layers: [{ ...net.layers[0], ...three, io: three.kind.io(three.plan) }, net.layers[1]] };
+    expect(linksCut(edited)).toBe(false);
+    expect(() => planNetwork({ network: 'cut', layers: [band(24, 3, 1), band(24, 2, 2)] })).toThrow(/^layers\[1\]\.beat: /);
+    expect(linksCut({ ...net, outBeat: 4 })).toBe(false);
   });
 
   it('wide beats shorten the pipelined period: two TVSCM layers of 784 on 2 lanes each, within 1.25x of the 8-DSP bound', () => {

@@ -34,6 +34,7 @@
 import { CircaError, CircaInputError } from '../errors.ts';
 import { dspBound, type DspBound } from './bound.ts';
 import { designFromPlan, type Design } from '../network/design.ts';
+import { linksCut } from '../network/cost.ts';
 import { planAny, type NetworkLayer, type NetworkPlan } from '../network/plan.ts';
 import { loadLayerSpec } from '../layers/load.ts';
 import { PARTS, type PartName } from '../flow/parts.ts';
@@ -216,7 +217,8 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
   const designOf = (net: NetworkPlan) => designFromPlan(net, design.isNetwork);
   const price = (net: NetworkPlan) => {
     const f = fitCheck(designOf(net), part, { ...rOpts, advise: false });
-    return { est: f.estimate, rows: f.rows, clean: f.rows.every((r) => r.status === 'ok') };
+    // a layer's lanes must stay a multiple of the next layer's input beat (its link cuts them)
+    return { est: f.estimate, rows: f.rows, clean: f.rows.every((r) => r.status === 'ok') && linksCut(net) };
   };
   let priced = 0;
 

@@ -38,6 +38,11 @@ export function linkOutLanes(net: NetworkPlan, k: number): number {
   return k + 1 < net.layers.length ? net.layers[k + 1].io.inLanes : net.outBeat;
 }
 
+/** Whether every link can cut its layer's output beats into the beats after it (the planner's check, for edited plans). */
+export function linksCut(net: NetworkPlan): boolean {
+  return net.layers.every((l, k) => l.io.outLanes % linkOutLanes(net, k) === 0);
+}
+
 export interface NetworkTimeline {
   firstIn: number[];
   lastOut: number[];

@@ -174,8 +174,8 @@ function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[],
     const wide = layers.find((l) => l.io.inLanes !== 1 && l.kind.chainAdvice);
     if (wide) {
       throw new CircaInputError(
-        `${where}layers[${wide.index}]: a ${wide.kind.kind} layer takes ${wide.io.inLanes} values per beat; ` +
-          `a network chains one value per beat, so it can only be a design of its own (${wide.kind.chainAdvice})`,
+        `${where}layers[${wide.index}]: a ${wide.kind.kind} layer takes ${wide.io.inLanes} values per beat that are not ` +
+          `elements a network's links carry, so it can only be a design of its own (${wide.kind.chainAdvice})`,
       );
     }
   }
