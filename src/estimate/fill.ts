@@ -13,7 +13,10 @@
  *   1. per layer, candidate settings: lanes 1..16 and the powers of two up to
  *      4096 (each kind caps them at what the layer allows, and equal settings
  *      merge), the spec's own value, input buffers 1 or 2 (the kinds'
- *      `vary.buffers`), and butterflies 1, 2, 4, 8 on folded engines. Each is priced in the design with every other layer at its
+ *      `vary.buffers`), elements per input beat 1, 2, 4, 8, 16 (`vary.beat`;
+ *      the kind refuses a beat its lanes do not take, and a combination whose
+ *      link cannot cut one layer's lanes into the next one's beats is not
+ *      accepted), and butterflies 1, 2, 4, 8 on folded engines. Each is priced in the design with every other layer at its
  *      fewest; those that do not fit then are dropped, and so is a setting
  *      that needs more lanes than another one for no shorter period or latency
  *      of the layer (a dense layer of 10 outputs: 6..9 lanes take as many
@@ -54,6 +57,8 @@ export const EXHAUSTIVE_LIMIT = 20_000;
 const LANE_VALUES = [...Array.from({ length: 16 }, (_, i) => i + 1), 32, 64, 128, 256, 512, 1024, 2048, 4096];
 const BUTTERFLY_VALUES = [1, 2, 4, 8];
 const BUFFER_VALUES = [1, 2];
+/** elements per input beat (the kinds' vary.beat; a kind refuses a beat its lanes do not take) */
+const BEAT_VALUES = [1, 2, 4, 8, 16];
 
 type Spec = Record<string, unknown>;
 
@@ -105,7 +110,7 @@ function knobsOf(layer: NetworkLayer): Knob[] {
   // the kind's own knobs: its parallelism, and its input buffers (two let the
   // next vector load while this one computes, which a pipelined network uses)
   const own = layer.kind.vary;
-  for (const [name, edit, values] of [['lanes', own?.lanes, LANE_VALUES], ['buffers', own?.buffers, BUFFER_VALUES]] as const) {
+  for (const [name, edit, values] of [['lanes', own?.lanes, LANE_VALUES], ['buffers', own?.buffers, BUFFER_VALUES], ['beat', own?.beat, BEAT_VALUES]] as const) {
     if (!edit) continue;
     const set = (s: Spec, v: number) => {
       const c = copy(s);

@@ -236,6 +236,8 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
   vary?: {
     lanes?(spec: Record<string, unknown>, lanes: number): void;
     buffers?(spec: Record<string, unknown>, buffers: number): void;
+    /** elements per input beat (`circa estimate --fill` tries 1, 2, 4, 8, 16) */
+    beat?(spec: Record<string, unknown>, beat: number): void;
     width?(spec: Record<string, unknown>, format: QFormat): void;
   };
   /** the cycle-exact handshake timing the cost face's cycle model is built on */

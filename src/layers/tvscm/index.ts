@@ -27,6 +27,7 @@ export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   vary: {
     lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.n)); },
     buffers: (spec, buffers) => { spec.buffers = buffers; },
+    beat: (spec, beat) => { spec.beat = beat; },
   },
   cost: tvscmCost,
   timing: tvscmTiming,
