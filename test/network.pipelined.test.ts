@@ -10,29 +10,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadAnyFile, planNetwork } from '../src/network/plan.ts';
 import { designFromPlan, loadDesign } from '../src/network/design.ts';
-import { networkDut } from '../src/network/cosim.ts';
 import { linkVectors } from '../src/network/cost.ts';
-import { cosim, formatMismatch } from '../src/sim/cosim.ts';
+import { expectNetworkExact } from './network-cosim.ts';
 import { fitCheck } from '../src/estimate/fit.ts';
 import { predictResources } from '../src/estimate/resources.ts';
 import { readJsonFile } from '../src/layers/load.ts';
-import type { NetworkPlan } from '../src/network/plan.ts';
-
-async function expectPipelinedExact(net: NetworkPlan, vectors: number) {
-  const dut = networkDut(net);
-  const stalled = await cosim(dut, { vectors, seed: 21, validPct: 70, readyPct: 60 });
-  expect(stalled.mismatches.map(formatMismatch)).toEqual([]);
-  expect(stalled.exact).toBe(vectors);
-  expect(stalled.overflowGot).toBe(stalled.overflowExpected);
-  const full = await cosim(dut, { vectors, seed: 22 });
-  expect(full.exact).toBe(vectors);
-  expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
-  expect(full.cycles.measuredPeriod).toEqual(full.cycles.predictedPeriods);
-  // the steady period the cost model reports is what the last vectors show
-  expect(full.cycles.predictedPeriod).toBe(designFromPlan(net, true).cost().period);
-  expect(full.cycles.measuredPeriod.at(-1)).toBe(full.cycles.predictedPeriod);
-  return full;
-}
 
 describe('pipelined networks with overlapping layers', { tags: ['tools'] }, () => {
   it('trained mnist-tvscm (the demo): a new image every 1,578 cycles <= 1.5 x 1,176, 7 SB_MAC16, fits the UP5K', async () => {
@@ -51,7 +33,7 @@ describe('pipelined networks with overlapping layers', { tags: ['tools'] }, () =
     expect(fitCheck(design, 'UP5K').fits).toBe(true);
     // the dense head overlaps (two input buffers, two-vector link); the TVSCM keeps one buffer
     expect(net.layers.map((l) => linkVectors(net.schedule, l))).toEqual([1, 2, 1]);
-    await expectPipelinedExact(net, 12);
+    await expectNetworkExact(net, 12);
   });
 
   it('TVSCM -> dense -> argmax, both with two input buffers: shorter period than with one, cycles as predicted', async () => {
@@ -71,8 +53,8 @@ describe('pipelined networks with overlapping layers', { tags: ['tools'] }, () =
     expect(pTwo).toBeLessThan(pOne);
     // the dense layer (3 groups x 24 issues) is the bottleneck once it overlaps
     expect(pTwo).toBe(3 * 24);
-    await expectPipelinedExact(two, 40);
-    await expectPipelinedExact(one, 40);
+    await expectNetworkExact(two, 40);
+    await expectNetworkExact(one, 40);
   });
 
   it('mitbih-dense with two input buffers per dense layer, pipelined', async () => {
@@ -81,6 +63,6 @@ describe('pipelined networks with overlapping layers', { tags: ['tools'] }, () =
       ...raw, schedule: 'pipelined',
       layers: raw.layers.map((l) => ('buffers' in l ? { ...l, buffers: 2 } : l)),
     });
-    await expectPipelinedExact(net, 6);
+    await expectNetworkExact(net, 6);
   });
 });

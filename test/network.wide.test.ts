@@ -10,33 +10,16 @@ import { describe, expect, it } from 'vitest';
 import { planNetwork } from '../src/network/plan.ts';
 import { readJsonFile } from '../src/layers/load.ts';
 import { designFromPlan } from '../src/network/design.ts';
-import { networkDut } from '../src/network/cosim.ts';
 import { networkRtl } from '../src/network/rtl.ts';
 import { linkOutLanes, linksCut } from '../src/network/cost.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { cosim, formatMismatch } from '../src/sim/cosim.ts';
-import type { NetworkPlan } from '../src/network/plan.ts';
+import { expectNetworkExact } from './network-cosim.ts';
 import { protoDesign } from '../src/network/proto-top.ts';
 import { networkReference } from '../src/network/reference.ts';
 import { startUartSession } from '../src/sim/uart.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import { runOnDevice } from '../src/host/run.ts';
 import { CircaInputError } from '../src/errors.ts';
-
-async function expectExact(net: NetworkPlan, vectors: number) {
-  const dut = networkDut(net);
-  const stalled = await cosim(dut, { vectors, seed: 31, validPct: 70, readyPct: 60 });
-  expect(stalled.mismatches.map(formatMismatch)).toEqual([]);
-  expect(stalled.exact).toBe(vectors);
-  expect(stalled.overflowGot).toBe(stalled.overflowExpected);
-  const full = await cosim(dut, { vectors, seed: 32 });
-  expect(full.mismatches.map(formatMismatch)).toEqual([]);
-  expect(full.exact).toBe(vectors);
-  expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
-  expect(full.cycles.measuredPeriod).toEqual(full.cycles.predictedPeriods);
-  expect(full.cycles.measuredPeriod.at(-1)).toBe(designFromPlan(net, true).cost().period);
-  return full;
-}
 
 const band = (n: number, lanes: number, beat: number, extra: Record<string, unknown> = {}) => ({
   kind: 'tvscm', n, lanes, beat, placement: { type: 'band', radius: 1 }, weights: { a: 0.5, b: -0.25 },
@@ -54,7 +37,7 @@ describe('wide beats inside a network', { tags: ['tools'] }, () => {
       const top = rtl.sources.at(-1)!.text;
       expect(top).toMatch(/input\s+wire\s+\[31:0\]\s+s_data/);
       expect(top).toMatch(/\.OUT_LANES\s*\(2\)/);
-      await expectExact(net, 24);
+      await expectNetworkExact(net, 24);
     }
   });
 
@@ -62,7 +45,7 @@ describe('wide beats inside a network', { tags: ['tools'] }, () => {
     const net = planNetwork({ network: 'short', schedule: 'pipelined', layers: [band(10, 4, 2), band(10, 4, 4)] });
     expect(networkRtl(net).io.inBeats).toBe(5);
     expect(net.layers[1].io.inBeats).toBe(3);
-    await expectExact(net, 30);
+    await expectNetworkExact(net, 30);
   });
 
   it('the network output carries outBeat elements per beat (m_keep marks the short last one)', async () => {
@@ -71,7 +54,7 @@ describe('wide beats inside a network', { tags: ['tools'] }, () => {
       const net = planNetwork({ network: 'outw', schedule: 'pipelined', outBeat, layers: [band(10, 2, 2), band(10, 4, 2)] });
       const rtl = networkRtl(net);
       expect([rtl.io.outLanes, rtl.io.outBeats]).toEqual([outBeat, Math.ceil(10 / outBeat)]);
-      await expectExact(net, 30);
+      await expectNetworkExact(net, 30);
     }
     expect(() => planNetwork({ network: 'outw', outBeat: 3, layers: [band(10, 2, 2), band(10, 4, 2)] })).toThrow(CircaInputError);
     expect(() => planNetwork({ network: 'outw', outBeat: 3, layers: [band(10, 2, 2), band(10, 4, 2)] }))
@@ -97,7 +80,7 @@ describe('wide beats inside a network', { tags: ['tools'] }, () => {
     const raw = readJsonFile('examples/tvscm-chain-wide.json') as Record<string, unknown>;
     for (const schedule of ['pipelined', 'sequential']) {
       const net = planNetwork({ ...raw, schedule });
-      const full = await expectExact(net, 8);
+      const full = await expectNetworkExact(net, 8);
       if (schedule === 'pipelined') expect(full.cycles.predictedPeriod).toBe(394);
     }
   });
