@@ -75,7 +75,8 @@ export function loadDesign(path: string, opts: LoadOptions = {}): Design {
     if (opts.upTo >= layers.length) {
       throw new CircaInputError(`--layer: must be in 0..${layers.length - 1} (the network has ${layers.length} layers), got ${opts.upTo}`);
     }
-    raw = { ...(raw as object), layers: layers.slice(0, opts.upTo + 1) };
+    // layer k's output leaves one element per beat (outBeat was chosen for the last layer's lanes)
+    raw = { ...(raw as object), layers: layers.slice(0, opts.upTo + 1), outBeat: 1 };
   }
   return designFromPlan(planAny(raw, `${path}: `, { sizeLimit: opts.sizeLimit, baseDir: dirname(path) }), isNetwork);
 }
