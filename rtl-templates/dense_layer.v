@@ -140,8 +140,11 @@ module dense_layer #(
     localparam [K_W:0] BUF_B = BUF_B_I[K_W:0];   // first word of buffer B
     localparam TWO = BUFFERS > 1;                // with one buffer, A is used for every vector
     // buffer word addresses: beat index, plus N/BEAT in buffer B (XA_W <= K_W + 1 bits)
+    reg [BEAT*X_W-1:0] xbuf [0:BUFFERS*NB_I-1];   // one word per input beat
     wire [K_W:0] x_wr = {1'b0, in_count} + (wsel ? BUF_B : {(K_W + 1){1'b0}});
-    // (the buffer itself and its read are in stage R below)
+    always @(posedge clk) begin
+        if (in_fire) xbuf[x_wr[XA_W-1:0]] <= s_data;
+    end
 
     // ------------------------------------------------------------------
     // RUN: issue counters. k walks the elements, g the groups of P rows,
@@ -217,39 +220,34 @@ module dense_layer #(
     assign w_addr = waddr;
     assign b_addr = g;
 
-    wire [K_W:0] x_rd;          // the buffer word holding x[k] of this issue
+    wire [K_W-1:0] x_word;      // the buffer word holding x[k] of this issue: k / BEAT
+    wire [K_W:0] x_rd = {1'b0, x_word} + (rsel ? BUF_B : {(K_W + 1){1'b0}});
+    reg [BEAT*X_W-1:0] r_xw;    // that word, read in R
     wire [X_W-1:0] r_x;         // x[k] of the issue in R, as the lanes' multipliers see it
     reg           r_valid;      // an issue is in R
     reg           r_first;      // ... with the first element of its rows (k = 0)
     reg           r_last;       // ... with the last element (k = N-1)
     reg           r_lastg;      // ... of the last group
+    always @(posedge clk) begin
+        if (ce) r_xw <= xbuf[x_rd[XA_W-1:0]];
+    end
     generate
         if (BEAT == 1) begin : g_x1
-            // one element per word: the registered read is x[k]
-            reg [X_W-1:0] xbuf [0:BUFFERS*N-1];
-            reg [X_W-1:0] r_xe;
-            assign x_rd = {1'b0, k} + (rsel ? BUF_B : {(K_W + 1){1'b0}});
-            always @(posedge clk) begin
-                if (in_fire) xbuf[x_wr[XA_W-1:0]] <= s_data;
-            end
-            always @(posedge clk) begin
-                if (ce) r_xe <= xbuf[x_rd[XA_W-1:0]];
-            end
-            assign r_x = r_xe;
+            // one element per word: the word is x[k]
+            assign x_word = k;
+            assign r_x    = r_xw;
         end else begin : g_xw
-            // words of BEAT elements: R reads word k/BEAT and its lane
-            // k%BEAT; the lane is selected (combinationally) in front of
-            // the multipliers of stage P
-            reg [BEAT*X_W-1:0] xbuf [0:BUFFERS*NB_I-1];
-            reg [BEAT*X_W-1:0] r_word;
-            reg [L_W-1:0]      r_lane;
-            // issue counters beside k: the word k/BEAT and the lane k%BEAT
-            // (N is a multiple of BEAT: the last element is lane BEAT-1 of
-            // the last word, so both wrap to zero with k)
+            // words of BEAT elements: R reads word k/BEAT and notes the
+            // lane k%BEAT, which is selected (combinationally) in front of
+            // the multipliers of stage P. Issue counters beside k: the word
+            // kw = k/BEAT and the lane kl = k%BEAT (N is a multiple of BEAT:
+            // the last element is lane BEAT-1 of the last word, so both
+            // wrap to zero with k).
             localparam integer LAST_L_I = BEAT - 1;
             localparam [L_W-1:0] LAST_L = LAST_L_I[L_W-1:0];
             reg [K_W-1:0] kw;
             reg [L_W-1:0] kl;
+            reg [L_W-1:0] r_lane;
             always @(posedge clk) begin
                 if (rst) begin
                     kw <= {K_W{1'b0}};
@@ -263,20 +261,14 @@ module dense_layer #(
                     end
                 end
             end
-            assign x_rd = {1'b0, kw} + (rsel ? BUF_B : {(K_W + 1){1'b0}});
             always @(posedge clk) begin
-                if (in_fire) xbuf[x_wr[XA_W-1:0]] <= s_data;
+                if (ce) r_lane <= kl;
             end
-            always @(posedge clk) begin
-                if (ce) begin
-                    r_word <= xbuf[x_rd[XA_W-1:0]];
-                    r_lane <= kl;
-                end
-            end
+            assign x_word = kw;
             wire [X_W-1:0] word_lane [0:BEAT-1];
             genvar e;
             for (e = 0; e < BEAT; e = e + 1) begin : g_lane_of_word
-                assign word_lane[e] = r_word[e*X_W +: X_W];
+                assign word_lane[e] = r_xw[e*X_W +: X_W];
             end
             assign r_x = word_lane[r_lane];
         end
