@@ -85,10 +85,11 @@ export const GENERATORS: Record<string, (r: Rng, name: string, deep: boolean) =>
   dense: (r, name, deep) => {
     const outputs = r.pick(SIZES.filter((s) => s <= (deep ? 17 : 9)));
     const inputs = r.pick(SIZES.filter((s) => s <= (deep ? 23 : 13)));
+    const wideBeats = [2, 3, 4].filter((d) => inputs % d === 0);
     return {
       kind: 'dense', name, inputs, outputs, lanes: r.int(1, Math.min(4, outputs)),
-      // elements per input beat: a divisor of inputs up to 4 (1 half the time, so one-element beats stay covered)
-      beat: r.bool() ? 1 : r.pick(Array.from({ length: Math.min(4, inputs) }, (_, i) => i + 1).filter((d) => inputs % d === 0)),
+      // elements per input beat: a divisor 2..4 of inputs half the time when there is one, else 1
+      beat: wideBeats.length && r.bool() ? r.pick(wideBeats) : 1,
       input: fmt(r, 4, 10),
       weights: { format: fmt(r, 4, 9), init: 'random', seed: r.int(0, 1000), scale: r.pick([0.25, 1, 4]) },
       activation: r.pick(['identity', 'relu', 'hardtanh']),
