@@ -6,6 +6,9 @@
  * Weights in SPRAM ("memory": "spram"): the same checks with the simulation
  * preload (the run-time load path is in protocol.sim.test.ts and
  * registers.test.ts), and yosys mapping the memory onto SB_SPRAM256KA.
+ * Wide input beats ("beat": k elements per beat, k dividing the inputs): the
+ * same value-for-value and cycle checks, one and two buffers, the timing
+ * face beat by beat, and the spec error listing the divisors.
  */
 import { describe, expect, it } from 'vitest';
 import { runYosys } from '@yowasp/yosys';
@@ -223,6 +226,17 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
       expect(full.cycles.predictedPeriod).toBe(buffers > 1 ? run : n / beat + run);
     });
   }
+
+  it('weights in SPRAM (memory "spram"): 20 -> 5, P = 2, beat 4, one buffer', async () => {
+    const layer = dense({
+      inputs: 20, outputs: 5, lanes: 2, beat: 4, buffers: 1, memory: 'spram', activation: 'relu',
+      weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3, scale: 0.5 },
+      output: { format: { int: 1, frac: 6 } },
+    });
+    expect(layer.plan).toMatchObject({ memory: 'spram', beats: 5 });
+    const { full } = await expectExact(layer, 60);
+    expect(full.cycles.predictedPeriod).toBe(5 + 3 * 20);
+  });
 
   it('the same values as one element per beat (the reference does not know the beat)', async () => {
     const narrow = await cosimLayer(wide(12, 5, 2, 1, 1, 'relu'), { vectors: 40, seed: 3 });
