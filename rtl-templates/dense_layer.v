@@ -13,26 +13,32 @@
 // holds two vectors (buffer A: xbuf[0..N-1], B: xbuf[N..2N-1]), so the next
 // vector loads while this one computes (BUFFERS = 1: buffer A only, the next
 // vector loads once this one's last issue is done, period N + GROUPS*N):
-//   LOAD  N input beats, one element each, are written into the buffer the
-//         loader owns (s_ready is high while it is free). After the last one
-//         the buffer is full and the loader moves to the other buffer.
+//   LOAD  N/BEAT input beats of BEAT elements each (element e of a beat in
+//         s_data[e*X_W +: X_W]) are written into the buffer the loader owns
+//         (s_ready is high while it is free), one buffer word per beat. After
+//         the last one the buffer is full and the loader moves to the other
+//         buffer. With BEAT > 1 a buffer is N/BEAT words of BEAT elements.
 //   RUN   a full buffer is issued as soon as the issue counters are free: the
 //         cycle after its last input, or the cycle after the previous
 //         vector's last issue (runs follow each other with no gap).
 //         GROUPS*N issue cycles: group g = 0..GROUPS-1, element
-//         k = 0..N-1. Each issue reads x[k] once (shared by all lanes) and
+//         k = 0..N-1. Each issue reads x[k] once (shared by all lanes: with
+//         BEAT > 1 the word k/BEAT is read, lane k%BEAT selected in P) and
 //         the weight word g*N + k (one weight per lane), so lane j forms the
 //         dot product of row g*P + j, one MAC per lane per cycle.
 //         After its last issue the buffer is free for the vector after next.
 //   Pipeline after an issue cycle (one register stage each):
 //         R  buffer, weight and bias reads
-//         P  products x * w, one per lane (SB_MAC16 on UltraPlus)
+//         P  products x * w, one per lane (SB_MAC16 on UltraPlus); with
+//            BEAT > 1 the element is first selected from the word read in R
+//            (a BEAT-to-1 mux in front of the multipliers, no extra stage)
 //         C  accumulate: the first product of a row starts from the aligned
 //            bias (bias << BSHIFT), the others add to the accumulator
 //         O  requantise (requant.v), activation, output register
 //   Latency, first input to last output with no stalls, from idle:
-//         N + GROUPS*N + 4 - 1 = N*(GROUPS+1) + 3 cycles;
-//   period back to back: max(N, GROUPS*N) = GROUPS*N (load hidden under compute).
+//         N/BEAT + GROUPS*N + 4 - 1 cycles;
+//   period back to back: max(N/BEAT, GROUPS*N) = GROUPS*N (load hidden under
+//   compute); one buffer: N/BEAT + GROUPS*N.
 //
 // Backpressure: one clock enable `ce` holds the issue counters, the reads and
 // stages P and C when a finished group in C cannot move into the output
@@ -52,8 +58,10 @@ module dense_layer #(
     parameter P       = 1,    // MAC lanes
     parameter GROUPS  = 10,   // ceil(M / P)
     parameter K_W     = 4,    // bits of an element index 0..N-1
+    parameter BEAT    = 1,    // elements per input beat (divides N)
+    parameter L_W     = 1,    // bits of a lane of a beat 0..BEAT-1
     parameter BUFFERS = 2,    // input buffers: 2 overlaps load and compute, 1 loads once the issues are done
-    parameter XA_W    = 5,    // bits of an input buffer address 0..BUFFERS*N-1
+    parameter XA_W    = 5,    // bits of an input buffer word address 0..BUFFERS*N/BEAT-1
     parameter G_W     = 4,    // bits of a group index 0..GROUPS-1
     parameter WA_W    = 8,    // bits of a weight ROM address 0..GROUPS*N-1
     parameter X_W     = 8,    // input width
@@ -72,10 +80,10 @@ module dense_layer #(
 ) (
     input  wire               clk,
     input  wire               rst,
-    // input stream: one element per beat
+    // input stream: BEAT elements per beat
     input  wire               s_valid,
     output wire               s_ready,
-    input  wire [X_W-1:0]     s_data,
+    input  wire [BEAT*X_W-1:0] s_data,
     input  wire               s_last,   // accepted, not needed: the layer counts N
     // output stream: P lanes per beat
     output wire               m_valid,
@@ -97,6 +105,9 @@ module dense_layer #(
     localparam [P-1:0] LAST_KEEP = ALL_KEEP >> (P - LAST_LANES);
     // Sized copies of the counts the counters are compared with.
     localparam integer LAST_K_I = N - 1;
+    localparam integer NB_I     = N / BEAT;              // input beats (buffer words) per vector
+    localparam integer LAST_IN_I = NB_I - 1;
+    localparam [K_W-1:0] LAST_IN = LAST_IN_I[K_W-1:0];
     localparam integer LAST_G_I = GROUPS - 1;
     localparam [K_W-1:0] LAST_K = LAST_K_I[K_W-1:0];
     localparam [G_W-1:0] LAST_G = LAST_G_I[G_W-1:0];
@@ -119,18 +130,17 @@ module dense_layer #(
     reg             rsel;       // buffer being issued
     reg             nsel;       // buffer the next run issues
     reg             running;    // RUN: issuing MACs from buffer rsel
-    reg [K_W-1:0]   in_count;   // elements taken this vector
+    reg [K_W-1:0]   in_count;   // beats taken this vector
     assign s_ready = ~full[wsel];
     wire in_fire    = s_valid & s_ready;
-    wire in_is_last = in_count == LAST_K;
+    wire in_is_last = in_count == LAST_IN;
     wire load_done  = in_fire & in_is_last;
 
-    localparam integer N_I = N;
-    localparam integer BUF_B_I = (BUFFERS > 1) ? N_I : 0;
+    localparam integer BUF_B_I = (BUFFERS > 1) ? NB_I : 0;
     localparam [K_W:0] BUF_B = BUF_B_I[K_W:0];   // first word of buffer B
     localparam TWO = BUFFERS > 1;                // with one buffer, A is used for every vector
-    reg [X_W-1:0] xbuf [0:BUFFERS*N-1];
-    // buffer addresses: element index, plus N in buffer B (XA_W = K_W + 1 bits but for N = 1)
+    // buffer word addresses: beat index, plus N/BEAT in buffer B (XA_W <= K_W + 1 bits)
+    reg [BEAT*X_W-1:0] xbuf [0:BUFFERS*NB_I-1];   // one word per input beat
     wire [K_W:0] x_wr = {1'b0, in_count} + (wsel ? BUF_B : {(K_W + 1){1'b0}});
     always @(posedge clk) begin
         if (in_fire) xbuf[x_wr[XA_W-1:0]] <= s_data;
@@ -210,15 +220,59 @@ module dense_layer #(
     assign w_addr = waddr;
     assign b_addr = g;
 
-    wire [K_W:0] x_rd = {1'b0, k} + (rsel ? BUF_B : {(K_W + 1){1'b0}});
-    reg [X_W-1:0] r_x;
+    wire [K_W-1:0] x_word;      // the buffer word holding x[k] of this issue: k / BEAT
+    wire [K_W:0] x_rd = {1'b0, x_word} + (rsel ? BUF_B : {(K_W + 1){1'b0}});
+    reg [BEAT*X_W-1:0] r_xw;    // that word, read in R
+    wire [X_W-1:0] r_x;         // x[k] of the issue in R, as the lanes' multipliers see it
     reg           r_valid;      // an issue is in R
     reg           r_first;      // ... with the first element of its rows (k = 0)
     reg           r_last;       // ... with the last element (k = N-1)
     reg           r_lastg;      // ... of the last group
     always @(posedge clk) begin
-        if (ce) r_x <= xbuf[x_rd[XA_W-1:0]];
+        if (ce) r_xw <= xbuf[x_rd[XA_W-1:0]];
     end
+    generate
+        if (BEAT == 1) begin : g_x1
+            // one element per word: the word is x[k]
+            assign x_word = k;
+            assign r_x    = r_xw;
+        end else begin : g_xw
+            // words of BEAT elements: R reads word k/BEAT and notes the
+            // lane k%BEAT, which is selected (combinationally) in front of
+            // the multipliers of stage P. Issue counters beside k: the word
+            // kw = k/BEAT and the lane kl = k%BEAT (N is a multiple of BEAT:
+            // the last element is lane BEAT-1 of the last word, so both
+            // wrap to zero with k).
+            localparam integer LAST_L_I = BEAT - 1;
+            localparam [L_W-1:0] LAST_L = LAST_L_I[L_W-1:0];
+            reg [K_W-1:0] kw;
+            reg [L_W-1:0] kl;
+            reg [L_W-1:0] r_lane;
+            always @(posedge clk) begin
+                if (rst) begin
+                    kw <= {K_W{1'b0}};
+                    kl <= {L_W{1'b0}};
+                end else if (issue) begin
+                    if (kl == LAST_L) begin
+                        kl <= {L_W{1'b0}};
+                        kw <= k_last ? {K_W{1'b0}} : kw + 1'b1;
+                    end else begin
+                        kl <= kl + 1'b1;
+                    end
+                end
+            end
+            always @(posedge clk) begin
+                if (ce) r_lane <= kl;
+            end
+            assign x_word = kw;
+            wire [X_W-1:0] word_lane [0:BEAT-1];
+            genvar e;
+            for (e = 0; e < BEAT; e = e + 1) begin : g_lane_of_word
+                assign word_lane[e] = r_xw[e*X_W +: X_W];
+            end
+            assign r_x = word_lane[r_lane];
+        end
+    endgenerate
     always @(posedge clk) begin
         if (rst) r_valid <= 1'b0;
         else if (ce) r_valid <= running;

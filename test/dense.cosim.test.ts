@@ -6,6 +6,9 @@
  * Weights in SPRAM ("memory": "spram"): the same checks with the simulation
  * preload (the run-time load path is in protocol.sim.test.ts and
  * registers.test.ts), and yosys mapping the memory onto SB_SPRAM256KA.
+ * Wide input beats ("beat": k elements per beat, k dividing the inputs): the
+ * same value-for-value and cycle checks, one and two buffers, the timing
+ * face beat by beat, and the spec error listing the divisors.
  */
 import { describe, expect, it } from 'vitest';
 import { runYosys } from '@yowasp/yosys';
@@ -195,6 +198,99 @@ describe('dense co-simulation', () => {
   });
 });
 
+describe('dense wide input beats ("beat": k elements per input beat)', () => {
+  const wide = (n: number, m: number, lanes: number, beat: number, buffers: number, activation: string) => dense({
+    inputs: n, outputs: m, lanes, beat, buffers, activation,
+    input: { int: 1, frac: 6 },
+    weights: { format: { int: 0, frac: 7 }, init: 'random', seed: n * 31 + beat, scale: 0.75 },
+    output: { format: { int: 1, frac: 5 }, rounding: 'convergent', overflow: 'saturate' },
+  });
+  // n, m, lanes, beat, buffers, activation
+  const cases: [number, number, number, number, number, string][] = [
+    [16, 5, 1, 2, 2, 'identity'],   // 8 beats of 2
+    [16, 6, 3, 4, 1, 'relu'],       // 4 beats of 4, one buffer
+    [12, 5, 2, 4, 2, 'hardtanh'],   // 3 beats, last group padded
+    [12, 3, 1, 2, 1, 'identity'],   // 6 beats, one buffer
+    [4, 3, 3, 4, 1, 'relu'],        // the whole vector in one beat, one group
+    [8, 2, 2, 4, 2, 'identity'],    // one group: the run (8) is barely longer than the load (2)
+  ];
+  for (const [n, m, lanes, beat, buffers, activation] of cases) {
+    it(`${n} -> ${m}, P = ${lanes}, beat ${beat}, ${buffers} buffer(s), ${activation}: bit-exact, every vector's cycles as predicted`, async () => {
+      const layer = wide(n, m, lanes, beat, buffers, activation);
+      expect(layer.plan).toMatchObject({ beat, beats: n / beat });
+      expect(layer.kind.io(layer.plan)).toMatchObject({ inLanes: beat, inBeats: n / beat });
+      const { full } = await expectExact(layer, 120);
+      const run = layer.plan.groups * n;
+      // the load is n/beat beats; the run is unchanged
+      expect(full.cycles.predictedLatency).toBe(n / beat + run + 3);
+      expect(full.cycles.predictedPeriod).toBe(buffers > 1 ? run : n / beat + run);
+    });
+  }
+
+  it('weights in SPRAM (memory "spram"): 20 -> 5, P = 2, beat 4, one buffer', async () => {
+    const layer = dense({
+      inputs: 20, outputs: 5, lanes: 2, beat: 4, buffers: 1, memory: 'spram', activation: 'relu',
+      weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3, scale: 0.5 },
+      output: { format: { int: 1, frac: 6 } },
+    });
+    expect(layer.plan).toMatchObject({ memory: 'spram', beats: 5 });
+    const { full } = await expectExact(layer, 60);
+    expect(full.cycles.predictedPeriod).toBe(5 + 3 * 20);
+  });
+
+  it('the same values as one element per beat (the reference does not know the beat)', async () => {
+    const narrow = await cosimLayer(wide(12, 5, 2, 1, 1, 'relu'), { vectors: 40, seed: 3 });
+    const layer = wide(12, 5, 2, 1, 1, 'relu');
+    const widened = dense({ ...(layer.spec as object), beat: 4 });
+    const got = await cosimLayer(widened, { vectors: 40, seed: 3 });
+    expect(got.mismatches.map(formatMismatch)).toEqual([]);
+    expect(got.exact).toBe(40);
+    expect(narrow.exact).toBe(40);
+    // the load shrinks from 12 beats to 3: the one-buffer period and the latency lose 9 cycles each
+    expect(narrow.cycles.predictedPeriod - got.cycles.predictedPeriod).toBe(9);
+    expect(narrow.cycles.predictedLatency - got.cycles.predictedLatency).toBe(9);
+  });
+
+  for (const buffers of [1, 2]) {
+    it(`24 -> 5, P = 2, beat 4, ${buffers} buffer(s): every output beat and the next first input land where the timing face says`, async () => {
+      const layer = wide(24, 5, 2, 4, buffers, 'identity');
+      const vectors = makeVectors(5, 24, layer.plan.xWidth, 4);
+      // full rate: input beat i (elements 4i..4i+3) of vector k is taken at firstIn[k] + i
+      const res = await simulateStream(layer.kind.rtl(layer.plan), vectors.map((v) => Array.from({ length: 6 }, (_, b) => v.x.slice(4 * b, 4 * b + 4))));
+      const timing = layer.kind.timing(layer.plan);
+      let prev: { inputs: number[]; outputs: number[] } | undefined;
+      for (let k = 0; k < vectors.length; k++) {
+        const inputs = Array.from({ length: 6 }, (_, i) => res.firstIn[k] + i);
+        const outs = timing.outputs(inputs, prev);
+        expect(res.beats[k].map((b) => b.cycle)).toEqual(outs);
+        expect(res.outputs[k]).toEqual(layer.kind.reference(layer.plan, vectors[k].x).y);
+        if (k + 1 < vectors.length) expect(res.firstIn[k + 1]).toBe(timing.nextReady(inputs, outs, prev));
+        prev = { inputs, outputs: outs };
+      }
+    });
+  }
+
+  it('cost: 784 -> 10, P = 4, beat 4 loads in 196 cycles; the run is unchanged', () => {
+    const two = dense({ inputs: 784, outputs: 10, lanes: 4, beat: 4, weights: { init: 'random' } });
+    expect(two.kind.cost(two.plan).cycles).toMatchObject({ latency: 196 + 3 * 784 + 3, period: 3 * 784 });
+    const one = dense({ inputs: 784, outputs: 10, lanes: 4, beat: 4, buffers: 1, weights: { init: 'random' } });
+    expect(one.kind.cost(one.plan).cycles).toMatchObject({ latency: 196 + 3 * 784 + 3, period: 196 + 3 * 784 });
+    // the buffer: n/beat words of beat elements per buffer
+    const xbuf = one.kind.resources!(one.plan, { name: 'fc', cycles: 1 }).memories[0];
+    expect(xbuf).toMatchObject({ name: 'fc.xbuf', depth: 196, width: 32, writes: 196 });
+  });
+
+  it('RTL: a BEAT*X_W-bit s_data; Verilator -Wall, Icarus and yosys accept beat 2, 3 and 4, one and two buffers', async () => {
+    for (const layer of [wide(12, 5, 2, 4, 2, 'hardtanh'), wide(12, 3, 1, 3, 1, 'relu'), dense({ inputs: 2, outputs: 1, beat: 2, weights: { init: 'random' } })]) {
+      const rtl = layer.kind.rtl(layer.plan);
+      const top = rtl.sources.find((s) => s.name === rtl.top + '.v')!.text;
+      expect(top).toContain(`input  wire [${layer.plan.beat * layer.plan.xWidth - 1}:0] s_data`);
+      expect(rtl.params).toMatchObject({ BEAT: layer.plan.beat });
+      for (const r of await checkRtl(rtl.sources, rtl.top)) expect({ tool: r.tool, messages: r.messages }).toEqual({ tool: r.tool, messages: [] });
+    }
+  });
+});
+
 describe('dense RTL acceptance and inference', () => {
   it('Verilator -Wall, Icarus (Verilog-2005) and yosys accept the generated design', async () => {
     for (const layer of [
@@ -344,6 +440,10 @@ describe('dense spec errors name the field', () => {
     ['unknown field', { ...base, fanout: 3 }, /^fanout: unknown field "fanout"/],
     ['unknown weights field', { ...base, weights: { init: 'random', sead: 3 } }, /^weights\.sead: unknown field "sead"/],
     ['lanes above outputs', { ...base, lanes: 3 }, /^lanes: must be in 1\.\.2/],
+    ['beat not dividing the inputs', { ...base, beat: 3 }, /^beat: must divide the inputs \(4\): one of 1, 2, 4, got 3$/],
+    ['beat not dividing 784: the divisors, capped', { ...base, inputs: 784, beat: 5 },
+      /^beat: must divide the inputs \(784\): one of 1, 2, 4, 7, 8, 14, 16, 28, 49, 56, 98, \.\.\., 784, got 5$/],
+    ['beat 0', { ...base, beat: 0 }, /^beat: /],
     ['bad activation', { ...base, activation: 'tanh' }, /^activation: /],
     ['spram word wider than a WRITE_REG value', { ...base, inputs: 4, outputs: 8, lanes: 5, memory: 'spram' }, /^lanes: with "memory": "spram" a weight word \(lanes x weight width = 5 x 8 = 40 bits\).*at most 4 lanes/],
     ['spram too small', { ...base, inputs: 20000, outputs: 8, lanes: 4, memory: 'spram' }, /^memory: the weights need 6 SPRAM blocks \(40000 words of 32 bits.*more than the 4 of an UltraPlus/],

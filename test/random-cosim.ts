@@ -65,7 +65,7 @@ const fftOpts = (r: Rng, folded: boolean) => ({
 /**
  * A random spec of each kind: the fields that change the hardware (sizes,
  * lanes, formats, rounding, overflow, activations, placements, block sizes,
- * FFT architecture, input buffers, TVSCM input beat width). `deep` widens the ranges a little.
+ * FFT architecture, input buffers, TVSCM and dense input beat width). `deep` widens the ranges a little.
  */
 export const GENERATORS: Record<string, (r: Rng, name: string, deep: boolean) => Record<string, unknown>> = {
   tvscm: (r, name, deep) => {
@@ -84,8 +84,12 @@ export const GENERATORS: Record<string, (r: Rng, name: string, deep: boolean) =>
   },
   dense: (r, name, deep) => {
     const outputs = r.pick(SIZES.filter((s) => s <= (deep ? 17 : 9)));
+    const inputs = r.pick(SIZES.filter((s) => s <= (deep ? 23 : 13)));
+    const wideBeats = [2, 3, 4].filter((d) => inputs % d === 0);
     return {
-      kind: 'dense', name, inputs: r.pick(SIZES.filter((s) => s <= (deep ? 23 : 13))), outputs, lanes: r.int(1, Math.min(4, outputs)),
+      kind: 'dense', name, inputs, outputs, lanes: r.int(1, Math.min(4, outputs)),
+      // elements per input beat: a divisor 2..4 of inputs half the time when there is one, else 1
+      beat: wideBeats.length && r.bool() ? r.pick(wideBeats) : 1,
       input: fmt(r, 4, 10),
       weights: { format: fmt(r, 4, 9), init: 'random', seed: r.int(0, 1000), scale: r.pick([0.25, 1, 4]) },
       activation: r.pick(['identity', 'relu', 'hardtanh']),

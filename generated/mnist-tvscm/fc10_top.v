@@ -6,6 +6,7 @@
 //   outputs = 10
 //   lanes = 2
 //   groups = 5
+//   input beat = 1 element(s), 784 beat(s) per vector
 //   input = Q0.7 (8 bits)
 //   weights = Q0.7 (8 bits) (seeded random, seed 1, scale 0.03571428571428571)
 //   bias = Q0.7 (8 bits), aligned by << 7
@@ -53,6 +54,8 @@ module fc10_top (
       .P       (2),
       .GROUPS  (5),
       .K_W     (10),
+      .BEAT    (1),
+      .L_W     (1),
       .BUFFERS (1),
       .XA_W    (10),
       .G_W     (3),

@@ -1,7 +1,8 @@
 /**
  * Dense cost face: a model of the schedule in rtl-templates/dense_layer.v.
  *
- *   LOAD  n cycles (one element per beat) into the free one of two buffers
+ *   LOAD  B = n/beat cycles (beat elements per input beat; beat divides n)
+ *         into the free one of two buffers
  *   RUN   G*n issue cycles, G = ceil(m/P) groups of P rows, one MAC per lane
  *         per cycle; then 4 register stages (R reads, P products,
  *         C accumulate, O output) before the last output handshake, the last
@@ -9,9 +10,12 @@
  *   A vector's run starts at max(its last input + 1, the previous run's
  *   start + G*n); a buffer is free again after its run's last issue, so the
  *   next vector loads while this one computes.
- *   latency = n + G*n + 3 (first input to last output, from idle)
- *   period  = max(n, G*n) = G*n back to back (the load is hidden);
- *             one buffer ("buffers": 1): n + G*n
+ *   latency = B + G*n + 3 (first input to last output, from idle)
+ *   period  = max(B, G*n) = G*n back to back (the load is hidden);
+ *             one buffer ("buffers": 1): B + G*n
+ * Wide beats shorten the load (so the latency, and the one-buffer period),
+ * not the run: the issue still reads one element a cycle. The timing below
+ * is written over the input beats' handshakes, so it holds for any beat.
  * Co-simulation asserts measured == predicted for every configuration tested.
  */
 import type { CycleModel, LayerCost, LayerTiming, VectorHandshakes } from '../types.ts';
@@ -47,10 +51,11 @@ export function denseTiming(p: DensePlan): LayerTiming {
 
 export function denseCycles(p: DensePlan): CycleModel {
   const run = p.groups * p.n;
+  const load = p.beat > 1 ? `n/${p.beat}` : 'n';
   return {
-    latency: p.n + run + DENSE_PIPE_STAGES - 1,
-    period: p.buffers > 1 ? Math.max(p.n, run) : p.n + run,
-    formula: `n + ceil(m/P)*n + ${DENSE_PIPE_STAGES - 1}; period ${p.buffers > 1 ? 'ceil(m/P)*n' : 'n + ceil(m/P)*n'}`,
+    latency: p.beats + run + DENSE_PIPE_STAGES - 1,
+    period: p.buffers > 1 ? Math.max(p.beats, run) : p.beats + run,
+    formula: `${load} + ceil(m/P)*n + ${DENSE_PIPE_STAGES - 1}; period ${p.buffers > 1 ? 'ceil(m/P)*n' : `${load} + ceil(m/P)*n`}`,
   };
 }
 
@@ -66,7 +71,8 @@ export function denseCost(p: DensePlan): LayerCost {
       adds: m * n,
       // every weight and every bias read once from the ROM
       weightReads: m * n + m,
-      // n elements written; one buffer read per issue cycle, shared by the P lanes
+      // n elements written, beat per buffer word write; one buffer read per
+      // issue cycle, shared by the P lanes
       bufferWrites: n,
       bufferReads: groups * n,
       parameters: m * n + m,

@@ -8,7 +8,7 @@ import { denseFitAdvice, denseResources } from './resources.ts';
 import { denseSpecSchema, type DenseSpec } from './spec.ts';
 import { planDense, type DensePlan } from './plan.ts';
 import { denseFloat, denseReference } from './reference.ts';
-import { denseRtl } from './rtl.ts';
+import { denseIo, denseRtl } from './rtl.ts';
 import { denseCost, denseTiming } from './cost.ts';
 import { denseTrain } from './train.ts';
 import { denseRegisters } from './registers.ts';
@@ -23,7 +23,8 @@ export const dense = defineKind<DenseSpec, DensePlan>({
   float: denseFloat,
   outputToReal: (p, y) => toReal(y, p.yFormat),
   inputToReal: (p, x) => toReal(x, p.xFormat),
-  io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.groups }),
+  io: denseIo,
+  beatField: 'beat',
   rtl: (p) => denseRtl(p),
   resources: denseResources,
   fitAdvice: denseFitAdvice,
@@ -38,7 +39,7 @@ export const dense = defineKind<DenseSpec, DensePlan>({
   describe: (p) => [
     `dense ${p.n} -> ${p.m}, ${p.lanes} lane(s), ${p.groups} group(s), weight memory ` +
       (p.memory === 'spram' ? `SPRAM (${p.spramBlocks} block(s), loaded at run time)` : p.memory) +
-      (p.buffers === 1 ? ', one input buffer' : ''),
+      (p.beat > 1 ? `, ${p.beat} elements per input beat` : '') + (p.buffers === 1 ? ', one input buffer' : ''),
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)}, bias ${formatName(p.bFormat)} (aligned << ${p.biasShift}), ` +
       (p.source.type === 'random' ? `seeded random (seed ${p.source.seed}, scale ${p.source.scale})` : `explicit ${p.source.raw ? 'raw' : 'real'} values`),
     `products ${p.prodWidth} bits, accumulator ${p.accWidth} bits (Q.${p.accFrac}), output ${formatName(p.yFormat)}: ` +

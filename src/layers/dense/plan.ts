@@ -31,6 +31,10 @@ export interface DensePlan {
   buffers: number;
   /** P: MAC lanes, outputs computed in parallel */
   lanes: number;
+  /** elements per input beat (divides n) */
+  beat: number;
+  /** input beats per vector: n / beat */
+  beats: number;
   /** groups of P rows computed one after the other: ceil(m / P) */
   groups: number;
   /** lanes kept on the last group: m - (groups - 1) * P */
@@ -147,6 +151,12 @@ export function planDense(spec: DenseSpec): DensePlan {
   const lanes = spec.lanes;
   if (lanes > m) bad('lanes', `must be in 1..${m} (at most outputs), got ${lanes}`);
   const groups = Math.ceil(m / lanes);
+  const beat = spec.beat;
+  if (n % beat !== 0) {
+    const divisors = Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+    const shown = divisors.length > 12 ? [...divisors.slice(0, 11), '...', divisors[divisors.length - 1]] : divisors;
+    bad('beat', `must divide the inputs (${n}): one of ${shown.join(', ')}, got ${beat}`);
+  }
 
   const xFormat = spec.input;
   const wFormat = spec.weights.format;
@@ -289,6 +299,7 @@ export function planDense(spec: DenseSpec): DensePlan {
   const plan: DensePlan = {
     name: spec.name,
     n, m, lanes, groups,
+    beat, beats: n / beat,
     buffers: spec.buffers,
     lastLanes: m - (groups - 1) * lanes,
     xFormat, xWidth, wFormat, wWidth, bFormat, bWidth,

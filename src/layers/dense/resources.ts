@@ -1,5 +1,6 @@
 /**
- * The dense resource face: input buffers (RAM, BUFFERS*N x X_W), weight ROM
+ * The dense resource face: input buffers (RAM, BUFFERS*N/BEAT words of
+ * BEAT*X_W bits: one word per input beat), weight ROM
  * (G*N x P*W_W; with memory "spram" a RAM, ram_style "huge", and
  * dense_loader.v), bias ROM (G x P*B_W), P MACs.
  */
@@ -25,8 +26,11 @@ export function denseResources(p: DensePlan, { name, cycles }: ResourceContext):
   const P = p.lanes;
   const issues = p.groups * p.n;
   const memories: MemoryUse[] = [
-    // input buffers of n elements (two: load overlaps compute)
-    { name: `${name}.xbuf`, depth: p.buffers * p.n, width: p.xWidth, rom: false, writes: p.n, reads: cycles, usefulReads: issues, weights: false },
+    // input buffers of n elements (two: load overlaps compute), a word per input beat
+    {
+      name: `${name}.xbuf`, depth: p.buffers * p.beats, width: p.beat * p.xWidth, rom: false,
+      writes: p.beats, reads: cycles, usefulReads: issues, weights: false,
+    },
     p.memory === 'spram'
       ? {
           name: `${name}.wmem`, depth: p.groups * p.n, width: p.wordWidth, rom: false, huge: true,
@@ -39,7 +43,10 @@ export function denseResources(p: DensePlan, { name, cycles }: ResourceContext):
     { name: `${name}.brom`, depth: p.groups, width: P * p.bWidth, rom: true, writes: 0, reads: cycles, usefulReads: p.groups, weights: true },
   ];
   const multipliers: MultiplierSpec[] = [{ name: `${name}.x*w`, a: p.xWidth, b: p.wWidth, y: p.prodWidth, count: P }];
-  const ctrl = bitsFor(p.n - 1) + bitsFor(p.groups - 1) + bitsFor(p.groups * p.n - 1) + bitsFor(p.buffers * p.n - 1);
+  // issue counters k, g, the weight address and the buffer address; with wide
+  // beats also the word and lane counters beside k
+  const wide = p.beat > 1 ? bitsFor(p.n - 1) + bitsFor(p.beat - 1) : 0;
+  const ctrl = bitsFor(p.n - 1) + bitsFor(p.groups - 1) + bitsFor(p.groups * p.n - 1) + bitsFor(p.buffers * p.beats - 1) + wide;
   return {
     memories,
     multipliers,

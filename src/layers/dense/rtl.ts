@@ -40,8 +40,10 @@ export function denseParams(p: DensePlan): Record<string, number | string> {
     P: p.lanes,
     GROUPS: p.groups,
     K_W: bitsFor(p.n - 1),
+    BEAT: p.beat,
+    L_W: bitsFor(p.beat - 1),
     BUFFERS: p.buffers,
-    XA_W: bitsFor(p.buffers * p.n - 1), // an input buffer address: BUFFERS buffers of n elements
+    XA_W: bitsFor(p.buffers * p.beats - 1), // an input buffer word address: BUFFERS buffers of n/beat words
     G_W: bitsFor(p.groups - 1),
     WA_W: bitsFor(p.groups * p.n - 1),
     X_W: p.xWidth,
@@ -58,6 +60,11 @@ export function denseParams(p: DensePlan): Record<string, number | string> {
     CLIP_LO: `${p.yWidth}'sh${toHex(p.clipLo, p.yWidth)}`,
     CLIP_HI: `${p.yWidth}'sh${toHex(p.clipHi, p.yWidth)}`,
   };
+}
+
+/** The stream interface: `beat` elements per input beat, P lanes per output beat. */
+export function denseIo(p: DensePlan) {
+  return { inLanes: p.beat, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.beats, outBeats: p.groups };
 }
 
 export function denseTopName(p: DensePlan): string {
@@ -201,6 +208,7 @@ export function denseRtl(p: DensePlan, opts: DenseRtlOptions = {}): LayerRtl {
     gW, p.lanes * p.bWidth, bWords, undefined,
   );
 
+  const loadBeats = p.beat > 1 ? `${p.beat} per beat (${p.beats} beats)` : 'one per beat';
   const act = p.activation === 'hardtanh' ? `hardtanh (clip to ${p.clipLo}..${p.clipHi} raw)` : p.activation;
   const src = p.source.type === 'random'
     ? `seeded random, seed ${p.source.seed}, scale ${p.source.scale}`
@@ -212,6 +220,7 @@ export function denseRtl(p: DensePlan, opts: DenseRtlOptions = {}): LayerRtl {
       outputs: p.m,
       lanes: p.lanes,
       groups: p.groups,
+      'input beat': `${p.beat} element(s), ${p.beats} beat(s) per vector`,
       input: formatName(p.xFormat),
       weights: `${formatName(p.wFormat)} (${src})`,
       bias: `${formatName(p.bFormat)}, aligned by << ${p.biasShift}`,
@@ -223,13 +232,14 @@ export function denseRtl(p: DensePlan, opts: DenseRtlOptions = {}): LayerRtl {
     [
       `y = act(requant(W x + bias)), W is ${p.m} x ${p.n}`,
       ...(p.buffers > 1 ? [
-        `Schedule: LOAD takes ${p.n} elements, one per beat, into the free one of two input buffers;`,
+        `Schedule: LOAD takes ${p.n} elements, ${loadBeats}, into the free one of two input buffers;`,
         'RUN issues a full buffer while the next vector loads into the other one; it issues',
       ] : [
-        `Schedule: LOAD takes ${p.n} elements, one per beat, into the one input buffer; RUN issues`,
+        `Schedule: LOAD takes ${p.n} elements, ${loadBeats}, into the one input buffer; RUN issues`,
         '(the next vector loads once the last MAC is issued):',
       ]),
       `${p.groups} group(s) x ${p.n} cycles: each cycle reads x[k] once and one weight per lane,`,
+      ...(p.beat > 1 ? [`(x[k] is lane k%${p.beat} of buffer word k/${p.beat}, selected in front of the multipliers in P),`] : []),
       `lane j of group g accumulates row g*${p.lanes} + j (one MAC per lane per cycle), starting from`,
       'its bias; each group leaves as one output beat of P lanes (m_keep on the last one).',
       'Pipeline after an issue: R reads, P products, C accumulate, O requantise + activation.',
@@ -265,7 +275,7 @@ ${instance('dense_loader', 'u_loader', { WA_W: waW, WORD_W: p.wordWidth, CFG_W: 
   };
   const text = `${head}
 module ${top} (
-${portList(streamPorts({ inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth }, extraPorts))}
+${portList(streamPorts({ inLanes: p.beat, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth }, extraPorts))}
 );
     // ${spram ? 'weight SPRAM and bias ROM' : 'weight and bias ROMs'}: registered reads, held by rom_en
 ${decl('wire', 1, 'rom_en', ';')}
@@ -294,7 +304,7 @@ endmodule
   return {
     sources,
     top,
-    io: { inLanes: 1, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth, inBeats: p.n, outBeats: p.groups },
+    io: denseIo(p),
     params,
     // with the weights in ROM there is no config port and busy is the only extra
     extraPorts,

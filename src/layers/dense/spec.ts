@@ -53,6 +53,12 @@ export const denseSpecSchema = z
      * next vector once this one's last MAC is issued (period n + ceil(m/P)*n)
      */
     buffers: z.number().int().min(1).max(2).default(2),
+    /**
+     * elements per input beat (dividing inputs, checked in plan): element e
+     * of a beat is s_data[e*X_W +: X_W], so a vector loads in inputs/beat
+     * beats (never a short one). The issue still reads one element a cycle.
+     */
+    beat: z.number().int().min(1).default(1),
     input: qFormatSchema.default({ int: 0, frac: 7 }),
     weights: z
       .object({
