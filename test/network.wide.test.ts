@@ -41,6 +41,25 @@ describe('wide beats inside a network', { tags: ['tools'] }, () => {
     }
   });
 
+  it('dense layers with wide beats: first layer (2 per beat), and after a TVSCM (4 per beat, cut from 4 lanes), both schedules', async () => {
+    const dense = (inputs: number, outputs: number, lanes: number, beat: number, seed: number) => ({
+      kind: 'dense', inputs, outputs, lanes, beat, input: { int: 1, frac: 6 }, weights: { init: 'random', seed },
+      output: { format: { int: 1, frac: 6 } }, activation: 'relu',
+    });
+    for (const schedule of ['sequential', 'pipelined'] as const) {
+      const net = planNetwork({
+        network: 'dwide', schedule,
+        layers: [dense(16, 24, 4, 2, 3), band(24, 4, 4), dense(24, 6, 2, 4, 5), { kind: 'argmax', n: 6, input: { int: 1, frac: 6 } }],
+      });
+      expect(networkRtl(net).io.inLanes).toBe(2);
+      expect([0, 1, 2, 3].map((k) => linkOutLanes(net, k))).toEqual([4, 4, 1, 1]);
+      await expectNetworkExact(net, 24);
+    }
+    // the dense layer's beat of 4 cannot be cut from a 2-lane TVSCM's beats
+    expect(() => planNetwork({ network: 'dwide', layers: [band(24, 2, 1), dense(24, 6, 2, 4, 5)] }))
+      .toThrow(/^layers\[1\]\.beat: takes 4 elements per input beat, but layers\[0\] \(tvscm\) gives 2 per output beat; .*one of 1, 2$/);
+  });
+
   it('a short last beat: 10 elements, 4-lane producer, 4-per-beat consumer (beats of 4, 4, 2)', async () => {
     const net = planNetwork({ network: 'short', schedule: 'pipelined', layers: [band(10, 4, 2), band(10, 4, 4)] });
     expect(networkRtl(net).io.inBeats).toBe(5);
