@@ -165,7 +165,7 @@ export function designInventory(net: NetworkPlan, isNetwork: boolean, latency: n
   const layers = net.layers.map((l) => layerInventory(l, latency));
   const links = isNetwork ? net.layers.map((l, k) => linkInventory(l, k, linkVectors(net.schedule, l), linkOutLanes(net, k))) : [];
   const single = net.layers[0].io;
-  // a network's input port is layer 0's input beat; its output is one element per beat
+  // a network's input port is layer 0's input beat; its output carries outBeat elements per beat
   const io = isNetwork
     ? { inBits: single.inLanes * net.inWidth, inBeats: single.inBeats, outLanes: net.outBeat, outWidth: net.outWidth }
     : { inBits: single.inLanes * single.inWidth, inBeats: single.inBeats, outLanes: single.outLanes, outWidth: single.outWidth };
