@@ -3,14 +3,16 @@
  * records of the harness decoded across any chunk split, runs with more
  * vectors than a chunk on both back ends, a one-bit corruption of the
  * harness's output caught and reported with its vector, a wrong cycle
- * prediction reported with its vector, and the reference model run once per
- * vector set.
+ * prediction reported with its vector, the reference model run once per
+ * vector set (or once per run, for a set too large to keep its outputs, with
+ * the same results), and the running cycle figures of the streaming check.
  */
 import { describe, expect, it } from 'vitest';
 import { loadLayerSpec } from '../src/layers/load.ts';
 import { cosim, layerDut, vectorSet, type DesignUnderTest } from '../src/sim/cosim.ts';
 import { elementsInput, OUTPUT_MAGIC, packLanes, RecordReader, simulateStream, type StreamInterface, type StreamSink } from '../src/sim/stream.ts';
 import { randomSpecs } from './backends.ts';
+import { vectorStream } from '../src/sim/vectors.ts';
 import { CircaError } from '../src/errors.ts';
 
 type Event = ['v', number, number] | ['b', number, number, number, boolean, number, number[]];
@@ -192,6 +194,73 @@ describe('co-simulation runs through the binary host (Verilator)', () => {
       measuredPeriod: full.cycles.predictedPeriods![6], predictedPeriod: full.cycles.predictedPeriods![6],
     }]);
   });
+  it('a set too large to keep its reference outputs: the model runs once per run (queued from the packer through the pipe), every result as with kept outputs', async () => {
+    const base = layerDut(tvscm());
+    const bad = JSON.stringify([...vectorStream(30, base.inputs, base.inWidth, 6)][9].x);
+    let calls = 0;
+    const dut: DesignUnderTest = {
+      ...base,
+      // output 4 of vector 9 one too high (recognised by its elements: a run that recomputes calls the model again)
+      reference: (x) => {
+        calls++;
+        const r = base.reference(x);
+        return JSON.stringify(x) === bad ? { ...r, y: r.y.map((v, i) => (i === 4 ? v + 1 : v)) } : r;
+      },
+      // vector 6's last output one cycle later than it is; vector 20's first input one cycle later
+      timeline: (count) => {
+        const t = base.timeline(count);
+        return { firstIn: t.firstIn.map((c, k) => (k === 20 ? c + 1 : c)), lastOut: t.lastOut.map((c, k) => (k === 6 ? c + 1 : c)) };
+      },
+    };
+    const opts = { vectors: 30, seed: 6, simulator: 'verilator' as const, keepCycles: true, keepOutputs: true };
+    const kept = await cosim(dut, opts);
+    expect(vectorSet(dut, opts).cached).toBe(true);
+    expect(calls).toBe(30);
+    calls = 0;
+    const lean = { ...opts, referenceCacheValues: 0 };
+    expect(vectorSet(dut, lean).cached).toBe(false);
+    // 64-byte chunks: the packer runs ahead of the comparison by many vectors
+    const full = await cosim(dut, { ...lean, chunkBytes: 64 });
+    expect(calls).toBe(30);
+    const stalled = await cosim(dut, { ...lean, validPct: 70, readyPct: 60 });
+    expect(calls).toBe(60);
+    const { sim: _k, ...a } = kept;
+    const { sim: _f, ...b } = full;
+    expect(b).toEqual(a);
+    expect(full.exact).toBe(29);
+    expect(full.mismatches.map((m) => [m.vector, m.index, (m.expected as number) - (m.got as number)])).toEqual([[9, 4, 1]]);
+    expect(stalled.mismatches.map((m) => [m.vector, m.index, (m.expected as number) - (m.got as number)])).toEqual([[9, 4, 1]]);
+    expect(stalled.outputs).toHaveLength(30);
+    // the cycle check as the stamps arrive: vector 6's latency, vector 19's period, vector 20's latency and period
+    const c = full.cycles;
+    const lat = c.predictedLatencies!;
+    const per = c.predictedPeriods!;
+    expect(c.mismatches).toEqual([
+      { vector: 6, measuredLatency: lat[6] - 1, predictedLatency: lat[6], measuredPeriod: per[6], predictedPeriod: per[6] },
+      { vector: 19, measuredLatency: lat[19], predictedLatency: lat[19], measuredPeriod: per[19] - 1, predictedPeriod: per[19] },
+      { vector: 20, measuredLatency: lat[20] + 1, predictedLatency: lat[20], measuredPeriod: per[20] + 1, predictedPeriod: per[20] },
+    ]);
+    expect({ wrongLatencies: c.wrongLatencies, wrongPeriods: c.wrongPeriods, match: c.match }).toEqual({ wrongLatencies: 2, wrongPeriods: 2, match: false });
+  });
+
+  it('the running cycle figures are those of every vector\'s, and no per-vector arrays are kept unless asked', async () => {
+    const dut = layerDut(tvscm());
+    const stalled = await cosim(dut, { vectors: 50, seed: 9, validPct: 60, readyPct: 50, simulator: 'verilator', keepCycles: true, referenceCacheValues: 0 });
+    const c = stalled.cycles;
+    const stats = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs), mean: xs.reduce((s, x) => s + x, 0) / xs.length, count: xs.length });
+    expect(c.latency).toEqual({ measured: stats(c.measuredLatency!), predicted: stats(c.predictedLatencies!) });
+    expect(c.period).toEqual({ measured: stats(c.measuredPeriod!), predicted: stats(c.predictedPeriods!) });
+    // stalls move the stamps: the mismatch counts are those of the arrays, the list their first five
+    const wrongLat = c.measuredLatency!.flatMap((m, k) => (m !== c.predictedLatencies![k] ? [k] : []));
+    const wrongPer = c.measuredPeriod!.flatMap((m, k) => (m !== c.predictedPeriods![k] ? [k] : []));
+    expect(wrongLat.length).toBeGreaterThan(0);
+    expect({ lat: c.wrongLatencies, per: c.wrongPeriods }).toEqual({ lat: wrongLat.length, per: wrongPer.length });
+    expect(c.mismatches.map((m) => m.vector)).toEqual([...new Set([...wrongLat, ...wrongPer])].sort((x, y) => x - y).slice(0, 5));
+    const lean = await cosim(dut, { vectors: 50, seed: 9, validPct: 60, readyPct: 50, simulator: 'verilator' });
+    expect(Object.keys(lean.cycles).filter((k) => ['measuredLatency', 'measuredPeriod', 'predictedLatencies', 'predictedPeriods'].includes(k))).toEqual([]);
+    expect({ latency: lean.cycles.latency, period: lean.cycles.period, mismatches: lean.cycles.mismatches })
+      .toEqual({ latency: c.latency, period: c.period, mismatches: c.mismatches });
+  });
 });
 
 describe('co-simulation runs through the binary host (CXXRTL, files)', () => {
@@ -207,5 +276,17 @@ describe('co-simulation runs through the binary host (CXXRTL, files)', () => {
     expect(c.outputs).toEqual(c.expected);
     expect({ lat: c.cycles.measuredLatency, per: c.cycles.measuredPeriod, cycles: c.sim.totalCycles })
       .toEqual({ lat: v.cycles.measuredLatency, per: v.cycles.measuredPeriod, cycles: v.sim.totalCycles });
+  });
+
+  it('a set that does not keep its reference outputs, through files: the same results as a kept set', async () => {
+    const dut = layerDut(loadLayerSpec(SPEC));
+    const opts = { vectors: 60, seed: 3, validPct: 75, readyPct: 65, chunkBytes: 40, simulator: 'cxxrtl' as const, keepOutputs: true, keepCycles: true };
+    const kept = await cosim(dut, opts);
+    const lean = await cosim(dut, { ...opts, referenceCacheValues: 0 });
+    expect(vectorSet(dut, { ...opts, referenceCacheValues: 0 }).cached).toBe(false);
+    const { sim: _k, ...a } = kept;
+    const { sim: _l, ...b } = lean;
+    expect(b).toEqual(a);
+    expect(lean.exact).toBe(60);
   });
 });
