@@ -201,8 +201,8 @@ export interface VectorSource {
  * A vector set keeps its reference outputs (computed once, shared by every
  * run over it) when its count times the outputs per vector is at most this
  * many values (a megabyte or so); a larger set runs the model again in each
- * run, one vector at a time as the RTL's outputs for it arrive, so that the
- * host's memory does not grow with the vector count.
+ * run, on each vector as it is made (runVectors), so that the host's memory
+ * does not grow with the vector count.
  */
 export const REFERENCE_CACHE_VALUES = 1 << 20;
 
@@ -224,8 +224,7 @@ interface Expectations {
  * never kept: each run makes them again from the source (a seed, the given
  * array, a dataset) as it packs them. The reference outputs are kept packed
  * (typed arrays of the output width, computed once) while they fit
- * REFERENCE_CACHE_VALUES, else recomputed in each run as the comparison
- * reaches each vector. The predicted cycles are computed once per count and
+ * REFERENCE_CACHE_VALUES, else recomputed in each run (runVectors). The predicted cycles are computed once per count and
  * kept run-length coded (a steady-state design's are a few runs).
  */
 export class VectorSet {
