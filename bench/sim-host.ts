@@ -8,7 +8,12 @@
  *   - `circa sim examples/trained/mnist-tvscm.json --dataset mnist` (10,000 test
  *     images, both passes) with a cached build: at most 30 s wall;
  *   - the peak memory (RSS high-water, process.resourceUsage().maxRSS) of that
- *     command and of `circa sim examples/tvscm-784.json --vectors 10000`: at most 400 MB.
+ *     command and of `circa sim examples/tvscm-784.json --vectors 10000`: at most 400 MB;
+ *   - memory flat in the vector count: the peak RSS of `circa sim
+ *     examples/tvscm-784.json --vectors N` for N = 1,000, 10,000 and 50,000, and
+ *     its growth per vector, at most FLAT_BYTES_PER_VECTOR (200 bytes: a
+ *     vector's inputs alone are 784 bytes, its outputs 784 more, so a run that
+ *     kept either would be far over it).
  * "Host" is this process's CPU time (process.cpuUsage: every thread, GC
  * included) during the runs; "simulator" is the harness's own CPU time (it
  * reports it in its end record). With Verilator the two overlap in time
@@ -23,11 +28,13 @@ import { loadDesign } from '../src/network/design.ts';
 import { cosim, type CosimReport } from '../src/sim/cosim.ts';
 
 const circa = resolve('bin/circa.mjs');
+/** the bound of "flat": peak RSS growth per vector between 10,000 and 50,000 vectors */
+const FLAT_BYTES_PER_VECTOR = 200;
 const mb = (kb: number) => kb / 1024;
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 /** run `circa <args>` in a child process: its wall time, its peak RSS, its JSON result */
-function runCirca(args: string[]): Promise<{ wall: number; maxRssKb: number; json: { pass: boolean; full: CosimReport; backpressure: CosimReport | null } }> {
+function runCirca(args: string[]): Promise<{ wall: number; maxRssKb: number; out: string; json: { pass: boolean; full: CosimReport; backpressure: CosimReport | null } }> {
   const code = [
     `process.argv = [process.argv[0], ${JSON.stringify(circa)}, ...${JSON.stringify(args)}];`,
     `process.on('exit', () => process.stderr.write('\\nCIRCA_BENCH_MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));`,
@@ -44,7 +51,7 @@ function runCirca(args: string[]): Promise<{ wall: number; maxRssKb: number; jso
       const wall = (Date.now() - t0) / 1000;
       const rss = /CIRCA_BENCH_MAXRSS (\d+)/.exec(err);
       if (status !== 0 || !rss) return rej(new Error(`circa ${args.join(' ')} failed (${status}): ${err.slice(-2000)}`));
-      res({ wall, maxRssKb: Number(rss[1]), json: JSON.parse(out) });
+      res({ wall, maxRssKb: Number(rss[1]), out, json: args.includes('--json') ? JSON.parse(out) : { pass: /\nPASS\n?$/.test(out), full: undefined!, backpressure: null } });
     });
   });
 }
@@ -59,7 +66,7 @@ console.log(`\nco-simulation host (node ${process.version}, ${cpus().length} cor
   const dut = loadDesign('examples/tvscm-784.json').dut();
   await cosim(dut, { vectors: 1, simulator: 'verilator' }); // build, or take from the cache
   const t0 = Date.now();
-  // the first run computes the reference outputs (counted in its host time), the second reuses them
+  // 2,000 x 784 outputs is more than a set keeps (REFERENCE_CACHE_VALUES): each run makes the vectors and runs the model as it packs them
   const full = await cosim(dut, { vectors: 2000, seed: 1, simulator: 'verilator' });
   const stalled = await cosim(dut, { vectors: 2000, seed: 1, validPct: 70, readyPct: 60, simulator: 'verilator' });
   const wall = (Date.now() - t0) / 1000;
@@ -97,5 +104,30 @@ console.log(`\nco-simulation host (node ${process.version}, ${cpus().length} cor
     `  circa sim tvscm-784 --vectors 10000 (both passes): wall ${r.wall.toFixed(1)} s, ` +
       `peak RSS ${mb(r.maxRssKb).toFixed(0)} MB (target <= 400 MB: ${verdict(mb(r.maxRssKb) <= 400)}); ` +
       `host ${runs.reduce((s, x) => s + hostOf(x), 0).toFixed(2)} s CPU, simulator ${runs.reduce((s, x) => s + simOf(x), 0).toFixed(2)} s CPU`,
+  );
+}
+
+// 3. memory flat in the vector count: `circa sim tvscm-784 --vectors N` (both passes, text output: --json would print every vector's cycles)
+{
+  const rows: { n: number; rssKb: number; wall: number; host: number; sim: number }[] = [];
+  for (const n of [1000, 10000, 50000]) {
+    const r = await runCirca(['sim', 'examples/tvscm-784.json', '--vectors', String(n), '-q']);
+    if (!r.json.pass) throw new Error(`tvscm-784: the ${n}-vector run failed`);
+    const cpu = /simulator ([\d.]+) s CPU, host side ([\d.]+) s CPU/.exec(r.out);
+    if (!cpu) throw new Error(`tvscm-784: no CPU figures in the report:\n${r.out}`);
+    rows.push({ n, rssKb: r.maxRssKb, wall: r.wall, host: Number(cpu[2]), sim: Number(cpu[1]) });
+  }
+  console.log('  circa sim tvscm-784 --vectors N (both passes): peak RSS and host CPU against the vector count');
+  for (const r of rows) {
+    console.log(
+      `    N = ${r.n.toLocaleString('en-US').padStart(6)}: peak RSS ${mb(r.rssKb).toFixed(0).padStart(3)} MB, wall ${r.wall.toFixed(1)} s, ` +
+        `host ${r.host.toFixed(2)} s CPU, simulator ${r.sim.toFixed(2)} s CPU (host <= simulator: ${verdict(r.host <= r.sim)})`,
+    );
+  }
+  const per = (a: (typeof rows)[number], b: (typeof rows)[number]) => ((b.rssKb - a.rssKb) * 1024) / (b.n - a.n);
+  const [r1, r10, r50] = rows;
+  console.log(
+    `    growth: ${per(r1, r10).toFixed(0)} bytes/vector from 1,000 to 10,000, ${per(r10, r50).toFixed(0)} bytes/vector from 10,000 to 50,000 ` +
+      `(target flat, at most ${FLAT_BYTES_PER_VECTOR} bytes/vector from 10,000 to 50,000: ${verdict(per(r10, r50) <= FLAT_BYTES_PER_VECTOR)}; before: about 4 KB/vector)`,
   );
 }

@@ -102,7 +102,7 @@ export async function generate(design: Design, opts: GenerateOptions = {}): Prom
 // ---------------------------------------------------------------------------
 // Simulating (Verilator co-simulation against the reference model)
 // ---------------------------------------------------------------------------
-export { cosim, formatMismatch, vectorSet, VectorSet, type CosimOptions, type CosimReport, type CycleMismatch, type DesignUnderTest, type Mismatch } from './sim/cosim.ts';
+export { cosim, formatMismatch, vectorSet, VectorSet, REFERENCE_CACHE_VALUES, type CosimOptions, type CosimReport, type CycleMismatch, type DesignUnderTest, type Mismatch, type SeriesStats, type VectorSource } from './sim/cosim.ts';
 export { gateLevelNetlist, synthesisedRtl, type GateLevelRtl } from './sim/netlist.ts';
 export { buildScript, netlistScript, synthesisScript } from './flow/script.ts';
 

@@ -77,8 +77,8 @@ describe('folded circulant kinds in Verilator', () => {
       expectExact(stalled);
       const full = await cosimLayer(l, { vectors: 20, seed: 8 });
       expectExact(full);
-      expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
-      expect(full.cycles.measuredPeriod).toEqual(full.cycles.predictedPeriods);
+      // every vector's latency and period checked against the prediction as its stamps arrived
+      expect({ match: full.cycles.match, mismatches: full.cycles.mismatches, checked: full.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: full.vectors });
     });
   }
 
@@ -97,8 +97,8 @@ describe('folded circulant kinds in Verilator', () => {
     expectExact(stalled);
     const full = await cosim(dut, { vectors: 10, seed: 3 });
     expectExact(full);
-    expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
-    expect(full.cycles.measuredPeriod).toEqual(full.cycles.predictedPeriods);
+    // every vector's latency and period checked against the prediction as its stamps arrived
+    expect({ match: full.cycles.match, mismatches: full.cycles.mismatches, checked: full.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: full.vectors });
   });
 });
 
@@ -108,7 +108,8 @@ describe('examples/mnist-circulant.json (circulant 784, K = 1024, on one folded 
     expectExact(await cosim(dut, { vectors: 3, seed: 1, ...STALLS }));
     const full = await cosim(dut, { vectors: 3, seed: 2 });
     expectExact(full);
-    expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
+    // every vector's latency checked against the prediction as its stamps arrived
+    expect({ wrongLatencies: full.cycles.wrongLatencies, checked: full.cycles.latency.measured.count }).toEqual({ wrongLatencies: 0, checked: full.vectors });
     expect(full.cycles.predictedLatency).toBe(17239);
   });
 });
@@ -121,7 +122,8 @@ describe('examples/mnist-diagcirc.json (two diag-circulant 784, K = 1024, sharin
     expectExact(await cosim(dut, { vectors: 3, seed: 1, ...STALLS }));
     const full = await cosim(dut, { vectors: 3, seed: 2 });
     expectExact(full);
-    expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
+    // every vector's latency checked against the prediction as its stamps arrived
+    expect({ wrongLatencies: full.cycles.wrongLatencies, checked: full.cycles.latency.measured.count }).toEqual({ wrongLatencies: 0, checked: full.vectors });
     expect(full.cycles.predictedLatency).toBe(design.cost().latency);
   });
 

@@ -33,8 +33,8 @@ describe('every example network, pipelined: bit-exact, cycles == the composed ti
         expect(stalled.exact).toBe(vectors);
         const full = await cosim(dut, { vectors, seed: 32 });
         expect(full.exact).toBe(vectors);
-        expect(full.cycles.measuredLatency).toEqual(full.cycles.predictedLatencies);
-        expect(full.cycles.measuredPeriod).toEqual(full.cycles.predictedPeriods);
+        // every vector's latency and period checked against the prediction as its stamps arrived
+        expect({ match: full.cycles.match, mismatches: full.cycles.mismatches, checked: full.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: full.vectors });
         // pipelined is never slower than sequential
         const seq = designFromPlan(planNetwork({ ...raw, schedule: 'sequential', layers }, '', { baseDir: file.slice(0, file.lastIndexOf('/')) }), true).cost();
         expect(full.cycles.predictedPeriod).toBeLessThanOrEqual(seq.period);

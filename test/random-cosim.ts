@@ -320,8 +320,8 @@ export async function randomCosim(kind: string, count: number, seed: number, opt
       const full = await cosim(dut, { vectors, seed: seed + k + 1 });
       expect(full.mismatches.map(formatMismatch), what).toEqual([]);
       expect(full.overflowGot, `${what}: overflow flag`).toBe(full.overflowExpected);
-      expect({ latency: full.cycles.measuredLatency, period: full.cycles.measuredPeriod }, `${what}: cycles`)
-        .toEqual({ latency: full.cycles.predictedLatencies, period: full.cycles.predictedPeriods });
+      // every vector's latency and period checked against the prediction as its stamps arrived (the first few that differ listed)
+      expect({ mismatches: full.cycles.mismatches, checked: full.cycles.latency.measured.count }, `${what}: cycles`).toEqual({ mismatches: [], checked: vectors });
       expect(full.cycles.match).toBe(true);
       cycles += stalled.sim.totalCycles + full.sim.totalCycles;
     }

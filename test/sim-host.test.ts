@@ -3,14 +3,16 @@
  * records of the harness decoded across any chunk split, runs with more
  * vectors than a chunk on both back ends, a one-bit corruption of the
  * harness's output caught and reported with its vector, a wrong cycle
- * prediction reported with its vector, and the reference model run once per
- * vector set.
+ * prediction reported with its vector, the reference model run once per
+ * vector set (or once per run, for a set too large to keep its outputs, with
+ * the same results), and the running cycle figures of the streaming check.
  */
 import { describe, expect, it } from 'vitest';
 import { loadLayerSpec } from '../src/layers/load.ts';
 import { cosim, layerDut, vectorSet, type DesignUnderTest } from '../src/sim/cosim.ts';
 import { elementsInput, OUTPUT_MAGIC, packLanes, RecordReader, simulateStream, type StreamInterface, type StreamSink } from '../src/sim/stream.ts';
 import { randomSpecs } from './backends.ts';
+import { vectorStream } from '../src/sim/vectors.ts';
 import { CircaError } from '../src/errors.ts';
 
 type Event = ['v', number, number] | ['b', number, number, number, boolean, number, number[]];
@@ -111,13 +113,13 @@ describe('co-simulation runs through the binary host (Verilator)', () => {
     const dut = layerDut(tvscm());
     const set = vectorSet(dut, { vectors: 300, seed: 4 });
     // 64-byte chunks: one vector of input per chunk, output records (20 bytes) cut across chunks
-    const small = await cosim(dut, { set, seed: 4, chunkBytes: 64, simulator: 'verilator' });
-    const large = await cosim(dut, { set, seed: 4, simulator: 'verilator' });
+    const small = await cosim(dut, { set, seed: 4, chunkBytes: 64, simulator: 'verilator', keepCycles: true });
+    const large = await cosim(dut, { set, seed: 4, simulator: 'verilator', keepCycles: true });
     expect(small.mismatches).toEqual([]);
     expect(small.exact).toBe(300);
     expect(small.cycles.match).toBe(true);
-    expect(small.cycles.measuredLatency).toEqual(small.cycles.predictedLatencies);
-    expect(small.cycles.measuredPeriod).toEqual(small.cycles.predictedPeriods);
+    // every vector's latency and period checked against the prediction as its stamps arrived
+    expect({ match: small.cycles.match, mismatches: small.cycles.mismatches, checked: small.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: small.vectors });
     expect(small.cycles.measuredLatency).toEqual(large.cycles.measuredLatency);
     expect(small.sim.totalCycles).toBe(large.sim.totalCycles);
     const stalled = await cosim(dut, { set, seed: 5, validPct: 60, readyPct: 55, chunkBytes: 100, simulator: 'verilator', keepOutputs: true });
@@ -135,7 +137,7 @@ describe('co-simulation runs through the binary host (Verilator)', () => {
     const recordBytes = 4 * (4 + io.outLanes * Math.ceil(io.outWidth / 32));
     // flip bit 3 of output beat `beat` of vector 17: its record is after the header, the vector-start records of
     // vectors 0..17 and the output records before it (full rate: vector k+1 starts before vector k's outputs end)
-    const plain = await simulateStream(dut.rtl, Array.from({ length: 40 }, (_, k) => Array.from(set.x(k), (e) => [e])), { simulator: 'verilator' });
+    const plain = await simulateStream(dut.rtl, Array.from(set.vectors(), (v) => v.x.map((e) => [e])), { simulator: 'verilator' });
     const k = 17;
     const beat = 1;
     const lane = 2;
@@ -179,7 +181,7 @@ describe('co-simulation runs through the binary host (Verilator)', () => {
         return { firstIn: t.firstIn, lastOut: t.lastOut.map((c, k) => (k === 6 ? c + 1 : c)) };
       },
     };
-    const full = await cosim(dut, { vectors: 30, seed: 6, simulator: 'verilator' });
+    const full = await cosim(dut, { vectors: 30, seed: 6, simulator: 'verilator', keepCycles: true });
     const stalled = await cosim(dut, { vectors: 30, seed: 6, validPct: 70, readyPct: 60, simulator: 'verilator' });
     expect(calls).toBe(30);
     for (const r of [full, stalled]) {
@@ -188,9 +190,76 @@ describe('co-simulation runs through the binary host (Verilator)', () => {
     }
     expect(full.cycles.match).toBe(false);
     expect(full.cycles.mismatches).toEqual([{
-      vector: 6, measuredLatency: full.cycles.predictedLatencies[6] - 1, predictedLatency: full.cycles.predictedLatencies[6],
-      measuredPeriod: full.cycles.predictedPeriods[6], predictedPeriod: full.cycles.predictedPeriods[6],
+      vector: 6, measuredLatency: full.cycles.predictedLatencies![6] - 1, predictedLatency: full.cycles.predictedLatencies![6],
+      measuredPeriod: full.cycles.predictedPeriods![6], predictedPeriod: full.cycles.predictedPeriods![6],
     }]);
+  });
+  it('a set too large to keep its reference outputs: the model runs once per run (queued from the packer through the pipe), every result as with kept outputs', async () => {
+    const base = layerDut(tvscm());
+    const bad = JSON.stringify([...vectorStream(30, base.inputs, base.inWidth, 6)][9].x);
+    let calls = 0;
+    const dut: DesignUnderTest = {
+      ...base,
+      // output 4 of vector 9 one too high (recognised by its elements: a run that recomputes calls the model again)
+      reference: (x) => {
+        calls++;
+        const r = base.reference(x);
+        return JSON.stringify(x) === bad ? { ...r, y: r.y.map((v, i) => (i === 4 ? v + 1 : v)) } : r;
+      },
+      // vector 6's last output one cycle later than it is; vector 20's first input one cycle later
+      timeline: (count) => {
+        const t = base.timeline(count);
+        return { firstIn: t.firstIn.map((c, k) => (k === 20 ? c + 1 : c)), lastOut: t.lastOut.map((c, k) => (k === 6 ? c + 1 : c)) };
+      },
+    };
+    const opts = { vectors: 30, seed: 6, simulator: 'verilator' as const, keepCycles: true, keepOutputs: true };
+    const kept = await cosim(dut, opts);
+    expect(vectorSet(dut, opts).cached).toBe(true);
+    expect(calls).toBe(30);
+    calls = 0;
+    const lean = { ...opts, referenceCacheValues: 0 };
+    expect(vectorSet(dut, lean).cached).toBe(false);
+    // 64-byte chunks: the packer runs ahead of the comparison by many vectors
+    const full = await cosim(dut, { ...lean, chunkBytes: 64 });
+    expect(calls).toBe(30);
+    const stalled = await cosim(dut, { ...lean, validPct: 70, readyPct: 60 });
+    expect(calls).toBe(60);
+    const { sim: _k, ...a } = kept;
+    const { sim: _f, ...b } = full;
+    expect(b).toEqual(a);
+    expect(full.exact).toBe(29);
+    expect(full.mismatches.map((m) => [m.vector, m.index, (m.expected as number) - (m.got as number)])).toEqual([[9, 4, 1]]);
+    expect(stalled.mismatches.map((m) => [m.vector, m.index, (m.expected as number) - (m.got as number)])).toEqual([[9, 4, 1]]);
+    expect(stalled.outputs).toHaveLength(30);
+    // the cycle check as the stamps arrive: vector 6's latency, vector 19's period, vector 20's latency and period
+    const c = full.cycles;
+    const lat = c.predictedLatencies!;
+    const per = c.predictedPeriods!;
+    expect(c.mismatches).toEqual([
+      { vector: 6, measuredLatency: lat[6] - 1, predictedLatency: lat[6], measuredPeriod: per[6], predictedPeriod: per[6] },
+      { vector: 19, measuredLatency: lat[19], predictedLatency: lat[19], measuredPeriod: per[19] - 1, predictedPeriod: per[19] },
+      { vector: 20, measuredLatency: lat[20] + 1, predictedLatency: lat[20], measuredPeriod: per[20] + 1, predictedPeriod: per[20] },
+    ]);
+    expect({ wrongLatencies: c.wrongLatencies, wrongPeriods: c.wrongPeriods, match: c.match }).toEqual({ wrongLatencies: 2, wrongPeriods: 2, match: false });
+  });
+
+  it('the running cycle figures are those of every vector\'s, and no per-vector arrays are kept unless asked', async () => {
+    const dut = layerDut(tvscm());
+    const stalled = await cosim(dut, { vectors: 50, seed: 9, validPct: 60, readyPct: 50, simulator: 'verilator', keepCycles: true, referenceCacheValues: 0 });
+    const c = stalled.cycles;
+    const stats = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs), mean: xs.reduce((s, x) => s + x, 0) / xs.length, count: xs.length });
+    expect(c.latency).toEqual({ measured: stats(c.measuredLatency!), predicted: stats(c.predictedLatencies!) });
+    expect(c.period).toEqual({ measured: stats(c.measuredPeriod!), predicted: stats(c.predictedPeriods!) });
+    // stalls move the stamps: the mismatch counts are those of the arrays, the list their first five
+    const wrongLat = c.measuredLatency!.flatMap((m, k) => (m !== c.predictedLatencies![k] ? [k] : []));
+    const wrongPer = c.measuredPeriod!.flatMap((m, k) => (m !== c.predictedPeriods![k] ? [k] : []));
+    expect(wrongLat.length).toBeGreaterThan(0);
+    expect({ lat: c.wrongLatencies, per: c.wrongPeriods }).toEqual({ lat: wrongLat.length, per: wrongPer.length });
+    expect(c.mismatches.map((m) => m.vector)).toEqual([...new Set([...wrongLat, ...wrongPer])].sort((x, y) => x - y).slice(0, 5));
+    const lean = await cosim(dut, { vectors: 50, seed: 9, validPct: 60, readyPct: 50, simulator: 'verilator' });
+    expect(Object.keys(lean.cycles).filter((k) => ['measuredLatency', 'measuredPeriod', 'predictedLatencies', 'predictedPeriods'].includes(k))).toEqual([]);
+    expect({ latency: lean.cycles.latency, period: lean.cycles.period, mismatches: lean.cycles.mismatches })
+      .toEqual({ latency: c.latency, period: c.period, mismatches: c.mismatches });
   });
 });
 
@@ -200,12 +269,24 @@ describe('co-simulation runs through the binary host (CXXRTL, files)', () => {
   it('more vectors than a chunk, stalled: bit-exact, and the same records as Verilator', async () => {
     const dut = layerDut(loadLayerSpec(SPEC));
     const set = vectorSet(dut, { vectors: 60, seed: 3 });
-    const c = await cosim(dut, { set, seed: 3, validPct: 75, readyPct: 65, chunkBytes: 40, simulator: 'cxxrtl', keepOutputs: true });
-    const v = await cosim(dut, { set, seed: 3, validPct: 75, readyPct: 65, simulator: 'verilator', keepOutputs: true });
+    const c = await cosim(dut, { set, seed: 3, validPct: 75, readyPct: 65, chunkBytes: 40, simulator: 'cxxrtl', keepOutputs: true, keepCycles: true });
+    const v = await cosim(dut, { set, seed: 3, validPct: 75, readyPct: 65, simulator: 'verilator', keepOutputs: true, keepCycles: true });
     expect(c.mismatches).toEqual([]);
     expect(c.exact).toBe(60);
     expect(c.outputs).toEqual(c.expected);
     expect({ lat: c.cycles.measuredLatency, per: c.cycles.measuredPeriod, cycles: c.sim.totalCycles })
       .toEqual({ lat: v.cycles.measuredLatency, per: v.cycles.measuredPeriod, cycles: v.sim.totalCycles });
+  });
+
+  it('a set that does not keep its reference outputs, through files: the same results as a kept set', async () => {
+    const dut = layerDut(loadLayerSpec(SPEC));
+    const opts = { vectors: 60, seed: 3, validPct: 75, readyPct: 65, chunkBytes: 40, simulator: 'cxxrtl' as const, keepOutputs: true, keepCycles: true };
+    const kept = await cosim(dut, opts);
+    const lean = await cosim(dut, { ...opts, referenceCacheValues: 0 });
+    expect(vectorSet(dut, { ...opts, referenceCacheValues: 0 }).cached).toBe(false);
+    const { sim: _k, ...a } = kept;
+    const { sim: _l, ...b } = lean;
+    expect(b).toEqual(a);
+    expect(lean.exact).toBe(60);
   });
 });

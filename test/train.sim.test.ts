@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { loadDesign } from '../src/network/design.ts';
 import { cosim } from '../src/sim/cosim.ts';
-import { datasetAccuracy, datasetInputs } from '../src/train/sim-dataset.ts';
+import { DatasetTally, datasetAccuracy, datasetInputs, datasetSource } from '../src/train/sim-dataset.ts';
 import { evaluateFixed } from '../src/train/evaluate.ts';
 import { loadMnist } from '../src/train/mnist.ts';
 
@@ -29,13 +29,19 @@ describe('trained networks on MNIST, in the RTL', () => {
       const spec = join(root, 'examples', 'trained', `${name}.json`);
       expect(existsSync(spec), spec).toBe(true);
       const design = loadDesign(spec);
-      const data = datasetInputs(design.net, 'mnist', IMAGES);
-      const report = await cosim(design.dut(), { inputs: data.inputs, keepOutputs: true });
+      // as circa sim --dataset runs it: the images made from the dataset as they are packed, the classes tallied as they come
+      const { ds, source } = datasetSource(design.net, 'mnist', IMAGES);
+      const tally = new DatasetTally(design.net, ds);
+      const report = await cosim(design.dut(), { source, keepOutputs: true, onVector: (k, got, want) => tally.add(k, got, want) });
       expect(report.exact).toBe(IMAGES);
       expect(report.mismatches).toEqual([]);
       expect(report.cycles.match).toBe(true);
       expect(report.overflowGot).toBe(report.overflowExpected);
-      const acc = datasetAccuracy(design.net, data, report.outputs!, report.expected);
+      const acc = tally.result();
+      // the source makes the vectors datasetInputs holds, and the tally is the accuracy of every kept output
+      const data = datasetInputs(design.net, 'mnist', IMAGES);
+      expect(Array.from(source.stream(), (v) => v.x)).toEqual(data.inputs.map((v) => v.x));
+      expect(acc).toEqual(datasetAccuracy(design.net, data, report.outputs!, report.expected));
       expect(acc.disagreements).toBe(0);
       // the RTL's accuracy is the fixed-point model's, image for image
       const model = evaluateFixed(design.net, loadMnist('test'), IMAGES);

@@ -13,7 +13,7 @@ import { CircaError, CircaInputError } from '../errors.ts';
 import { onInterrupt, track } from '../cleanup.ts';
 import { loadDesign, type Design } from '../network/design.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
-import { cosim, formatMismatch, type CosimReport } from '../sim/cosim.ts';
+import { cosim, formatMismatch, type CosimReport, type SeriesStats } from '../sim/cosim.ts';
 import { checkRtl } from '../sim/lint.ts';
 import { synthesisedRtl } from '../sim/netlist.ts';
 import { describeSimulator, type SimulatorChoice } from '../sim/simulator.ts';
@@ -30,7 +30,7 @@ import { registerEstimateCommands } from './estimate-commands.ts';
 import { describeProgramming, programBoard, registerProgramCommand, toolOption, type ProgramResult } from './program-command.ts';
 import { programPlan } from '../flow/program.ts';
 import { registerTrainCommands } from './train-commands.ts';
-import { datasetAccuracy, datasetInputs, formatDatasetAccuracy } from '../train/sim-dataset.ts';
+import { DatasetTally, datasetSource, formatDatasetAccuracy } from '../train/sim-dataset.ts';
 import { fitCheck, formatFit } from '../estimate/fit.ts';
 import type { PartName } from '../flow/parts.ts';
 import { clockOption, describeClock } from '../flow/pll.ts';
@@ -100,8 +100,9 @@ interface SimOpts {
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   const design = loadDesign(specPath, { upTo: o.layer, sizeLimit: true });
   // --dataset: the test images in the network's input format, instead of corner cases and random vectors
-  const data = o.dataset ? datasetInputs(design.net, o.dataset, o.limit) : undefined;
-  const count = data ? data.inputs.length : o.vectors;
+  // made image by image as the runs pack them (never held as vectors)
+  const data = o.dataset ? datasetSource(design.net, o.dataset, o.limit) : undefined;
+  const count = data ? data.source.count : o.vectors;
   if (o.vector !== undefined && !o.vcd) throw new CircaInputError('--vector: only with --vcd <file> (the vector whose waveform to write)');
   const vcdVector = o.vector ?? 0;
   if (o.vcd && vcdVector >= count) throw new CircaInputError(`--vector: ${vcdVector} is not below the ${count} ${data ? 'images' : 'vectors (--vectors)'}`);
@@ -122,27 +123,28 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   }
   const what = data ? `${count} ${o.dataset} test images` : `${count} vectors`;
   p.step(`co-simulating ${what} at full rate`);
-  const common = { vectors: o.vectors, seed: o.seed, onProgress, simulator: sim.name, inputs: data?.inputs, keepOutputs: !!data };
+  // --json prints every vector's cycles; otherwise the runs keep running figures only
+  const common = { vectors: o.vectors, seed: o.seed, onProgress, simulator: sim.name, source: data?.source, keepCycles: !!o.json };
+  // a dataset run tallies the RTL's classes image by image as the full-rate run compares them
+  const tally = data ? new DatasetTally(design.net, data.ds) : undefined;
   const full = await cosim(dut, {
     ...common, ...(o.vcd ? { vcd: { path: o.vcd, vector: vcdVector } } : {}), mismatchVcd: mismatchVcd('full-rate'),
+    ...(tally ? { onVector: (k: number, got: readonly number[], want: readonly number[]) => tally.add(k, got, want) } : {}),
   });
   let stalled: CosimReport | undefined;
   if (o.backpressure) {
     p.step(`co-simulating ${what} with random stalls (valid ${o.validPct}%, ready ${o.readyPct}%)`);
     stalled = await cosim(dut, { ...common, validPct: o.validPct, readyPct: o.readyPct, mismatchVcd: mismatchVcd('backpressure') });
   }
-  const accuracy = data ? datasetAccuracy(design.net, data, full.outputs!, full.expected) : undefined;
-  const lat = full.cycles.measuredLatency;
-  const per = full.cycles.measuredPeriod;
-  const latOk = lat.every((c, k) => c === full.cycles.predictedLatencies[k]);
-  const perOk = per.every((c, k) => c === full.cycles.predictedPeriods[k]);
-  const predLat = full.cycles.predictedLatencies;
-  const predPer = full.cycles.predictedPeriods;
+  const accuracy = tally?.result();
+  const { latency, period } = full.cycles;
+  const latOk = full.cycles.wrongLatencies === 0;
+  const perOk = full.cycles.wrongPeriods === 0;
   const runs = [full, ...(stalled ? [stalled] : [])];
   const exactOk = runs.every((r) => r.exact === r.vectors);
   const ovfOk = runs.every((r) => r.overflowGot === r.overflowExpected);
   const pass = exactOk && ovfOk && latOk && perOk && (!accuracy || accuracy.disagreements === 0);
-  const range = (xs: number[]) => (xs.length ? (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}..${Math.max(...xs)}`) : '-');
+  const range = (s: SeriesStats) => (s.count ? (s.min === s.max ? `${s.min}` : `${s.min}..${s.max}`) : '-');
   const vcdLines = runs.flatMap((r) => (r.mismatchVcd
     ? [`  waveform of vector ${r.mismatchVcd.vector}: ${r.mismatchVcd.path} (first wrong output taken at cycle ${r.mismatchVcd.cycle}, VCD time ${r.mismatchVcd.cycle * 10 + 5})`]
     : []));
@@ -157,8 +159,8 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
     ...vcdLines,
     ...(o.vcd ? [`waveform of vector ${vcdVector} (full rate): ${o.vcd}`] : []),
     `overflow flag: model ${full.overflowExpected ? 'raised' : 'clear'}, RTL ${full.overflowGot ? 'raised' : 'clear'}${stalled && stalled.overflowGot !== stalled.overflowExpected ? ' (differs under backpressure!)' : ''}`,
-    `cycles:        latency ${range(lat)} measured, ${range(predLat)} predicted (${full.cycles.formula})${latOk ? '' : '  MISMATCH'}`,
-    `               period  ${range(per)} measured, ${range(predPer)} predicted${perOk ? '' : '  MISMATCH'}`,
+    `cycles:        latency ${range(latency.measured)} measured, ${range(latency.predicted)} predicted (${full.cycles.formula})${latOk ? '' : '  MISMATCH'}`,
+    `               period  ${range(period.measured)} measured, ${range(period.predicted)} predicted${perOk ? '' : '  MISMATCH'}`,
     `simulated ${runs.reduce((s, r) => s + r.sim.totalCycles, 0).toLocaleString('en-US')} cycles in ${runs.reduce((s, r) => s + r.sim.runSeconds, 0).toFixed(2)} s` +
       ` on ${full.sim.simulator} (build ${full.sim.cached ? 'cached' : `${full.sim.buildSeconds.toFixed(1)} s`});` +
       ` simulator ${runs.reduce((s, r) => s + r.sim.simSeconds, 0).toFixed(2)} s CPU, host side ${runs.reduce((s, r) => s + r.sim.hostSeconds, 0).toFixed(2)} s CPU`,

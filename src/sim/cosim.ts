@@ -4,10 +4,13 @@
  * measured cycle stamps of every vector with the cost model's timeline.
  *
  * The comparison streams: the harness's binary records are checked as they
- * arrive (src/sim/stream.ts), keeping counters, the first few mismatches and
- * two cycle stamps per vector, never the outputs themselves (unless asked).
- * The reference model runs once per vector set (VectorSet), however many
- * runs (full rate, stalled, a mismatch's replay) use it.
+ * arrive (src/sim/stream.ts), keeping counters, running cycle figures and
+ * the first few mismatches, never the outputs or the vectors themselves
+ * (unless asked), so the host's memory stays flat as the vector count grows.
+ * Vectors are made again from their source (a seed, an array, a dataset) as
+ * they are packed. The reference model runs once per vector set (VectorSet)
+ * when its outputs are small enough to keep (REFERENCE_CACHE_VALUES), and
+ * once per run otherwise.
  */
 import type { LoadedLayer } from '../layers/load.ts';
 import { layerRtl, type NetworkLayer } from '../network/plan.ts';
@@ -76,12 +79,19 @@ export interface CosimReport {
     /** vector 0's latency and the steady-state period, predicted */
     predictedLatency: number;
     predictedPeriod: number;
-    /** per vector, predicted and measured: first input to last output, and first input to the next first input */
-    predictedLatencies: number[];
-    predictedPeriods: number[];
-    measuredLatency: number[];
-    measuredPeriod: number[];
-    /** whether every measured figure equals its prediction (meaningful only without stalls) */
+    /** every vector's latency (first input to last output), measured and predicted: min, max, mean, count */
+    latency: { measured: SeriesStats; predicted: SeriesStats };
+    /** every vector's period but the last's (first input to the next vector's first input) */
+    period: { measured: SeriesStats; predicted: SeriesStats };
+    /** how many vectors' measured latency, and period, differ from the prediction */
+    wrongLatencies: number;
+    wrongPeriods: number;
+    /** per vector, predicted and measured (only with keepCycles: the check itself keeps no arrays) */
+    predictedLatencies?: number[];
+    predictedPeriods?: number[];
+    measuredLatency?: number[];
+    measuredPeriod?: number[];
+    /** whether every vector's measured figures equal their prediction (meaningful only without stalls) */
     match: boolean;
     /** the first few vectors whose measured cycles differ from the prediction */
     mismatches: CycleMismatch[];
@@ -90,7 +100,7 @@ export interface CosimReport {
   backpressure: { validPct: number; readyPct: number };
   /** the RTL's outputs, vector by vector (only with keepOutputs) */
   outputs?: number[][];
-  /** the reference model's outputs, vector by vector (only with keepOutputs; computed once, for the comparison) */
+  /** the reference model's outputs, vector by vector (only with keepOutputs) */
   expected?: number[][];
   /** the VCD written for the first failing vector (mismatchVcd), with the cycle of its first wrong output */
   mismatchVcd?: { path: string; vector: number; cycle: number };
@@ -107,6 +117,14 @@ export interface CosimOptions {
   readyPct?: number;
   /** give explicit vectors instead of generated ones */
   inputs?: readonly LabelledVector[];
+  /** or a source that makes them on demand, in order (a dataset: a large run never holds its vectors) */
+  source?: VectorSource;
+  /** keep the reference outputs of a set when count x outputs per vector is at most this (default REFERENCE_CACHE_VALUES; tests: 0) */
+  referenceCacheValues?: number;
+  /** keep every vector's measured and predicted cycles in the report (predictedLatencies, measuredLatency, ...) */
+  keepCycles?: boolean;
+  /** called as each vector is done with the RTL's outputs and the model's (a dataset run tallies its classes) */
+  onVector?: (k: number, outputs: readonly number[], expected: readonly number[]) => void;
   /** a vector set made by vectorSet() (its reference outputs computed once, shared by every run) */
   set?: VectorSet;
   /** keep the RTL's outputs of every vector in the report (dataset runs classify them) */
@@ -133,6 +151,16 @@ type Packed = Int8Array | Int16Array | Int32Array | Float64Array;
 /** The narrowest typed array for signed values of `w` bits. */
 function packedArray(w: number, length: number): Packed {
   return w <= 8 ? new Int8Array(length) : w <= 16 ? new Int16Array(length) : w <= 32 ? new Int32Array(length) : new Float64Array(length);
+}
+
+/** values in the narrowest typed array for `w` bits (Float64Array if one does not fit) */
+function packed(w: number, values: readonly number[]): Packed {
+  const a = packedArray(w, values.length);
+  for (let i = 0; i < values.length; i++) {
+    a[i] = values[i];
+    if (a[i] !== values[i]) return Float64Array.from(values);
+  }
+  return a;
 }
 
 /** A growable typed array of w-bit values (the narrowest type; Float64Array if a value does not fit). */
@@ -163,130 +191,307 @@ class Values {
 
 const KINDS: VectorKind[] = ['all-max', 'all-min', 'alternating', 'zeros', 'impulse', 'random', 'dataset'];
 
+/** Where a run's vectors come from: `count` vectors, made afresh and in order by each call of stream(). */
+export interface VectorSource {
+  count: number;
+  stream(): Iterable<LabelledVector>;
+}
+
 /**
- * A vector set with its reference outputs, computed once and shared by every
- * run over it (full rate, stalled, a mismatch's VCD replay). Generated
- * vectors are packed as they are made (typed arrays of the narrowest width,
- * never one array per vector); given ones are referred to, not copied. The
- * expected outputs are packed the same way.
+ * A vector set keeps its reference outputs (computed once, shared by every
+ * run over it) when its count times the outputs per vector is at most this
+ * many values (a megabyte or so); a larger set runs the model again in each
+ * run, on each vector as it is made (runVectors), so that the host's memory
+ * does not grow with the vector count.
+ */
+export const REFERENCE_CACHE_VALUES = 1 << 20;
+
+/** a set's predicted cycles, run-length coded: `length[i]` vectors in a row with this latency and period (-1: the last vector's) */
+interface PredictedRuns { length: number[]; latency: number[]; period: number[] }
+
+/** What a run compares vector k's outputs with: values[start .. end) */
+interface Expected { values: ArrayLike<number>; start: number; end: number; kind: VectorKind }
+
+/** the expected outputs of a run's vectors, one after the other (vector 0 first) */
+interface Expectations {
+  next(): Expected;
+  /** whether the model raises its overflow flag on any vector (once every vector was reached) */
+  overflow(): boolean;
+}
+
+/**
+ * A vector set: its source, and what every run over it shares. Vectors are
+ * never kept: each run makes them again from the source (a seed, the given
+ * array, a dataset) as it packs them. The reference outputs are kept packed
+ * (typed arrays of the output width, computed once) while they fit
+ * REFERENCE_CACHE_VALUES, else recomputed in each run (runVectors). The predicted cycles are computed once per count and
+ * kept run-length coded (a steady-state design's are a few runs).
  */
 export class VectorSet {
   readonly count: number;
-  /** expected outputs of vector k: expected[offsets[k] .. offsets[k + 1]) */
-  readonly expected: Packed;
-  readonly offsets: Uint32Array;
-  /** whether the model raises its overflow flag on any vector */
-  readonly overflow: boolean;
-  private readonly given?: readonly LabelledVector[];
-  private readonly packed?: { x: Packed; n: number; kinds: Uint8Array };
-  private timelines = new Map<number, { firstIn: number[]; lastOut: number[] }>();
+  private readonly cache?: { expected: Packed; offsets: Uint32Array; kinds: Uint8Array; overflow: boolean };
+  private readonly predictions = new Map<number, PredictedRuns>();
+  private steady?: number;
 
-  /** `vectors`: the given inputs (kept by reference), or a stream of `count` generated ones (packed) */
-  constructor(private readonly dut: DesignUnderTest, vectors: readonly LabelledVector[] | { count: number; stream: Iterable<LabelledVector> }) {
-    const given = 'stream' in vectors ? undefined : vectors;
-    this.count = given ? given.length : (vectors as { count: number }).count;
-    const outWidth = dut.rtl.io.outWidth;
-    const expected = new Values(outWidth, this.count * Math.max(1, dut.rtl.io.outBeats * dut.rtl.io.outLanes));
-    const offsets = new Uint32Array(this.count + 1);
-    let overflow = false;
-    const n = dut.inputs;
-    const x = given ? undefined : new Values(dut.inWidth, this.count * n);
-    const kinds = given ? undefined : new Uint8Array(this.count);
+  /** `cacheValues`: keep the reference outputs when count x outputs per vector is at most this (default REFERENCE_CACHE_VALUES) */
+  constructor(private readonly dut: DesignUnderTest, readonly source: VectorSource, cacheValues = REFERENCE_CACHE_VALUES) {
+    this.count = source.count;
+    const perVector = Math.max(1, dut.rtl.io.outBeats * dut.rtl.io.outLanes);
+    if (this.count * perVector <= cacheValues) this.cache = this.reference();
+  }
+
+  /** whether the reference outputs are kept (the model ran once for every run over the set) */
+  get cached(): boolean {
+    return !!this.cache;
+  }
+
+  /** the set's vectors in order, checked, made afresh */
+  *vectors(): Generator<LabelledVector> {
+    const n = this.dut.inputs;
     let k = 0;
-    for (const v of given ?? (vectors as { stream: Iterable<LabelledVector> }).stream) {
-      if (k >= this.count) break;
-      const r = dut.reference(v.x);
-      for (const y of r.y) expected.push(y);
-      offsets[k + 1] = expected.length;
-      overflow ||= r.overflow;
-      if (x) {
-        if (v.x.length !== n) throw new CircaError(`vector ${k} has ${v.x.length} elements, the design takes ${n}`);
-        for (const e of v.x) x.push(e);
-        kinds![k] = KINDS.indexOf(v.kind);
-      }
+    for (const v of this.source.stream()) {
+      if (k >= this.count) return;
+      if (v.x.length !== n) throw new CircaError(`vector ${k} has ${v.x.length} elements, the design takes ${n}`);
+      yield v;
       k++;
     }
     if (k !== this.count) throw new CircaError(`the vector source gave ${k} vectors, not ${this.count}`);
-    this.expected = expected.done();
-    this.offsets = offsets;
-    this.overflow = overflow;
-    if (given) this.given = given;
-    else this.packed = { x: x!.done(), n, kinds: kinds! };
-  }
-  kind(k: number): VectorKind {
-    return this.given ? this.given[k].kind : KINDS[this.packed!.kinds[k]];
   }
 
-  /** vector k's elements (a view: valid until the set is dropped) */
-  x(k: number): ArrayLike<number> {
-    if (this.given) return this.given[k].x;
-    const { x, n } = this.packed!;
-    return x.subarray(k * n, (k + 1) * n);
+  private reference() {
+    const io = this.dut.rtl.io;
+    const expected = new Values(io.outWidth, this.count * Math.max(1, io.outBeats * io.outLanes));
+    const offsets = new Uint32Array(this.count + 1);
+    const kinds = new Uint8Array(this.count);
+    let overflow = false;
+    let k = 0;
+    for (const v of this.vectors()) {
+      const r = this.dut.reference(v.x);
+      for (const y of r.y) expected.push(y);
+      offsets[k + 1] = expected.length;
+      overflow ||= r.overflow;
+      kinds[k++] = KINDS.indexOf(v.kind);
+    }
+    return { expected: expected.done(), offsets, kinds, overflow };
   }
 
-  /** vector k's expected outputs, as an array */
-  want(k: number): number[] {
-    return Array.from(this.expected.subarray(this.offsets[k], this.offsets[k + 1]));
+  /** the expected outputs of one run, vector by vector: the kept ones, or the model on each vector as it is reached */
+  expectations(): Expectations {
+    const c = this.cache;
+    if (c) {
+      let k = 0;
+      return {
+        next: () => ({ values: c.expected, start: c.offsets[k], end: c.offsets[k + 1], kind: KINDS[c.kinds[k++]] }),
+        overflow: () => c.overflow,
+      };
+    }
+    const it = this.vectors();
+    let overflow = false;
+    return {
+      next: () => {
+        const v = it.next();
+        if (v.done) throw new CircaError(`the vector source gave fewer than ${this.count} vectors`);
+        const r = this.dut.reference(v.value.x);
+        overflow ||= r.overflow;
+        return { values: r.y, start: 0, end: r.y.length, kind: v.value.kind };
+      },
+      overflow: () => overflow,
+    };
   }
 
-  /** the predicted timeline of the first `count` vectors offered back to back (computed once per count) */
-  timeline(count = this.count) {
-    let t = this.timelines.get(count);
-    if (!t) this.timelines.set(count, (t = this.dut.timeline(count)));
-    return t;
+  /** the predicted cycles of the first `count` vectors offered back to back (the design's timeline, computed once per count) */
+  predicted(count = this.count): PredictedRuns {
+    let p = this.predictions.get(count);
+    if (p) return p;
+    const t = this.dut.timeline(count);
+    p = { length: [], latency: [], period: [] };
+    for (let k = 0, i = -1; k < count; k++) {
+      const lat = t.lastOut[k] - t.firstIn[k];
+      const per = k + 1 < count ? t.firstIn[k + 1] - t.firstIn[k] : -1;
+      if (i >= 0 && p.latency[i] === lat && p.period[i] === per) p.length[i]++;
+      else {
+        p.length.push(1); p.latency.push(lat); p.period.push(per);
+        i++;
+      }
+    }
+    this.predictions.set(count, p);
+    return p;
+  }
+
+  /** the predicted steady-state period: first input to first input of vectors 14 and 15 */
+  steadyPeriod(): number {
+    if (this.steady === undefined) {
+      const t = this.dut.timeline(16);
+      this.steady = t.firstIn[15] - t.firstIn[14];
+    }
+    return this.steady;
   }
 }
 
 const sets = new WeakMap<DesignUnderTest, { generated: Map<string, VectorSet>; given: WeakMap<object, VectorSet> }>();
 
 /**
- * The vector set of a run: the given inputs, or `count` generated ones from
- * `seed`, with the reference model's outputs. Cached per design object, so a
- * full-rate and a stalled run over the same vectors compute the model once.
+ * The vector set of a run: the given inputs or source, or `count` generated
+ * ones from `seed`. Cached per design object, so a full-rate and a stalled
+ * run over the same vectors share its reference outputs and predictions.
  */
-export function vectorSet(dut: DesignUnderTest, opts: Pick<CosimOptions, 'inputs' | 'vectors' | 'seed'> = {}): VectorSet {
+export function vectorSet(dut: DesignUnderTest, opts: Pick<CosimOptions, 'inputs' | 'source' | 'vectors' | 'seed' | 'referenceCacheValues'> = {}): VectorSet {
   let cache = sets.get(dut);
   if (!cache) sets.set(dut, (cache = { generated: new Map(), given: new WeakMap() }));
-  if (opts.inputs) {
-    let s = cache.given.get(opts.inputs);
-    if (!s) cache.given.set(opts.inputs, (s = new VectorSet(dut, opts.inputs)));
+  const budget = opts.referenceCacheValues ?? REFERENCE_CACHE_VALUES;
+  const given = opts.source ?? opts.inputs;
+  if (given) {
+    let s = cache.given.get(given);
+    if (!s || s.cached !== (s.count * Math.max(1, dut.rtl.io.outBeats * dut.rtl.io.outLanes) <= budget)) {
+      const inputs = opts.inputs;
+      const source = opts.source ?? { count: inputs!.length, stream: () => inputs! };
+      cache.given.set(given, (s = new VectorSet(dut, source, budget)));
+    }
     return s;
   }
   const count = opts.vectors ?? 100;
   const seed = opts.seed ?? 1;
-  const key = `${count}:${seed}`;
+  const key = `${count}:${seed}:${budget}`;
   let s = cache.generated.get(key);
   if (!s) {
-    const stream = dut.vectors?.(count, seed) ?? vectorStream(count, dut.inputs, dut.inWidth, seed);
-    cache.generated.set(key, (s = new VectorSet(dut, { count, stream })));
+    const source = { count, stream: () => dut.vectors?.(count, seed) ?? vectorStream(count, dut.inputs, dut.inWidth, seed) };
+    cache.generated.set(key, (s = new VectorSet(dut, source, budget)));
   }
   return s;
 }
 
+/** Running figures of a series: min, max, mean, count (without keeping it). */
+export interface SeriesStats { min: number; max: number; mean: number; count: number }
+
+class Stats {
+  min = Infinity;
+  max = -Infinity;
+  sum = 0;
+  count = 0;
+  add(v: number) {
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+    this.sum += v;
+    this.count++;
+  }
+  get(): SeriesStats {
+    return this.count ? { min: this.min, max: this.max, mean: this.sum / this.count, count: this.count } : { min: -1, max: -1, mean: -1, count: 0 };
+  }
+}
+
+/**
+ * The per-vector cycle check, as the stamps arrive: vector k is checked once
+ * it has closed (its last output beat is known) and vector k+1 has started
+ * (its period is known), so only the vectors in flight are held. Keeps
+ * counts, running figures and the first few mismatches; every vector's
+ * figures only when asked (keep).
+ */
+class CycleCheck {
+  readonly latency = { measured: new Stats(), predicted: new Stats() };
+  readonly period = { measured: new Stats(), predicted: new Stats() };
+  wrongLatencies = 0;
+  wrongPeriods = 0;
+  readonly mismatches: CycleMismatch[] = [];
+  readonly kept?: { predictedLatencies: number[]; predictedPeriods: number[]; measuredLatency: number[]; measuredPeriod: number[] };
+  private readonly firstIns = new Map<number, number>();
+  private readonly lastOuts = new Map<number, number>();
+  private started = 0;
+  private closed = 0;
+  private next = 0;
+  private run = 0;
+  private runLeft: number;
+
+  constructor(private readonly count: number, private readonly runs: PredictedRuns, keep: boolean) {
+    this.runLeft = runs.length[0] ?? 0;
+    if (keep) this.kept = { predictedLatencies: [], predictedPeriods: [], measuredLatency: [], measuredPeriod: [] };
+  }
+
+  start(k: number, cycle: number) {
+    this.firstIns.set(k, cycle);
+    if (k + 1 > this.started) this.started = k + 1;
+    this.settle(false);
+  }
+
+  close(k: number, lastOut: number) {
+    this.lastOuts.set(k, lastOut);
+    if (k + 1 > this.closed) this.closed = k + 1;
+    this.settle(false);
+  }
+
+  /** check what is left (the run is over: a stamp that did not come is -1) */
+  finish() {
+    this.settle(true);
+  }
+
+  private settle(all: boolean) {
+    while (this.next < this.count && (all || (this.next < this.closed && (this.next === this.count - 1 || this.next + 1 < this.started)))) this.check(this.next++);
+  }
+
+  private check(k: number) {
+    while (this.runLeft === 0) this.runLeft = this.runs.length[++this.run];
+    this.runLeft--;
+    const pl = this.runs.latency[this.run];
+    const pp = this.runs.period[this.run];
+    const first = this.firstIns.get(k) ?? -1;
+    const lat = (this.lastOuts.get(k) ?? -1) - first;
+    const hasNext = k < this.count - 1;
+    const per = hasNext ? (this.firstIns.get(k + 1) ?? -1) - first : -1;
+    this.firstIns.delete(k);
+    this.lastOuts.delete(k);
+    this.latency.measured.add(lat);
+    this.latency.predicted.add(pl);
+    if (hasNext) {
+      this.period.measured.add(per);
+      this.period.predicted.add(pp);
+    }
+    if (this.kept) {
+      this.kept.measuredLatency.push(lat);
+      this.kept.predictedLatencies.push(pl);
+      if (hasNext) {
+        this.kept.measuredPeriod.push(per);
+        this.kept.predictedPeriods.push(pp);
+      }
+    }
+    const latOk = lat === pl;
+    const perOk = !hasNext || per === pp;
+    if (!latOk) this.wrongLatencies++;
+    if (!perOk) this.wrongPeriods++;
+    if (!(latOk && perOk) && this.mismatches.length < MAX_CYCLE_MISMATCHES) {
+      this.mismatches.push({ vector: k, measuredLatency: lat, predictedLatency: pl, measuredPeriod: per, predictedPeriod: hasNext ? pp : -1 });
+    }
+  }
+}
+
 /**
  * The streaming comparison: each output beat is checked against the expected
- * outputs as it arrives; only counters, the first few mismatches and each
- * vector's two cycle stamps are kept.
+ * outputs as it arrives; only counters, the first few mismatches and the
+ * vectors in flight are kept (every output only with keepOutputs).
  */
 class Comparison implements StreamSink {
   exact = 0;
   wrongOutputs = 0;
   mismatches: Mismatch[] = [];
-  readonly firstIn: Float64Array;
-  readonly lastOut: Float64Array;
   readonly outputs?: number[][];
+  readonly expected?: number[][];
   private cur = -1;
   private got = 0;
   private ok = true;
   private extraCycle = -1;
-  private want = 0;
-  private end = 0;
+  private lastOut = -1;
+  private exp: Expected = { values: [], start: 0, end: 0, kind: 'random' };
   private kept?: number[];
 
-  constructor(private readonly set: VectorSet, private readonly count: number, keep: boolean) {
-    this.firstIn = new Float64Array(count).fill(-1);
-    this.lastOut = new Float64Array(count).fill(-1);
-    if (keep) this.outputs = [];
+  constructor(
+    private readonly expectations: Expectations,
+    private readonly count: number,
+    readonly cycles: CycleCheck,
+    keep: boolean,
+    private readonly onVector?: CosimOptions['onVector'],
+  ) {
+    if (keep) {
+      this.outputs = [];
+      this.expected = [];
+    }
   }
 
   private note(m: Mismatch) {
@@ -299,20 +504,27 @@ class Comparison implements StreamSink {
     this.got = 0;
     this.ok = true;
     this.extraCycle = -1;
-    this.want = this.set.offsets[k];
-    this.end = this.set.offsets[k + 1];
-    if (this.outputs) this.kept = [];
+    this.lastOut = -1;
+    this.exp = this.expectations.next();
+    if (this.outputs || this.onVector) this.kept = [];
   }
 
   private close() {
     const k = this.cur;
-    const wantLen = this.end - this.want;
+    const { start, end, kind, values } = this.exp;
+    const wantLen = end - start;
     if (this.got !== wantLen) {
       this.ok = false;
-      this.note({ vector: k, vectorKind: this.set.kind(k), index: -1, expected: `${wantLen} outputs`, got: `${this.got} outputs`, cycle: this.got > wantLen ? this.extraCycle : -1, beat: -1, lane: -1 });
+      this.note({ vector: k, vectorKind: kind, index: -1, expected: `${wantLen} outputs`, got: `${this.got} outputs`, cycle: this.got > wantLen ? this.extraCycle : -1, beat: -1, lane: -1 });
     }
     if (this.ok) this.exact++;
-    if (this.outputs) this.outputs.push(this.kept!);
+    if (this.kept) {
+      const want = Array.from({ length: wantLen }, (_, i) => values[start + i]);
+      this.outputs?.push(this.kept);
+      this.expected?.push(want);
+      this.onVector?.(k, this.kept, want);
+    }
+    this.cycles.close(k, this.lastOut);
   }
 
   /** move on to vector k, closing the ones before it (a vector without beats gave no outputs) */
@@ -324,24 +536,24 @@ class Comparison implements StreamSink {
   }
 
   vectorStart(k: number, cycle: number) {
-    this.firstIn[k] = cycle;
+    this.cycles.start(k, cycle);
   }
 
   beat(k: number, beat: number, cycle: number, _last: boolean, keep: number, lanes: Float64Array) {
     if (k !== this.cur) this.advance(k);
-    this.lastOut[k] = cycle;
-    const expected = this.set.expected;
-    const wantLen = this.end - this.want;
+    this.lastOut = cycle;
+    const { values, start, end, kind } = this.exp;
+    const wantLen = end - start;
     for (let l = 0; l < lanes.length; l++) {
       if (!((keep >> l) & 1)) continue;
       const i = this.got++;
       const v = lanes[l];
       this.kept?.push(v);
       if (i < wantLen) {
-        const e = expected[this.want + i];
+        const e = values[start + i];
         if (e !== v) {
           this.ok = false;
-          this.note({ vector: k, vectorKind: this.set.kind(k), index: i, expected: e, got: v, cycle, beat, lane: l });
+          this.note({ vector: k, vectorKind: kind, index: i, expected: e, got: v, cycle, beat, lane: l });
         }
       } else if (i === wantLen) this.extraCycle = cycle;
     }
@@ -350,25 +562,110 @@ class Comparison implements StreamSink {
   finish() {
     this.advance(this.count - 1);
     if (this.cur >= 0) this.close();
+    this.cycles.finish();
+  }
+
+  /** the model's overflow flag over every vector (after finish) */
+  overflowExpected(): boolean {
+    return this.expectations.overflow();
   }
 }
 
-const diffs = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a, (t, k) => t - b[k]);
-const steps = (a: ArrayLike<number>) => Array.from({ length: Math.max(0, a.length - 1) }, (_, k) => a[k + 1] - a[k]);
+/** A queue (a run's vectors between the packer and the comparison): amortised O(1) at both ends. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+  get length() {
+    return this.items.length - this.head;
+  }
+  push(v: T) {
+    this.items.push(v);
+  }
+  shift(): T {
+    const v = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return v;
+  }
+}
 
-/** A set's vectors as the harness's input: inLanes consecutive elements per beat, or the design's own beats(). */
-function setInput(dut: DesignUnderTest, set: VectorSet, count: number): StreamInput {
+/** Vectors as the harness's input, vector k from x(k) (asked in order): inLanes consecutive elements per beat, or the design's own beats(). */
+function vectorInput(dut: DesignUnderTest, count: number, x: (k: number) => ArrayLike<number>): StreamInput {
   const io = dut.rtl.io;
-  if (!dut.beats) return elementsInput(io, count, (k) => set.x(k));
+  let next = 0;
+  const inOrder = (k: number) => {
+    if (k !== next) throw new CircaError(`internal: vectors are packed in order (asked for ${k}, next is ${next})`);
+    next++;
+    return x(k);
+  };
+  if (!dut.beats) return elementsInput(io, count, inOrder);
   const words = inWordsOf(io);
   return {
     count,
     pack: (k, into) => {
-      const vec = dut.beats!(Array.from(set.x(k)));
+      const vec = dut.beats!(Array.from(inOrder(k)));
       if (vec.length !== io.inBeats) throw new CircaError(`vector has ${vec.length} beats, the design takes ${io.inBeats}`);
       for (let b = 0; b < vec.length; b++) packLanes(into, b * words, vec[b], io.inWidth);
     },
   };
+}
+
+/** the next vector of an iterator over a set */
+function pull(it: Iterator<LabelledVector>, count: number): LabelledVector {
+  const v = it.next();
+  if (v.done) throw new CircaError(`the vector source gave fewer than ${count} vectors`);
+  return v.value;
+}
+
+/**
+ * One run's vectors: the harness's input, made again from the set's source
+ * as it is packed, and the expected outputs the comparison takes in turn.
+ * A set that keeps its reference outputs gives those. Otherwise, when the
+ * vectors are packed while the records come (a pipe), each vector is made
+ * once: the packer runs the model on it and queues its outputs for the
+ * comparison, which is at most a chunk or two behind; when they are all
+ * packed before the run (a file), the comparison makes them again itself.
+ */
+function runVectors(dut: DesignUnderTest, set: VectorSet, count: number): { input: StreamInput; expectations: Expectations } {
+  const it = set.vectors();
+  if (set.cached) return { input: vectorInput(dut, count, () => pull(it, count).x), expectations: set.expectations() };
+  let shared = false;
+  let separate: Expectations | undefined;
+  let overflow = false;
+  const toPack = new Fifo<LabelledVector>();
+  const toCompare = new Fifo<Expected>();
+  const outWidth = dut.rtl.io.outWidth;
+  const expect = (v: LabelledVector, queued: boolean): Expected => {
+    const r = dut.reference(v.x);
+    overflow ||= r.overflow;
+    // a queued vector's outputs wait a chunk or two: packed in the narrowest typed array (long-lived arrays of numbers are what grows the heap)
+    const values = queued ? packed(outWidth, r.y) : r.y;
+    return { values, start: 0, end: r.y.length, kind: v.kind };
+  };
+  const input = vectorInput(dut, count, () => {
+    if (!shared) return pull(it, count).x;
+    if (toPack.length) return toPack.shift().x;
+    const v = pull(it, count);
+    toCompare.push(expect(v, true));
+    return v.x;
+  });
+  input.begin = (piped) => {
+    shared = piped;
+  };
+  const expectations: Expectations = {
+    next: () => {
+      if (!shared) return (separate ??= set.expectations()).next();
+      if (toCompare.length) return toCompare.shift();
+      // the comparison is ahead of the packer (a run that stopped reading its input): make the vector here
+      const v = pull(it, count);
+      toPack.push(v);
+      return expect(v, false);
+    },
+    overflow: () => (shared ? overflow : separate?.overflow() ?? false),
+  };
+  return { input, expectations };
 }
 
 export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Promise<CosimReport> {
@@ -378,28 +675,12 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
   const validPct = opts.validPct ?? 100;
   const readyPct = opts.readyPct ?? 100;
   const streamOpts = { validPct, readyPct, seed: opts.seed ?? 1, onProgress: opts.onProgress, simulator: opts.simulator, chunkBytes: opts.chunkBytes };
-  const cmp = new Comparison(set, count, !!opts.keepOutputs);
-  const res = await runStream(dut.rtl, setInput(dut, set, count), cmp, { ...streamOpts, vcd: opts.vcd, tamper: opts.tamper });
+  const predicted = set.predicted(count);
+  const cycles = new CycleCheck(count, predicted, !!opts.keepCycles);
+  const run = runVectors(dut, set, count);
+  const cmp = new Comparison(run.expectations, count, cycles, !!opts.keepOutputs, opts.onVector);
+  const res = await runStream(dut.rtl, run.input, cmp, { ...streamOpts, vcd: opts.vcd, tamper: opts.tamper });
   cmp.finish();
-  const predicted = set.timeline(count);
-  const predictedLatencies = diffs(predicted.lastOut, predicted.firstIn);
-  const predictedPeriods = steps(predicted.firstIn);
-  const measuredLatency = diffs(cmp.lastOut, cmp.firstIn);
-  const measuredPeriod = steps(cmp.firstIn);
-  const cycleMismatches: CycleMismatch[] = [];
-  let match = true;
-  for (let k = 0; k < count; k++) {
-    const latOk = measuredLatency[k] === predictedLatencies[k];
-    const perOk = k === count - 1 || measuredPeriod[k] === predictedPeriods[k];
-    if (latOk && perOk) continue;
-    match = false;
-    if (cycleMismatches.length < MAX_CYCLE_MISMATCHES) {
-      cycleMismatches.push({
-        vector: k, measuredLatency: measuredLatency[k], predictedLatency: predictedLatencies[k],
-        measuredPeriod: measuredPeriod[k] ?? -1, predictedPeriod: predictedPeriods[k] ?? -1,
-      });
-    }
-  }
   const hostCpu = process.cpuUsage(cpu0);
   let mismatchVcd: CosimReport['mismatchVcd'];
   const mismatches = cmp.mismatches;
@@ -409,31 +690,32 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
     const k = first.vector;
     opts.onProgress?.(`writing the VCD of vector ${k} (first mismatch)`);
     const ignore: StreamSink = { vectorStart: () => {}, beat: () => {} };
-    await runStream(dut.rtl, setInput(dut, set, k + 1), ignore, { ...streamOpts, vcd: { path: opts.mismatchVcd, vector: k } });
+    const it = set.vectors();
+    await runStream(dut.rtl, vectorInput(dut, k + 1, () => pull(it, count).x), ignore, { ...streamOpts, vcd: { path: opts.mismatchVcd, vector: k } });
     mismatchVcd = { path: opts.mismatchVcd, vector: k, cycle: first.cycle };
   }
-  const steady = set.timeline(16);
   return {
     layer: dut.label,
     vectors: count,
     exact: cmp.exact,
     mismatches,
     wrongOutputs: cmp.wrongOutputs,
-    overflowExpected: set.overflow,
+    overflowExpected: cmp.overflowExpected(),
     overflowGot: res.overflow,
     cycles: {
-      predictedLatency: predictedLatencies[0],
-      predictedPeriod: steady.firstIn[15] - steady.firstIn[14],
-      predictedLatencies,
-      predictedPeriods,
-      measuredLatency,
-      measuredPeriod,
-      match,
-      mismatches: cycleMismatches,
+      predictedLatency: predicted.latency[0] ?? -1,
+      predictedPeriod: set.steadyPeriod(),
+      latency: { measured: cycles.latency.measured.get(), predicted: cycles.latency.predicted.get() },
+      period: { measured: cycles.period.measured.get(), predicted: cycles.period.predicted.get() },
+      wrongLatencies: cycles.wrongLatencies,
+      wrongPeriods: cycles.wrongPeriods,
+      ...(cycles.kept ?? {}),
+      match: cycles.wrongLatencies === 0 && cycles.wrongPeriods === 0,
+      mismatches: cycles.mismatches,
       formula: dut.formula,
     },
     backpressure: { validPct, readyPct },
-    ...(opts.keepOutputs ? { outputs: cmp.outputs, expected: Array.from({ length: count }, (_, k) => set.want(k)) } : {}),
+    ...(opts.keepOutputs ? { outputs: cmp.outputs, expected: cmp.expected } : {}),
     ...(mismatchVcd ? { mismatchVcd } : {}),
     sim: {
       buildSeconds: res.buildSeconds, cached: res.cached, runSeconds: res.runSeconds, simSeconds: res.simSeconds, totalCycles: res.totalCycles, simulator: res.simulator,

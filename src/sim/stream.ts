@@ -78,6 +78,12 @@ export interface StreamInput {
   count: number;
   /** write vector k's beats into `into` (inBeats * inWords 32-bit words, zeroed): beat b's bits at words [b*inWords, (b+1)*inWords), LSW first */
   pack(k: number, into: Uint32Array): void;
+  /**
+   * Called before the first pack: whether the vectors are packed while the
+   * records come (a pipe: a packed vector's outputs follow within a chunk or
+   * two) or all before the run (the WebAssembly harness's input file).
+   */
+  begin?(piped: boolean): void;
 }
 
 /** 32-bit words per input beat of an interface */
@@ -312,6 +318,7 @@ export async function runStream(design: StreamDesign, input: StreamInput, sink: 
       yield chunk;
     }
   }
+  input.begin?.(!!harness.spawn);
   const reader = new RecordReader(io, nvec, design.top, sink);
   let offset = 0;
   const feed = (bytes: Uint8Array) => {
@@ -345,12 +352,18 @@ export async function runStream(design: StreamDesign, input: StreamInput, sink: 
       child.stdin.on('error', () => {});
       const closed = new Promise<void>((r) => child.once('close', () => r()));
       const writing = (async () => {
-        for (const chunk of inputChunks()) {
-          if (failure || child.exitCode !== null || child.stdin.destroyed) return;
-          const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-          if (!child.stdin.write(bytes)) await Promise.race([new Promise<void>((r) => child.stdin.once('drain', r)), closed]);
+        try {
+          for (const chunk of inputChunks()) {
+            if (failure || child.exitCode !== null || child.stdin.destroyed) return;
+            const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+            if (!child.stdin.write(bytes)) await Promise.race([new Promise<void>((r) => child.stdin.once('drain', r)), closed]);
+          }
+          child.stdin.end();
+        } catch (e) {
+          // a vector that cannot be made or packed (vectors are made as they are packed): stop the harness
+          failure ??= e;
+          child.kill('SIGKILL');
         }
-        child.stdin.end();
       })();
       try {
         await done;

@@ -48,5 +48,9 @@ export function* vectorStream(count: number, n: number, w: number, seed = 1): Ge
   let made = 0;
   for (; made < Math.min(count, corners.length); made++) yield corners[made]();
   const next = rawGenerator(seed, w);
-  for (; made < count; made++) yield { kind: 'random', x: Array.from({ length: n }, next) };
+  for (; made < count; made++) {
+    const x = new Array<number>(n);
+    for (let i = 0; i < n; i++) x[i] = next();
+    yield { kind: 'random', x };
+  }
 }

@@ -6,9 +6,10 @@
 import { CircaInputError } from '../errors.ts';
 import type { NetworkPlan } from '../network/plan.ts';
 import { networkReference } from '../network/reference.ts';
+import type { VectorSource } from '../sim/cosim.ts';
 import type { LabelledVector } from '../sim/vectors.ts';
 import { classOf, datasetVectors, emptyConfusion, formatConfusion } from './evaluate.ts';
-import { type Dataset, loadDataset } from './mnist.ts';
+import { type Dataset, loadDataset, pixelsToRaw, sample } from './mnist.ts';
 
 export interface DatasetInputs {
   ds: Dataset;
@@ -20,6 +21,26 @@ export function datasetInputs(net: NetworkPlan, name: string, limit?: number): D
   if (net.inputs !== ds.size) throw new CircaInputError(`--dataset: the design takes ${net.inputs} inputs; ${name} images have ${ds.size} pixels`);
   const count = Math.min(limit ?? ds.count, ds.count);
   return { ds, inputs: datasetVectors(net, ds, count).map((x) => ({ kind: 'dataset' as const, x })) };
+}
+
+/**
+ * The test images as a vector source for co-simulation: each run makes the
+ * input vectors from the dataset's pixels (in memory anyway) image by image
+ * as it packs them, so a run of 10,000 images never holds them as vectors.
+ */
+export function datasetSource(net: NetworkPlan, name: string, limit?: number): { ds: Dataset; source: VectorSource } {
+  const ds = loadDataset(name, 'test');
+  if (net.inputs !== ds.size) throw new CircaInputError(`--dataset: the design takes ${net.inputs} inputs; ${name} images have ${ds.size} pixels`);
+  const count = Math.min(limit ?? ds.count, ds.count);
+  return {
+    ds,
+    source: {
+      count,
+      *stream() {
+        for (let i = 0; i < count; i++) yield { kind: 'dataset' as const, x: pixelsToRaw(sample(ds, i), net.inFormat) };
+      },
+    },
+  };
 }
 
 export interface DatasetAccuracy {
@@ -38,18 +59,34 @@ export interface DatasetAccuracy {
  * model does not run twice per image.
  */
 export function datasetAccuracy(net: NetworkPlan, d: DatasetInputs, outputs: readonly number[][], expected?: readonly number[][]): DatasetAccuracy {
-  const confusion = emptyConfusion(d.ds.classes);
-  let correct = 0;
-  let disagreements = 0;
-  d.inputs.forEach((v, i) => {
-    const rtlClass = classOf(net, outputs[i] ?? []);
-    const modelClass = classOf(net, expected?.[i] ?? networkReference(net, v.x).y);
-    const label = d.ds.labels[i];
-    if (rtlClass !== modelClass) disagreements++;
-    if (rtlClass === label) correct++;
-    if (rtlClass >= 0 && rtlClass < d.ds.classes) confusion[label][rtlClass]++;
-  });
-  return { dataset: d.ds.name, images: d.inputs.length, correct, accuracy: correct / d.inputs.length, disagreements, confusion };
+  const tally = new DatasetTally(net, d.ds);
+  d.inputs.forEach((v, i) => tally.add(i, outputs[i] ?? [], expected?.[i] ?? networkReference(net, v.x).y));
+  return tally.result();
+}
+
+/** The accuracy figures, image by image as the outputs come (a co-simulation's onVector), keeping only the counts. */
+export class DatasetTally {
+  private readonly confusion: number[][];
+  private correct = 0;
+  private disagreements = 0;
+  private images = 0;
+  constructor(private readonly net: NetworkPlan, private readonly ds: Dataset) {
+    this.confusion = emptyConfusion(ds.classes);
+  }
+  /** image i: the RTL's (or device's) outputs and the fixed-point model's */
+  add(i: number, outputs: readonly number[], expected: readonly number[]) {
+    const rtlClass = classOf(this.net, outputs);
+    const modelClass = classOf(this.net, expected);
+    const label = this.ds.labels[i];
+    if (rtlClass !== modelClass) this.disagreements++;
+    if (rtlClass === label) this.correct++;
+    if (rtlClass >= 0 && rtlClass < this.ds.classes) this.confusion[label][rtlClass]++;
+    this.images++;
+  }
+  result(): DatasetAccuracy {
+    const { correct, images } = this;
+    return { dataset: this.ds.name, images, correct, accuracy: correct / images, disagreements: this.disagreements, confusion: this.confusion };
+  }
 }
 
 export function formatDatasetAccuracy(a: DatasetAccuracy): string[] {
