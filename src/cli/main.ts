@@ -346,14 +346,15 @@ export function buildProgram(): Command {
       '--fill: the lane counts that minimise the period on a part')
     .argument('<spec>', 'layer or network spec (JSON)')
     .option('--part <part>', `part whose SB_MAC16 count gives the DSP bound (multiplies per vector / DSPs): ${PART_NAMES.join(', ')} (default UP5K, or the --fill part)`)
-    .option('--fill <part>', 'propose the lanes of every layer that has them (and folded FFT butterfly units) that minimise the period within ' +
+    .option('--fill <part>', 'propose the lanes, input buffers and input beats of every layer that has them (and folded FFT butterfly units) that minimise the period within ' +
       `the part's DSP, EBR, SPRAM and logic limits (the fit check's resource model, board top included): ${PART_NAMES.join(', ')}`)
     .addOption(json).addOption(quiet)
     .addHelpText('after', `
 The DSP bound is ceil(multiplies per vector / SB_MAC16 of the part): no schedule takes a vector more often.
 --fill searches every combination of per-layer candidates (lanes 1..16 and powers of two, capped by each kind;
-butterflies 1, 2, 4, 8) when there are at most ${EXHAUSTIVE_LIMIT.toLocaleString('en-US')}, else greedily; it reports the best setting under the
-spec's schedule and, for a sequential network, under the pipelined one.
+input buffers 1, 2; a TVSCM's elements per input beat 1, 2, 4, 8, 16; butterflies 1, 2, 4, 8) when there are
+at most ${EXHAUSTIVE_LIMIT.toLocaleString('en-US')}, else greedily; it reports the best setting under the spec's schedule and, for a sequential
+network, under the pipelined one.
 
 Example:
   circa estimate examples/mnist-tvscm.json --fill UP5K`)
