@@ -43,6 +43,15 @@ export function checkWeightCount(field: string, count: number, how: string, bits
 }
 
 /** ceil(log2(v + 1)), at least 1: bits of an unsigned counter up to v. */
+/**
+ * The divisors of n, listed for an error message ("1, 2, 4, 8"): the widths
+ * a beat may take. A long list keeps its first 11 and the last ("..., 784").
+ */
+export function divisorList(n: number): string {
+  const all = Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+  return (all.length > 12 ? [...all.slice(0, 11), '...', all[all.length - 1]] : all).join(', ');
+}
+
 export function bitsFor(maxValue: number): number {
   return Math.max(1, Math.ceil(Math.log2(maxValue + 1)));
 }

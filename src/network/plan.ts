@@ -8,6 +8,7 @@ import { withoutSchemaKey } from '../json.ts';
 import { formatName, type QFormat } from '../fixed/index.ts';
 import { checkJsonShape, loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
 import { MAX_NAME_LENGTH, moduleClash } from '../verilog/names.ts';
+import { divisorList } from '../layers/formats.ts';
 import { checkMemory } from './limits.ts';
 import type { LayerRtl, LayerShape } from '../layers/types.ts';
 import type { StreamInterface } from '../sim/stream.ts';
@@ -197,11 +198,10 @@ function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[],
     const inLanes = cur.io.inLanes;
     if (inLanes > 1 && prev.io.outLanes % inLanes !== 0) {
       const field = cur.kind.beatField ? `.${cur.kind.beatField}` : '';
-      const fits = Array.from({ length: prev.io.outLanes }, (_, d) => d + 1).filter((d) => prev.io.outLanes % d === 0);
       throw new CircaInputError(
         `${where}layers[${i}]${field}: takes ${inLanes} elements per input beat, but layers[${ip}] (${prev.kind.kind}) gives ` +
           `${prev.io.outLanes} per output beat; the link between them cuts an output beat into input beats, so it must divide ` +
-          `${prev.io.outLanes}: one of ${fits.join(', ')}`,
+          `${prev.io.outLanes}: one of ${divisorList(prev.io.outLanes)}`,
       );
     }
     if (prev.shape.outFormat && !sameFormat(prev.shape.outFormat, cur.shape.inFormat)) {
@@ -215,11 +215,10 @@ function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[],
   const last = layers[layers.length - 1];
   // the last link cuts the last layer's output beats into the network's, as the links between layers do
   if (last.io.outLanes % outBeat !== 0) {
-    const fits = Array.from({ length: last.io.outLanes }, (_, d) => d + 1).filter((d) => last.io.outLanes % d === 0);
     const il = last.fusedFrom ? last.fusedFrom[last.fusedFrom.length - 1].index : last.index;
     throw new CircaInputError(
       `${where}outBeat: ${outBeat} elements per output beat, but layers[${il}] (${last.kind.kind}) gives ${last.io.outLanes} per beat; ` +
-        `the last link cuts its beats into the network's, so outBeat must divide ${last.io.outLanes}: one of ${fits.join(', ')}`,
+        `the last link cuts its beats into the network's, so outBeat must divide ${last.io.outLanes}: one of ${divisorList(last.io.outLanes)}`,
     );
   }
   return {

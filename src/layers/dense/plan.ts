@@ -17,7 +17,7 @@ import {
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { CircaInputError } from '../../errors.ts';
-import { checkWeightCount } from '../formats.ts';
+import { checkWeightCount, divisorList } from '../formats.ts';
 import { working } from '../../work.ts';
 import type { Activation, DenseSpec, MemoryChoice } from './spec.ts';
 
@@ -153,9 +153,7 @@ export function planDense(spec: DenseSpec): DensePlan {
   const groups = Math.ceil(m / lanes);
   const beat = spec.beat;
   if (n % beat !== 0) {
-    const divisors = Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
-    const shown = divisors.length > 12 ? [...divisors.slice(0, 11), '...', divisors[divisors.length - 1]] : divisors;
-    bad('beat', `must divide the inputs (${n}): one of ${shown.join(', ')}, got ${beat}`);
+    bad('beat', `must divide the inputs (${n}): one of ${divisorList(n)}, got ${beat}`);
   }
 
   const xFormat = spec.input;

@@ -8,6 +8,7 @@ import {
   type QFormat, type Requant, type Rounding, type Overflow,
 } from '../../fixed/index.ts';
 import { CircaInputError } from '../../errors.ts';
+import { divisorList } from '../formats.ts';
 import type { TvscmSpec } from './spec.ts';
 
 export interface TvscmPlan {
@@ -69,8 +70,7 @@ export function planTvscm(spec: TvscmSpec): TvscmPlan {
   if (lanes > n) bad('lanes', `must be in 1..${n} (at most n), got ${lanes}`);
   const beat = spec.beat;
   if (lanes % beat !== 0) {
-    const divisors = Array.from({ length: lanes }, (_, i) => i + 1).filter((d) => lanes % d === 0);
-    bad('beat', `must divide lanes (${lanes}): one of ${divisors.join(', ')}, got ${beat}`);
+    bad('beat', `must divide lanes (${lanes}): one of ${divisorList(lanes)}, got ${beat}`);
   }
 
   const xFormat = spec.input;
