@@ -35,6 +35,10 @@ export const FAST_FILES = [
   'test/train.test.ts',
   'test/flow.steps.test.ts',
   'test/flow-script.test.ts',
+  'test/architecture.test.ts',
+  'test/generated.test.ts',
+  'test/protocol.test.ts',
+  'test/fuzz.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));
