@@ -39,6 +39,7 @@ export const FAST_FILES = [
   'test/generated.test.ts',
   'test/protocol.test.ts',
   'test/fuzz.test.ts',
+  'test/build-lock.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));
