@@ -40,6 +40,12 @@ export const FAST_FILES = [
   'test/protocol.test.ts',
   'test/fuzz.test.ts',
   'test/build-lock.test.ts',
+  'test/sim-host.test.ts',
+  'test/circulant.folded.test.ts',
+  'test/fft.folded.test.ts',
+  'test/diagcirc.shared.test.ts',
+  'test/dense.cosim.test.ts',
+  'test/tvscm.cosim.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

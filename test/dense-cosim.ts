@@ -75,7 +75,7 @@ export const WIDE_CASES: [number, number, number, number, number, string][] = [
 
 /** One wide-beat shape: bit-exact, and the load of n/beat beats in every vector's cycles. */
 export function itWideCase([n, m, lanes, beat, buffers, activation]: [number, number, number, number, number, string]): void {
-  it(`${n} -> ${m}, P = ${lanes}, beat ${beat}, ${buffers} buffer(s), ${activation}: bit-exact, every vector's cycles as predicted`, async () => {
+  it(`${n} -> ${m}, P = ${lanes}, beat ${beat}, ${buffers} buffer(s), ${activation}: bit-exact, every vector's cycles as predicted`, { tags: ['tools'] }, async () => {
     const layer = wide(n, m, lanes, beat, buffers, activation);
     expect(layer.plan).toMatchObject({ beat, beats: n / beat });
     expect(layer.kind.io(layer.plan)).toMatchObject({ inLanes: beat, inBeats: n / beat });

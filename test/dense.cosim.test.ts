@@ -22,7 +22,7 @@ import { simulateStream } from '../src/sim/stream.ts';
 import { denseLoadWords } from '../src/layers/dense/rtl.ts';
 import { dense, expectedOutputs, expectExact, itWideCase, synthCells, wide, WIDE_CASES } from './dense-cosim.ts';
 
-describe('dense co-simulation', () => {
+describe('dense co-simulation', { tags: ['tools'] }, () => {
   it('16 -> 10, P = 1, identity, convergent: bit-exact, cycles as predicted', async () => {
     const layer = dense({
       inputs: 16, outputs: 10, lanes: 1,
@@ -158,7 +158,7 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
   // build each; the random co-simulation draws beats and buffers too)
   for (const c of WIDE_CASES.filter(([n, m]) => n === 16 && m === 6)) itWideCase(c);
 
-  it('weights in SPRAM (memory "spram"): 20 -> 5, P = 2, beat 4, one buffer', async () => {
+  it('weights in SPRAM (memory "spram"): 20 -> 5, P = 2, beat 4, one buffer', { tags: ['tools'] }, async () => {
     const layer = dense({
       inputs: 20, outputs: 5, lanes: 2, beat: 4, buffers: 1, memory: 'spram', activation: 'relu',
       weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3, scale: 0.5 },
@@ -169,7 +169,7 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
     expect(full.cycles.predictedPeriod).toBe(5 + 3 * 20);
   });
 
-  it('the same values as one element per beat (the reference does not know the beat)', async () => {
+  it('the same values as one element per beat (the reference does not know the beat)', { tags: ['tools'] }, async () => {
     const narrow = await cosimLayer(wide(12, 5, 2, 1, 1, 'relu'), { vectors: 40, seed: 3 });
     const layer = wide(12, 5, 2, 1, 1, 'relu');
     const widened = dense({ ...(layer.spec as object), beat: 4 });
@@ -183,7 +183,7 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
   });
 
   for (const buffers of [1, 2]) {
-    it(`24 -> 5, P = 2, beat 4, ${buffers} buffer(s): every output beat and the next first input land where the timing face says`, async () => {
+    it(`24 -> 5, P = 2, beat 4, ${buffers} buffer(s): every output beat and the next first input land where the timing face says`, { tags: ['tools'] }, async () => {
       const layer = wide(24, 5, 2, 4, buffers, 'identity');
       const vectors = makeVectors(5, 24, layer.plan.xWidth, 4);
       // full rate: input beat i (elements 4i..4i+3) of vector k is taken at firstIn[k] + i
@@ -211,7 +211,7 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
     expect(xbuf).toMatchObject({ name: 'fc.xbuf', depth: 196, width: 32, writes: 196 });
   });
 
-  it('RTL: a BEAT*X_W-bit s_data; Verilator -Wall, Icarus and yosys accept beat 2, 3 and 4, one and two buffers', async () => {
+  it('RTL: a BEAT*X_W-bit s_data; Verilator -Wall, Icarus and yosys accept beat 2, 3 and 4, one and two buffers', { tags: ['tools'] }, async () => {
     for (const layer of [wide(12, 5, 2, 4, 2, 'hardtanh'), wide(12, 3, 1, 3, 1, 'relu'), dense({ inputs: 2, outputs: 1, beat: 2, weights: { init: 'random' } })]) {
       const rtl = layer.kind.rtl(layer.plan);
       const top = rtl.sources.find((s) => s.name === rtl.top + '.v')!.text;
@@ -222,7 +222,7 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
   });
 });
 
-describe('dense RTL acceptance and inference', () => {
+describe('dense RTL acceptance and inference', { tags: ['tools'] }, () => {
   it('Verilator -Wall, Icarus (Verilog-2005) and yosys accept the generated design', async () => {
     for (const layer of [
       dense({ inputs: 13, outputs: 7, lanes: 3, weights: { init: 'random' }, activation: 'hardtanh', memory: 'ebr' }),
@@ -254,7 +254,7 @@ describe('dense RTL acceptance and inference', () => {
   });
 });
 
-describe('dense weights in SPRAM (memory "spram", preloaded in simulation)', () => {
+describe('dense weights in SPRAM (memory "spram", preloaded in simulation)', { tags: ['tools'] }, () => {
   const spramSpec = (lanes: number, extra: object = {}) => ({
     inputs: 20, outputs: 5, lanes, memory: 'spram',
     weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3, scale: 0.5 },

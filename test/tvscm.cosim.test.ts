@@ -15,7 +15,7 @@ import { expectExact, spec } from './tvscm-cosim.ts';
 /** The n = 784 shapes of the default suite: the example's (band, P = 4) and the widest complement. */
 const N784_DEFAULT: [{ type: string; radius?: number }, number][] = [[{ type: 'band', radius: 1 }, 4], [{ type: 'complement' }, 8]];
 
-describe('TVSCM co-simulation, n = 784 (the example layer)', () => {
+describe('TVSCM co-simulation, n = 784 (the example layer)', { tags: ['tools'] }, () => {
   for (const [placement, lanes] of N784_DEFAULT) {
     it(`${placement.type}, P = ${lanes}: 1000 vectors bit-exact, cycles as predicted`, async () => {
       await expectExact(spec(784, lanes, placement), 1000);
@@ -23,7 +23,7 @@ describe('TVSCM co-simulation, n = 784 (the example layer)', () => {
   }
 });
 
-describe('TVSCM load/compute overlap (two input buffers) and one buffer', () => {
+describe('TVSCM load/compute overlap (two input buffers) and one buffer', { tags: ['tools'] }, () => {
   it('n = 784, P = 4: a vector every n = 784 cycles (fetches 198), was 988 with one vector at a time', async () => {
     const layer = spec(784, 4, { type: 'band', radius: 1 });
     expect(layer.kind.cost(layer.plan).cycles).toMatchObject({ latency: 987, period: 784 });
@@ -50,7 +50,7 @@ describe('TVSCM load/compute overlap (two input buffers) and one buffer', () => 
 });
 
 describe('TVSCM wide input beats ("beat": k elements per beat)', () => {
-  it('n = 784, P = 4, beat 4: a vector every 198 cycles, within 1.25x of the DSP bound (1,568 multiplies / 8 = 196)', async () => {
+  it('n = 784, P = 4, beat 4: a vector every 198 cycles, within 1.25x of the DSP bound (1,568 multiplies / 8 = 196)', { tags: ['tools'] }, async () => {
     const layer = spec(784, 4, { type: 'band', radius: 1 }, { beat: 4 });
     expect(layer.kind.io(layer.plan)).toMatchObject({ inLanes: 4, inBeats: 196 });
     expect(layer.kind.cost(layer.plan).cycles).toMatchObject({ latency: 196 + 198 + 5, period: 198 });
@@ -64,7 +64,7 @@ describe('TVSCM wide input beats ("beat": k elements per beat)', () => {
   });
 });
 
-describe('TVSCM requantisation variants in RTL', () => {
+describe('TVSCM requantisation variants in RTL', { tags: ['tools'] }, () => {
   it('every rounding mode, wrap and ReLU are bit-exact, and overflow is flagged', async () => {
     for (const rounding of ['truncate', 'half-up', 'convergent']) {
       const layer = spec(16, 3, { type: 'band', radius: 2 }, {
@@ -88,7 +88,7 @@ describe('TVSCM requantisation variants in RTL', () => {
   });
 });
 
-describe('the shipped example', () => {
+describe('the shipped example', { tags: ['tools'] }, () => {
   it('examples/tvscm-784.json co-simulates bit-exact', async () => {
     const r = await cosimLayer(loadLayerFile('examples/tvscm-784.json'), { vectors: 100, validPct: 80, readyPct: 80 });
     expect(r.mismatches.map(formatMismatch)).toEqual([]);
