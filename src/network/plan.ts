@@ -59,6 +59,20 @@ export function layerRtl(layer: NetworkLayer): LayerRtl {
 }
 
 /**
+ * The module-name check generate and sim make (a layer's modules against
+ * another's, circa's templates and the network's top), for a command that
+ * renders no RTL (estimate). Module names are prefixed by the layer and
+ * network names, so only names one of which prefixes another (or equal
+ * ones) can collide: then the RTL is rendered and checked; otherwise
+ * nothing is drawn.
+ */
+export function checkModuleNames(net: NetworkPlan): void {
+  const names = [net.name, ...net.layers.map((l) => (l.plan as { name?: string }).name ?? '')];
+  const close = names.some((a, i) => names.some((b, j) => i !== j && (a === b || b.startsWith(`${a}_`))));
+  if (close && net.layers.length > 0) layerRtl(net.layers[0]);
+}
+
+/**
  * A copy of a planned layer that renders as `rtl`: a variant its kind's rtl
  * face made (e.g. a dense layer's device RTL without preloaded SPRAM, to test
  * the run-time load), in place of the default rendering.

@@ -69,7 +69,7 @@ export function bindTensors(
     const want = layerTensors(l);
     if (want.length === 0) return;
     const found = want.map((w) => {
-      const src = opts.rename?.[w.full] ?? w.full;
+      const src = opts.rename && Object.hasOwn(opts.rename, w.full) ? opts.rename[w.full] : w.full;
       return { ...w, src, t: tensors.get(src) };
     });
     const present = found.filter((f) => f.t);
