@@ -471,6 +471,7 @@ function readJsonTensors(buf: Uint8Array, file: string): TensorMap {
 
 /** Named tensors from a .npy (one tensor, named after the file), .npz, .onnx or .json file. */
 export function readTensors(file: string): TensorMap {
+  if (typeof file !== 'string' || file.length === 0) throw new CircaInputError(`readTensors: file: expected a path (a non-empty string), got ${file === null ? 'null' : typeof file}`);
   const ext = extname(file).toLowerCase();
   // the type, then what the path is, before reading: a device (/dev/zero) or a FIFO would never end
   if (!['.npz', '.npy', '.onnx', '.json'].includes(ext)) return bad(file, `unknown weight file type "${ext.slice(0, 20)}"; expected .npz, .npy, .onnx or .json`);
