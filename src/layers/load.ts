@@ -80,10 +80,16 @@ export function checkJsonShape(raw: unknown, where = ''): void {
       if (v.length > MAX_LAYER_WEIGHTS) {
         throw new CircaInputError(`${where}${at()}: an array of ${v.length.toLocaleString('en-US')} entries; no spec field takes more than ${MAX_LAYER_WEIGHTS.toLocaleString('en-US')} (a layer's limit of weights)`);
       }
-      // only arrays of objects or arrays need walking; a long array of numbers is skipped quickly
+      // only arrays of objects or arrays need walking; a long array of numbers is skipped quickly,
+      // and so is a row of numbers (weights.values[i]) without a call of its own
       for (let i = 0; i < v.length; i++) {
         const e = v[i];
         if (typeof e !== 'object' || e === null) continue;
+        if (Array.isArray(e) && e.length <= MAX_LAYER_WEIGHTS && depth + 1 < MAX_JSON_DEPTH) {
+          let flat = true;
+          for (let j = 0; j < e.length && flat; j++) flat = typeof e[j] !== 'object' || e[j] === null;
+          if (flat) continue;
+        }
         keys.push(i);
         walk(e, depth + 1);
         keys.pop();
@@ -98,6 +104,24 @@ export function checkJsonShape(raw: unknown, where = ''): void {
     }
   };
   walk(raw, 0);
+}
+
+/**
+ * A layer kind's counts face on a raw layer spec (the array lengths its sizes
+ * fix), before the spec is walked or parsed: it reads only the fields it
+ * names, so it is safe on any JSON data. A spec of an unknown kind is left to
+ * the checks that name it.
+ */
+export function checkCounts(raw: unknown, where = ''): void {
+  if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, 'kind')) return;
+  const kindName = (raw as { kind?: unknown }).kind;
+  const kind = typeof kindName === 'string' ? kindNamed(kindName) : undefined;
+  try {
+    kind?.counts?.(raw as Record<string, unknown>);
+  } catch (e) {
+    if (e instanceof CircaInputError) throw new CircaInputError(`${where}${e.message}`);
+    throw e;
+  }
 }
 
 /** One line per problem: the field, what is allowed, and (where known) what was given. */
@@ -156,18 +180,13 @@ export function loadLayerSpec(spec: unknown, where = ''): LoadedLayer {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CircaInputError(`${where}(top level): expected a JSON object with a "kind" field`);
   }
+  checkCounts(raw, where); // counts before contents: before anything walks every value
   checkJsonShape(raw, where);
   const kindName = (raw as { kind?: unknown }).kind;
   const known = Object.keys(LAYER_KINDS).join(', ');
   if (typeof kindName !== 'string') throw new CircaInputError(`${where}kind: required, one of ${known}`);
   const kind = kindNamed(kindName);
   if (!kind) throw new CircaInputError(`${where}kind: unknown layer kind ${show(kindName)}; known kinds: ${known}`);
-  try {
-    kind.counts?.(raw as Record<string, unknown>);
-  } catch (e) {
-    if (e instanceof CircaInputError) throw new CircaInputError(`${where}${e.message}`);
-    throw e;
-  }
   const parsed = kind.schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
   try {
