@@ -46,6 +46,8 @@ export const FAST_FILES = [
   'test/diagcirc.shared.test.ts',
   'test/dense.cosim.test.ts',
   'test/tvscm.cosim.test.ts',
+  'test/input-checks.test.ts',
+  'test/fuzz-weights.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -14,7 +14,10 @@
 import type { CosimOptions, CosimReport } from './sim/cosim.ts';
 import { cosim } from './sim/cosim.ts';
 import { designFromPlan, type Design, type DesignCost } from './network/design.ts';
-import { planAny } from './network/plan.ts';
+import { checkModuleNames, planAny } from './network/plan.ts';
+import {
+  buildOptionsSchema, checkDesign, compareOptionsSchema, estimateOptionsSchema, generateOptionsSchema, inputVector, parseOptions, plainSpec, simulateOptionsSchema,
+} from './library-args.ts';
 import { networkFloat, networkReference, type NetworkReference } from './network/reference.ts';
 import { boardDesign, type BoardDesign } from './network/board.ts';
 import { loadBoard, type Board } from './flow/boards.ts';
@@ -48,7 +51,8 @@ export type { StreamInterface } from './sim/stream.ts';
  * the same shapes as the JSON files. Throws CircaInputError naming the bad field.
  */
 export function designFromSpec(spec: unknown): Design {
-  return designFromPlan(planAny(spec), typeof spec === 'object' && spec !== null && 'layers' in spec);
+  const plain = plainSpec('designFromSpec', spec);
+  return designFromPlan(planAny(plain, 'designFromSpec: spec: '), typeof plain === 'object' && plain !== null && 'layers' in plain);
 }
 
 // ---------------------------------------------------------------------------
@@ -58,12 +62,15 @@ export { networkReference, networkFloat, type NetworkReference } from './network
 
 /** The bit-exact fixed-point model on one input vector (raw integers in the input format). */
 export function reference(design: Design, x: readonly number[]): NetworkReference {
-  return networkReference(design.net, x);
+  return networkReference(checkDesign('reference', design).net, inputVector('reference', x));
 }
 
 /** The float model on one input vector (each layer on the real value of what the hardware gives it). */
 export function floatReference(design: Design, x: readonly number[]): number[] {
-  return networkFloat(design.net, x);
+  const d = checkDesign('floatReference', design);
+  const v = inputVector('floatReference', x);
+  networkReference(d.net, v); // the same input checks as the fixed-point model (length, raw values of the input format)
+  return networkFloat(d.net, v);
 }
 
 // ---------------------------------------------------------------------------
@@ -90,7 +97,9 @@ export interface Generated {
 }
 
 /** The RTL of a design, as `circa generate` writes it. */
-export async function generate(design: Design, opts: GenerateOptions = {}): Promise<Generated> {
+export async function generate(design: Design, options: GenerateOptions = {}): Promise<Generated> {
+  checkDesign('generate', design);
+  const opts = parseOptions('generate', generateOptionsSchema, options) as GenerateOptions;
   const rtl = design.rtl();
   const board = opts.board === undefined ? undefined : typeof opts.board === 'string' ? loadBoard(opts.board) : opts.board;
   const bd = board ? boardDesign(rtl, board, opts.clockMHz) : undefined;
@@ -107,8 +116,9 @@ export { gateLevelNetlist, synthesisedRtl, type GateLevelRtl } from './sim/netli
 export { buildScript, netlistScript, synthesisScript } from './flow/script.ts';
 
 /** Co-simulate a design in Verilator: every output value and every cycle count checked against the models. */
-export function simulate(design: Design, opts: CosimOptions = {}): Promise<CosimReport> {
-  return cosim(design.dut(), opts);
+export async function simulate(design: Design, opts: CosimOptions = {}): Promise<CosimReport> {
+  checkDesign('simulate', design);
+  return cosim(design.dut(), parseOptions('simulate', simulateOptionsSchema, opts) as CosimOptions);
 }
 
 // ---------------------------------------------------------------------------
@@ -133,7 +143,9 @@ export interface BuildOptions {
 }
 
 /** Synthesise, place and route, and pack the design with its board top (yosys -> nextpnr-ice40 -> icepack). */
-export function build(design: Design, opts: BuildOptions): Promise<FlowReport> {
+export async function build(design: Design, options: BuildOptions): Promise<FlowReport> {
+  checkDesign('build', design);
+  const opts = parseOptions('build', buildOptionsSchema, options) as BuildOptions;
   const board = typeof opts.board === 'object' ? opts.board : loadBoard(opts.board ?? 'icebreaker');
   const bd = boardDesign(design.rtl(), board, opts.clockMHz);
   return runFlow({
@@ -165,7 +177,10 @@ export interface Estimate {
 }
 
 /** What `circa estimate` and the fit check know of a design, for a part (default UP5K) and a clock (default 12 MHz). */
-export function estimate(design: Design, opts: { part?: PartName; clockMHz?: number; toolchain?: Toolchain } = {}): Estimate {
+export function estimate(design: Design, options: { part?: PartName; clockMHz?: number; toolchain?: Toolchain } = {}): Estimate {
+  checkDesign('estimate', design);
+  const opts = parseOptions('estimate', estimateOptionsSchema, options);
+  checkModuleNames(design.net); // what generate and sim refuse, estimate refuses too
   const part = opts.part ?? 'UP5K';
   return {
     cost: design.cost(),
@@ -177,7 +192,9 @@ export function estimate(design: Design, opts: { part?: PartName; clockMHz?: num
 
 /** The `circa compare` figures of two designs (a/b ratios, the paper's column where the pair matches). */
 export function compare(a: Design, b: Design, opts: CompareOptions = {}): Comparison {
-  return compareDesigns(a, b, opts);
+  checkDesign('compare', a, 'a');
+  checkDesign('compare', b, 'b');
+  return compareDesigns(a, b, parseOptions('compare', compareOptionsSchema, opts) as CompareOptions);
 }
 
 // ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import { CircaError, CircaInputError } from '../errors.ts';
 import { onInterrupt, track } from '../cleanup.ts';
 import { loadDesign, type Design } from '../network/design.ts';
+import { checkModuleNames } from '../network/plan.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
 import { cosim, formatMismatch, type CosimReport, type SeriesStats } from '../sim/cosim.ts';
 import { checkRtl } from '../sim/lint.ts';
@@ -254,6 +255,7 @@ async function cmdEstimate(specPath: string, o: EstimateOpts): Promise<number> {
   const part = o.part !== undefined ? parsePart(o.part, '--part') : fillPart ?? 'UP5K';
   if (fillPart && part !== fillPart) throw new CircaInputError(`--part: ${part} differs from --fill ${fillPart}; give one part`);
   const design = loadDesign(specPath);
+  checkModuleNames(design.net); // what generate and sim refuse, estimate refuses too
   const cost = design.cost();
   const bound = dspBound(design, part);
   if (fillPart) p.step(`searching lane counts for ${design.name} on iCE40${fillPart} (resource model)`);

@@ -13,7 +13,7 @@ import { loadAnyFile, type NetworkPlan } from '../network/plan.ts';
 import type { Params } from '../layers/types.ts';
 import { loadDataset } from '../train/mnist.ts';
 import { readTensors, encodeNpz, type TensorMap } from '../train/tensors.ts';
-import { bindTensors } from '../train/weights.ts';
+import { bindTensors, layerTensors } from '../train/weights.ts';
 import { floatNet } from '../train/model.ts';
 import { floatAccuracy, train, type EpochStats } from '../train/train.ts';
 import { evaluateFixed, formatConfusion } from '../train/evaluate.ts';
@@ -35,8 +35,20 @@ function realArg(name: string) {
 }
 function collectMap(value: string, prev: Record<string, string>): Record<string, string> {
   const m = /^([^=]+)=(.+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`--map takes <layer>.<tensor>=<name in the file>, got "${value}"`);
-  return { ...prev, [m[1]]: m[2] };
+  const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+  if (!m) throw new InvalidArgumentError(`--map takes <layer>.<tensor>=<name in the file>, got ${shown}`);
+  // a circa tensor name: <layer>.<tensor>, each a name (so never "__proto__" or "constructor")
+  if (!/^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/.test(m[1])) throw new InvalidArgumentError(`--map: ${JSON.stringify(m[1].slice(0, 60))} is not a <layer>.<tensor> name (e.g. fc10.weight), in ${shown}`);
+  if (Object.hasOwn(prev, m[1])) throw new InvalidArgumentError(`--map: ${m[1]} is mapped twice`);
+  return Object.assign(Object.create(null) as Record<string, string>, prev, { [m[1]]: m[2] });
+}
+
+/** Every --map key names a tensor some layer of the spec has. */
+function checkMapKeys(plan: NetworkPlan, map: Record<string, string>): void {
+  const known = plan.layers.flatMap((l) => layerTensors(l).map((t) => t.full));
+  for (const k of Object.keys(map)) {
+    if (!known.includes(k)) throw new CircaInputError(`--map ${k}: no layer of the spec has that tensor (its tensors: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''})`);
+  }
 }
 
 function print(json: boolean, value: unknown, text: string): void {
@@ -159,6 +171,7 @@ interface ImportOpts { output: string; map: Record<string, string>; force?: bool
 
 async function cmdImport(specPath: string, source: string, o: ImportOpts): Promise<number> {
   const plan = loadAnyFile(specPath, { fuse: false });
+  checkMapKeys(plan, o.map);
   checkOutFile(o.output, '.npz', !!o.force);
   const tensors = readTensors(source);
   const bound = bindTensors(plan.layers, tensors, source, { requireAll: true, rename: o.map });
