@@ -108,7 +108,7 @@ export async function generate(design: Design, opts: GenerateOptions = {}): Prom
   const board = opts.board === undefined ? undefined : typeof opts.board === 'string' ? loadBoard(opts.board) : opts.board;
   const bd = board ? boardDesign(rtl, board, opts.clockMHz) : undefined;
   const files = [...withFileList(bd ? bd.sources : rtl.sources), ...(bd && board ? [{ name: `${board.name}.pcf`, text: bd.pcf }] : [])];
-  const written = outDir === undefined ? undefined : (await writeFolder(outDir, (dir) => writeSources(dir, files), { force: !!opts.force, option: 'outDir' })).written;
+  const written = outDir === undefined ? undefined : (await writeFolder(opts.outDir!, (dir) => writeSources(dir, files), { force: !!opts.force, option: 'outDir' })).written;
   return { top: bd ? bd.top : rtl.top, files, ...(bd ? { board: bd } : {}), ...(written ? { written } : {}) };
 }
 
@@ -167,7 +167,7 @@ export async function build(design: Design, opts: BuildOptions): Promise<FlowRep
     untrack(); // a failed build keeps its logs in the scratch folder (the error names them)
   }
   try {
-    await writeFolder(outDir, (dir) => cpSync(work, dir, { recursive: true }), { force: !!opts.force, option: 'outDir' });
+    await writeFolder(opts.outDir, (dir) => cpSync(work, dir, { recursive: true }), { force: !!opts.force, option: 'outDir' });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

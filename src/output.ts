@@ -23,7 +23,7 @@
  *   is one CircaInputError naming the option, the path and the condition.
  */
 import {
-  closeSync, copyFileSync, existsSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync,
+  accessSync, constants as fsConstants, closeSync, copyFileSync, existsSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync,
   renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -75,12 +75,12 @@ export function fsCondition(e: unknown): string | undefined {
   return `${CONDITIONS[code] ?? 'file-system error'} (${code})`;
 }
 
-/** A file-system error as a one-line CircaInputError naming `option`, the path and the condition; other errors unchanged. */
-export function asFsError(e: unknown, option: string, fallbackPath: string): unknown {
+/** A file-system error as a one-line CircaInputError: `shown` (the option and its value), the path and the condition; other errors unchanged. */
+export function asFsError(e: unknown, shown: string, fallbackPath: string): unknown {
   const condition = fsCondition(e);
   if (!condition) return e;
   const path = (e as NodeJS.ErrnoException).path ?? fallbackPath;
-  return new CircaInputError(`${option}: cannot write ${shownPath(path)}: ${condition}`, { cause: e });
+  return new CircaInputError(`${shown}: cannot write ${shownPath(path)}: ${condition}`, { cause: e });
 }
 
 /** `p` relative to the working directory when inside it, else as is. */
@@ -177,6 +177,7 @@ function checkWay(target: string, shown: string, from: string): void {
     if (s) {
       const st = s.isSymbolicLink() ? statSync(p) : s;
       if (!st.isDirectory()) throw new CircaInputError(`${shown}: ${shownPath(p)} is ${kindOf(st)}, so ${from} cannot be made there`);
+      accessSync(p, fsConstants.W_OK); // a read-only file system (EROFS) or no permission: said now, before any work
       return;
     }
     if (dirname(p) === p) return;
@@ -257,6 +258,7 @@ export function checkTarget(dir: string, force: boolean | TargetOptions = false,
       throw new CircaInputError(`${shown}: is ${kindOf(s)}, not a directory; name a directory for the output`);
     }
     if (s) {
+      accessSync(target, fsConstants.W_OK);
       const entries = readdirSync(target);
       if (entries.length > 0) {
         if (!o.force) throw new CircaInputError(`${shown}: output directory exists and is not empty; pass --force to replace the files circa wrote there`);
@@ -269,7 +271,7 @@ export function checkTarget(dir: string, force: boolean | TargetOptions = false,
       }
     }
   } catch (e) {
-    throw asFsError(e, opt, target);
+    throw asFsError(e, shown, target);
   }
   return target;
 }
@@ -308,7 +310,7 @@ export async function writeFolder<T>(dir: string, fill: (staging: string) => Pro
     mkdirSync(dirname(target), { recursive: true });
     staging = mkdtempSync(join(dirname(target), `.${basename(target)}.partial-`));
   } catch (e) {
-    throw asFsError(e, opt, target);
+    throw asFsError(e, `${opt} ${dir}`, target);
   }
   const untrack = track(staging); // an interrupt removes it too
   try {
@@ -316,7 +318,10 @@ export async function writeFolder<T>(dir: string, fill: (staging: string) => Pro
     const written = commitFolder(staging, target, opts);
     return { result, written };
   } catch (e) {
-    throw asFsError(e, opt, target);
+    // name the file as it would have been, not its staging name
+    const p = (e as NodeJS.ErrnoException).path;
+    if (typeof p === 'string' && within(p, staging)) (e as NodeJS.ErrnoException).path = join(target, relative(staging, p));
+    throw asFsError(e, `${opt} ${dir}`, target);
   } finally {
     rmSync(staging, { recursive: true, force: true });
     untrack();
@@ -440,18 +445,18 @@ export function checkFile(path: string, o: FileOptions = {}): string {
       if (input && realPath(input) === target) throw new CircaInputError(`${shown}: is an input of this command (${input}); circa never writes over its input`);
     }
     if (s && !o.force) throw new CircaInputError(`${shown}: the file exists; pass --force to replace it`);
-    if (!s) {
-      const folder = dirname(target);
-      const fs = lstatOrNone(folder);
-      if (!fs) {
-        checkWay(target, shown, 'its folder');
-        if (!o.makeFolder) throw new CircaInputError(`${shown}: the folder ${shownPath(folder)} does not exist`);
-      } else if (!fs.isDirectory()) {
-        throw new CircaInputError(`${shown}: ${shownPath(folder)} is ${kindOf(fs)}, not a folder`);
-      }
+    const folder = dirname(target);
+    const fs = lstatOrNone(folder);
+    if (!fs) {
+      checkWay(target, shown, 'its folder');
+      if (!o.makeFolder) throw new CircaInputError(`${shown}: the folder ${shownPath(folder)} does not exist`);
+    } else if (!fs.isDirectory()) {
+      throw new CircaInputError(`${shown}: ${shownPath(folder)} is ${kindOf(fs)}, not a folder`);
+    } else {
+      accessSync(folder, fsConstants.W_OK); // the new file is made beside the target: EROFS or EACCES now, before any work
     }
   } catch (e) {
-    throw asFsError(e, opt, target);
+    throw asFsError(e, shown, target);
   }
   return target;
 }
@@ -473,10 +478,10 @@ export function writeFiles(files: readonly { path: string; data: string | Uint8A
   const opt = o.option ?? '-o';
   const targets = files.map((f) => checkFile(f.path, o));
   const temps: string[] = [];
-  let current = targets[0];
+  let current = 0;
   try {
     for (const [i, f] of files.entries()) {
-      current = targets[i];
+      current = i;
       if (o.makeFolder) mkdirSync(dirname(targets[i]), { recursive: true });
       const tmp = join(dirname(targets[i]), `.${basename(targets[i])}.partial-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
       temps.push(tmp);
@@ -484,7 +489,7 @@ export function writeFiles(files: readonly { path: string; data: string | Uint8A
       else writeFileDurably(tmp, f.data);
     }
     for (const [i, t] of targets.entries()) {
-      current = t;
+      current = i;
       // checked again: a FIFO or a folder may have taken the name since
       const s = lstatOrNone(t);
       if (s && !s.isFile()) throw new CircaInputError(`${opt} ${files[i].path}: is ${kindOf(s)}, not a regular file; circa never replaces it`);
@@ -492,7 +497,9 @@ export function writeFiles(files: readonly { path: string; data: string | Uint8A
     }
     return targets;
   } catch (e) {
-    throw asFsError(e, opt, current);
+    const p = (e as NodeJS.ErrnoException).path;
+    if (typeof p === 'string' && temps.includes(p)) (e as NodeJS.ErrnoException).path = targets[temps.indexOf(p)];
+    throw asFsError(e, `${opt} ${files[current].path}`, targets[current]);
   } finally {
     for (const t of temps) rmSync(t, { force: true });
   }

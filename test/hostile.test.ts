@@ -145,8 +145,10 @@ describe('output directories: -o and --force', () => {
     expect(() => checkTarget(foreign, true, '--out')).toThrow(/^--out .*foreign: holds files circa did not write \(no \.circa-output manifest\)/);
     const mine = join(work, 'mine');
     mkdirSync(mine);
-    writeFileSync(join(mine, MARKER), '');
+    writeFileSync(join(mine, MARKER), ''); // a bare marker proves nothing
     writeFileSync(join(mine, 'old.v'), '');
+    expect(() => checkTarget(mine, true)).toThrow(/holds files circa did not write \(no \.circa-output manifest\)/);
+    writeFileSync(join(mine, MARKER), JSON.stringify({ files: { 'old.v': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' } }));
     expect(checkTarget(mine, true)).toBe(mine);
     expect(checkTarget(join(work, 'empty-or-new'), false)).toBe(join(work, 'empty-or-new'));
   });

@@ -102,7 +102,7 @@ async function cmdCompare(pathA: string, pathB: string, o: CompareOpts): Promise
   let kept: string[] = [];
   if (svgTarget) {
     const charts = comparisonCharts(c);
-    kept = describeKept((await writeFolder(svgTarget, (dir) => {
+    kept = describeKept((await writeFolder(o.svg!, (dir) => {
       for (const ch of charts) writeFileSync(join(dir, ch.name), ch.svg);
     }, { force: !!o.force, option: '--svg' })).written);
     written = charts.map((ch) => join(relative(process.cwd(), svgTarget) || '.', ch.name));
@@ -164,7 +164,7 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
   if (target) {
     const svg = sweepSvg(title, keys, rows);
     const accSvg = testSet ? accuracySvg(`${title}: ${o.dataset} accuracy (${Math.min(o.limit, testSet.count)} test images)`, keys, rows) : undefined;
-    kept = describeKept((await writeFolder(target, (dir) => {
+    kept = describeKept((await writeFolder(o.out!, (dir) => {
       writeFileSync(join(dir, 'sweep.csv'), csv);
       writeFileSync(join(dir, 'pareto.svg'), svg);
       if (accSvg) writeFileSync(join(dir, 'accuracy.svg'), accSvg);

@@ -77,7 +77,7 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
     }
   }
   const written = [...withFileList(files), ...(design && board ? [{ name: `${board.name}.pcf`, text: design.pcf }] : [])];
-  const out = await writeFolder(target, (dir) => writeSources(dir, written), { force: !!o.force });
+  const out = await writeFolder(o.output, (dir) => writeSources(dir, written), { force: !!o.force });
   const names = written.map((f) => f.name);
   print(!!o.json, { spec: specPath, top, output: target, files: names, kept: out.written.kept, checks, params: rtl.params }, [
     ...design0.describe(),
@@ -198,7 +198,8 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   // --program: refuse now, not after the build, when no programmer reaches the board
   if (o.program) programPlan(board, 'circa_board_top.bin', o.tool);
   const design = boardDesign(spec.rtl(), board, o.clock);
-  const target = checkTarget(o.output ?? join('build', `${spec.name}-${board.name}`), !!o.force);
+  const outArg = o.output ?? join('build', `${spec.name}-${board.name}`);
+  const target = checkTarget(outArg, !!o.force);
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
   const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
@@ -223,7 +224,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   };
   let kept: string[] = [];
   try {
-    kept = describeKept((await writeFolder(target, (dir) => {
+    kept = describeKept((await writeFolder(outArg, (dir) => {
       cpSync(work, dir, { recursive: true });
       writeFileSync(join(dir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
     }, { force: !!o.force })).written);
