@@ -115,14 +115,18 @@ export function realPath(p: string): string {
 /** The folder circa is installed in (the clone, or node_modules/circa): this file is src/output.ts or dist/output.js. */
 export const PACKAGE_ROOT = realPath(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
 
-/** What a clone holds besides an installed package's own files; `build/`, `scratch/` and new folders are for outputs. */
+/**
+ * circa's own code and configuration in its package folder. In a clone, the data folders circa's own workflow
+ * regenerates (examples/trained by quantize, generated/, docs/, bench/) and build/ stay writable; an installed
+ * package (no src/) is all circa's.
+ */
 const PACKAGE_ENTRIES = new Set([
-  'package.json', 'package-lock.json', 'node_modules', 'src', 'dist', 'bin', 'rtl-templates', 'sim', 'boards', 'schemas', 'examples',
-  'test', 'scripts', 'bench', 'docs', 'generated', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', '.git', '.ci',
-  '.github', '.gitignore', 'vitest.config.ts', 'vitest.fast.config.ts', 'vitest.deep.config.ts',
+  'package.json', 'package-lock.json', 'node_modules', 'src', 'dist', 'bin', 'rtl-templates', 'sim', 'boards', 'schemas',
+  'test', 'scripts', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', '.git', '.ci', '.github', '.gitignore',
+  'vitest.config.ts', 'vitest.fast.config.ts', 'vitest.deep.config.ts',
 ]);
 
-/** Why `p` is circa's own (its package tree), or undefined. In a clone, `build/` and other new folders are not. */
+/** Why `p` is circa's own (its package tree), or undefined. In a clone, `build/`, the data folders and new folders are not. */
 function packagePart(real: string, root = PACKAGE_ROOT): string | undefined {
   if (!within(real, root)) return undefined;
   if (real === root) return `circa's own package folder (${root})`;

@@ -439,7 +439,7 @@ describe(`fuzz: hostile input is one exit-2 message, no stack, nothing written (
     // ('/', home, circa's package) take no tail that could name a new folder out there
     const local = ['.', '..', '../..', '../../..', '../../../..', 'mine', 'foreign', 'file.txt', 'fifo', 'fifo.npz', 'empty', 'dir.npz', 'old.npz',
       'spec.json', 'w.npz', 'new', 'new.npz', 'link-up', 'link-dot', 'link-mine', 'link-fifo', 'link-fifo.npz', 'link-file', 'dangling', 'link-top', 'mine/files.f', 'foreign/user.txt'];
-    const outside = ['/', homedir(), join(PACKAGE_ROOT, 'src', 'x'), join(PACKAGE_ROOT, 'package.json'), PACKAGE_ROOT, join(PACKAGE_ROOT, 'examples'), '/dev/null', '/dev/full', 'link-root'];
+    const outside = ['/', homedir(), join(PACKAGE_ROOT, 'src', 'x'), join(PACKAGE_ROOT, 'package.json'), PACKAGE_ROOT, join(PACKAGE_ROOT, 'boards'), '/dev/null', '/dev/full', 'link-root'];
     const pathArb = fc.oneof(
       fc.record({ base: fc.constantFrom(...local), tail: fc.constantFrom('', 'sub', 'a/b', '..', '../..', '.', 'x.npz', 'new.npz'), absolute: fc.boolean(), inside: fc.constant(true) }),
       // (never given a .npz ending: '/root.npz' or '/dev/null.npz' would be a new file out there)

@@ -227,7 +227,8 @@ describe('defect 4: circa never writes into its own package tree', () => {
     refused(await circa(d, 'quantize', 'net.json', '--weights', 'w.npz', '-o', join(PACKAGE_ROOT, 'package.json'), '--force', '-q'),
       /^circa: -o .*package\.json: is inside circa's own package/);
     refused(await circa(d, 'generate', 'act.json', '-o', PACKAGE_ROOT, '--force'), /^circa: -o .*: is (circa's own package folder|a parent of the working directory)/);
-    refused(await circa(PACKAGE_ROOT, 'generate', resolve(d, 'act.json'), '-o', 'examples', '--force'), /^circa: -o examples: is inside circa's own package/);
+    refused(await circa(PACKAGE_ROOT, 'generate', resolve(d, 'act.json'), '-o', 'boards', '--force'), /^circa: -o boards: is inside circa's own package/);
+    refused(await circa(PACKAGE_ROOT, 'generate', resolve(d, 'act.json'), '-o', 'node_modules/x'), /^circa: -o node_modules\/x: is inside circa's own package/);
     expect(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).toBe(pkg);
     expect(existsSync(join(PACKAGE_ROOT, 'src', 'x')) || existsSync(join(PACKAGE_ROOT, 'src', 'w.npz'))).toBe(false);
   });
