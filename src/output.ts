@@ -23,7 +23,7 @@
  *   is one CircaInputError naming the option, the path and the condition.
  */
 import {
-  accessSync, constants as fsConstants, closeSync, copyFileSync, existsSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync,
+  accessSync, constants as fsConstants, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync,
   renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -344,7 +344,7 @@ function commitFolder(staging: string, target: string, opts: TargetOptions): Wri
     note: 'the files circa wrote in this folder and their SHA-256; circa replaces only these (with --force), and only while unchanged',
     files: Object.fromEntries(files.map((f) => [f, sha256(join(staging, f))])),
   };
-  writeFileDurably(join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeNewFile(join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   // checked again now: the folder may have changed while the output was made
   const s = lstatOrNone(target);
   if (!s) {
@@ -395,15 +395,15 @@ function commitFolder(staging: string, target: string, opts: TargetOptions): Wri
 
 /** Write `dir/name` for each source file. */
 export function writeSources(dir: string, files: readonly SourceFile[]): void {
-  for (const f of files) writeFileDurably(join(dir, f.name), f.text);
+  for (const f of files) writeNewFile(join(dir, f.name), f.text);
 }
 
-function writeFileDurably(path: string, data: string | Uint8Array): void {
+/** A new file (never an existing one: 'wx'), written in full. */
+function writeNewFile(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'wx', 0o644);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -490,7 +490,7 @@ export function writeFiles(files: readonly { path: string; data: string | Uint8A
       const tmp = join(dirname(targets[i]), `.${basename(targets[i])}.partial-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
       temps.push(tmp);
       if (typeof f.data === 'object' && 'copyFrom' in f.data) copyFileSync(f.data.copyFrom, tmp);
-      else writeFileDurably(tmp, f.data);
+      else writeNewFile(tmp, f.data);
     }
     for (const [i, t] of targets.entries()) {
       current = i;

@@ -20,7 +20,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -433,6 +433,18 @@ describe(`fuzz: hostile input is one exit-2 message, no stack, nothing written (
       ['link-fifo.npz', 'fifo.npz'], ['link-file', 'file.txt'], ['dangling', 'nowhere'], ['link-top', '../..']];
     for (const [l, t] of links) symlinkSync(t, join(tcwd, l));
     const fifos = ['fifo', 'fifo.npz'];
+    execFileSync('mkfifo', fifos.map((f) => join(tcwd, f)));
+    // fresh copies of the template, made by cp -a (FIFOs and links as they are) a batch at a time: one process per batch
+    const pool: string[] = [];
+    let made = 0;
+    const fresh = (): string => {
+      if (!pool.length) {
+        const names = Array.from({ length: 50 }, () => join(outBox, `case-${made++}`));
+        execFileSync('sh', ['-c', 'for d in "$@"; do cp -a "$0" "$d" || exit 1; done', template, ...names]);
+        pool.push(...names.reverse());
+      }
+      return pool.pop()!;
+    };
     const pkg = readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8');
 
     // the paths: a base (relative, absolute, a link, something that exists) and a tail; bases outside the sandbox
@@ -449,10 +461,8 @@ describe(`fuzz: hostile input is one exit-2 message, no stack, nothing written (
     let accepted = 0;
     try {
       await fc.assert(fc.asyncProperty(pathArb, opArb, fc.boolean(), async ({ base, tail, absolute, inside }, op, force) => {
-        const S = mkdtempSync(join(outBox, 'case-'));
-        cpSync(template, S, { recursive: true, verbatimSymlinks: true });
+        const S = fresh();
         const cwd = join(S, 'top', 'mid', 'cwd');
-        execFileSync('mkfifo', fifos.map((f) => join(cwd, f)));
         let path = tail ? `${base}/${tail}` : base;
         if (absolute) path = `${cwd}/${path}`;
         if (op === 'import' && inside && !path.toLowerCase().endsWith('.npz')) path = `${path}.npz`;
@@ -521,11 +531,10 @@ describe(`fuzz: hostile input is one exit-2 message, no stack, nothing written (
         const leftovers = walk(S).filter((f) => /\.partial-/.test(f));
         expect(leftovers, `${what}: staging left behind`).toEqual([]);
         expect(readdirSync(tmp), `${what}: nothing in the temp folder`).toEqual([]);
-        rmSync(S, { recursive: true, force: true });
         count('output paths');
       }), { numRuns: OUT_RUNS, seed: SEED + 5 });
     } finally {
-      rmSync(outBox, { recursive: true, force: true });
+      execFileSync('rm', ['-rf', outBox]); // one process, not a walk in JavaScript (slow here at a high load)
     }
     expect(accepted, 'some draws write (the property is not all refusals)').toBeGreaterThan(10);
   });

@@ -15,7 +15,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.ts';
 import { CircaInputError } from '../src/errors.ts';
-import { generate, designFromSpec, simulate } from '../src/index.ts';
+import { build, generate, designFromSpec, simulate } from '../src/index.ts';
 import { checkTarget, MANIFEST, PACKAGE_ROOT } from '../src/output.ts';
 import { encodeNpz } from '../src/train/tensors.ts';
 import { distState } from '../bin/dist-fresh.mjs';
@@ -123,6 +123,13 @@ describe('defect 1: the library\'s generate(design, { outDir }) is guarded like 
     const err = await generate(design(), { outDir: join(PACKAGE_ROOT, 'src', 'x') }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/^outDir .*src\/x: is inside circa's own package/);
     expect(existsSync(join(PACKAGE_ROOT, 'src', 'x'))).toBe(false);
+  });
+  it('build(design, { outDir }) is checked before any tool runs', async () => {
+    for (const outDir of ['.', '..', join(PACKAGE_ROOT, 'dist')]) {
+      const err = await build(design(), { outDir }).catch((e: unknown) => e);
+      expect(err, outDir).toBeInstanceOf(CircaInputError);
+      expect((err as Error).message, outDir).toMatch(/^outDir .*: is (the working directory|a parent of the working directory|inside circa's own package)/);
+    }
   });
   it('a new folder gets the files and a manifest of their SHA-256; generate again with force replaces them', async () => {
     const d = sandbox();
