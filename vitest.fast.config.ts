@@ -48,6 +48,7 @@ export const FAST_FILES = [
   'test/tvscm.cosim.test.ts',
   'test/input-checks.test.ts',
   'test/fuzz-weights.test.ts',
+  'test/output.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

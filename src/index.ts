@@ -23,7 +23,11 @@ import { boardDesign, type BoardDesign } from './network/board.ts';
 import { loadBoard, type Board } from './flow/boards.ts';
 import { runFlow, type FlowReport, type Toolchain } from './flow/index.ts';
 import { withFileList, type SourceFile } from './verilog/index.ts';
-import { writeAtomically, writeSources } from './cli/output.ts';
+import { checkTarget, writeFolder, writeSources, type Written } from './output.ts';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { track } from './cleanup.ts';
 import { compareDesigns, type CompareOptions, type Comparison } from './estimate/compare.ts';
 import { predictResources, type ResourceEstimate } from './estimate/resources.ts';
 import { fitCheck, type FitResult } from './estimate/fit.ts';
@@ -85,8 +89,13 @@ export interface GenerateOptions {
   board?: string | Board;
   /** run the design at this clock through the PLL (with a board) */
   clockMHz?: number;
-  /** write the files here, atomically (the directory must not exist or be empty) */
+  /**
+   * write the files here, atomically: a folder that does not exist or is empty, or (with `force`) one circa wrote
+   * before. Never the working directory, its parents, home, the root or circa's package (src/output.ts).
+   */
   outDir?: string;
+  /** with outDir: replace the files circa wrote there before (its .circa-output manifest); other files are left in place */
+  force?: boolean;
 }
 
 export interface Generated {
@@ -94,18 +103,22 @@ export interface Generated {
   /** the Verilog files, ROM contents, files.f (and `<board>.pcf` with a board) */
   files: SourceFile[];
   board?: BoardDesign;
+  /** with outDir: what was written, and the files found there that circa did not write (left in place) */
+  written?: Written;
 }
 
 /** The RTL of a design, as `circa generate` writes it. */
 export async function generate(design: Design, options: GenerateOptions = {}): Promise<Generated> {
   checkDesign('generate', design);
   const opts = parseOptions('generate', generateOptionsSchema, options) as GenerateOptions;
+  // the output folder is checked before any work (CircaInputError naming outDir)
+  const outDir = opts.outDir === undefined ? undefined : checkTarget(opts.outDir, { force: !!opts.force, option: 'outDir' });
   const rtl = design.rtl();
   const board = opts.board === undefined ? undefined : typeof opts.board === 'string' ? loadBoard(opts.board) : opts.board;
   const bd = board ? boardDesign(rtl, board, opts.clockMHz) : undefined;
   const files = [...withFileList(bd ? bd.sources : rtl.sources), ...(bd && board ? [{ name: `${board.name}.pcf`, text: bd.pcf }] : [])];
-  if (opts.outDir) await writeAtomically(opts.outDir, (dir) => writeSources(dir, files));
-  return { top: bd ? bd.top : rtl.top, files, ...(bd ? { board: bd } : {}) };
+  const written = outDir === undefined ? undefined : (await writeFolder(opts.outDir!, (dir) => writeSources(dir, files), { force: !!opts.force, option: 'outDir' })).written;
+  return { top: bd ? bd.top : rtl.top, files, ...(bd ? { board: bd } : {}), ...(written ? { written } : {}) };
 }
 
 // ---------------------------------------------------------------------------
@@ -135,8 +148,13 @@ export interface BuildOptions {
   /** board name or JSON path (default icebreaker), or a parsed board */
   board?: string | Board;
   toolchain?: Toolchain;
-  /** where the tools write (bitstream, logs, reports); a scratch directory you own */
+  /**
+   * where the bitstream, logs and reports go, as for generate's outDir: the tools run in a scratch folder and
+   * only a finished build is moved here (a folder that does not exist or is empty, or with `force` one circa wrote)
+   */
   outDir: string;
+  /** replace the files circa wrote in outDir before; other files are left in place */
+  force?: boolean;
   seed?: number;
   clockMHz?: number;
   onProgress?: (step: string) => void;
@@ -146,12 +164,27 @@ export interface BuildOptions {
 export async function build(design: Design, options: BuildOptions): Promise<FlowReport> {
   checkDesign('build', design);
   const opts = parseOptions('build', buildOptionsSchema, options) as BuildOptions;
+  const outDir = checkTarget(opts.outDir, { force: !!opts.force, option: 'outDir' });
   const board = typeof opts.board === 'object' ? opts.board : loadBoard(opts.board ?? 'icebreaker');
   const bd = boardDesign(design.rtl(), board, opts.clockMHz);
-  return runFlow({
-    sources: bd.sources, top: bd.top, board: bd.flowBoard, pcf: bd.pcf, toolchain: opts.toolchain ?? 'yowasp',
-    seed: opts.seed, outDir: opts.outDir, onProgress: opts.onProgress,
-  });
+  const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
+  const untrack = track(work); // an interrupt removes it
+  let report: FlowReport;
+  try {
+    report = await runFlow({
+      sources: bd.sources, top: bd.top, board: bd.flowBoard, pcf: bd.pcf, toolchain: opts.toolchain ?? 'yowasp',
+      seed: opts.seed, outDir: work, onProgress: opts.onProgress,
+    });
+  } finally {
+    untrack(); // a failed build keeps its logs in the scratch folder (the error names them)
+  }
+  try {
+    await writeFolder(opts.outDir, (dir) => cpSync(work, dir, { recursive: true }), { force: !!opts.force, option: 'outDir' });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const moved = (p: string) => join(outDir, relative(work, p));
+  return { ...report, bitstream: moved(report.bitstream), logs: { yosys: moved(report.logs.yosys), nextpnr: moved(report.logs.nextpnr) } };
 }
 
 // ---------------------------------------------------------------------------

@@ -167,9 +167,9 @@ const count = (max = Number.MAX_SAFE_INTEGER) => z.number().int().min(0).max(max
 
 export const estimateOptionsSchema = z.strictObject({ part: partSchema.optional(), clockMHz: clockSchema.optional(), toolchain: toolchainSchema.optional() });
 /** outDir is checked by the output module (src/cli/output.ts), not here. */
-export const generateOptionsSchema = z.strictObject({ board: boardSchema.optional(), clockMHz: clockSchema.optional(), outDir: z.unknown().optional() });
+export const generateOptionsSchema = z.strictObject({ board: boardSchema.optional(), clockMHz: clockSchema.optional(), outDir: z.unknown().optional(), force: z.boolean().optional() });
 export const buildOptionsSchema = z.strictObject({
-  board: boardSchema.optional(), toolchain: toolchainSchema.optional(), outDir: z.unknown(), seed: count(2 ** 31 - 1).optional(), clockMHz: clockSchema.optional(), onProgress: fnSchema.optional(),
+  board: boardSchema.optional(), toolchain: toolchainSchema.optional(), outDir: z.unknown(), force: z.boolean().optional(), seed: count(2 ** 31 - 1).optional(), clockMHz: clockSchema.optional(), onProgress: fnSchema.optional(),
 });
 export const compareOptionsSchema = z.strictObject({
   clockMHz: clockSchema.optional(), part: partSchema.optional(), table: objectSchema.optional(), paper: z.enum(['mnist', 'mitbih']).optional(),
