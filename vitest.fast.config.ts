@@ -69,7 +69,8 @@ export default defineConfig({
     tags: TAGS,
     tagsFilter: ['!tools'],
     env: { PATH: `${guard}${delimiter}${process.env.PATH ?? ''}` },
-    testTimeout: 30_000,
+    // seconds on an idle machine; a loaded one (load average 15-25 on this shared 2-core machine) is several times slower
+    testTimeout: 120_000,
     pool: 'forks',
     // vitest's default leaves one core free: on a 2-core machine that runs the files one by one
     maxWorkers: Math.max(2, availableParallelism()),
