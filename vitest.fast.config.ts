@@ -35,6 +35,7 @@ export const FAST_FILES = [
   'test/train.test.ts',
   'test/flow.steps.test.ts',
   'test/flow-script.test.ts',
+  'test/self-contained.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -59,7 +59,7 @@ function checkChoice(raw: Record<string, unknown>, c: FillChoice, part: PartName
 }
 
 describe('DSP bound', () => {
-  it('is ceil(multiplies / DSPs): FACTS.md\'s 196 (tvscm-784) and 1,176 (mnist-tvscm) on the UP5K', () => {
+  it('is ceil(multiplies / DSPs): docs/references.md\'s 196 (tvscm-784) and 1,176 (mnist-tvscm) on the UP5K', () => {
     const d = loadDesign('examples/tvscm-784.json');
     const t = dspBound(d, 'UP5K');
     const period = d.cost().period;

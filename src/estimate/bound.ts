@@ -3,7 +3,7 @@
  * SB_MAC16 (one multiply per DSP per cycle) cannot take a vector more often
  * than every ceil(M / D) cycles. The ratio period / bound says how much of the
  * part's multiply throughput the schedule uses (1.00x: every DSP busy every
- * cycle). ../shared/FACTS.md "Throughput bounds" gives 196 cycles for
+ * cycle). docs/references.md "Lower bounds on cycles" gives 196 cycles for
  * tvscm-784 and 1,176 for mnist-tvscm on the UP5K (8 SB_MAC16).
  * `circa estimate` prints it beside the period, `circa compare` beside both
  * designs' periods, `npm run bench` (bench/throughput.ts) for every example.

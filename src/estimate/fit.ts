@@ -27,7 +27,7 @@ import type { Toolchain } from '../flow/index.ts';
 import { LOGIC_TOLERANCE_PCT, predictResources, type ResourceEstimate } from './resources.ts';
 import { EBR_BITS, mapMemory } from './memory.ts';
 
-/** SB_SPRAM256KA: 256 kbit (FACTS.md). */
+/** SB_SPRAM256KA: 256 kbit (docs/references.md). */
 export const SPRAM_BITS = 256 * 1024;
 
 export interface FitRow {

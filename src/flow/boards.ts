@@ -3,7 +3,7 @@
  * carry its clock, UART and LEDs.
  *
  * Built-in boards live in `boards/<name>.json` at the repository root (pins
- * from ../shared/FACTS.md, "Boards"). A user can pass a path to their own
+ * from docs/references.md, "Boards"). A user can pass a path to their own
  * JSON file of the same shape instead of a name. Every problem with a board
  * file is a CircaInputError that names the file and the bad field, e.g.
  * `board file my.json: uart.tx: expected string, received number`.

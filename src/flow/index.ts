@@ -23,8 +23,8 @@
  * Any tool failure (syntax error, design too big, tool abort) becomes one
  * CircaFlowError holding the tool's ERROR line(s) and the log path. A nextpnr
  * placement failure under YoWASP surfaces as a WebAssembly "unreachable"
- * RuntimeError thrown after the ERROR line was printed (FACTS.md, Tool
- * facts); we catch it and report the ERROR from the captured log instead.
+ * RuntimeError thrown after the ERROR line was printed (docs/references.md,
+ * Tools); we catch it and report the ERROR from the captured log instead.
  */
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -216,7 +216,7 @@ const text = (c: FileContent | undefined): string => (c === undefined ? '' : typ
 
 /**
  * nextpnr checked the chip database's capacity; check the part's own limits
- * too, which differ for UP3K (placed on the UP5K database, FACTS.md).
+ * too, which differ for UP3K (placed on the UP5K database, docs/references.md).
  */
 function checkPartLimits(cells: FlowCells, part: PartInfo, logPath: string): void {
   const limits = part.limits;

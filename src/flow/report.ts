@@ -102,7 +102,7 @@ export function formatReport(r: FlowReport): string {
     }
   }
   if (r.cells.dsp > 0 || r.cells.spram > 0) {
-    // FACTS.md: nextpnr does not model the inside of SB_MAC16 or SPRAM.
+    // docs/references.md: nextpnr does not model the inside of SB_MAC16 or SPRAM.
     out.push('  note: nextpnr does not model the inside of SB_MAC16/SPRAM, so Fmax on those paths is optimistic');
   }
   out.push(
