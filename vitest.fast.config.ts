@@ -36,6 +36,7 @@ export const FAST_FILES = [
   'test/flow.steps.test.ts',
   'test/flow-script.test.ts',
   'test/self-contained.test.ts',
+  'test/newcomer.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -161,6 +161,9 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
   const p = progress(!o.quiet);
   p.step(`evaluating ${points.length} point(s)${shard ? ` (shard ${shard.i}/${shard.n})` : ''} with the models on ${board.name}`);
   let rows = points.map((pt) => evaluatePoint(pt, board, o.toolchain, accuracyOf));
+  if (rows.length && rows.every((r) => r.status !== 'ok')) {
+    throw new CircaInputError(`--vary: none of the ${rows.length} point(s) is valid (point ${rows[0].index}: ${rows[0].error})`);
+  }
   if (o.synth) {
     const valid = new Map(points.filter((_, i) => rows[i].status === 'ok' && !rows[i].noSynth).map((pt) => [pt.index, pt.spec]));
     p.step(`building ${valid.size} point(s) with ${o.toolchain} tools in ${Math.min(o.jobs, Math.max(1, valid.size))} worker thread(s)`);

@@ -18,6 +18,7 @@
  * `sweep merge` joins shard CSVs back into the unsharded CSV, byte for byte.
  */
 import { CircaInputError, CircaError } from '../errors.ts';
+import { didYouMean } from '../suggest.ts';
 import { designFromPlan, type Design } from '../network/design.ts';
 import { planAny } from '../network/plan.ts';
 import { kindNamed } from '../layers/index.ts';
@@ -104,7 +105,11 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
   const out = clone(spec) as Record<string, unknown>;
   if (key === 'lanes') {
     // each kind says what its parallelism is and caps it (LayerKind.vary.lanes)
-    for (const l of layersOf(out)) kindNamed(l.kind)?.vary?.lanes?.(l, value as number);
+    const laned = layersOf(out).filter((l) => kindNamed(l.kind)?.vary?.lanes);
+    for (const l of laned) kindNamed(l.kind)!.vary!.lanes!(l, value as number);
+    // a value no layer can take is not quietly capped into another point: the
+    // first layer gets it as given, and the spec's own check refuses it
+    if (laned.length && laned.every((l) => l.lanes !== value)) laned[0].lanes = value;
     return out;
   }
   if ((key === 'butterflies' || key === 'architecture' || key === 'fftWidth') && !layersOf(out).some((l) => fftSections(l).length)) {
@@ -192,12 +197,39 @@ export interface SweepPoint {
   spec: unknown;
 }
 
+/**
+ * Refuse a dotted --vary path whose last field the spec's schema does not
+ * know (a misspelling would make every point invalid): the field is set to
+ * the first value and the spec validated; an "unknown field" error for it
+ * is the answer, with the schema's "did you mean" when it has one.
+ */
+export function checkVaryKey(spec: unknown, v: Vary): void {
+  if (Object.hasOwn(SHORTHANDS, v.key)) return;
+  const path = pathOf(v.key);
+  const leaf = path[path.length - 1];
+  if (typeof leaf !== 'string') return;
+  let parent: unknown = spec;
+  for (const p of path.slice(0, -1)) parent = (parent as Record<string | number, unknown> | undefined)?.[p];
+  if (typeof parent === 'object' && parent !== null && Object.hasOwn(parent, leaf)) return;
+  try {
+    designOfSpec(applyVary(spec, v.key, v.values[0]));
+  } catch (e) {
+    if (!(e instanceof CircaError)) throw e;
+    const line = e.message.split('\n').find((l) => l.includes(`unknown field ${JSON.stringify(leaf)}`));
+    if (line) {
+      const hint = /\(did you mean [^)]*\)/.exec(line)?.[0] ?? (path.length === 1 ? didYouMean(leaf, Object.keys(SHORTHANDS)).trim() : '');
+      throw new CircaInputError(`--vary ${v.key}: the spec has no field ${JSON.stringify(leaf)} there${hint ? ` ${hint}` : ''}; not sweeping`);
+    }
+  }
+}
+
 /** Every combination, the first vary slowest. */
 export function expandPoints(spec: unknown, varies: Vary[]): SweepPoint[] {
   const keys = new Set<string>();
   for (const v of varies) {
     if (keys.has(v.key)) throw new CircaInputError(`--vary ${v.key}: given twice; list all values in one --vary`);
     keys.add(v.key);
+    checkVaryKey(spec, v);
   }
   let combos: VaryValue[][] = [[]];
   for (const v of varies) combos = combos.flatMap((c) => v.values.map((x) => [...c, x]));

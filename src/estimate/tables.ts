@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
-import { withoutSchemaKey, stripBom } from '../json.ts';
+import { parseJsonText, withoutSchemaKey, stripBom } from '../json.ts';
 import { formatZodError } from '../layers/load.ts';
 
 const pos = z.number().positive();
@@ -179,7 +179,7 @@ export const BUILTIN_TABLES: Record<string, EnergyTable> = {
 /** Validate a parsed JSON value as a table; `label` names it in errors. */
 export function parseEnergyTable(raw: unknown, label: string): EnergyTable {
   const r = energyTableSchema.safeParse(withoutSchemaKey(raw));
-  if (!r.success) throw new CircaInputError(formatZodError(`energy table ${label}: `, r.error));
+  if (!r.success) throw new CircaInputError(formatZodError(`energy table ${label}: `, r.error, energyTableSchema));
   const t = r.data;
   if (t.memory.model === 'sram') {
     const sizes = t.memory.points.map((p) => p.bytes);
@@ -203,12 +203,9 @@ export function loadEnergyTable(nameOrPath: string): EnergyTable {
   } catch (e) {
     throw new CircaInputError(`--table: cannot read ${nameOrPath} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(stripBom(text));
-  } catch (e) {
-    throw new CircaInputError(`energy table ${nameOrPath}: malformed JSON: ${(e as Error).message}`);
-  }
+  const parsed = parseJsonText(stripBom(text));
+  if (!parsed.ok) throw new CircaInputError(`energy table ${nameOrPath}: malformed JSON at ${parsed.error}`);
+  const raw = parsed.value;
   return parseEnergyTable(raw, nameOrPath);
 }
 

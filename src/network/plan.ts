@@ -122,7 +122,7 @@ export function planNetwork(raw0: unknown, where = '', opts: PlanOptions = {}): 
   const raw = withoutSchemaKey(raw0);
   checkJsonShape(raw, where);
   const parsed = networkSpecSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
+  if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error, networkSpecSchema));
   const spec = parsed.data;
   const names = new Set<string>();
   const loaded = layersWithWeights(spec, where, opts).map((withName, index) => {
