@@ -3,7 +3,7 @@
  * exit 2, one line naming what is wrong, before any work is done. No tools
  * needed: the fast tier runs this file.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -119,5 +119,21 @@ describe('smaller points (item 10)', () => {
     const o = await circa('generate', resolve('examples/tvscm-784.json'));
     expect(o.code).toBe(2);
     expect(o.stderr).toMatch(/^error: required option '-o, --output <dir>' not specified/);
+  });
+});
+
+describe('installing (item 10)', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; allowScripts?: Record<string, boolean>; files: string[] };
+  it('no install-time script of circa\'s own: the tarball does not ship scripts/, so prepare would point at nothing', () => {
+    for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) expect(pkg.scripts[s], s).toBeUndefined();
+    // npm pack still builds dist/ first
+    expect(pkg.scripts.prepack).toBe('node scripts/build.mjs');
+    expect(pkg.files.some((f) => f.startsWith('scripts'))).toBe(false);
+  });
+  it('allowScripts settles every dependency with an install script in the lock file', () => {
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const withScripts = Object.entries(lock.packages).filter(([, v]) => v.hasInstallScript).map(([k]) => k.replace(/^.*node_modules\//, '')).sort();
+    expect(withScripts.length).toBeGreaterThan(0);
+    expect(Object.keys(pkg.allowScripts ?? {}).sort()).toEqual(withScripts);
   });
 });
