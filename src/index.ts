@@ -129,7 +129,13 @@ export interface BuildOptions {
   outDir: string;
   seed?: number;
   clockMHz?: number;
+  /**
+   * Hears each step as it starts ("yosys: synthesising ...") and, while it
+   * runs, every `progressEveryMs` (default 10 s) how long it has taken: a
+   * build takes minutes. `circa build` prints these on stderr.
+   */
   onProgress?: (step: string) => void;
+  progressEveryMs?: number;
 }
 
 /** Synthesise, place and route, and pack the design with its board top (yosys -> nextpnr-ice40 -> icepack). */
@@ -138,7 +144,7 @@ export function build(design: Design, opts: BuildOptions): Promise<FlowReport> {
   const bd = boardDesign(design.rtl(), board, opts.clockMHz);
   return runFlow({
     sources: bd.sources, top: bd.top, board: bd.flowBoard, pcf: bd.pcf, toolchain: opts.toolchain ?? 'yowasp',
-    seed: opts.seed, outDir: opts.outDir, onProgress: opts.onProgress,
+    seed: opts.seed, outDir: opts.outDir, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
   });
 }
 

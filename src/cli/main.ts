@@ -346,8 +346,8 @@ export function buildProgram(): Command {
     .description('cycles and operation counts from the cost model (no simulation, no synthesis), the period beside the DSP bound; ' +
       '--fill: the lane counts that minimise the period on a part')
     .argument('<spec>', 'layer or network spec (JSON)')
-    .option('--part <part>', `part whose SB_MAC16 count gives the DSP bound (multiplies per vector / DSPs): ${PART_NAMES.join(', ')} (default UP5K, or the --fill part)`)
-    .option('--fill <part>', 'propose the lanes, input buffers and input beats of every layer that has them (and folded FFT butterfly units) that minimise the period within ' +
+    .option('--part <part>', `part (or a board: its part) whose SB_MAC16 count gives the DSP bound (multiplies per vector / DSPs): ${PART_NAMES.join(', ')} (default UP5K, or the --fill part)`)
+    .option('--fill <part>', 'a part or a board (icebreaker: UP5K): propose the lanes, input buffers and input beats of every layer that has them (and folded FFT butterfly units) that minimise the period within ' +
       `the part's DSP, EBR, SPRAM and logic limits (the fit check's resource model, board top included): ${PART_NAMES.join(', ')}`)
     .addOption(json).addOption(quiet)
     .addHelpText('after', `

@@ -269,6 +269,9 @@ export interface PointResult {
   memoryAccesses?: number;
   cycles?: number;
   latencyUs?: number;
+  /** predicted logic cells (a LUT4 with its flip-flop and carry) */
+  logicCells?: number;
+  /** the same as logicCells, under its older name */
   lut?: number;
   ff?: number;
   dsp?: number;
@@ -286,7 +289,7 @@ export interface PointResult {
    */
   noSynth?: string;
   /** filled by --synth */
-  synth?: { status: 'ok' | 'failed' | 'skipped'; error: string; lut?: number; ff?: number; dsp?: number; ebr?: number; spram?: number; fmaxMHz?: number | null };
+  synth?: { status: 'ok' | 'failed' | 'skipped'; error: string; logicCells?: number; lut?: number; ff?: number; dsp?: number; ebr?: number; spram?: number; fmaxMHz?: number | null };
 }
 
 export function designOfSpec(spec: unknown): Design {
@@ -319,6 +322,7 @@ export function evaluatePoint(p: SweepPoint, board: Board, toolchain: Toolchain,
     memoryAccesses: cost.ops.weightReads + cost.ops.bufferReads + cost.ops.bufferWrites + links,
     cycles: cost.latency,
     latencyUs: cost.latency / board.clock.mhz,
+    logicCells: est.total.lut,
     lut: est.total.lut,
     ff: est.total.ff,
     dsp: est.total.dsp,
@@ -336,7 +340,7 @@ export function withSynth(r: PointResult, report: FlowReport | { error: string }
   if ('skipped' in report) return { ...r, synth: { status: 'skipped', error: report.skipped } };
   if ('error' in report) return { ...r, synth: { status: 'failed', error: report.error.split('\n').slice(0, 2).join(' ').trim() } };
   const c = report.cells;
-  return { ...r, synth: { status: 'ok', error: '', lut: c.lut, ff: c.ff, dsp: c.dsp, ebr: c.ebr, spram: c.spram, fmaxMHz: report.fmaxMHz } };
+  return { ...r, synth: { status: 'ok', error: '', logicCells: c.logicCells, lut: c.logicCells, ff: c.ff, dsp: c.dsp, ebr: c.ebr, spram: c.spram, fmaxMHz: report.fmaxMHz } };
 }
 
 /* ------------------------------------------------------------------------ */
@@ -345,9 +349,9 @@ export function withSynth(r: PointResult, report: FlowReport | { error: string }
 
 const MODEL_COLUMNS = [
   'status', 'error', 'parameters', 'macs', 'memory_accesses', 'cycles', 'latency_us',
-  'lut', 'ff', 'dsp', 'ebr', 'spram', 'fits', 'energy_ice40_up5k_pj', 'energy_asic_45nm_pj', 'accuracy',
+  'logic_cells', 'ff', 'dsp', 'ebr', 'spram', 'fits', 'energy_ice40_up5k_pj', 'energy_asic_45nm_pj', 'accuracy',
 ] as const;
-const SYNTH_COLUMNS = ['synth_status', 'synth_error', 'actual_lut', 'actual_ff', 'actual_dsp', 'actual_ebr', 'actual_spram', 'fmax_mhz'] as const;
+const SYNTH_COLUMNS = ['synth_status', 'synth_error', 'actual_logic_cells', 'actual_ff', 'actual_dsp', 'actual_ebr', 'actual_spram', 'fmax_mhz'] as const;
 
 export function csvHeader(keys: string[], synth: boolean): string[] {
   return ['index', ...keys, ...MODEL_COLUMNS, ...(synth ? SYNTH_COLUMNS : [])];
@@ -364,11 +368,11 @@ function csvCell(v: unknown): string {
 export function csvRow(r: PointResult, synth: boolean): string {
   const cells: unknown[] = [
     r.index, ...r.values, r.status, r.error, r.parameters, r.macs, r.memoryAccesses, r.cycles, r.latencyUs,
-    r.lut, r.ff, r.dsp, r.ebr, r.spram, r.fits === undefined ? '' : r.fits ? 'yes' : 'no', r.energyIce40PJ, r.energyAsicPJ, r.accuracy,
+    r.logicCells, r.ff, r.dsp, r.ebr, r.spram, r.fits === undefined ? '' : r.fits ? 'yes' : 'no', r.energyIce40PJ, r.energyAsicPJ, r.accuracy,
   ];
   if (synth) {
     const s = r.synth;
-    cells.push(s?.status, s?.error, s?.lut, s?.ff, s?.dsp, s?.ebr, s?.spram, s?.fmaxMHz);
+    cells.push(s?.status, s?.error, s?.logicCells, s?.ff, s?.dsp, s?.ebr, s?.spram, s?.fmaxMHz);
   }
   return cells.map(csvCell).join(',');
 }
@@ -429,32 +433,32 @@ export function parseCsv(text: string): { header: string[]; rows: Record<string,
 /* Pareto plot                                                                */
 /* ------------------------------------------------------------------------ */
 
-/** Accuracy vs LUTs (actual ones when built), coloured by energy (ice40-up5k): the accuracy/cost front. */
+/** Accuracy vs logic cells (actual ones when built), coloured by energy (ice40-up5k): the accuracy/cost front. */
 export function accuracySvg(title: string, keys: string[], rows: PointResult[]): string {
   const pts = rows.filter((r) => r.status === 'ok' && r.accuracy !== undefined).map((r) => {
-    const lut = r.synth?.status === 'ok' ? r.synth.lut! : r.lut!;
+    const lut = r.synth?.status === 'ok' ? r.synth.logicCells! : r.logicCells!;
     return {
       x: lut,
       // error rate on a log axis: the front of accuracy against cost reads top-left
       y: Math.max(1e-4, 1 - r.accuracy!) * 100,
       c: r.energyIce40PJ! / 1e3,
       ok: r.fits! && r.synth?.status !== 'failed',
-      label: `#${r.index} ${keys.map((k, i) => `${k}=${r.values[i]}`).join(' ')}: ${(100 * r.accuracy!).toFixed(2)}% accuracy, ${lut} LUT, ` +
+      label: `#${r.index} ${keys.map((k, i) => `${k}=${r.values[i]}`).join(' ')}: ${(100 * r.accuracy!).toFixed(2)}% accuracy, ${lut} logic cells, ` +
         `${(r.energyIce40PJ! / 1e3).toPrecision(3)} nJ${r.fits ? '' : ', does not fit'}`,
     };
   });
-  return paretoScatter(title, 'LUTs', 'test error (%)', 'energy (nJ)', pts);
+  return paretoScatter(title, 'logic cells', 'test error (%)', 'energy (nJ)', pts);
 }
 
-/** Energy (ice40-up5k) vs latency, coloured by LUTs (actual ones when built), points that do not fit crossed. */
+/** Energy (ice40-up5k) vs latency, coloured by logic cells (actual ones when built), points that do not fit crossed. */
 export function sweepSvg(title: string, keys: string[], rows: PointResult[]): string {
   const pts = rows.filter((r) => r.status === 'ok').map((r) => ({
     x: r.latencyUs!,
     y: r.energyIce40PJ! / 1e3,
-    c: r.synth?.status === 'ok' ? r.synth.lut! : r.lut!,
+    c: r.synth?.status === 'ok' ? r.synth.logicCells! : r.logicCells!,
     ok: r.fits! && r.synth?.status !== 'failed',
     label: `#${r.index} ${keys.map((k, i) => `${k}=${r.values[i]}`).join(' ')}: ${r.latencyUs!.toFixed(1)} us, ` +
-      `${(r.energyIce40PJ! / 1e3).toPrecision(3)} nJ, ${r.synth?.status === 'ok' ? `${r.synth.lut} LUT (built)` : `${r.lut} LUT (predicted)`}${r.fits ? '' : ', does not fit'}`,
+      `${(r.energyIce40PJ! / 1e3).toPrecision(3)} nJ, ${r.synth?.status === 'ok' ? `${r.synth.logicCells} logic cells (built)` : `${r.logicCells} logic cells (predicted)`}${r.fits ? '' : ', does not fit'}`,
   }));
-  return paretoScatter(title, 'latency per inference (us)', 'energy per inference, ice40-up5k (nJ)', 'LUTs', pts);
+  return paretoScatter(title, 'latency per inference (us)', 'energy per inference, ice40-up5k (nJ)', 'logic cells', pts);
 }

@@ -63,6 +63,13 @@ export interface FlowOptions {
   outDir: string;
   /** Called as each step starts, with a one-line description. */
   onProgress?: (step: string) => void;
+  /**
+   * While a step runs, onProgress hears again every this many milliseconds
+   * ("yosys: still running, 40 s"), so a caller is never left silent for
+   * the minutes synthesis or placement can take (default 10,000; 0: only
+   * at each step's start).
+   */
+  progressEveryMs?: number;
   /** Runs the steps' tools; default: the runner of `toolchain` (runners.ts). */
   runner?: Runner;
 }
@@ -270,7 +277,14 @@ export async function runFlow(opts: FlowOptions): Promise<FlowReport> {
   let clocks: FlowReport['clocks'] = [];
   for (const step of steps) {
     progress(`${step.tool}: ${step.does}`);
-    runs.set(step.tool, await runStep(runner, step, files, outDir));
+    const started = Date.now();
+    const every = opts.onProgress ? opts.progressEveryMs ?? 10_000 : 0;
+    const beat = every > 0 ? setInterval(() => progress(`${step.tool}: still running, ${Math.round((Date.now() - started) / 1000)} s`), every) : undefined;
+    try {
+      runs.set(step.tool, await runStep(runner, step, files, outDir));
+    } finally {
+      clearInterval(beat);
+    }
     if (files.has(names.nextpnrReport) && !cells) {
       // placed and routed: read what it used, and stop here if the part cannot hold it
       ({ cells, clocks } = flowCells(text(files.get(names.netlist)), text(files.get(names.nextpnrReport)), top));

@@ -90,6 +90,7 @@ export function flowCells(netlistJson: string, nextpnrReportJson: string, top: s
   let ff = 0;
   for (const [type, n] of yosysCells) if (type.startsWith('SB_DFF')) ff += n;
   const cells: FlowCells = {
+    logicCells: used('ICESTORM_LC'),
     lut: used('ICESTORM_LC'),
     lut4: yosysCells.get('SB_LUT4') ?? 0,
     ff,
