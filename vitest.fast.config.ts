@@ -37,6 +37,7 @@ export const FAST_FILES = [
   'test/flow-script.test.ts',
   'test/self-contained.test.ts',
   'test/newcomer.test.ts',
+  'test/readme-accuracy.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));
