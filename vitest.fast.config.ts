@@ -49,6 +49,9 @@ export const FAST_FILES = [
   'test/input-checks.test.ts',
   'test/fuzz-weights.test.ts',
   'test/output.test.ts',
+  'test/self-contained.test.ts',
+  'test/newcomer.test.ts',
+  'test/readme-accuracy.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -157,7 +157,13 @@ export interface BuildOptions {
   force?: boolean;
   seed?: number;
   clockMHz?: number;
+  /**
+   * Hears each step as it starts ("yosys: synthesising ...") and, while it
+   * runs, every `progressEveryMs` (default 10 s) how long it has taken: a
+   * build takes minutes. `circa build` prints these on stderr.
+   */
   onProgress?: (step: string) => void;
+  progressEveryMs?: number;
 }
 
 /** Synthesise, place and route, and pack the design with its board top (yosys -> nextpnr-ice40 -> icepack). */
@@ -173,7 +179,7 @@ export async function build(design: Design, options: BuildOptions): Promise<Flow
   try {
     report = await runFlow({
       sources: bd.sources, top: bd.top, board: bd.flowBoard, pcf: bd.pcf, toolchain: opts.toolchain ?? 'yowasp',
-      seed: opts.seed, outDir: work, onProgress: opts.onProgress,
+      seed: opts.seed, outDir: work, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
     });
   } finally {
     untrack(); // a failed build keeps its logs in the scratch folder (the error names them)

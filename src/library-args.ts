@@ -170,6 +170,7 @@ export const estimateOptionsSchema = z.strictObject({ part: partSchema.optional(
 export const generateOptionsSchema = z.strictObject({ board: boardSchema.optional(), clockMHz: clockSchema.optional(), outDir: z.unknown().optional(), force: z.boolean().optional() });
 export const buildOptionsSchema = z.strictObject({
   board: boardSchema.optional(), toolchain: toolchainSchema.optional(), outDir: z.unknown(), force: z.boolean().optional(), seed: count(2 ** 31 - 1).optional(), clockMHz: clockSchema.optional(), onProgress: fnSchema.optional(),
+  progressEveryMs: z.number().int().min(100).max(3_600_000).optional(),
 });
 export const compareOptionsSchema = z.strictObject({
   clockMHz: clockSchema.optional(), part: partSchema.optional(), table: objectSchema.optional(), paper: z.enum(['mnist', 'mitbih']).optional(),

@@ -1,5 +1,5 @@
 /**
- * The shape of ARCHITECTURE.md, enforced (issue 13): a layer kind is its
+ * The shape of docs/architecture.md, enforced (issue 13): a layer kind is its
  * folder under src/layers/ plus one registry line. Nothing outside
  * src/layers/ branches on a kind's name; every built-in kind gives the faces
  * estimate and planning read (io, resources); the io face agrees with what

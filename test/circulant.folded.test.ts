@@ -156,7 +156,7 @@ describe('fit advice from the kinds (LayerKind.smaller)', () => {
     // logic than the part by the model (within its error: marginal); 1 unit 4 SB_MAC16
     const line = f.advice.split('\n').find((l) => l.startsWith('fft.architecture:'));
     expect(line).toMatch(/"architecture": "folded", "butterflies": 1:/);
-    expect(line).toMatch(/it needs [\d,]+ LUT, 4 DSP, \d+ EBR, 0 SPRAM \(iCE40UP5K: 5,280, 8, 30, 4\): that fits$/);
+    expect(line).toMatch(/it needs [\d,]+ logic cells, 4 DSP, \d+ EBR, 0 SPRAM \(iCE40UP5K: 5,280, 8, 30, 4\): that fits$/);
   });
 
   it('a folded FFT with too many units: the advice names fewer butterflies, or 3 multipliers', () => {
@@ -164,7 +164,7 @@ describe('fit advice from the kinds (LayerKind.smaller)', () => {
     const f = fitCheck(designFromPlan(planAny(fft), false), 'UP5K');
     expect(f.fits).toBe(false);
     expect(f.rows.find((r) => r.resource.startsWith('DSP'))?.status).toBe('over');
-    expect(f.advice).toMatch(/^butterflies: "butterflies": 2: fewer butterfly units, fewer SB_MAC16 and LUTs, 4x the transform cycles; it needs [\d,]+ LUT, 8 DSP/m);
+    expect(f.advice).toMatch(/^butterflies: "butterflies": 2: fewer butterfly units, fewer SB_MAC16 and LUTs, 4x the transform cycles; it needs [\d,]+ logic cells, 8 DSP/m);
     // the kind's face lists its changes fastest first: 8 units with 3 multipliers, then 4 units (4, then 3 multipliers), ...
     const alts = loadLayerSpec(fft).kind.smaller!(fft);
     expect(alts.map((a) => `${a.spec.butterflies}/${a.spec.multipliers}`)).toEqual(['8/3', '4/4', '4/3', '2/4', '2/3', '1/4', '1/3']);
@@ -174,6 +174,6 @@ describe('fit advice from the kinds (LayerKind.smaller)', () => {
     const f = fitCheck(loadDesign('examples/diagcirc-chain.json'), 'UP5K');
     expect(f.advice).toMatch(/^layers\[0\]\.fft\.architecture: "architecture": "folded"/m);
     expect(f.advice).toMatch(/^layers\[1\]\.fft\.architecture: "architecture": "folded"/m);
-    expect(f.advice).toMatch(/^with those changes on all 2 layers together it needs [\d,]+ LUT, 8 DSP/m);
+    expect(f.advice).toMatch(/^with those changes on all 2 layers together it needs [\d,]+ logic cells, 8 DSP/m);
   });
 });

@@ -59,7 +59,7 @@ function checkChoice(raw: Record<string, unknown>, c: FillChoice, part: PartName
 }
 
 describe('DSP bound', () => {
-  it('is ceil(multiplies / DSPs): FACTS.md\'s 196 (tvscm-784) and 1,176 (mnist-tvscm) on the UP5K', () => {
+  it('is ceil(multiplies / DSPs): docs/references.md\'s 196 (tvscm-784) and 1,176 (mnist-tvscm) on the UP5K', () => {
     const d = loadDesign('examples/tvscm-784.json');
     const t = dspBound(d, 'UP5K');
     const period = d.cost().period;
@@ -92,8 +92,10 @@ describe('DSP bound', () => {
   it('parsePart takes UP5K, up5k and iCE40UP5K; anything else is an input error listing the parts', () => {
     expect(parsePart('up5k', '--fill')).toBe('UP5K');
     expect(parsePart('iCE40HX8K', '--fill')).toBe('HX8K');
+    // a board name, as --board takes it elsewhere (issue 28): its part
+    expect(['icebreaker', 'icestick', 'tinyfpga-bx', 'hx8k-breakout'].map((b) => parsePart(b, '--fill'))).toEqual(['UP5K', 'HX1K', 'LP8K', 'HX8K']);
     expect(() => parsePart('XC7A35T', '--fill')).toThrow(CircaInputError);
-    expect(() => parsePart('XC7A35T', '--fill')).toThrow(/--fill: unknown part "XC7A35T"; parts: UP5K, UP3K, HX8K, LP8K, HX1K/);
+    expect(() => parsePart('XC7A35T', '--fill')).toThrow(/--fill: unknown part or board "XC7A35T"; parts: UP5K, UP3K, HX8K, LP8K, HX1K; boards: hx8k-breakout, icebreaker/);
   });
 });
 
@@ -238,10 +240,10 @@ describe('circa estimate --fill / --part', () => {
   it('bad parts exit 2 naming the flag and listing the parts; a bad spec field exits 2 naming it', async () => {
     const f = await circa('estimate', 'examples/tvscm-784.json', '--fill', 'XC7');
     expect(f.code).toBe(2);
-    expect(f.stderr).toMatch(/--fill: unknown part "XC7"; parts: UP5K, UP3K, HX8K, LP8K, HX1K/);
+    expect(f.stderr).toMatch(/--fill: unknown part or board "XC7"; parts: UP5K, UP3K, HX8K, LP8K, HX1K; boards: /);
     const p = await circa('estimate', 'examples/tvscm-784.json', '--part', 'up9k');
     expect(p.code).toBe(2);
-    expect(p.stderr).toMatch(/--part: unknown part "up9k"/);
+    expect(p.stderr).toMatch(/--part: unknown part or board "up9k"/);
     const both = await circa('estimate', 'examples/tvscm-784.json', '--part', 'HX8K', '--fill', 'UP5K');
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--part: HX8K differs from --fill UP5K/);

@@ -43,13 +43,14 @@ const report = (dsp: number) => JSON.stringify({
  * A runner that runs nothing: it records each call, checks the inputs are on
  * disk as the native tools would need them, and writes canned outputs.
  */
-function fakeRunner(over: { dsp?: number; log?: Partial<Record<ToolName, string>>; skip?: string[] } = {}) {
+function fakeRunner(over: { dsp?: number; log?: Partial<Record<ToolName, string>>; skip?: string[]; delayMs?: number } = {}) {
   const calls: { tool: ToolName; args: string[]; inputs: string[] }[] = [];
   const runner: Runner = {
     toolchain: 'yowasp',
     ready() {},
     async run(tool, args, inputs, outputs, dir) {
       calls.push({ tool, args, inputs: [...inputs.keys()] });
+      if (over.delayMs) await new Promise((r) => setTimeout(r, over.delayMs));
       for (const name of inputs.keys()) expect(existsSync(join(dir, name)), `${tool} input ${name} on disk`).toBe(true);
       const made = new Map<string, FileContent>();
       for (const name of outputs) {
@@ -105,6 +106,17 @@ describe('the flow as data', () => {
 });
 
 describe('runFlow runs the steps through a runner', () => {
+  it('is not silent while a step runs: onProgress hears every progressEveryMs (issue 28)', async () => {
+    const { runner } = fakeRunner({ delayMs: 260 });
+    const progress: string[] = [];
+    await runFlow(opts(join(work, 'beat'), { runner, onProgress: (s) => progress.push(s), progressEveryMs: 50 }));
+    for (const tool of ['yosys', 'nextpnr-ice40', 'icepack']) {
+      const at = progress.findIndex((s) => s.startsWith(`${tool}: `));
+      const beats = progress.slice(at + 1).filter((s) => s.startsWith(`${tool}: still running, `));
+      expect(beats.length, tool).toBeGreaterThanOrEqual(2);
+    }
+    expect(progress.filter((s) => !/still running/.test(s))).toHaveLength(3);
+  });
   it('in order, each with its inputs, and reports what they made', async () => {
     const outDir = join(work, 'ok');
     const { runner, calls } = fakeRunner({ log: { icepack: '' } });
@@ -121,7 +133,7 @@ describe('runFlow runs the steps through a runner', () => {
       'nextpnr-ice40: placing and routing on up5k sg48 at 12 MHz, seed 1',
       'icepack: packing top.bin',
     ]);
-    expect(r.cells).toEqual({ lut: 3, lut4: 2, ff: 2, carry: 1, dsp: 0, ebr: 0, spram: 0, io: 2, pll: 0 });
+    expect(r.cells).toEqual({ logicCells: 3, lut: 3, lut4: 2, ff: 2, carry: 1, dsp: 0, ebr: 0, spram: 0, io: 2, pll: 0 });
     expect(r.fmaxMHz).toBe(99.5);
     expect(r.timingMet).toBe(true);
     expect(r.seconds).toEqual({ yosys: 0.25, nextpnr: 0.25, icepack: 0.25 });

@@ -277,7 +277,7 @@ describe('boards', () => {
     expect(b.leds.length).toBeGreaterThan(0);
   });
 
-  it('holds the FACTS.md pins', () => {
+  it('holds the docs/references.md pins', () => {
     const ib = loadBoard('icebreaker');
     expect([ib.part, ib.package, ib.clock.pin, ib.clock.mhz]).toEqual(['UP5K', 'sg48', '35', 12]);
     expect(ib.uart).toEqual({ rx: '6', tx: '9' });

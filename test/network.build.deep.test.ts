@@ -26,7 +26,7 @@ describe('mnist-tvscm on the HX8K breakout (native tools, no DSPs)', () => {
     expect(r.timingMet).toBe(true);
     expect(r.fmaxMHz).toBeGreaterThanOrEqual(12);
     expect(r.cells.dsp).toBe(0);
-    console.log(`examples/mnist-tvscm.json on hx8k-breakout: ${r.cells.lut} LUT, ${r.cells.ff} FF, ${r.cells.dsp} DSP, ${r.cells.ebr} EBR, ` +
+    console.log(`examples/mnist-tvscm.json on hx8k-breakout: ${r.cells.logicCells} logic cells, ${r.cells.ff} FF, ${r.cells.dsp} DSP, ${r.cells.ebr} EBR, ` +
       `Fmax ${r.fmaxMHz?.toFixed(1)} MHz, latency ${design.cost().latency}, period ${design.cost().period} cycles`);
   });
 });

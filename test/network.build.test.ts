@@ -32,7 +32,7 @@ describe('mnist-tvscm bitstreams', () => {
         expect(r.cells.dsp).toBe(design.cost().hardware.multipliers);
         expect(r.cells.ebr).toBeLessThanOrEqual(30);
       } else expect(r.cells.dsp).toBe(0);
-      console.log(`${spec} on ${boardName}: ${r.cells.lut} LUT, ${r.cells.ff} FF, ${r.cells.dsp} DSP, ${r.cells.ebr} EBR, ` +
+      console.log(`${spec} on ${boardName}: ${r.cells.logicCells} logic cells, ${r.cells.ff} FF, ${r.cells.dsp} DSP, ${r.cells.ebr} EBR, ` +
         `Fmax ${r.fmaxMHz?.toFixed(1)} MHz, latency ${design.cost().latency}, period ${design.cost().period} cycles`);
     });
   }

@@ -59,7 +59,7 @@ describe('network spec checks', () => {
 });
 
 describe('the paper networks', () => {
-  // ../shared/FACTS.md, TVSCM (arXiv 2605.16443): the four parameter counts.
+  // docs/references.md, TVSCM (arXiv 2605.16443): the four parameter counts.
   const counts: [string, number][] = [
     ['mnist-dense', 623_290], ['mnist-tvscm', 7_852], ['mitbih-dense', 24_709], ['mitbih-tvscm', 942],
   ];

@@ -45,7 +45,7 @@ describe('mitbih-tvscm with the framed protocol on the iCEBreaker', () => {
       expect(r.timingMet).toBe(true);
       expect(r.fmaxMHz).toBeGreaterThanOrEqual(clock ?? 12);
       expect(r.cells.dsp).toBe(design.cost().hardware.multipliers);
-      console.log(`mitbih-tvscm framed, icebreaker, ${toolchain}, ${describeClock(d.clock)}: ${r.cells.lut} LUT, ${r.cells.ff} FF, ` +
+      console.log(`mitbih-tvscm framed, icebreaker, ${toolchain}, ${describeClock(d.clock)}: ${r.cells.logicCells} logic cells, ${r.cells.ff} FF, ` +
         `${r.cells.ebr} EBR, ${r.cells.dsp} DSP, ${r.cells.pll} PLL; Fmax ${r.fmaxMHz} MHz vs ${r.targetMHz} MHz ` +
         `(${r.clocks.map((c) => `${c.net} ${c.achievedMHz}/${c.constraintMHz}`).join(', ')}); ` +
         `yosys ${r.seconds.yosys} s, nextpnr ${r.seconds.nextpnr} s`);

@@ -108,7 +108,7 @@ describe('model sweeps', () => {
     for (const row of csv.rows) {
       expect(row.status).toBe('ok');
       expect(Number(row.parameters)).toBe(942);
-      expect(Number(row.lut)).toBeGreaterThan(0);
+      expect(Number(row.logic_cells)).toBeGreaterThan(0);
       expect(Number(row.energy_ice40_up5k_pj)).toBeGreaterThan(0);
       expect(row.fits).toBe('yes');
     }
@@ -180,12 +180,12 @@ describe('--synth', { tags: ['tools'] }, () => {
     expect(csv.rows).toHaveLength(2);
     for (const row of csv.rows) {
       expect(row.synth_status).toBe('ok');
-      expect(Number(row.actual_lut)).toBeGreaterThan(0);
+      expect(Number(row.actual_logic_cells)).toBeGreaterThan(0);
       expect(Number(row.actual_ff)).toBeGreaterThan(0);
       // the models' exact counts hold
       expect(row.actual_dsp).toBe(row.dsp);
       expect(row.actual_ebr).toBe(row.ebr);
-      expect(Math.abs(Number(row.lut) - Number(row.actual_lut)) / Number(row.actual_lut)).toBeLessThanOrEqual(0.2);
+      expect(Math.abs(Number(row.logic_cells) - Number(row.actual_logic_cells)) / Number(row.actual_logic_cells)).toBeLessThanOrEqual(0.2);
     }
     expect(readdirSync(join(cache, 'builds')).filter((f) => f.endsWith('.json'))).toHaveLength(2);
     // again: both from the cache, same CSV

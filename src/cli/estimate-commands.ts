@@ -124,13 +124,13 @@ interface SweepOpts {
 
 function sweepTable(keys: string[], rows: PointResult[], synth: boolean): string {
   const acc = rows.some((r) => r.accuracy !== undefined);
-  const head = ['#', ...keys, 'cycles', 'lat us', 'LUT', 'FF', 'DSP', 'EBR', 'fits', 'E ice40', 'E asic', ...(acc ? ['accuracy'] : []), ...(synth ? ['built LUT', 'FF', 'DSP', 'EBR'] : [])];
+  const head = ['#', ...keys, 'cycles', 'lat us', 'LC', 'FF', 'DSP', 'EBR', 'fits', 'E ice40', 'E asic', ...(acc ? ['accuracy'] : []), ...(synth ? ['built LC', 'FF', 'DSP', 'EBR'] : [])];
   const body = rows.map((r) => r.status !== 'ok'
     ? [String(r.index), ...r.values.map(String), `invalid: ${r.error}`]
     : [
-        String(r.index), ...r.values.map(String), String(r.cycles), r.latencyUs!.toFixed(1), String(r.lut), String(r.ff), String(r.dsp), String(r.ebr),
+        String(r.index), ...r.values.map(String), String(r.cycles), r.latencyUs!.toFixed(1), String(r.logicCells), String(r.ff), String(r.dsp), String(r.ebr),
         r.fits ? 'yes' : 'no', formatEnergy(r.energyIce40PJ!), formatEnergy(r.energyAsicPJ!), ...(acc ? [r.accuracy === undefined ? '' : `${(100 * r.accuracy).toFixed(2)}%`] : []),
-        ...(synth ? (r.synth?.status === 'ok' ? [String(r.synth.lut), String(r.synth.ff), String(r.synth.dsp), String(r.synth.ebr)] : [`${r.synth?.status ?? 'not built'}`, '', '', '']) : []),
+        ...(synth ? (r.synth?.status === 'ok' ? [String(r.synth.logicCells), String(r.synth.ff), String(r.synth.dsp), String(r.synth.ebr)] : [`${r.synth?.status ?? 'not built'}`, '', '', '']) : []),
       ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.filter((r) => r.length === head.length).map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.length === head.length ? r.map((x, i) => x.padStart(widths[i])).join('  ') : `${r.slice(0, keys.length + 1).map((x, i) => x.padStart(widths[i])).join('  ')}  ${r[r.length - 1]}`;
@@ -151,6 +151,9 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
   const p = progress(!o.quiet);
   p.step(`evaluating ${points.length} point(s)${shard ? ` (shard ${shard.i}/${shard.n})` : ''} with the models on ${board.name}`);
   let rows = points.map((pt) => evaluatePoint(pt, board, o.toolchain, accuracyOf));
+  if (rows.length && rows.every((r) => r.status !== 'ok')) {
+    throw new CircaInputError(`--vary: none of the ${rows.length} point(s) is valid (point ${rows[0].index}: ${rows[0].error})`);
+  }
   if (o.synth) {
     const valid = new Map(points.filter((_, i) => rows[i].status === 'ok' && !rows[i].noSynth).map((pt) => [pt.index, pt.spec]));
     p.step(`building ${valid.size} point(s) with ${o.toolchain} tools in ${Math.min(o.jobs, Math.max(1, valid.size))} worker thread(s)`);
@@ -177,6 +180,7 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
     sweepTable(keys, rows, !!o.synth),
     '',
     `${rows.length} point(s)${invalid ? `, ${invalid} invalid` : ''}${noFit ? `, ${noFit} do not fit iCE40${board.part}` : ''}`,
+    'LC: logic cells (each a LUT4 with its flip-flop and carry; the part\'s logic limit counts these)',
     ...(files.length ? [`wrote ${files.join(', ')}`, ...kept] : []),
   ].join('\n'));
   return 0;
@@ -230,7 +234,7 @@ Example:
     .option('--vary <key=values>', 'a dotted path into the spec and its values, e.g. layers.0.lanes=1,2,4 (repeatable); ' +
       `shorthands: ${Object.entries(SHORTHANDS).map(([k, v]) => `${k} (${v})`).join('; ')}`,
     (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--out <dir>', 'write sweep.csv and pareto.svg (energy vs latency, coloured by LUTs, points that do not fit crossed) here; with --dataset also accuracy.svg (test error vs LUTs)')
+    .option('--out <dir>', 'write sweep.csv and pareto.svg (energy vs latency, coloured by logic cells, points that do not fit crossed) here; with --dataset also accuracy.svg (test error vs logic cells)')
     .option('--dataset <name>', 'score every point\'s fixed-point model on this dataset\'s test images (mnist): an accuracy column and accuracy.svg')
     .option('--limit <n>', 'with --dataset: the first n test images', positiveInt('--limit'), 1000)
     .option('--weights <file>', 'weights for every point (e.g. the real weights from circa train, so that --vary bits=... requantises them)')

@@ -71,7 +71,8 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
   let checks: Awaited<ReturnType<typeof checkRtl>> = [];
   if (o.check) {
     p.step('checking RTL with Verilator lint, Icarus and yosys');
-    checks = await checkRtl(files, top);
+    checks = await checkRtl(files, top, { missing: 'skip' });
+    for (const c of checks) if (c.skipped) p.done(`${c.tool}: skipped (${c.skipped})`);
     const bad = checks.filter((c) => !c.ok);
     if (bad.length) {
       throw new CircaError(`generated RTL failed checks:\n${bad.map((c) => `${c.tool}:\n  ${c.messages.slice(0, 10).join('\n  ')}`).join('\n')}`);
@@ -85,7 +86,7 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
     `wrote ${names.length} files to ${relative(process.cwd(), target) || '.'} (top: ${top})`,
     ...names.map((n) => `  ${n}`),
     ...describeKept(out.written),
-    ...(o.check ? checks.map((c) => `${c.tool}: clean`) : []),
+    ...(o.check ? checks.map((c) => (c.skipped ? `${c.tool}: skipped (${c.skipped}; install it to run this check)` : `${c.tool}: clean`)) : []),
   ].join('\n'));
   return 0;
 }
@@ -358,8 +359,8 @@ export function buildProgram(): Command {
     .description('cycles and operation counts from the cost model (no simulation, no synthesis), the period beside the DSP bound; ' +
       '--fill: the lane counts that minimise the period on a part')
     .argument('<spec>', 'layer or network spec (JSON)')
-    .option('--part <part>', `part whose SB_MAC16 count gives the DSP bound (multiplies per vector / DSPs): ${PART_NAMES.join(', ')} (default UP5K, or the --fill part)`)
-    .option('--fill <part>', 'propose the lanes, input buffers and input beats of every layer that has them (and folded FFT butterfly units) that minimise the period within ' +
+    .option('--part <part>', `part (or a board: its part) whose SB_MAC16 count gives the DSP bound (multiplies per vector / DSPs): ${PART_NAMES.join(', ')} (default UP5K, or the --fill part)`)
+    .option('--fill <part>', 'a part or a board (icebreaker: UP5K): propose the lanes, input buffers and input beats of every layer that has them (and folded FFT butterfly units) that minimise the period within ' +
       `the part's DSP, EBR, SPRAM and logic limits (the fit check's resource model, board top included): ${PART_NAMES.join(', ')}`)
     .addOption(json).addOption(quiet)
     .addHelpText('after', `
@@ -386,7 +387,39 @@ Example:
   registerProveCommand(program);
 
   for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
+  argumentsBeforeOptions(program);
   return program;
+}
+
+/**
+ * Commander checks required options before missing arguments, so `circa
+ * generate` alone complained about -o before the spec. The required options
+ * are checked here instead, in a preAction hook, which runs after the
+ * arguments were checked: the message is commander's own.
+ */
+function argumentsBeforeOptions(cmd: Command): void {
+  for (const c of cmd.commands) {
+    const required = c.options.filter((opt) => opt.mandatory);
+    for (const opt of required) opt.mandatory = false;
+    if (required.length) {
+      c.hook('preAction', (_self, action) => {
+        const missing = required.find((opt) => action.getOptionValue(opt.attributeName()) === undefined);
+        if (missing) action.error(`error: required option '${missing.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue', exitCode: 2 });
+      });
+    }
+    argumentsBeforeOptions(c);
+  }
+}
+
+/**
+ * With --json, a failure is a JSON object on stdout too, so a script reading
+ * stdout gets { "error": { "message", "exitCode", "kind" } } rather than
+ * nothing; the exit code and the line on stderr are the same as without it.
+ */
+function jsonError(argv: readonly string[], message: string, exitCode: number, kind: 'input' | 'usage' | 'failure' | 'internal'): void {
+  const end = argv.indexOf('--');
+  if (!(end < 0 ? argv : argv.slice(0, end)).includes('--json')) return;
+  process.stdout.write(`${JSON.stringify({ error: { message, exitCode, kind } }, null, 2)}\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -398,10 +431,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version exit 0; usage errors (already printed by commander) exit 2
-      return e.exitCode === 0 ? 0 : 2;
+      if (e.exitCode === 0) return 0;
+      jsonError(argv, e.message.replace(/^error: /, ''), 2, 'usage');
+      return 2;
     }
     if (e instanceof CircaError) {
       process.stderr.write(`circa: ${e.message}\n`);
+      jsonError(argv, e.message, e.exitCode, e.exitCode === 2 ? 'input' : 'failure');
       return e.exitCode;
     }
     const condition = fsCondition(e);
@@ -412,6 +448,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`circa: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    jsonError(argv, `internal error: ${e instanceof Error ? e.message : String(e)}`, 1, 'internal');
     return 1;
   }
 }

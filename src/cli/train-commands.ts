@@ -16,7 +16,7 @@ import { readTensors, encodeNpz, type TensorMap } from '../train/tensors.ts';
 import { bindTensors, layerTensors } from '../train/weights.ts';
 import { floatNet } from '../train/model.ts';
 import { floatAccuracy, train, type EpochStats } from '../train/train.ts';
-import { evaluateFixed, formatConfusion } from '../train/evaluate.ts';
+import { checkClassifier, evaluateFixed, formatConfusion } from '../train/evaluate.ts';
 import { quantizeNetwork } from '../train/quantize.ts';
 
 function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -232,7 +232,7 @@ async function cmdEval(specPath: string, o: EvalOpts): Promise<number> {
   // the fixed-point model is the hardware's (layers a fuse face joined run as one); the float model needs every layer's train face
   const plan = loadAnyFile(specPath);
   const testSet = loadDataset(o.dataset, 'test');
-  if (plan.inputs !== testSet.size) throw new CircaInputError(`${specPath}: the network takes ${plan.inputs} inputs; ${o.dataset} images have ${testSet.size} pixels`);
+  checkClassifier(plan, testSet, specPath);
   const r = evaluateFixed(plan, testSet, o.limit, o.quiet ? undefined : (d, t) => process.stderr.write(`\r${d}/${t} images`) && (d === t ? process.stderr.write('\n') : true));
   const fl = o.float ? floatAccuracy(floatNet(loadAnyFile(specPath, { fuse: false })), testSet, false, o.limit) : undefined;
   print(!!o.json, { spec: specPath, ...r, floatAccuracy: fl?.accuracy ?? null }, [

@@ -3,7 +3,7 @@
  * SB_MAC16 (one multiply per DSP per cycle) cannot take a vector more often
  * than every ceil(M / D) cycles. The ratio period / bound says how much of the
  * part's multiply throughput the schedule uses (1.00x: every DSP busy every
- * cycle). ../shared/FACTS.md "Throughput bounds" gives 196 cycles for
+ * cycle). docs/references.md "Lower bounds on cycles" gives 196 cycles for
  * tvscm-784 and 1,176 for mnist-tvscm on the UP5K (8 SB_MAC16).
  * `circa estimate` prints it beside the period, `circa compare` beside both
  * designs' periods, `npm run bench` (bench/throughput.ts) for every example.
@@ -11,6 +11,7 @@
 import { CircaInputError } from '../errors.ts';
 import type { Design } from '../network/design.ts';
 import { PARTS, PART_NAMES, type PartName } from '../flow/parts.ts';
+import { listBoards, loadBoard } from '../flow/boards.ts';
 
 export interface DspBound {
   part: PartName;
@@ -59,10 +60,17 @@ export function formatDspBound(b: DspBound): string {
 /* Parts                                                                      */
 /* ------------------------------------------------------------------------ */
 
-/** A part name as typed ("UP5K", "up5k", "iCE40UP5K"); exit 2 listing the parts otherwise. */
+/**
+ * A part as typed: a part name ("UP5K", "up5k", "iCE40UP5K") or a built-in
+ * board's name ("icebreaker": its part), as --board takes everywhere else;
+ * exit 2 listing both otherwise.
+ */
 export function parsePart(s: string, flag: string): PartName {
   const t = s.trim().toUpperCase().replace(/^ICE40-?/, '');
   const p = PART_NAMES.find((x) => x === t);
-  if (!p) throw new CircaInputError(`${flag}: unknown part "${s.slice(0, 40)}"; parts: ${PART_NAMES.join(', ')}`);
-  return p;
+  if (p) return p;
+  const boards = listBoards();
+  const board = boards.find((b) => b === s.trim().toLowerCase());
+  if (board) return loadBoard(board).part;
+  throw new CircaInputError(`${flag}: unknown part or board "${s.slice(0, 40)}"; parts: ${PART_NAMES.join(', ')}; boards: ${boards.join(', ')}`);
 }

@@ -1,7 +1,7 @@
 /**
  * Comparison of two designs (typically a dense baseline and its TVSCM
  * counterpart), each ratio a/b next to the ratio the TVSCM paper reports
- * (arXiv 2605.16443, ../shared/FACTS.md):
+ * (arXiv 2605.16443, docs/references.md):
  *
  *   MNIST    79x parameters, 80.4x memory access, 50x energy, 117x latency
  *   MIT-BIH  26x parameters, 26.2x memory access, 112x energy, 91.5x latency

@@ -27,7 +27,7 @@ import type { Toolchain } from '../flow/index.ts';
 import { LOGIC_TOLERANCE_PCT, predictResources, type ResourceEstimate } from './resources.ts';
 import { EBR_BITS, mapMemory } from './memory.ts';
 
-/** SB_SPRAM256KA: 256 kbit (FACTS.md). */
+/** SB_SPRAM256KA: 256 kbit (docs/references.md). */
 export const SPRAM_BITS = 256 * 1024;
 
 export interface FitRow {
@@ -136,7 +136,7 @@ function spramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): str
     const e2 = predictResources(ebr, { part: e.part, toolchain: opts.toolchain, board: opts.board });
     const lim = PARTS[e.part].limits;
     lines.push(
-      `with "memory": "ebr" it needs ${e2.total.ebr} EBR (iCE40${e.part} has ${lim.ebr}), ${n(e2.total.lut)} LUT (has ${n(lim.lut)}): ` +
+      `with "memory": "ebr" it needs ${e2.total.ebr} EBR (iCE40${e.part} has ${lim.ebr}), ${n(e2.total.lut)} logic cells (has ${n(lim.lut)}): ` +
         (fitsAll(e2) ? 'that fits' : 'that does not fit either'),
     );
   }
@@ -192,7 +192,7 @@ function smallerAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): s
     const rows = rowsFor(e2, memoryBits(e2));
     const rest = rows.filter((r) => r.status === 'over');
     const marginal = rows.some((r) => r.status === 'marginal');
-    return `${n(e2.total.lut)} LUT, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR, ${e2.total.spram} SPRAM ` +
+    return `${n(e2.total.lut)} logic cells, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR, ${e2.total.spram} SPRAM ` +
       `(iCE40${e.part}: ${n(lim.lut)}, ${lim.dsp}, ${lim.ebr}, ${lim.spram}): ` +
       (rest.length ? `still over: ${rest.map((r) => r.resource).join(', ')}`
         : marginal ? `that may fit (logic within the model's ${LOGIC_TOLERANCE_PCT}% of the limit: the tools decide)` : 'that fits');
@@ -296,7 +296,7 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
     if (!d) continue;
     const e2 = predictResources(d, { part: e.part, toolchain: opts.toolchain, board: opts.board });
     if (fitsAll(e2)) {
-      lines.push(`with at most ${cap} lane(s) per layer it fits: ${e2.total.lut} LUT, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR`);
+      lines.push(`with at most ${cap} lane(s) per layer it fits: ${e2.total.lut} logic cells, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR`);
       break;
     }
   }
@@ -308,7 +308,7 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
     const e2 = predictResources(design, { part: p, toolchain: opts.toolchain, board: opts.board });
     if (fitsAll(e2)) {
       const boards = boardsWithPart(p);
-      others.push(`iCE40${p}${boards.length ? ` (${boards.join(', ')})` : ''}: ${e2.total.lut} LUT, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR`);
+      others.push(`iCE40${p}${boards.length ? ` (${boards.join(', ')})` : ''}: ${e2.total.lut} logic cells, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR`);
     }
   }
   lines.push(others.length ? `fits instead on ${others.join('; ')}` : 'no iCE40 part holds it as it is');

@@ -82,7 +82,7 @@ export interface MemoryMapping extends MemorySpec {
   logicCost: number;
 }
 
-/** SB_RAM40_4K: 4096 bits, widths 2/4/8/16 (FACTS.md: EBR 4 kbit). */
+/** SB_RAM40_4K: 4096 bits, widths 2/4/8/16 (docs/references.md: EBR 4 kbit). */
 export const EBR_BITS = 4096;
 export const EBR_WIDTHS = [2, 4, 8, 16] as const;
 /** memory_libmap's block cost for $__ICE40_RAM4K_ (techlibs/ice40/brams.txt: cost 64). */

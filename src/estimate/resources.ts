@@ -12,7 +12,7 @@
  *                    explicit terms for what the mapping rules put in logic:
  *                    soft multipliers, memories left to logic, the muxes
  *                    after multi-block memories
- *   logic cells      what nextpnr reports as ICESTORM_LC (FlowReport.cells.lut):
+ *   logic cells      what nextpnr reports as ICESTORM_LC (FlowReport.cells.logicCells):
  *                    a LUT4, its flip-flop and its carry share one cell, so
  *                    LC = LUT4 + pff * FF + pcarry * carry, the share of
  *                    flip-flops and carries that find no LUT to pack with
@@ -301,7 +301,7 @@ export function formatResourceComparison(c: ResourceComparison): string {
 /** A plain-text table of a prediction, one row per component. */
 export function formatResourceEstimate(e: ResourceEstimate): string {
   const lim = PARTS[e.part].limits;
-  const head = `${'component'.padEnd(24)}${'kind'.padEnd(13)}${'LUT'.padStart(7)}${'FF'.padStart(7)}${'DSP'.padStart(5)}${'EBR'.padStart(5)}${'SPRAM'.padStart(7)}`;
+  const head = `${'component'.padEnd(24)}${'kind'.padEnd(13)}${'LC'.padStart(7)}${'FF'.padStart(7)}${'DSP'.padStart(5)}${'EBR'.padStart(5)}${'SPRAM'.padStart(7)}`;
   const line = (r: { name: string; kind: string } & ResourceCounts) =>
     `${r.name.slice(0, 23).padEnd(24)}${r.kind.padEnd(13)}${String(r.lut).padStart(7)}${String(r.ff).padStart(7)}${String(r.dsp).padStart(5)}${String(r.ebr).padStart(5)}${String(r.spram).padStart(7)}`;
   return [

@@ -18,6 +18,7 @@
  * `sweep merge` joins shard CSVs back into the unsharded CSV, byte for byte.
  */
 import { CircaInputError, CircaError } from '../errors.ts';
+import { didYouMean } from '../suggest.ts';
 import { designFromPlan, type Design } from '../network/design.ts';
 import { planAny } from '../network/plan.ts';
 import { kindNamed } from '../layers/index.ts';
@@ -104,7 +105,11 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
   const out = clone(spec) as Record<string, unknown>;
   if (key === 'lanes') {
     // each kind says what its parallelism is and caps it (LayerKind.vary.lanes)
-    for (const l of layersOf(out)) kindNamed(l.kind)?.vary?.lanes?.(l, value as number);
+    const laned = layersOf(out).filter((l) => kindNamed(l.kind)?.vary?.lanes);
+    for (const l of laned) kindNamed(l.kind)!.vary!.lanes!(l, value as number);
+    // a value no layer can take is not quietly capped into another point: the
+    // first layer gets it as given, and the spec's own check refuses it
+    if (laned.length && laned.every((l) => l.lanes !== value)) laned[0].lanes = value;
     return out;
   }
   if ((key === 'butterflies' || key === 'architecture' || key === 'fftWidth') && !layersOf(out).some((l) => fftSections(l).length)) {
@@ -192,12 +197,39 @@ export interface SweepPoint {
   spec: unknown;
 }
 
+/**
+ * Refuse a dotted --vary path whose last field the spec's schema does not
+ * know (a misspelling would make every point invalid): the field is set to
+ * the first value and the spec validated; an "unknown field" error for it
+ * is the answer, with the schema's "did you mean" when it has one.
+ */
+export function checkVaryKey(spec: unknown, v: Vary): void {
+  if (Object.hasOwn(SHORTHANDS, v.key)) return;
+  const path = pathOf(v.key);
+  const leaf = path[path.length - 1];
+  if (typeof leaf !== 'string') return;
+  let parent: unknown = spec;
+  for (const p of path.slice(0, -1)) parent = (parent as Record<string | number, unknown> | undefined)?.[p];
+  if (typeof parent === 'object' && parent !== null && Object.hasOwn(parent, leaf)) return;
+  try {
+    designOfSpec(applyVary(spec, v.key, v.values[0]));
+  } catch (e) {
+    if (!(e instanceof CircaError)) throw e;
+    const line = e.message.split('\n').find((l) => l.includes(`unknown field ${JSON.stringify(leaf)}`));
+    if (line) {
+      const hint = /\(did you mean [^)]*\)/.exec(line)?.[0] ?? (path.length === 1 ? didYouMean(leaf, Object.keys(SHORTHANDS)).trim() : '');
+      throw new CircaInputError(`--vary ${v.key}: the spec has no field ${JSON.stringify(leaf)} there${hint ? ` ${hint}` : ''}; not sweeping`);
+    }
+  }
+}
+
 /** Every combination, the first vary slowest. */
 export function expandPoints(spec: unknown, varies: Vary[]): SweepPoint[] {
   const keys = new Set<string>();
   for (const v of varies) {
     if (keys.has(v.key)) throw new CircaInputError(`--vary ${v.key}: given twice; list all values in one --vary`);
     keys.add(v.key);
+    checkVaryKey(spec, v);
   }
   let combos: VaryValue[][] = [[]];
   for (const v of varies) combos = combos.flatMap((c) => v.values.map((x) => [...c, x]));
@@ -237,6 +269,9 @@ export interface PointResult {
   memoryAccesses?: number;
   cycles?: number;
   latencyUs?: number;
+  /** predicted logic cells (a LUT4 with its flip-flop and carry) */
+  logicCells?: number;
+  /** the same as logicCells, under its older name */
   lut?: number;
   ff?: number;
   dsp?: number;
@@ -254,7 +289,7 @@ export interface PointResult {
    */
   noSynth?: string;
   /** filled by --synth */
-  synth?: { status: 'ok' | 'failed' | 'skipped'; error: string; lut?: number; ff?: number; dsp?: number; ebr?: number; spram?: number; fmaxMHz?: number | null };
+  synth?: { status: 'ok' | 'failed' | 'skipped'; error: string; logicCells?: number; lut?: number; ff?: number; dsp?: number; ebr?: number; spram?: number; fmaxMHz?: number | null };
 }
 
 export function designOfSpec(spec: unknown): Design {
@@ -287,6 +322,7 @@ export function evaluatePoint(p: SweepPoint, board: Board, toolchain: Toolchain,
     memoryAccesses: cost.ops.weightReads + cost.ops.bufferReads + cost.ops.bufferWrites + links,
     cycles: cost.latency,
     latencyUs: cost.latency / board.clock.mhz,
+    logicCells: est.total.lut,
     lut: est.total.lut,
     ff: est.total.ff,
     dsp: est.total.dsp,
@@ -304,7 +340,7 @@ export function withSynth(r: PointResult, report: FlowReport | { error: string }
   if ('skipped' in report) return { ...r, synth: { status: 'skipped', error: report.skipped } };
   if ('error' in report) return { ...r, synth: { status: 'failed', error: report.error.split('\n').slice(0, 2).join(' ').trim() } };
   const c = report.cells;
-  return { ...r, synth: { status: 'ok', error: '', lut: c.lut, ff: c.ff, dsp: c.dsp, ebr: c.ebr, spram: c.spram, fmaxMHz: report.fmaxMHz } };
+  return { ...r, synth: { status: 'ok', error: '', logicCells: c.logicCells, lut: c.logicCells, ff: c.ff, dsp: c.dsp, ebr: c.ebr, spram: c.spram, fmaxMHz: report.fmaxMHz } };
 }
 
 /* ------------------------------------------------------------------------ */
@@ -313,9 +349,9 @@ export function withSynth(r: PointResult, report: FlowReport | { error: string }
 
 const MODEL_COLUMNS = [
   'status', 'error', 'parameters', 'macs', 'memory_accesses', 'cycles', 'latency_us',
-  'lut', 'ff', 'dsp', 'ebr', 'spram', 'fits', 'energy_ice40_up5k_pj', 'energy_asic_45nm_pj', 'accuracy',
+  'logic_cells', 'ff', 'dsp', 'ebr', 'spram', 'fits', 'energy_ice40_up5k_pj', 'energy_asic_45nm_pj', 'accuracy',
 ] as const;
-const SYNTH_COLUMNS = ['synth_status', 'synth_error', 'actual_lut', 'actual_ff', 'actual_dsp', 'actual_ebr', 'actual_spram', 'fmax_mhz'] as const;
+const SYNTH_COLUMNS = ['synth_status', 'synth_error', 'actual_logic_cells', 'actual_ff', 'actual_dsp', 'actual_ebr', 'actual_spram', 'fmax_mhz'] as const;
 
 export function csvHeader(keys: string[], synth: boolean): string[] {
   return ['index', ...keys, ...MODEL_COLUMNS, ...(synth ? SYNTH_COLUMNS : [])];
@@ -332,11 +368,11 @@ function csvCell(v: unknown): string {
 export function csvRow(r: PointResult, synth: boolean): string {
   const cells: unknown[] = [
     r.index, ...r.values, r.status, r.error, r.parameters, r.macs, r.memoryAccesses, r.cycles, r.latencyUs,
-    r.lut, r.ff, r.dsp, r.ebr, r.spram, r.fits === undefined ? '' : r.fits ? 'yes' : 'no', r.energyIce40PJ, r.energyAsicPJ, r.accuracy,
+    r.logicCells, r.ff, r.dsp, r.ebr, r.spram, r.fits === undefined ? '' : r.fits ? 'yes' : 'no', r.energyIce40PJ, r.energyAsicPJ, r.accuracy,
   ];
   if (synth) {
     const s = r.synth;
-    cells.push(s?.status, s?.error, s?.lut, s?.ff, s?.dsp, s?.ebr, s?.spram, s?.fmaxMHz);
+    cells.push(s?.status, s?.error, s?.logicCells, s?.ff, s?.dsp, s?.ebr, s?.spram, s?.fmaxMHz);
   }
   return cells.map(csvCell).join(',');
 }
@@ -397,32 +433,32 @@ export function parseCsv(text: string): { header: string[]; rows: Record<string,
 /* Pareto plot                                                                */
 /* ------------------------------------------------------------------------ */
 
-/** Accuracy vs LUTs (actual ones when built), coloured by energy (ice40-up5k): the accuracy/cost front. */
+/** Accuracy vs logic cells (actual ones when built), coloured by energy (ice40-up5k): the accuracy/cost front. */
 export function accuracySvg(title: string, keys: string[], rows: PointResult[]): string {
   const pts = rows.filter((r) => r.status === 'ok' && r.accuracy !== undefined).map((r) => {
-    const lut = r.synth?.status === 'ok' ? r.synth.lut! : r.lut!;
+    const lut = r.synth?.status === 'ok' ? r.synth.logicCells! : r.logicCells!;
     return {
       x: lut,
       // error rate on a log axis: the front of accuracy against cost reads top-left
       y: Math.max(1e-4, 1 - r.accuracy!) * 100,
       c: r.energyIce40PJ! / 1e3,
       ok: r.fits! && r.synth?.status !== 'failed',
-      label: `#${r.index} ${keys.map((k, i) => `${k}=${r.values[i]}`).join(' ')}: ${(100 * r.accuracy!).toFixed(2)}% accuracy, ${lut} LUT, ` +
+      label: `#${r.index} ${keys.map((k, i) => `${k}=${r.values[i]}`).join(' ')}: ${(100 * r.accuracy!).toFixed(2)}% accuracy, ${lut} logic cells, ` +
         `${(r.energyIce40PJ! / 1e3).toPrecision(3)} nJ${r.fits ? '' : ', does not fit'}`,
     };
   });
-  return paretoScatter(title, 'LUTs', 'test error (%)', 'energy (nJ)', pts);
+  return paretoScatter(title, 'logic cells', 'test error (%)', 'energy (nJ)', pts);
 }
 
-/** Energy (ice40-up5k) vs latency, coloured by LUTs (actual ones when built), points that do not fit crossed. */
+/** Energy (ice40-up5k) vs latency, coloured by logic cells (actual ones when built), points that do not fit crossed. */
 export function sweepSvg(title: string, keys: string[], rows: PointResult[]): string {
   const pts = rows.filter((r) => r.status === 'ok').map((r) => ({
     x: r.latencyUs!,
     y: r.energyIce40PJ! / 1e3,
-    c: r.synth?.status === 'ok' ? r.synth.lut! : r.lut!,
+    c: r.synth?.status === 'ok' ? r.synth.logicCells! : r.logicCells!,
     ok: r.fits! && r.synth?.status !== 'failed',
     label: `#${r.index} ${keys.map((k, i) => `${k}=${r.values[i]}`).join(' ')}: ${r.latencyUs!.toFixed(1)} us, ` +
-      `${(r.energyIce40PJ! / 1e3).toPrecision(3)} nJ, ${r.synth?.status === 'ok' ? `${r.synth.lut} LUT (built)` : `${r.lut} LUT (predicted)`}${r.fits ? '' : ', does not fit'}`,
+      `${(r.energyIce40PJ! / 1e3).toPrecision(3)} nJ, ${r.synth?.status === 'ok' ? `${r.synth.logicCells} logic cells (built)` : `${r.logicCells} logic cells (predicted)`}${r.fits ? '' : ', does not fit'}`,
   }));
-  return paretoScatter(title, 'latency per inference (us)', 'energy per inference, ice40-up5k (nJ)', 'LUTs', pts);
+  return paretoScatter(title, 'latency per inference (us)', 'energy per inference, ice40-up5k (nJ)', 'logic cells', pts);
 }

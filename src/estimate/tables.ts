@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
-import { withoutSchemaKey, stripBom } from '../json.ts';
+import { parseJsonText, withoutSchemaKey, stripBom } from '../json.ts';
 import { formatZodError } from '../layers/load.ts';
 
 const pos = z.number().positive();
@@ -87,7 +87,7 @@ export type EnergyTable = z.infer<typeof energyTableSchema>;
 
 /**
  * ice40-up5k: from the public Joulescope measurements of the UP5K breakout
- * core rail at 1.219 V quoted in ../shared/FACTS.md ("Energy figures").
+ * core rail at 1.219 V quoted in docs/references.md ("Energy").
  * APPROXIMATE: each figure below is a difference of two whole-chip current
  * readings, divided by the clock, so it carries the measurement's noise and
  * whatever else the two test designs did differently.
@@ -95,7 +95,7 @@ export type EnergyTable = z.infer<typeof energyTableSchema>;
  *   static      blank design 85.6 uA x 1.219 V                          = 104.3 uW
  *   clock       32-LC counter at 12 MHz 613.5 uA, minus blank 85.6 uA:
  *               527.9 uA x 1.219 V / 12 MHz                             = 53.6 pJ per cycle
- *               (FACTS.md rounds it to ~52 pJ)
+ *               (docs/references.md rounds it to ~52 pJ)
  *   register    228-LC minus 32-LC counter: 27.8 uA x 1.219 V / 12 MHz = 2.82 pJ
  *               per cycle for 196 more LCs; a counter toggles ~2 bits a
  *               cycle whatever its length, so this is mostly clock load:
@@ -116,12 +116,12 @@ export type EnergyTable = z.infer<typeof energyTableSchema>;
  *               20 * 16/64 * 1.78 = 8.9 pJ. Writes priced as reads.
  *   off-chip    not measured on iCE40: Horowitz's DRAM figure (1.3-2.6 nJ per
  *               64-bit access, midpoint 1.95 nJ) = 30.5 pJ per bit. A real
- *               board would read SPI flash, whose cost is not in FACTS.md.
+ *               board would read SPI flash, whose cost is not in docs/references.md.
  */
 export const ICE40_UP5K: EnergyTable = {
   name: 'ice40-up5k',
   description: 'iCE40 UltraPlus (UP5K) core rail at 1.2 V, derived from public current measurements (approximate)',
-  source: '../shared/FACTS.md "Energy figures": Joulescope measurements of the UP5K breakout core rail at 1.219 V; EBR/SPRAM/off-chip scaled from Horowitz ISSCC 2014 (see src/estimate/tables.ts)',
+  source: 'docs/references.md "Energy": Joulescope measurements of the UP5K breakout core rail at 1.219 V; EBR/SPRAM/off-chip scaled from Horowitz ISSCC 2014 (see src/estimate/tables.ts)',
   approximate: true,
   multiply: {
     soft: { pJ: 36.0, refA: 8, refB: 8, exponent: 1 },
@@ -137,7 +137,7 @@ export const ICE40_UP5K: EnergyTable = {
 
 /**
  * asic-45nm: Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm at
- * 0.9 V, as quoted in ../shared/FACTS.md.
+ * 0.9 V, as quoted in docs/references.md.
  *   multiply  8-bit 0.2 pJ, 32-bit 3.1 pJ: E = 0.2 * (a*b/64)^0.988, the power
  *             law through both points (a*b = 64 and 1024)
  *   add       8-bit 0.03 pJ, 32-bit 0.1 pJ: E = 0.03 * (w/8)^0.868
@@ -155,7 +155,7 @@ export const ICE40_UP5K: EnergyTable = {
 export const ASIC_45NM: EnergyTable = {
   name: 'asic-45nm',
   description: '45 nm ASIC at 0.9 V, Horowitz ISSCC 2014 operation energies',
-  source: 'Horowitz, "Computing\'s energy problem (and what we can do about it)", ISSCC 2014, via ../shared/FACTS.md; register energy assumed (see src/estimate/tables.ts)',
+  source: 'Horowitz, "Computing\'s energy problem (and what we can do about it)", ISSCC 2014, via docs/references.md; register energy assumed (see src/estimate/tables.ts)',
   approximate: false,
   multiply: { soft: { pJ: 0.2, refA: 8, refB: 8, exponent: Math.log(3.1 / 0.2) / Math.log(16) } },
   add: { pJ: 0.03, refWidth: 8, exponent: Math.log(0.1 / 0.03) / Math.log(4) },
@@ -179,7 +179,7 @@ export const BUILTIN_TABLES: Record<string, EnergyTable> = {
 /** Validate a parsed JSON value as a table; `label` names it in errors. */
 export function parseEnergyTable(raw: unknown, label: string): EnergyTable {
   const r = energyTableSchema.safeParse(withoutSchemaKey(raw));
-  if (!r.success) throw new CircaInputError(formatZodError(`energy table ${label}: `, r.error));
+  if (!r.success) throw new CircaInputError(formatZodError(`energy table ${label}: `, r.error, energyTableSchema));
   const t = r.data;
   if (t.memory.model === 'sram') {
     const sizes = t.memory.points.map((p) => p.bytes);
@@ -203,12 +203,9 @@ export function loadEnergyTable(nameOrPath: string): EnergyTable {
   } catch (e) {
     throw new CircaInputError(`--table: cannot read ${nameOrPath} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(stripBom(text));
-  } catch (e) {
-    throw new CircaInputError(`energy table ${nameOrPath}: malformed JSON: ${(e as Error).message}`);
-  }
+  const parsed = parseJsonText(stripBom(text));
+  if (!parsed.ok) throw new CircaInputError(`energy table ${nameOrPath}: malformed JSON at ${parsed.error}`);
+  const raw = parsed.value;
   return parseEnergyTable(raw, nameOrPath);
 }
 

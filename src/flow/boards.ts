@@ -3,7 +3,7 @@
  * carry its clock, UART and LEDs.
  *
  * Built-in boards live in `boards/<name>.json` at the repository root (pins
- * from ../shared/FACTS.md, "Boards"). A user can pass a path to their own
+ * from docs/references.md, "Boards"). A user can pass a path to their own
  * JSON file of the same shape instead of a name. Every problem with a board
  * file is a CircaInputError that names the file and the bad field, e.g.
  * `board file my.json: uart.tx: expected string, received number`.
@@ -13,7 +13,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
-import { withoutSchemaKey, stripBom } from '../json.ts';
+import { parseJsonText, withoutSchemaKey, stripBom } from '../json.ts';
+import { didYouMean, knownFields } from '../suggest.ts';
 import { PART_NAMES, PARTS } from './parts.ts';
 
 /** Directory holding the built-in board files (`<repo>/boards`). */
@@ -113,7 +114,7 @@ function describeIssues(error: z.ZodError): string[] {
     if (issue.code === 'unrecognized_keys') {
       // Name the unknown field itself rather than its parent.
       path = [...path, issue.keys.join(', ')];
-      message = issue.keys.length > 1 ? 'unknown fields' : 'unknown field';
+      message = issue.keys.length > 1 ? 'unknown fields' : `unknown field${didYouMean(issue.keys[0], knownFields(BoardSchema, issue.path))}`;
     }
     return `${path.length ? path.join('.') : '(top level)'}: ${message}`;
   });
@@ -175,12 +176,9 @@ export function loadBoard(nameOrPath: string): Board {
     const code = (e as NodeJS.ErrnoException).code;
     throw new CircaInputError(`board file ${label}: cannot read it (${code ?? String(e)})`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(stripBom(text));
-  } catch (e) {
-    throw new CircaInputError(`board file ${label}: not valid JSON: ${(e as Error).message}`);
-  }
+  const parsed = parseJsonText(stripBom(text));
+  if (!parsed.ok) throw new CircaInputError(`board file ${label}: not valid JSON at ${parsed.error}`);
+  const data = parsed.value;
   const board = parseBoard(data, label);
   if (!looksLikePath(nameOrPath) && board.name !== nameOrPath) {
     // A built-in file whose name field disagrees with its file name is a repository bug.

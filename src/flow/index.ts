@@ -23,8 +23,8 @@
  * Any tool failure (syntax error, design too big, tool abort) becomes one
  * CircaFlowError holding the tool's ERROR line(s) and the log path. A nextpnr
  * placement failure under YoWASP surfaces as a WebAssembly "unreachable"
- * RuntimeError thrown after the ERROR line was printed (FACTS.md, Tool
- * facts); we catch it and report the ERROR from the captured log instead.
+ * RuntimeError thrown after the ERROR line was printed (docs/references.md,
+ * Tools); we catch it and report the ERROR from the captured log instead.
  */
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -63,6 +63,13 @@ export interface FlowOptions {
   outDir: string;
   /** Called as each step starts, with a one-line description. */
   onProgress?: (step: string) => void;
+  /**
+   * While a step runs, onProgress hears again every this many milliseconds
+   * ("yosys: still running, 40 s"), so a caller is never left silent for
+   * the minutes synthesis or placement can take (default 10,000; 0: only
+   * at each step's start).
+   */
+  progressEveryMs?: number;
   /** Runs the steps' tools; default: the runner of `toolchain` (runners.ts). */
   runner?: Runner;
 }
@@ -216,7 +223,7 @@ const text = (c: FileContent | undefined): string => (c === undefined ? '' : typ
 
 /**
  * nextpnr checked the chip database's capacity; check the part's own limits
- * too, which differ for UP3K (placed on the UP5K database, FACTS.md).
+ * too, which differ for UP3K (placed on the UP5K database, docs/references.md).
  */
 function checkPartLimits(cells: FlowCells, part: PartInfo, logPath: string): void {
   const limits = part.limits;
@@ -270,7 +277,14 @@ export async function runFlow(opts: FlowOptions): Promise<FlowReport> {
   let clocks: FlowReport['clocks'] = [];
   for (const step of steps) {
     progress(`${step.tool}: ${step.does}`);
-    runs.set(step.tool, await runStep(runner, step, files, outDir));
+    const started = Date.now();
+    const every = opts.onProgress ? opts.progressEveryMs ?? 10_000 : 0;
+    const beat = every > 0 ? setInterval(() => progress(`${step.tool}: still running, ${Math.round((Date.now() - started) / 1000)} s`), every) : undefined;
+    try {
+      runs.set(step.tool, await runStep(runner, step, files, outDir));
+    } finally {
+      clearInterval(beat);
+    }
     if (files.has(names.nextpnrReport) && !cells) {
       // placed and routed: read what it used, and stop here if the part cannot hold it
       ({ cells, clocks } = flowCells(text(files.get(names.netlist)), text(files.get(names.nextpnrReport)), top));

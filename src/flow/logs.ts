@@ -27,7 +27,7 @@ export function overCapacity(log: string): string[] {
 /**
  * The single error a failed step turns into. A nextpnr placement failure
  * under YoWASP surfaces as a WebAssembly "unreachable" abort after the ERROR
- * line was printed (FACTS.md, Tool facts): the ERROR line from the log is
+ * line was printed (docs/references.md, Tools): the ERROR line from the log is
  * what is reported.
  */
 export function toolError(tool: ToolName, run: ToolRun, logPath: string, why: string): CircaFlowError {
@@ -90,6 +90,7 @@ export function flowCells(netlistJson: string, nextpnrReportJson: string, top: s
   let ff = 0;
   for (const [type, n] of yosysCells) if (type.startsWith('SB_DFF')) ff += n;
   const cells: FlowCells = {
+    logicCells: used('ICESTORM_LC'),
     lut: used('ICESTORM_LC'),
     lut4: yosysCells.get('SB_LUT4') ?? 0,
     ff,

@@ -2,19 +2,21 @@
  * iCE40 parts circa can target, with the resource limits the flow checks a
  * design against.
  *
- * Source: ../shared/FACTS.md, "iCE40 parts (nextpnr --report figures)":
+ * Source: docs/references.md, "iCE40 parts" (the Lattice family data
+ * sheets and the availability nextpnr-ice40's --report prints):
  *
  *   | part        | LUT4 | EBR (4 kbit) | SPRAM (256 kbit) | SB_MAC16 | nextpnr flags |
  *   | UP5K        | 5280 | 30           | 4                | 8        | --up5k --package sg48 |
+ *   | UP3K        | 2800 | 20           | 4                | 4        | (placed on the UP5K database) |
  *   | HX8K / LP8K | 7680 | 32           | 0                | 0        | --hx8k --package ct256 / --lp8k --package cm81 |
  *   | HX1K        | 1280 | 16           | 0                | 0        | --hx1k --package tq144 |
  *
- * "UP3K uses the UP5K chip database in nextpnr: enforce its smaller limits
- * yourself." (FACTS.md). nextpnr therefore reports UP5K availability for a
- * UP3K build; runFlow compares the used counts against the limits below and
- * fails the build itself. The UP3K figures are NOT in FACTS.md: they are the
- * iCE40 UltraPlus family table of the Lattice datasheet (FPGA-DS-02008):
- * 2800 LUT4, 80 kbit EBR (20 blocks), 1 Mbit SPRAM (4 blocks), 4 DSP.
+ * nextpnr has no UP3K chip database: a UP3K design is placed on the UP5K one,
+ * so nextpnr reports UP5K availability for a UP3K build; runFlow compares the
+ * used counts against the limits below and fails the build itself. The UP3K
+ * figures are the iCE40 UltraPlus family table of the Lattice data sheet
+ * (FPGA-DS-02008): 2800 LUT4, 80 kbit EBR (20 blocks), 1 Mbit SPRAM (4
+ * blocks), 4 DSP.
  */
 
 /** Part names as written in board files. */
@@ -44,7 +46,7 @@ export interface PartInfo {
   readonly note?: string;
 }
 
-const FACTS = 'FACTS.md, iCE40 parts table (nextpnr --report figures)';
+const PART_TABLE = 'docs/references.md, iCE40 parts (Lattice family data sheets; nextpnr --report availability)';
 
 export const PARTS: Readonly<Record<PartName, PartInfo>> = {
   UP5K: {
@@ -53,7 +55,7 @@ export const PARTS: Readonly<Record<PartName, PartInfo>> = {
     nextpnrDevice: 'up5k',
     yosysDevice: 'u',
     limits: { lut: 5280, ebr: 30, spram: 4, dsp: 8 },
-    source: FACTS,
+    source: PART_TABLE,
   },
   UP3K: {
     name: 'UP3K',
@@ -61,8 +63,8 @@ export const PARTS: Readonly<Record<PartName, PartInfo>> = {
     nextpnrDevice: 'up3k',
     yosysDevice: 'u',
     limits: { lut: 2800, ebr: 20, spram: 4, dsp: 4 },
-    source: 'Lattice iCE40 UltraPlus datasheet FPGA-DS-02008 (family table); FACTS.md: enforce UP3K limits ourselves',
-    note: 'nextpnr places UP3K designs on the UP5K chip database (FACTS.md), so circa checks the UP3K limits itself',
+    source: 'Lattice iCE40 UltraPlus datasheet FPGA-DS-02008 (family table); nextpnr has no UP3K database, so circa enforces these limits',
+    note: 'nextpnr places UP3K designs on the UP5K chip database (docs/references.md, iCE40 parts), so circa checks the UP3K limits itself',
   },
   HX8K: {
     name: 'HX8K',
@@ -70,7 +72,7 @@ export const PARTS: Readonly<Record<PartName, PartInfo>> = {
     nextpnrDevice: 'hx8k',
     yosysDevice: 'hx',
     limits: { lut: 7680, ebr: 32, spram: 0, dsp: 0 },
-    source: FACTS,
+    source: PART_TABLE,
   },
   LP8K: {
     name: 'LP8K',
@@ -78,7 +80,7 @@ export const PARTS: Readonly<Record<PartName, PartInfo>> = {
     nextpnrDevice: 'lp8k',
     yosysDevice: 'lp',
     limits: { lut: 7680, ebr: 32, spram: 0, dsp: 0 },
-    source: FACTS,
+    source: PART_TABLE,
   },
   HX1K: {
     name: 'HX1K',
@@ -86,7 +88,7 @@ export const PARTS: Readonly<Record<PartName, PartInfo>> = {
     nextpnrDevice: 'hx1k',
     yosysDevice: 'hx',
     limits: { lut: 1280, ebr: 16, spram: 0, dsp: 0 },
-    source: FACTS,
+    source: PART_TABLE,
   },
 };
 

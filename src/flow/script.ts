@@ -25,7 +25,7 @@ export function readCommands(sources: readonly ScriptSource[]): string[] {
   return lines;
 }
 
-/** The synth_ice40 command for a part. UltraPlus: multiplies onto SB_MAC16 (FACTS.md: synth_ice40 -device u -dsp). */
+/** The synth_ice40 command for a part. UltraPlus: multiplies onto SB_MAC16 (docs/references.md: synth_ice40 -device u -dsp). */
 export function synthCommand(top: string, part: PartName): string {
   const p = PARTS[part];
   const device = p.family === 'ultraplus' ? '-device u -dsp' : `-device ${p.yosysDevice}`;

@@ -4,7 +4,7 @@
  * default; with `real`, real values quantised to the input format (convergent
  * rounding, saturation) through src/fixed, as the training side does.
  */
-import { stripBom } from '../json.ts';
+import { parseJsonText, stripBom } from '../json.ts';
 import { readFileSync } from 'node:fs';
 import { CircaInputError } from '../errors.ts';
 import { isRaw, quantize, rawDescription, type QFormat } from '../fixed/index.ts';
@@ -57,11 +57,8 @@ export function loadInputVectors(path: string, shape: InputShape, opts: { real?:
   } catch (e) {
     throw new CircaInputError(`${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(stripBom(text));
-  } catch (e) {
-    throw new CircaInputError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
+  const parsed = parseJsonText(stripBom(text));
+  if (!parsed.ok) throw new CircaInputError(`${path}: not valid JSON at ${parsed.error}`);
+  const data = parsed.value;
   return parseInputVectors(data, shape, { ...opts, label: path });
 }

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { CircaInputError } from '../errors.ts';
-import { stripBom, withoutSchemaKey } from '../json.ts';
+import { parseJsonText, stripBom, withoutSchemaKey } from '../json.ts';
+import { didYouMean, knownFields } from '../suggest.ts';
 import { kindNamed, LAYER_KINDS } from './index.ts';
 import type { LayerKind } from './types.ts';
 import { MAX_LAYER_WEIGHTS } from './formats.ts';
@@ -156,7 +157,12 @@ function issueText(i: z.core.$ZodIssue): string {
 /** Problems listed in one message; more are counted, not listed. */
 const MAX_ISSUES = 5;
 
-export function formatZodError(where: string, err: z.ZodError): string {
+/**
+ * One line per problem (at most MAX_ISSUES), each naming the field. Given the
+ * schema that failed, an unknown field gets the closest known one as a
+ * "did you mean".
+ */
+export function formatZodError(where: string, err: z.ZodError, schema?: unknown): string {
   // .int() also checks the safe-integer range; with a tighter bound on the same field that one says nothing
   const samePath = (a: z.core.$ZodIssue, b: z.core.$ZodIssue) => a !== b && a.path.length === b.path.length && a.path.every((p, k) => p === b.path[k]);
   const safeBound = (i: z.core.$ZodIssue) =>
@@ -168,7 +174,8 @@ export function formatZodError(where: string, err: z.ZodError): string {
     .map((i) => {
       const keys = i.code === 'unrecognized_keys' ? i.keys : [];
       const path = keys.length === 1 ? [...i.path, keys[0]] : i.path;
-      return `${where}${fieldPath(path.map((p) => (typeof p === 'string' && p.length > MAX_SHOWN ? `${p.slice(0, MAX_SHOWN)}...` : p)))}: ${issueText(i as z.core.$ZodIssue)}`;
+      const hint = keys.length === 1 && schema !== undefined ? didYouMean(keys[0], knownFields(schema, i.path)) : '';
+      return `${where}${fieldPath(path.map((p) => (typeof p === 'string' && p.length > MAX_SHOWN ? `${p.slice(0, MAX_SHOWN)}...` : p)))}: ${issueText(i as z.core.$ZodIssue)}${hint}`;
     })
     .concat(more > 0 ? [`(and ${more.toLocaleString('en-US')} more problem${more === 1 ? '' : 's'})`] : [])
     .join('\n');
@@ -188,7 +195,7 @@ export function loadLayerSpec(spec: unknown, where = ''): LoadedLayer {
   const kind = kindNamed(kindName);
   if (!kind) throw new CircaInputError(`${where}kind: unknown layer kind ${show(kindName)}; known kinds: ${known}`);
   const parsed = kind.schema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
+  if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error, kind.schema));
   try {
     return { kind, spec: parsed.data, plan: kind.plan(parsed.data) };
   } catch (e) {
@@ -205,13 +212,9 @@ export function readJsonFile(path: string): unknown {
     throw new CircaInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   text = stripBom(text);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    throw new CircaInputError(`${path}: malformed JSON: ${msg.length > 200 ? `${msg.slice(0, 200)}...` : msg}`);
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new CircaInputError(`${path}: malformed JSON at ${parsed.error}`);
+  const raw = parsed.value;
   checkJsonShape(raw, `${path}: `); // before anything (a sweep's clone, a schema) walks it
   return raw;
 }

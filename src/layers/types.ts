@@ -1,5 +1,5 @@
 /**
- * What every layer kind provides: the faces of ARCHITECTURE.md (spec, plan,
+ * What every layer kind provides: the faces of docs/architecture.md (spec, plan,
  * reference, rtl, cost, timing, resources, registers, train). A kind lives
  * in src/layers/<kind>/, is typed by defineKind() and is added to the
  * registry in src/layers/index.ts with one line (or registerKind() for a

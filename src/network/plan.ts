@@ -139,7 +139,7 @@ export function planNetwork(raw0: unknown, where = '', opts: PlanOptions = {}): 
   if (Array.isArray(layers0) && layers0.length <= MAX_LAYER_WEIGHTS) layers0.forEach((l, i) => checkCounts(l, `${where}layers[${i}].`));
   checkJsonShape(raw, where);
   const parsed = networkSpecSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error));
+  if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error, networkSpecSchema));
   const spec = parsed.data;
   const names = new Set<string>();
   const loaded = layersWithWeights(spec, where, opts).map((withName, index) => {

@@ -258,7 +258,7 @@ async function loadWasi() {
 }
 
 /**
- * Run a compiled harness under WASI. `dir` is mounted as /work inside, and
+ * Run a compiled harness under WASI. `dir` is mounted as /sim inside (a path of the WASI sandbox only), and
  * arguments given as `{ file }` name files in it. The program's stdout and
  * stderr go to a log; a non-zero exit or a trap becomes one CircaError naming
  * the log (never a WebAssembly stack trace).
@@ -277,9 +277,9 @@ export async function runWasm(wasmPath: string, dir: string, args: readonly (str
   try {
     const wasi = new WASI({
       version: 'preview1',
-      args: ['harness', ...args.map((a) => (typeof a === 'string' ? a : `/work/${a.file}`))],
+      args: ['harness', ...args.map((a) => (typeof a === 'string' ? a : `/sim/${a.file}`))],
       env: {},
-      preopens: { '/work': dir },
+      preopens: { '/sim': dir },
       stdout: fd,
       stderr: fd,
       returnOnExit: true,

@@ -4,6 +4,7 @@
  * (pixelsToRaw), the network's reference model runs, and the class is the
  * argmax stage's index (or the largest output when the network has none).
  */
+import { CircaInputError } from '../errors.ts';
 import type { NetworkPlan } from '../network/plan.ts';
 import { networkReference } from '../network/reference.ts';
 import { type Dataset, pixelsToRaw, sample } from './mnist.ts';
@@ -29,6 +30,32 @@ export function classOf(net: NetworkPlan, y: readonly number[]): number {
   return last.kind.classIndex !== undefined ? y[last.kind.classIndex] : argmaxOf(y);
 }
 
+/**
+ * How many classes a network's output can name: the number of values an
+ * argmax stage chooses among, or, with no such stage, the network's outputs
+ * (the largest of which is the class).
+ */
+export function classCount(net: NetworkPlan): number {
+  const last = net.layers[net.layers.length - 1];
+  return last.kind.classIndex !== undefined ? last.shape.inputs : net.outputs;
+}
+
+/**
+ * Refuse a dataset a network cannot be scored on: its images must be the
+ * network's inputs and its classes the values the network chooses among.
+ * Without this a 784-output layer "classifies" MNIST at 0% and passes.
+ * `who` starts the message (the spec's path, or the option).
+ */
+export function checkClassifier(net: NetworkPlan, ds: Dataset, who: string): void {
+  if (net.inputs !== ds.size) throw new CircaInputError(`${who}: the network takes ${net.inputs} inputs; ${ds.name} images have ${ds.size} pixels`);
+  const classes = classCount(net);
+  if (classes !== ds.classes) {
+    const last = net.layers[net.layers.length - 1];
+    const gives = last.kind.classIndex !== undefined ? `its last layer (${last.kind.kind}) chooses among ${classes} values` : `it gives ${classes} outputs and has no argmax stage`;
+    throw new CircaInputError(`${who}: the design is not a ${ds.name} classifier: ${gives}, and ${ds.name} has ${ds.classes} classes`);
+  }
+}
+
 /** The raw input vectors of images 0..count-1. */
 export function datasetVectors(net: NetworkPlan, ds: Dataset, count: number, first = 0): number[][] {
   return Array.from({ length: count }, (_, i) => pixelsToRaw(sample(ds, first + i), net.inFormat));
@@ -39,6 +66,7 @@ export function emptyConfusion(classes: number): number[][] {
 }
 
 export function evaluateFixed(net: NetworkPlan, ds: Dataset, limit = ds.count, onProgress?: (done: number, total: number) => void): EvalReport {
+  checkClassifier(net, ds, net.name);
   const t0 = performance.now();
   const count = Math.min(limit, ds.count);
   const confusion = emptyConfusion(ds.classes);

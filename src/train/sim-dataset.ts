@@ -3,12 +3,11 @@
  * images as input vectors, and the RTL's classes compared with the labels
  * and with the fixed-point model's classes (which must agree on every image).
  */
-import { CircaInputError } from '../errors.ts';
 import type { NetworkPlan } from '../network/plan.ts';
 import { networkReference } from '../network/reference.ts';
 import type { VectorSource } from '../sim/cosim.ts';
 import type { LabelledVector } from '../sim/vectors.ts';
-import { classOf, datasetVectors, emptyConfusion, formatConfusion } from './evaluate.ts';
+import { checkClassifier, classOf, datasetVectors, emptyConfusion, formatConfusion } from './evaluate.ts';
 import { type Dataset, loadDataset, pixelsToRaw, sample } from './mnist.ts';
 
 export interface DatasetInputs {
@@ -18,7 +17,7 @@ export interface DatasetInputs {
 
 export function datasetInputs(net: NetworkPlan, name: string, limit?: number): DatasetInputs {
   const ds = loadDataset(name, 'test');
-  if (net.inputs !== ds.size) throw new CircaInputError(`--dataset: the design takes ${net.inputs} inputs; ${name} images have ${ds.size} pixels`);
+  checkClassifier(net, ds, '--dataset');
   const count = Math.min(limit ?? ds.count, ds.count);
   return { ds, inputs: datasetVectors(net, ds, count).map((x) => ({ kind: 'dataset' as const, x })) };
 }
@@ -30,7 +29,7 @@ export function datasetInputs(net: NetworkPlan, name: string, limit?: number): D
  */
 export function datasetSource(net: NetworkPlan, name: string, limit?: number): { ds: Dataset; source: VectorSource } {
   const ds = loadDataset(name, 'test');
-  if (net.inputs !== ds.size) throw new CircaInputError(`--dataset: the design takes ${net.inputs} inputs; ${name} images have ${ds.size} pixels`);
+  checkClassifier(net, ds, '--dataset');
   const count = Math.min(limit ?? ds.count, ds.count);
   return {
     ds,

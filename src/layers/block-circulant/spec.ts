@@ -1,6 +1,6 @@
 /**
  * Block-circulant spec face (CirCNN, Ding et al., MICRO 2017, arXiv
- * 1708.08917; ../shared/FACTS.md): W (outputs x inputs) as p x q circulant
+ * 1708.08917; docs/references.md): W (outputs x inputs) as p x q circulant
  * blocks of size k (a power of two), p = ceil(outputs/k), q = ceil(inputs/k);
  * block (i, j) = circ(w_ij) (first column w_ij). The input is zero-padded to
  * q k and the first `outputs` results are kept ("pad": false requires both

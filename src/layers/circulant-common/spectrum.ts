@@ -4,7 +4,7 @@
  *
  * A circulant matrix C = circ(w) is defined here by its FIRST COLUMN w:
  * (C x)_i = sum_j w_{(i - j) mod k} x_j, the circular convolution w * x, so
- * C x = IDFT(DFT(w) o DFT(x)) (../shared/FACTS.md: Cheng et al. 2015, CirCNN).
+ * C x = IDFT(DFT(w) o DFT(x)) (docs/references.md: Cheng et al. 2015, CirCNN).
  * For real w the spectrum is conjugate symmetric, H[k - f] = conj(H[f]), so
  * the hardware stores only the k/2 + 1 bins f = 0..k/2 (the "half spectrum")
  * and reads H[f] for f > k/2 as conj(H[k - f]).

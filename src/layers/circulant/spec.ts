@@ -1,6 +1,6 @@
 /**
  * Circulant spec face: circulant projection (Cheng, Yu et al., ICCV 2015,
- * arXiv 1502.03436; ../shared/FACTS.md): h(x) = act(R D x) with R = circ(r)
+ * arXiv 1502.03436; docs/references.md): h(x) = act(R D x) with R = circ(r)
  * learned (K parameters), D a fixed random +-1 diagonal (the sign flip),
  * computed as IFFT(FFT(r) o FFT(D x)).
  *

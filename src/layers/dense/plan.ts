@@ -86,11 +86,11 @@ export interface DensePlan {
   spramBlocks: number;
 }
 
-/** SB_SPRAM256KA: 16384 words of 16 bits; the UP5K has 4 (../shared/FACTS.md). */
+/** SB_SPRAM256KA: 16384 words of 16 bits; the UP5K has 4 (docs/references.md). */
 export const DENSE_SPRAM_WORDS = 16384;
 export const DENSE_SPRAM_WIDTH = 16;
 export const DENSE_SPRAM_BLOCKS = 4;
-/** EBR blocks of an UltraPlus (UP5K, FACTS.md): memory "auto" moves a weight ROM larger than this to SPRAM. */
+/** EBR blocks of an UltraPlus (UP5K, docs/references.md): memory "auto" moves a weight ROM larger than this to SPRAM. */
 export const DENSE_AUTO_EBR_LIMIT = 30;
 /** WRITE_REG carries 32-bit values (src/network/protocol.ts): one load write is one weight word. */
 export const DENSE_LOAD_WORD_BITS = 32;

@@ -1,6 +1,6 @@
 /**
  * Diag-circulant spec face: one layer of a deep diagonal-circulant network
- * (Araujo et al., ECAI 2020, arXiv 1901.10255; ../shared/FACTS.md):
+ * (Araujo et al., ECAI 2020, arXiv 1901.10255; docs/references.md):
  *   f(x) = act(D C x + b),  C = circ(c) (first column c), D = diag(d) learned, b bias
  * computed as d o Re IFFT(FFT(c) o FFT(x)) + b, then requantised. Non-square:
  * size K = next power of two >= max(inputs, outputs), zero-padded input,

@@ -1,6 +1,6 @@
 /**
  * TVSCM spec face: a Two-Valued Symmetric Circulant Matrix layer, n x n, two
- * weights a and b (arXiv 2605.16443; ../shared/FACTS.md). Where a and b sit
+ * weights a and b (arXiv 2605.16443; docs/references.md). Where a and b sit
  * is a placement:
  *   band:       c_0 = a, c_{+-1..+-r} = b, zero elsewhere
  *               y_i = a x_i + b sum_{k=1..r} (x_{i-k} + x_{i+k}), indices mod n
