@@ -23,6 +23,7 @@ export function distState(root) {
   if (!hasDist || !existsSync(join(root, STAMP))) return 'missing';
   const stamp = statSync(join(root, STAMP)).mtimeMs;
   const inputs = Math.max(newestMtime(join(root, 'src')),
-    ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(join(root, f)).mtimeMs));
+    // a tree with src/ but without one of these (a partial copy) is judged on what it has, not a crash
+    ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].filter((f) => existsSync(join(root, f))).map((f) => statSync(join(root, f)).mtimeMs));
   return stamp >= inputs ? 'fresh' : 'stale';
 }

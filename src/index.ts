@@ -14,13 +14,20 @@
 import type { CosimOptions, CosimReport } from './sim/cosim.ts';
 import { cosim } from './sim/cosim.ts';
 import { designFromPlan, type Design, type DesignCost } from './network/design.ts';
-import { planAny } from './network/plan.ts';
+import { checkModuleNames, planAny } from './network/plan.ts';
+import {
+  buildOptionsSchema, checkDesign, compareOptionsSchema, estimateOptionsSchema, generateOptionsSchema, inputVector, parseOptions, plainSpec, simulateOptionsSchema,
+} from './library-args.ts';
 import { networkFloat, networkReference, type NetworkReference } from './network/reference.ts';
 import { boardDesign, type BoardDesign } from './network/board.ts';
 import { loadBoard, type Board } from './flow/boards.ts';
 import { runFlow, type FlowReport, type Toolchain } from './flow/index.ts';
 import { withFileList, type SourceFile } from './verilog/index.ts';
-import { writeAtomically, writeSources } from './cli/output.ts';
+import { checkTarget, writeFolder, writeSources, type Written } from './output.ts';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { track } from './cleanup.ts';
 import { compareDesigns, type CompareOptions, type Comparison } from './estimate/compare.ts';
 import { predictResources, type ResourceEstimate } from './estimate/resources.ts';
 import { fitCheck, type FitResult } from './estimate/fit.ts';
@@ -48,7 +55,8 @@ export type { StreamInterface } from './sim/stream.ts';
  * the same shapes as the JSON files. Throws CircaInputError naming the bad field.
  */
 export function designFromSpec(spec: unknown): Design {
-  return designFromPlan(planAny(spec), typeof spec === 'object' && spec !== null && 'layers' in spec);
+  const plain = plainSpec('designFromSpec', spec);
+  return designFromPlan(planAny(plain, 'designFromSpec: spec: '), typeof plain === 'object' && plain !== null && 'layers' in plain);
 }
 
 // ---------------------------------------------------------------------------
@@ -58,12 +66,15 @@ export { networkReference, networkFloat, type NetworkReference } from './network
 
 /** The bit-exact fixed-point model on one input vector (raw integers in the input format). */
 export function reference(design: Design, x: readonly number[]): NetworkReference {
-  return networkReference(design.net, x);
+  return networkReference(checkDesign('reference', design).net, inputVector('reference', x));
 }
 
 /** The float model on one input vector (each layer on the real value of what the hardware gives it). */
 export function floatReference(design: Design, x: readonly number[]): number[] {
-  return networkFloat(design.net, x);
+  const d = checkDesign('floatReference', design);
+  const v = inputVector('floatReference', x);
+  networkReference(d.net, v); // the same input checks as the fixed-point model (length, raw values of the input format)
+  return networkFloat(d.net, v);
 }
 
 // ---------------------------------------------------------------------------
@@ -78,8 +89,13 @@ export interface GenerateOptions {
   board?: string | Board;
   /** run the design at this clock through the PLL (with a board) */
   clockMHz?: number;
-  /** write the files here, atomically (the directory must not exist or be empty) */
+  /**
+   * write the files here, atomically: a folder that does not exist or is empty, or (with `force`) one circa wrote
+   * before. Never the working directory, its parents, home, the root or circa's package (src/output.ts).
+   */
   outDir?: string;
+  /** with outDir: replace the files circa wrote there before (its .circa-output manifest); other files are left in place */
+  force?: boolean;
 }
 
 export interface Generated {
@@ -87,16 +103,22 @@ export interface Generated {
   /** the Verilog files, ROM contents, files.f (and `<board>.pcf` with a board) */
   files: SourceFile[];
   board?: BoardDesign;
+  /** with outDir: what was written, and the files found there that circa did not write (left in place) */
+  written?: Written;
 }
 
 /** The RTL of a design, as `circa generate` writes it. */
-export async function generate(design: Design, opts: GenerateOptions = {}): Promise<Generated> {
+export async function generate(design: Design, options: GenerateOptions = {}): Promise<Generated> {
+  checkDesign('generate', design);
+  const opts = parseOptions('generate', generateOptionsSchema, options) as GenerateOptions;
+  // the output folder is checked before any work (CircaInputError naming outDir)
+  const outDir = opts.outDir === undefined ? undefined : checkTarget(opts.outDir, { force: !!opts.force, option: 'outDir' });
   const rtl = design.rtl();
   const board = opts.board === undefined ? undefined : typeof opts.board === 'string' ? loadBoard(opts.board) : opts.board;
   const bd = board ? boardDesign(rtl, board, opts.clockMHz) : undefined;
   const files = [...withFileList(bd ? bd.sources : rtl.sources), ...(bd && board ? [{ name: `${board.name}.pcf`, text: bd.pcf }] : [])];
-  if (opts.outDir) await writeAtomically(opts.outDir, (dir) => writeSources(dir, files));
-  return { top: bd ? bd.top : rtl.top, files, ...(bd ? { board: bd } : {}) };
+  const written = outDir === undefined ? undefined : (await writeFolder(opts.outDir!, (dir) => writeSources(dir, files), { force: !!opts.force, option: 'outDir' })).written;
+  return { top: bd ? bd.top : rtl.top, files, ...(bd ? { board: bd } : {}), ...(written ? { written } : {}) };
 }
 
 // ---------------------------------------------------------------------------
@@ -107,8 +129,9 @@ export { gateLevelNetlist, synthesisedRtl, type GateLevelRtl } from './sim/netli
 export { buildScript, netlistScript, synthesisScript } from './flow/script.ts';
 
 /** Co-simulate a design in Verilator: every output value and every cycle count checked against the models. */
-export function simulate(design: Design, opts: CosimOptions = {}): Promise<CosimReport> {
-  return cosim(design.dut(), opts);
+export async function simulate(design: Design, opts: CosimOptions = {}): Promise<CosimReport> {
+  checkDesign('simulate', design);
+  return cosim(design.dut(), parseOptions('simulate', simulateOptionsSchema, opts) as CosimOptions);
 }
 
 // ---------------------------------------------------------------------------
@@ -125,8 +148,13 @@ export interface BuildOptions {
   /** board name or JSON path (default icebreaker), or a parsed board */
   board?: string | Board;
   toolchain?: Toolchain;
-  /** where the tools write (bitstream, logs, reports); a scratch directory you own */
+  /**
+   * where the bitstream, logs and reports go, as for generate's outDir: the tools run in a scratch folder and
+   * only a finished build is moved here (a folder that does not exist or is empty, or with `force` one circa wrote)
+   */
   outDir: string;
+  /** replace the files circa wrote in outDir before; other files are left in place */
+  force?: boolean;
   seed?: number;
   clockMHz?: number;
   /**
@@ -139,13 +167,30 @@ export interface BuildOptions {
 }
 
 /** Synthesise, place and route, and pack the design with its board top (yosys -> nextpnr-ice40 -> icepack). */
-export function build(design: Design, opts: BuildOptions): Promise<FlowReport> {
+export async function build(design: Design, options: BuildOptions): Promise<FlowReport> {
+  checkDesign('build', design);
+  const opts = parseOptions('build', buildOptionsSchema, options) as BuildOptions;
+  const outDir = checkTarget(opts.outDir, { force: !!opts.force, option: 'outDir' });
   const board = typeof opts.board === 'object' ? opts.board : loadBoard(opts.board ?? 'icebreaker');
   const bd = boardDesign(design.rtl(), board, opts.clockMHz);
-  return runFlow({
-    sources: bd.sources, top: bd.top, board: bd.flowBoard, pcf: bd.pcf, toolchain: opts.toolchain ?? 'yowasp',
-    seed: opts.seed, outDir: opts.outDir, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
-  });
+  const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
+  const untrack = track(work); // an interrupt removes it
+  let report: FlowReport;
+  try {
+    report = await runFlow({
+      sources: bd.sources, top: bd.top, board: bd.flowBoard, pcf: bd.pcf, toolchain: opts.toolchain ?? 'yowasp',
+      seed: opts.seed, outDir: work, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
+    });
+  } finally {
+    untrack(); // a failed build keeps its logs in the scratch folder (the error names them)
+  }
+  try {
+    await writeFolder(opts.outDir, (dir) => cpSync(work, dir, { recursive: true }), { force: !!opts.force, option: 'outDir' });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const moved = (p: string) => join(outDir, relative(work, p));
+  return { ...report, bitstream: moved(report.bitstream), logs: { yosys: moved(report.logs.yosys), nextpnr: moved(report.logs.nextpnr) } };
 }
 
 // ---------------------------------------------------------------------------
@@ -171,7 +216,10 @@ export interface Estimate {
 }
 
 /** What `circa estimate` and the fit check know of a design, for a part (default UP5K) and a clock (default 12 MHz). */
-export function estimate(design: Design, opts: { part?: PartName; clockMHz?: number; toolchain?: Toolchain } = {}): Estimate {
+export function estimate(design: Design, options: { part?: PartName; clockMHz?: number; toolchain?: Toolchain } = {}): Estimate {
+  checkDesign('estimate', design);
+  const opts = parseOptions('estimate', estimateOptionsSchema, options);
+  checkModuleNames(design.net); // what generate and sim refuse, estimate refuses too
   const part = opts.part ?? 'UP5K';
   return {
     cost: design.cost(),
@@ -183,7 +231,9 @@ export function estimate(design: Design, opts: { part?: PartName; clockMHz?: num
 
 /** The `circa compare` figures of two designs (a/b ratios, the paper's column where the pair matches). */
 export function compare(a: Design, b: Design, opts: CompareOptions = {}): Comparison {
-  return compareDesigns(a, b, opts);
+  checkDesign('compare', a, 'a');
+  checkDesign('compare', b, 'b');
+  return compareDesigns(a, b, parseOptions('compare', compareOptionsSchema, opts) as CompareOptions);
 }
 
 // ---------------------------------------------------------------------------

@@ -64,7 +64,8 @@ describe('a layer kind is its folder', () => {
     expect(() => defineKind({ ...LAYER_KINDS.dense, kind: 'Bad Name' })).toThrow(/kind name "Bad Name" must be lower case/);
   });
 
-  it('the io face equals the rendered top\'s stream interface: every example layer', () => {
+  // renders every example's RTL (the trained networks' weight ROMs included): seconds idle, longer on a loaded machine
+  it('the io face equals the rendered top\'s stream interface: every example layer', { timeout: 180_000 }, () => {
     for (const path of examples) {
       const d = loadDesign(join(ROOT, path));
       for (const l of d.net.layers) expect(l.io, `${path} ${l.kind.kind}`).toEqual(l.kind.rtl(l.plan).io);

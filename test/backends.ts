@@ -130,7 +130,7 @@ export function randomSpecs(kind: string, count: number, seed: number, first = 0
 /**
  * The CI cross-check of one kind: `count` random small configurations
  * (randomSpecs(kind, count, 12)), 12 vectors each, identical on both back
- * ends. Each sim-backends-<kind>.test.ts file calls it once, so that each
+ * ends. Each sim-backends-<kind> test file (tvscm and dense in the default suite, the other kinds in `npm run test:deep`) calls it once, so that each
  * kind runs in a vitest worker process of its own.
  */
 export function crossCheckKind(kind: string, count = 2): void {

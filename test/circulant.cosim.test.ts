@@ -6,12 +6,19 @@
  * diag-circulant layers; examples/mnist-blockcirc.json) and the run-time
  * load of SPRAM spectra through the config port.
  *
+ * The long runs repeat these paths and are in test/circulant.cosim.deep.test.ts
+ * (`npm run test:deep`): the 784 -> 784 block-circulant layer over 1000
+ * vectors (test/train.sim.test.ts runs the trained mnist-blockcirc, the same
+ * layer shape, on 500 images), two chained diag-circulant 256 layers over 1000
+ * vectors, and the untrained examples/mnist-blockcirc.json network.
+ *
  * Verilator builds are cached by content hash (~/.cache/circa): about
  * 3 minutes the first time on 2 cores, seconds afterwards.
  */
 import { describe, expect, it } from 'vitest';
-import { loadLayerSpec, readJsonFile, type LoadedLayer } from '../src/layers/load.ts';
-import { cosim, cosimLayer, formatMismatch, layerDut, type CosimReport } from '../src/sim/cosim.ts';
+import { loadLayerSpec, readJsonFile } from '../src/layers/load.ts';
+import { cosim, layerDut } from '../src/sim/cosim.ts';
+import { checkLayer, expectCycles, expectExact, STALLS } from './circulant-cosim.ts';
 import { planNetwork } from '../src/network/plan.ts';
 import { networkDut } from '../src/network/cosim.ts';
 import { header, portList, streamPorts, instance } from '../src/verilog/index.ts';
@@ -19,36 +26,6 @@ import { bcircLoadWords, bcircRtl, cfgWidth } from '../src/layers/block-circulan
 import type { BlockCirculantPlan } from '../src/layers/block-circulant/plan.ts';
 import { bitsFor } from '../src/layers/formats.ts';
 import { checkRtl } from '../src/sim/lint.ts';
-
-const STALLS = { validPct: 75, readyPct: 65 };
-
-function expectExact(r: CosimReport): void {
-  expect(r.mismatches.map(formatMismatch)).toEqual([]);
-  expect(r.exact).toBe(r.vectors);
-  expect(r.overflowGot).toBe(r.overflowExpected);
-}
-
-function expectCycles(r: CosimReport): void {
-  // every vector's latency and period checked against the prediction as its stamps arrived
-  expect({ match: r.cycles.match, mismatches: r.cycles.mismatches, checked: r.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: r.vectors });
-}
-
-/** Bit-exact under stalls, then bit-exact with every vector's cycles as predicted at full rate. */
-async function checkLayer(layer: LoadedLayer, vectors: number, fullVectors = vectors) {
-  const t0 = Date.now();
-  const stalled = await cosimLayer(layer, { vectors, seed: 7, ...STALLS });
-  expectExact(stalled);
-  const full = await cosimLayer(layer, { vectors: fullVectors, seed: 8 });
-  expectExact(full);
-  expectCycles(full);
-  const name = (layer.plan as { name: string }).name;
-  console.log(`${name}: ${vectors} vectors bit-exact under stalls (valid ${STALLS.validPct}%, ready ${STALLS.readyPct}%), ${fullVectors} at full rate; ` +
-    `latency ${full.cycles.predictedLatency}, period ${full.cycles.predictedPeriod} cycles (measured = predicted); ` +
-    `overflow ${full.overflowExpected || stalled.overflowExpected ? 'raised' : 'clear'} in both; ` +
-    `build ${full.sim.cached && stalled.sim.cached ? 'cached' : `${(stalled.sim.buildSeconds + full.sim.buildSeconds).toFixed(1)} s`}, ` +
-    `${stalled.sim.totalCycles + full.sim.totalCycles} cycles simulated in ${(stalled.sim.runSeconds + full.sim.runSeconds).toFixed(2)} s, ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
-  return { stalled, full };
-}
 
 describe('generated RTL checks', () => {
   it('verilator --lint-only -Wall, iverilog -g2005 and yosys are clean for each kind and memory', async () => {
@@ -91,15 +68,6 @@ describe('circulant (Cheng et al. 2015)', () => {
 });
 
 describe('block-circulant (CirCNN)', () => {
-  it('784 -> 784, k = 16, 8-bit spectra in SPRAM: 1000 vectors bit-exact under backpressure, cycles == timing()', async () => {
-    const layer = loadLayerSpec(readJsonFile('examples/blockcirc-784.json'));
-    expect((layer.plan as BlockCirculantPlan).memory).toBe('spram');
-    const { full } = await checkLayer(layer, 1000);
-    // 49 x 49 blocks x 9 bins = 21,609 complex MACs on one lane, plus the transforms
-    expect(full.cycles.predictedLatency).toBeGreaterThan(21609);
-    expect(full.cycles.predictedLatency).toBeLessThan(21609 + 2 * 784 + 200);
-  });
-
   it('128 -> 64, k = 8 (spectra in EBR): 1000 vectors bit-exact under backpressure, cycles == timing()', async () => {
     const layer = loadLayerSpec({
       kind: 'block-circulant', name: 'bc128', inputs: 128, outputs: 64, blockSize: 8,
@@ -187,19 +155,6 @@ describe('diag-circulant (Araujo et al. 2020)', () => {
     await checkLayer(layer, 300, 50);
   });
 
-  it('two chained 256 layers as a network: 1000 vectors bit-exact, cycles == the composed timeline', async () => {
-    const net = planNetwork(readJsonFile('examples/diagcirc-chain.json'));
-    expect(net.layers.map((l) => l.kind.kind)).toEqual(['diag-circulant', 'diag-circulant']);
-    const dut = networkDut(net);
-    const t0 = Date.now();
-    const stalled = await cosim(dut, { vectors: 1000, seed: 11, ...STALLS });
-    expectExact(stalled);
-    const full = await cosim(dut, { vectors: 1000, seed: 12 });
-    expectExact(full);
-    expectCycles(full);
-    console.log(`diagcirc_chain: 1000 vectors bit-exact under stalls and at full rate; latency ${full.cycles.predictedLatency}, ` +
-      `period ${full.cycles.predictedPeriod} cycles (measured = predicted), ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  });
 });
 
 describe('inputs with gaps inside a network', () => {
@@ -222,18 +177,5 @@ describe('inputs with gaps inside a network', () => {
     const full = await cosim(dut, { vectors: 100, seed: 16 });
     expectExact(full);
     expectCycles(full);
-  });
-});
-
-describe('examples/mnist-blockcirc.json', () => {
-  it('block-circulant 784 -> ReLU -> dense 784 -> 10 -> argmax: bit-exact, cycles == the composed timeline', async () => {
-    const net = planNetwork(readJsonFile('examples/mnist-blockcirc.json'));
-    const dut = networkDut(net);
-    const stalled = await cosim(dut, { vectors: 12, seed: 13, ...STALLS });
-    expectExact(stalled);
-    const full = await cosim(dut, { vectors: 12, seed: 14 });
-    expectExact(full);
-    expectCycles(full);
-    console.log(`mnist_blockcirc: 12 vectors bit-exact; ${full.cycles.predictedLatency} cycles per inference (measured = predicted)`);
   });
 });

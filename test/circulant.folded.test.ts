@@ -60,7 +60,7 @@ describe('folded circulant core: model', () => {
   });
 });
 
-describe('folded circulant kinds in Verilator', () => {
+describe('folded circulant kinds in Verilator', { tags: ['tools'] }, () => {
   it('lint, Icarus and yosys are clean', async () => {
     for (const spec of [CIRC, DCIRC]) {
       const l = loadLayerSpec(spec);
@@ -102,7 +102,7 @@ describe('folded circulant kinds in Verilator', () => {
   });
 });
 
-describe('examples/mnist-circulant.json (circulant 784, K = 1024, on one folded engine)', () => {
+describe('examples/mnist-circulant.json (circulant 784, K = 1024, on one folded engine)', { tags: ['tools'] }, () => {
   it('3 images bit-exact under stalls and at full rate, 17,239 cycles per image as predicted', async () => {
     const dut = loadDesign('examples/mnist-circulant.json').dut();
     expectExact(await cosim(dut, { vectors: 3, seed: 1, ...STALLS }));
@@ -115,7 +115,7 @@ describe('examples/mnist-circulant.json (circulant 784, K = 1024, on one folded 
 });
 
 describe('examples/mnist-diagcirc.json (two diag-circulant 784, K = 1024, sharing one folded engine)', () => {
-  it('3 images bit-exact under stalls and at full rate, cycles as predicted', async () => {
+  it('3 images bit-exact under stalls and at full rate, cycles as predicted', { tags: ['tools'] }, async () => {
     const design = loadDesign('examples/mnist-diagcirc.json');
     expect(design.net.layers.map((l) => (l.plan as { name: string }).name)).toEqual(['dc1_dc2', 'fc10', 'class']);
     const dut = design.dut();

@@ -8,66 +8,21 @@
  * registers.test.ts), and yosys mapping the memory onto SB_SPRAM256KA.
  * Wide input beats ("beat": k elements per beat, k dividing the inputs): the
  * same value-for-value and cycle checks, one and two buffers, the timing
- * face beat by beat, and the spec error listing the divisors.
+ * face beat by beat, and the spec error listing the divisors. The other
+ * wide-beat shapes: test/dense.cosim.deep.test.ts (`npm run test:deep`).
  */
 import { describe, expect, it } from 'vitest';
 import { runYosys } from '@yowasp/yosys';
 import { CircaInputError } from '../src/errors.ts';
-import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
+import { loadLayerSpec } from '../src/layers/load.ts';
 import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import { simulateStream } from '../src/sim/stream.ts';
-import type { DensePlan } from '../src/layers/dense/plan.ts';
 import { denseLoadWords } from '../src/layers/dense/rtl.ts';
-import type { SourceFile } from '../src/verilog/index.ts';
+import { dense, expectedOutputs, expectExact, itWideCase, synthCells, wide, WIDE_CASES } from './dense-cosim.ts';
 
-/** yosys synth_ice40 -device u -dsp (YoWASP, what `circa build` runs) on the sources: cell counts from `stat`. */
-async function synthCells(sources: SourceFile[], top: string): Promise<(cell: string) => number> {
-  const tree: Record<string, string> = {};
-  for (const s of sources) tree[s.name] = s.text;
-  let log = '';
-  const sink = (b: Uint8Array | null) => {
-    if (b) log += new TextDecoder().decode(b);
-  };
-  await runYosys(['-p', `read_verilog -DSYNTHESIS ${Object.keys(tree).join(' ')}; synth_ice40 -device u -dsp -top ${top}; stat`], tree, {
-    stdout: sink, stderr: sink,
-  });
-  const stat = log.slice(log.lastIndexOf('Printing statistics'));
-  return (cell: string) => Number(new RegExp(`${cell}\\s+(\\d+)`).exec(stat)?.[1] ?? 0);
-}
-
-function dense(spec: object): LoadedLayer<DensePlan> {
-  return loadLayerSpec({ kind: 'dense', name: 'dut', ...spec }) as LoadedLayer<DensePlan>;
-}
-
-async function expectExact(layer: LoadedLayer<DensePlan>, vectors: number) {
-  // Random stalls on both sides: results must not depend on timing.
-  const stalled = await cosimLayer(layer, { vectors, seed: 7, validPct: 70, readyPct: 60 });
-  expect(stalled.mismatches.map(formatMismatch)).toEqual([]);
-  expect(stalled.exact).toBe(vectors);
-  expect(stalled.overflowGot).toBe(stalled.overflowExpected);
-  // Full rate: every vector's cycles equal the prediction exactly.
-  const full = await cosimLayer(layer, { vectors: Math.min(vectors, 20), seed: 8, keepCycles: true });
-  expect(full.mismatches.map(formatMismatch)).toEqual([]);
-  expect(full.exact).toBe(full.vectors);
-  // (the next vector loads while this one computes, so a vector's latency
-  // depends on the one before: each is compared with its own prediction)
-  // every vector's latency and period checked against the prediction as its stamps arrived
-  expect({ match: full.cycles.match, mismatches: full.cycles.mismatches, checked: full.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: full.vectors });
-  expect(full.cycles.predictedLatencies![0]).toBe(full.cycles.predictedLatency);
-  // the steady period back to back is the cost face's
-  expect(full.cycles.predictedPeriod).toBe(layer.kind.cost(layer.plan).cycles.period);
-  return { stalled, full };
-}
-
-/** Every expected output over the vectors cosimLayer generates (same seed). */
-function expectedOutputs(layer: LoadedLayer<DensePlan>, vectors: number, seed: number): number[] {
-  const { kind, plan } = layer;
-  return makeVectors(vectors, plan.n, plan.xWidth, seed).flatMap((v) => kind.reference(plan, v.x).y);
-}
-
-describe('dense co-simulation', () => {
+describe('dense co-simulation', { tags: ['tools'] }, () => {
   it('16 -> 10, P = 1, identity, convergent: bit-exact, cycles as predicted', async () => {
     const layer = dense({
       inputs: 16, outputs: 10, lanes: 1,
@@ -199,35 +154,11 @@ describe('dense co-simulation', () => {
 });
 
 describe('dense wide input beats ("beat": k elements per input beat)', () => {
-  const wide = (n: number, m: number, lanes: number, beat: number, buffers: number, activation: string) => dense({
-    inputs: n, outputs: m, lanes, beat, buffers, activation,
-    input: { int: 1, frac: 6 },
-    weights: { format: { int: 0, frac: 7 }, init: 'random', seed: n * 31 + beat, scale: 0.75 },
-    output: { format: { int: 1, frac: 5 }, rounding: 'convergent', overflow: 'saturate' },
-  });
-  // n, m, lanes, beat, buffers, activation
-  const cases: [number, number, number, number, number, string][] = [
-    [16, 5, 1, 2, 2, 'identity'],   // 8 beats of 2
-    [16, 6, 3, 4, 1, 'relu'],       // 4 beats of 4, one buffer
-    [12, 5, 2, 4, 2, 'hardtanh'],   // 3 beats, last group padded
-    [12, 3, 1, 2, 1, 'identity'],   // 6 beats, one buffer
-    [4, 3, 3, 4, 1, 'relu'],        // the whole vector in one beat, one group
-    [8, 2, 2, 4, 2, 'identity'],    // one group: the run (8) is barely longer than the load (2)
-  ];
-  for (const [n, m, lanes, beat, buffers, activation] of cases) {
-    it(`${n} -> ${m}, P = ${lanes}, beat ${beat}, ${buffers} buffer(s), ${activation}: bit-exact, every vector's cycles as predicted`, async () => {
-      const layer = wide(n, m, lanes, beat, buffers, activation);
-      expect(layer.plan).toMatchObject({ beat, beats: n / beat });
-      expect(layer.kind.io(layer.plan)).toMatchObject({ inLanes: beat, inBeats: n / beat });
-      const { full } = await expectExact(layer, 120);
-      const run = layer.plan.groups * n;
-      // the load is n/beat beats; the run is unchanged
-      expect(full.cycles.predictedLatency).toBe(n / beat + run + 3);
-      expect(full.cycles.predictedPeriod).toBe(buffers > 1 ? run : n / beat + run);
-    });
-  }
+  // one wide-beat shape here; every shape of WIDE_CASES in test/dense.cosim.deep.test.ts (one Verilator
+  // build each; the random co-simulation draws beats and buffers too)
+  for (const c of WIDE_CASES.filter(([n, m]) => n === 16 && m === 6)) itWideCase(c);
 
-  it('weights in SPRAM (memory "spram"): 20 -> 5, P = 2, beat 4, one buffer', async () => {
+  it('weights in SPRAM (memory "spram"): 20 -> 5, P = 2, beat 4, one buffer', { tags: ['tools'] }, async () => {
     const layer = dense({
       inputs: 20, outputs: 5, lanes: 2, beat: 4, buffers: 1, memory: 'spram', activation: 'relu',
       weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3, scale: 0.5 },
@@ -238,7 +169,7 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
     expect(full.cycles.predictedPeriod).toBe(5 + 3 * 20);
   });
 
-  it('the same values as one element per beat (the reference does not know the beat)', async () => {
+  it('the same values as one element per beat (the reference does not know the beat)', { tags: ['tools'] }, async () => {
     const narrow = await cosimLayer(wide(12, 5, 2, 1, 1, 'relu'), { vectors: 40, seed: 3 });
     const layer = wide(12, 5, 2, 1, 1, 'relu');
     const widened = dense({ ...(layer.spec as object), beat: 4 });
@@ -252,7 +183,7 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
   });
 
   for (const buffers of [1, 2]) {
-    it(`24 -> 5, P = 2, beat 4, ${buffers} buffer(s): every output beat and the next first input land where the timing face says`, async () => {
+    it(`24 -> 5, P = 2, beat 4, ${buffers} buffer(s): every output beat and the next first input land where the timing face says`, { tags: ['tools'] }, async () => {
       const layer = wide(24, 5, 2, 4, buffers, 'identity');
       const vectors = makeVectors(5, 24, layer.plan.xWidth, 4);
       // full rate: input beat i (elements 4i..4i+3) of vector k is taken at firstIn[k] + i
@@ -280,7 +211,7 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
     expect(xbuf).toMatchObject({ name: 'fc.xbuf', depth: 196, width: 32, writes: 196 });
   });
 
-  it('RTL: a BEAT*X_W-bit s_data; Verilator -Wall, Icarus and yosys accept beat 2, 3 and 4, one and two buffers', async () => {
+  it('RTL: a BEAT*X_W-bit s_data; Verilator -Wall, Icarus and yosys accept beat 2, 3 and 4, one and two buffers', { tags: ['tools'] }, async () => {
     for (const layer of [wide(12, 5, 2, 4, 2, 'hardtanh'), wide(12, 3, 1, 3, 1, 'relu'), dense({ inputs: 2, outputs: 1, beat: 2, weights: { init: 'random' } })]) {
       const rtl = layer.kind.rtl(layer.plan);
       const top = rtl.sources.find((s) => s.name === rtl.top + '.v')!.text;
@@ -291,7 +222,7 @@ describe('dense wide input beats ("beat": k elements per input beat)', () => {
   });
 });
 
-describe('dense RTL acceptance and inference', () => {
+describe('dense RTL acceptance and inference', { tags: ['tools'] }, () => {
   it('Verilator -Wall, Icarus (Verilog-2005) and yosys accept the generated design', async () => {
     for (const layer of [
       dense({ inputs: 13, outputs: 7, lanes: 3, weights: { init: 'random' }, activation: 'hardtanh', memory: 'ebr' }),
@@ -323,7 +254,7 @@ describe('dense RTL acceptance and inference', () => {
   });
 });
 
-describe('dense weights in SPRAM (memory "spram", preloaded in simulation)', () => {
+describe('dense weights in SPRAM (memory "spram", preloaded in simulation)', { tags: ['tools'] }, () => {
   const spramSpec = (lanes: number, extra: object = {}) => ({
     inputs: 20, outputs: 5, lanes, memory: 'spram',
     weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3, scale: 0.5 },

@@ -127,7 +127,7 @@ describe('fft.shareEngine: two diag-circulant layers on one folded engine', () =
   }
 });
 
-describe('the shared engine in Verilator', () => {
+describe('the shared engine in Verilator', { tags: ['tools'] }, () => {
   // the second layer's spectrum in another format (a second product shift, SH_P2) and another scaling schedule
   const VARIANTS: [string, Parameters<typeof pairNetwork>[0]][] = [
     ['same formats', {}],
@@ -212,7 +212,7 @@ describe('the shared engine with d and b in SPRAM: the registers face', () => {
   });
 });
 
-describe('the shared engine with d and b in SPRAM: the load path', () => {
+describe('the shared engine with d and b in SPRAM: the load path', { tags: ['tools'] }, () => {
   it('d and b written through the config port into an empty memory give the same outputs', async () => {
     // the pair with an empty (not preloaded) SPRAM model, behind a test wrapper that first
     // writes every word through cfg_addr 1 (dense_loader.v), then lets the stream through
@@ -255,7 +255,7 @@ endmodule
   });
 });
 
-describe('the shared engine with d and b in SPRAM: circa run loads them into an empty SPRAM (simulated device)', () => {
+describe('the shared engine with d and b in SPRAM: circa run loads them into an empty SPRAM (simulated device)', { tags: ['tools'] }, () => {
   it('without the load the answers differ; runOnDevice loads the 24 words, then every vector matches with cycles as predicted', async () => {
     const { designFromPlan } = await import('../src/network/design.ts');
     const { withRtl } = await import('../src/network/plan.ts');

@@ -98,7 +98,7 @@ function expectExact(r: CosimReport): void {
   expect(r.overflowGot).toBe(r.overflowExpected);
 }
 
-describe('folded FFT RTL in Verilator', () => {
+describe('folded FFT RTL in Verilator', { tags: ['tools'] }, () => {
   it('verilator --lint-only -Wall, iverilog -g2005 and yosys are clean', async () => {
     for (const [name, spec] of Object.entries(DESIGNS)) {
       const l = loadLayerSpec({ kind: 'fft', architecture: 'folded', name: `fl_${name}`, ...spec });

@@ -1,6 +1,8 @@
 /**
  * The formal TVSCM check in every rounding and overflow mode, both shapes,
- * and the free handshake schedule (`npm run test:deep`; minutes, not seconds).
+ * and the free handshake schedule; the FFT butterfly in every mode; and the
+ * fault twins of both (`npm run test:deep`; minutes, not seconds). The
+ * default suite proves the rounding block (test/formal.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_MODES, BUTTERFLY_SHAPES, TVSCM_SHAPES, butterflyJob, prove, tvscmJob } from '../src/formal/index.ts';
@@ -32,4 +34,20 @@ describe('formal (deep): FFT butterflies in every mode', () => {
       });
     }
   }
+});
+
+describe('formal (deep): the sequential checks can fail', () => {
+  it('the same fault in the TVSCM layer reference: sat finds an input sequence on which the layer differs', { tags: ['tools'] }, async () => {
+    const r = await prove(tvscmJob(TVSCM_SHAPES[0], [{ rounding: 'convergent', overflow: 'saturate' }], 'tie-away-from-even'));
+    expect(r.proved).toBe(false);
+    // the trace drives the layer: reset in step 1, weights in steps 2..3, elements taken in steps 4..6
+    expect(r.counterexample.length).toBeGreaterThan(6);
+    expect(r.counterexample[0].get('rst')).toBe(1n);
+  });
+
+  it('a half-up reference with ties sent down: sat finds an input stream on which fft_sdf_bf differs', { tags: ['tools'] }, async () => {
+    const r = await prove(butterflyJob(BUTTERFLY_SHAPES[0], [{ rounding: 'half-up', overflow: 'wrap' }], 'tie-down'));
+    expect(r.proved).toBe(false);
+    expect(r.counterexample[0].get('rst')).toBe(1n);
+  });
 });

@@ -10,18 +10,28 @@
  * (loadLayerSpec, planAny, readTensors) must throw a CircaError. A few draws
  * also go through the real command in a child process. The number of cases
  * is printed.
+ *
+ * The output paths (issue 22): random outDir / -o paths (relative and
+ * absolute, '.', '..', parents, symbolic links, existing files, folders and
+ * FIFOs, circa's own package, with and without --force) through the library's
+ * generate() and the generate / import commands, in a sandbox whose every
+ * parent folder holds a canary file and whose output folder holds a user's
+ * file: every one must survive, and a refusal is one exit-2 line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
 import { zipSync } from 'fflate';
 import { main } from '../src/cli/main.ts';
 import { CircaError } from '../src/errors.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
 import { planAny } from '../src/network/plan.ts';
-import { readTensors } from '../src/train/tensors.ts';
+import { encodeNpz, readTensors } from '../src/train/tensors.ts';
+import { designFromSpec, generate } from '../src/index.ts';
+import { MANIFEST, PACKAGE_ROOT, realPath, within } from '../src/output.ts';
 import { runNode } from './run-node.ts';
 
 const SEED = process.env.CIRCA_SEED ? Number(process.env.CIRCA_SEED) : Date.now() % 2 ** 31;
@@ -391,5 +401,141 @@ describe(`fuzz: hostile input is one exit-2 message, no stack, nothing written (
     expect(readdirSync(tmp).filter((f) => !f.startsWith('tsx-'))).toEqual([]);
     for (const f of readdirSync(tmp)) rmSync(join(tmp, f), { recursive: true, force: true });
     rmSync(dir, { recursive: true });
+  });
+
+  const OUT_RUNS = 240;
+  it(`${OUT_RUNS} random outDir / -o paths (library generate, generate, import): canaries in every parent and user files survive`, async () => {
+    // S/.canary, S/top/.canary, S/top/mid/.canary, S/top/mid/cwd/.canary; the command runs in cwd, which holds the inputs,
+    // an output folder circa wrote (with a user's NOTES.txt), a foreign folder, files, a FIFO, symbolic links
+    const outBox = mkdtempSync(join(dirname(box), 'circa-fuzz-out-'));
+    const act = { kind: 'activation', n: 4, name: 'act4' };
+    const net = { network: 'n', layers: [{ kind: 'dense', name: 'fc', inputs: 2, outputs: 2, weights: { init: 'random' } }] };
+    const weights = encodeNpz(new Map([
+      ['fc.weight', { shape: [2, 2], data: Float64Array.from([0.5, -0.25, 0.125, 0]), integer: false, dtype: 'f4' as const }],
+      ['fc.bias', { shape: [2], data: Float64Array.from([0, 0.125]), integer: false, dtype: 'f4' as const }],
+    ]));
+    const template = join(outBox, 'template');
+    const tcwd = join(template, 'top', 'mid', 'cwd');
+    mkdirSync(tcwd, { recursive: true });
+    for (const d of [template, join(template, 'top'), join(template, 'top', 'mid'), tcwd]) writeFileSync(join(d, '.canary'), `canary of ${d.slice(template.length) || '/'}`);
+    writeFileSync(join(tcwd, 'spec.json'), JSON.stringify(act));
+    writeFileSync(join(tcwd, 'net.json'), JSON.stringify(net));
+    writeFileSync(join(tcwd, 'w.npz'), weights);
+    writeFileSync(join(tcwd, 'old.npz'), 'a user\'s weights');
+    writeFileSync(join(tcwd, 'file.txt'), 'a user\'s file');
+    mkdirSync(join(tcwd, 'foreign'));
+    writeFileSync(join(tcwd, 'foreign', 'user.txt'), 'a user\'s file in a folder');
+    mkdirSync(join(tcwd, 'empty'));
+    mkdirSync(join(tcwd, 'dir.npz'));
+    await generate(designFromSpec(act), { outDir: join(tcwd, 'mine') });
+    writeFileSync(join(tcwd, 'mine', 'NOTES.txt'), 'a user\'s notes in circa\'s folder');
+    const links: [string, string][] = [['link-up', '..'], ['link-dot', '.'], ['link-mine', 'mine'], ['link-root', '/'], ['link-fifo', 'fifo'],
+      ['link-fifo.npz', 'fifo.npz'], ['link-file', 'file.txt'], ['dangling', 'nowhere'], ['link-top', '../..']];
+    for (const [l, t] of links) symlinkSync(t, join(tcwd, l));
+    const fifos = ['fifo', 'fifo.npz'];
+    execFileSync('mkfifo', fifos.map((f) => join(tcwd, f)));
+    // fresh copies of the template, made by cp -a (FIFOs and links as they are) a batch at a time: one process per batch
+    const pool: string[] = [];
+    let made = 0;
+    const fresh = (): string => {
+      if (!pool.length) {
+        const names = Array.from({ length: 50 }, () => join(outBox, `case-${made++}`));
+        execFileSync('sh', ['-c', 'for d in "$@"; do cp -a "$0" "$d" || exit 1; done', template, ...names]);
+        pool.push(...names.reverse());
+      }
+      return pool.pop()!;
+    };
+    const pkg = readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8');
+
+    // the paths: a base (relative, absolute, a link, something that exists) and a tail; bases outside the sandbox
+    // ('/', home, circa's package) take no tail that could name a new folder out there
+    const local = ['.', '..', '../..', '../../..', '../../../..', 'mine', 'foreign', 'file.txt', 'fifo', 'fifo.npz', 'empty', 'dir.npz', 'old.npz',
+      'spec.json', 'w.npz', 'new', 'new.npz', 'link-up', 'link-dot', 'link-mine', 'link-fifo', 'link-fifo.npz', 'link-file', 'dangling', 'link-top', 'mine/files.f', 'foreign/user.txt'];
+    const outside = ['/', homedir(), join(PACKAGE_ROOT, 'src', 'x'), join(PACKAGE_ROOT, 'package.json'), PACKAGE_ROOT, join(PACKAGE_ROOT, 'boards'), '/dev/null', '/dev/full', 'link-root'];
+    const pathArb = fc.oneof(
+      fc.record({ base: fc.constantFrom(...local), tail: fc.constantFrom('', 'sub', 'a/b', '..', '../..', '.', 'x.npz', 'new.npz'), absolute: fc.boolean(), inside: fc.constant(true) }),
+      // (never given a .npz ending: '/root.npz' or '/dev/null.npz' would be a new file out there)
+      fc.record({ base: fc.constantFrom(...outside), tail: fc.constantFrom('', '.', '..'), absolute: fc.constant(false), inside: fc.constant(false) }),
+    );
+    const opArb = fc.constantFrom('library generate', 'generate', 'import');
+    let accepted = 0;
+    try {
+      await fc.assert(fc.asyncProperty(pathArb, opArb, fc.boolean(), async ({ base, tail, absolute, inside }, op, force) => {
+        const S = fresh();
+        const cwd = join(S, 'top', 'mid', 'cwd');
+        let path = tail ? `${base}/${tail}` : base;
+        if (absolute) path = `${cwd}/${path}`;
+        if (op === 'import' && inside && !path.toLowerCase().endsWith('.npz')) path = `${path}.npz`;
+        const what = `${op} ${path}${force ? ' --force' : ''}`;
+        // what the path is before the run, seen from cwd (symbolic links followed)
+        const saved = process.cwd();
+        process.chdir(cwd);
+        let code: number;
+        let message = '';
+        let target: string;
+        let before: 'file' | 'folder' | 'other' | 'none';
+        try {
+          target = realPath(path);
+          before = existsSync(target) ? (statSync(target).isFile() ? 'file' : statSync(target).isDirectory() ? 'folder' : 'other') : 'none';
+          if (op === 'library generate') {
+            try {
+              await generate(designFromSpec(act), { outDir: path, force });
+              code = 0;
+            } catch (e) {
+              expect(e, what).toBeInstanceOf(CircaError);
+              code = (e as CircaError).exitCode;
+              message = `circa: ${(e as Error).message}\n`;
+            }
+          } else {
+            const r = await circa(op === 'generate' ? ['generate', 'spec.json', '-o', path, '-q', ...(force ? ['--force'] : [])]
+              : ['import', 'net.json', 'w.npz', '-o', path, ...(force ? ['--force'] : [])]);
+            code = r.code;
+            message = r.stderr.join('');
+          }
+        } finally {
+          process.chdir(saved);
+        }
+        // the outcome: done, or refused with one line and no stack
+        if (code !== 0) {
+          expect({ what, code }).toEqual({ what, code: 2 });
+          expect(message, what).toMatch(/^circa: [^\n]+\n$/);
+          expect(message, what).not.toMatch(STACK);
+        }
+        // never the working directory, one of its parents, the root, home, circa's package, a non-regular file
+        const cwdReal = realPath(cwd);
+        const mustRefuse = within(cwdReal, target) || target === homedir() || within(target, PACKAGE_ROOT)
+          || (before !== 'none' && before !== (op === 'import' ? 'file' : 'folder'))
+          || (op === 'import' && before !== 'none' && !force);
+        if (mustRefuse) expect({ what, code }).toEqual({ what, code: 2 });
+        if (code === 0) {
+          accepted++;
+          if (op === 'import') expect(readTensors(target).size, what).toBe(2);
+          else {
+            expect(readFileSync(join(target, 'files.f'), 'utf8'), what).toMatch(/act4_top\.v/);
+            expect(Object.keys(JSON.parse(readFileSync(join(target, MANIFEST), 'utf8')).files).sort(), what).toEqual(['act4_top.v', 'act_layer.v', 'files.f', 'requant.v']);
+          }
+        }
+        // every canary, every user file, every FIFO and link is as it was; no staging or temporary file is left
+        for (const d of ['', 'top', 'top/mid', 'top/mid/cwd']) expect(readFileSync(join(S, d, '.canary'), 'utf8'), `${what}: canary of ${d || '/'}`).toBe(`canary of ${d ? `${sep}${d}` : '/'}`);
+        for (const [f, text] of [['spec.json', JSON.stringify(act)], ['net.json', JSON.stringify(net)], ['old.npz', 'a user\'s weights'], ['file.txt', 'a user\'s file'],
+          ['foreign/user.txt', 'a user\'s file in a folder'], ['mine/NOTES.txt', 'a user\'s notes in circa\'s folder']]) {
+          expect(readFileSync(join(cwd, f), 'utf8'), `${what}: ${f}`).toBe(text);
+        }
+        expect(Buffer.from(readFileSync(join(cwd, 'w.npz'))).equals(Buffer.from(weights)), `${what}: w.npz`).toBe(true);
+        for (const f of fifos) expect(lstatSync(join(cwd, f)).isFIFO(), `${what}: ${f}`).toBe(true);
+        for (const [l, t] of links) expect(readlinkSync(join(cwd, l)), `${what}: ${l}`).toBe(t);
+        for (const dev of ['/dev/null', '/dev/full']) expect(statSync(dev).isCharacterDevice(), `${what}: ${dev}`).toBe(true);
+        expect(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8'), `${what}: package.json`).toBe(pkg);
+        expect(existsSync(join(PACKAGE_ROOT, 'src', 'x')), `${what}: src/x`).toBe(false);
+        const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => [e.name, ...(e.isDirectory() ? walk(join(d, e.name)) : [])]);
+        const leftovers = walk(S).filter((f) => /\.partial-/.test(f));
+        expect(leftovers, `${what}: staging left behind`).toEqual([]);
+        expect(readdirSync(tmp), `${what}: nothing in the temp folder`).toEqual([]);
+        count('output paths');
+      }), { numRuns: OUT_RUNS, seed: SEED + 5 });
+    } finally {
+      execFileSync('rm', ['-rf', outBox]); // one process, not a walk in JavaScript (slow here at a high load)
+    }
+    expect(accepted, 'some draws write (the property is not all refusals)').toBeGreaterThan(10);
   });
 });

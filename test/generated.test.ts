@@ -36,7 +36,7 @@ function tvscm(n: number, lanes: number, placement: object, output: object = {})
   });
 }
 
-describe('generated RTL passes verilator -Wall, iverilog -g2005 and yosys', () => {
+describe('generated RTL passes verilator -Wall, iverilog -g2005 and yosys', { tags: ['tools'] }, () => {
   const cases = [
     ['example tvscm-784', loadLayerFile('examples/tvscm-784.json')],
     ['complement n=784 P=8', tvscm(784, 8, { type: 'complement' })],

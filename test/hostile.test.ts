@@ -18,7 +18,7 @@ import { layerRtl, planAny, renderLayers } from '../src/network/plan.ts';
 import { designFromPlan } from '../src/network/design.ts';
 import { predictResources } from '../src/estimate/resources.ts';
 import { fitCheck } from '../src/estimate/fit.ts';
-import { checkTarget, MARKER } from '../src/cli/output.ts';
+import { checkTarget, MARKER } from '../src/output.ts';
 import { MAX_NAME_LENGTH } from '../src/verilog/names.ts';
 import { runNode } from './run-node.ts';
 
@@ -142,11 +142,13 @@ describe('output directories: -o and --force', () => {
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'thesis.tex'), 'years of work');
     expect(() => checkTarget(foreign, false)).toThrow(/exists and is not empty; pass --force/);
-    expect(() => checkTarget(foreign, true, '--out')).toThrow(/^--out .*foreign: holds files circa did not write \(no \.circa-output marker\)/);
+    expect(() => checkTarget(foreign, true, '--out')).toThrow(/^--out .*foreign: holds files circa did not write \(no \.circa-output manifest\)/);
     const mine = join(work, 'mine');
     mkdirSync(mine);
-    writeFileSync(join(mine, MARKER), '');
+    writeFileSync(join(mine, MARKER), ''); // a bare marker proves nothing
     writeFileSync(join(mine, 'old.v'), '');
+    expect(() => checkTarget(mine, true)).toThrow(/holds files circa did not write \(no \.circa-output manifest\)/);
+    writeFileSync(join(mine, MARKER), JSON.stringify({ files: { 'old.v': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' } }));
     expect(checkTarget(mine, true)).toBe(mine);
     expect(checkTarget(join(work, 'empty-or-new'), false)).toBe(join(work, 'empty-or-new'));
   });
@@ -178,7 +180,7 @@ describe('output directories: -o and --force', () => {
     expect(readFileSync(join(cwd, 'file.v'), 'utf8')).toBe('not a directory');
     expect(readdirSync(join(cwd, 'foreign'))).toEqual(['notes.md']);
   });
-  it('the command: --force replaces its own earlier output', async () => {
+  it('the command: --force replaces its own earlier output, and leaves a file it did not write in place', async () => {
     const cwd = mkdtempSync(join(work, 'cwd-'));
     const first = await runNode(CIRCA, ['generate', spec(), '-o', 'rtl', '-q'], cwd);
     expect(first.code).toBe(0);
@@ -186,7 +188,8 @@ describe('output directories: -o and --force', () => {
     writeFileSync(join(cwd, 'rtl', 'stale.v'), '');
     const again = await runNode(CIRCA, ['generate', spec(), '-o', 'rtl', '--force', '-q'], cwd);
     expect(again.code).toBe(0);
-    expect(readdirSync(join(cwd, 'rtl')).sort()).toEqual([MARKER, 'act4_top.v', 'act_layer.v', 'files.f', 'requant.v']);
+    expect(again.stdout).toMatch(/left in place \(not written by circa, or changed since\): stale\.v/);
+    expect(readdirSync(join(cwd, 'rtl')).sort()).toEqual([MARKER, 'act4_top.v', 'act_layer.v', 'files.f', 'requant.v', 'stale.v']);
     expect(readdirSync(cwd)).toEqual(['rtl']); // no staging directory left
   });
 });

@@ -283,7 +283,7 @@ describe('host-side inputs, register writes and model', () => {
   });
 });
 
-describe('device templates alone: lint, Icarus, yosys', () => {
+describe('device templates alone: lint, Icarus, yosys', { tags: ['tools'] }, () => {
   const params: Record<string, string[][]> = {
     proto_rx_frame: [[], ['-GTIMEOUT=1600', '-GTIMEOUT_W=11'], ['-GTIMEOUT=2', '-GTIMEOUT_W=2']],
     proto_tx_frame: [[]],
@@ -336,7 +336,7 @@ describe('generated device top', () => {
     ['a network without a config port, 12-bit inputs, 12-bit outputs', designFromPlan(planAny(DENSE_NET), true)],
   ];
   for (const [label, design] of cases) {
-    it(`${label}: Verilator -Wall, Icarus and yosys accept it`, async () => {
+    it(`${label}: Verilator -Wall, Icarus and yosys accept it`, { tags: ['tools'] }, async () => {
       const d = protoDesign(design.rtl(), { clksPerBit: 8, timeoutBits: 200 });
       for (const c of await checkRtl(d.sources, d.top)) expect(c.messages, c.tool).toEqual([]);
     });
@@ -361,7 +361,7 @@ describe('generated device top', () => {
 });
 
 describe('board top with the framed protocol', () => {
-  it('iCEBreaker, mitbih-tvscm: lint, Icarus, yosys clean; 104 clocks per bit; LEDs busy and ovf', async () => {
+  it('iCEBreaker, mitbih-tvscm: lint, Icarus, yosys clean; 104 clocks per bit; LEDs busy and ovf', { tags: ['tools'] }, async () => {
     const d = boardDesign(loadDesign('examples/mitbih-tvscm.json').rtl(), loadBoard('icebreaker'));
     expect(d.clksPerBit).toBe(104);
     expect(d.leds).toEqual(['busy', 'ovf']);

@@ -108,7 +108,7 @@ const tvscm = () => loadLayerSpec({
   weights: { format: { int: 1, frac: 6 }, a: 0.75, b: -0.3125 }, output: { format: { int: 1, frac: 6 } },
 });
 
-describe('co-simulation runs through the binary host (Verilator)', () => {
+describe('co-simulation runs through the binary host (Verilator)', { tags: ['tools'] }, () => {
   it('more vectors than a chunk: the same results whatever the chunk size, bit-exact, cycles as predicted', async () => {
     const dut = layerDut(tvscm());
     const set = vectorSet(dut, { vectors: 300, seed: 4 });
@@ -263,7 +263,7 @@ describe('co-simulation runs through the binary host (Verilator)', () => {
   });
 });
 
-describe('co-simulation runs through the binary host (CXXRTL, files)', () => {
+describe('co-simulation runs through the binary host (CXXRTL, files)', { tags: ['tools'] }, () => {
   // the design of test/sim-nothing-installed.test.ts (shared cache entry)
   const SPEC = randomSpecs('activation', 1, 12)[0];
   it('more vectors than a chunk, stalled: bit-exact, and the same records as Verilator', async () => {

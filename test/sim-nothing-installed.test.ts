@@ -17,7 +17,7 @@ import { simulateStream } from '../src/sim/stream.ts';
 import { CircaError } from '../src/errors.ts';
 
 const CIRCA = resolve('bin/circa.mjs');
-// the same small design as test/sim-backends-activation.test.ts's first activation configuration (shared cache entry)
+// the same small design as test/sim-backends-activation.deep.test.ts's first activation configuration (one cache entry for both)
 const SPEC = randomSpecs('activation', 1, 12)[0];
 let work: string;
 let specPath: string;

@@ -1,66 +1,29 @@
 /**
  * TVSCM RTL against the reference model in Verilator: bit-exact value for
- * value, the sticky overflow flag, and measured cycles == the cost face.
+ * value, the sticky overflow flag, and measured cycles == the cost face
+ * (test/tvscm-cosim.ts). One Verilator build per configuration: the default
+ * suite keeps the n = 784 shapes the README quotes and the requantisation
+ * variants; the other P at n = 784, odd n, one input buffer and wide beats at
+ * small n (shapes the random co-simulation of every kind also draws) are in
+ * test/tvscm.cosim.deep.test.ts (`npm run test:deep`).
  */
 import { describe, expect, it } from 'vitest';
-import { loadLayerSpec, loadLayerFile } from '../src/layers/load.ts';
+import { loadLayerFile } from '../src/layers/load.ts';
 import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { expectExact, spec } from './tvscm-cosim.ts';
 
-function spec(n: number, lanes: number, placement: object, extra: object = {}) {
-  return loadLayerSpec({
-    kind: 'tvscm', name: 'dut', n, lanes, placement,
-    weights: { format: { int: 1, frac: 6 }, a: 0.75, b: -0.3125 },
-    output: { format: { int: 1, frac: 6 } },
-    ...extra,
-  });
-}
+/** The n = 784 shapes of the default suite: the example's (band, P = 4) and the widest complement. */
+const N784_DEFAULT: [{ type: string; radius?: number }, number][] = [[{ type: 'band', radius: 1 }, 4], [{ type: 'complement' }, 8]];
 
-async function expectExact(layer: ReturnType<typeof spec>, vectors: number) {
-  // Random stalls on both sides: results must not depend on timing.
-  const stalled = await cosimLayer(layer, { vectors, seed: 7, validPct: 70, readyPct: 60 });
-  expect(stalled.mismatches.map(formatMismatch)).toEqual([]);
-  expect(stalled.exact).toBe(vectors);
-  expect(stalled.overflowGot).toBe(stalled.overflowExpected);
-  // Full rate: every vector's cycles equal the prediction exactly.
-  const full = await cosimLayer(layer, { vectors: Math.min(vectors, 20), seed: 8, keepCycles: true });
-  expect(full.exact).toBe(full.vectors);
-  // (the next vector loads while this one computes, so a vector's latency
-  // depends on the one before: each is compared with its own prediction)
-  // every vector's latency and period checked against the prediction as its stamps arrived
-  expect({ match: full.cycles.match, mismatches: full.cycles.mismatches, checked: full.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: full.vectors });
-  expect(full.cycles.predictedLatencies![0]).toBe(full.cycles.predictedLatency);
-  // the steady period back to back is the cost face's
-  expect(full.cycles.predictedPeriod).toBe(layer.kind.cost(layer.plan).cycles.period);
-  return { stalled, full };
-}
-
-describe('TVSCM co-simulation, n = 784 (the example layer)', () => {
-  for (const placement of [{ type: 'band', radius: 1 }, { type: 'complement' }]) {
-    for (const lanes of [1, 4, 8]) {
-      it(`${placement.type}, P = ${lanes}: 1000 vectors bit-exact, cycles as predicted`, async () => {
-        await expectExact(spec(784, lanes, placement), 1000);
-      });
-    }
-  }
-});
-
-describe('TVSCM co-simulation, odd n and n not a multiple of P', () => {
-  const cases: [number, number, object][] = [
-    [7, 1, { type: 'band', radius: 3 }],       // widest band for n = 7
-    [13, 4, { type: 'band', radius: 2 }],      // last row holds one lane
-    [11, 2, { type: 'band', radius: 5 }],      // window reaches 3 rows each side
-    [3, 3, { type: 'band', radius: 1 }],       // smallest n, one row
-    [187, 8, { type: 'complement' }],          // MIT-BIH size
-    [25, 6, { type: 'complement' }],
-  ];
-  for (const [n, p, placement] of cases) {
-    it(`n = ${n}, P = ${p}, ${JSON.stringify(placement)}`, async () => {
-      await expectExact(spec(n, p, placement), 200);
+describe('TVSCM co-simulation, n = 784 (the example layer)', { tags: ['tools'] }, () => {
+  for (const [placement, lanes] of N784_DEFAULT) {
+    it(`${placement.type}, P = ${lanes}: 1000 vectors bit-exact, cycles as predicted`, async () => {
+      await expectExact(spec(784, lanes, placement), 1000);
     });
   }
 });
 
-describe('TVSCM load/compute overlap (two input buffers) and one buffer', () => {
+describe('TVSCM load/compute overlap (two input buffers) and one buffer', { tags: ['tools'] }, () => {
   it('n = 784, P = 4: a vector every n = 784 cycles (fetches 198), was 988 with one vector at a time', async () => {
     const layer = spec(784, 4, { type: 'band', radius: 1 });
     expect(layer.kind.cost(layer.plan).cycles).toMatchObject({ latency: 987, period: 784 });
@@ -74,12 +37,8 @@ describe('TVSCM load/compute overlap (two input buffers) and one buffer', () => 
     // the first vectors queue behind the fetches: latencies grow, then settle
     expect(new Set(full.cycles.measuredLatency).size).toBeGreaterThan(1);
   });
-  const one: [number, number, object][] = [
-    [784, 1, { type: 'band', radius: 1 }],
-    [13, 4, { type: 'band', radius: 2 }],
-    [25, 6, { type: 'complement' }],
-    [4, 4, { type: 'band', radius: 1 }],
-  ];
+  // small n with one buffer: test/tvscm.cosim.deep.test.ts
+  const one: [number, number, object][] = [[784, 1, { type: 'band', radius: 1 }]];
   for (const [n, p, placement] of one) {
     it(`"buffers": 1, n = ${n}, P = ${p}, ${JSON.stringify(placement)}: period n + fetches`, async () => {
       const layer = spec(n, p, placement, { buffers: 1 });
@@ -91,7 +50,7 @@ describe('TVSCM load/compute overlap (two input buffers) and one buffer', () => 
 });
 
 describe('TVSCM wide input beats ("beat": k elements per beat)', () => {
-  it('n = 784, P = 4, beat 4: a vector every 198 cycles, within 1.25x of the DSP bound (1,568 multiplies / 8 = 196)', async () => {
+  it('n = 784, P = 4, beat 4: a vector every 198 cycles, within 1.25x of the DSP bound (1,568 multiplies / 8 = 196)', { tags: ['tools'] }, async () => {
     const layer = spec(784, 4, { type: 'band', radius: 1 }, { beat: 4 });
     expect(layer.kind.io(layer.plan)).toMatchObject({ inLanes: 4, inBeats: 196 });
     expect(layer.kind.cost(layer.plan).cycles).toMatchObject({ latency: 196 + 198 + 5, period: 198 });
@@ -99,23 +58,13 @@ describe('TVSCM wide input beats ("beat": k elements per beat)', () => {
     const { full } = await expectExact(layer, 60);
     expect(full.cycles.measuredPeriod!.slice(2).every((c) => c === 198)).toBe(true);
   });
-  const cases: [number, number, number, object, object][] = [
-    [13, 4, 2, { type: 'band', radius: 2 }, {}],          // 7 beats, the last one holds one element
-    [13, 4, 4, { type: 'band', radius: 5 }, {}],          // head and tail span beats
-    [25, 6, 3, { type: 'complement' }, {}],               // S sums 3 elements a beat, the last beat's padding not counted
-    [11, 2, 2, { type: 'band', radius: 3 }, { buffers: 1 }],
-  ];
-  for (const [n, p, k, placement, extra] of cases) {
-    it(`n = ${n}, P = ${p}, beat ${k}, ${JSON.stringify(placement)} ${JSON.stringify(extra)}`, async () => {
-      await expectExact(spec(n, p, placement, { beat: k, ...extra }), 200);
-    });
-  }
+  // small n with wide beats: test/tvscm.cosim.deep.test.ts
   it('beat must divide lanes: the error names the field', () => {
     expect(() => spec(16, 4, { type: 'band', radius: 1 }, { beat: 3 })).toThrow(/^beat: must divide lanes \(4\): one of 1, 2, 4, got 3/);
   });
 });
 
-describe('TVSCM requantisation variants in RTL', () => {
+describe('TVSCM requantisation variants in RTL', { tags: ['tools'] }, () => {
   it('every rounding mode, wrap and ReLU are bit-exact, and overflow is flagged', async () => {
     for (const rounding of ['truncate', 'half-up', 'convergent']) {
       const layer = spec(16, 3, { type: 'band', radius: 2 }, {
@@ -139,7 +88,7 @@ describe('TVSCM requantisation variants in RTL', () => {
   });
 });
 
-describe('the shipped example', () => {
+describe('the shipped example', { tags: ['tools'] }, () => {
   it('examples/tvscm-784.json co-simulates bit-exact', async () => {
     const r = await cosimLayer(loadLayerFile('examples/tvscm-784.json'), { vectors: 100, validPct: 80, readyPct: 80 });
     expect(r.mismatches.map(formatMismatch)).toEqual([]);

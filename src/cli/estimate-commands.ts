@@ -20,7 +20,7 @@ import { evaluateFixed } from '../train/evaluate.ts';
 import { readJsonFile } from '../layers/load.ts';
 import { listBoards, loadBoard } from '../flow/boards.ts';
 import type { Toolchain } from '../flow/index.ts';
-import { checkTarget, writeAtomically } from './output.ts';
+import { checkTarget, describeKept, writeFile, writeFolder } from '../output.ts';
 import { progress } from './progress.ts';
 import { loadEnergyTable } from '../estimate/tables.ts';
 import { formatEnergy } from '../estimate/energy.ts';
@@ -61,17 +61,6 @@ function print(json: boolean, value: unknown, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 }
 
-/** Write one file in place: staged beside it, renamed over it. */
-function writeFileAtomically(path: string, text: string, force: boolean): string {
-  const target = resolve(path);
-  if (existsSync(target) && statSync(target).isDirectory()) throw new CircaInputError(`-o ${path}: is a directory; name a file for the merged CSV`);
-  if (existsSync(target) && !force) throw new CircaInputError(`output file ${path} exists; pass --force to replace it`);
-  const tmp = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, target);
-  return target;
-}
-
 /** A spec whose "weights" path (or --weights) is absolute, so planning a modified copy finds the file. */
 function withAbsoluteWeights(spec: unknown, specPath: string, weights?: string): unknown {
   if (typeof spec !== 'object' || spec === null || !('layers' in spec)) {
@@ -110,16 +99,17 @@ async function cmdCompare(pathA: string, pathB: string, o: CompareOpts): Promise
     addAccuracy(c, ra.accuracy, rb.accuracy, `accuracy (${ra.images} ${o.dataset} test images)`);
   }
   let written: string[] = [];
+  let kept: string[] = [];
   if (svgTarget) {
     const charts = comparisonCharts(c);
-    await writeAtomically(svgTarget, (dir) => {
+    kept = describeKept((await writeFolder(o.svg!, (dir) => {
       for (const ch of charts) writeFileSync(join(dir, ch.name), ch.svg);
-    });
+    }, { force: !!o.force, option: '--svg' })).written);
     written = charts.map((ch) => join(relative(process.cwd(), svgTarget) || '.', ch.name));
   }
   if (o.json) print(true, { ...(comparisonJson(c) as object), svg: written }, '');
   else if (o.md) print(false, null, markdownComparison(c).trimEnd());
-  else print(false, null, [formatComparison(c), ...(written.length ? ['', `wrote ${written.join(', ')}`] : [])].join('\n'));
+  else print(false, null, [formatComparison(c), ...(written.length ? ['', `wrote ${written.join(', ')}`, ...kept] : [])].join('\n'));
   return 0;
 }
 
@@ -173,14 +163,15 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
   const csv = toCsv(keys, rows, !!o.synth);
   const title = `${basename(specPath)}: ${keys.join(' x ')} on ${board.name}`;
   let files: string[] = [];
+  let kept: string[] = [];
   if (target) {
     const svg = sweepSvg(title, keys, rows);
     const accSvg = testSet ? accuracySvg(`${title}: ${o.dataset} accuracy (${Math.min(o.limit, testSet.count)} test images)`, keys, rows) : undefined;
-    await writeAtomically(target, (dir) => {
+    kept = describeKept((await writeFolder(o.out!, (dir) => {
       writeFileSync(join(dir, 'sweep.csv'), csv);
       writeFileSync(join(dir, 'pareto.svg'), svg);
       if (accSvg) writeFileSync(join(dir, 'accuracy.svg'), accSvg);
-    });
+    }, { force: !!o.force, option: '--out' })).written);
     files = ['sweep.csv', 'pareto.svg', ...(accSvg ? ['accuracy.svg'] : [])].map((f) => join(relative(process.cwd(), target) || '.', f));
   }
   const invalid = rows.filter((r) => r.status !== 'ok').length;
@@ -190,7 +181,7 @@ async function cmdSweep(specPath: string, o: SweepOpts): Promise<number> {
     '',
     `${rows.length} point(s)${invalid ? `, ${invalid} invalid` : ''}${noFit ? `, ${noFit} do not fit iCE40${board.part}` : ''}`,
     'LC: logic cells (each a LUT4 with its flip-flop and carry; the part\'s logic limit counts these)',
-    ...(files.length ? [`wrote ${files.join(', ')}`] : []),
+    ...(files.length ? [`wrote ${files.join(', ')}`, ...kept] : []),
   ].join('\n'));
   return 0;
 }
@@ -204,7 +195,7 @@ async function cmdMerge(csvs: string[], o: { output: string; force?: boolean; qu
     }
   });
   const merged = mergeCsv(files);
-  writeFileAtomically(o.output, merged, !!o.force);
+  writeFile(o.output, merged, { force: !!o.force, option: '-o', inputs: csvs });
   if (!o.quiet) process.stdout.write(`merged ${files.length} file(s), ${merged.split('\n').length - 2} point(s) into ${o.output}\n`);
   return 0;
 }
@@ -230,7 +221,7 @@ export function registerEstimateCommands(program: Command): void {
     .option('--board <name|path>', `board whose part prices the FPGA energy: ${listBoards().join(', ')}`, 'icebreaker')
     .option('--md', 'print a Markdown table instead of the terminal table')
     .option('--svg <dir>', 'write ratios.svg (ours vs paper) and energy-breakdown.svg into this directory')
-    .option('--force', 'replace an --svg directory circa wrote before (one with a .circa-output marker)')
+    .option('--force', 'write into an --svg folder circa wrote before: replace the files its .circa-output manifest lists; other files stay')
     .addOption(json()).addOption(quiet())
     .addHelpText('after', `
 Example:
@@ -253,7 +244,7 @@ Example:
     .option('--board <name|path>', `board: part for resources and fit, clock for latency: ${listBoards().join(', ')}`, 'icebreaker')
     .addOption(new Option('--toolchain <t>', 'tools for --synth, and the yosys version the LUT model assumes').choices(['yowasp', 'native']).default('yowasp'))
     .option('--seed <s>', 'nextpnr placement seed for --synth', intOption('--seed', 0, 2 ** 31 - 1), 1)
-    .option('--force', 'replace an --out directory circa wrote before (one with a .circa-output marker)')
+    .option('--force', 'write into an --out folder circa wrote before: replace the files its .circa-output manifest lists; other files stay')
     .addOption(json()).addOption(quiet())
     .addHelpText('after', `
 --vary keys:

@@ -12,6 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import { CircaError, CircaInputError } from '../errors.ts';
 import { onInterrupt, track } from '../cleanup.ts';
 import { loadDesign, type Design } from '../network/design.ts';
+import { checkModuleNames } from '../network/plan.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
 import { cosim, formatMismatch, type CosimReport, type SeriesStats } from '../sim/cosim.ts';
 import { checkRtl } from '../sim/lint.ts';
@@ -21,7 +22,7 @@ import { listBoards, loadBoard } from '../flow/boards.ts';
 import { formatReport, runFlow } from '../flow/index.ts';
 import { boardDesign } from '../network/board.ts';
 import { packageVersion, withFileList } from '../verilog/index.ts';
-import { checkTarget, writeAtomically, writeSources } from './output.ts';
+import { checkFile, fsCondition, shownPath, checkTarget, describeKept, writeFolder, writeSources } from '../output.ts';
 import { progress } from './progress.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerProveCommand } from './prove-command.ts';
@@ -78,12 +79,13 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
     }
   }
   const written = [...withFileList(files), ...(design && board ? [{ name: `${board.name}.pcf`, text: design.pcf }] : [])];
-  await writeAtomically(target, (dir) => writeSources(dir, written));
+  const out = await writeFolder(o.output, (dir) => writeSources(dir, written), { force: !!o.force });
   const names = written.map((f) => f.name);
-  print(!!o.json, { spec: specPath, top, output: target, files: names, checks, params: rtl.params }, [
+  print(!!o.json, { spec: specPath, top, output: target, files: names, kept: out.written.kept, checks, params: rtl.params }, [
     ...design0.describe(),
     `wrote ${names.length} files to ${relative(process.cwd(), target) || '.'} (top: ${top})`,
     ...names.map((n) => `  ${n}`),
+    ...describeKept(out.written),
     ...(o.check ? checks.map((c) => (c.skipped ? `${c.tool}: skipped (${c.skipped}; install it to run this check)` : `${c.tool}: clean`)) : []),
   ].join('\n'));
   return 0;
@@ -95,7 +97,7 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
 interface SimOpts {
   dataset?: string; limit?: number;
   gateLevel?: boolean; layer?: number; vectors: number; seed: number; backpressure: boolean; validPct: number; readyPct: number; json?: boolean; quiet?: boolean;
-  simulator: SimulatorChoice; vcd?: string; vector?: number;
+  simulator: SimulatorChoice; vcd?: string; vector?: number; force?: boolean;
 }
 
 async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
@@ -107,6 +109,9 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   if (o.vector !== undefined && !o.vcd) throw new CircaInputError('--vector: only with --vcd <file> (the vector whose waveform to write)');
   const vcdVector = o.vector ?? 0;
   if (o.vcd && vcdVector >= count) throw new CircaInputError(`--vector: ${vcdVector} is not below the ${count} ${data ? 'images' : 'vectors (--vectors)'}`);
+  if (o.force && !o.vcd) throw new CircaInputError('--force: only with --vcd <file> (replace that file)');
+  // refused now, not after the simulation: never the spec, a folder, a FIFO or a device, and an existing file only with --force
+  const vcdPath = o.vcd ? checkFile(o.vcd, { force: !!o.force, option: '--vcd', inputs: [specPath], makeFolder: true }) : undefined;
   const p = progress(!o.quiet);
   const onProgress = (m: string) => p.step(m);
   const sim = await describeSimulator(o.simulator);
@@ -129,7 +134,7 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   // a dataset run tallies the RTL's classes image by image as the full-rate run compares them
   const tally = data ? new DatasetTally(design.net, data.ds) : undefined;
   const full = await cosim(dut, {
-    ...common, ...(o.vcd ? { vcd: { path: o.vcd, vector: vcdVector } } : {}), mismatchVcd: mismatchVcd('full-rate'),
+    ...common, ...(vcdPath ? { vcd: { path: vcdPath, vector: vcdVector, replace: !!o.force } } : {}), mismatchVcd: mismatchVcd('full-rate'),
     ...(tally ? { onVector: (k: number, got: readonly number[], want: readonly number[]) => tally.add(k, got, want) } : {}),
   });
   let stalled: CosimReport | undefined;
@@ -195,7 +200,8 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   // --program: refuse now, not after the build, when no programmer reaches the board
   if (o.program) programPlan(board, 'circa_board_top.bin', o.tool);
   const design = boardDesign(spec.rtl(), board, o.clock);
-  const target = checkTarget(o.output ?? join('build', `${spec.name}-${board.name}`), !!o.force);
+  const outArg = o.output ?? join('build', `${spec.name}-${board.name}`);
+  const target = checkTarget(outArg, !!o.force);
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
   const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
@@ -218,12 +224,16 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
       latencyUsAtFmax: report.fmaxMHz ? cycles.latency / report.fmaxMHz : null,
     },
   };
-  await writeAtomically(target, (dir) => {
-    cpSync(work, dir, { recursive: true });
-    writeFileSync(join(dir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
-  });
-  rmSync(work, { recursive: true, force: true });
-  untrack();
+  let kept: string[] = [];
+  try {
+    kept = describeKept((await writeFolder(outArg, (dir) => {
+      cpSync(work, dir, { recursive: true });
+      writeFileSync(join(dir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
+    }, { force: !!o.force })).written);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    untrack();
+  }
   p.done('done');
   // --program: only a build that met timing goes onto the board
   let programmed: ProgramResult | undefined;
@@ -239,6 +249,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
       (report.fmaxMHz ? `, ${(cycles.latency / mhz).toFixed(1)} us at Fmax` : ''),
     ...(cycles.period < cycles.latency ? [`a new input every ${cycles.period} cycles back to back (${(report.targetMHz * 1e6 / cycles.period).toFixed(0)} inferences/s at ${report.targetMHz} MHz)`] : []),
     `report: ${join(relative(process.cwd(), target), 'report.json')}`,
+    ...kept,
     ...(programmed ? [describeProgramming(programmed)] : o.program ? ['not programmed: timing not met'] : []),
   ].join('\n'));
   return report.timingMet ? 0 : 1;
@@ -255,6 +266,7 @@ async function cmdEstimate(specPath: string, o: EstimateOpts): Promise<number> {
   const part = o.part !== undefined ? parsePart(o.part, '--part') : fillPart ?? 'UP5K';
   if (fillPart && part !== fillPart) throw new CircaInputError(`--part: ${part} differs from --fill ${fillPart}; give one part`);
   const design = loadDesign(specPath);
+  checkModuleNames(design.net); // what generate and sim refuse, estimate refuses too
   const cost = design.cost();
   const bound = dspBound(design, part);
   if (fillPart) p.step(`searching lane counts for ${design.name} on iCE40${fillPart} (resource model)`);
@@ -304,7 +316,7 @@ export function buildProgram(): Command {
     .requiredOption('-o, --output <dir>', 'output directory (created; must be empty unless --force)')
     .option('--board <name|path>', 'also write the board top (framed UART protocol, LEDs) and its PCF for this board')
     .option('--check', 'check the RTL with verilator --lint-only -Wall, iverilog -g2005 and yosys before writing')
-    .option('--force', 'replace an output directory circa wrote before (one with a .circa-output marker)')
+    .option('--force', 'write into an output folder circa wrote before: replace the files its .circa-output manifest lists (unchanged ones only); other files stay')
     .addOption(json).addOption(quiet)
     .action(async (spec: string, o: GenerateOpts) => { program.setOptionValue('exit', await cmdGenerate(spec, o)); });
 
@@ -324,6 +336,7 @@ export function buildProgram(): Command {
       .choices(['auto', 'verilator', 'cxxrtl']).default('auto'))
     .option('--vcd <file>', 'write a waveform (VCD) of one vector of the full-rate pass; a failing vector\'s VCD is written beside it (default build/sim-<name>/)')
     .option('--vector <k>', 'with --vcd: the vector to trace (default 0)', intOption('--vector', 0))
+    .option('--force', 'with --vcd: replace an existing (regular) file')
     .addOption(json).addOption(quiet)
     .action(async (spec: string, o: SimOpts) => { program.setOptionValue('exit', await cmdSim(spec, o)); });
 
@@ -338,7 +351,7 @@ export function buildProgram(): Command {
     .option('--program', 'then write the bitstream to the board with openFPGALoader or iceprog (as circa program; only when timing is met)')
     .addOption(toolOption())
     .option('--seed <s>', 'nextpnr placement seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
-    .option('--force', 'replace an output directory circa wrote before (one with a .circa-output marker)')
+    .option('--force', 'write into an output folder circa wrote before: replace the files its .circa-output manifest lists (unchanged ones only); other files stay')
     .addOption(json).addOption(quiet)
     .action(async (spec: string, o: BuildOpts) => { program.setOptionValue('exit', await cmdBuild(spec, o)); });
 
@@ -426,6 +439,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`circa: ${e.message}\n`);
       jsonError(argv, e.message, e.exitCode, e.exitCode === 2 ? 'input' : 'failure');
       return e.exitCode;
+    }
+    const condition = fsCondition(e);
+    if (condition) {
+      // a file-system condition no writer named (the writers of src/output.ts name their option): still one line, exit 2
+      const path = (e as NodeJS.ErrnoException).path;
+      process.stderr.write(`circa: ${path ? `${shownPath(path)}: ` : ''}${condition}\n`);
+      jsonError(argv, `${path ? `${shownPath(path)}: ` : ''}${condition}`, 2, 'input');
+      return 2;
     }
     process.stderr.write(`circa: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     jsonError(argv, `internal error: ${e instanceof Error ? e.message : String(e)}`, 1, 'internal');

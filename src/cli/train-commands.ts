@@ -3,8 +3,8 @@
  * data (src/train/). Thin shells: parse, call the library, print.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { checkFile, writeFile, writeFiles } from '../output.ts';
 import { SingleBar } from 'cli-progress';
 import { CircaInputError } from '../errors.ts';
 import { formatName } from '../fixed/index.ts';
@@ -13,7 +13,7 @@ import { loadAnyFile, type NetworkPlan } from '../network/plan.ts';
 import type { Params } from '../layers/types.ts';
 import { loadDataset } from '../train/mnist.ts';
 import { readTensors, encodeNpz, type TensorMap } from '../train/tensors.ts';
-import { bindTensors } from '../train/weights.ts';
+import { bindTensors, layerTensors } from '../train/weights.ts';
 import { floatNet } from '../train/model.ts';
 import { floatAccuracy, train, type EpochStats } from '../train/train.ts';
 import { checkClassifier, evaluateFixed, formatConfusion } from '../train/evaluate.ts';
@@ -35,31 +35,29 @@ function realArg(name: string) {
 }
 function collectMap(value: string, prev: Record<string, string>): Record<string, string> {
   const m = /^([^=]+)=(.+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError(`--map takes <layer>.<tensor>=<name in the file>, got "${value}"`);
-  return { ...prev, [m[1]]: m[2] };
+  const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+  if (!m) throw new InvalidArgumentError(`--map takes <layer>.<tensor>=<name in the file>, got ${shown}`);
+  // a circa tensor name: <layer>.<tensor>, each a name (so never "__proto__" or "constructor")
+  if (!/^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/.test(m[1])) throw new InvalidArgumentError(`--map: ${JSON.stringify(m[1].slice(0, 60))} is not a <layer>.<tensor> name (e.g. fc10.weight), in ${shown}`);
+  if (Object.hasOwn(prev, m[1])) throw new InvalidArgumentError(`--map: ${m[1]} is mapped twice`);
+  return Object.assign(Object.create(null) as Record<string, string>, prev, { [m[1]]: m[2] });
+}
+
+/** Every --map key names a tensor some layer of the spec has. */
+function checkMapKeys(plan: NetworkPlan, map: Record<string, string>): void {
+  const known = plan.layers.flatMap((l) => layerTensors(l).map((t) => t.full));
+  for (const k of Object.keys(map)) {
+    if (!known.includes(k)) throw new CircaInputError(`--map ${k}: no layer of the spec has that tensor (its tensors: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''})`);
+  }
 }
 
 function print(json: boolean, value: unknown, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 }
 
-/** Write a file through a temporary name beside it, so a failure leaves the target as it was. */
-function writeFileAtomically(path: string, data: Uint8Array | string): void {
-  const tmp = join(dirname(resolve(path)), `.${basename(path)}.partial-${process.pid}`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
-function checkOutFile(path: string, ext: string, force: boolean): void {
-  if (extname(path).toLowerCase() !== ext) throw new CircaInputError(`-o: ${path} must end in ${ext}`);
-  if (!existsSync(dirname(resolve(path)))) throw new CircaInputError(`-o: the folder ${dirname(path)} does not exist`);
-  if (existsSync(path) && !force) throw new CircaInputError(`-o: ${path} exists; pass --force to replace it`);
-}
+/** The rules of src/output.ts for `-o <file>`: checked before any work, written under a temporary name and renamed. */
+const outFile = (ext: string, force: boolean | undefined, inputs: (string | undefined)[]) =>
+  ({ ext, force: !!force, option: '-o', inputs: inputs.filter((i): i is string => !!i) });
 
 /** The trainable layers' tensors from a weight file (all of them required). */
 function paramsFrom(plan: NetworkPlan, file: string, rename?: Record<string, string>): Params[] {
@@ -113,7 +111,8 @@ interface TrainOpts { output: string; epochs: number; seed: number; batch: numbe
 
 async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
   const plan = loadAnyFile(specPath, { fuse: false });
-  checkOutFile(o.output, '.npz', !!o.force);
+  const out = outFile('.npz', o.force, [specPath, o.init]);
+  checkFile(o.output, out); // before training: a folder, a FIFO or circa's own files are refused now, not after the run
   const trainSet = loadDataset(o.dataset, 'train');
   const testSet = loadDataset(o.dataset, 'test');
   if (plan.inputs !== trainSet.size) throw new CircaInputError(`${specPath}: the network takes ${plan.inputs} inputs; ${o.dataset} images have ${trainSet.size} pixels`);
@@ -144,7 +143,7 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
     },
   }, init);
   const tensors = tensorsOf(plan, net.layers.map((l) => l.params));
-  writeFileAtomically(o.output, encodeNpz(tensors));
+  writeFile(o.output, encodeNpz(tensors), out);
   const last = history[history.length - 1];
   print(!!o.json, { spec: specPath, output: o.output, images: n, epochs: history, tensors: [...tensors.keys()] }, [
     `trained ${plan.name} on ${n.toLocaleString('en-US')} ${o.dataset} images, ${o.epochs} epoch(s), seed ${o.seed}, batch ${o.batch}, Adam lr ${o.lr}${o.qat ? ', quantisation-aware' : ''}`,
@@ -159,7 +158,9 @@ interface ImportOpts { output: string; map: Record<string, string>; force?: bool
 
 async function cmdImport(specPath: string, source: string, o: ImportOpts): Promise<number> {
   const plan = loadAnyFile(specPath, { fuse: false });
-  checkOutFile(o.output, '.npz', !!o.force);
+  checkMapKeys(plan, o.map);
+  const outOpts = outFile('.npz', o.force, [specPath, source]);
+  checkFile(o.output, outOpts);
   const tensors = readTensors(source);
   const bound = bindTensors(plan.layers, tensors, source, { requireAll: true, rename: o.map });
   const out: TensorMap = new Map();
@@ -170,7 +171,7 @@ async function cmdImport(specPath: string, source: string, o: ImportOpts): Promi
     }
   }
   const ignored = [...tensors.keys()].filter((k) => !bound.some((b) => Object.keys(b.params).some((t) => (o.map[`${b.name}.${t}`] ?? `${b.name}.${t}`) === k)));
-  writeFileAtomically(o.output, encodeNpz(out));
+  writeFile(o.output, encodeNpz(out), outOpts);
   print(!!o.json, { spec: specPath, source, output: o.output, tensors: [...out.entries()].map(([n, t]) => ({ name: n, shape: t.shape, raw: t.integer })), ignored }, [
     `imported ${out.size} tensors from ${source} for ${plan.name}:`,
     ...[...out.entries()].map(([n, t]) => `  ${n.padEnd(24)} [${t.shape.join(', ')}]${t.integer ? ' raw integers' : ''}`),
@@ -185,9 +186,11 @@ interface QuantizeOpts { weights: string; output: string; keepFormats?: boolean;
 
 async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
   const plan = loadAnyFile(specPath, { fuse: false });
-  checkOutFile(o.output, '.json', !!o.force);
+  const specOut = outFile('.json', o.force, [specPath, o.weights]);
+  checkFile(o.output, specOut);
   const npzPath = o.output.replace(/\.json$/i, '.npz');
-  if (existsSync(npzPath) && !o.force) throw new CircaInputError(`-o: ${npzPath} (the weights beside the spec) exists; pass --force to replace it`);
+  const npzOut = { ...outFile('.npz', o.force, [specPath, o.weights]), option: '-o (the weights beside the spec)' };
+  checkFile(npzPath, npzOut);
   const raw = readJsonFile(specPath) as Record<string, unknown>;
   if (!('layers' in raw)) throw new CircaInputError(`${specPath}: quantize takes a network spec ({"network", "layers": [...]})`);
   const params = paramsFrom(plan, o.weights);
@@ -203,14 +206,8 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
   const { $schema: _s, ...body } = raw;
   const outSpec = { ...(schema !== undefined ? { $schema: schema } : {}), ...body, description, layers: q.layers, weights: basename(npzPath) };
   const npz = encodeNpz(q.tensors);
-  // write both or neither: the spec goes last, and a failure removes the weights written before it
-  writeFileAtomically(npzPath, npz);
-  try {
-    writeFileAtomically(o.output, `${compactJson(outSpec)}\n`);
-  } catch (e) {
-    rmSync(npzPath, { force: true });
-    throw e;
-  }
+  // both written to temporary names first, then renamed: a failure writing either leaves both targets as they were
+  writeFiles([{ path: npzPath, data: npz }, { path: o.output, data: `${compactJson(outSpec)}\n` }], { ...specOut, ext: undefined });
   const quantised = loadAnyFile(o.output);
   const limit = o.limit ?? testSet.count;
   if (!o.quiet) process.stderr.write(`evaluating float and fixed point on ${Math.min(limit, testSet.count)} test images...\n`);

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CircaError, CircaFlowError, CircaInputError } from '../errors.ts';
+import { kindOf } from '../output.ts';
 import type { Board } from './boards.ts';
 import { findOnPath } from './runners.ts';
 
@@ -25,7 +26,9 @@ const SYNC = [0x7e, 0xaa, 0x99, 0x7e];
 /** Refuse a file that is not an iCE40 bitstream (CircaInputError naming the argument). */
 export function checkBitstream(path: string): string {
   const full = resolve(path);
-  if (!existsSync(full) || !statSync(full).isFile()) throw new CircaInputError(`<bitstream> ${path}: no such file`);
+  if (!existsSync(full)) throw new CircaInputError(`<bitstream> ${path}: no such file`);
+  const s = statSync(full);
+  if (!s.isFile()) throw new CircaInputError(`<bitstream> ${path}: is ${kindOf(s)}, not a file; give the .bin that icepack or circa build wrote`);
   const head = readFileSync(full).subarray(0, 4096);
   const found = head.findIndex((_, i) => SYNC.every((b, k) => head[i + k] === b));
   if (found < 0) throw new CircaInputError(`<bitstream> ${path}: not an iCE40 bitstream (no sync word 7EAA997E; give the .bin that icepack or circa build wrote)`);

@@ -55,3 +55,21 @@ export function divisorList(n: number): string {
 export function bitsFor(maxValue: number): number {
   return Math.max(1, Math.ceil(Math.log2(maxValue + 1)));
 }
+
+/**
+ * Counts before contents: the length of an array in a raw spec (before its
+ * schema walks every entry), when the array and the count are there to
+ * compare. A dense layer with a million rows of weights is told it needs 5
+ * at once, not after every value has been parsed. `path` is the field's keys.
+ */
+export function checkRawCount(raw: unknown, path: (string | number)[], want: unknown, what: string): unknown[] | undefined {
+  let v: unknown = raw;
+  for (const k of path) {
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, k)) return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  if (!Array.isArray(v) || typeof want !== 'number' || !Number.isSafeInteger(want) || want < 0) return undefined;
+  const field = path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+  if (v.length !== want) throw new CircaInputError(`${field}: expected ${want.toLocaleString('en-US')} ${what}, got ${v.length.toLocaleString('en-US')}`);
+  return v;
+}

@@ -30,7 +30,7 @@ export function checkRawInputs(kind: LayerKind<any, any>, plan: any, x: readonly
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     if (!(Number.isInteger(v) && v >= lo && v <= hi)) {
-      throw new CircaInputError(`${name()}: input ${i} is ${typeof v === 'number' ? v : JSON.stringify(v)}, not a ${rawDescription(s.inFormat)}`);
+      throw new CircaInputError(`${name()}: input ${i} is ${typeof v === 'number' ? v : typeof v === 'bigint' ? `the BigInt ${v}n` : JSON.stringify(v)}, not a ${rawDescription(s.inFormat)}`);
     }
   }
 }

@@ -9,6 +9,7 @@ import { parseJsonText, stripBom, withoutSchemaKey } from '../json.ts';
 import { didYouMean, knownFields } from '../suggest.ts';
 import { kindNamed, LAYER_KINDS } from './index.ts';
 import type { LayerKind } from './types.ts';
+import { MAX_LAYER_WEIGHTS } from './formats.ts';
 
 export interface LoadedLayer<Plan = any> {
   kind: LayerKind<any, Plan>;
@@ -68,23 +69,59 @@ export const MAX_JSON_DEPTH = 32;
  * "constructor" or "prototype" keys (which plain-object code would misread).
  */
 export function checkJsonShape(raw: unknown, where = ''): void {
-  const stack: { v: unknown; path: string; depth: number }[] = [{ v: raw, path: '', depth: 0 }];
-  while (stack.length) {
-    const { v, path, depth } = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth >= MAX_JSON_DEPTH) {
-      throw new CircaInputError(`${where}${path || '(top level)'}: nested more than ${MAX_JSON_DEPTH} levels deep; no spec field needs that`);
-    }
+  // depth-first, recursing at most MAX_JSON_DEPTH deep; the path of keys is
+  // kept as a stack and joined only for a message (a million rows cost no strings)
+  const keys: (string | number)[] = [];
+  const at = () => keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${k.length > MAX_SHOWN ? `${k.slice(0, MAX_SHOWN)}...` : k}`)).join('') || '(top level)';
+  const walk = (v: unknown, depth: number): void => {
+    if (typeof v !== 'object' || v === null) return;
+    if (depth >= MAX_JSON_DEPTH) throw new CircaInputError(`${where}${at()}: nested more than ${MAX_JSON_DEPTH} levels deep; no spec field needs that`);
     if (Array.isArray(v)) {
-      // only arrays of objects or arrays need walking; a long array of numbers is skipped quickly
-      for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) stack.push({ v: v[i], path: `${path}[${i}]`, depth: depth + 1 });
-      continue;
+      // the length first: a sparse array of 2^32 - 1 holes would take minutes to walk
+      if (v.length > MAX_LAYER_WEIGHTS) {
+        throw new CircaInputError(`${where}${at()}: an array of ${v.length.toLocaleString('en-US')} entries; no spec field takes more than ${MAX_LAYER_WEIGHTS.toLocaleString('en-US')} (a layer's limit of weights)`);
+      }
+      // only arrays of objects or arrays need walking; a long array of numbers is skipped quickly,
+      // and so is a row of numbers (weights.values[i]) without a call of its own
+      for (let i = 0; i < v.length; i++) {
+        const e = v[i];
+        if (typeof e !== 'object' || e === null) continue;
+        if (Array.isArray(e) && e.length <= MAX_LAYER_WEIGHTS && depth + 1 < MAX_JSON_DEPTH) {
+          let flat = true;
+          for (let j = 0; j < e.length && flat; j++) flat = typeof e[j] !== 'object' || e[j] === null;
+          if (flat) continue;
+        }
+        keys.push(i);
+        walk(e, depth + 1);
+        keys.pop();
+      }
+      return;
     }
     for (const k of Object.keys(v)) {
-      const at = path ? `${path}.${k.length > MAX_SHOWN ? `${k.slice(0, MAX_SHOWN)}...` : k}` : k.length > MAX_SHOWN ? `${k.slice(0, MAX_SHOWN)}...` : k;
-      if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new CircaInputError(`${where}${at}: unknown field ${JSON.stringify(k)}`);
-      stack.push({ v: (v as Record<string, unknown>)[k], path: at, depth: depth + 1 });
+      keys.push(k);
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new CircaInputError(`${where}${at()}: unknown field ${JSON.stringify(k)}`);
+      walk((v as Record<string, unknown>)[k], depth + 1);
+      keys.pop();
     }
+  };
+  walk(raw, 0);
+}
+
+/**
+ * A layer kind's counts face on a raw layer spec (the array lengths its sizes
+ * fix), before the spec is walked or parsed: it reads only the fields it
+ * names, so it is safe on any JSON data. A spec of an unknown kind is left to
+ * the checks that name it.
+ */
+export function checkCounts(raw: unknown, where = ''): void {
+  if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, 'kind')) return;
+  const kindName = (raw as { kind?: unknown }).kind;
+  const kind = typeof kindName === 'string' ? kindNamed(kindName) : undefined;
+  try {
+    kind?.counts?.(raw as Record<string, unknown>);
+  } catch (e) {
+    if (e instanceof CircaInputError) throw new CircaInputError(`${where}${e.message}`);
+    throw e;
   }
 }
 
@@ -150,6 +187,7 @@ export function loadLayerSpec(spec: unknown, where = ''): LoadedLayer {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CircaInputError(`${where}(top level): expected a JSON object with a "kind" field`);
   }
+  checkCounts(raw, where); // counts before contents: before anything walks every value
   checkJsonShape(raw, where);
   const kindName = (raw as { kind?: unknown }).kind;
   const known = Object.keys(LAYER_KINDS).join(', ');

@@ -169,6 +169,12 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
   schema: z.ZodType<Spec>;
   /** resolve formats and widths; throws CircaInputError naming the field */
   plan(spec: Spec): Plan;
+  /**
+   * Optional: counts before contents. Checks the raw spec's array lengths
+   * against its sizes (src/layers/formats.ts checkRawCount) before the
+   * schema walks every value, so a huge array is refused at once.
+   */
+  counts?(raw: Record<string, unknown>): void;
   /** inputs per vector and outputs per vector, in raw values */
   shape(plan: Plan): LayerShape;
   reference(plan: Plan, x: readonly number[]): ReferenceResult;

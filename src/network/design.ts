@@ -32,10 +32,18 @@ export interface Design {
   describe(): string[];
 }
 
+/** Every Design designFromPlan made (loadDesign and designFromSpec go through it): the library's functions take only these. */
+const DESIGNS = new WeakSet<object>();
+
+/** Whether `d` is a Design circa made (not a look-alike object, a Proxy or a copy). */
+export function isDesign(d: unknown): d is Design {
+  return typeof d === 'object' && d !== null && DESIGNS.has(d);
+}
+
 export function designFromPlan(net: NetworkPlan, isNetwork: boolean): Design {
   const single = net.layers[0];
   let rtl: LayerRtl | undefined;
-  return {
+  const design: Design = {
     name: isNetwork ? net.name : (single.plan as { name: string }).name,
     isNetwork,
     net,
@@ -57,6 +65,8 @@ export function designFromPlan(net: NetworkPlan, isNetwork: boolean): Design {
         ...net.layers.map((l, k) => `  [${k}] ${l.kind.describe(l.plan).join('; ')}`)]
       : single.kind.describe(single.plan),
   };
+  DESIGNS.add(design);
+  return design;
 }
 
 export interface LoadOptions {
@@ -67,6 +77,7 @@ export interface LoadOptions {
 }
 
 export function loadDesign(path: string, opts: LoadOptions = {}): Design {
+  if (typeof path !== 'string' || path.length === 0) throw new CircaInputError(`loadDesign: path: expected a spec file's path (a non-empty string), got ${path === null ? 'null' : typeof path}`);
   let raw = readJsonFile(path);
   const isNetwork = typeof raw === 'object' && raw !== null && 'layers' in raw;
   if (opts.upTo !== undefined) {

@@ -6,9 +6,9 @@
 import { CircaInputError } from '../errors.ts';
 import { withoutSchemaKey } from '../json.ts';
 import { formatName, type QFormat } from '../fixed/index.ts';
-import { checkJsonShape, loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
+import { checkCounts, checkJsonShape, loadLayerSpec, readJsonFile, formatZodError, type LoadedLayer } from '../layers/load.ts';
 import { MAX_NAME_LENGTH, moduleClash } from '../verilog/names.ts';
-import { divisorList } from '../layers/formats.ts';
+import { divisorList, MAX_LAYER_WEIGHTS } from '../layers/formats.ts';
 import { checkMemory } from './limits.ts';
 import type { LayerRtl, LayerShape } from '../layers/types.ts';
 import type { StreamInterface } from '../sim/stream.ts';
@@ -56,6 +56,20 @@ export function layerRtl(layer: NetworkLayer): LayerRtl {
     else rendered.set(layer, layer.kind.rtl(layer.plan));
   }
   return rendered.get(layer)!;
+}
+
+/**
+ * The module-name check generate and sim make (a layer's modules against
+ * another's, circa's templates and the network's top), for a command that
+ * renders no RTL (estimate). Module names are prefixed by the layer and
+ * network names, so only names one of which prefixes another (or equal
+ * ones) can collide: then the RTL is rendered and checked; otherwise
+ * nothing is drawn.
+ */
+export function checkModuleNames(net: NetworkPlan): void {
+  const names = [net.name, ...net.layers.map((l) => (l.plan as { name?: string }).name ?? '')];
+  const close = names.some((a, i) => names.some((b, j) => i !== j && (a === b || b.startsWith(`${a}_`))));
+  if (close && net.layers.length > 0) layerRtl(net.layers[0]);
 }
 
 /**
@@ -120,6 +134,9 @@ function layersWithWeights(spec: { network: string; weights?: string; layers: Re
 
 export function planNetwork(raw0: unknown, where = '', opts: PlanOptions = {}): NetworkPlan {
   const raw = withoutSchemaKey(raw0);
+  // counts before contents: each layer's array lengths, before the whole spec is walked
+  const layers0 = typeof raw === 'object' && raw !== null ? (raw as { layers?: unknown }).layers : undefined;
+  if (Array.isArray(layers0) && layers0.length <= MAX_LAYER_WEIGHTS) layers0.forEach((l, i) => checkCounts(l, `${where}layers[${i}].`));
   checkJsonShape(raw, where);
   const parsed = networkSpecSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new CircaInputError(formatZodError(where, parsed.error, networkSpecSchema));

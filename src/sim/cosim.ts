@@ -18,6 +18,8 @@ import type { LayerRtl, ReferenceResult, VectorHandshakes } from '../layers/type
 import { vectorStream, type LabelledVector, type VectorKind } from './vectors.ts';
 import { elementsInput, inWordsOf, packLanes, runStream, type RunStreamOptions, type RunSummary, type StreamInput, type StreamSink } from './stream.ts';
 import { CircaError } from '../errors.ts';
+import { existsSync, lstatSync } from 'node:fs';
+import { checkFile } from '../output.ts';
 import type { SimulatorChoice } from './simulator.ts';
 
 /** Anything with a stream interface, a reference model and a cycle model: a layer or a network. */
@@ -132,8 +134,8 @@ export interface CosimOptions {
   onProgress?: (msg: string) => void;
   /** the back end (default auto) */
   simulator?: SimulatorChoice;
-  /** write a VCD of one vector */
-  vcd?: { path: string; vector: number };
+  /** write a VCD of one vector (an existing file is replaced only with `replace`, and never a non-regular one: src/output.ts) */
+  vcd?: { path: string; vector: number; replace?: boolean };
   /** on a mismatch, write the first failing vector's VCD here (the run is repeated up to that vector with tracing on) */
   mismatchVcd?: string;
   /** binary I/O chunk size in bytes (tests: small, to stream across chunk boundaries) */
@@ -668,8 +670,26 @@ function runVectors(dut: DesignUnderTest, set: VectorSet, count: number): { inpu
   return { input, expectations };
 }
 
+/** `path`, or `<stem>-2<ext>`, `-3`, ... when that exists. */
+function unusedName(path: string): string {
+  const dot = path.lastIndexOf('.');
+  const [stem, ext] = dot > path.lastIndexOf('/') ? [path.slice(0, dot), path.slice(dot)] : [path, ''];
+  let p = path;
+  for (let i = 2; existsSync(p) || isSymlink(p); i++) p = `${stem}-${i}${ext}`;
+  return p;
+}
+const isSymlink = (p: string) => {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
+
 export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Promise<CosimReport> {
   const cpu0 = process.cpuUsage();
+  // refused now, not after the simulation: a VCD path that may not be written
+  if (opts.vcd) checkFile(opts.vcd.path, { force: opts.vcd.replace, option: 'vcd.path', makeFolder: true });
   const set = opts.set ?? vectorSet(dut, opts);
   const count = set.count;
   const validPct = opts.validPct ?? 100;
@@ -691,8 +711,9 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
     opts.onProgress?.(`writing the VCD of vector ${k} (first mismatch)`);
     const ignore: StreamSink = { vectorStart: () => {}, beat: () => {} };
     const it = set.vectors();
-    await runStream(dut.rtl, vectorInput(dut, k + 1, () => pull(it, count).x), ignore, { ...streamOpts, vcd: { path: opts.mismatchVcd, vector: k } });
-    mismatchVcd = { path: opts.mismatchVcd, vector: k, cycle: first.cycle };
+    const path = unusedName(opts.mismatchVcd); // an earlier run's VCD (or anyone's file) of that name stays
+    await runStream(dut.rtl, vectorInput(dut, k + 1, () => pull(it, count).x), ignore, { ...streamOpts, vcd: { path, vector: k } });
+    mismatchVcd = { path, vector: k, cycle: first.cycle };
   }
   return {
     layer: dut.label,

@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import { CircaError } from '../errors.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import { cacheDir, HARNESS_DIR } from './verilator.ts';
+import { buildOnce } from './build-lock.ts';
 import { runYowaspTool, type Tree as YowaspTree } from '../flow/yowasp.ts';
 
 type Tree = { [name: string]: Tree | string | Uint8Array };
@@ -113,8 +114,15 @@ export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => 
   const root = join(cacheDir(), 'cxxrtl');
   const finalDir = join(root, key);
   const wasm = join(finalDir, 'dut.wasm');
-  if (existsSync(wasm)) return { wasm, cached: true, seconds: 0 };
+  const hit = () => (existsSync(wasm) ? { wasm, cached: true, seconds: 0 } : undefined);
+  return buildOnce(join(root, `lock-${key}`), hit, () => compileCxxrtl(b, key, root, finalDir, wasm, defines, harnessText, adapterText, onProgress),
+    () => onProgress?.(`CXXRTL: waiting for another process compiling ${b.top} (same sources)`));
+}
 
+async function compileCxxrtl(
+  b: CxxrtlBuild, key: string, root: string, finalDir: string, wasm: string, defines: Record<string, number | string>,
+  harnessText: string, adapterText: string, onProgress?: (msg: string) => void,
+): Promise<BuiltWasm> {
   const t0 = Date.now();
   const t = await loadTools();
   const files: Tree = Object.fromEntries(b.sources.map((s) => [s.name, s.text]));
@@ -202,7 +210,12 @@ async function precompiledHeader(t: Awaited<ReturnType<typeof loadTools>>, onPro
   const root = join(cacheDir(), 'cxxrtl');
   const finalDir = join(root, `pch-${key}`);
   const path = join(finalDir, PCH_NAME);
-  if (existsSync(path)) return readFileSync(path);
+  const hit = () => (existsSync(path) ? readFileSync(path) : undefined);
+  return buildOnce(join(root, `lock-pch-${key}`), hit, () => compileHeader(t, key, root, finalDir, onProgress),
+    () => onProgress?.('CXXRTL: waiting for another process precompiling the runtime headers'));
+}
+
+async function compileHeader(t: Awaited<ReturnType<typeof loadTools>>, key: string, root: string, finalDir: string, onProgress?: (msg: string) => void): Promise<Uint8Array> {
   onProgress?.(`CXXRTL: precompiling the CXXRTL runtime headers (once per clang version)`);
   let log = '';
   const collect = (bytes: Uint8Array | null) => { if (bytes) log += new TextDecoder().decode(bytes); };

@@ -11,12 +11,13 @@
  *   ovf (sticky overflow flag).
  * Lane l of a beat sits in bits [l*W +: W].
  */
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { endianness, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fromUnsigned, toUnsigned } from '../fixed/index.ts';
 import { track } from '../cleanup.ts';
 import { CircaError } from '../errors.ts';
+import { writeFile } from '../output.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import { buildHarness, resolveSimulator, type SimulatorChoice, type SimulatorName } from './simulator.ts';
 
@@ -51,8 +52,8 @@ export interface StreamOptions {
   onProgress?: (msg: string) => void;
   /** which back end runs the harness (default auto: Verilator when on PATH, else CXXRTL) */
   simulator?: SimulatorChoice;
-  /** write a VCD of one vector (from its first offered beat to its last output beat) to this path */
-  vcd?: { path: string; vector: number };
+  /** write a VCD of one vector (from its first offered beat to its last output beat) to this path (replacing a regular file only with `replace`) */
+  vcd?: { path: string; vector: number; replace?: boolean };
 }
 
 export interface OutputBeat {
@@ -401,11 +402,8 @@ export async function runStream(design: StreamDesign, input: StreamInput, sink: 
     if (opts.vcd) {
       const vcd = join(dir, 'trace.vcd');
       if (!existsSync(vcd)) throw new CircaError(`${simulator}: the harness wrote no VCD (vector ${opts.vcd.vector} of ${nvec})`);
-      // staged beside the target and renamed, so a VCD path never holds half a file
-      mkdirSync(dirname(opts.vcd.path), { recursive: true });
-      const staged = join(dirname(opts.vcd.path), `.${process.pid}-trace.vcd.tmp`);
-      copyFileSync(vcd, staged);
-      renameSync(staged, opts.vcd.path);
+      // staged beside the target and renamed, so a VCD path never holds half a file (src/output.ts)
+      writeFile(opts.vcd.path, { copyFrom: vcd }, { force: opts.vcd.replace, option: 'vcd.path', makeFolder: true });
     }
     return {
       overflow: end.overflow, totalCycles: end.totalCycles, buildSeconds: harness.seconds, cached: harness.cached,

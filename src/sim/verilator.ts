@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CircaError } from '../errors.ts';
 import { track, trackChild } from '../cleanup.ts';
+import { buildOnce } from './build-lock.ts';
 import type { SourceFile } from '../verilog/index.ts';
 
 const run = promisify(execFile);
@@ -65,8 +66,14 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
   const key = h.digest('hex').slice(0, 24);
   const finalDir = join(cacheDir(), 'verilator', key);
   const binary = join(finalDir, 'Vdut');
-  if (existsSync(binary)) return { binary, cached: true, seconds: 0 };
+  const hit = () => (existsSync(binary) ? { binary, cached: true, seconds: 0 } : undefined);
+  return buildOnce(join(cacheDir(), 'verilator', `lock-${key}`), hit, () => verilate(b, key, finalDir, binary, harnessText, adapterText, onProgress),
+    () => onProgress?.(`waiting for another process building ${b.top} (same sources)`));
+}
 
+async function verilate(
+  b: VerilatorBuild, key: string, finalDir: string, binary: string, harnessText: string, adapterText: string, onProgress?: (msg: string) => void,
+): Promise<BuiltBinary> {
   const t0 = Date.now();
   mkdirSync(join(cacheDir(), 'verilator'), { recursive: true });
   const work = mkdtempSync(join(cacheDir(), 'verilator', `tmp-${key}-`));

@@ -6,6 +6,7 @@
  */
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { CircaInputError } from '../errors.ts';
 import type { Params } from '../layers/types.ts';
 import type { NetworkPlan } from '../network/plan.ts';
 import { type Dataset, pixelsToReal, sample } from './mnist.ts';
@@ -81,6 +82,25 @@ class Adam {
   }
 }
 
+/**
+ * Training that diverged stops at once (exit 2), naming the epoch and the
+ * layer: a weight that is no longer finite, or a loss that is not (the first
+ * layer whose output is not finite on the batch's first image). Nothing is
+ * returned, so nothing is written.
+ */
+function checkFinite(net: FloatNet, names: string[], epoch: number, images: string, lossSum: number, lr: number): void {
+  const hint = `; training diverged (a smaller --lr than ${lr} may help)`;
+  for (const [k, l] of net.layers.entries()) {
+    for (const [t, w] of Object.entries(l.params)) {
+      const i = w.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0) throw new CircaInputError(`epoch ${epoch} (the batch of images ${images}): layer ${names[k]}, tensor ${t}: value ${i} became ${w[i]}${hint}`);
+    }
+  }
+  if (!Number.isFinite(lossSum)) {
+    throw new CircaInputError(`epoch ${epoch} (the batch of images ${images}): the loss became ${lossSum} (the weights are finite, the logits of layer ${names[names.length - 1]} are not)${hint}`);
+  }
+}
+
 /** Float (or QAT) accuracy of the trainable part on a dataset. */
 export function floatAccuracy(net: FloatNet, ds: Dataset, qat: boolean, limit = ds.count): { accuracy: number; correct: number; count: number } {
   const count = Math.min(limit, ds.count);
@@ -126,6 +146,7 @@ export async function train(plan: NetworkPlan, trainSet: Dataset, testSet: Datas
       }
       finishGrads(net, g);
       adam.step(g, end - start);
+      checkFinite(net, names, epoch, `${start + 1}..${end}`, lossSum, o.lr);
       hooks.batch?.(end, n, lossSum / end, correct / end);
     }
     const stats: EpochStats = { epoch, loss: lossSum / n, trainAccuracy: correct / n, seconds: (performance.now() - t0) / 1000 };

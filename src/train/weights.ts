@@ -25,6 +25,25 @@ export interface BoundLayer {
   raw: boolean;
 }
 
+/** Largest float32: circa's weight files hold reals as float32. */
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * A real tensor's values inside what it can become: for a tensor with a
+ * fixed-point format, the range of the format of its width with the most
+ * integer bits (what `quantize` can give it: Q(w-1).0); for one without
+ * (a circulant's spectrum), float32's range. A 1e30 weight is refused here,
+ * when it is imported, not later by the command that uses it.
+ */
+function checkRealRange(data: Float64Array, info: TensorInfo, where: string): void {
+  const lo = info.format ? minOf(width(info.format)) : -F32_MAX;
+  const hi = info.format ? maxOf(width(info.format)) : F32_MAX;
+  const i = data.findIndex((v) => v < lo || v > hi);
+  if (i < 0) return;
+  const range = info.format ? `${lo}..${hi}, what any ${width(info.format)}-bit format holds (the spec gives ${formatName(info.format)})` : `float32's range (|v| <= ${F32_MAX.toPrecision(5)})`;
+  throw new CircaInputError(`${where}: value ${i} is ${data[i]}, outside ${range}`);
+}
+
 /** The learnable tensors of one loaded layer, with their full names. */
 export function layerTensors(l: LoadedLayer): { full: string; info: TensorInfo }[] {
   const name = (l.plan as { name: string }).name;
@@ -50,7 +69,7 @@ export function bindTensors(
     const want = layerTensors(l);
     if (want.length === 0) return;
     const found = want.map((w) => {
-      const src = opts.rename?.[w.full] ?? w.full;
+      const src = opts.rename && Object.hasOwn(opts.rename, w.full) ? opts.rename[w.full] : w.full;
       return { ...w, src, t: tensors.get(src) };
     });
     const present = found.filter((f) => f.t);
@@ -72,6 +91,7 @@ export function bindTensors(
       }
       const badIdx = t.data.findIndex((v) => !Number.isFinite(v));
       if (badIdx >= 0) throw new CircaInputError(`${file}: layer ${name}, tensor ${f.info.name}: value ${badIdx} is ${t.data[badIdx]}; weights must be finite`);
+      if (!t.integer) checkRealRange(t.data, f.info, `${file}: layer ${name}, tensor ${f.info.name} ("${nm(f.src)}")`);
       if (t.integer) ints++;
       params[f.info.name] = t.data;
     }

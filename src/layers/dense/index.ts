@@ -4,6 +4,7 @@
  */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { checkRawCount } from '../formats.ts';
 import { denseFitAdvice, denseResources } from './resources.ts';
 import { denseSpecSchema, type DenseSpec } from './spec.ts';
 import { planDense, type DensePlan } from './plan.ts';
@@ -18,6 +19,11 @@ export const dense = defineKind<DenseSpec, DensePlan>({
   summary: 'Fully connected layer y = act(requant(W x + bias)), P parallel MAC lanes, weights in a generated ROM or in SPRAM loaded at run time',
   schema: denseSpecSchema,
   plan: planDense,
+  counts(raw) {
+    const rows = checkRawCount(raw, ['weights', 'values'], raw.outputs, 'rows (one per output)');
+    rows?.forEach((_, i) => checkRawCount(raw, ['weights', 'values', i], raw.inputs, 'values (one per input)'));
+    checkRawCount(raw, ['weights', 'bias'], raw.outputs, 'values (one per output)');
+  },
   shape: (p) => ({ inputs: p.n, outputs: p.m, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
   reference: (p, x) => denseReference(p, x),
   float: denseFloat,

@@ -1,6 +1,7 @@
 /** The diag-circulant layer kind (Araujo et al. 2020): spec, reference, rtl and cost faces together. */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { checkRawCount } from '../formats.ts';
 import { coreResources } from '../circulant-common/resources.ts';
 import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
@@ -18,6 +19,10 @@ export const diagCirculant = defineKind<DiagCirculantSpec, DiagCirculantPlan>({
   summary: 'Diagonal-circulant layer act(D circ(c) x + b) through FFT -> spectral product -> IFFT (Araujo et al. 2020)',
   schema: diagCirculantSpecSchema,
   plan: planDiagCirculant,
+  counts(raw) {
+    checkRawCount(raw, ['weights', 'd'], raw.outputs, 'values (one per output)');
+    checkRawCount(raw, ['weights', 'bias'], raw.outputs, 'values (one per output)');
+  },
   shape: (p) => ({ inputs: p.inputs, outputs: p.outputs, inWidth: p.xWidth, outWidth: p.yWidth, inFormat: p.xFormat, outFormat: p.yFormat }),
   reference: (p, x) => diagCirculantReference(p, x),
   float: diagCirculantFloat,

@@ -1,0 +1,100 @@
+/**
+ * How the default suite spends its time, for vitest.config.ts:
+ *
+ * - `HeaviestFirstSequencer` starts the files that take longest first, so
+ *   that with two workers the long ones run side by side instead of one of
+ *   them starting last and running alone (longest-first scheduling). The
+ *   weights are seconds measured on a clean clone (empty build cache) on the
+ *   2-core machine; a file not in the table weighs by its size, as vitest's
+ *   own sequencer does when it has no history.
+ * - `SlowestFilesReporter` prints, at the end of a run, the ten slowest
+ *   files with their seconds and the run's wall time, so a file that grows
+ *   is seen in the CI log.
+ */
+import { statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import type { Reporter, TestModule } from 'vitest/node';
+
+/**
+ * Seconds per file (collect + tests), from `npx vitest run` with two workers on
+ * a clean clone and an empty CIRCA_CACHE_DIR, on the shared 2-core machine
+ * under load. Only the order matters: a file that changes its weight by a few
+ * seconds needs no edit here; the reporter below prints today's figures.
+ */
+export const FILE_SECONDS: Record<string, number> = {
+  'test/circulant.cosim.test.ts': 470,
+  'test/gate-level-cxxrtl.test.ts': 370,
+  'test/dense.cosim.test.ts': 350,
+  'test/circulant.folded.test.ts': 317,
+  'test/random.cosim.test.ts': 290,
+  'test/diagcirc.shared.test.ts': 262,
+  'test/sim-host.test.ts': 252,
+  'test/fill.test.ts': 225,
+  'test/tvscm.cosim.test.ts': 200,
+  'test/fft.tools.test.ts': 171,
+  'test/flow.test.ts': 157,
+  'test/train.sim.test.ts': 150,
+  'test/sweep.test.ts': 134,
+  'test/formal.test.ts': 110,
+  'test/network.build.test.ts': 100,
+  'test/pll.build.test.ts': 100,
+  'test/circulant.build.test.ts': 100,
+  'test/cli.test.ts': 100,
+  'test/protocol.sim.test.ts': 96,
+  'test/estimate.test.ts': 85,
+  'test/sim-backends-tvscm.test.ts': 80,
+  'test/sim-backends-dense.test.ts': 60,
+  'test/hostile.test.ts': 69,
+};
+
+/** A file's weight: its measured seconds, else a guess from its size (1 s per KB, at least 1 s). */
+export function fileWeight(file: string, root: string): number {
+  const rel = relative(root, file);
+  if (rel in FILE_SECONDS) return FILE_SECONDS[rel];
+  try {
+    return Math.max(1, statSync(file).size / 1000);
+  } catch {
+    return 1;
+  }
+}
+
+export class HeaviestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const root = files[0]?.project.config.root ?? process.cwd();
+    return [...files].sort((a, b) => fileWeight(b.moduleId, root) - fileWeight(a.moduleId, root) || a.moduleId.localeCompare(b.moduleId));
+  }
+}
+
+export class SlowestFilesReporter implements Reporter {
+  private start = Date.now();
+  private root = process.cwd();
+
+  onInit(ctx: { config: { root: string } }): void {
+    this.start = Date.now();
+    this.root = ctx.config.root;
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const rows = modules.map((m) => {
+      const d = m.diagnostic();
+      return { file: relative(this.root, m.moduleId), seconds: (d.collectDuration + d.duration) / 1000 };
+    }).sort((a, b) => b.seconds - a.seconds);
+    if (rows.length === 0) return;
+    const wall = (Date.now() - this.start) / 1000;
+    const sum = rows.reduce((s, r) => s + r.seconds, 0);
+    const lines = [
+      '',
+      `Slowest test files (collect + tests, seconds; ${rows.length} files, ${sum.toFixed(0)} s in all, ${wall.toFixed(0)} s wall${loadText()}):`,
+      ...rows.slice(0, 10).map((r) => `  ${r.seconds.toFixed(1).padStart(7)}  ${r.file}`),
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+}
+
+function loadText(): string {
+  const l = loadavg();
+  return `, load average ${l.map((x) => x.toFixed(1)).join(' ')}`;
+}
