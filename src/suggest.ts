@@ -20,11 +20,15 @@ function distance(a: string, b: string): number {
 
 /** The closest of `known` to `word`, or undefined when none is close. */
 export function closest(word: string, known: Iterable<string>): string | undefined {
+  // no name is this long: a hostile or garbled key gets no suggestion (and costs no time)
+  if (word.length > 64) return undefined;
   const w = word.toLowerCase();
   const limit = w.length <= 4 ? 1 : w.length <= 8 ? 2 : 3;
   let best: string | undefined;
   let bestD = limit + 1;
   for (const k of known) {
+    // lengths further apart than the limit cannot be within it
+    if (Math.abs(k.length - w.length) > limit || k.length > 64) continue;
     const d = distance(w, k.toLowerCase());
     if (d < bestD) {
       best = k;

@@ -101,6 +101,10 @@ describe('smaller points (item 10)', () => {
     writeFileSync(spec, JSON.stringify({ network: 'n', layers: [{ kind: 'tvscm', n: 10, placement: { type: 'band', raduis: 1 }, weights: { a: 0.5, b: 0.25 } }] }));
     expect((await circa('estimate', spec)).stderr).toMatch(/layers\[0\]\.placement\.raduis: unknown field "raduis" \(did you mean "radius"\?\)/);
     expect(closest('zzzzzz', ['lanes', 'kind'])).toBeUndefined();
+    // a hostile key (a million characters) gets no suggestion, and costs no time (the fuzz suite draws such keys)
+    const t0 = performance.now();
+    expect(closest('k'.repeat(1_000_000), ['kind', 'lanes', 'k'.repeat(60)])).toBeUndefined();
+    expect(performance.now() - t0).toBeLessThan(50);
   });
   it('malformed JSON is reported by line and column', async () => {
     const spec = join(work, 'malformed.json');

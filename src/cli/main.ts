@@ -445,6 +445,7 @@ export async function main(argv: string[]): Promise<number> {
       // a file-system condition no writer named (the writers of src/output.ts name their option): still one line, exit 2
       const path = (e as NodeJS.ErrnoException).path;
       process.stderr.write(`circa: ${path ? `${shownPath(path)}: ` : ''}${condition}\n`);
+      jsonError(argv, `${path ? `${shownPath(path)}: ` : ''}${condition}`, 2, 'input');
       return 2;
     }
     process.stderr.write(`circa: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
