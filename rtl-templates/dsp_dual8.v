@@ -61,6 +61,7 @@ endmodule
 
 // The behavioural model: each operand extended to 16 bits by its signedness,
 // the 16-bit product of the extended operands (exact: see above).
+/* verilator lint_off DECLFILENAME */
 module dsp_dual8_model #(
     parameter A_SIGNED = 1,
     parameter B_SIGNED = 1,
@@ -101,6 +102,7 @@ module dsp_dual8_model #(
         end
     endgenerate
 endmodule
+/* verilator lint_on DECLFILENAME */
 
 `ifdef SYNTHESIS
 // The primitive: SB_MAC16 in 8x8 mode, both outputs selecting the 8x8

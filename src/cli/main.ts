@@ -36,7 +36,7 @@ import type { PartName } from '../flow/parts.ts';
 import { clockOption, describeClock } from '../flow/pll.ts';
 import { PART_NAMES } from '../flow/parts.ts';
 import { EXHAUSTIVE_LIMIT, fill, formatFill } from '../estimate/fill.ts';
-import { dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
+import { checkDspPart, dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
 
 function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -184,6 +184,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   const p = progress(!o.quiet);
   const spec = loadDesign(specPath, { sizeLimit: true });
   const board = loadBoard(o.board);
+  checkDspPart(spec, board.part as PartName, `--board ${board.name}`);
   // Refuse before the tools run when the resource model says it cannot fit.
   if (o.fitCheck) {
     const fit = fitCheck(spec, board.part as PartName, { toolchain: o.toolchain });
@@ -254,6 +255,7 @@ async function cmdEstimate(specPath: string, o: EstimateOpts): Promise<number> {
   const part = o.part !== undefined ? parsePart(o.part, '--part') : fillPart ?? 'UP5K';
   if (fillPart && part !== fillPart) throw new CircaInputError(`--part: ${part} differs from --fill ${fillPart}; give one part`);
   const design = loadDesign(specPath);
+  checkDspPart(design, part, o.part !== undefined ? '--part' : '--fill');
   const cost = design.cost();
   const bound = dspBound(design, part);
   if (fillPart) p.step(`searching lane counts for ${design.name} on iCE40${fillPart} (resource model)`);
