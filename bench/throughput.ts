@@ -28,7 +28,7 @@ const x2 = (r: number | null) => (r === null ? '-' : `${r.toFixed(2)}x`);
 const dir = 'examples';
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
-console.log(`\nthroughput vs the DSP bound on iCE40${PART} (8 SB_MAC16; bound = ceil(multiplies per vector / DSPs)), cost models`);
+console.log(`\nthroughput vs the DSP bound on iCE40${PART} (8 SB_MAC16; bound = ceil(multiplies per vector / DSPs), 2 per DSP when every operand fits 8 bits), cost models`);
 const head = ['design', 'schedule', 'period', 'latency', 'mult/vector', 'mults', 'DSP bound', 'ratio', 'own bound', 'ratio', 'pipelined', `fits ${PART}`];
 const rows: string[][] = [];
 const designs = new Map<string, Design>();

@@ -14,13 +14,19 @@
 import { describe, expect, it } from 'vitest';
 import { runYosys } from '@yowasp/yosys';
 import { CircaInputError } from '../src/errors.ts';
-import { loadLayerSpec } from '../src/layers/load.ts';
+import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
+import type { DensePlan } from '../src/layers/dense/plan.ts';
 import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import { simulateStream } from '../src/sim/stream.ts';
 import { denseLoadWords } from '../src/layers/dense/rtl.ts';
 import { dense, expectedOutputs, expectExact, itWideCase, synthCells, wide, WIDE_CASES } from './dense-cosim.ts';
+import { cosim, layerDut } from '../src/sim/cosim.ts';
+import { synthesisedRtl } from '../src/sim/netlist.ts';
+import { predictResources } from '../src/estimate/resources.ts';
+import { designFromPlan } from '../src/network/design.ts';
+import { planAny } from '../src/network/plan.ts';
 
 describe('dense co-simulation', { tags: ['tools'] }, () => {
   it('16 -> 10, P = 1, identity, convergent: bit-exact, cycles as predicted', async () => {
@@ -318,6 +324,59 @@ describe('dense weights in SPRAM (memory "spram", preloaded in simulation)', { t
   });
 });
 
+describe('dense with two multiplies per DSP ("dsp": "dual8", rtl-templates/dsp_dual8.v)', () => {
+  // 6-bit inputs (sign-extended to the DSP's 8), 8-bit weights, P = 3: lanes 0 and 1 share a DSP, lane 2 has one with an idle top half
+  const spec = {
+    inputs: 40, outputs: 7, lanes: 3, input: { int: 0, frac: 5 },
+    weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 21, scale: 0.9 },
+    output: { format: { int: 1, frac: 6 }, rounding: 'convergent' }, activation: 'relu',
+  };
+  const single = dense(spec);
+  const dual = dense({ ...spec, dsp: 'dual8' });
+
+  it('the plan, cost, timing and resource faces: the same schedule as "single", ceil(P/2) DSPs', () => {
+    expect(single.plan).toMatchObject({ dsp: 'single', dspBlocks: 3 });
+    expect(dual.plan).toMatchObject({ dsp: 'dual8', dspBlocks: 2 });
+    expect(dual.kind.cost(dual.plan)).toEqual(single.kind.cost(single.plan));
+    const inputs = Array.from({ length: 40 }, (_, i) => 10 + i);
+    expect(dual.kind.timing(dual.plan).outputs(inputs)).toEqual(single.kind.timing(single.plan).outputs(inputs));
+    const dsp = (l: LoadedLayer<DensePlan>) => predictResources(designFromPlan(planAny(l.spec), false), { part: 'UP5K' }).total.dsp;
+    expect(dsp(single)).toBe(3);
+    expect(dsp(dual)).toBe(2);
+    const rtl = dual.kind.rtl(dual.plan);
+    expect(rtl.sources.map((f) => f.name)).toContain('dsp_dual8.v');
+    expect(rtl.params.DUAL8).toBe(1);
+    expect(single.kind.rtl(single.plan).sources.map((f) => f.name)).not.toContain('dsp_dual8.v');
+  });
+
+  it('bit-exact under backpressure, every vector\'s cycles as predicted, and the same outputs as "single"', { tags: ['tools'] }, async () => {
+    await expectExact(dual, 120);
+    const a = await cosimLayer(dual, { vectors: 30, seed: 12, keepOutputs: true });
+    const b = await cosimLayer(single, { vectors: 30, seed: 12, keepOutputs: true });
+    expect(a.outputs).toEqual(b.outputs);
+    expect(a.cycles.latency.measured).toEqual(b.cycles.latency.measured);
+  });
+
+  it('Verilator -Wall, Icarus and yosys accept it', { tags: ['tools'] }, async () => {
+    const rtl = dual.kind.rtl(dual.plan);
+    for (const r of await checkRtl(rtl.sources, rtl.top)) expect(r.messages, r.tool).toEqual([]);
+  });
+
+  it('gate level (the netlist of circa build\'s synthesis script, yosys\'s SB_MAC16 model) on Verilator: 2 SB_MAC16 in 8x8 mode, bit-exact, cycles as predicted', { tags: ['tools'] }, async () => {
+    const dut = layerDut(dual);
+    const gl = await synthesisedRtl(dut.rtl);
+    const net = gl.sources[1].text;
+    expect(net.match(/^\s*SB_MAC16\b/gm) ?? []).toHaveLength(2);
+    expect(net.match(/\.MODE_8x8\(1'h1\)/g) ?? []).toHaveLength(2);
+    const r = await cosim({ ...dut, label: `${dut.label}_gl`, rtl: gl }, { vectors: 30, seed: 3, simulator: 'verilator', validPct: 80, readyPct: 70 });
+    expect(r.mismatches.map(formatMismatch)).toEqual([]);
+    expect(r.exact).toBe(30);
+    const full = await cosim({ ...dut, label: `${dut.label}_gl`, rtl: gl }, { vectors: 20, seed: 4, simulator: 'verilator' });
+    expect(full.exact).toBe(20);
+    expect({ match: full.cycles.match, mismatches: full.cycles.mismatches, checked: full.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: 20 });
+  });
+});
+
 describe('dense reference and cost', () => {
   it('computes act(requant(W x + bias)) on an explicit example', () => {
     const layer = dense({
@@ -390,6 +449,9 @@ describe('dense spec errors name the field', () => {
     ['seed with values', { ...base, weights: { seed: 2, values: [[0, 0, 0, 0], [0, 0, 0, 0]] } }, /^weights\.seed: only used with "init": "random"/],
     ['bias fraction', { ...base, weights: { init: 'random', biasFormat: { int: 0, frac: 15 } } }, /^weights\.biasFormat\.frac: must be in 0\.\.14/],
     ['output fraction', { ...base, output: { format: { int: 0, frac: 20 } } }, /^output\.format\.frac: must be in 0\.\.14/],
+    ['dual8 with 9-bit weights', { ...base, name: 'fc9', dsp: 'dual8', weights: { init: 'random', format: { int: 1, frac: 7 } } },
+      /^dsp: "dual8" packs two 8 x 8 multiplies per SB_MAC16, but fc9 multiplies Q0\.7 \(8 bits\) inputs by Q1\.7 \(9 bits\) weights: use formats of at most 8 bits, or "dsp": "single"$/],
+    ['dsp mode unknown', { ...base, dsp: 'quad4' }, /^dsp: /],
     ['accumulator too wide', { ...base, inputs: 40000, input: { int: 15, frac: 16 }, weights: { init: 'random', format: { int: 15, frac: 0 } } }, /^inputs: the accumulator would need \d+ bits .*limit 48/],
   ];
   for (const [what, spec, message] of cases) {

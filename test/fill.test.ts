@@ -82,11 +82,41 @@ describe('DSP bound', () => {
     expect(c.metrics.find((x) => x.key === 'latency')!.paper).toBe(117);
     const p = c.metrics.find((x) => x.key === 'period')!;
     expect([p.a, p.b]).toEqual([dense.cost().period, tv.cost().period]);
-    // 622,496 multiplies / 8 = 77,812; 9,408 / 8 = 1,176
-    expect([c.a.bound.bound, c.b.bound.bound]).toEqual([77812, 1176]);
+    // 622,496 multiplies of 8-bit operands / (8 x 2) = 38,906; 9,408 / 8 = 1,176 (the TVSCM pair sums are 9 bits)
+    expect([c.a.bound.bound, c.b.bound.bound]).toEqual([38906, 1176]);
     const n = (x: number) => x.toLocaleString('en-US');
     expect(c.notes).toContain(`throughput: a vector every ${n(dense.cost().period)} vs ${n(tv.cost().period)} cycles; the DSP bound on UP5K ` +
-      `(multiplies per vector / 8 SB_MAC16) is 77,812 (${(dense.cost().period / 77812).toFixed(2)}x) vs 1,176 (${(tv.cost().period / 1176).toFixed(2)}x)`);
+      `(multiplies per vector / 8 SB_MAC16) is 38,906 (2 per DSP: operands of at most 8 bits) (${(dense.cost().period / 38906).toFixed(2)}x) vs 1,176 (${(tv.cost().period / 1176).toFixed(2)}x)`);
+  });
+
+  it('counts 16 multiplies a cycle on the UP5K when every multiply has operands of at most 8 bits (two per SB_MAC16, dsp_dual8.v)', () => {
+    // mitbih-dense: 8-bit inputs and weights throughout: 24,576 / 16 = 1,536
+    const narrow = dspBound(loadDesign('examples/mitbih-dense.json'), 'UP5K');
+    expect([narrow.multiplies, narrow.perDsp, narrow.bound]).toEqual([24576, 2, 1536]);
+    expect(formatDspBound(narrow)).toMatch(/DSP bound 1,536 on UP5K \(16 multiplies a cycle: operands of at most 8 bits, 2 per SB_MAC16\): /);
+    // one 9-bit operand anywhere (the TVSCM band's pair sums): 8 a cycle
+    const wide = dspBound(loadDesign('examples/tvscm-784.json'), 'UP5K');
+    expect([wide.perDsp, wide.bound]).toEqual([1, 196]);
+    // the same dense layer with 9-bit weights: 8 a cycle
+    const d9 = designFromPlan(planAny({ kind: 'dense', name: 'd9', inputs: 16, outputs: 4, weights: { init: 'random', format: { int: 1, frac: 7 } } }), false);
+    expect([dspBound(d9, 'UP5K').perDsp, dspBound(d9, 'UP5K').bound]).toEqual([1, 8]);
+    const d8 = designFromPlan(planAny({ kind: 'dense', name: 'd8', inputs: 16, outputs: 4, weights: { init: 'random' } }), false);
+    expect([dspBound(d8, 'UP5K').perDsp, dspBound(d8, 'UP5K').bound]).toEqual([2, 4]);
+  });
+
+  it('"dsp": "dual8" on a part without SB_MAC16: estimate exits 2 naming the layer, the field and the widths', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'circa-dual8-part-'));
+    const spec = join(dir, 'd8.json');
+    writeFileSync(spec, JSON.stringify({ kind: 'dense', name: 'fc_d8', inputs: 12, outputs: 5, lanes: 3, dsp: 'dual8', weights: { init: 'random' } }));
+    const bad = await runNode(resolve('bin/circa.mjs'), ['estimate', spec, '--part', 'HX8K'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'circa: fc_d8: dsp: "dual8" packs two 8 x 8-bit multiplies per SB_MAC16, and iCE40HX8K (--part) has no SB_MAC16 (only the UltraPlus parts do): ' +
+        'use "dsp": "single" (multipliers in logic) or an UltraPlus part',
+    ]);
+    const ok = await runNode(resolve('bin/circa.mjs'), ['estimate', spec, '--part', 'UP5K'], dir);
+    expect(ok.code, ok.stderr).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('parsePart takes UP5K, up5k and iCE40UP5K; anything else is an input error listing the parts', () => {
@@ -180,9 +210,9 @@ describe('fill', () => {
     const up3k = fill(d, 'UP3K');
     expect(up3k.best.layers[0].settings[0].chosen).toBe(4);
     expect(up3k.best.period).toBe(periodAt(4));
-    // the bound: 12 x 16 = 192 multiplies / 8 DSP = 24 cycles
-    expect(up5k.best.bound.bound).toBe(24);
-    expect(up5k.best.bound.ratio).toBe(periodAt(6) / 24);
+    // the bound: 12 x 16 = 192 multiplies of 8-bit operands / (8 DSP x 2) = 12 cycles
+    expect(up5k.best.bound.bound).toBe(12);
+    expect(up5k.best.bound.ratio).toBe(periodAt(6) / 12);
     checkChoice(spec, up5k.best, 'UP5K');
     checkChoice(spec, up3k.best, 'UP3K');
   });

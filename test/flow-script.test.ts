@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBoard, netlistCellCounts, pcfFor, runFlow } from '../src/flow/index.ts';
-import { buildScript, netlistScript, readCommands, synthesisPart, synthesisScript } from '../src/flow/script.ts';
+import { buildScript, netlistScript, readCommands, renameCommands, synthesisPart, synthesisScript } from '../src/flow/script.ts';
+import { template } from '../src/verilog/index.ts';
 import { gateLevelNetlist } from '../src/sim/netlist.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'circa-flow-script-'));
@@ -43,6 +44,15 @@ describe('one synthesis script for circa build and gate-level simulation', () =>
     expect(synthesisScript({ ...s, part: 'HX8K' })).toMatch(/^synth_ice40 -top t -device hx$/m);
     expect(synthesisScript({ ...s, part: 'HX8K' })).not.toMatch(/-dsp/);
     expect(readCommands(s.sources)).toEqual(['read_verilog a.v', 'read_verilog -sv b.sv']);
+  });
+
+  it('a design that instantiates the dual 8x8 multiplier\'s placeholder cell gets it renamed to SB_MAC16 after synth_ice40, no other design does', () => {
+    const dual = { name: 'dsp_dual8.v', text: template('dsp_dual8.v').text };
+    const s = { sources: [dual, { name: 'top.v', text: 'module top; endmodule\n' }], top: 'top', part: 'UP5K' as const };
+    expect(synthesisScript(s)).toMatch(/\nsynth_ice40 -top top -device u -dsp\nchtype -map circa_sb_mac16_8x8 SB_MAC16\n$/);
+    expect(renameCommands([{ name: 'top.v', text: 'module top; endmodule\n' }, { name: 'a.v' }])).toEqual([]);
+    // the module declaration alone (no instance) renames nothing
+    expect(renameCommands([{ name: 'bb.v', text: '(* blackbox *)\nmodule circa_sb_mac16_8x8 (input CLK);\nendmodule\n' }])).toEqual([]);
   });
 
   it('the gate-level netlist comes from the script text the bitstream\'s flow ran, with the same cells', { tags: ['tools'] }, async () => {

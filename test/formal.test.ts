@@ -73,7 +73,7 @@ describe('circa prove', () => {
     const r = await runNode(resolve('bin/circa.mjs'), ['prove', '--help'], process.cwd());
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Usage: circa prove[\s\S]*--deep[\s\S]*--json[\s\S]*-q, --quiet/);
-    expect(proofSuite().map((j) => j.top)).toEqual(['formal_reference_model', 'formal_requant', 'formal_fft_round_fit', 'formal_tvscm', 'formal_fft_bf']);
-    expect(proofSuite(true).length).toBe(3 + 2 * 6 + 2 * 6);
+    expect(proofSuite().map((j) => j.top)).toEqual(['formal_reference_model', 'formal_requant', 'formal_fft_round_fit', 'formal_dsp_dual8', 'formal_dsp_dual8_reg', 'formal_tvscm', 'formal_fft_bf']);
+    expect(proofSuite(true).length).toBe(4 + 1 + 2 * 6 + 2 * 6);
   });
 });

@@ -37,7 +37,7 @@ import type { PartName } from '../flow/parts.ts';
 import { clockOption, describeClock } from '../flow/pll.ts';
 import { PART_NAMES } from '../flow/parts.ts';
 import { EXHAUSTIVE_LIMIT, fill, formatFill } from '../estimate/fill.ts';
-import { dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
+import { checkDspPart, dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
 
 function intOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -190,6 +190,7 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   const p = progress(!o.quiet);
   const spec = loadDesign(specPath, { sizeLimit: true });
   const board = loadBoard(o.board);
+  checkDspPart(spec, board.part as PartName, `--board ${board.name}`);
   // Refuse before the tools run when the resource model says it cannot fit.
   if (o.fitCheck) {
     const fit = fitCheck(spec, board.part as PartName, { toolchain: o.toolchain });
@@ -267,6 +268,7 @@ async function cmdEstimate(specPath: string, o: EstimateOpts): Promise<number> {
   if (fillPart && part !== fillPart) throw new CircaInputError(`--part: ${part} differs from --fill ${fillPart}; give one part`);
   const design = loadDesign(specPath);
   checkModuleNames(design.net); // what generate and sim refuse, estimate refuses too
+  checkDspPart(design, part, o.part !== undefined ? '--part' : '--fill');
   const cost = design.cost();
   const bound = dspBound(design, part);
   if (fillPart) p.step(`searching lane counts for ${design.name} on iCE40${fillPart} (resource model)`);

@@ -33,7 +33,7 @@ async function cmdProve(o: { deep?: boolean; json?: boolean; quiet?: boolean }):
 
 export function registerProveCommand(program: Command): Command {
   program.command('prove')
-    .description('formal check (yosys sat, YoWASP): requant, the FFT rounding, a TVSCM layer and an FFT butterfly against reference expressions from the fixed-point model, for every input of small widths')
+    .description('formal check (yosys sat, YoWASP): requant, the FFT rounding, a TVSCM layer and an FFT butterfly against reference expressions from the fixed-point model, for every input of small widths; the dual 8x8 multiplier (SB_MAC16 8x8 mode) against its behavioural model for every operand')
     .option('--deep', 'every rounding and overflow mode of the sequential checks, the complement TVSCM placement and a delay-2 butterfly (many minutes)')
     .addOption(new Option('--json', 'print a machine-readable JSON result on stdout'))
     .addOption(new Option('-q, --quiet', 'no progress messages on stderr'))

@@ -1,7 +1,9 @@
 /**
  * The DSP bound: a design that does M multiplies per vector on a part with D
- * SB_MAC16 (one multiply per DSP per cycle) cannot take a vector more often
- * than every ceil(M / D) cycles. The ratio period / bound says how much of the
+ * SB_MAC16 (one multiply per DSP per cycle; two when every multiply's
+ * operands are at most 8 bits, the dual 8x8 mode of rtl-templates/
+ * dsp_dual8.v) cannot take a vector more often than every ceil(M / D) cycles
+ * (ceil(M / 2D)). The ratio period / bound says how much of the
  * part's multiply throughput the schedule uses (1.00x: every DSP busy every
  * cycle). docs/references.md "Lower bounds on cycles" gives 196 cycles for
  * tvscm-784 and 1,176 for mnist-tvscm on the UP5K (8 SB_MAC16).
@@ -12,6 +14,7 @@ import { CircaInputError } from '../errors.ts';
 import type { Design } from '../network/design.ts';
 import { PARTS, PART_NAMES, type PartName } from '../flow/parts.ts';
 import { listBoards, loadBoard } from '../flow/boards.ts';
+import { layerInventory } from './inventory.ts';
 
 export interface DspBound {
   part: PartName;
@@ -19,7 +22,13 @@ export interface DspBound {
   multiplies: number;
   /** SB_MAC16 of the part */
   dsp: number;
-  /** ceil(multiplies / dsp) cycles; null on a part without DSPs or a design without multiplies */
+  /**
+   * multiplies one SB_MAC16 can make a cycle for this design: 2 when every
+   * multiply of every layer has both operands of at most 8 bits (the dual
+   * 8x8 mode, rtl-templates/dsp_dual8.v), else 1
+   */
+  perDsp: number;
+  /** ceil(multiplies / (dsp * perDsp)) cycles; null on a part without DSPs or a design without multiplies */
   bound: number | null;
   period: number;
   /** period / bound; null when there is no bound */
@@ -31,16 +40,39 @@ export interface DspBound {
   ownRatio: number | null;
 }
 
+/** Widest operand of the dual 8x8 multiplier (rtl-templates/dsp_dual8.v). */
+export const DUAL8_OPERAND_BITS = 8;
+
+/**
+ * Whether every multiply of the design has both operands of at most 8 bits
+ * (the layers' resource faces, arith.multiplies): then an SB_MAC16 can make
+ * two a cycle. A layer without a resource face counts as wide.
+ */
+export function allMultipliesNarrow(design: Design): boolean {
+  let any = false;
+  for (const l of design.net.layers) {
+    const inv = layerInventory(l, 0);
+    if (inv.generic) return false;
+    for (const m of inv.arith.multiplies) {
+      if (m.count === 0) continue;
+      any = true;
+      if (m.a > DUAL8_OPERAND_BITS || m.b > DUAL8_OPERAND_BITS) return false;
+    }
+  }
+  return any;
+}
+
 /** The DSP bound of a design on a part, beside its period. */
 export function dspBound(design: Design, part: PartName): DspBound {
   const c = design.cost();
   const dsp = PARTS[part].limits.dsp;
   const m = c.ops.multiplies;
-  const bound = dsp > 0 && m > 0 ? Math.ceil(m / dsp) : null;
+  const perDsp = dsp > 0 && m > 0 && allMultipliesNarrow(design) ? 2 : 1;
+  const bound = dsp > 0 && m > 0 ? Math.ceil(m / (dsp * perDsp)) : null;
   const mult = c.hardware.multipliers;
   const ownBound = mult > 0 && m > 0 ? Math.ceil(m / mult) : null;
   return {
-    part, multiplies: m, dsp, bound, period: c.period, ratio: bound ? c.period / bound : null,
+    part, multiplies: m, dsp, perDsp, bound, period: c.period, ratio: bound ? c.period / bound : null,
     multipliers: mult, ownBound, ownRatio: ownBound ? c.period / ownBound : null,
   };
 }
@@ -51,9 +83,24 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function formatDspBound(b: DspBound): string {
   const on = b.bound === null
     ? (b.dsp === 0 ? `no DSP bound on ${b.part}: it has no SB_MAC16` : 'no multiplies, no DSP bound')
-    : `DSP bound ${n(b.bound)} on ${b.part}: ${b.ratio!.toFixed(2)}x`;
+    : `DSP bound ${n(b.bound)} on ${b.part}${b.perDsp > 1 ? ` (${b.perDsp * b.dsp} multiplies a cycle: operands of at most ${DUAL8_OPERAND_BITS} bits, 2 per SB_MAC16)` : ''}: ${b.ratio!.toFixed(2)}x`;
   const own = b.ownBound === null ? '' : `; ${n(b.ownBound)} for its own ${b.multipliers} multiplier(s): ${b.ownRatio!.toFixed(2)}x`;
   return `period ${n(b.period)} cycles (${on}${own})`;
+}
+
+/**
+ * Layers that pack two multiplies per SB_MAC16 ("dsp": "dual8", the dual 8x8
+ * mode of rtl-templates/dsp_dual8.v) need a part with SB_MAC16: exit 2
+ * naming the layer, the field and the widths on one without (HX, LP).
+ */
+export function checkDspPart(design: Design, part: PartName, flag: string): void {
+  if (PARTS[part].limits.dsp > 0) return;
+  for (const l of design.net.layers) {
+    const p = l.plan as { name?: string; dsp?: string; xWidth?: number; wWidth?: number };
+    if (p.dsp !== 'dual8') continue;
+    throw new CircaInputError(`${p.name}: dsp: "dual8" packs two ${p.xWidth} x ${p.wWidth}-bit multiplies per SB_MAC16, and iCE40${part} ` +
+      `(${flag}) has no SB_MAC16 (only the UltraPlus parts do): use "dsp": "single" (multipliers in logic) or an UltraPlus part`);
+  }
 }
 
 /* ------------------------------------------------------------------------ */

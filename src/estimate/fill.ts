@@ -414,7 +414,7 @@ export function formatFill(f: FillResult): string {
     '(resource model of the fit check, board top included; only settings that fit with room)');
   lines.push(b.bound === null
     ? `DSP bound: none (${b.dsp === 0 ? `iCE40${f.part} has no SB_MAC16; multipliers go to logic` : 'no multiplies'})`
-    : `DSP bound: ${n(b.multiplies)} multiplies per vector / ${b.dsp} SB_MAC16 = ${n(b.bound)} cycles per vector`);
+    : `DSP bound: ${n(b.multiplies)} multiplies per vector / ${b.dsp} SB_MAC16${b.perDsp > 1 ? ` x ${b.perDsp} (operands of at most 8 bits)` : ''} = ${n(b.bound)} cycles per vector`);
   lines.push(`search: ${f.search}, ${n(f.priced)} setting(s) priced in ${f.seconds.toFixed(2)} s ` +
     `(candidates per layer: ${f.candidates.map((c) => `${c.name} ${c.count}`).join(', ') || 'no layer has lanes'})`);
   lines.push('');

@@ -186,4 +186,6 @@ export interface MultiplierSpec {
   y: number;
   /** instances (lanes) */
   count: number;
+  /** products one SB_MAC16 makes at once (2: the dual 8x8 mode, rtl-templates/dsp_dual8.v); default 1 */
+  perDsp?: number;
 }

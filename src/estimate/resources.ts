@@ -56,6 +56,8 @@ export interface MultiplierMapping {
   count: number;
   /** SB_MAC16 per instance (0 on HX/LP parts, or when yosys leaves it in logic) */
   dspEach: number;
+  /** instances one SB_MAC16 serves (2: the dual 8x8 mode); default 1 */
+  perDsp?: number;
   /** bit-products per instance left in soft logic */
   softBits: number;
 }
@@ -174,7 +176,7 @@ function componentRow(c: Coefficients, inv: LayerInventory, family: 'ultraplus' 
     lut4: round(lut4),
     ff: round(ff),
     carry: round(carry),
-    dsp: muls.reduce((s, m) => s + m.count * m.dspEach, 0),
+    dsp: muls.reduce((s, m) => s + Math.ceil(m.count / (m.perDsp ?? 1)) * m.dspEach, 0),
     ebr: mems.reduce((s, m) => s + (m.target === 'ebr' ? m.blocks : 0), 0),
     spram: mems.reduce((s, m) => s + (m.target === 'spram' ? m.blocks : 0), 0),
     notes,

@@ -13,6 +13,24 @@ import { PARTS, type PartName } from './parts.ts';
 export interface ScriptSource {
   /** relative file name; `.v` and `.sv` files are read, others are data the reads may include */
   name: string;
+  /** the file's text, when the script depends on it (the cell renames below) */
+  text?: string;
+}
+
+/**
+ * iCE40 cells the RTL writes under a placeholder type that synth_ice40 must
+ * not touch, renamed to the real cell after it (`chtype`): the dual 8x8
+ * multiplier's SB_MAC16 (rtl-templates/dsp_dual8.v), which yosys's ice40_dsp
+ * pass would otherwise rebuild as a 16x16 multiplier.
+ */
+export const CELL_RENAMES: readonly { placeholder: string; cell: string }[] = [
+  { placeholder: 'circa_sb_mac16_8x8', cell: 'SB_MAC16' },
+];
+
+/** The `chtype` commands for the placeholder cells the sources instantiate (none for most designs). */
+export function renameCommands(sources: readonly ScriptSource[]): string[] {
+  return CELL_RENAMES.filter((r) => sources.some((s) => s.text !== undefined && new RegExp(`^\\s*${r.placeholder}\\b`, 'm').test(s.text)))
+    .map((r) => `chtype -map ${r.placeholder} ${r.cell}`);
 }
 
 /** The yosys commands that read a design's Verilog, one line per file. */
@@ -39,13 +57,14 @@ export interface SynthesisScript {
 }
 
 /**
- * The synthesis part of the script (comment, reads, synth_ice40), without
+ * The synthesis part of the script (comment, reads, synth_ice40, cell renames), without
  * an output line: what every consumer runs identically.
  */
 export function synthesisScript(s: SynthesisScript): string {
   const lines = [`# circa: synthesis of ${s.top} for iCE40${PARTS[s.part].name} (src/flow/script.ts)`];
   lines.push(...readCommands(s.sources));
   lines.push(synthCommand(s.top, s.part));
+  lines.push(...renameCommands(s.sources));
   return lines.join('\n') + '\n';
 }
 

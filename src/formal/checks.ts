@@ -23,6 +23,7 @@ import { planTvscm, type TvscmPlan } from '../layers/tvscm/plan.ts';
 import { tvscmSpecSchema } from '../layers/tvscm/spec.ts';
 import { tvscmRtl, tvscmTopName } from '../layers/tvscm/rtl.ts';
 import { tvscmCycles } from '../layers/tvscm/cost.ts';
+import { ALL_SIGNEDNESS, dspDual8CombJob, dspDual8SeqJob } from './dsp.ts';
 
 export interface Mode {
   rounding: Rounding;
@@ -608,12 +609,15 @@ export function proofSuite(deep = false): ProofJob[] {
     referenceVsModelJob([{ inW: 6, outW: 2, shift: 1 }, { inW: 7, outW: 2, shift: 1 }, { inW: 8, outW: 4, shift: 3 }, { inW: 6, outW: 8, shift: 0 }]),
     requantJob(),
     fftRoundFitJob(),
+    dspDual8CombJob(),
   ];
   if (!deep) {
+    jobs.push(dspDual8SeqJob(ALL_SIGNEDNESS.slice(0, 2)));
     jobs.push(tvscmJob(TVSCM_SHAPES[0], [{ rounding: 'convergent', overflow: 'saturate' }]));
     jobs.push(butterflyJob(BUTTERFLY_SHAPES[0], [{ rounding: 'half-up', overflow: 'wrap' }]));
     return jobs;
   }
+  jobs.push(dspDual8SeqJob(ALL_SIGNEDNESS, 'none', 8));
   for (const shape of TVSCM_SHAPES) for (const m of ALL_MODES) jobs.push(tvscmJob(shape, [m]));
   for (const shape of BUTTERFLY_SHAPES) for (const m of ALL_MODES) jobs.push(butterflyJob(shape, [m], 'none', shape.log2Delay === 0 ? 10 : 12));
   return jobs;

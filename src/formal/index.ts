@@ -7,3 +7,4 @@
 export * from './reference.ts';
 export * from './checks.ts';
 export * from './prove.ts';
+export * from './dsp.ts';

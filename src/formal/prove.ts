@@ -7,6 +7,7 @@
  */
 import { runYowaspTool, type Tree } from '../flow/yowasp.ts';
 import type { SourceFile } from '../verilog/index.ts';
+import { renameCommands } from '../flow/script.ts';
 
 export interface ProofJob {
   /** what is proven, one line */
@@ -41,7 +42,11 @@ export interface ProofResult {
 /** The yosys script for a job (exported so the README and tests can show it). */
 export function proofScript(job: ProofJob): string {
   const files = job.sources.map((s) => s.name).join(' ');
-  const prep = `read_verilog -formal ${files}; hierarchy -check -top ${job.top}; proc; chformal -lower; flatten; memory; opt -keepdc -fast`;
+  // placeholder cells renamed as the synthesis script renames them (src/flow/script.ts), then elaborated
+  // again so the renamed cells take their simulation models (e.g. SB_MAC16 from the iCE40 cells_sim.v)
+  const renames = renameCommands(job.sources);
+  const rename = renames.length ? `; ${renames.join('; ')}; hierarchy -check -top ${job.top}` : '';
+  const prep = `read_verilog -formal ${files}; hierarchy -check -top ${job.top}${rename}; proc; chformal -lower; flatten; memory; opt -keepdc -fast`;
   if (job.mode.kind === 'comb') return `${prep}; sat -prove ok 1 -show-inputs`;
   const n = job.mode.steps;
   const rstLow = Array.from({ length: n - 1 }, (_, i) => `-set-at ${i + 2} rst 0`).join(' ');

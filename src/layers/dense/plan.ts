@@ -19,7 +19,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { CircaInputError } from '../../errors.ts';
 import { checkWeightCount, divisorList } from '../formats.ts';
 import { working } from '../../work.ts';
-import type { Activation, DenseSpec, MemoryChoice } from './spec.ts';
+import type { Activation, DenseSpec, DspMode, MemoryChoice } from './spec.ts';
 
 export interface DensePlan {
   name: string;
@@ -84,7 +84,14 @@ export interface DensePlan {
   ebrBlocks: number;
   /** SB_SPRAM256KA blocks of the weight RAM with memory "spram" (0 otherwise) */
   spramBlocks: number;
+  /** multiplies per SB_MAC16: single (one per lane), dual8 (lanes 2i and 2i+1 on one DSP in 8x8 mode) */
+  dsp: DspMode;
+  /** SB_MAC16 the lanes use on an UltraPlus: P, or ceil(P/2) with dsp "dual8" */
+  dspBlocks: number;
 }
+
+/** Widest operand the dual 8x8 multiplier takes (rtl-templates/dsp_dual8.v). */
+export const DUAL8_MAX_WIDTH = 8;
 
 /** SB_SPRAM256KA: 16384 words of 16 bits; the UP5K has 4 (docs/references.md). */
 export const DENSE_SPRAM_WORDS = 16384;
@@ -161,6 +168,11 @@ export function planDense(spec: DenseSpec): DensePlan {
   const bFormat = spec.weights.biasFormat ?? wFormat;
   const xWidth = width(xFormat);
   const wWidth = width(wFormat);
+  if (spec.dsp === 'dual8' && (xWidth > DUAL8_MAX_WIDTH || wWidth > DUAL8_MAX_WIDTH)) {
+    bad('dsp', `"dual8" packs two ${DUAL8_MAX_WIDTH} x ${DUAL8_MAX_WIDTH} multiplies per SB_MAC16, but ${spec.name} multiplies ` +
+      `${formatName(xFormat)} inputs by ${formatName(wFormat)} weights: ` +
+      `use formats of at most ${DUAL8_MAX_WIDTH} bits, or "dsp": "single"`);
+  }
 
   // ---- weight memory: ROM (auto, ebr) or SPRAM loaded at run time ----
   const wordWidth = lanes * wWidth;
@@ -311,6 +323,8 @@ export function planDense(spec: DenseSpec): DensePlan {
     wordWidth,
     ebrBlocks: ebrNeed,
     spramBlocks: memory === 'spram' ? spramNeed : 0,
+    dsp: spec.dsp,
+    dspBlocks: spec.dsp === 'dual8' ? Math.ceil(lanes / 2) : lanes,
   };
   if (lazyDraw) {
     const draw = lazyDraw;

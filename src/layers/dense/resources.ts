@@ -42,7 +42,8 @@ export function denseResources(p: DensePlan, { name, cycles }: ResourceContext):
         },
     { name: `${name}.brom`, depth: p.groups, width: P * p.bWidth, rom: true, writes: 0, reads: cycles, usefulReads: p.groups, weights: true },
   ];
-  const multipliers: MultiplierSpec[] = [{ name: `${name}.x*w`, a: p.xWidth, b: p.wWidth, y: p.prodWidth, count: P }];
+  // "dual8": two lanes' products per SB_MAC16 (dsp_dual8.v), ceil(P/2) DSPs
+  const multipliers: MultiplierSpec[] = [{ name: `${name}.x*w`, a: p.xWidth, b: p.wWidth, y: p.prodWidth, count: P, ...(p.dsp === 'dual8' ? { perDsp: 2 } : {}) }];
   // issue counters k, g, the weight address and the buffer address; with wide
   // beats also the word and lane counters beside k
   const wide = p.beat > 1 ? bitsFor(p.n - 1) + bitsFor(p.beat - 1) : 0;

@@ -59,6 +59,8 @@ export function denseParams(p: DensePlan): Record<string, number | string> {
     ACT: ACT_CODE[p.activation],
     CLIP_LO: `${p.yWidth}'sh${toHex(p.clipLo, p.yWidth)}`,
     CLIP_HI: `${p.yWidth}'sh${toHex(p.clipHi, p.yWidth)}`,
+    // two lanes per SB_MAC16 (its 8x8 mode, dsp_dual8.v); absent (0) with "dsp": "single"
+    ...(p.dsp === 'dual8' ? { DUAL8: 1 } : {}),
   };
 }
 
@@ -243,6 +245,7 @@ export function denseRtl(p: DensePlan, opts: DenseRtlOptions = {}): LayerRtl {
       `lane j of group g accumulates row g*${p.lanes} + j (one MAC per lane per cycle), starting from`,
       'its bias; each group leaves as one output beat of P lanes (m_keep on the last one).',
       'Pipeline after an issue: R reads, P products, C accumulate, O requantise + activation.',
+      ...(p.dsp === 'dual8' ? [`DSP: lanes 2i and 2i+1 share one SB_MAC16 in 8x8 mode (dsp_dual8.v), ${p.dspBlocks} DSP(s) for ${p.lanes} lane(s).`] : []),
       `Latency, first input to last output, no stalls, from idle: ${cyc.latency} cycles;`,
       `period back to back (next vector's first input): ${cyc.period} cycles (${cyc.formula}).`,
       'See rtl-templates/dense_layer.v.',
@@ -296,6 +299,7 @@ endmodule
   const sources: SourceFile[] = [
     template('requant.v'),
     template('dense_layer.v'),
+    ...(p.dsp === 'dual8' ? [template('dsp_dual8.v')] : []),
     ...(spram ? [template('dense_loader.v')] : []),
     { name: `${wromName}.v`, text: wrom },
     { name: `${bromName}.v`, text: brom },

@@ -37,6 +37,15 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export const MEMORIES = ['auto', 'ebr', 'spram'] as const;
 export type MemoryChoice = (typeof MEMORIES)[number];
 
+/**
+ * How the lanes' multiplies use the SB_MAC16: "single" (default) one product
+ * per DSP (yosys infers it from `x * w`); "dual8" two lanes per DSP, its 8x8
+ * mode (rtl-templates/dsp_dual8.v): both the input and the weight format at
+ * most 8 bits, an UltraPlus part. Same schedule, half the DSPs.
+ */
+export const DSP_MODES = ['single', 'dual8'] as const;
+export type DspMode = (typeof DSP_MODES)[number];
+
 export const denseSpecSchema = z
   .object({
     kind: z.literal('dense'),
@@ -93,6 +102,8 @@ export const denseSpecSchema = z
      * loaded at run time through the config port: plan.ts, registers.ts)
      */
     memory: z.enum(MEMORIES).default('auto'),
+    /** multiplies per SB_MAC16: "single" one, "dual8" two lanes in its 8x8 mode (operands of at most 8 bits) */
+    dsp: z.enum(DSP_MODES).default('single'),
   })
   .strict();
 
