@@ -35,6 +35,8 @@ export const FAST_FILES = [
   'test/train.test.ts',
   'test/flow.steps.test.ts',
   'test/flow-script.test.ts',
+  'test/conv2d.test.ts',
+  'test/pool.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));
