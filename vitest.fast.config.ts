@@ -37,6 +37,7 @@ export const FAST_FILES = [
   'test/flow-script.test.ts',
   'test/conv2d.test.ts',
   'test/pool.test.ts',
+  'test/conv1d.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -50,7 +50,8 @@ module conv_layer #(
     parameter M       = 4,     // output channels
     parameter P       = 1,     // lanes
     parameter GROUPS  = 4,     // ceil(M / P)
-    parameter K       = 3,
+    parameter K       = 3,     // kernel width
+    parameter KH      = 3,     // kernel height (1: conv1d)
     parameter S       = 1,
     parameter PT      = 0,     // padding rows above the image
     parameter PL      = 0,     // padding columns left of the image
@@ -66,6 +67,7 @@ module conv_layer #(
     parameter RB_W    = 3,     // beat of a row 0..W*CW-1
     parameter C_W     = 1,     // channel 0..CI-1 (pooling: also a word of a pixel 0..CW-1)
     parameter KX_W    = 2,     // 0..K-1
+    parameter KY_W    = 2,     // 0..KH-1
     parameter OX_W    = 3,     // 0..WO-1
     parameter OY_W    = 3,     // 0..HO-1
     parameter SL_W    = 2,     // slot 0..NB-1
@@ -116,6 +118,7 @@ module conv_layer #(
     localparam integer LAST_RB_I = ROWB_I - 1;
     localparam integer LAST_C_I  = CI - 1;
     localparam integer LAST_KX_I = K - 1;
+    localparam integer LAST_KY_I = KH - 1;
     localparam integer LAST_G_I  = GROUPS - 1;
     localparam integer LAST_OX_I = WO - 1;
     localparam integer LAST_OY_I = HO - 1;
@@ -125,6 +128,7 @@ module conv_layer #(
     localparam [RB_W-1:0] LAST_RB  = LAST_RB_I[RB_W-1:0];
     localparam [C_W-1:0]  LAST_C   = LAST_C_I[C_W-1:0];
     localparam [KX_W-1:0] LAST_KX  = LAST_KX_I[KX_W-1:0];
+    localparam [KY_W-1:0] LAST_KY  = LAST_KY_I[KY_W-1:0];
     localparam [G_W-1:0]  LAST_G   = LAST_G_I[G_W-1:0];
     localparam [OX_W-1:0] LAST_OX  = LAST_OX_I[OX_W-1:0];
     localparam [OY_W-1:0] LAST_OY  = LAST_OY_I[OY_W-1:0];
@@ -133,7 +137,7 @@ module conv_layer #(
     localparam signed [POS_W-1:0] H_P = H;
     localparam signed [POS_W-1:0] W_P = W;
     localparam signed [POS_W-1:0] S_P = S;
-    localparam signed [POS_W-1:0] K1_P = K - 1;
+    localparam signed [POS_W-1:0] K1_P = KH - 1;
     localparam signed [POS_W-1:0] START_Y = -PT;
     localparam signed [POS_W-1:0] START_X = -PL;
     localparam signed [POS_W-1:0] ZERO_P = 0;
@@ -163,7 +167,8 @@ module conv_layer #(
     // ------------------------------------------------------------------
     reg             running;
     reg [C_W-1:0]   kc;
-    reg [KX_W-1:0]  kx, ky;
+    reg [KX_W-1:0]  kx;
+    reg [KY_W-1:0]  ky;
     reg [G_W-1:0]   g;
     reg [OX_W-1:0]  ox;
     reg [OY_W-1:0]  oy;
@@ -172,7 +177,7 @@ module conv_layer #(
     reg [WA_W-1:0]  waddr;
     wire c_last  = kc == LAST_C;
     wire kx_last = kx == LAST_KX;
-    wire ky_last = ky == LAST_KX;
+    wire ky_last = ky == LAST_KY;
     wire k_last  = c_last & kx_last & ky_last;
     wire g_last  = g == LAST_G;
     wire ox_last = ox == LAST_OX;
@@ -180,7 +185,7 @@ module conv_layer #(
     wire issue   = running & ce;
     wire row_end = issue & k_last & g_last & ox_last;
 
-    // rows the output row needs: hi - lo + 1, hi = min(H-1, by + K - 1)
+    // rows the output row needs: hi - lo + 1, hi = min(H-1, by + KH - 1)
     wire signed [POS_W-1:0] top_row = by + K1_P;
     wire signed [POS_W-1:0] hi      = (top_row > H_P - 1) ? H_P - 1 : top_row;
     wire signed [POS_W-1:0] need    = hi - lo + 1;
@@ -204,7 +209,7 @@ module conv_layer #(
             running <= 1'b0;
             kc      <= {C_W{1'b0}};
             kx      <= {KX_W{1'b0}};
-            ky      <= {KX_W{1'b0}};
+            ky      <= {KY_W{1'b0}};
             g       <= {G_W{1'b0}};
             ox      <= {OX_W{1'b0}};
             oy      <= {OY_W{1'b0}};
@@ -227,7 +232,7 @@ module conv_layer #(
                 if (c_last) begin
                     kx <= kx_last ? {KX_W{1'b0}} : kx + 1'b1;
                     if (kx_last) begin
-                        ky <= ky_last ? {KX_W{1'b0}} : ky + 1'b1;
+                        ky <= ky_last ? {KY_W{1'b0}} : ky + 1'b1;
                         if (ky_last) begin
                             g <= g_last ? {G_W{1'b0}} : g + 1'b1;
                             if (g_last) begin
@@ -292,7 +297,7 @@ module conv_layer #(
     always @(posedge clk) begin
         if (ce) begin
             r_pad   <= pad;
-            r_first <= (kc == {C_W{1'b0}}) & (kx == {KX_W{1'b0}}) & (ky == {KX_W{1'b0}});
+            r_first <= (kc == {C_W{1'b0}}) & (kx == {KX_W{1'b0}}) & (ky == {KY_W{1'b0}});
             r_last  <= k_last;
             r_lastg <= g_last;
             r_vlast <= g_last & ox_last & oy_last;

@@ -123,6 +123,14 @@ export const RANDOM_SPECS: Record<string, (r: Rng, name: string, big: boolean) =
       output: { format: fmt(r, 8), rounding: r.pick(['convergent', 'half-up', 'truncate']), overflow: r.pick(['saturate', 'wrap']) },
     };
   },
+  conv1d: (r, name) => {
+    const outChannels = r.int(1, 3);
+    return {
+      kind: 'conv1d', name, length: r.int(4, 12), channels: r.int(1, 2), outChannels, kernel: r.int(1, 4), stride: r.int(1, 2),
+      padding: r.pick(['valid', 'same']), lanes: r.int(1, outChannels), beat: 1,
+      input: fmt(r, 8), weights: { init: 'random', seed: r.int(0, 1000) }, activation: r.pick(['identity', 'relu']), output: { format: fmt(r, 8) },
+    };
+  },
   pool: (r, name) => {
     const channels = r.int(1, 3);
     return {

@@ -41,8 +41,12 @@ describe('pool reference', () => {
   });
 
   it('spec errors name the field and the numbers', () => {
-    expect(() => pool({ height: 6, width: 6, channels: 1, op: 'average', window: 3 })).toThrow(/^window: average pooling divides by window x window = 9 with a shift, so it must be a power of two: window 1, 2, 4, 8 or 16, got 3$/);
-    expect(() => pool({ height: 1, width: 6, channels: 1, window: 2 })).toThrow(/^window: 2 is larger than the input height 1 with "padding": "valid" \(no padding\): use a window of at most 1$/);
+    expect(() => pool({ height: 6, width: 6, channels: 1, op: 'average', window: 3 })).toThrow(/^window: average pooling divides by the window's 9 elements with a shift, so it must be a power of two: window 1, 2, 4, 8 or 16, got 3$/);
+    expect(() => pool({ height: 3, width: 6, channels: 1, window: 4 })).toThrow(/^window: 4 is larger than the input height 3 with "padding": "valid" \(no padding\): use a window of at most 3$/);
+    // a 1-row image (a conv1d's output) pools along its row
+    const row = pool({ height: 1, width: 6, channels: 1, window: 2, op: 'average' });
+    expect([row.plan.ho, row.plan.wo, row.plan.kk, row.plan.requant.shift]).toEqual([1, 3, 2, 1]);
+    expect(row.kind.reference(row.plan, [2, 4, -6, 10, 7, 7]).y).toEqual([3, 2, 7]);
     expect(() => pool({ height: 4, width: 4, channels: 6, beat: 4 })).toThrow(/^beat: must divide the channels \(6\): one of 1, 2, 3, 6, got 4$/);
     expect(() => pool({ height: 4, width: 4, channels: 1, output: { format: { int: 0, frac: 9 } } })).toThrow(/^output\.format\.frac: must be in 0\.\.7/);
     expect(() => pool({ height: 4, width: 4, channels: 1, stride: 0 })).toThrow(/stride/);

@@ -34,8 +34,9 @@ export interface ConvEngine {
   h: number;
   w: number;
   c: number;
-  /** kernel (window) size, square, and stride */
+  /** kernel (window) width and height (conv1d: height 1), and stride */
   k: number;
+  kh: number;
   stride: number;
   padTop: number;
   padLeft: number;
@@ -116,43 +117,45 @@ export const kernelIndex = (p: { k: number; c: number }, ky: number, kx: number,
  * channels and lanes per output beat.
  */
 export function planEngine(
-  a: { name: string; h: number; w: number; c: number; k: number; stride: number; padding: 'valid' | 'same'; beat: number; m: number; lanes: number; perBeat: number },
+  a: { name: string; h: number; w: number; c: number; k: number; kh?: number; stride: number; padding: 'valid' | 'same'; beat: number; m: number; lanes: number; perBeat: number },
   kernelField: string,
 ): ConvEngine {
   const { name, h, w, c, k, stride, padding, beat, m, lanes } = a;
-  for (const [axis, size] of [['height', h], ['width', w]] as const) {
-    if (padding === 'valid' && k > size) {
-      bad(kernelField, `${k} is larger than the input ${axis} ${size} with "padding": "valid" (no padding): use a ${kernelField} of at most ${size}` +
+  const kh = a.kh ?? k;
+  for (const [axis, size, kk] of [['height', h, kh], ['width', w, k]] as const) {
+    if (padding === 'valid' && kk > size) {
+      bad(kernelField, `${kk} is larger than the input ${axis} ${size} with "padding": "valid" (no padding): use a ${kernelField} of at most ${size}` +
         (kernelField === 'kernel' ? ' or "padding": "same"' : ''));
     }
   }
   if (c % beat !== 0) bad('beat', `must divide the channels (${c}): one of ${divisorList(c)}, got ${beat}`);
-  const ay = convAxis(h, k, stride, padding);
+  const ay = convAxis(h, kh, stride, padding);
   const ax = convAxis(w, k, stride, padding);
   const groups = Math.ceil(m / lanes);
   const lo: number[] = [];
   const hi: number[] = [];
   for (let oy = 0; oy < ay.out; oy++) {
     lo.push(Math.max(0, oy * stride - ay.before));
-    hi.push(Math.min(h - 1, oy * stride - ay.before + k - 1));
+    hi.push(Math.min(h - 1, oy * stride - ay.before + kh - 1));
   }
   const freed = lo.map((l, oy) => (oy + 1 < ay.out ? lo[oy + 1] - l : h - l));
-  const rows = Math.min(k + stride, h);
+  const rows = Math.min(kh + stride, h);
   // the line buffer advances its first row by `freed` modulo `rows` with one subtraction
   if (freed.some((f) => f > rows) || hi.some((v, oy) => v - lo[oy] + 1 > rows)) throw new Error(`${name}: line-buffer rows ${rows} too few (internal)`);
   return {
-    name, h, w, c, k, stride, padTop: ay.before, padLeft: ax.before, ho: ay.out, wo: ax.out, rows, kk: a.perBeat,
+    name, h, w, c, k, kh, stride, padTop: ay.before, padLeft: ax.before, ho: ay.out, wo: ax.out, rows, kk: a.perBeat,
     lanes, groups, lastLanes: m - (groups - 1) * lanes, beat, pixelBeats: c / beat,
     beats: h * w * (c / beat), outBeats: ay.out * ax.out * groups, lo, hi, freed,
   };
 }
 
-export function planConv2d(spec: Conv2dSpec): Conv2dPlan {
+/** `kh`: the kernel's height (conv1d plans with 1; a conv2d kernel is square). */
+export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
   const { height: h, width: w, channels: c, outChannels: m, kernel: k, stride, padding } = spec;
   const lanes = spec.lanes;
   if (lanes > m) bad('lanes', `must be in 1..${m} (at most outChannels), got ${lanes}`);
-  const kk = k * k * c;
-  const engine = planEngine({ name: spec.name, h, w, c, k, stride, padding, beat: spec.beat ?? c, m, lanes, perBeat: kk }, 'kernel');
+  const kk = kh * k * c;
+  const engine = planEngine({ name: spec.name, h, w, c, k, kh, stride, padding, beat: spec.beat ?? c, m, lanes, perBeat: kk }, 'kernel');
   const groups = engine.groups;
 
   const xFormat = spec.input;
@@ -180,7 +183,7 @@ export function planConv2d(spec: Conv2dSpec): Conv2dPlan {
 
   // ---- weights: PyTorch's layout [o][c][ky][kx] in the spec, issue order in the plan ----
   const ws = spec.weights;
-  checkWeightCount('kernel', m * kk, `${m} outChannels x ${c} channels x ${k} x ${k}`, wWidth);
+  checkWeightCount('kernel', m * kk, `${m} outChannels x ${c} channels x ${kh} x ${k}`, wWidth);
   const weights = Array.from({ length: m }, () => new Array<number>(kk).fill(0));
   const wReal = Array.from({ length: m }, () => new Array<number>(kk).fill(0));
   const bias = new Array<number>(m).fill(0);
@@ -198,7 +201,7 @@ export function planConv2d(spec: Conv2dSpec): Conv2dPlan {
     const next = realGenerator(seed, scale);
     for (let o = 0; o < m; o++) {
       for (let ci = 0; ci < c; ci++) {
-        for (let ky = 0; ky < k; ky++) {
+        for (let ky = 0; ky < kh; ky++) {
           for (let kx = 0; kx < k; kx++) {
             const v = next();
             const i = kernelIndex({ k, c }, ky, kx, ci);
@@ -219,7 +222,7 @@ export function planConv2d(spec: Conv2dSpec): Conv2dPlan {
   } else if (ws.values !== undefined) {
     if (ws.seed !== undefined) bad('weights.seed', 'only used with "init": "random"');
     if (ws.scale !== undefined) bad('weights.scale', 'only used with "init": "random"');
-    const shape = `[outChannels ${m}][channels ${c}][kernel ${k}][kernel ${k}]`;
+    const shape = `[outChannels ${m}][channels ${c}][kernel ${kh}][kernel ${k}]`;
     const expect = (field: string, got: unknown[], n: number, what: string) => {
       if (got.length !== n) bad(field, `expected ${n} ${what} (PyTorch Conv2d layout ${shape}), got ${got.length}`);
     };
@@ -227,8 +230,8 @@ export function planConv2d(spec: Conv2dSpec): Conv2dPlan {
     for (let o = 0; o < m; o++) {
       expect(`weights.values[${o}]`, ws.values[o], c, 'input channels');
       for (let ci = 0; ci < c; ci++) {
-        expect(`weights.values[${o}][${ci}]`, ws.values[o][ci], k, 'kernel rows');
-        for (let ky = 0; ky < k; ky++) {
+        expect(`weights.values[${o}][${ci}]`, ws.values[o][ci], kh, 'kernel rows');
+        for (let ky = 0; ky < kh; ky++) {
           expect(`weights.values[${o}][${ci}][${ky}]`, ws.values[o][ci][ky], k, 'kernel columns');
           for (let kx = 0; kx < k; kx++) {
             const e = explicitValue(ws.values[o][ci][ky][kx], wFormat, ws.raw, `weights.values[${o}][${ci}][${ky}][${kx}]`);

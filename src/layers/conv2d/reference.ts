@@ -16,7 +16,7 @@ import type { Conv2dPlan } from './plan.ts';
  */
 export function convWindow<T>(p: Conv2dPlan, x: ArrayLike<T>, oy: number, ox: number, zero: T): T[] {
   const win: T[] = [];
-  for (let ky = 0; ky < p.k; ky++) {
+  for (let ky = 0; ky < p.kh; ky++) {
     const iy = oy * p.stride - p.padTop + ky;
     for (let kx = 0; kx < p.k; kx++) {
       const ix = ox * p.stride - p.padLeft + kx;

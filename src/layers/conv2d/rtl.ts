@@ -24,18 +24,19 @@ export function signedBits(lo: number, hi: number): number {
  * `ci` channel iterations per window position (C, or 1 for pooling).
  */
 export function engineParams(p: ConvEngine, mode: number, ci: number): Record<string, number> {
-  const maxPos = Math.max(p.h, p.w, (p.ho - 1) * p.stride + p.k, (p.wo - 1) * p.stride + p.k) + p.rows;
+  const maxPos = Math.max(p.h, p.w, (p.ho - 1) * p.stride + p.kh, (p.wo - 1) * p.stride + p.k) + p.rows;
   return {
     MODE: mode, CI: ci,
     H: p.h, W: p.w, C: p.c, P: p.lanes, GROUPS: p.groups,
-    K: p.k, S: p.stride, PT: p.padTop, PL: p.padLeft, HO: p.ho, WO: p.wo, NB: p.rows,
+    K: p.k, KH: p.kh, S: p.stride, PT: p.padTop, PL: p.padLeft, HO: p.ho, WO: p.wo, NB: p.rows,
     BEAT: p.beat, CW: p.pixelBeats, KK: p.kk,
-    POS_W: signedBits(-Math.max(p.padTop, p.padLeft) - p.k, maxPos),
+    POS_W: signedBits(-Math.max(p.padTop, p.padLeft) - Math.max(p.k, p.kh), maxPos),
     AV_W: signedBits(-p.h - 1, p.rows + p.h + 1),
     XA_W: bitsFor(p.rows * p.w * p.pixelBeats - 1),
     RB_W: bitsFor(p.w * p.pixelBeats - 1),
     C_W: bitsFor(Math.max(ci, mode === 0 ? 1 : p.pixelBeats) - 1),
     KX_W: bitsFor(p.k - 1),
+    KY_W: bitsFor(p.kh - 1),
     OX_W: bitsFor(p.wo - 1),
     OY_W: bitsFor(p.ho - 1),
     SL_W: bitsFor(p.rows - 1),

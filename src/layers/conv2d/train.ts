@@ -8,20 +8,20 @@ import type { Conv2dSpec } from './spec.ts';
 import { kernelIndex, type Conv2dPlan } from './plan.ts';
 
 /** Offset of W[o][c][ky][kx] in the PyTorch-layout tensor. */
-const torchIndex = (p: Conv2dPlan, o: number, c: number, ky: number, kx: number) => ((o * p.c + c) * p.k + ky) * p.k + kx;
+const torchIndex = (p: Conv2dPlan, o: number, c: number, ky: number, kx: number) => ((o * p.c + c) * p.kh + ky) * p.k + kx;
 
 /** Visit every (output pixel, window element inside the image): out index base, weight offset (no o), input index. */
 function eachTap(p: Conv2dPlan, f: (outBase: number, wOff: number, xi: number) => void): void {
   for (let oy = 0; oy < p.ho; oy++) {
     for (let ox = 0; ox < p.wo; ox++) {
       const outBase = (oy * p.wo + ox) * p.m;
-      for (let ky = 0; ky < p.k; ky++) {
+      for (let ky = 0; ky < p.kh; ky++) {
         const iy = oy * p.stride - p.padTop + ky;
         if (iy < 0 || iy >= p.h) continue;
         for (let kx = 0; kx < p.k; kx++) {
           const ix = ox * p.stride - p.padLeft + kx;
           if (ix < 0 || ix >= p.w) continue;
-          for (let c = 0; c < p.c; c++) f(outBase, (c * p.k + ky) * p.k + kx, (iy * p.w + ix) * p.c + c);
+          for (let c = 0; c < p.c; c++) f(outBase, (c * p.kh + ky) * p.k + kx, (iy * p.w + ix) * p.c + c);
         }
       }
     }
@@ -33,14 +33,14 @@ const actGrad = (p: Conv2dPlan, v: number) => (p.activation === 'relu' ? (v > 0 
 
 export const conv2dTrain: TrainFace<Conv2dSpec, Conv2dPlan> = {
   tensors: (p) => [
-    { name: 'weight', shape: [p.m, p.c, p.k, p.k], format: p.wFormat, formatField: 'weights.format' },
+    { name: 'weight', shape: [p.m, p.c, p.kh, p.k], format: p.wFormat, formatField: 'weights.format' },
     ...(p.hasBias ? [{ name: 'bias', shape: [p.m], format: p.bFormat, formatField: 'weights.biasFormat' }] : []),
   ],
   values: (p) => {
     const weight = new Float64Array(p.m * p.kk);
     for (let o = 0; o < p.m; o++) {
       for (let c = 0; c < p.c; c++) {
-        for (let ky = 0; ky < p.k; ky++) for (let kx = 0; kx < p.k; kx++) weight[torchIndex(p, o, c, ky, kx)] = p.wReal[o][kernelIndex(p, ky, kx, c)];
+        for (let ky = 0; ky < p.kh; ky++) for (let kx = 0; kx < p.k; kx++) weight[torchIndex(p, o, c, ky, kx)] = p.wReal[o][kernelIndex(p, ky, kx, c)];
       }
     }
     return { weight, ...(p.hasBias ? { bias: Float64Array.from(p.biasReal) } : {}) };
@@ -64,7 +64,7 @@ export const conv2dTrain: TrainFace<Conv2dSpec, Conv2dPlan> = {
     const pre = new Float64Array(p.ho * p.wo * p.m);
     for (let i = 0; i < pre.length; i++) pre[i] = p.hasBias ? prm.bias[i % p.m] : 0;
     const w = prm.weight;
-    const step = p.c * p.k * p.k;
+    const step = p.c * p.kh * p.k;
     eachTap(p, (outBase, wOff, xi) => {
       const v = x[xi];
       if (v === 0) return;
@@ -79,7 +79,7 @@ export const conv2dTrain: TrainFace<Conv2dSpec, Conv2dPlan> = {
     if (p.hasBias) for (let i = 0; i < d.length; i++) g.bias[i % p.m] += d[i];
     const w = prm.weight;
     const gw = g.weight;
-    const step = p.c * p.k * p.k;
+    const step = p.c * p.kh * p.k;
     const dx = new Float64Array(x.length);
     eachTap(p, (outBase, wOff, xi) => {
       const v = x[xi];

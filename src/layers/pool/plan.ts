@@ -28,11 +28,13 @@ export function planPool(spec: PoolSpec): PoolPlan {
   const stride = spec.stride ?? k;
   const c = spec.channels;
   const beat = spec.beat ?? c;
-  const engine = planEngine({ name: spec.name, h: spec.height, w: spec.width, c, k, stride, padding: 'valid', beat, m: c, lanes: beat, perBeat: k * k }, 'window');
-  const n = k * k;
+  // a 1-row image (a conv1d's output) pools along its row: a 1 x window window
+  const kh = spec.height === 1 ? 1 : k;
+  const engine = planEngine({ name: spec.name, h: spec.height, w: spec.width, c, k, kh, stride, padding: 'valid', beat, m: c, lanes: beat, perBeat: kh * k }, 'window');
+  const n = kh * k;
   const log = Math.log2(n);
   if (spec.op === 'average' && !Number.isInteger(log)) {
-    bad('window', `average pooling divides by window x window = ${n} with a shift, so it must be a power of two: window 1, 2, 4, 8 or 16, got ${k}`);
+    bad('window', `average pooling divides by the window's ${n} elements with a shift, so it must be a power of two: window 1, 2, 4, 8 or 16, got ${k}`);
   }
   const xFormat = spec.input;
   const xWidth = width(xFormat);

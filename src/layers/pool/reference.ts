@@ -11,7 +11,7 @@ import type { PoolPlan } from './plan.ts';
 /** Input indices of the window of output pixel (oy, ox), channel c, in the issue order (ky, kx). */
 export function poolWindow(p: PoolPlan, oy: number, ox: number, c: number): number[] {
   const idx: number[] = [];
-  for (let ky = 0; ky < p.k; ky++) {
+  for (let ky = 0; ky < p.kh; ky++) {
     for (let kx = 0; kx < p.k; kx++) idx.push(((oy * p.stride + ky) * p.w + ox * p.stride + kx) * p.c + c);
   }
   return idx;

@@ -33,17 +33,17 @@ export function poolRtl(p: PoolPlan): LayerRtl {
   const top = `${p.name}_top`;
   const cyc = conv2dCycles(p);
   const head = header(
-    `${top}: ${p.op} pooling ${p.h} x ${p.w} x ${p.c} -> ${p.ho} x ${p.wo} x ${p.c}, window ${p.k}, stride ${p.stride}`,
+    `${top}: ${p.op} pooling ${p.h} x ${p.w} x ${p.c} -> ${p.ho} x ${p.wo} x ${p.c}, window ${p.kh} x ${p.k}, stride ${p.stride}`,
     {
       input: `${p.h} x ${p.w} pixels of ${p.c} channel(s), ${formatName(p.xFormat)}, ${p.beat} channel(s) per beat`,
       output: `${formatName(p.yFormat)}, ${p.beat} channel(s) per beat; shift ${p.requant.shift}, ${p.requant.rounding}, ${p.requant.overflow}`,
-      accumulator: p.op === 'max' ? `the largest value, ${p.accWidth} bits` : `the sum of ${p.k * p.k}, ${p.accWidth} bits`,
+      accumulator: p.op === 'max' ? `the largest value, ${p.accWidth} bits` : `the sum of ${p.kk}, ${p.accWidth} bits`,
       'line buffer': `${p.rows} rows of ${p.w} pixels`,
     },
     [
       'Stream order: raster, pixel by pixel, the channels of a pixel together (in and out).',
       `Schedule (conv_layer.v, MODE ${params.MODE}): each output row starts when its input rows are in, then issues`,
-      `${p.wo} pixel(s) x ${p.groups} beat(s) x ${p.k * p.k} window elements; lane j of beat g pools channel g*${p.beat} + j.`,
+      `${p.wo} pixel(s) x ${p.groups} beat(s) x ${p.kk} window elements; lane j of beat g pools channel g*${p.beat} + j.`,
       `Latency, first input to last output, no stalls, from idle: ${cyc.latency} cycles; period back to back: ${cyc.period} cycles.`,
     ],
   );

@@ -9,6 +9,7 @@
  * `beat` channels of a pixel per input beat (default all); the output beats
  * carry the same channels (P = beat lanes). Average divides by window² with
  * a shift, so window² must be a power of two (window 1, 2, 4, 8 or 16);
+ * a 1-row image (height 1, a conv1d's output) pools along the row, 1 x window;
  * its output is requantised from the sum.
  */
 import { z } from 'zod';
