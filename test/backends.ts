@@ -113,6 +113,31 @@ export const RANDOM_SPECS: Record<string, (r: Rng, name: string, big: boolean) =
     kind: 'fft', name, n: r.pick(big ? [4, 8, 16] : [4, 8]), dataWidth: r.int(8, 14), twiddleWidth: r.int(8, 14), multipliers: r.pick([3, 4]),
     inverse: r.bool(), naturalOrder: r.bool(), scaling: r.pick(['unit', 'none']), rounding: r.pick(['convergent', 'truncate']),
   }),
+  conv2d: (r, name, big) => {
+    const channels = r.int(1, 2);
+    const outChannels = r.int(1, 3);
+    return {
+      kind: 'conv2d', name, height: r.int(3, big ? 8 : 5), width: r.int(3, big ? 8 : 5), channels, outChannels,
+      kernel: r.int(1, 3), stride: r.int(1, 2), padding: 'same', lanes: r.int(1, outChannels), beat: r.pick([1, channels]),
+      input: fmt(r, 8), weights: { init: 'random', seed: r.int(0, 1000) }, activation: r.pick(['identity', 'relu']),
+      output: { format: fmt(r, 8), rounding: r.pick(['convergent', 'half-up', 'truncate']), overflow: r.pick(['saturate', 'wrap']) },
+    };
+  },
+  conv1d: (r, name) => {
+    const outChannels = r.int(1, 3);
+    return {
+      kind: 'conv1d', name, length: r.int(4, 12), channels: r.int(1, 2), outChannels, kernel: r.int(1, 4), stride: r.int(1, 2),
+      padding: r.pick(['valid', 'same']), lanes: r.int(1, outChannels), beat: 1,
+      input: fmt(r, 8), weights: { init: 'random', seed: r.int(0, 1000) }, activation: r.pick(['identity', 'relu']), output: { format: fmt(r, 8) },
+    };
+  },
+  pool: (r, name) => {
+    const channels = r.int(1, 3);
+    return {
+      kind: 'pool', name, height: r.int(2, 6), width: r.int(2, 6), channels, op: r.pick(['max', 'average']), window: 2, stride: r.int(1, 2),
+      beat: r.pick([1, channels]), input: fmt(r, 8),
+    };
+  },
 };
 
 /**

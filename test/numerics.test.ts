@@ -175,6 +175,9 @@ describe('library calls of the reference models check their raw inputs', () => {
       { kind: 'diag-circulant', name: 'dc', inputs: 3, outputs: 3 },
       { kind: 'block-circulant', name: 'bc', inputs: 4, outputs: 4, blockSize: 4 },
       { kind: 'fft', name: 'f', n: 4, dataWidth: 8 },
+      { kind: 'conv2d', name: 'cv', height: 3, width: 3, channels: 2, outChannels: 2, kernel: 2, weights: { init: 'random' } },
+      { kind: 'pool', name: 'pl', height: 4, width: 4, channels: 2 },
+      { kind: 'conv1d', name: 'c1d', length: 9, channels: 2, outChannels: 2, kernel: 3, weights: { init: 'random' } },
     ];
     expect(specs.map((s) => s.kind).sort()).toEqual(Object.keys(LAYER_KINDS).sort());
     for (const s of specs) {

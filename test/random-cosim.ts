@@ -141,6 +141,50 @@ export const GENERATORS: Record<string, (r: Rng, name: string, deep: boolean) =>
       ...(folded ? { architecture: 'folded', butterflies: r.pick([1, 2]) } : {}),
     };
   },
+  conv2d: (r, name, deep) => {
+    // small images (the line buffer's wrap, rows no window reads, stride over the kernel, same padding at the edges)
+    const kernel = r.int(1, deep ? 4 : 3);
+    const padding = r.pick(['valid', 'same']);
+    const min = padding === 'valid' ? kernel : 1;
+    const channels = r.int(1, 3);
+    const outChannels = r.int(1, deep ? 5 : 4);
+    return {
+      kind: 'conv2d', name, height: r.int(min, deep ? 9 : 6), width: r.int(min, deep ? 9 : 6), channels, outChannels,
+      kernel, stride: r.int(1, 3), padding, bias: r.int(0, 3) > 0, lanes: r.int(1, outChannels),
+      beat: r.pick(Array.from({ length: channels }, (_, i) => i + 1).filter((d) => channels % d === 0)),
+      input: fmt(r, 4, 9),
+      weights: { format: fmt(r, 4, 8), init: 'random', seed: r.int(0, 1000), scale: r.pick([0.25, 1]) },
+      activation: r.pick(['identity', 'relu', 'hardtanh']),
+      output: out(r),
+      memory: r.pick(['auto', 'ebr']),
+    };
+  },
+  conv1d: (r, name, deep) => {
+    const kernel = r.int(1, 5);
+    const padding = r.pick(['valid', 'same']);
+    const channels = r.int(1, 3);
+    const outChannels = r.int(1, 4);
+    return {
+      kind: 'conv1d', name, length: r.int(padding === 'valid' ? kernel : 1, deep ? 23 : 13), channels, outChannels,
+      kernel, stride: r.int(1, 3), padding, bias: r.bool(), lanes: r.int(1, outChannels),
+      beat: r.pick(Array.from({ length: channels }, (_, i) => i + 1).filter((d) => channels % d === 0)),
+      input: fmt(r, 4, 9),
+      weights: { format: fmt(r, 4, 8), init: 'random', seed: r.int(0, 1000), scale: r.pick([0.25, 1]) },
+      activation: r.pick(['identity', 'relu', 'hardtanh']),
+      output: out(r),
+    };
+  },
+  pool: (r, name, deep) => {
+    const op = r.pick(['max', 'average']);
+    const window = op === 'average' ? r.pick([1, 2, 2, 4]) : r.int(1, 3);
+    const channels = r.int(1, 3);
+    return {
+      kind: 'pool', name, height: r.int(window, deep ? 9 : 6), width: r.int(window, deep ? 9 : 6), channels, op, window, stride: r.int(1, 3),
+      beat: r.pick(Array.from({ length: channels }, (_, i) => i + 1).filter((d) => channels % d === 0)),
+      input: fmt(r, 4, 9),
+      output: { ...out(r), ...(r.bool() ? { format: undefined } : {}) },
+    };
+  },
 };
 
 export const KINDS = Object.keys(GENERATORS);

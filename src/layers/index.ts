@@ -12,6 +12,9 @@ import { circulant } from './circulant/index.ts';
 import { diagCirculant } from './diag-circulant/index.ts';
 import { blockCirculant } from './block-circulant/index.ts';
 import { fft } from './fft/index.ts';
+import { conv2d } from './conv2d/index.ts';
+import { pool } from './pool/index.ts';
+import { conv1d } from './conv1d/index.ts';
 import { withInputCheck } from './input-check.ts';
 
 /** Every registered kind by its spec name ("kind" in a spec file). */
@@ -36,4 +39,4 @@ export function registerKind(kind: LayerKind<any, any>): void {
   LAYER_KINDS[kind.kind] = Object.freeze(withInputCheck(kind));
 }
 
-for (const kind of [tvscm, dense, activation, argmax, circulant, diagCirculant, blockCirculant, fft]) registerKind(kind);
+for (const kind of [tvscm, dense, activation, argmax, circulant, diagCirculant, blockCirculant, fft, conv2d, pool, conv1d]) registerKind(kind);

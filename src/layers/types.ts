@@ -99,6 +99,15 @@ export interface LayerTiming {
    * buffer can take both (pipelined schedule); other layers hold one.
    */
   overlaps?: boolean;
+  /**
+   * Optional: for a layer that may hold its input inside a vector (conv2d's
+   * line buffer waits for a row slot to be freed): a fresh gate per vector
+   * (prev: as for outputs), called for its input beats b = 0, 1, .. in order
+   * with the cycle beat b is offered (the cycle after beat b - 1 was taken at
+   * the earliest); it returns the cycle the layer takes it. Without it, a
+   * layer takes every beat after the first as it is offered.
+   */
+  inputGate?(prev?: VectorHandshakes): (b: number, offered: number) => number;
 }
 
 /** One vector's handshake cycles through a layer (what LayerTiming.outputs gets as `prev`). */
@@ -246,6 +255,13 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
     beat?(spec: Record<string, unknown>, beat: number): void;
     width?(spec: Record<string, unknown>, format: QFormat): void;
   };
+  /**
+   * Optional: for a kind whose vectors are images in the stream order
+   * (raster, channels within a pixel: conv2d), their shapes. The network
+   * planner checks that an image layer gets the image the layer before it
+   * gives, and names the feature map when a head's input size differs.
+   */
+  images?(plan: Plan): { input: ImageShape; output: ImageShape };
   /** the cycle-exact handshake timing the cost face's cycle model is built on */
   timing(plan: Plan): LayerTiming;
   /** a short human-readable description of the plan (formats, widths) */
@@ -284,6 +300,13 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
    * a fusion it cannot have.
    */
   fuse?(prev: { kind: LayerKind<any, any>; plan: unknown } | null, plan: Plan, field: string): FusedLayer | null;
+}
+
+/** An image in the stream order: height rows of width pixels of channels elements. */
+export interface ImageShape {
+  height: number;
+  width: number;
+  channels: number;
 }
 
 /** What a fuse face returns: one layer doing the work of two adjacent ones. */

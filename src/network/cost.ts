@@ -72,10 +72,15 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
     // Network input: the source offers every cycle; layer 0 takes them back to back.
     let start = Math.max(lastNetIn + 1, readyAt[0], admit(0, j));
     if (net.schedule === 'sequential') start = Math.max(start, lastNetOut + 1);
-    // one input beat per cycle (of layer 0's input width)
-    let handshakes = Array.from({ length: net.layers[0].io.inBeats }, (_, e) => start + e);
+    // one input beat per cycle (of layer 0's input width), as the layer takes them
+    const gate0 = timing[0].inputGate?.(prev[0]);
+    let handshakes: number[] = [];
+    for (let e = 0; e < net.layers[0].io.inBeats; e++) {
+      const offer = e === 0 ? start : handshakes[e - 1] + 1;
+      handshakes.push(gate0 ? gate0(e, offer) : offer);
+    }
     lastNetIn = handshakes[handshakes.length - 1];
-    firstIn.push(start);
+    firstIn.push(handshakes[0]);
     for (let k = 0; k < L; k++) {
       const layer = net.layers[k];
       const t = timing[k];
@@ -90,13 +95,16 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
       const total = layer.shape.outputs;
       const out = linkOutLanes(net, k);
       const consumerReady = k + 1 < L ? Math.max(readyAt[k + 1], admit(k + 1, j)) : 0;
+      // (a consumer with an input gate may hold a beat inside the vector)
+      const gate = k + 1 < L ? timing[k + 1].inputGate?.(prev[k + 1]) : undefined;
       const taken: number[] = [];
       for (let b = 0; b < beats.length; b++) {
         const kept = Math.min(lanes, total - b * lanes);
         for (let e = 0; e < Math.ceil(kept / out); e++) {
           const before = taken.length ? taken[taken.length - 1] : lastTake[k];
           const offer = e === 0 ? Math.max(beats[b] + 2, before + 1) : before + 1;
-          taken.push(taken.length === 0 ? Math.max(offer, consumerReady) : offer);
+          const first = taken.length === 0 ? Math.max(offer, consumerReady) : offer;
+          taken.push(gate ? gate(taken.length, first) : first);
         }
       }
       lastTake[k] = taken[taken.length - 1];

@@ -205,6 +205,25 @@ function composeNetwork(name: string, schedule: Schedule, loaded: LoadedLayer[],
     if (prev.kind.terminal) {
       throw new CircaInputError(`${where}layers[${ip}]: ${prev.kind.kind} must be the last layer (${prev.kind.terminal})`);
     }
+    const prevImage = prev.kind.images?.(prev.plan).output;
+    const curImage = cur.kind.images?.(cur.plan).input;
+    if (prevImage && curImage) {
+      for (const f of ['height', 'width', 'channels'] as const) {
+        if (prevImage[f] !== curImage[f]) {
+          throw new CircaInputError(
+            `${where}layers[${i}].${f}: ${curImage[f]}, but layers[${ip}] (${prev.kind.kind}) gives a ${prevImage.height} x ${prevImage.width} x ` +
+              `${prevImage.channels} image (height x width x channels); the ${f} must be ${prevImage[f]}`,
+          );
+        }
+      }
+    }
+    if (prevImage && prev.shape.outputs !== cur.shape.inputs) {
+      throw new CircaInputError(
+        `${where}layers[${i}]: takes ${cur.shape.inputs} inputs but layers[${ip}] (${prev.kind.kind}) gives a ${prevImage.height} x ` +
+          `${prevImage.width} x ${prevImage.channels} feature map, ${prev.shape.outputs} values flattened (raster order, channels within a pixel); ` +
+          `the sizes must be equal`,
+      );
+    }
     if (prev.shape.outputs !== cur.shape.inputs) {
       throw new CircaInputError(
         `${where}layers[${i}]: takes ${cur.shape.inputs} inputs but layers[${ip}] (${prev.kind.kind}) gives ${prev.shape.outputs}; shapes must chain`,

@@ -767,13 +767,18 @@ export function layerDut(layer: LoadedLayer | NetworkLayer): DesignUnderTest {
       let prev: VectorHandshakes | undefined;
       for (let j = 0; j < count; j++) {
         const start = Math.max(ready, lastIn + 1);
-        // one input beat per cycle (a beat is inLanes elements)
-        const ins = Array.from({ length: rtl.io.inBeats }, (_, e) => start + e);
+        // one input beat per cycle (a beat is inLanes elements), as the layer takes them
+        const gate = t.inputGate?.(prev);
+        const ins: number[] = [];
+        for (let e = 0; e < rtl.io.inBeats; e++) {
+          const offer = e === 0 ? start : ins[e - 1] + 1;
+          ins.push(gate ? gate(e, offer) : offer);
+        }
         const outs = t.outputs(ins, prev);
         ready = t.nextReady(ins, outs, prev);
         prev = { inputs: ins, outputs: outs };
         lastIn = ins[ins.length - 1];
-        firstIn.push(start);
+        firstIn.push(ins[0]);
         lastOut.push(outs[outs.length - 1]);
       }
       return { firstIn, lastOut };

@@ -103,7 +103,7 @@ export const DENSE_AUTO_EBR_LIMIT = 30;
 export const DENSE_LOAD_WORD_BITS = 32;
 
 /** SB_RAM40_4K blocks of a depth x width ROM: the cheapest of 256x16, 512x8, 1024x4, 2048x2. */
-function ebrBlocksOf(depth: number, width: number): number {
+export function ebrBlocksOf(depth: number, width: number): number {
   const shapes: [number, number][] = [[256, 16], [512, 8], [1024, 4], [2048, 2]];
   return Math.min(...shapes.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
 }
@@ -118,7 +118,7 @@ function bad(field: string, msg: string): never {
 }
 
 /** Largest and smallest real value of a format. */
-function realRange(f: QFormat): { lo: number; hi: number } {
+export function realRange(f: QFormat): { lo: number; hi: number } {
   const w = width(f);
   return { lo: minOf(w) / 2 ** f.frac, hi: maxOf(w) / 2 ** f.frac };
 }
@@ -135,7 +135,7 @@ function allowed(f: QFormat, raw: boolean): string {
  * raw integers must fit; reals are quantised (convergent rounding) and must
  * not overflow.
  */
-function explicitValue(v: number, f: QFormat, raw: boolean, field: string): { raw: number; real: number } {
+export function explicitValue(v: number, f: QFormat, raw: boolean, field: string): { raw: number; real: number } {
   if (raw) {
     if (!fits(v, width(f))) bad(field, `raw value ${v} does not fit: ${allowed(f, true)}`);
     return { raw: v, real: v / 2 ** f.frac };
@@ -146,7 +146,7 @@ function explicitValue(v: number, f: QFormat, raw: boolean, field: string): { ra
 }
 
 /** Uniform reals in [-scale, scale] from a seeded generator: 2^24 + 1 evenly spaced levels. */
-function realGenerator(seed: number, scale: number): () => number {
+export function realGenerator(seed: number, scale: number): () => number {
   const rng = xoroshiro128plus(seed);
   const half = 2 ** 23;
   return () => (uniformInt(rng, -half, half) / half) * scale;

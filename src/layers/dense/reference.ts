@@ -24,7 +24,7 @@ export function denseAccumulate(p: DensePlan, x: readonly number[]): number[] {
 }
 
 /** The activation on a raw output value (hardtanh limits from the plan). */
-export function activateRaw(p: DensePlan, v: number): number {
+export function activateRaw(p: Pick<DensePlan, 'activation' | 'clipLo' | 'clipHi'>, v: number): number {
   switch (p.activation) {
     case 'relu':
       return v < 0 ? 0 : v;
@@ -47,7 +47,7 @@ export function denseReference(p: DensePlan, x: readonly number[]): ReferenceRes
   return { y, overflow };
 }
 
-function activateReal(a: Activation, v: number): number {
+export function activateReal(a: Activation, v: number): number {
   if (a === 'relu') return v < 0 ? 0 : v;
   if (a === 'hardtanh') return v < -1 ? -1 : v > 1 ? 1 : v;
   return v;

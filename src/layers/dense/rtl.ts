@@ -30,7 +30,7 @@ function bitsFor(maxValue: number): number {
   return Math.max(1, Math.ceil(Math.log2(maxValue + 1)));
 }
 
-const ACT_CODE = { identity: 0, relu: 1, hardtanh: 2 } as const;
+export const ACT_CODE = { identity: 0, relu: 1, hardtanh: 2 } as const;
 
 /** Every parameter of dense_layer, derived from the plan and nowhere else. */
 export function denseParams(p: DensePlan): Record<string, number | string> {
@@ -84,13 +84,13 @@ function laneBias(p: DensePlan, g: number, j: number): number {
 }
 
 /** One port or wire declaration, columns aligned. */
-function decl(dir: string, w: number, name: string, end = ','): string {
+export function decl(dir: string, w: number, name: string, end = ','): string {
   const range = w > 1 ? `[${w - 1}:0]` : '';
   return `    ${dir.padEnd(12)} ${range.padEnd(10)} ${name}${end}`;
 }
 
 /** Hex of a word of lanes, lane 0 in the low bits, each lane w bits of two's complement. */
-function laneWord(values: number[], w: number): string {
+export function laneWord(values: number[], w: number): string {
   return packLanes(values, w).toString(16).padStart(Math.ceil((values.length * w) / 4), '0');
 }
 
@@ -127,7 +127,7 @@ export interface DenseRtlOptions {
  * array with a registered read held by `en`. yosys infers block RAM (or
  * logic, for small ROMs under memory "auto"); `style` forces the choice.
  */
-function romModule(
+export function romModule(
   name: string,
   title: string,
   addrWidth: number,

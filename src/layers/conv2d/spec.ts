@@ -1,0 +1,87 @@
+/**
+ * Conv2d spec face: a 2-D convolution over a streamed image,
+ * y[oy][ox][o] = act(requant(bias[o] + sum_{ky,kx,c} W[o][c][ky][kx] x[iy][ix][c])),
+ * iy = oy*stride - padTop + ky, ix = ox*stride - padLeft + kx, zero outside the
+ * image ("padding": "same" pads with zeros, "valid" does not pad).
+ *
+ * Stream order (every image kind: conv2d, and the layers after it): raster
+ * order, pixel by pixel, the channels of a pixel together:
+ * element ((iy*width + ix)*channels + c). The input takes `beat` channels of
+ * a pixel per beat (default: the whole pixel); the output leaves P = lanes
+ * output channels per beat, ceil(outChannels/P) beats per pixel.
+ *
+ * Example:
+ *   {
+ *     "kind": "conv2d", "name": "c1", "height": 28, "width": 28, "channels": 1,
+ *     "outChannels": 8, "kernel": 5, "stride": 1, "padding": "valid", "lanes": 2,
+ *     "input":   { "int": 0, "frac": 7 },
+ *     "weights": { "format": { "int": 0, "frac": 7 }, "init": "random", "seed": 1 },
+ *     "output":  { "format": { "int": 2, "frac": 5 } },
+ *     "activation": "relu"
+ *   }
+ *
+ * Weights: { "init": "random", "seed", "scale" } (scale defaults to
+ * 1/sqrt(kernel^2 * channels)), or { "values": PyTorch's Conv2d layout
+ * [outChannels][channels][kernel][kernel], "bias": [outChannels] }, reals or
+ * raw integers ("raw": true). "bias": false has no bias.
+ */
+import { z } from 'zod';
+import { OVERFLOWS, ROUNDINGS } from '../../fixed/index.ts';
+import { layerNameSchema, qFormatSchema } from '../formats.ts';
+import { ACTIVATIONS, MEMORIES } from '../dense/spec.ts';
+
+export const PADDINGS = ['valid', 'same'] as const;
+
+export const conv2dSpecSchema = z
+  .object({
+    kind: z.literal('conv2d'),
+    name: layerNameSchema('conv2d'),
+    /** input image height (rows) */
+    height: z.number().int().min(1).max(1024),
+    /** input image width (pixels per row) */
+    width: z.number().int().min(1).max(1024),
+    /** input channels per pixel */
+    channels: z.number().int().min(1).max(256),
+    /** output channels (filters) */
+    outChannels: z.number().int().min(1).max(256),
+    /** square kernel size */
+    kernel: z.number().int().min(1).max(16),
+    /** stride, both axes */
+    stride: z.number().int().min(1).max(16).default(1),
+    /** valid: no padding; same: zeros around the image so that the output is ceil(size/stride) (PyTorch/TensorFlow split: the extra pad on the bottom/right) */
+    padding: z.enum(PADDINGS).default('valid'),
+    /** whether the layer adds a bias per output channel */
+    bias: z.boolean().default(true),
+    /** P: output channels computed in parallel (MAC lanes), 1..outChannels */
+    lanes: z.number().int().min(1).default(1),
+    /** input channels per input beat (dividing channels); default: the whole pixel */
+    beat: z.number().int().min(1).optional(),
+    input: qFormatSchema.default({ int: 0, frac: 7 }),
+    weights: z
+      .object({
+        format: qFormatSchema.default({ int: 0, frac: 7 }),
+        biasFormat: qFormatSchema.optional(),
+        init: z.literal('random').optional(),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        scale: z.number().positive().optional(),
+        /** PyTorch Conv2d layout: [outChannels][channels][kernel][kernel] */
+        values: z.array(z.array(z.array(z.array(z.number())))).optional(),
+        bias: z.array(z.number()).optional(),
+        raw: z.boolean().default(false),
+      })
+      .strict(),
+    output: z
+      .object({
+        format: qFormatSchema.default({ int: 0, frac: 7 }),
+        rounding: z.enum(ROUNDINGS as [string, ...string[]]).default('convergent'),
+        overflow: z.enum(OVERFLOWS as [string, ...string[]]).default('saturate'),
+      })
+      .strict()
+      .default({ format: { int: 0, frac: 7 }, rounding: 'convergent', overflow: 'saturate' }),
+    activation: z.enum(ACTIVATIONS).default('identity'),
+    /** where the weights go: auto (ROM, yosys decides), ebr (ROM in block RAM) */
+    memory: z.enum(MEMORIES.filter((m) => m !== 'spram') as ['auto', 'ebr']).default('auto'),
+  })
+  .strict();
+
+export type Conv2dSpec = z.infer<typeof conv2dSpecSchema>;
