@@ -1,6 +1,6 @@
 /**
  * Verilator and CXXRTL (WebAssembly) against each other, vector for vector:
- * two random small configurations of conv2d. Each kind has a file of its own (one vitest worker process):
+ * two random small configurations of conv2d (`npm run test:deep`; the default suite cross-checks tvscm and dense). Each kind has a file of its own (one vitest worker process):
  * a process that ran several WebAssembly simulators in a row was seen to exit
  * unexpectedly, while each alone passes. The sweep with ten configurations per
  * kind and every example design is test/sim-backends.deep.test.ts
