@@ -271,7 +271,7 @@ describe('boards', () => {
   it.each(['icebreaker', 'icestick', 'hx8k-breakout', 'icesugar', 'upduino-v3', 'tinyfpga-bx'])('loads %s', (name) => {
     const b = loadBoard(name);
     expect(b.name).toBe(name);
-    expect(b.source).toMatch(/FACTS\.md/);
+    expect(b.source).toMatch(/docs\/references\.md/);
     expect(PARTS[b.part].nextpnrDevice).toBe(b.device);
     expect(b.clock.mhz).toBeGreaterThan(0);
     expect(b.leds.length).toBeGreaterThan(0);
