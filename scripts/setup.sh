@@ -10,7 +10,8 @@
 #   yosys, nextpnr-ice40,  the native toolchain (--toolchain native); the
 #   fpga-icestorm          default YoWASP toolchain comes from npm
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# (no dirname or id: a PATH that holds only node must work too)
+case "$0" in */*) cd "${0%/*}/.." ;; *) cd .. ;; esac
 
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -28,7 +29,7 @@ optional() {
   echo "setup: they are optional: circa sim uses CXXRTL in WebAssembly and circa build the YoWASP tools from npm" >&2
 }
 if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif have sudo && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
+  if [ "${EUID:-$(id -u)}" -eq 0 ]; then sudo=""; elif have sudo && sudo -n true 2>/dev/null; then sudo="sudo"; else sudo="none"; fi
   if ! have apt-get; then
     optional "no apt-get on this machine"
   elif [ "$sudo" = none ]; then
@@ -39,7 +40,7 @@ if [ ${#need[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
 fi
-version() { if have "$1"; then "$@" 2>&1 | head -n1; else echo "no $1"; fi; }
+version() { if have "$1"; then "$@" 2>&1 | { IFS= read -r line; echo "$line"; }; else echo "no $1"; fi; }
 echo "setup: $(version verilator --version), $(version iverilog -V), $(version yosys -V)"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
