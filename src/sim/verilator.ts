@@ -60,7 +60,7 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
   const harnessText = readFileSync(join(HARNESS_DIR, b.harness), 'utf8');
   const adapterText = readFileSync(join(HARNESS_DIR, ADAPTER), 'utf8');
   const h = createHash('sha256');
-  h.update(JSON.stringify({ version, top: b.top, harness: b.harness, defines: b.defines, flags: [...FLAGS, ...(b.extraFlags ?? [])] }));
+  h.update(JSON.stringify({ version, top: b.top, harness: b.harness, defines: b.defines, flags: [...FLAGS, ...noOptFlags(), ...(b.extraFlags ?? [])] }));
   h.update(harnessText).update('\0').update(adapterText);
   for (const s of b.sources) h.update(`\0${s.name}\0${s.text}`);
   const key = h.digest('hex').slice(0, 24);
@@ -90,7 +90,7 @@ async function verilate(
     const cflags = Object.entries(b.defines).map(([k, v]) => `-D${k}=${v}`).join(' ');
     onProgress?.(`verilating ${b.top} (${b.sources.length} files)`);
     const args = [
-      '--cc', '--exe', '--build', ...FLAGS, ...(b.extraFlags ?? []),
+      '--cc', '--exe', '--build', ...FLAGS, ...noOptFlags(), ...(b.extraFlags ?? []),
       '--prefix', 'Vdut', '--top-module', b.top, '--Mdir', join(work, 'obj'),
       '-CFLAGS', `${cflags} -O1`,
       ...files, join(work, b.harness),
@@ -151,3 +151,11 @@ function runInGroup(exe: string, args: string[], cwd: string, env: NodeJS.Proces
 }
 
 const FLAGS = ['-O3', '--x-assign', 'fast', '--x-initial', 'fast', '--noassert', '-j', '2'];
+/**
+ * CIRCA_VERILATOR_NO_OPT=1 compiles the verilated C++ without optimisation:
+ * about half the build time, a slower simulation. The default test suite sets
+ * it (vitest.config.ts: its designs are built once and simulated briefly);
+ * `circa sim` and the deep tier use the optimised build.
+ */
+const noOptFlags = (): string[] => (process.env.CIRCA_VERILATOR_NO_OPT === '1'
+  ? ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'] : []);
