@@ -40,7 +40,6 @@ export const FILE_SECONDS: Record<string, number> = {
   'test/formal.test.ts': 110,
   'test/network.build.test.ts': 100,
   'test/pll.build.test.ts': 100,
-  'test/circulant.build.test.ts': 100,
   'test/cli.test.ts': 100,
   'test/protocol.sim.test.ts': 96,
   'test/estimate.test.ts': 85,
