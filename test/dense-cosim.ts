@@ -86,3 +86,11 @@ export function itWideCase([n, m, lanes, beat, buffers, activation]: [number, nu
     expect(full.cycles.predictedPeriod).toBe(buffers > 1 ? run : n / beat + run);
   });
 }
+
+/** The SPRAM test layer: 20 -> 5, weights in SPRAM, with P lanes and any other fields. */
+export const spramSpec = (lanes: number, extra: object = {}) => ({
+  inputs: 20, outputs: 5, lanes, memory: 'spram',
+  weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3, scale: 0.5 },
+  output: { format: { int: 1, frac: 6 } },
+  ...extra,
+});

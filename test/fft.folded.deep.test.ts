@@ -7,6 +7,7 @@
  * 1024-point FFT built for the iCEBreaker with `circa build`.
  */
 import { describe, expect, it } from 'vitest';
+import { itFoldedDesign } from './fft-folded-designs.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,4 +87,8 @@ describe('folded FFT on the iCEBreaker', () => {
     expect(flow.timingMet).toBe(true);
     console.log(`fft1024f on icebreaker: ${flow.cells.lut4} LUT4, ${flow.cells.ff} FF, ${flow.cells.dsp} DSP, ${flow.cells.ebr} EBR, Fmax ${flow.fmaxMHz.toFixed(1)} MHz`);
   });
+});
+
+describe('folded FFT RTL in Verilator: the small designs the default suite leaves out', () => {
+  for (const name of ['f16', 'i16', 'f64b8']) itFoldedDesign(name);
 });
