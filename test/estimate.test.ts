@@ -15,15 +15,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CircaInputError } from '../src/errors.ts';
 import { loadDesign } from '../src/network/design.ts';
 import { listBoards, loadBoard } from '../src/flow/boards.ts';
-import { runFlow } from '../src/flow/index.ts';
-import { boardDesign } from '../src/network/board.ts';
 import { dspCount, mapMemory } from '../src/estimate/memory.ts';
 import { compareDesigns, PAPER } from '../src/estimate/compare.ts';
 import { fitCheck } from '../src/estimate/fit.ts';
 import { energyPerInference, ENERGY_CATEGORIES } from '../src/estimate/energy.ts';
 import { ASIC_45NM, ICE40_UP5K, loadEnergyTable, parseEnergyTable } from '../src/estimate/tables.ts';
-import { compareResources, LOGIC_TOLERANCE_PCT, predictResources } from '../src/estimate/resources.ts';
+import { LOGIC_TOLERANCE_PCT, predictResources } from '../src/estimate/resources.ts';
 import { designOfSpec } from '../src/estimate/sweep.ts';
+import { CALIBRATION_BUILDS, itCalibrationBuild } from './calibration-builds.ts';
 
 const ex = (name: string) => resolve('examples', `${name}.json`);
 const work = mkdtempSync(join(tmpdir(), 'circa-estimate-'));
@@ -392,35 +391,6 @@ describe('circa compare', () => {
 });
 
 describe('predicted vs real builds (native tools)', { tags: ['tools'] }, () => {
-  // small designs: each build takes a few seconds with the native tools
-  const designs: [string, unknown, string][] = [
-    ['tvscm n=96, 2 lanes', { kind: 'tvscm', name: 'tv96', n: 96, lanes: 2, placement: { type: 'band', radius: 1 }, weights: { a: 0.5, b: -0.25 } }, 'icebreaker'],
-    ['dense 64 -> 12, 3 lanes', {
-      kind: 'dense', name: 'fc', inputs: 64, outputs: 12, lanes: 3, weights: { init: 'random', seed: 7 }, activation: 'relu',
-    }, 'icebreaker'],
-    ['network tvscm 48 + dense 48 -> 4 + argmax', {
-      network: 'small', layers: [
-        { kind: 'tvscm', n: 48, lanes: 2, placement: { type: 'complement' }, weights: { a: 0.5, b: 0.0625 }, output: { relu: true } },
-        { kind: 'dense', inputs: 48, outputs: 4, lanes: 2, weights: { init: 'random', seed: 3 } },
-        { kind: 'argmax', n: 4 },
-      ],
-    }, 'hx8k-breakout'],
-  ];
-  for (const [label, spec, boardName] of designs) {
-    it(`${label} on ${boardName}: DSP and EBR exact, LUT and FF within 20%`, async () => {
-      const design = designOfSpec(spec);
-      const board = loadBoard(boardName);
-      const bd = boardDesign(design.rtl(), board);
-      const report = await runFlow({ sources: bd.sources, top: bd.top, board, pcf: bd.pcf, toolchain: 'native', outDir: join(work, label.replace(/\W+/g, '-')) });
-      const predicted = predictResources(design, { part: board.part, toolchain: 'native' });
-      const cmp = compareResources(predicted, report);
-      const row = (k: string) => cmp.rows.find((r) => r.resource === k)!;
-      expect(row('dsp').predicted, 'DSP').toBe(report.cells.dsp);
-      expect(row('ebr').predicted, 'EBR').toBe(report.cells.ebr);
-      expect(row('spram').predicted, 'SPRAM').toBe(report.cells.spram);
-      expect(Math.abs(row('lut').errorPct!), `LUT ${row('lut').predicted} vs ${row('lut').actual}`).toBeLessThanOrEqual(20);
-      expect(Math.abs(row('ff').errorPct!), `FF ${row('ff').predicted} vs ${row('ff').actual}`).toBeLessThanOrEqual(20);
-      expect(cmp.ok).toBe(true);
-    });
-  }
+  // the iCEBreaker designs; the HX8K network in test/estimate.deep.test.ts
+  for (const c of CALIBRATION_BUILDS.filter(([, , board]) => board === 'icebreaker')) itCalibrationBuild(c);
 });
