@@ -45,7 +45,7 @@ export const FILE_SECONDS: Record<string, number> = {
   'test/conv2d.network.test.ts': 60,
   'test/network.pipelined.test.ts': 60,
   'test/network.wide.test.ts': 60,
-  'test/netlist.test.ts': 60,
+  'test/netlist.test.ts': 170,
   'test/diagcirc.shared.test.ts': 53,
   'test/conv2d.cosim.test.ts': 50,
   'test/package.test.ts': 48,
