@@ -1,7 +1,8 @@
 /**
  * The bare FFT/IFFT as `circa sim` runs it (the `fft` layer kind through
- * loadDesign/planAny, layerDut and cosim): forward and inverse at N = 8, 64
- * and 256, each rounding mode, 1000 vectors each, bit-exact at full rate and
+ * loadDesign/planAny, layerDut and cosim, test/fft-sim-matrix.ts): forward and
+ * inverse at N = 8, 64 and 256, each rounding mode (three of the 18 designs
+ * here, the other fifteen in test/fft.sim.deep.test.ts), 1000 vectors each, bit-exact at full rate and
  * under random backpressure, and the cycles of every vector equal to the
  * cost model's timeline. Then the CLI on an FFT spec: sim, estimate, and the
  * bad inputs of the issue (exit 2, the field named).
@@ -16,48 +17,14 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { designFromPlan } from '../src/network/design.ts';
 import { planAny } from '../src/network/plan.ts';
-import { cosim, type CosimReport } from '../src/sim/cosim.ts';
-import { fftCost, planFft, type FftPlan } from '../src/fft/index.ts';
+import { cosim } from '../src/sim/cosim.ts';
+import { fftCost, planFft } from '../src/fft/index.ts';
 import { runNode } from './run-node.ts';
+import { DEFAULT_FFT_SIM, itFftSim } from './fft-sim-matrix.ts';
 
-const ROUNDINGS = ['truncate', 'half-up', 'convergent'] as const;
-
-function expectExact(r: CosimReport): void {
-  expect(r.mismatches).toEqual([]);
-  expect(r.exact).toBe(r.vectors);
-  expect(r.overflowGot).toBe(r.overflowExpected);
-}
-
-describe('circa sim on a bare FFT/IFFT: 1000 vectors, every N and rounding mode', () => {
-  for (const n of [8, 64, 256]) {
-    for (const inverse of [false, true]) {
-      for (const rounding of ROUNDINGS) {
-        const spec = {
-          kind: 'fft', name: `s_${inverse ? 'ifft' : 'fft'}${n}_${rounding.replace('-', '')}`, n, inverse, rounding,
-          multipliers: inverse ? 3 : 4, naturalOrder: n === 8,
-        };
-        it(`${inverse ? 'IFFT' : 'FFT'} N = ${n}, ${rounding}`, async () => {
-          const design = designFromPlan(planAny(spec), false);
-          const dut = design.dut();
-          expect(dut.rtl.io.inLanes).toBe(2);
-          const full = await cosim(dut, { vectors: 1000, seed: n + (inverse ? 1 : 0), keepCycles: true });
-          expectExact(full);
-          // the corner vectors come first, per complex sample
-          expect(full.vectors).toBe(1000);
-          const c = fftCost(design.net.layers[0].plan as FftPlan);
-          expect(full.cycles.measuredLatency).toEqual(new Array(1000).fill(c.latencyLast));
-          expect(full.cycles.measuredPeriod).toEqual(new Array(999).fill(n));
-          expect(full.cycles.match).toBe(true);
-          const stalled = await cosim(dut, { vectors: 1000, seed: 7 * n + 1, validPct: 70, readyPct: 60 });
-          expectExact(stalled);
-          // 16-bit extremes saturate somewhere in every design: the flag is exercised, not just clear
-          expect(full.overflowExpected).toBe(true);
-        });
-      }
-    }
-  }
+describe('circa sim on a bare FFT/IFFT: 1000 vectors, one design per N and direction (the rounding modes rotated)', () => {
+  for (const [n, inverse, rounding] of DEFAULT_FFT_SIM) itFftSim(n, inverse, rounding);
 });
 
 describe('circa on an FFT spec (the CLI)', () => {
