@@ -6,12 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadAnyFile, planNetwork } from '../src/network/plan.ts';
 import { loadDesign, designFromPlan } from '../src/network/design.ts';
-import { networkDut } from '../src/network/cosim.ts';
 import { networkReference } from '../src/network/reference.ts';
-import { cosim, formatMismatch } from '../src/sim/cosim.ts';
 import { CircaInputError } from '../src/errors.ts';
 import { readJsonFile } from '../src/layers/load.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
+import { expectNetworkExact } from './network-exact.ts';
 
 const tvscm16 = { kind: 'tvscm', n: 16, lanes: 4, placement: { type: 'band', radius: 1 }, weights: { a: 0.5, b: 0.25 } };
 const dense16 = { kind: 'dense', inputs: 16, outputs: 5, weights: { init: 'random', seed: 3 } };
@@ -81,18 +80,6 @@ describe('the paper networks', () => {
   });
 });
 
-async function expectNetworkExact(raw: unknown, vectors: number) {
-  const dut = networkDut(planNetwork(raw));
-  const stalled = await cosim(dut, { vectors, seed: 11, validPct: 70, readyPct: 60 });
-  expect(stalled.mismatches.map(formatMismatch)).toEqual([]);
-  expect(stalled.exact).toBe(vectors);
-  expect(stalled.overflowGot).toBe(stalled.overflowExpected);
-  const full = await cosim(dut, { vectors, seed: 12 });
-  expect(full.exact).toBe(vectors);
-  // every vector's latency and period checked against the prediction as its stamps arrived
-  expect({ match: full.cycles.match, mismatches: full.cycles.mismatches, checked: full.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: full.vectors });
-  return full;
-}
 
 describe('network co-simulation: bit-exact, cycles == the composed timeline', { tags: ['tools'] }, () => {
   for (const name of ['mnist-tvscm', 'mitbih-tvscm']) {
@@ -116,9 +103,7 @@ describe('network co-simulation: bit-exact, cycles == the composed timeline', { 
     await expectNetworkExact(readJsonFile('examples/mitbih-dense.json'), 50);
   });
 
-  it('mnist-dense (the baseline, 615k weights in ROM; a ~2 minute Verilator build): 3 inputs', async () => {
-    await expectNetworkExact(readJsonFile('examples/mnist-dense.json'), 3);
-  });
+  // mnist-dense (the baseline, 615k weights in ROM, the longest Verilator build here): test/network.deep.test.ts
 
   it('a small network with odd sizes, hardtanh and an activation between layers, both schedules', async () => {
     for (const schedule of ['sequential', 'pipelined']) {
