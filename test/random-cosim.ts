@@ -17,6 +17,7 @@
  * The seed: CIRCA_SEED when set, else one drawn from the clock; it is
  * printed, and `CIRCA_SEED=<n> npm test` draws the same configurations.
  */
+import { NO_OPT_FLAGS } from '../src/sim/verilator.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -213,7 +214,7 @@ export function drawConfigs(kind: string, count: number, seed: number, deep = fa
 }
 
 /** Make flags for Verilator's build: no C++ optimisation (CIRCA_RANDOM_OPT=1 keeps Verilator's defaults, to compare). */
-const FAST_COMPILE: readonly string[] = process.env.CIRCA_RANDOM_OPT === '1' ? [] : ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'];
+const FAST_COMPILE: readonly string[] = process.env.CIRCA_RANDOM_OPT === '1' ? [] : NO_OPT_FLAGS;
 
 /** Verilog sign extension of a `from`-bit value to `to` bits (no zero replication, which Verilog-2005 forbids). */
 const signExtend = (expr: string, msb: string, from: number, to: number) => (to === from ? expr : `{{${to - from}{${msb}}}, ${expr}}`);

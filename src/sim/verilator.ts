@@ -60,7 +60,7 @@ export async function buildVerilated(b: VerilatorBuild, onProgress?: (msg: strin
   const harnessText = readFileSync(join(HARNESS_DIR, b.harness), 'utf8');
   const adapterText = readFileSync(join(HARNESS_DIR, ADAPTER), 'utf8');
   const h = createHash('sha256');
-  h.update(JSON.stringify({ version, top: b.top, harness: b.harness, defines: b.defines, flags: [...FLAGS, ...noOptFlags(), ...(b.extraFlags ?? [])] }));
+  h.update(JSON.stringify({ version, top: b.top, harness: b.harness, defines: b.defines, flags: buildFlags(b) }));
   h.update(harnessText).update('\0').update(adapterText);
   for (const s of b.sources) h.update(`\0${s.name}\0${s.text}`);
   const key = h.digest('hex').slice(0, 24);
@@ -90,7 +90,7 @@ async function verilate(
     const cflags = Object.entries(b.defines).map(([k, v]) => `-D${k}=${v}`).join(' ');
     onProgress?.(`verilating ${b.top} (${b.sources.length} files)`);
     const args = [
-      '--cc', '--exe', '--build', ...FLAGS, ...noOptFlags(), ...(b.extraFlags ?? []),
+      '--cc', '--exe', '--build', ...buildFlags(b),
       '--prefix', 'Vdut', '--top-module', b.top, '--Mdir', join(work, 'obj'),
       '-CFLAGS', `${cflags} -O1`,
       ...files, join(work, b.harness),
@@ -157,5 +157,12 @@ const FLAGS = ['-O3', '--x-assign', 'fast', '--x-initial', 'fast', '--noassert',
  * it (vitest.config.ts: its designs are built once and simulated briefly);
  * `circa sim` and the deep tier use the optimised build.
  */
-const noOptFlags = (): string[] => (process.env.CIRCA_VERILATOR_NO_OPT === '1'
-  ? ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'] : []);
+export const NO_OPT_FLAGS: readonly string[] = ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'];
+const noOptFlags = (): readonly string[] => (process.env.CIRCA_VERILATOR_NO_OPT === '1' ? NO_OPT_FLAGS : []);
+
+/** Verilator's flags for a build: the fixed ones, no optimisation when asked (once), the build's own. */
+function buildFlags(b: VerilatorBuild): string[] {
+  const extra = b.extraFlags ?? [];
+  const noOpt = extra.join(' ').includes(NO_OPT_FLAGS.join(' ')) ? [] : noOptFlags();
+  return [...FLAGS, ...noOpt, ...extra];
+}
