@@ -92,6 +92,16 @@ describe('block-circulant conv: reference equals the dense conv with the expande
     expect(l.kind.cost(p).ops.parameters).toBe(2 * 2 * 3 * 9 + 6);
   });
 
+  it('the train face: the compact tensor [m/k][c/k][k][kh][kw]; inject(values()) plans the same weights', () => {
+    const l = conv({ height: 5, width: 5, channels: 4, outChannels: 8, kernel: 3, structure: 'block-circulant', blockSize: 4, weights: { init: 'random', seed: 9 } });
+    const face = l.kind.train!;
+    expect(face.tensors(l.plan).map((t) => t.shape)).toEqual([[2, 1, 4, 3, 3], [8]]);
+    const back = face.inject(l.spec as never, face.values(l.plan), { raw: false });
+    const again = conv(back as object);
+    expect(again.plan.bcWeights).toEqual(l.plan.bcWeights);
+    expect(again.plan.weights).toEqual(l.plan.weights);
+  });
+
   it('conv1d: block-circulant [outChannels/k][channels/k][k][kernel] equals the dense conv1d with the expanded weights', () => {
     const m = 8, c = 4, k = 4, kw = 3;
     const next = grid(3);
