@@ -2,11 +2,15 @@
  * Block-circulant conv2d and conv weights in SPRAM, more configurations than
  * conv2d.bcirc.cosim.test.ts: P = 2 with ROM weights, P = 6 > k = 3 (two
  * block rows per word), k = 2 = P in SPRAM, dense weights in SPRAM, and the
- * RTL acceptance of a k = 3 EBR layer with wide beats.
+ * RTL acceptance of a k = 3 EBR layer with wide beats; and a network
+ * conv -> block-circulant conv in SPRAM (its config port on the network's)
+ * -> dense -> argmax, pipelined, bit-exact with cycles as predicted.
  */
 import { describe, expect, it } from 'vitest';
 import { checkRtl } from '../src/sim/lint.ts';
+import { planNetwork } from '../src/network/plan.ts';
 import { conv, expectExactCycles } from './conv2d-bcirc.ts';
+import { expectNetworkExact } from './network-cosim.ts';
 
 describe('block-circulant conv2d co-simulation (deep)', () => {
   it('5 x 6 x 8 -> 16, kernel 3, k = 4, P = 2 (two groups per block row), same, relu', { tags: ['tools'] }, async () => {
@@ -37,4 +41,21 @@ describe('block-circulant conv2d co-simulation (deep)', () => {
       for (const r of results) expect({ tool: r.tool, ok: r.ok, messages: r.messages }).toEqual({ tool: r.tool, ok: true, messages: [] });
     }
   });
+
+  it('network: conv -> block-circulant conv (k = 2, SPRAM) -> dense -> argmax, pipelined', { tags: ['tools'] }, async () => {
+    const q = { int: 2, frac: 5 };
+    const net = planNetwork({
+      network: 'cnn', schedule: 'pipelined',
+      layers: [
+        { kind: 'conv2d', name: 'c1', height: 7, width: 7, channels: 1, outChannels: 4, kernel: 3, lanes: 2, activation: 'relu',
+          weights: { init: 'random', seed: 1, scale: 0.5 }, output: { format: q } },
+        { kind: 'conv2d', name: 'c2', height: 5, width: 5, channels: 4, outChannels: 4, kernel: 3, stride: 2, beat: 2, lanes: 2, activation: 'relu',
+          structure: 'block-circulant', blockSize: 2, memory: 'spram', input: q, weights: { init: 'random', seed: 2, scale: 0.5 }, output: { format: q } },
+        { kind: 'dense', name: 'head', inputs: 16, outputs: 4, lanes: 2, input: q, weights: { init: 'random', seed: 3 }, output: { format: q } },
+        { kind: 'argmax', name: 'am', n: 4, input: q },
+      ],
+    });
+    await expectNetworkExact(net, 12);
+  });
 });
+
