@@ -197,6 +197,32 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
           carry: { one: -39.3341, lanes: -11.1909, lane: 4.7071, prod: -3.463, ctrl: 1.897 },
         },
       },
+      // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07)
+      conv2d: {
+        ultraplus: {
+          lut: { one: 123.5301, lanes: -39.9108, lane: 5.8166, prod: -2.9933, ctrl: 1.6245 },
+          ff: { one: 123.7964, lanes: -64.4381, lane: 4.8388, prod: -2.439, ctrl: 0.3044 },
+          carry: { one: -20.6921, lanes: -2.6695, lane: 1.7135, prod: -0.6384, ctrl: 1.3582 },
+        },
+        hx: {
+          lut: { one: 123.5301, lanes: -42.2795, lane: 5.8166, prod: -2.9933, ctrl: 1.6245 },
+          ff: { one: 123.7964, lanes: -51.8397, lane: 4.8388, prod: -2.439, ctrl: 0.3044 },
+          carry: { one: -20.6921, lanes: -3.5756, lane: 1.7135, prod: -0.6384, ctrl: 1.3582 },
+        },
+      },
+      // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07)
+      pool: {
+        ultraplus: {
+          lut: { one: 384.4834, lane: 0.836, ctrl: -3.4879 },
+          ff: { one: -33.4612, lane: 2.4973, ctrl: 1.995 },
+          carry: { one: 139.604, lane: 0.2118, ctrl: -1.2455 },
+        },
+        hx: {
+          lut: { one: 384.4834, lane: 0.836, ctrl: -3.4879, lanes: 1.1943 },
+          ff: { one: -33.4612, lane: 2.4973, ctrl: 1.995, lanes: 0.1995 },
+          carry: { one: 139.604, lane: 0.2118, ctrl: -1.2455, lanes: 0.6535 },
+        },
+      },
     },
   },
   native: {
@@ -355,6 +381,32 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
           lut: { one: 125.63, lanes: -60.0701, lane: 6.1566, prod: -2.4645, ctrl: -1.6542 },
           ff: { one: -54.3947, lanes: 26.9308, lane: -4.6005, prod: 6.6234, ctrl: 4.419 },
           carry: { one: -12.9485, lanes: -0.3915, lane: 1.7505, prod: -0.6472, ctrl: 1.1479 },
+        },
+      },
+      // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07)
+      conv2d: {
+        ultraplus: {
+          lut: { one: 112.5834, lanes: -42.4812, lane: 5.6102, prod: -2.5026, ctrl: 2.4111 },
+          ff: { one: 124.9007, lanes: -64.439, lane: 4.8395, prod: -2.4401, ctrl: 0.3037 },
+          carry: { one: -38.3403, lanes: -1.7944, lane: 1.4115, prod: -0.2704, ctrl: 1.8528 },
+        },
+        hx: {
+          lut: { one: 112.5834, lanes: -44.6407, lane: 5.6102, prod: -2.5026, ctrl: 2.4111 },
+          ff: { one: 124.9007, lanes: -51.8558, lane: 4.8395, prod: -2.4401, ctrl: 0.3037 },
+          carry: { one: -38.3403, lanes: -2.0855, lane: 1.4115, prod: -0.2704, ctrl: 1.8528 },
+        },
+      },
+      // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07)
+      pool: {
+        ultraplus: {
+          lut: { one: 559.6757, lane: 0.5504, ctrl: -5.6887 },
+          ff: { one: -32.5309, lane: 2.4975, ctrl: 1.9962 },
+          carry: { one: 115.3227, lane: 0.3262, ctrl: -0.3657 },
+        },
+        hx: {
+          lut: { one: 559.6757, lane: 0.5504, ctrl: -5.6887, lanes: 0.8687 },
+          ff: { one: -32.5309, lane: 2.4975, ctrl: 1.9962, lanes: 0.198 },
+          carry: { one: 115.3227, lane: 0.3262, ctrl: -0.3657, lanes: 0.135 },
         },
       },
     },
