@@ -746,7 +746,7 @@ function fitSpectral(recs: SynthRecord[], partial: Coefficients, explicit: Expli
  * pool/resources.ts); a pool's lane and product widths move together (no
  * multiplier), so it keeps one of them.
  */
-const CONV_FEATURES: Record<string, string[]> = { conv2d: ['one', 'lanes', 'lane', 'prod', 'ctrl'], pool: ['one', 'lane', 'ctrl'] };
+const CONV_FEATURES: Record<string, string[]> = { conv2d: ['one', 'lanes', 'lane', 'prod', 'word', 'ctrl'], pool: ['one', 'lane', 'ctrl'] };
 
 /**
  * The image kinds (group `conv`, layers only): conv2d (conv1d is the same

@@ -273,7 +273,11 @@ async function cmdEstimate(specPath: string, o: EstimateOpts): Promise<number> {
   const bound = dspBound(design, part);
   if (fillPart) p.step(`searching lane counts for ${design.name} on iCE40${fillPart} (resource model)`);
   const filled = fillPart ? fill(design, fillPart) : undefined;
-  print(!!o.json, { spec: specPath, design: design.name, network: design.isNetwork, ...cost, dspBound: bound, ...(filled ? { fill: filled } : {}) }, [
+  // the resource model (the fit check's: board top included, as `circa build` checks it)
+  const fit = fitCheck(design, part, { advise: false });
+  const t = fit.estimate.total;
+  const resources = { part, logicCells: t.lut, lut4: t.lut4, ff: t.ff, dsp: t.dsp, ebr: t.ebr, spram: t.spram, fits: fit.fits, unmodelled: fit.estimate.unmodelled };
+  print(!!o.json, { spec: specPath, design: design.name, network: design.isNetwork, ...cost, dspBound: bound, resources, ...(filled ? { fill: filled } : {}) }, [
     ...design.describe(),
     ...(design.isNetwork ? ['', 'layer                kind          latency  parameters  multipliers',
       ...cost.perLayer.map((l) => `${l.name.padEnd(20)} ${l.kind.padEnd(12)} ${String(l.latency).padStart(8)} ${l.parameters.toLocaleString('en-US').padStart(11)} ${String(l.multipliers).padStart(12)}`), ''] : []),
@@ -284,6 +288,8 @@ async function cmdEstimate(specPath: string, o: EstimateOpts): Promise<number> {
     `parameters:  ${cost.ops.parameters.toLocaleString('en-US')}`,
     `hardware:    ${cost.hardware.multipliers} multipliers, ${cost.hardware.bufferBits.toLocaleString('en-US')} buffer bits, ${cost.hardware.weightBits.toLocaleString('en-US')} weight bits` +
       (design.isNetwork ? `, ${cost.hardware.linkBits.toLocaleString('en-US')} link buffer bits` : ''),
+    `resources:   predicted on iCE40${part} with the board top: ${t.lut.toLocaleString('en-US')} logic cells, ${t.ff.toLocaleString('en-US')} FF, ` +
+      `${t.dsp} DSP, ${t.ebr} EBR, ${t.spram} SPRAM (${fit.fits ? 'fits' : 'does not fit'}${fit.estimate.unmodelled.length ? `; no resource face: ${fit.estimate.unmodelled.join(', ')}` : ''})`,
     ...(filled ? ['', formatFill(filled)] : []),
   ].join('\n'));
   return 0;

@@ -200,14 +200,14 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
       // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07)
       conv2d: {
         ultraplus: {
-          lut: { one: 123.5301, lanes: -39.9108, lane: 5.8166, prod: -2.9933, ctrl: 1.6245 },
-          ff: { one: 123.7964, lanes: -64.4381, lane: 4.8388, prod: -2.439, ctrl: 0.3044 },
-          carry: { one: -20.6921, lanes: -2.6695, lane: 1.7135, prod: -0.6384, ctrl: 1.3582 },
+          lut: { one: 82.7323, lanes: -20.4533, lane: 4.8485, prod: -2.6341, word: 0.8548, ctrl: 1.8937 },
+          ff: { one: 15.0576, lanes: -16.6077, lane: 2.6721, prod: -1.8332, word: 2.123, ctrl: 1.1292 },
+          carry: { one: -11.9906, lanes: -7.1817, lane: 1.9479, prod: -0.7341, word: -0.1981, ctrl: 1.3076 },
         },
         hx: {
-          lut: { one: 123.5301, lanes: -42.2795, lane: 5.8166, prod: -2.9933, ctrl: 1.6245 },
-          ff: { one: 123.7964, lanes: -51.8397, lane: 4.8388, prod: -2.439, ctrl: 0.3044 },
-          carry: { one: -20.6921, lanes: -3.5756, lane: 1.7135, prod: -0.6384, ctrl: 1.3582 },
+          lut: { one: 82.7323, lanes: -22.4024, lane: 4.8485, prod: -2.6341, word: 0.8548, ctrl: 1.8937 },
+          ff: { one: 15.0576, lanes: -1.0179, lane: 2.6721, prod: -1.8332, word: 2.123, ctrl: 1.1292 },
+          carry: { one: -11.9906, lanes: -7.6212, lane: 1.9479, prod: -0.7341, word: -0.1981, ctrl: 1.3076 },
         },
       },
       // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07)
@@ -386,14 +386,14 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
       // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07)
       conv2d: {
         ultraplus: {
-          lut: { one: 112.5834, lanes: -42.4812, lane: 5.6102, prod: -2.5026, ctrl: 2.4111 },
-          ff: { one: 124.9007, lanes: -64.439, lane: 4.8395, prod: -2.4401, ctrl: 0.3037 },
-          carry: { one: -38.3403, lanes: -1.7944, lane: 1.4115, prod: -0.2704, ctrl: 1.8528 },
+          lut: { one: 84.8529, lanes: -29.7614, lane: 4.9764, prod: -2.2632, word: 0.5635, ctrl: 2.594 },
+          ff: { one: 16.0577, lanes: -16.6121, lane: 2.6722, prod: -1.8331, word: 2.1229, ctrl: 1.1292 },
+          carry: { one: -32.2016, lanes: -4.8837, lane: 1.5698, prod: -0.3335, word: -0.1361, ctrl: 1.816 },
         },
         hx: {
-          lut: { one: 112.5834, lanes: -44.6407, lane: 5.6102, prod: -2.5026, ctrl: 2.4111 },
-          ff: { one: 124.9007, lanes: -51.8558, lane: 4.8395, prod: -2.4401, ctrl: 0.3037 },
-          carry: { one: -38.3403, lanes: -2.0855, lane: 1.4115, prod: -0.2704, ctrl: 1.8528 },
+          lut: { one: 84.8529, lanes: -31.9372, lane: 4.9764, prod: -2.2632, word: 0.5635, ctrl: 2.594 },
+          ff: { one: 16.0577, lanes: -1.0221, lane: 2.6722, prod: -1.8331, word: 2.1229, ctrl: 1.1292 },
+          carry: { one: -32.2016, lanes: -4.9605, lane: 1.5698, prod: -0.3335, word: -0.1361, ctrl: 1.816 },
         },
       },
       // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07)

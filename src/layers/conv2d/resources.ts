@@ -48,6 +48,8 @@ export function conv2dResources(p: Conv2dPlan, { name, cycles }: ResourceContext
       lanes: P,
       lane: P * (p.accWidth + p.yWidth),
       prod: P * (p.prodWidth + p.bWidth),
+      // the line buffer's word (a beat of channels) and its element select
+      word: p.beat * p.xWidth,
       ctrl,
     },
   };
