@@ -31,18 +31,9 @@ const CIRCA = resolve('bin/circa.mjs');
 const circa = (cwd: string, ...args: string[]) => runNode(CIRCA, args, cwd);
 const q = { int: 1, frac: 6 };
 
-/** A LeNet-shaped network on 28 x 28 images (the conv group's network record, bench/estimate-calibrate.ts lenetSpec). */
-const lenet = (schedule = 'sequential') => ({
-  network: 'lenet', schedule,
-  layers: [
-    { kind: 'conv2d', name: 'c1', height: 28, width: 28, channels: 1, outChannels: 4, kernel: 5, lanes: 2, activation: 'relu', weights: { init: 'random', seed: 1 }, output: { format: q } },
-    { kind: 'pool', name: 'p1', height: 24, width: 24, channels: 4, op: 'max', window: 2, beat: 2, input: q },
-    { kind: 'conv2d', name: 'c2', height: 12, width: 12, channels: 4, outChannels: 8, kernel: 5, lanes: 2, beat: 2, activation: 'relu', input: q, weights: { init: 'random', seed: 2 }, output: { format: q } },
-    { kind: 'pool', name: 'p2', height: 8, width: 8, channels: 8, op: 'max', window: 2, beat: 2, input: q },
-    { kind: 'dense', name: 'fc', inputs: 128, outputs: 10, lanes: 2, input: q, weights: { init: 'random', seed: 3 } },
-    { kind: 'argmax', name: 'am', n: 10 },
-  ],
-});
+/** examples/lenet-28.json: a LeNet-shaped network on 28 x 28 images (the layers of the conv group's network record, bench/estimate-calibrate.ts lenetSpec). */
+const EXAMPLE = JSON.parse(readFileSync('examples/lenet-28.json', 'utf8')) as { layers: Record<string, any>[] };
+const lenet = (schedule = 'sequential') => ({ ...(JSON.parse(JSON.stringify(EXAMPLE)) as typeof EXAMPLE), network: 'lenet', schedule });
 const design = (spec: unknown) => designFromPlan(planAny(spec), typeof spec === 'object' && spec !== null && 'layers' in spec);
 
 interface Rec { group: string; id: string; dev: 'u' | 'hx'; spec: Record<string, unknown>; cells: { lut: number; ff: number; dsp: number; ebr: number; spram: number } }
@@ -68,7 +59,7 @@ describe('resource model of the image kinds', () => {
 
     it(`${tc}: the LeNet-shaped network (recorded, not fitted): DSP and EBR exact, LUT4 and FF within 15%`, () => {
       const net = recs.find((r) => 'layers' in r.spec)!;
-      expect(net.spec).toEqual(lenet());
+      expect(net.spec.layers).toEqual(EXAMPLE.layers);
       const e = predictResources(design(net.spec), { part: 'UP5K', toolchain: tc, board: false });
       expect([e.total.dsp, e.total.ebr]).toEqual([net.cells.dsp, net.cells.ebr]);
       expect(Math.abs(pct(e.total.lut4, net.cells.lut)), `LUT4 ${e.total.lut4}/${net.cells.lut}`).toBeLessThanOrEqual(15);
