@@ -788,10 +788,14 @@ function predictWith(c: Coefficients, design: Design, part: 'UP5K' | 'HX8K', boa
 }
 
 /** One object literal per line group: readable diffs when the coefficients are refitted. */
+const key = (k: string) => (/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k));
+const obj = (o: object) => `{ ${Object.entries(o).map(([k, v]) => `${key(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
+/** One kind's models, as coefficients.ts spells them. */
+const kindText = (k: string, fam: Record<string, FamilyModels>) => `      ${key(k)}: {\n${Object.entries(fam).map(([f, m]) =>
+  `        ${f}: {\n          lut: ${obj(m.lut)},\n          ff: ${obj(m.ff)},\n          carry: ${obj(m.carry)},\n        },\n`).join('')}      },\n`;
+
 function coefText(tc: string, c: Coefficients): string {
-  const obj = (o: object) => `{ ${Object.entries(o).map(([k, v]) => `${/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
-  const kinds = Object.entries(c.kinds).map(([k, fam]) => `      ${/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k)}: {\n${Object.entries(fam).map(([f, m]) =>
-    `        ${f}: {\n          lut: ${obj(m.lut)},\n          ff: ${obj(m.ff)},\n          carry: ${obj(m.carry)},\n        },\n`).join('')}      },\n`).join('');
+  const kinds = Object.entries(c.kinds).map(([k, fam]) => kindText(k, fam)).join('');
   return `  ${tc}: {\n    source: ${JSON.stringify(c.source)},\n    softMul: ${obj(c.softMul)},\n    memory: ${obj(c.memory)},\n    packing: ${obj(c.packing)},\n    kinds: {\n${kinds}    },\n  },\n`;
 }
 
@@ -841,9 +845,7 @@ ${Object.entries(all).map(([tc, c]) => coefText(tc, c)).join('')}};
  * added at the end of its kinds), leaving every other coefficient as it is.
  */
 function kindBlock(kind: string, fam: Record<string, FamilyModels>, note: string): string {
-  const obj = (o: object) => `{ ${Object.entries(o).map(([k, v]) => `${/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
-  return `      // ${note}\n      ${/^[A-Za-z_]\w*$/.test(kind) ? kind : JSON.stringify(kind)}: {\n${Object.entries(fam).map(([f, m]) =>
-    `        ${f}: {\n          lut: ${obj(m.lut)},\n          ff: ${obj(m.ff)},\n          carry: ${obj(m.carry)},\n        },\n`).join('')}      },\n`;
+  return `      // ${note}\n${kindText(kind, fam)}`;
 }
 
 async function fitKinds(kinds: string[]): Promise<void> {
