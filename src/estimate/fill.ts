@@ -68,7 +68,7 @@ interface Knob {
   name: string;
   /** the spec field it sets (found by applying it), e.g. "lanes", "fft.butterflies" */
   field: string;
-  /** the spec's own value */
+  /** the spec's own value (the plan's when the spec leaves the field out) */
   own: number | undefined;
   values: number[];
   apply(spec: Spec, v: number): Spec;
@@ -120,8 +120,11 @@ function knobsOf(layer: NetworkLayer): Knob[] {
     };
     const field = probeField(spec, set, 1, 2);
     if (field) {
+      // the spec's value, or when it leaves the field out the plan's (a conv layer's beat defaults to all its channels)
       const v = getPath(spec, field);
-      knobs.push({ name, field, own: typeof v === 'number' ? v : undefined, values: [...values], apply: set });
+      const planned = (layer.plan as Record<string, unknown>)[field];
+      const own = typeof v === 'number' ? v : typeof planned === 'number' ? planned : undefined;
+      knobs.push({ name, field, own, values: [...values], apply: set });
     }
   }
   // folded FFT engines: the sweep shorthand (a layer without one makes applyVary throw)
