@@ -23,6 +23,7 @@ export const FAST_FILES = [
   'test/circulant.test.ts',
   'test/registers.test.ts',
   'test/estimate.test.ts',
+  'test/estimate-conv.test.ts',
   'test/sweep.test.ts',
   'test/fill.test.ts',
   'test/pll.test.ts',

@@ -15,12 +15,17 @@
  *                  block-circulant layers (EBR and SPRAM spectra, lanes);
  *                  UP5K (-dsp) and a subset on HX; and the example networks
  *                  of those kinds (checked, not fitted)
+ *         conv     the image kinds: conv2d, conv1d and pool layers over lanes,
+ *                  channels, kernels, strides, beats and widths, UP5K (-dsp)
+ *                  and a subset on HX; and a LeNet-shaped network (checked,
+ *                  not fitted)
  *       and full builds (runFlow: yosys -> nextpnr-ice40 -> icepack) of
  *         build    the examples on icebreaker, mnist-tvscm on hx8k-breakout
  *       into src/estimate/calibration/<toolchain>.json (replacing the group's records).
- *   npx tsx bench/estimate-calibrate.ts fit
+ *   npx tsx bench/estimate-calibrate.ts fit [--kinds conv2d,pool]
  *       least-squares fits of every coefficient -> src/estimate/coefficients.ts
- *   npx tsx bench/estimate-calibrate.ts check
+ *       (--kinds: only those kinds' models, written into the file as it is)
+ *   npx tsx bench/estimate-calibrate.ts check [group]
  *       predicted vs measured for every record, and the worst errors
  *
  * A fit weighs each record by 1 / measured value, so it minimises relative
@@ -191,6 +196,70 @@ export function spectralSpecs(): { spec: unknown; devs: ('u' | 'hx')[]; only?: T
   ];
 }
 
+/**
+ * Layers of the `conv` group (the image kinds) and the devices each is
+ * measured on; a network at the end is checked, not fitted.
+ */
+export function convSpecs(): { spec: unknown; devs: ('u' | 'hx')[] }[] {
+  const both: ('u' | 'hx')[] = ['u', 'hx'];
+  const up: ('u' | 'hx')[] = ['u'];
+  const f = (w: number, int = 0) => ({ int, frac: w - 1 - int });
+  const conv = (name: string, h: number, w: number, c: number, m: number, k: number, o: Record<string, unknown>, devs = up) => ({
+    spec: {
+      kind: 'conv2d', name, height: h, width: w, channels: c, outChannels: m, kernel: k, activation: 'relu',
+      weights: { init: 'random', seed: 1 }, output: { format: f(8, 2) }, ...o,
+    },
+    devs,
+  });
+  const conv1 = (name: string, n: number, c: number, m: number, k: number, o: Record<string, unknown>, devs = up) => ({
+    spec: { kind: 'conv1d', name, length: n, channels: c, outChannels: m, kernel: k, activation: 'relu', weights: { init: 'random', seed: 2 }, output: { format: f(8, 1) }, ...o },
+    devs,
+  });
+  const pool = (name: string, h: number, w: number, c: number, op: string, window: number, o: Record<string, unknown>, devs = up) => ({
+    spec: { kind: 'pool', name, height: h, width: w, channels: c, op, window, input: f(8, 1), ...o },
+    devs,
+  });
+  return [
+    conv('c1', 28, 28, 1, 8, 5, { lanes: 2 }, both),
+    conv('c1', 28, 28, 1, 8, 5, { lanes: 1 }),
+    conv('c1', 28, 28, 1, 8, 5, { lanes: 4 }),
+    conv('c1', 28, 28, 1, 4, 3, { lanes: 4, padding: 'same', memory: 'ebr' }),
+    conv('c2', 12, 12, 8, 16, 5, { lanes: 2, input: f(8, 1) }, both),
+    conv('c2', 12, 12, 8, 16, 5, { lanes: 4, beat: 2, input: f(8, 1) }),
+    conv('c3', 12, 12, 4, 8, 3, { lanes: 8, padding: 'same', input: f(8, 1) }),
+    conv('c4', 10, 10, 2, 4, 3, { lanes: 1, stride: 2, input: f(12, 1), weights: { init: 'random', seed: 3, format: f(12) }, output: { format: f(12, 2) } }, both),
+    conv('c5', 14, 14, 4, 8, 3, { lanes: 2, input: f(16, 1), weights: { init: 'random', seed: 4, format: f(16) }, output: { format: f(16, 2) } }),
+    conv('c6', 8, 8, 16, 32, 3, { lanes: 8, beat: 4, input: f(8, 1) }),
+    conv1('e1', 187, 1, 4, 5, { lanes: 4, stride: 2, padding: 'same' }, both),
+    conv1('e2', 47, 4, 8, 3, { lanes: 4, stride: 2, padding: 'same', input: f(8, 1) }),
+    conv1('e3', 128, 8, 16, 5, { lanes: 2, beat: 4, input: f(8, 1) }),
+    pool('p1', 24, 24, 8, 'max', 2, {}, both),
+    pool('p1', 24, 24, 8, 'max', 2, { beat: 2 }),
+    pool('p2', 8, 8, 16, 'average', 2, { beat: 4 }, both),
+    pool('p3', 1, 94, 4, 'max', 2, {}),
+    pool('p4', 12, 12, 4, 'max', 3, { beat: 1 }),
+    pool('p5', 24, 24, 4, 'average', 2, { beat: 1, input: f(12, 1) }),
+    // a network: checked, not fitted
+    { spec: lenetSpec(), devs: up },
+  ];
+}
+
+/** A LeNet-shaped network (conv, max pool, conv, max pool, dense, argmax) on 28 x 28 images. */
+export function lenetSpec(): unknown {
+  const f = { int: 1, frac: 6 };
+  return {
+    network: 'lenet', schedule: 'sequential',
+    layers: [
+      { kind: 'conv2d', name: 'c1', height: 28, width: 28, channels: 1, outChannels: 4, kernel: 5, lanes: 2, activation: 'relu', weights: { init: 'random', seed: 1 }, output: { format: f } },
+      { kind: 'pool', name: 'p1', height: 24, width: 24, channels: 4, op: 'max', window: 2, beat: 2, input: f },
+      { kind: 'conv2d', name: 'c2', height: 12, width: 12, channels: 4, outChannels: 8, kernel: 5, lanes: 2, beat: 2, activation: 'relu', input: f, weights: { init: 'random', seed: 2 }, output: { format: f } },
+      { kind: 'pool', name: 'p2', height: 8, width: 8, channels: 8, op: 'max', window: 2, beat: 2, input: f },
+      { kind: 'dense', name: 'fc', inputs: 128, outputs: 10, lanes: 2, input: f, weights: { init: 'random', seed: 3 } },
+      { kind: 'argmax', name: 'am', n: 10 },
+    ],
+  };
+}
+
 /** The kinds of the spectral group and the features of their own models (inventory.ts). */
 const FFT_FEATURES = ['fft', 'bfBits', 'bfRound', 'ffDelay', 'ramDelay', 'twBits', 'outBuf'];
 const SPECTRAL_FEATURES: Record<string, string[]> = {
@@ -223,6 +292,14 @@ function labelOf(spec: unknown): string {
   }
   if (s.kind === 'block-circulant') return `bcirc ${s.name} ${s.inputs}x${s.outputs} k${s.blockSize} P${s.macs} ${s.memory}`;
   if (s.kind === 'circulant' || s.kind === 'diag-circulant') return `${s.kind} ${s.name} ${s.inputs}x${s.outputs}`;
+  if (s.kind === 'conv2d' || s.kind === 'conv1d') {
+    const size = s.kind === 'conv1d' ? `${s.length}x${s.channels}` : `${s.height}x${s.width}x${s.channels}`;
+    return `${s.kind} ${s.name} ${size}->${s.outChannels} k${s.kernel}${s.stride ? ` s${s.stride}` : ''} P${s.lanes ?? 1}${s.beat ? ` b${s.beat}` : ''}` +
+      ` w${1 + (s.input?.int ?? 0) + (s.input?.frac ?? 7)}${s.padding === 'same' ? ' same' : ''}${s.memory ? ` ${s.memory}` : ''}`;
+  }
+  if (s.kind === 'pool') {
+    return `pool ${s.name} ${s.height}x${s.width}x${s.channels} ${s.op} ${s.window}${s.beat ? ` b${s.beat}` : ''} w${1 + s.input.int + s.input.frac}`;
+  }
   return `${s.kind} n${s.n} w${1 + s.input.int + s.input.frac}`;
 }
 
@@ -397,6 +474,15 @@ async function measure(tc: Toolchain, groups: string[]): Promise<void> {
           push({ group, id: labelOf(spec), dev, spec, cells, seconds: (t() - t0) / 1000 });
         }
       }
+    } else if (group === 'conv') {
+      for (const { spec, devs } of convSpecs()) {
+        for (const dev of devs) {
+          const rtl = designOf(spec).rtl();
+          const t0 = t();
+          const cells = await synth(rtl.sources, rtl.top, dev, tc);
+          push({ group, id: labelOf(spec), dev, spec, cells, seconds: (t() - t0) / 1000 });
+        }
+      }
     } else if (group === 'board') {
       const board = loadBoard('icebreaker');
       for (const spec of boardSpecs()) {
@@ -425,7 +511,7 @@ async function measure(tc: Toolchain, groups: string[]): Promise<void> {
         }
       }
     } else {
-      throw new Error(`unknown group ${group}; groups: micro link layer network board spectral build`);
+      throw new Error(`unknown group ${group}; groups: micro link layer network board spectral conv build`);
     }
     // reload before saving: a parallel measure (another shard) may have written meanwhile
     const path = dataPath(tc);
@@ -546,6 +632,7 @@ function fitToolchain(d: DataFile): Coefficients {
   }
 
   fitSpectral(recs, partial, explicit, fitKind);
+  fitConv(recs, partial, explicit, fitKind);
 
   // stream_link (+ the vector gate in front of the next layer): one model, both families
   const links = recs.filter((r) => r.group === 'link' && r.params?.link);
@@ -654,6 +741,41 @@ function fitSpectral(recs: SynthRecord[], partial: Coefficients, explicit: Expli
   for (const [kind, m] of Object.entries(models)) partial.kinds[kind] = { ultraplus: m, hx: mergeFamily(m, corr) };
 }
 
+/**
+ * Features of the image kinds' models (src/layers/conv2d/resources.ts,
+ * pool/resources.ts); a pool's lane and product widths move together (no
+ * multiplier), so it keeps one of them.
+ */
+const CONV_FEATURES: Record<string, string[]> = { conv2d: ['one', 'lanes', 'lane', 'prod', 'word', 'ctrl'], pool: ['one', 'lane', 'ctrl'] };
+
+/**
+ * The image kinds (group `conv`, layers only): conv2d (conv1d is the same
+ * engine and resource face, priced by the conv2d model) and pool, each fitted
+ * on its UltraPlus records; HX as UltraPlus plus one fitted correction per
+ * kind (per lane: few HX records, and the soft multipliers are priced
+ * explicitly). Writes partial.kinds.{conv2d, pool}.
+ */
+function fitConv(recs: SynthRecord[], partial: Coefficients, explicit: Explicit, fitKind: FitKind): void {
+  const layers = recs.filter((r) => r.group === 'conv' && !(typeof r.spec === 'object' && r.spec !== null && 'layers' in r.spec));
+  if (!layers.length) return;
+  const modelOf = (r: SynthRecord) => ((r.spec as { kind: string }).kind === 'pool' ? 'pool' : 'conv2d');
+  const rowOf = (r: SynthRecord) => {
+    const design = designOf(r.spec);
+    const inv = layerInventory(design.net.layers[0], design.cost().latency);
+    return { f: inv.features, cells: r.cells, ex: explicit(inv, r.dev === 'u') };
+  };
+  for (const model of ['conv2d', 'pool']) {
+    const mine = layers.filter((r) => modelOf(r) === model);
+    const up = fitKind(mine.filter((r) => r.dev === 'u').map(rowOf), CONV_FEATURES[model]);
+    const hxRows = mine.filter((r) => r.dev === 'hx').map((r) => {
+      const row = rowOf(r);
+      return { ...row, ex: { lut: row.ex.lut + evalLinear(up.lut, row.f), ff: row.ex.ff + evalLinear(up.ff, row.f), carry: row.ex.carry + evalLinear(up.carry, row.f) } };
+    });
+    const corr = hxRows.length ? fitKind(hxRows, ['lanes']) : { lut: {}, ff: {}, carry: {} };
+    partial.kinds[model] = { ultraplus: up, hx: mergeFamily(up, corr) };
+  }
+}
+
 function evalLinear(m: LinearModel, f: Record<string, number>): number {
   let s = 0;
   for (const [k, c] of Object.entries(m)) s += c * (f[k] ?? 0);
@@ -666,10 +788,14 @@ function predictWith(c: Coefficients, design: Design, part: 'UP5K' | 'HX8K', boa
 }
 
 /** One object literal per line group: readable diffs when the coefficients are refitted. */
+const key = (k: string) => (/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k));
+const obj = (o: object) => `{ ${Object.entries(o).map(([k, v]) => `${key(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
+/** One kind's models, as coefficients.ts spells them. */
+const kindText = (k: string, fam: Record<string, FamilyModels>) => `      ${key(k)}: {\n${Object.entries(fam).map(([f, m]) =>
+  `        ${f}: {\n          lut: ${obj(m.lut)},\n          ff: ${obj(m.ff)},\n          carry: ${obj(m.carry)},\n        },\n`).join('')}      },\n`;
+
 function coefText(tc: string, c: Coefficients): string {
-  const obj = (o: object) => `{ ${Object.entries(o).map(([k, v]) => `${/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')} }`;
-  const kinds = Object.entries(c.kinds).map(([k, fam]) => `      ${/^[A-Za-z_]\w*$/.test(k) ? k : JSON.stringify(k)}: {\n${Object.entries(fam).map(([f, m]) =>
-    `        ${f}: {\n          lut: ${obj(m.lut)},\n          ff: ${obj(m.ff)},\n          carry: ${obj(m.carry)},\n        },\n`).join('')}      },\n`).join('');
+  const kinds = Object.entries(c.kinds).map(([k, fam]) => kindText(k, fam)).join('');
   return `  ${tc}: {\n    source: ${JSON.stringify(c.source)},\n    softMul: ${obj(c.softMul)},\n    memory: ${obj(c.memory)},\n    packing: ${obj(c.packing)},\n    kinds: {\n${kinds}    },\n  },\n`;
 }
 
@@ -713,6 +839,41 @@ ${Object.entries(all).map(([tc, c]) => coefText(tc, c)).join('')}};
 `;
 }
 
+/**
+ * `fit --kinds a,b`: refit only those kinds' models and write them into the
+ * existing coefficients file (each toolchain's block of the kind replaced, or
+ * added at the end of its kinds), leaving every other coefficient as it is.
+ */
+function kindBlock(kind: string, fam: Record<string, FamilyModels>, note: string): string {
+  return `      // ${note}\n${kindText(kind, fam)}`;
+}
+
+async function fitKinds(kinds: string[]): Promise<void> {
+  let text = readFileSync(COEF_FILE, 'utf8');
+  for (const tc of ['yowasp', 'native'] as const) {
+    consolidate(tc);
+    const d = loadData(tc);
+    const c = fitToolchain(d);
+    const start = text.indexOf(`\n  ${tc}: {\n`);
+    if (start < 0) throw new Error(`${COEF_FILE}: no ${tc} section`);
+    for (const kind of kinds) {
+      if (!c.kinds[kind]) throw new Error(`fit --kinds: no records fit a model for kind ${kind}`);
+      const n = d.records.filter((r) => r.group === 'conv' && !(r.spec && typeof r.spec === 'object' && 'layers' in r.spec)).length;
+      const block = kindBlock(kind, c.kinds[kind], `fitted by \`bench/estimate-calibrate.ts fit --kinds ${kinds.join(',')}\` from the ${n} conv-group records of calibration/${tc}.json (${d.updated})`);
+      const end = text.indexOf('\n    },\n  },\n', start);
+      const section = text.slice(start, end + 1);
+      const re = new RegExp(`\n(      // [^\n]*\n)?      ${kind}: \\{\n[\\s\\S]*?\n      \\},\n`);
+      const m = re.exec(section);
+      text = m
+        ? text.slice(0, start + m.index) + '\n' + block + text.slice(start + m.index + m[0].length)
+        : text.slice(0, end + 1) + block + text.slice(end + 1);
+    }
+    console.log(`${tc}: ${kinds.join(', ')} refitted from ${d.records.length} records`);
+  }
+  writeFileSync(COEF_FILE, text);
+  console.log(`wrote ${COEF_FILE} (only ${kinds.join(', ')})`);
+}
+
 async function fit(): Promise<void> {
   const all: Record<string, Coefficients> = {};
   for (const tc of ['yowasp', 'native'] as const) {
@@ -738,14 +899,14 @@ async function fit(): Promise<void> {
 const pct = (p: number, a: number) => (a === 0 ? (p === 0 ? 0 : Infinity) : (100 * (p - a)) / a);
 const fmtPct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(1)}%` : 'inf');
 
-function check(): void {
+function check(only?: string): void {
   for (const tc of ['native', 'yowasp'] as const) {
     const d = loadData(tc);
     if (!d.records.length) continue;
     console.log(`\n== ${tc} (${d.yosys}), ${d.records.length} records`);
     const worst: { id: string; what: string; e: number }[] = [];
     for (const r of d.records) {
-      if (!r.spec || r.group === 'board') continue;
+      if (!r.spec || r.group === 'board' || (only && r.group !== only)) continue;
       const design = designOf(r.spec);
       const part = r.dev === 'u' ? 'UP5K' : 'HX8K';
       const est = predictResources(design, { part, toolchain: tc, board: r.group === 'build' });
@@ -771,11 +932,12 @@ const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'measure') {
   const tc = args[0] as Toolchain;
   if (tc !== 'native' && tc !== 'yowasp') throw new Error('measure <native|yowasp> [group...]');
-  await measure(tc, args.length > 1 ? args.slice(1) : ['micro', 'link', 'layer', 'network', 'board', 'spectral', 'build']);
+  await measure(tc, args.length > 1 ? args.slice(1) : ['micro', 'link', 'layer', 'network', 'board', 'spectral', 'conv', 'build']);
 } else if (cmd === 'fit') {
-  await fit();
+  if (args[0] === '--kinds' && args[1]) await fitKinds(args[1].split(','));
+  else await fit();
 } else if (cmd === 'check') {
-  check();
+  check(args[0]);
 } else {
   console.log('usage: npx tsx bench/estimate-calibrate.ts measure <native|yowasp> [group...] | fit | check');
 }

@@ -1,11 +1,11 @@
 /**
  * Predicted against real builds with the native tools (small designs, a few
  * seconds each): DSP, EBR and SPRAM exact, LUT and FF within 20%. The
- * iCEBreaker designs run in test/estimate.test.ts, the HX8K network in
- * test/estimate.deep.test.ts.
+ * iCEBreaker designs run in test/estimate.test.ts, the HX8K network and the
+ * CNN in test/estimate.deep.test.ts.
  */
 import { expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBoard } from '../src/flow/boards.ts';
@@ -28,6 +28,16 @@ export const CALIBRATION_BUILDS: [string, unknown, string][] = [
       { kind: 'argmax', n: 4 },
     ],
   }, 'hx8k-breakout'],
+];
+
+/**
+ * A LeNet-shaped CNN (examples/lenet-28.json: conv, max pool, conv, max pool,
+ * dense, argmax on 28 x 28 images; the conv group's network record of
+ * bench/estimate-calibrate.ts, checked there, not fitted) on the iCEBreaker:
+ * test/estimate.deep.test.ts.
+ */
+export const CNN_CALIBRATION_BUILDS: [string, unknown, string][] = [
+  ['LeNet-shaped CNN examples/lenet-28.json', JSON.parse(readFileSync('examples/lenet-28.json', 'utf8')), 'icebreaker'],
 ];
 
 export function itCalibrationBuild([label, spec, boardName]: [string, unknown, string]): void {

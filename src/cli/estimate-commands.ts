@@ -28,7 +28,7 @@ import {
   addAccuracy, checkPaperFlag, compareDesigns, comparisonCharts, comparisonJson, formatComparison, markdownComparison,
 } from '../estimate/compare.ts';
 import {
-  SHORTHANDS, accuracySvg, evaluatePoint, expandPoints, inShard, mergeCsv, parseShard, parseVary, sweepSvg, toCsv, withSynth,
+  shorthands, accuracySvg, evaluatePoint, expandPoints, inShard, mergeCsv, parseShard, parseVary, sweepSvg, toCsv, withSynth,
   type PointResult, type Vary,
 } from '../estimate/sweep.ts';
 import { progressBar, synthPoints } from '../estimate/sweep-synth.ts';
@@ -232,7 +232,7 @@ Example:
     .description('evaluate a design space with the models (cycles, resources, fit, energy); --synth builds every point')
     .argument('<spec>', 'layer or network spec (JSON) to vary')
     .option('--vary <key=values>', 'a dotted path into the spec and its values, e.g. layers.0.lanes=1,2,4 (repeatable); ' +
-      `shorthands: ${Object.entries(SHORTHANDS).map(([k, v]) => `${k} (${v})`).join('; ')}`,
+      `shorthands: ${Object.entries(shorthands()).map(([k, v]) => `${k} (${v})`).join('; ')}`,
     (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--out <dir>', 'write sweep.csv and pareto.svg (energy vs latency, coloured by logic cells, points that do not fit crossed) here; with --dataset also accuracy.svg (test error vs logic cells)')
     .option('--dataset <name>', 'score every point\'s fixed-point model on this dataset\'s test images (mnist): an accuracy column and accuracy.svg')

@@ -273,7 +273,11 @@ async function cmdEstimate(specPath: string, o: EstimateOpts): Promise<number> {
   const bound = dspBound(design, part);
   if (fillPart) p.step(`searching lane counts for ${design.name} on iCE40${fillPart} (resource model)`);
   const filled = fillPart ? fill(design, fillPart) : undefined;
-  print(!!o.json, { spec: specPath, design: design.name, network: design.isNetwork, ...cost, dspBound: bound, ...(filled ? { fill: filled } : {}) }, [
+  // the resource model (the fit check's: board top included, as `circa build` checks it)
+  const fit = fitCheck(design, part, { advise: false });
+  const t = fit.estimate.total;
+  const resources = { part, logicCells: t.lut, lut4: t.lut4, ff: t.ff, dsp: t.dsp, ebr: t.ebr, spram: t.spram, fits: fit.fits, unmodelled: fit.estimate.unmodelled };
+  print(!!o.json, { spec: specPath, design: design.name, network: design.isNetwork, ...cost, dspBound: bound, resources, ...(filled ? { fill: filled } : {}) }, [
     ...design.describe(),
     ...(design.isNetwork ? ['', 'layer                kind          latency  parameters  multipliers',
       ...cost.perLayer.map((l) => `${l.name.padEnd(20)} ${l.kind.padEnd(12)} ${String(l.latency).padStart(8)} ${l.parameters.toLocaleString('en-US').padStart(11)} ${String(l.multipliers).padStart(12)}`), ''] : []),
@@ -284,6 +288,8 @@ async function cmdEstimate(specPath: string, o: EstimateOpts): Promise<number> {
     `parameters:  ${cost.ops.parameters.toLocaleString('en-US')}`,
     `hardware:    ${cost.hardware.multipliers} multipliers, ${cost.hardware.bufferBits.toLocaleString('en-US')} buffer bits, ${cost.hardware.weightBits.toLocaleString('en-US')} weight bits` +
       (design.isNetwork ? `, ${cost.hardware.linkBits.toLocaleString('en-US')} link buffer bits` : ''),
+    `resources:   predicted on iCE40${part} with the board top: ${t.lut.toLocaleString('en-US')} logic cells, ${t.ff.toLocaleString('en-US')} FF, ` +
+      `${t.dsp} DSP, ${t.ebr} EBR, ${t.spram} SPRAM (${fit.fits ? 'fits' : 'does not fit'}${fit.estimate.unmodelled.length ? `; no resource face: ${fit.estimate.unmodelled.join(', ')}` : ''})`,
     ...(filled ? ['', formatFill(filled)] : []),
   ].join('\n'));
   return 0;
@@ -358,8 +364,8 @@ export function buildProgram(): Command {
     .action(async (spec: string, o: BuildOpts) => { program.setOptionValue('exit', await cmdBuild(spec, o)); });
 
   program.command('estimate')
-    .description('cycles and operation counts from the cost model (no simulation, no synthesis), the period beside the DSP bound; ' +
-      '--fill: the lane counts that minimise the period on a part')
+    .description('cycles and operation counts from the cost model (no simulation, no synthesis), the period beside the DSP bound, ' +
+      'the resources the resource model predicts on the part; --fill: the lane counts that minimise the period on a part')
     .argument('<spec>', 'layer or network spec (JSON)')
     .option('--part <part>', `part (or a board: its part) whose SB_MAC16 count gives the DSP bound (multiplies per vector / DSPs): ${PART_NAMES.join(', ')} (default UP5K, or the --fill part)`)
     .option('--fill <part>', 'a part or a board (icebreaker: UP5K): propose the lanes, input buffers and input beats of every layer that has them (and folded FFT butterfly units) that minimise the period within ' +
@@ -368,12 +374,13 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 The DSP bound is ceil(multiplies per vector / SB_MAC16 of the part): no schedule takes a vector more often.
 --fill searches every combination of per-layer candidates (lanes 1..16 and powers of two, capped by each kind;
-input buffers 1, 2; a TVSCM's elements per input beat 1, 2, 4, 8, 16; butterflies 1, 2, 4, 8) when there are
+input buffers 1, 2; elements per input beat 1, 2, 4, 8, 16 of TVSCM, conv and pool layers; butterflies 1, 2, 4, 8) when there are
 at most ${EXHAUSTIVE_LIMIT.toLocaleString('en-US')}, else greedily; it reports the best setting under the spec's schedule and, for a sequential
 network, under the pipelined one.
 
-Example:
-  circa estimate examples/mnist-tvscm.json --fill UP5K`)
+Examples:
+  circa estimate examples/mnist-tvscm.json --fill UP5K
+  circa estimate examples/lenet-28.json --fill icebreaker`)
     .action(async (spec: string, o: EstimateOpts) => { program.setOptionValue('exit', await cmdEstimate(spec, o)); });
 
   program.command('boards')

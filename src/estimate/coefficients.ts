@@ -197,6 +197,32 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
           carry: { one: -39.3341, lanes: -11.1909, lane: 4.7071, prod: -3.463, ctrl: 1.897 },
         },
       },
+      // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07)
+      conv2d: {
+        ultraplus: {
+          lut: { one: 82.7323, lanes: -20.4533, lane: 4.8485, prod: -2.6341, word: 0.8548, ctrl: 1.8937 },
+          ff: { one: 15.0576, lanes: -16.6077, lane: 2.6721, prod: -1.8332, word: 2.123, ctrl: 1.1292 },
+          carry: { one: -11.9906, lanes: -7.1817, lane: 1.9479, prod: -0.7341, word: -0.1981, ctrl: 1.3076 },
+        },
+        hx: {
+          lut: { one: 82.7323, lanes: -22.4024, lane: 4.8485, prod: -2.6341, word: 0.8548, ctrl: 1.8937 },
+          ff: { one: 15.0576, lanes: -1.0179, lane: 2.6721, prod: -1.8332, word: 2.123, ctrl: 1.1292 },
+          carry: { one: -11.9906, lanes: -7.6212, lane: 1.9479, prod: -0.7341, word: -0.1981, ctrl: 1.3076 },
+        },
+      },
+      // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07)
+      pool: {
+        ultraplus: {
+          lut: { one: 384.4834, lane: 0.836, ctrl: -3.4879 },
+          ff: { one: -33.4612, lane: 2.4973, ctrl: 1.995 },
+          carry: { one: 139.604, lane: 0.2118, ctrl: -1.2455 },
+        },
+        hx: {
+          lut: { one: 384.4834, lane: 0.836, ctrl: -3.4879, lanes: 1.1943 },
+          ff: { one: -33.4612, lane: 2.4973, ctrl: 1.995, lanes: 0.1995 },
+          carry: { one: 139.604, lane: 0.2118, ctrl: -1.2455, lanes: 0.6535 },
+        },
+      },
     },
   },
   native: {
@@ -355,6 +381,32 @@ export const COEFFICIENTS: Record<'yowasp' | 'native', Coefficients> = {
           lut: { one: 125.63, lanes: -60.0701, lane: 6.1566, prod: -2.4645, ctrl: -1.6542 },
           ff: { one: -54.3947, lanes: 26.9308, lane: -4.6005, prod: 6.6234, ctrl: 4.419 },
           carry: { one: -12.9485, lanes: -0.3915, lane: 1.7505, prod: -0.6472, ctrl: 1.1479 },
+        },
+      },
+      // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07)
+      conv2d: {
+        ultraplus: {
+          lut: { one: 84.8529, lanes: -29.7614, lane: 4.9764, prod: -2.2632, word: 0.5635, ctrl: 2.594 },
+          ff: { one: 16.0577, lanes: -16.6121, lane: 2.6722, prod: -1.8331, word: 2.1229, ctrl: 1.1292 },
+          carry: { one: -32.2016, lanes: -4.8837, lane: 1.5698, prod: -0.3335, word: -0.1361, ctrl: 1.816 },
+        },
+        hx: {
+          lut: { one: 84.8529, lanes: -31.9372, lane: 4.9764, prod: -2.2632, word: 0.5635, ctrl: 2.594 },
+          ff: { one: 16.0577, lanes: -1.0221, lane: 2.6722, prod: -1.8331, word: 2.1229, ctrl: 1.1292 },
+          carry: { one: -32.2016, lanes: -4.9605, lane: 1.5698, prod: -0.3335, word: -0.1361, ctrl: 1.816 },
+        },
+      },
+      // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07)
+      pool: {
+        ultraplus: {
+          lut: { one: 559.6757, lane: 0.5504, ctrl: -5.6887 },
+          ff: { one: -32.5309, lane: 2.4975, ctrl: 1.9962 },
+          carry: { one: 115.3227, lane: 0.3262, ctrl: -0.3657 },
+        },
+        hx: {
+          lut: { one: 559.6757, lane: 0.5504, ctrl: -5.6887, lanes: 0.8687 },
+          ff: { one: -32.5309, lane: 2.4975, ctrl: 1.9962, lanes: 0.198 },
+          carry: { one: 115.3227, lane: 0.3262, ctrl: -0.3657, lanes: 0.135 },
         },
       },
     },

@@ -134,6 +134,11 @@ export function compareDesigns(da: Design, db: Design, opts: CompareOptions = {}
     metric('cycles', 'cycles / inference', a.cycles, b.cycles),
     metric('latency', `latency at ${clockMHz} MHz (us)`, a.latencyUs, b.latencyUs, paper?.ratios.latency, (x) => x.toFixed(1)),
     metric('period', 'period (cycles, back to back)', a.period, b.period),
+    // the period beside the DSP bound (multiplies per vector / SB_MAC16, two per SB_MAC16 with 8-bit operands): CNNs too
+    ...(a.bound.bound !== null && b.bound.bound !== null ? [
+      metric('dspBound', `DSP bound on ${part} (cycles)`, a.bound.bound, b.bound.bound),
+      metric('boundRatio', 'period / DSP bound', a.bound.ratio!, b.bound.ratio!, undefined, (x) => `${x.toFixed(2)}x`),
+    ] : []),
     ...tables.map((t, i) => metric(`energy:${t.name}`, `energy (${t.name})`, a.energy[i].totalPJ, b.energy[i].totalPJ, paper?.ratios.energy, formatEnergy)),
   ];
   return { a, b, part, clockMHz, paper, aIsBaseline, metrics, notes: explain(a, b, metrics, paper, aIsBaseline) };
@@ -163,7 +168,12 @@ function explain(a: DesignFigures, b: DesignFigures, metrics: CompareMetric[], p
   const tv = aIsBaseline ? b : a;
   const get = (k: string) => metrics.find((m) => m.key === k)!;
   const off = (m: CompareMetric) => m.paper !== undefined && Math.abs(Math.log(m.ratio / m.paper)) > Math.log(1.1);
+  const bnd = (d: DesignFigures) => (d.bound.bound === null ? `no DSP bound on ${d.bound.part}`
+    : `${n(d.bound.bound)}${d.bound.perDsp > 1 ? ` (2 per DSP: operands of at most 8 bits)` : ''} (${d.bound.ratio!.toFixed(2)}x)`);
+  const throughput = `throughput: a vector every ${n(base.period)} vs ${n(tv.period)} cycles; the DSP bound on ${base.bound.part} ` +
+    `(multiplies per vector / ${base.bound.dsp} SB_MAC16) is ${bnd(base)} vs ${bnd(tv)}`;
   if (!paper) {
+    notes.push(throughput);
     notes.push('no paper row: the parameter counts are not the paper\'s (623,290 / 7,852 or 24,709 / 942); pass --paper mnist|mitbih to compare anyway');
     return notes;
   }
@@ -179,10 +189,7 @@ function explain(a: DesignFigures, b: DesignFigures, metrics: CompareMetric[], p
   const latRatio = base.cycles / tv.cycles;
   notes.push(`latency: cycle counts of these RTL schedules at one clock, ${n(base.cycles)} vs ${n(tv.cycles)} cycles = ${latRatio.toFixed(1)}x` +
     (off(lat) ? `; the paper's ${paper.ratios.latency}x comes from its own platform and parallelism; ours scales with the lanes of each layer (more dense lanes shrink the baseline's cycles)` : ''));
-  const bnd = (d: DesignFigures) => (d.bound.bound === null ? `no DSP bound on ${d.bound.part}`
-    : `${n(d.bound.bound)}${d.bound.perDsp > 1 ? ` (2 per DSP: operands of at most 8 bits)` : ''} (${d.bound.ratio!.toFixed(2)}x)`);
-  notes.push(`throughput: a vector every ${n(base.period)} vs ${n(tv.period)} cycles; the DSP bound on ${base.bound.part} ` +
-    `(multiplies per vector / ${base.bound.dsp} SB_MAC16) is ${bnd(base)} vs ${bnd(tv)}`);
+  notes.push(throughput);
   for (const e of metrics.filter((x) => x.key.startsWith('energy:'))) {
     const i = a.energy.findIndex((r) => `energy:${r.table}` === e.key);
     const rb = base.energy[i];

@@ -42,7 +42,8 @@ import { planAny, type NetworkLayer, type NetworkPlan } from '../network/plan.ts
 import { loadLayerSpec } from '../layers/load.ts';
 import { PARTS, type PartName } from '../flow/parts.ts';
 import type { Toolchain } from '../flow/index.ts';
-import { predictResources, type ResourceEstimate } from './resources.ts';
+import { predictInventory, type ResourceEstimate } from './resources.ts';
+import { designInventory } from './inventory.ts';
 import { applyVary } from './sweep.ts';
 import { fitCheck, type FitRow } from './fit.ts';
 import type { Schedule } from '../network/spec.ts';
@@ -67,7 +68,7 @@ interface Knob {
   name: string;
   /** the spec field it sets (found by applying it), e.g. "lanes", "fft.butterflies" */
   field: string;
-  /** the spec's own value */
+  /** the spec's own value (the plan's when the spec leaves the field out) */
   own: number | undefined;
   values: number[];
   apply(spec: Spec, v: number): Spec;
@@ -119,8 +120,11 @@ function knobsOf(layer: NetworkLayer): Knob[] {
     };
     const field = probeField(spec, set, 1, 2);
     if (field) {
+      // the spec's value, or when it leaves the field out the plan's (a conv layer's beat defaults to all its channels)
       const v = getPath(spec, field);
-      knobs.push({ name, field, own: typeof v === 'number' ? v : undefined, values: [...values], apply: set });
+      const planned = (layer.plan as Record<string, unknown>)[field];
+      const own = typeof v === 'number' ? v : typeof planned === 'number' ? planned : undefined;
+      knobs.push({ name, field, own, values: [...values], apply: set });
     }
   }
   // folded FFT engines: the sweep shorthand (a layer without one makes applyVary throw)
@@ -193,6 +197,12 @@ export interface FillResult {
   best: FillChoice;
   /** a network: the best choice under the pipelined schedule (when the spec's is sequential) */
   pipelined?: FillChoice;
+  /**
+   * a sequential network none of whose settings fits pipelined: why (the
+   * pipelined links hold two vectors after a layer that overlaps them, which
+   * for feature maps can exceed the EBR)
+   */
+  noPipelined?: string;
   seconds: number;
 }
 
@@ -220,11 +230,19 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
   const rOpts = { part, toolchain: opts.toolchain, board: opts.board };
   const at = (k: number) => (design.isNetwork ? `layers[${k}].` : '');
   const designOf = (net: NetworkPlan) => designFromPlan(net, design.isNetwork);
-  const price = (net: NetworkPlan) => {
+  const price = (net: NetworkPlan): { est: ResourceEstimate; rows: FitRow[]; clean: boolean; cut: boolean } => {
+    // a layer's lanes must stay a multiple of the next layer's input beat (its
+    // link cuts them); a plan whose links do not cut has no timeline, so it is
+    // priced by its inventory alone (resources do not depend on the cycles) and never accepted
+    if (!linksCut(net)) {
+      const est = predictInventory(designInventory(net, design.isNetwork, 0, opts.board ?? true), rOpts);
+      return { est, rows: [], clean: false, cut: false };
+    }
     const f = fitCheck(designOf(net), part, { ...rOpts, advise: false });
-    // a layer's lanes must stay a multiple of the next layer's input beat (its link cuts them)
-    return { est: f.estimate, rows: f.rows, clean: f.rows.every((r) => r.status === 'ok') && linksCut(net) };
+    return { est: f.estimate, rows: f.rows, clean: f.rows.every((r) => r.status === 'ok'), cut: true };
   };
+  /** within the part's limits on every resource (for a setting judged before its neighbours can take it) */
+  const within = (e: ResourceEstimate) => e.total.dsp <= lim.dsp && e.total.ebr <= lim.ebr && e.total.spram <= lim.spram && e.total.lut <= lim.lut;
   let priced = 0;
 
   // ---- step 1: per-layer candidates ----
@@ -263,7 +281,10 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
       if (!layer) continue;
       const p = price(withLayer(k, layer, fewest));
       priced++;
-      if (!p.clean && !isOwn) continue;
+      // a beat the other layers' fewest lanes cannot feed (a pool's 2 channels
+      // a beat after 1 conv lane) is kept when it is within the limits: the
+      // combinations decide whether some neighbour's setting feeds it
+      if (!p.clean && !isOwn && (p.cut || !within(p.est))) continue;
       const c = layer.kind.cost(layer.plan);
       seen.set(key, {
         values, layer, period: c.cycles.period, latency: c.cycles.latency, own: isOwn || !!prev?.own,
@@ -359,12 +380,13 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
     };
   };
   const clean = results.filter((r) => r.clean);
-  if (!clean.length) {
+  if (!clean.some((r) => r.net.schedule === net0.schedule)) {
     const over = base.rows.filter((r) => r.status !== 'ok');
     throw new CircaError(`${design.name}: no lane setting fits iCE40${part} with room; with the fewest lanes everywhere it needs ` +
       `${over.map((r) => `${r.resource} ${n(r.need)} (has ${n(r.have)})`).join(', ') || 'more than the part has'}`);
   }
-  const bestFor = (s: Schedule): FillChoice => {
+  /** the fastest setting that fits under schedule s, or undefined when none does */
+  const bestFor = (s: Schedule): FillChoice | undefined => {
     let best: { r: Priced; c: ReturnType<Design['cost']> } | undefined;
     for (const r of clean) {
       if (r.net.schedule !== s) continue;
@@ -373,8 +395,9 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
         (c.latency === best.c.latency && (r.est.total.dsp < best.r.est.total.dsp || (r.est.total.dsp === best.r.est.total.dsp && r.est.total.lut < best.r.est.total.lut)))));
       if (better) best = { r, c };
     }
-    return choice(best!.r, s);
+    return best && choice(best.r, s);
   };
+  const pipelined = schedules.length > 1 ? bestFor('pipelined') : undefined;
   // the spec as written is checked by the plain fit check (the same rows): an unmodelled kind or logic within the error is "marginal"
   const specFit = fitCheck(design, part, { ...rOpts, advise: false });
   const result: FillResult = {
@@ -386,12 +409,22 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
     priced,
     candidates: laned.map((k) => ({ index: k, name: (net0.layers[k].plan as { name: string }).name, count: cands[k].length })),
     spec: { ...choice(own, net0.schedule), fits: specFit.rows.every((r) => r.status === 'ok') },
-    best: bestFor(net0.schedule),
-    ...(schedules.length > 1 ? { pipelined: bestFor('pipelined') } : {}),
+    best: bestFor(net0.schedule)!,
+    ...(pipelined ? { pipelined } : {}),
+    ...(schedules.length > 1 && !pipelined ? { noPipelined: pipelinedRefusal(results, part) } : {}),
     seconds: 0,
   };
   result.seconds = (performance.now() - t0) / 1000;
   return result;
+}
+
+/** Why no pipelined setting fits: the resources over the part in the pipelined setting that needs least of them. */
+function pipelinedRefusal(results: Priced[], part: PartName): string {
+  const piped = results.filter((r) => r.net.schedule === 'pipelined' && r.rows.length);
+  const over = (r: Priced) => r.rows.filter((x) => x.status !== 'ok');
+  const least = piped.sort((a, b) => over(a).reduce((s, x) => s + x.need / Math.max(1, x.have), 0) - over(b).reduce((s, x) => s + x.need / Math.max(1, x.have), 0))[0];
+  const why = least ? over(least).map((x) => `${x.resource} ${n(x.need)} (has ${n(x.have)})`).join(', ') : '';
+  return `no setting fits iCE40${part} with room under the pipelined schedule${why ? `: at the least it needs ${why}` : ''}`;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -435,6 +468,7 @@ export function formatFill(f: FillResult): string {
   ]);
   const w = h2.map((x, i) => Math.max(x.length, ...body.map((r) => r[i].length)));
   lines.push(...[h2, ...body].map((r) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ')));
+  if (f.noPipelined) lines.push('', `pipelined: ${f.noPipelined}`);
   if (!f.spec.fits) lines.push('', `* the spec as written does not fit iCE40${f.part} with room: ${f.spec.rows.filter((r) => r.status !== 'ok').map((r) => `${r.resource} ${n(r.need)}/${n(r.have)} ${r.status}`).join(', ')}`);
   return lines.join('\n');
 }

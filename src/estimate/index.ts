@@ -22,7 +22,7 @@ export {
   type Comparison, type CompareMetric, type CompareOptions, type PaperRow,
 } from './compare.ts';
 export {
-  parseVary, applyVary, expandPoints, parseShard, evaluatePoint, toCsv, mergeCsv, parseCsv, sweepSvg, SHORTHANDS,
+  parseVary, applyVary, expandPoints, parseShard, evaluatePoint, toCsv, mergeCsv, parseCsv, sweepSvg, SHORTHANDS, shorthands, fieldShorthands,
   type Vary, type SweepPoint, type PointResult,
 } from './sweep.ts';
 export { synthPoints, buildKey, buildCacheDir } from './sweep-synth.ts';

@@ -13,6 +13,12 @@
  *     butterflies=..., architecture=streaming,folded, fftWidth=...
  *                 every FFT section (a circulant kind's `fft`, a bare fft):
  *                 folded engines' units, the architecture, the data width
+ *     outChannels=..., channels=..., kernel=..., stride=..., window=...
+ *                 the shape fields the kinds list in their vary face
+ *                 (`vary.fields`), set on every layer that has one; in a
+ *                 network the later layers then take the image it gives
+ *                 (height, width, channels; a head's inputs), and so does a
+ *                 dotted path to such a field (layers.0.outChannels)
  * Points are numbered in the order of the product, the first --vary varying
  * slowest; --shard i/N keeps the points whose index % N == i - 1, and
  * `sweep merge` joins shard CSVs back into the unsharded CSV, byte for byte.
@@ -21,7 +27,9 @@ import { CircaInputError, CircaError } from '../errors.ts';
 import { didYouMean } from '../suggest.ts';
 import { designFromPlan, type Design } from '../network/design.ts';
 import { planAny } from '../network/plan.ts';
-import { kindNamed } from '../layers/index.ts';
+import { kindNamed, LAYER_KINDS } from '../layers/index.ts';
+import { loadLayerSpec } from '../layers/load.ts';
+import type { ImageShape } from '../layers/types.ts';
 import type { Board } from '../flow/boards.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { fitCheck } from './fit.ts';
@@ -44,6 +52,52 @@ export const SHORTHANDS: Record<string, string> = {
   architecture: 'FFT architecture (streaming or folded) of every FFT section; folded takes 1 butterfly unit unless butterflies is varied too (vary architecture first)',
   fftWidth: 'data width of every FFT section (fft.dataWidth, dataWidth of a bare fft)',
 };
+
+/**
+ * The shape-field shorthands: every field some kind lists in its vary face
+ * (`vary.fields`: a conv layer's outChannels, channels, kernel, stride, a
+ * pool's window), with the kinds that have it.
+ */
+export function fieldShorthands(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [name, k] of Object.entries(LAYER_KINDS)) {
+    for (const f of k.vary?.fields ?? []) if (!Object.hasOwn(SHORTHANDS, f)) out.set(f, [...(out.get(f) ?? []), name]);
+  }
+  return out;
+}
+
+/** Every shorthand with what it sets: the fixed ones and the kinds' shape fields. */
+export function shorthands(): Record<string, string> {
+  const fields = [...fieldShorthands()].map(([f, kinds]) => [f, `${f} of every ${kinds.join(', ')} layer (a network's later layers take the image it gives)`]);
+  return { ...SHORTHANDS, ...Object.fromEntries(fields) };
+}
+
+/**
+ * The layers after layer `from` of a network take the image the layer before
+ * each gives (its kind's `images` face), through every image layer and a
+ * head with `inputs` (the flattened feature map), so that a shape field varied
+ * in one layer keeps the network chained. It stops at a layer that does not
+ * plan (the point is then invalid with that layer's own message) or one that
+ * takes no image.
+ */
+function rechain(layers: Record<string, unknown>[], from: number): void {
+  for (let i = from + 1; i < layers.length; i++) {
+    const prev = kindNamed(layers[i - 1].kind);
+    if (!prev?.images) return;
+    let image: ImageShape;
+    try {
+      image = prev.images(loadLayerSpec(layers[i - 1], `layers[${i - 1}].`).plan).output;
+    } catch (e) {
+      if (e instanceof CircaError) return;
+      throw e;
+    }
+    const l = layers[i];
+    const take = kindNamed(l.kind)?.vary?.input;
+    if (take) take(l, image);
+    else if (typeof l.inputs === 'number') l.inputs = image.height * image.width * image.channels;
+    else return;
+  }
+}
 
 /**
  * The FFT sections of a layer spec: its `fft` object (the circulant kinds), or
@@ -83,7 +137,7 @@ export function parseVary(arg: string): Vary {
     }
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+|\[\d+\])*$/.test(key)) {
-    throw new CircaInputError(`--vary: "${key}" is not a dotted path (e.g. layers.0.lanes) or a shorthand (${Object.keys(SHORTHANDS).join(', ')})`);
+    throw new CircaInputError(`--vary: "${key}" is not a dotted path (e.g. layers.0.lanes) or a shorthand (${Object.keys(shorthands()).join(', ')})`);
   }
   return { key, values };
 }
@@ -110,6 +164,16 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
     // a value no layer can take is not quietly capped into another point: the
     // first layer gets it as given, and the spec's own check refuses it
     if (laned.length && laned.every((l) => l.lanes !== value)) laned[0].lanes = value;
+    return out;
+  }
+  const fieldKinds = Object.hasOwn(SHORTHANDS, key) ? undefined : fieldShorthands().get(key);
+  if (fieldKinds) {
+    // a shape field of every layer of the kinds that list it; the spec checks the value
+    const ls = layersOf(out);
+    const idx = ls.map((l, i) => (fieldKinds.includes(String(l.kind)) ? i : -1)).filter((i) => i >= 0);
+    if (!idx.length) throw new CircaInputError(`--vary ${key}: no layer of the spec has ${key} (a field of ${fieldKinds.join(', ')} layers); use a dotted path`);
+    for (const i of idx) ls[i][key] = value;
+    if (Array.isArray(out.layers)) rechain(ls, idx[0]);
     return out;
   }
   if ((key === 'butterflies' || key === 'architecture' || key === 'fftWidth') && !layersOf(out).some((l) => fftSections(l).length)) {
@@ -188,6 +252,11 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
     node = next;
   }
   (node as Record<string | number, unknown>)[path[path.length - 1]] = value;
+  // a shape field of a network's layer (layers.2.outChannels): the layers after it take the image it now gives
+  if (path.length === 3 && path[0] === 'layers' && typeof path[1] === 'number' && Array.isArray(out.layers)) {
+    const ls = out.layers as Record<string, unknown>[];
+    if (kindNamed(ls[path[1]]?.kind)?.vary?.fields?.includes(String(path[2]))) rechain(ls, path[1]);
+  }
   return out;
 }
 
@@ -204,7 +273,7 @@ export interface SweepPoint {
  * is the answer, with the schema's "did you mean" when it has one.
  */
 export function checkVaryKey(spec: unknown, v: Vary): void {
-  if (Object.hasOwn(SHORTHANDS, v.key)) return;
+  if (Object.hasOwn(shorthands(), v.key)) return;
   const path = pathOf(v.key);
   const leaf = path[path.length - 1];
   if (typeof leaf !== 'string') return;
@@ -217,7 +286,7 @@ export function checkVaryKey(spec: unknown, v: Vary): void {
     if (!(e instanceof CircaError)) throw e;
     const line = e.message.split('\n').find((l) => l.includes(`unknown field ${JSON.stringify(leaf)}`));
     if (line) {
-      const hint = /\(did you mean [^)]*\)/.exec(line)?.[0] ?? (path.length === 1 ? didYouMean(leaf, Object.keys(SHORTHANDS)).trim() : '');
+      const hint = /\(did you mean [^)]*\)/.exec(line)?.[0] ?? (path.length === 1 ? didYouMean(leaf, Object.keys(shorthands())).trim() : '');
       throw new CircaInputError(`--vary ${v.key}: the spec has no field ${JSON.stringify(leaf)} there${hint ? ` ${hint}` : ''}; not sweeping`);
     }
   }

@@ -254,6 +254,15 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
     /** elements per input beat (`circa estimate --fill` tries 1, 2, 4, 8, 16) */
     beat?(spec: Record<string, unknown>, beat: number): void;
     width?(spec: Record<string, unknown>, format: QFormat): void;
+    /**
+     * shape fields `sweep --vary <field>=v1,v2` sets on every layer of this
+     * kind (a new field is one entry); the spec's own check refuses a value
+     * out of range. In a network, the layers after a changed one then take
+     * the image it gives (`input`).
+     */
+    fields?: readonly string[];
+    /** take the image the layer before gives (the sweep's re-chain after a shape field changes) */
+    input?(spec: Record<string, unknown>, image: ImageShape): void;
   };
   /**
    * Optional: for a kind whose vectors are images in the stream order

@@ -5,7 +5,7 @@
  */
 import { CircaInputError } from '../../errors.ts';
 import { defineKind, type TrainFace } from '../types.ts';
-import { conv2d } from '../conv2d/index.ts';
+import { conv2d, CONV_FIELDS } from '../conv2d/index.ts';
 import { conv2dTrain } from '../conv2d/train.ts';
 import { planConv2d, varyConvLanes, type Conv2dPlan } from '../conv2d/plan.ts';
 import type { Conv2dSpec } from '../conv2d/spec.ts';
@@ -82,6 +82,8 @@ export const conv1d = defineKind<Conv1dSpec, Conv2dPlan>({
   vary: {
     lanes: (spec, lanes) => { spec.lanes = varyConvLanes(spec, lanes); },
     beat: (spec, beat) => { spec.beat = beat; },
+    fields: CONV_FIELDS,
+    input: (spec, img) => { Object.assign(spec, { length: img.width, channels: img.channels }); },
   },
   train: conv1dTrain,
   describe: (p) => [`conv1d: length ${p.w}, ${p.c} -> ${p.m} channel(s), kernel ${p.k}; ` + conv2d.describe(p)[0].replace(/^conv2d /, 'as conv2d '), ...conv2d.describe(p).slice(1)],

@@ -13,6 +13,9 @@ import { conv2dResources } from './resources.ts';
 import { conv2dTrain } from './train.ts';
 import { conv2dRegisters } from './registers.ts';
 
+/** The shape fields `sweep --vary` sets on the conv kinds (one entry a field). */
+export const CONV_FIELDS = ['outChannels', 'channels', 'kernel', 'stride'] as const;
+
 export const conv2d = defineKind<Conv2dSpec, Conv2dPlan>({
   kind: 'conv2d',
   summary: 'Convolution over a raster image stream, y = act(requant(W * x + bias)), line buffer in block RAM, P output-channel MAC lanes',
@@ -31,6 +34,8 @@ export const conv2d = defineKind<Conv2dSpec, Conv2dPlan>({
   vary: {
     lanes: (spec, lanes) => { spec.lanes = varyConvLanes(spec, lanes); },
     beat: (spec, beat) => { spec.beat = beat; },
+    fields: CONV_FIELDS,
+    input: (spec, img) => { Object.assign(spec, { height: img.height, width: img.width, channels: img.channels }); },
   },
   cost: conv2dCost,
   timing: conv2dTiming,

@@ -43,6 +43,8 @@ export function conv2dResources(p: Conv2dPlan, { name, cycles }: ResourceContext
   const ctrl = num('C_W') + 2 * num('KX_W') + num('G_W') + num('OX_W') + num('OY_W') + num('WA_W') + num('XA_W') + num('RB_W') +
     3 * num('POS_W') + num('SL_W') + num('AV_W') + 2 * bitsFor(depth) + circ;
   return {
+    // conv1d is this engine and face too: one model prices both
+    model: 'conv2d',
     memories,
     multipliers,
     arith: {
@@ -57,6 +59,8 @@ export function conv2dResources(p: Conv2dPlan, { name, cycles }: ResourceContext
       lanes: P,
       lane: P * (p.accWidth + p.yWidth),
       prod: P * (p.prodWidth + p.bWidth),
+      // the line buffer's word (a beat of channels) and its element select
+      word: p.beat * p.xWidth,
       ctrl,
     },
   };

@@ -27,7 +27,11 @@ export const pool = defineKind<PoolSpec, PoolPlan>({
   beatField: 'beat',
   rtl: poolRtl,
   resources: poolResources,
-  vary: { beat: (spec, beat) => { spec.beat = beat; } },
+  vary: {
+    beat: (spec, beat) => { spec.beat = beat; },
+    fields: ['window', 'stride'],
+    input: (spec, img) => { Object.assign(spec, { height: img.height, width: img.width, channels: img.channels }); },
+  },
   cost: (p) => {
     const pixels = p.ho * p.wo;
     return {
