@@ -52,6 +52,8 @@ export const FAST_FILES = [
   'test/self-contained.test.ts',
   'test/newcomer.test.ts',
   'test/readme-accuracy.test.ts',
+  'test/overflow-meaning.test.ts',
+  'test/readme-figures.test.ts',
   'test/conv2d.test.ts',
   'test/pool.test.ts',
   'test/conv1d.test.ts',
