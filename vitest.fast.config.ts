@@ -54,6 +54,7 @@ export const FAST_FILES = [
   'test/readme-accuracy.test.ts',
   'test/overflow-meaning.test.ts',
   'test/readme-figures.test.ts',
+  'test/sim-times.test.ts',
   'test/conv2d.test.ts',
   'test/pool.test.ts',
   'test/conv1d.test.ts',
