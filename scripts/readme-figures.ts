@@ -43,11 +43,13 @@ export function transcripts(readme: string): Transcript[] {
   const lines = readme.split('\n');
   const out: Transcript[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].startsWith('```') || !lines[i + 1]?.startsWith('$ circa ')) continue;
-    const args = lines[i + 1].slice('$ circa '.length).trim().split(/\s+/);
+    // a block may sit indented in a list item: its indent is taken off every line
+    const indent = /^( *)```/.exec(lines[i])?.[1].length;
+    if (indent === undefined || !lines[i + 1]?.startsWith(`${' '.repeat(indent)}$ circa `)) continue;
+    const args = lines[i + 1].slice(indent + '$ circa '.length).trim().split(/\s+/);
     const expected: string[] = [];
     let j = i + 2;
-    for (; j < lines.length && !lines[j].startsWith('```'); j++) expected.push(lines[j]);
+    for (; j < lines.length && !lines[j].trimStart().startsWith('```'); j++) expected.push(lines[j].slice(indent));
     const cheap = (CHEAP_COMMANDS as readonly string[]).includes(args[0]) && !args.includes('--synth');
     out.push({ line: i + 2, args, expected, cheap });
     i = j;

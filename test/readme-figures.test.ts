@@ -23,7 +23,7 @@ describe('the drift check itself', () => {
 
   it('finds the README\'s transcripts, the cheap ones among them', () => {
     const cheap = all.filter((t) => t.cheap).map((t) => t.args.slice(0, 2).join(' '));
-    expect(cheap).toEqual(expect.arrayContaining(['estimate examples/tvscm-784.json', 'compare examples/mnist-dense.json', 'boards', 'fft-report 64']));
+    expect(cheap).toEqual(expect.arrayContaining(['estimate examples/tvscm-784.json', 'compare examples/mnist-dense.json', 'boards', 'fft-report 64', 'sweep examples/trained/mnist-tvscm.json']));
     expect(all.filter((t) => !t.cheap).map((t) => t.args[0])).toEqual(expect.arrayContaining(['sim', 'build']));
   });
 });
