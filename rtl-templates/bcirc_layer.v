@@ -51,7 +51,8 @@
 // Nothing is dropped or duplicated, so results never depend on timing.
 //
 // ovf (sticky): the FFT's flag, a saturated A, a saturated conjugation of
-// A's imaginary part (-(-2^(F_W-1))), a kept output that did not fit.
+// A's imaginary part (-(-2^(F_W-1))), a kept output that lost information
+// (did not fit, and the ReLU does not zero it anyway).
 module bcirc_layer #(
     // (the inputs N and outputs M enter through Q, PB, LAST_IDX and LAST_KEEP)
     parameter integer K         = 8,    // block size
@@ -377,6 +378,10 @@ module bcirc_layer #(
         .ovf (y_ovf)
     );
     wire [Y_W-1:0]   y_act = (RELU != 0 && y_rq[Y_W-1]) ? {Y_W{1'b0}} : y_rq;
+    // Overflow = the output lost information (requantActivate() in
+    // src/fixed/index.ts): a value below the range that ReLU zeroes anyway
+    // (saturated, or wrapped to a negative) is not an overflow.
+    wire             y_lost = y_ovf & ~(RELU != 0 && fft_m_data[XF_W-1] && y_act == {Y_W{1'b0}});
     reg  [PB_W-1:0]  ob_cnt;        // output block leaving the FFT
     wire             ob_lastblk = ob_cnt == OB_LAST;
     wire [K-1:0]     keep_now = ob_lastblk ? KEEP_TAIL : KEEP_ALL;
@@ -405,7 +410,7 @@ module bcirc_layer #(
             if (y_in & o_blk_last) mv <= 1'b1;
             else if (m_ready) mv <= 1'b0;
             if (y_in & o_blk_last) ob_cnt <= ob_lastblk ? {PB_W{1'b0}} : ob_cnt + 1'b1;
-            if (y_in & y_ovf & keep_now[obin]) y_ovf_r <= 1'b1;
+            if (y_in & y_lost & keep_now[obin]) y_ovf_r <= 1'b1;
         end
     end
     assign m_valid = mv;

@@ -75,6 +75,7 @@ module circ_out #(
     wire        v_fin, l_fin;
     wire [Y_W-1:0] rq;
     wire        rq_ovf;
+    wire        rq_below;   // the requantiser's input is negative
     generate
         if (DIAG != 0) begin : g_diag
             reg                       v1, l1, v2, l2;
@@ -104,11 +105,13 @@ module circ_out #(
                 end
             end
             requant #(.IN_W(ACC_W), .OUT_W(Y_W), .SHIFT(SHIFT), .ROUND(ROUND), .SAT(SAT)) u_rq (.din(a2), .dout(rq), .ovf(rq_ovf));
+            assign rq_below = a2[ACC_W-1];
             assign v_fin = v2;
             assign l_fin = l2;
             assign busy  = v0 | v1 | v2 | m_valid;
         end else begin : g_plain
             requant #(.IN_W(Z_W), .OUT_W(Y_W), .SHIFT(SHIFT), .ROUND(ROUND), .SAT(SAT)) u_rq (.din(z0), .dout(rq), .ovf(rq_ovf));
+            assign rq_below = z0[Z_W-1];
             assign v_fin = v0;
             assign l_fin = l0;
             assign busy  = v0 | m_valid;
@@ -118,6 +121,10 @@ module circ_out #(
         end
     endgenerate
     wire [Y_W-1:0] y = (RELU != 0 && rq[Y_W-1]) ? {Y_W{1'b0}} : rq;
+    // Overflow = the output lost information (requantActivate() in
+    // src/fixed/index.ts): a value below the range that ReLU zeroes anyway
+    // (saturated, or wrapped to a negative) is not an overflow.
+    wire lost = rq_ovf & ~(RELU != 0 && rq_below && y == {Y_W{1'b0}});
 
     // ---- control -----------------------------------------------------------------
     always @(posedge clk) begin
@@ -128,7 +135,7 @@ module circ_out #(
         end else begin
             if (take) pos <= pos + 1'b1;
             if (en) v0 <= take & keep;
-            if (en & v_fin & rq_ovf) ovf <= 1'b1;
+            if (en & v_fin & lost) ovf <= 1'b1;
         end
     end
 

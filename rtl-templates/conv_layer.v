@@ -486,6 +486,7 @@ module conv_layer #(
                 end
             end
             wire signed [Y_W-1:0] rq;
+            wire                  rq_ovf;
             requant #(
                 .IN_W (ACC_W),
                 .OUT_W(Y_W),
@@ -495,7 +496,7 @@ module conv_layer #(
             ) u_requant (
                 .din (c_acc),
                 .dout(rq),
-                .ovf (y_ovf[j])
+                .ovf (rq_ovf)
             );
             reg signed [Y_W-1:0] act;
             always @* begin
@@ -504,6 +505,14 @@ module conv_layer #(
                 else               act = rq;
             end
             assign y_lanes[j*Y_W +: Y_W] = act;
+            // Overflow = the output lost information (requantActivate() in
+            // src/fixed/index.ts): it did not fit, and below the range ReLU's 0
+            // or hardtanh's CLIP_LO, above it hardtanh's CLIP_HI, is not the
+            // right answer anyway.
+            wire below = c_acc[ACC_W-1];
+            wire act_right = below ? ((ACT == 1 && act == {Y_W{1'b0}}) || (ACT == 2 && act == CLIP_LO))
+                                   : (ACT == 2 && act == CLIP_HI);
+            assign y_ovf[j] = rq_ovf & ~act_right;
         end
     endgenerate
 

@@ -51,7 +51,8 @@
 // Output beats carry P lanes (lane j in m_data[j*Y_W +: Y_W]), one beat per
 // group; on the last beat only the first M - (GROUPS-1)*P lanes are kept
 // (m_keep), the others read zero. ovf is sticky (cleared by rst): it rises when
-// a kept lane's requantised value did not fit Y_W bits.
+// a kept lane's output lost information (its requantised value did not fit
+// Y_W bits and the activation does not give the right answer anyway).
 //
 // ACT: 0 identity, 1 ReLU, 2 hardtanh (clip to [CLIP_LO, CLIP_HI], the raw
 // values of -1 and +1 in the output format).
@@ -399,6 +400,7 @@ module dense_layer #(
 
             // Requantise (rounding, saturate or wrap, overflow), then activate
             wire signed [Y_W-1:0] rq;
+            wire                  rq_ovf;
             requant #(
                 .IN_W (ACC_W),
                 .OUT_W(Y_W),
@@ -408,7 +410,7 @@ module dense_layer #(
             ) u_requant (
                 .din (c_acc),
                 .dout(rq),
-                .ovf (y_ovf[j])
+                .ovf (rq_ovf)
             );
             reg signed [Y_W-1:0] act;
             always @* begin
@@ -417,6 +419,15 @@ module dense_layer #(
                 else               act = rq;
             end
             assign y_lanes[j*Y_W +: Y_W] = act;
+            // Overflow means the output lost information: the value did not fit
+            // AND the activation of what was kept differs from the activation of
+            // the true value (requantActivate() in src/fixed/index.ts). Below the
+            // range (c_acc negative) ReLU gives 0 and hardtanh CLIP_LO anyway;
+            // above it only hardtanh's CLIP_HI is still right.
+            wire below = c_acc[ACC_W-1];
+            wire act_right = below ? ((ACT == 1 && act == {Y_W{1'b0}}) || (ACT == 2 && act == CLIP_LO))
+                                   : (ACT == 2 && act == CLIP_HI);
+            assign y_ovf[j] = rq_ovf & ~act_right;
         end
     endgenerate
 

@@ -516,6 +516,7 @@ module tvscm_layer #(
             /* verilator lint_on WIDTH */
 
             wire signed [Y_W-1:0] rq;
+            wire                  rq_ovf;
             requant #(
                 .IN_W (ACC_W),
                 .OUT_W(Y_W),
@@ -525,9 +526,14 @@ module tvscm_layer #(
             ) u_requant (
                 .din (q_acc),
                 .dout(rq),
-                .ovf (y_ovf[j])
+                .ovf (rq_ovf)
             );
             assign y_lanes[j*Y_W +: Y_W] = (RELU != 0 && rq[Y_W-1]) ? {Y_W{1'b0}} : rq;
+            // Overflow = the output lost information (requantActivate() in
+            // src/fixed/index.ts): a value below the range that ReLU zeroes
+            // anyway (saturated, or wrapped to a negative) is not an overflow.
+            wire relu_right = RELU != 0 && q_acc[ACC_W-1] && (rq[Y_W-1] || rq == {Y_W{1'b0}});
+            assign y_ovf[j] = rq_ovf & ~relu_right;
         end
     endgenerate
 

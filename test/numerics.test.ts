@@ -63,31 +63,36 @@ describe('ReLU and hardtanh come after saturate or wrap; the overflow flag (READ
     expect(ref(act('identity', 'wrap'), [24])).toEqual({ y: [-64], overflow: true });
     expect(ref(act('relu', 'wrap'), [24])).toEqual({ y: [0], overflow: true });
   });
-  it('saturate, then ReLU: 1.5 saturates to 127/128; -1.5 saturates to -1, which ReLU removes, and the flag stays raised', () => {
+  it('saturate, then ReLU: 1.5 saturates to 127/128 (flag: the output lost information); -1.5 saturates to -1, which ReLU makes 0 as it would -1.5 (no flag)', () => {
     expect(ref(act('relu', 'saturate'), [24])).toEqual({ y: [127], overflow: true });
-    expect(ref(act('relu', 'saturate'), [-24])).toEqual({ y: [0], overflow: true });
+    expect(ref(act('relu', 'saturate'), [-24])).toEqual({ y: [0], overflow: false });
+    expect(ref(act('identity', 'saturate'), [-24])).toEqual({ y: [-128], overflow: true });
   });
-  it('the same order in dense, tvscm and the circulant kinds: the flag is raised on the requantised value, before the activation', () => {
+  it('the same meaning in dense and tvscm: a value saturated below the range that ReLU zeroes raises nothing, one above it does', () => {
     // dense: one weight 1.0 (raw, Q1.6), input -1.5 in Q3.4 -> accumulator -1.5 -> Q0.7 saturates at -1 -> ReLU 0
     const dense = { kind: 'dense', inputs: 1, outputs: 1, input: { int: 3, frac: 4 }, weights: { format: { int: 1, frac: 6 }, values: [[1]], bias: [0] }, activation: 'relu', output: { format: { int: 0, frac: 7 } } };
-    expect(ref(dense, [-24])).toEqual({ y: [0], overflow: true });
+    expect(ref(dense, [-24])).toEqual({ y: [0], overflow: false });
+    expect(ref(dense, [24])).toEqual({ y: [127], overflow: true });
     expect(ref(dense, [-8])).toEqual({ y: [0], overflow: false }); // -0.5 fits: ReLU alone raises nothing
     // tvscm, complement, a = 1, b = 0: y = x; output Q0.7 from input Q3.4
     const tv = { kind: 'tvscm', n: 3, placement: { type: 'complement' }, input: { int: 3, frac: 4 }, weights: { format: { int: 1, frac: 6 }, a: 1, b: 0 }, output: { format: { int: 0, frac: 7 }, relu: true } };
-    expect(ref(tv, [-24, -8, 8])).toEqual({ y: [0, 0, 64], overflow: true });
+    expect(ref(tv, [-24, -8, 8])).toEqual({ y: [0, 0, 64], overflow: false });
+    expect(ref(tv, [24, -8, 8])).toEqual({ y: [127, 0, 64], overflow: true });
     expect(ref({ ...tv, output: { format: { int: 0, frac: 7 }, relu: true, overflow: 'wrap' } }, [24, 0, 0])).toEqual({ y: [0, 0, 0], overflow: true });
   });
-  it('hardtanh clips to [max(-1, min of the format), min(+1, max of the format)], after the fit', () => {
+  it('hardtanh clips to [max(-1, min of the format), min(+1, max of the format)], after the fit; a value it clips to its limit anyway lost nothing', () => {
     const ht = (out: { int: number; frac: number }, x: number[]) => ref({ kind: 'activation', n: x.length, function: 'hardtanh', input: { int: 3, frac: 4 }, output: { format: out } }, x);
     // Q1.6: [-1, +1] exactly (raw -64..64); 1.5 is inside the format, so clipping it is not an overflow
     expect(ht({ int: 1, frac: 6 }, [24, -24, 8])).toEqual({ y: [64, -64, 32], overflow: false });
-    // Q0.7 cannot hold +1: the range is [-1, 1 - 2^-7] (raw -128..127); 1.5 saturates first (flag), then clips
-    expect(ht({ int: 0, frac: 7 }, [24, -24])).toEqual({ y: [127, -128], overflow: true });
+    // Q0.7 cannot hold +1: the range is [-1, 1 - 2^-7] (raw -128..127); 1.5 saturates to 127, which is the clip anyway
+    expect(ht({ int: 0, frac: 7 }, [24, -24])).toEqual({ y: [127, -128], overflow: false });
     // Q0.1 (2 bits): [-1, 0.5]
-    expect(ht({ int: 0, frac: 1 }, [16, 8, -16])).toEqual({ y: [1, 1, -2], overflow: true });
+    expect(ht({ int: 0, frac: 1 }, [16, 8, -16])).toEqual({ y: [1, 1, -2], overflow: false });
+    // wrapped instead, 1.5 becomes -0.5 and the clip keeps it: lost
+    expect(ref({ kind: 'activation', n: 1, function: 'hardtanh', input: { int: 3, frac: 4 }, output: { format: { int: 0, frac: 7 }, overflow: 'wrap' } }, [24])).toEqual({ y: [-64], overflow: true });
     // dense's hardtanh has the same range
     const dense = { kind: 'dense', inputs: 1, outputs: 1, input: { int: 3, frac: 4 }, weights: { format: { int: 1, frac: 6 }, values: [[1]], bias: [0] }, activation: 'hardtanh', output: { format: { int: 0, frac: 7 } } };
-    expect(ref(dense, [24])).toEqual({ y: [127], overflow: true });
+    expect(ref(dense, [24])).toEqual({ y: [127], overflow: false });
     expect(ref({ ...dense, output: { format: { int: 2, frac: 5 } } }, [24])).toEqual({ y: [32], overflow: false });
   });
 });

@@ -67,6 +67,13 @@ module act_layer #(
             default: f = rq;
         endcase
     end
+    // Overflow = the output lost information (requantActivate() in
+    // src/fixed/index.ts): it did not fit, and below the range relu's 0 or
+    // hardtanh's HT_LO, above it hardtanh's HT_HI, is not the right answer anyway.
+    wire below = widened[IN_W-1];
+    wire f_right = below ? ((FUNC == 1 && f == {Y_W{1'b0}}) || (FUNC == 2 && f == HT_LO))
+                         : (FUNC == 2 && f == HT_HI);
+    wire lost = rq_ovf & ~f_right;
 
     reg           o_valid, o_last, ovf_r;
     reg [Y_W-1:0] o_data;
@@ -84,7 +91,7 @@ module act_layer #(
     end
     always @(posedge clk) begin
         if (rst) ovf_r <= 1'b0;
-        else if (ce && s_valid && rq_ovf) ovf_r <= 1'b1;
+        else if (ce && s_valid && lost) ovf_r <= 1'b1;
     end
     assign m_valid = o_valid;
     assign m_data  = o_data;

@@ -14,7 +14,7 @@ import { onInterrupt, track } from '../cleanup.ts';
 import { loadDesign, type Design } from '../network/design.ts';
 import { checkModuleNames } from '../network/plan.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
-import { cosim, formatMismatch, type CosimReport, type SeriesStats } from '../sim/cosim.ts';
+import { cosim, formatMismatch, simTimeLines, type CosimReport, type SeriesStats } from '../sim/cosim.ts';
 import { checkRtl } from '../sim/lint.ts';
 import { synthesisedRtl } from '../sim/netlist.ts';
 import { describeSimulator, type SimulatorChoice } from '../sim/simulator.ts';
@@ -167,9 +167,7 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
     `overflow flag: model ${full.overflowExpected ? 'raised' : 'clear'}, RTL ${full.overflowGot ? 'raised' : 'clear'}${stalled && stalled.overflowGot !== stalled.overflowExpected ? ' (differs under backpressure!)' : ''}`,
     `cycles:        latency ${range(latency.measured)} measured, ${range(latency.predicted)} predicted (${full.cycles.formula})${latOk ? '' : '  MISMATCH'}`,
     `               period  ${range(period.measured)} measured, ${range(period.predicted)} predicted${perOk ? '' : '  MISMATCH'}`,
-    `simulated ${runs.reduce((s, r) => s + r.sim.totalCycles, 0).toLocaleString('en-US')} cycles in ${runs.reduce((s, r) => s + r.sim.runSeconds, 0).toFixed(2)} s` +
-      ` on ${full.sim.simulator} (build ${full.sim.cached ? 'cached' : `${full.sim.buildSeconds.toFixed(1)} s`});` +
-      ` simulator ${runs.reduce((s, r) => s + r.sim.simSeconds, 0).toFixed(2)} s CPU, host side ${runs.reduce((s, r) => s + r.sim.hostSeconds, 0).toFixed(2)} s CPU`,
+    ...simTimeLines(runs, full),
     ...(accuracy ? formatDatasetAccuracy(accuracy) : []),
     pass ? 'PASS' : 'FAIL',
   ];

@@ -688,12 +688,13 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
           `    wire              y1_ovf;`,
           instance('requant', 'u_requant1', { IN_W: aW, OUT_W: y1, SHIFT: h.shift, ROUND: h.rounding, SAT: h.sat ? 1 : 0 }, { din: 'acc4', dout: 'y1_rq', ovf: 'y1_ovf' }, '    '),
           `    wire [${y1 - 1}:0] y1_act = ${h.relu ? `y1_rq[${y1 - 1}] ? ${y1}'d0 : y1_rq` : 'y1_rq'};`,
+          ...lostWire('y1_lost', 'y1_ovf', `acc4[${aW - 1}]`, 'y1_act', y1, h.relu),
           `    wire wb_in = wp5 < ${LN}'d${wb.outputs};`,
           `    assign wb_we = wv[5];`,
           `    assign wb_pos = wp5;`,
           `    assign wb_sample = wb_in ? {${W}'d0, ${reExpr}} : ${WW}'d0;`,
         );
-        extraOvfCond = ` | (wv[5] & wb_in & y1_ovf)`;
+        extraOvfCond = ` | (wv[5] & wb_in & y1_lost)`;
       }
       accSig = 'acc4';
       accW = Math.max(d.accWidth, wb?.head.diag.accWidth ?? 0);
@@ -704,10 +705,11 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       `    wire              y_ovf;`,
       instance('requant', 'u_requant', { IN_W: accW, OUT_W: u.yWidth, SHIFT: u.shift, ROUND: u.rounding, SAT: u.sat ? 1 : 0 }, { din: accSig, dout: 'y_rq', ovf: 'y_ovf' }, '    '),
       `    wire [${u.yWidth - 1}:0] y_act = ${u.relu ? `y_rq[${u.yWidth - 1}] ? ${u.yWidth}'d0 : y_rq` : 'y_rq'};`,
+      ...lostWire('y_lost', 'y_ovf', `${accSig}[${accW - 1}]`, 'y_act', u.yWidth, u.relu),
       `    reg out_ovf;`,
       `    always @(posedge clk) begin`,
       `        if (rst) out_ovf <= 1'b0;`,
-      `        else if ((${validSig} & y_ovf)${extraOvfCond}) out_ovf <= 1'b1;`,
+      `        else if ((${validSig} & y_lost)${extraOvfCond}) out_ovf <= 1'b1;`,
       `    end`,
     );
     extraOvf.push('out_ovf');
@@ -952,4 +954,16 @@ function dbSpramModule(name: string, sh: { dW: number; bW: number; aw: number; d
     ],
     addrWidth: sh.aw, wordWidth: sh.dW + sh.bW, words, preload,
   });
+}
+
+/**
+ * The output flag means the output lost information (requantActivate() in
+ * src/fixed/index.ts): requant's ovf, except a value below the range (the
+ * requantiser's input negative) that ReLU zeroes anyway.
+ */
+function lostWire(name: string, ovf: string, below: string, act: string, width: number, relu: boolean): string[] {
+  return relu
+    ? [`    // overflow = the output lost information: a value below the range that ReLU zeroes anyway is none`,
+      `    wire ${name} = ${ovf} & ~(${below} & (${act} == ${width}'d0));`]
+    : [`    wire ${name} = ${ovf};   // no activation: every value that did not fit lost information`];
 }

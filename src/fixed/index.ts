@@ -173,6 +173,30 @@ export function requantize(x: number, r: Requant): Fitted {
 }
 
 /**
+ * A layer's output tail: requantise, then the activation f (identity, ReLU,
+ * a clip: monotone, defined on every integer). `overflow` is the layer's
+ * overflow flag, and it means "this output lost information": the value did
+ * not fit the output width AND the activation of what was kept differs from
+ * the activation of the true rounded value. A value below the range that
+ * ReLU zeroes anyway (or that a clip raises to its floor anyway) lost nothing
+ * and raises no flag; every overflow of an identity output does. The RTL
+ * templates compute the same bit from requant.v's ovf, the sign of the
+ * requantiser's input and the activated value (the tails of dense_layer.v,
+ * tvscm_layer.v, circ_out.v, bcirc_layer.v, conv_layer.v, act_layer.v).
+ */
+export function requantActivate(x: number, r: Requant, f: (v: number) => number): Fitted {
+  const rounded = shiftRound(x, r.shift, r.rounding);
+  const kept = fit(rounded, r.outWidth, r.overflow);
+  const value = f(kept.value) + 0;
+  return { value, overflow: kept.overflow && value !== f(rounded) };
+}
+
+/** ReLU on a raw value (for requantActivate). */
+export const reluRaw = (v: number): number => (v < 0 ? 0 : v);
+/** The identity (for requantActivate). */
+export const identityRaw = (v: number): number => v;
+
+/**
  * Raw value of a real number in format f: round(v * 2^frac) with the given
  * rounding (ties resolved as in shiftRound), then fitted. `exact` says whether
  * the real value was representable without rounding.

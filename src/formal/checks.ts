@@ -299,8 +299,8 @@ ${requantFunctions(`ref_${d}`, RW, r.shift, YW, r.rounding, r.overflow, fault)}`
     for (let i = 0; i < n; i++) {
       L.push(`    wire signed [${R - 1}:0] rnd_${d}_${i} = ref_${d}_r(acc_${i});
     wire signed [${YW - 1}:0] fit_${d}_${i} = ref_${d}_v(rnd_${d}_${i});
-    wire ovf_${d}_${i} = ref_${d}_o(rnd_${d}_${i});
-    wire signed [${YW - 1}:0] y_${d}_${i} = ${p.relu ? `(fit_${d}_${i} < 0) ? ${lit(0, YW)} : fit_${d}_${i}` : `fit_${d}_${i}`};`);
+    wire signed [${YW - 1}:0] y_${d}_${i} = ${p.relu ? `(fit_${d}_${i} < 0) ? ${lit(0, YW)} : fit_${d}_${i}` : `fit_${d}_${i}`};
+    wire ovf_${d}_${i} = ref_${d}_o(rnd_${d}_${i})${p.relu ? ` & ~(rnd_${d}_${i} < 0 && y_${d}_${i} == 0)` : ''};   // lost information (requantActivate)`);
     }
     // expected beat per row
     const rowData = (t: number): string => `{${Array.from({ length: P }, (_, j) => P - 1 - j).map((j) => (t * P + j < n ? `y_${d}_${t * P + j}` : `${YW}'d0`)).join(', ')}}`;

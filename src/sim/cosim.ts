@@ -106,8 +106,13 @@ export interface CosimReport {
   expected?: number[][];
   /** the VCD written for the first failing vector (mismatchVcd), with the cycle of its first wrong output */
   mismatchVcd?: { path: string; vector: number; cycle: number };
-  sim: Pick<RunSummary, 'buildSeconds' | 'cached' | 'runSeconds' | 'simSeconds' | 'totalCycles' | 'simulator'> & {
-    /** CPU seconds of this process during the run (packing, reading, comparing, the reference model when not cached), less the WebAssembly simulator's run */
+  sim: Pick<RunSummary, 'buildSeconds' | 'cached' | 'buildPhases' | 'runSeconds' | 'simSeconds' | 'totalCycles' | 'simulator'> & {
+    /**
+     * CPU seconds of this process during the run (packing, reading, comparing,
+     * the reference model when not cached), less the WebAssembly simulator's
+     * run and less a CXXRTL build's tools (they run in this process's worker
+     * threads: buildPhases.cpuSeconds)
+     */
     hostSeconds: number;
   };
 }
@@ -739,9 +744,10 @@ export async function cosim(dut: DesignUnderTest, opts: CosimOptions = {}): Prom
     ...(opts.keepOutputs ? { outputs: cmp.outputs, expected: cmp.expected } : {}),
     ...(mismatchVcd ? { mismatchVcd } : {}),
     sim: {
-      buildSeconds: res.buildSeconds, cached: res.cached, runSeconds: res.runSeconds, simSeconds: res.simSeconds, totalCycles: res.totalCycles, simulator: res.simulator,
-      // the WebAssembly simulator runs in this process: its run is not the host's work
-      hostSeconds: Math.max(0, (hostCpu.user + hostCpu.system) / 1e6 - (res.simulator === 'cxxrtl' ? res.runSeconds : 0)),
+      buildSeconds: res.buildSeconds, cached: res.cached, ...(res.buildPhases ? { buildPhases: res.buildPhases } : {}),
+      runSeconds: res.runSeconds, simSeconds: res.simSeconds, totalCycles: res.totalCycles, simulator: res.simulator,
+      // the WebAssembly simulator and the CXXRTL build's tools run in this process: neither is the host's work
+      hostSeconds: Math.max(0, (hostCpu.user + hostCpu.system) / 1e6 - (res.simulator === 'cxxrtl' ? res.runSeconds : 0) - (res.buildPhases?.cpuSeconds ?? 0)),
     },
   };
 }
@@ -799,4 +805,21 @@ export function cosimLayer(layer: LoadedLayer, opts: CosimOptions = {}): Promise
 
 export function formatMismatch(m: Mismatch): string {
   return `vector ${m.vector} (${m.vectorKind}), output ${m.index}: expected ${m.expected}, got ${m.got}${m.cycle >= 0 ? ` (cycle ${m.cycle})` : ''}`;
+}
+
+/**
+ * The time lines of `circa sim`: compile (the simulator's build, with a fresh
+ * CXXRTL build's parts), simulation and host side, each apart.
+ */
+export function simTimeLines(runs: readonly CosimReport[], full: CosimReport): string[] {
+  const sum = (f: (r: CosimReport) => number) => runs.reduce((s, r) => s + f(r), 0);
+  const ph = full.sim.buildPhases;
+  const parts = ph
+    ? ` (yosys ${ph.translateSeconds.toFixed(1)} s alongside the runtime header ${ph.headerCached ? `${ph.headerSeconds.toFixed(1)} s from the cache` : `${ph.headerSeconds.toFixed(1)} s, precompiled once per installation`}, then clang ${ph.compileSeconds.toFixed(1)} s; ${ph.cpuSeconds.toFixed(1)} s CPU)`
+    : '';
+  return [
+    `compile:       ${full.sim.cached ? `cached (${full.sim.simulator})` : `${full.sim.buildSeconds.toFixed(1)} s wall on ${full.sim.simulator}${parts}`}`,
+    `simulation:    ${sum((r) => r.sim.totalCycles).toLocaleString('en-US')} cycles in ${sum((r) => r.sim.runSeconds).toFixed(2)} s wall, ${sum((r) => r.sim.simSeconds).toFixed(2)} s CPU (${full.sim.simulator})`,
+    `host side:     ${sum((r) => r.sim.hostSeconds).toFixed(2)} s CPU (vectors, reference model, comparison; not the compile or the simulator)`,
+  ];
 }

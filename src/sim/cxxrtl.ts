@@ -48,6 +48,25 @@ export interface BuiltWasm {
   wasm: string;
   cached: boolean;
   seconds: number;
+  /** where a build's time went (absent on a cache hit) */
+  phases?: BuildPhases;
+}
+
+/**
+ * A CXXRTL build's parts, wall seconds. The translation (yosys) and the
+ * runtime header's precompile (clang, once per installation: cached by tool
+ * versions and flags, never per design) run side by side in two workers; the
+ * design's compile (clang) follows both. `cpuSeconds` is this process's CPU
+ * over the build (the tools run in its worker threads), so a report can keep
+ * it apart from the host's own work.
+ */
+export interface BuildPhases {
+  translateSeconds: number;
+  headerSeconds: number;
+  /** the header came from the cache (headerSeconds is then only its read) */
+  headerCached: boolean;
+  compileSeconds: number;
+  cpuSeconds: number;
 }
 
 let tools: { runYosys: Command; runClang: Command; runtime: Tree } | undefined;
@@ -124,7 +143,11 @@ async function compileCxxrtl(
   harnessText: string, adapterText: string, onProgress?: (msg: string) => void,
 ): Promise<BuiltWasm> {
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   const t = await loadTools();
+  // the runtime header (cached once per installation) is precompiled while yosys translates the design
+  const header = timedHeader(t, onProgress);
+  header.catch(() => {}); // awaited below; a translation failure must not leave it unhandled
   const files: Tree = Object.fromEntries(b.sources.map((s) => [s.name, s.text]));
   const reads = b.sources.filter((s) => /\.s?v$/.test(s.name)).map((s) => s.name).join(' ');
   onProgress?.(`CXXRTL: translating ${b.top} to C++ (YoWASP yosys write_cxxrtl)`);
@@ -144,8 +167,10 @@ async function compileCxxrtl(
   const structs = [...cc.matchAll(/^struct (p_\w+) : public module \{/gm)].map((m) => m[1]);
   if (structs.length !== 1) throw new CircaError(`CXXRTL: expected one flattened module in yosys's output for ${b.top}, found ${structs.length}`);
   defines.DUT_TOP = structs[0];
+  const translateSeconds = (Date.now() - t0) / 1000;
 
-  const pch = await precompiledHeader(t, onProgress);
+  const { pch, seconds: headerSeconds, cached: headerCached } = await header;
+  const t1 = Date.now();
   onProgress?.(`CXXRTL: compiling ${b.top} to WebAssembly (YoWASP clang++ ${CLANG_OPT}; cached afterwards)`);
   const clangFiles: Tree = { 'harness.cpp': harnessText, 'dut_cxxrtl.h': adapterText, 'dut.cc': cc, ...t.runtime, 'circa_pch.h': PCH_HEADER, [PCH_NAME]: pch };
   const args = [
@@ -182,7 +207,17 @@ async function compileCxxrtl(
     rmSync(work, { recursive: true, force: true });
     throw e;
   }
-  return { wasm, cached: false, seconds: (Date.now() - t0) / 1000 };
+  const cpu = process.cpuUsage(cpu0);
+  const phases = { translateSeconds, headerSeconds, headerCached, compileSeconds: (Date.now() - t1) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return { wasm, cached: false, seconds: (Date.now() - t0) / 1000, phases };
+}
+
+/** The precompiled runtime header, with how long it took to get and whether it came from the cache. */
+async function timedHeader(t: Awaited<ReturnType<typeof loadTools>>, onProgress?: (msg: string) => void): Promise<{ pch: Uint8Array; seconds: number; cached: boolean }> {
+  const t0 = Date.now();
+  let cached = true;
+  const pch = await precompiledHeader(t, onProgress, () => { cached = false; });
+  return { pch, seconds: (Date.now() - t0) / 1000, cached };
 }
 
 const YOSYS_SCRIPT = 'proc; flatten; write_cxxrtl dut.cc';
@@ -203,7 +238,7 @@ const PCH_NAME = 'circa_pch.h.pch';
 const PCH_HEADER = ['cxxrtl/cxxrtl.h', 'cxxrtl/cxxrtl_vcd.h', 'cstdint', 'cstdio', 'cstdlib', 'cstring', 'string', 'vector']
   .map((h) => `#include <${h}>\n`).join('');
 
-async function precompiledHeader(t: Awaited<ReturnType<typeof loadTools>>, onProgress?: (msg: string) => void): Promise<Uint8Array> {
+async function precompiledHeader(t: Awaited<ReturnType<typeof loadTools>>, onProgress?: (msg: string) => void, onCompile?: () => void): Promise<Uint8Array> {
   const h = createHash('sha256');
   h.update(JSON.stringify({ ...toolVersions(), flags: CLANG_FLAGS, header: PCH_HEADER }));
   const key = h.digest('hex').slice(0, 24);
@@ -211,12 +246,12 @@ async function precompiledHeader(t: Awaited<ReturnType<typeof loadTools>>, onPro
   const finalDir = join(root, `pch-${key}`);
   const path = join(finalDir, PCH_NAME);
   const hit = () => (existsSync(path) ? readFileSync(path) : undefined);
-  return buildOnce(join(root, `lock-pch-${key}`), hit, () => compileHeader(t, key, root, finalDir, onProgress),
+  return buildOnce(join(root, `lock-pch-${key}`), hit, () => { onCompile?.(); return compileHeader(t, key, root, finalDir, onProgress); },
     () => onProgress?.('CXXRTL: waiting for another process precompiling the runtime headers'));
 }
 
 async function compileHeader(t: Awaited<ReturnType<typeof loadTools>>, key: string, root: string, finalDir: string, onProgress?: (msg: string) => void): Promise<Uint8Array> {
-  onProgress?.(`CXXRTL: precompiling the CXXRTL runtime headers (once per clang version)`);
+  onProgress?.(`CXXRTL: precompiling the CXXRTL runtime headers (once per installation: cached by clang version and flags)`);
   let log = '';
   const collect = (bytes: Uint8Array | null) => { if (bytes) log += new TextDecoder().decode(bytes); };
   let out: Tree | undefined;

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { CircaError, CircaInputError } from '../errors.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import { buildVerilated } from './verilator.ts';
-import { buildCxxrtl, runWasm } from './cxxrtl.ts';
+import { buildCxxrtl, runWasm, type BuildPhases } from './cxxrtl.ts';
 
 const run = promisify(execFile);
 
@@ -75,6 +75,8 @@ export interface Harness {
   simulator: SimulatorName;
   cached: boolean;
   seconds: number;
+  /** CXXRTL: where a fresh build's time went (translation, runtime header, compile, its CPU) */
+  phases?: BuildPhases;
   /** run once with files in `dir` (input written there, outputs read back from there) */
   run(dir: string, args: readonly HarnessArg[]): Promise<void>;
   /**
@@ -93,6 +95,7 @@ export async function buildHarness(sim: SimulatorName, b: HarnessBuild, onProgre
       simulator: sim,
       cached: built.cached,
       seconds: built.seconds,
+      ...(built.phases ? { phases: built.phases } : {}),
       run: (dir, args) => runWasm(built.wasm, dir, args, b.top),
     };
   }

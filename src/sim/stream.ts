@@ -20,6 +20,7 @@ import { CircaError } from '../errors.ts';
 import { writeFile } from '../output.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import { buildHarness, resolveSimulator, type SimulatorChoice, type SimulatorName } from './simulator.ts';
+import type { BuildPhases } from './cxxrtl.ts';
 
 export interface StreamInterface {
   inLanes: number;
@@ -256,6 +257,8 @@ export interface RunSummary {
   totalCycles: number;
   buildSeconds: number;
   cached: boolean;
+  /** CXXRTL: the parts of a fresh build (absent when cached, and for Verilator, whose build runs in child processes) */
+  buildPhases?: BuildPhases;
   /** wall time of the simulator run (a piped run overlaps it with the host's work) */
   runSeconds: number;
   /** the harness's own CPU time, when the back end reports it (Verilator); else the wall time of the run */
@@ -407,7 +410,7 @@ export async function runStream(design: StreamDesign, input: StreamInput, sink: 
     }
     return {
       overflow: end.overflow, totalCycles: end.totalCycles, buildSeconds: harness.seconds, cached: harness.cached,
-      runSeconds, simSeconds: end.cpuSeconds > 0 ? end.cpuSeconds : runSeconds, simulator,
+      ...(harness.phases ? { buildPhases: harness.phases } : {}), runSeconds, simSeconds: end.cpuSeconds > 0 ? end.cpuSeconds : runSeconds, simulator,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

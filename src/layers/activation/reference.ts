@@ -1,4 +1,4 @@
-import { requantize, toReal } from '../../fixed/index.ts';
+import { requantActivate, toReal } from '../../fixed/index.ts';
 import type { ReferenceResult } from '../types.ts';
 import type { ActivationPlan } from './plan.ts';
 
@@ -12,9 +12,9 @@ export function activationReference(p: ActivationPlan, x: readonly number[]): Re
   let overflow = false;
   const scale = 2 ** p.leftShift;
   const y = x.map((v) => {
-    const r = requantize(v * scale, p.requant);
+    const r = requantActivate(v * scale, p.requant, (u) => activationApply(p, u));
     overflow ||= r.overflow;
-    return activationApply(p, r.value);
+    return r.value;
   });
   return { y, overflow };
 }

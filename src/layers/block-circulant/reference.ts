@@ -11,7 +11,7 @@
  * The float model is y = W x with the spec's real w (the block-circulant
  * matrix, exactly).
  */
-import { maxOf, minOf, requantize, toReal } from '../../fixed/index.ts';
+import { identityRaw, maxOf, minOf, requantActivate, requantize, reluRaw, toReal } from '../../fixed/index.ts';
 import { bitReverse, fftFixed } from '../../fft/index.ts';
 import type { ReferenceResult } from '../types.ts';
 import { circularConvolve, type Cplx } from '../circulant-common/spectrum.ts';
@@ -83,10 +83,10 @@ export function bcircReference(p: BlockCirculantPlan, x: readonly number[], trac
     for (let t = 0; t < k; t++) {
       const idx = i * k + t;
       const v = out.y[bitReverse(t, p.log2k)][0];
-      const r = requantize(v, p.yRequant);
       if (idx < p.outputs) {
+        const r = requantActivate(v, p.yRequant, p.activation === 'relu' ? reluRaw : identityRaw);
         overflow ||= r.overflow;
-        y.push(p.activation === 'relu' && r.value < 0 ? 0 : r.value + 0);
+        y.push(r.value);
       }
     }
   }

@@ -5,7 +5,7 @@
  * requantiser and the activation, for the first `outputs` positions. The
  * float model is act(R D x) in double precision with the spec's real r.
  */
-import { requantize } from '../../fixed/index.ts';
+import { identityRaw, requantActivate, reluRaw } from '../../fixed/index.ts';
 import type { ReferenceResult } from '../types.ts';
 import { anyCoreFloat as coreFloat, anyCoreReference as coreReference } from '../circulant-common/core.ts';
 import type { CirculantPlan } from './plan.ts';
@@ -15,9 +15,9 @@ export function circulantReference(p: CirculantPlan, x: readonly number[]): Refe
   let overflow = core.overflow;
   const y = new Array<number>(p.outputs);
   for (let i = 0; i < p.outputs; i++) {
-    const r = requantize(core.z[i], p.requant);
+    const r = requantActivate(core.z[i], p.requant, p.activation === 'relu' ? reluRaw : identityRaw);
     overflow ||= r.overflow;
-    y[i] = p.activation === 'relu' && r.value < 0 ? 0 : r.value + 0;
+    y[i] = r.value;
   }
   return { y, overflow };
 }

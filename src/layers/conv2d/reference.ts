@@ -5,7 +5,7 @@
  * activation. Input and output in the stream order of spec.ts (raster,
  * channels within a pixel).
  */
-import { requantize, toReal } from '../../fixed/index.ts';
+import { requantActivate, toReal } from '../../fixed/index.ts';
 import { activateRaw, activateReal } from '../dense/reference.ts';
 import type { ReferenceResult } from '../types.ts';
 import type { Conv2dPlan } from './plan.ts';
@@ -41,9 +41,9 @@ export function conv2dReference(p: Conv2dPlan, x: readonly number[]): ReferenceR
         const row = p.weights[o];
         let s = p.bias[o] * align;
         for (let i = 0; i < p.kk; i++) s += row[i] * win[i];
-        const r = requantize(s, p.requant);
+        const r = requantActivate(s, p.requant, (v) => activateRaw(p, v));
         overflow ||= r.overflow;
-        y.push(activateRaw(p, r.value));
+        y.push(r.value);
       }
     }
   }

@@ -4,7 +4,7 @@
  * weight of the formats, and below 2^48, so JavaScript numbers are exact), so
  * the only rounding is the final requantisation; the activation follows it.
  */
-import { requantize, toReal } from '../../fixed/index.ts';
+import { requantActivate, toReal } from '../../fixed/index.ts';
 import type { ReferenceResult } from '../types.ts';
 import type { Activation } from './spec.ts';
 import type { DensePlan } from './plan.ts';
@@ -40,9 +40,9 @@ export function denseReference(p: DensePlan, x: readonly number[]): ReferenceRes
   const y = new Array<number>(p.m);
   let overflow = false;
   for (let i = 0; i < p.m; i++) {
-    const r = requantize(acc[i], p.requant);
+    const r = requantActivate(acc[i], p.requant, (v) => activateRaw(p, v));
     overflow ||= r.overflow;
-    y[i] = activateRaw(p, r.value);
+    y[i] = r.value;
   }
   return { y, overflow };
 }

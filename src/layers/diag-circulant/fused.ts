@@ -24,7 +24,7 @@
  * in fold_bfu.v, SH_P2), d/b and output formats may differ.
  */
 import { CircaInputError } from '../../errors.ts';
-import { formatName, fromUnsigned, requantize, toReal } from '../../fixed/index.ts';
+import { formatName, fromUnsigned, identityRaw, reluRaw, requantActivate, toReal } from '../../fixed/index.ts';
 import { packFields } from '../circulant-common/rom.ts';
 import {
   engineCycles, engineFirstOutput, generateEngineRtl, packHalfSpectrum, runPass, bitReverse, WRITEBACK_GAP,
@@ -82,9 +82,9 @@ function pmulOperand(c: FoldedCorePlan): PmulOperand {
 
 /** The output stage of a diag-circulant layer on position i: z d + b << biasShift, requantised, activation. */
 function outputStage(p: DiagCirculantPlan, z: number, i: number, flag: { ovf: boolean }): number {
-  const r = requantize(z * p.d[i] + p.bias[i] * 2 ** p.biasShift, p.requant);
+  const r = requantActivate(z * p.d[i] + p.bias[i] * 2 ** p.biasShift, p.requant, p.activation === 'relu' ? reluRaw : identityRaw);
   if (r.overflow) flag.ovf = true;
-  return p.activation === 'relu' && r.value < 0 ? 0 : r.value + 0;
+  return r.value;
 }
 
 /** The bit-exact model of the shared engine, step by step as the RTL runs (module comment). */

@@ -4,7 +4,7 @@
  * output stage: acc = z_i d_i + (b_i << biasShift) exactly, requantise,
  * activation. The float model is act(d o (C x) + b) with the spec's reals.
  */
-import { requantize } from '../../fixed/index.ts';
+import { identityRaw, requantActivate, reluRaw } from '../../fixed/index.ts';
 import type { ReferenceResult } from '../types.ts';
 import { anyCoreFloat as coreFloat, anyCoreReference as coreReference } from '../circulant-common/core.ts';
 import type { DiagCirculantPlan } from './plan.ts';
@@ -15,9 +15,9 @@ export function diagCirculantReference(p: DiagCirculantPlan, x: readonly number[
   const align = 2 ** p.biasShift;
   const y = new Array<number>(p.outputs);
   for (let i = 0; i < p.outputs; i++) {
-    const r = requantize(core.z[i] * p.d[i] + p.bias[i] * align, p.requant);
+    const r = requantActivate(core.z[i] * p.d[i] + p.bias[i] * align, p.requant, p.activation === 'relu' ? reluRaw : identityRaw);
     overflow ||= r.overflow;
-    y[i] = p.activation === 'relu' && r.value < 0 ? 0 : r.value + 0;
+    y[i] = r.value;
   }
   return { y, overflow };
 }

@@ -3,7 +3,7 @@
  * accumulator is exact (it is sized for every input and weight in the
  * formats), so the only rounding is the final requantisation, then ReLU.
  */
-import { requantize, toReal } from '../../fixed/index.ts';
+import { identityRaw, requantActivate, reluRaw, toReal } from '../../fixed/index.ts';
 import type { ReferenceResult } from '../types.ts';
 import type { TvscmPlan } from './plan.ts';
 
@@ -37,9 +37,9 @@ export function tvscmReference(p: TvscmPlan, x: readonly number[], a = p.a, b = 
   const y = new Array<number>(p.n);
   let overflow = false;
   for (let i = 0; i < p.n; i++) {
-    const r = requantize(acc[i], p.requant);
+    const r = requantActivate(acc[i], p.requant, p.relu ? reluRaw : identityRaw);
     overflow ||= r.overflow;
-    y[i] = p.relu && r.value < 0 ? 0 : r.value;
+    y[i] = r.value;
   }
   return { y, overflow };
 }
