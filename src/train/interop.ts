@@ -1,0 +1,196 @@
+/**
+ * Coming from PyTorch: the float model of a spec on real-valued inputs (the
+ * logits to compare with PyTorch's), the weights of a file as each layer's
+ * float tensors, the `--map` rules (one tensor, several, or a prefix; `:T`
+ * for a transposed weight), and input normalisation folded into the first
+ * layer.
+ *
+ * circa's input is pixel / 256 (src/train/mnist.ts: the brightest pixel
+ * fits Q0.f). A model trained on `ToTensor()` (pixel / 255) followed by
+ * `Normalize((mean,), (std,))` sees x' = (pixel / 255 - mean) / std
+ * = (256 / 255 / std) u - mean / std for circa's u = pixel / 256: an affine
+ * map of circa's input, which the first layer absorbs exactly when it is
+ * linear with a bias and no padding (dense, conv with padding "valid"):
+ * W' = W a, b' = b + c (sum of W's row). A layer without a bias (circulant,
+ * block-circulant, TVSCM) absorbs the scale a but not the shift c.
+ */
+import { CircaInputError } from '../errors.ts';
+import { loadAnyFile, planAny, type NetworkPlan } from '../network/plan.ts';
+import type { Params } from '../layers/types.ts';
+import { floatNet, forward } from './model.ts';
+import { readTensors, type TensorMap } from './tensors.ts';
+import { bindTensors, layerSigns, layerTensors, type BindOptions } from './weights.ts';
+
+/** The float tensors of every trainable layer, from a weight file (all of them required; raw integers become their real values). */
+export function floatParams(plan: NetworkPlan, tensors: TensorMap, file: string, opts: BindOptions = {}): Params[] {
+  const bound = bindTensors(plan.layers, tensors, file, { ...opts, requireAll: true });
+  const net = floatNet(plan);
+  return net.layers.map((l) => {
+    const b = bound.find((x) => x.index === l.layer.index);
+    if (!b) return l.params;
+    if (!b.raw) return b.params;
+    const out: Params = {};
+    for (const info of l.infos) out[info.name] = b.params[info.name].map((v) => v / 2 ** (info.format?.frac ?? 0));
+    return out;
+  });
+}
+
+export interface FloatLogitsOptions {
+  /** weights (.npz/.npy/.onnx/.json) for every trainable layer; default the spec's own */
+  weights?: string;
+  /** --map rules for the weight file (`fc784.weight=0.weight`, `fc784.=0.`, `fc10.weight=onnx::MatMul_7:T`) */
+  map?: string[];
+}
+
+/**
+ * The float model of a network spec (a path, a spec object, or a plan
+ * planned with `{ fuse: false }`) on real-valued inputs: one logit vector per
+ * input, the outputs of the last layer before a trailing argmax. Each input
+ * is what circa's first layer takes as reals: for MNIST, pixel / 256
+ * (pixelsToReal). This is the number to compare with a PyTorch model's
+ * output on the same reals (feed PyTorch `u * 256 / 255` if it was trained
+ * on ToTensor's pixel / 255 and circa's spec folds that in, see
+ * `foldInput`). No fixed point anywhere: weights and activations are
+ * doubles.
+ */
+export function floatLogits(spec: string | NetworkPlan | object, inputs: readonly ArrayLike<number>[], opts: FloatLogitsOptions = {}): Float64Array[] {
+  const plan = typeof spec === 'string' ? loadAnyFile(spec, { fuse: false }) : isPlan(spec) ? spec : planAny(spec, 'floatLogits: spec: ', { fuse: false });
+  if (plan.layers.some((l) => l.fusedFrom)) throw new CircaInputError('floatLogits: spec: a plan with fused layers; plan it with { fuse: false }');
+  let params: Params[] | undefined;
+  if (opts.weights !== undefined) {
+    const tensors = readTensors(opts.weights);
+    params = floatParams(plan, tensors, opts.weights, mapRules(plan, opts.map ?? [], 'floatLogits: map'));
+  }
+  const net = floatNet(plan, params);
+  if (!Array.isArray(inputs)) throw new CircaInputError('floatLogits: inputs: expected an array of input vectors');
+  return inputs.map((x, i) => {
+    if (!x || typeof x.length !== 'number' || x.length !== net.inputs) throw new CircaInputError(`floatLogits: inputs[${i}]: expected ${net.inputs} reals, got ${x && typeof x.length === 'number' ? x.length : typeof x}`);
+    const v = Float64Array.from(x);
+    const bad = v.findIndex((e) => !Number.isFinite(e));
+    if (bad >= 0) throw new CircaInputError(`floatLogits: inputs[${i}][${bad}]: ${v[bad]} is not a finite number`);
+    return forward(net, v, false).logits;
+  });
+}
+
+const isPlan = (v: object): v is NetworkPlan => 'layers' in v && Array.isArray((v as NetworkPlan).layers) && (v as NetworkPlan).layers.every((l) => typeof l === 'object' && l !== null && 'kind' in l && typeof (l as { kind: unknown }).kind === 'object');
+
+// ---------------------------------------------------------------------------
+// --map rules
+// ---------------------------------------------------------------------------
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * `--map` rules, each `<circa>=<file>[:T]`, several per flag separated by
+ * commas: `fc784.weight=0.weight` (one tensor), `fc784.=0.` (every tensor of
+ * layer fc784 from the file's names that start with `0.`), `:T` to take a
+ * weight the file holds transposed. Checked against the plan's layers and
+ * tensors; the result is what bindTensors takes.
+ */
+export function mapRules(plan: NetworkPlan, rules: readonly string[], where = '--map'): Pick<BindOptions, 'rename' | 'transpose'> {
+  const layers = new Map(plan.layers.map((l) => [(l.plan as { name: string }).name, l]));
+  const tensorsOf = (layer: string) => {
+    const l = layers.get(layer)!;
+    return [...layerTensors(l).map((t) => t.info.name), ...(layerSigns(l) ? ['signs'] : [])];
+  };
+  const known = [...layers.keys()].flatMap((n) => tensorsOf(n).map((t) => `${n}.${t}`));
+  const rename: Record<string, string> = Object.create(null);
+  const transpose = new Set<string>();
+  const exact = new Set<string>();
+  const put = (full: string, src: string, t: boolean, rule: string, fromPrefix: boolean) => {
+    if (Object.hasOwn(rename, full)) {
+      if (fromPrefix) return; // an exact rule wins over a prefix rule, whatever their order
+      if (exact.has(full)) throw new CircaInputError(`${where} ${rule}: ${full} is mapped twice`);
+    }
+    if (!fromPrefix) exact.add(full);
+    rename[full] = src;
+    if (t) transpose.add(full);
+    else transpose.delete(full);
+  };
+  const expanded = rules.flatMap((r) => r.split(',')).map((r) => r.trim()).filter((r) => r.length > 0);
+  // exact rules first, then prefixes fill in the rest
+  const ordered = [...expanded.filter((r) => !/^[^=]*\.=/.test(r)), ...expanded.filter((r) => /^[^=]*\.=/.test(r))];
+  for (const rule of ordered) {
+    const shown = JSON.stringify(rule.length > 60 ? `${rule.slice(0, 60)}...` : rule);
+    const m = /^([^=]+)=(.+?)(:T)?$/.exec(rule);
+    if (!m) throw new CircaInputError(`${where}: takes <layer>.<tensor>=<name in the file>[:T] or <layer>.=<prefix in the file>, got ${shown}`);
+    const [, key, src, t] = m;
+    if (key.endsWith('.')) {
+      const layer = key.slice(0, -1);
+      if (!layers.has(layer)) {
+        const flipped = src.endsWith('.') && layers.has(src.slice(0, -1)) ? `; the circa layer comes first: ${src}=${key}` : '';
+        throw new CircaInputError(`${where} ${shown}: ${JSON.stringify(layer.slice(0, 60))} is not a layer of the spec (its layers: ${[...layers.keys()].slice(0, 12).join(', ')})${flipped}`);
+      }
+      if (t) throw new CircaInputError(`${where} ${shown}: :T goes on one tensor (<layer>.weight=<name>:T), not on a prefix`);
+      for (const tn of tensorsOf(layer)) put(`${layer}.${tn}`, `${src}${tn}`, false, shown, true);
+      continue;
+    }
+    const parts = key.split('.');
+    if (parts.length !== 2 || !NAME.test(parts[0]) || !NAME.test(parts[1])) throw new CircaInputError(`${where}: ${JSON.stringify(key.slice(0, 60))} is not a <layer>.<tensor> name (e.g. fc10.weight) or a <layer>. prefix, in ${shown}`);
+    if (!known.includes(key)) throw new CircaInputError(`${where} ${key}: no layer of the spec has that tensor (its tensors: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''})`);
+    put(key, src, !!t, shown, false);
+  }
+  return { rename, transpose };
+}
+
+// ---------------------------------------------------------------------------
+// Input normalisation folded into the first layer
+// ---------------------------------------------------------------------------
+export interface InputNormalisation {
+  /** the model was trained on pixel / divisor (255 for torchvision's ToTensor; circa's own input is pixel / 256) */
+  divisor: number;
+  /** Normalize((mean,), (std,)) after that; mean 0, std 1 for none */
+  mean: number;
+  std: number;
+}
+
+/**
+ * The first trainable layer's float tensors with the input map
+ * x' = a u + c folded in (a = 256 / divisor / std, c = -mean / std, u
+ * circa's input): the network on u then computes what the trained model
+ * computed on x'. Returns the new params and a one-line note; refuses (naming
+ * the layer) a first layer that cannot absorb the map exactly.
+ */
+export function foldInput(plan: NetworkPlan, params: Params[], n: InputNormalisation): { params: Params[]; note: string } {
+  for (const [k, v] of [['divisor', n.divisor], ['std', n.std]] as const) {
+    if (!Number.isFinite(v) || v <= 0) throw new CircaInputError(`--normalize: ${k} must be a positive number, got ${v}`);
+  }
+  if (!Number.isFinite(n.mean)) throw new CircaInputError(`--normalize: mean must be a finite number, got ${n.mean}`);
+  const a = 256 / n.divisor / n.std;
+  const c = -n.mean / n.std;
+  const net = floatNet(plan, params);
+  const first = net.layers[0];
+  const name = (first.layer.plan as { name: string }).name;
+  const kind = first.layer.kind.kind;
+  const p: Params = Object.fromEntries(Object.entries(first.params).map(([t, v]) => [t, Float64Array.from(v)]));
+  const scaleAll = (names: string[]) => {
+    for (const t of names) p[t] = p[t].map((v) => v * a);
+  };
+  const noShift = (why: string) => {
+    if (c !== 0) throw new CircaInputError(`--normalize: the first layer ${name} (${kind}) ${why}, so it cannot take the mean ${n.mean} (shift ${c.toPrecision(6)}); train with mean 0, or put a dense or "valid" conv layer first`);
+  };
+  if (kind === 'dense' || kind === 'conv2d' || kind === 'conv1d') {
+    const plan0 = first.layer.plan as { padding?: string; hasBias?: boolean; m?: number };
+    if (kind !== 'dense' && plan0.padding === 'same') noShift('pads its input with zeros ("same"), which the shift would move');
+    if (c !== 0 && !p.bias) noShift('has no bias');
+    const w = p.weight;
+    const rows = first.infos.find((i) => i.name === 'weight')!.shape[0];
+    const per = w.length / rows;
+    for (let o = 0; o < rows && c !== 0; o++) {
+      let s = 0;
+      for (let j = 0; j < per; j++) s += w[o * per + j];
+      p.bias[o] += c * s;
+    }
+    scaleAll(['weight']);
+  } else if (kind === 'circulant' || kind === 'block-circulant') {
+    noShift('has no bias');
+    scaleAll(Object.keys(p));
+  } else if (kind === 'tvscm') {
+    noShift('has no bias');
+    scaleAll(['a', 'b']);
+  } else {
+    throw new CircaInputError(`--normalize: the first layer ${name} is a ${kind} layer; circa folds the input normalisation into a dense, conv2d, conv1d, circulant, block-circulant or tvscm layer`);
+  }
+  const out = net.layers.map((l, i) => (i === 0 ? p : l.params));
+  const what = [n.divisor !== 256 ? `pixel / ${n.divisor}` : '', n.mean !== 0 || n.std !== 1 ? `Normalize(${n.mean}, ${n.std})` : ''].filter(Boolean).join(' then ');
+  return { params: out, note: `folded the input ${what} into layer ${name} (${kind}): weights x ${a.toPrecision(6)}${c !== 0 ? `, bias + ${c.toPrecision(6)} x each row's sum` : ''}` };
+}
