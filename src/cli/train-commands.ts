@@ -127,7 +127,7 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------
-interface ImportOpts { output: string; map: string[]; normalize?: [number, number]; inputDivisor: number; specOut?: string; force?: boolean; json?: boolean }
+interface ImportOpts { output: string; map: string[]; flatten: 'chw' | 'hwc'; normalize?: [number, number]; inputDivisor: number; specOut?: string; force?: boolean; json?: boolean }
 
 /** `--normalize mean,std` */
 function normalizeArg(value: string): [number, number] {
@@ -147,7 +147,7 @@ async function cmdImport(specPath: string, source: string, o: ImportOpts): Promi
     checkFile(o.specOut, specOpts!);
   }
   const tensors = readTensors(source);
-  const bindOpts = { ...rules, takeSigns: !!o.specOut };
+  const bindOpts = { ...rules, takeSigns: !!o.specOut, flatten: o.flatten };
   const bound = bindTensors(plan.layers, tensors, source, { ...bindOpts, requireAll: true });
   const notes: string[] = [];
   for (const b of bound) {
@@ -156,6 +156,7 @@ async function cmdImport(specPath: string, source: string, o: ImportOpts): Promi
       const note = rules.transpose?.has(`${b.name}.${t}`) ? `transposed by :T` : tensors.get(src)?.note;
       if (note?.startsWith('transposed')) notes.push(`${b.name}.${t} from "${src}": ${note}`);
     }
+    if (b.note) notes.push(`${b.name}: ${b.note}`);
     if (b.signs) notes.push(`${b.name}.signs: the file's signs differ from the spec's; ${o.specOut} takes the file's (an explicit "signs" array)`);
   }
   let out: TensorMap = new Map();
@@ -245,6 +246,21 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
   return 0;
 }
 
+/**
+ * Progress of an evaluation on `stream`: one line rewritten in place (\r) on a
+ * terminal; elsewhere (a log, a pipe) a line every 10% or so, so a log holds
+ * no carriage returns.
+ */
+export function imageProgress(stream: { isTTY?: boolean; write(s: string): unknown }): (done: number, total: number) => void {
+  if (stream.isTTY) return (d, t) => void stream.write(`\r${d}/${t} images${d === t ? '\n' : ''}`);
+  let next = 0;
+  return (d, t) => {
+    if (d < next && d !== t) return;
+    stream.write(`${d}/${t} images\n`);
+    next = d + Math.max(1, Math.ceil(t / 10));
+  };
+}
+
 // ---------------------------------------------------------------------------
 interface EvalOpts { dataset: string; limit?: number; float?: boolean; json?: boolean; quiet?: boolean }
 
@@ -253,7 +269,7 @@ async function cmdEval(specPath: string, o: EvalOpts): Promise<number> {
   const plan = loadAnyFile(specPath);
   const testSet = loadDataset(o.dataset, 'test');
   checkClassifier(plan, testSet, specPath);
-  const r = evaluateFixed(plan, testSet, o.limit, o.quiet ? undefined : (d, t) => process.stderr.write(`\r${d}/${t} images`) && (d === t ? process.stderr.write('\n') : true));
+  const r = evaluateFixed(plan, testSet, o.limit, o.quiet ? undefined : imageProgress(process.stderr));
   const fl = o.float ? floatAccuracy(floatNet(loadAnyFile(specPath, { fuse: false })), testSet, false, o.limit) : undefined;
   print(!!o.json, { spec: specPath, ...r, floatAccuracy: fl?.accuracy ?? null }, [
     `${plan.name} on ${r.images.toLocaleString('en-US')} ${o.dataset} ${r.split} images (bit-exact fixed-point model)`,
@@ -295,6 +311,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--map <rules>', 'take <layer>.<tensor> from the source\'s tensor <name> (<layer>.<tensor>=<name>, :T to transpose it), or every tensor of a layer from a prefix (<layer>.=<prefix>, e.g. fc784.=0.); several rules per flag, comma-separated; repeatable', collectRules, [])
     .option('--normalize <mean,std>', 'fold torchvision\'s Normalize((mean,), (std,)) of the model\'s input into the first layer', normalizeArg)
     .option('--input-divisor <d>', 'the model was trained on pixel / d (255 for torchvision\'s ToTensor); circa\'s input is pixel / 256, the difference is folded into the first layer', realArg('--input-divisor'), 256)
+    .addOption(new Option('--flatten <order>', 'how the model flattens the last conv/pool feature map for the layer after it: chw (PyTorch\'s nn.Flatten on N x C x H x W; reordered to circa\'s order) or hwc (already circa\'s: raster, the channels of a pixel together)').choices(['chw', 'hwc']).default('chw'))
     .option('--spec-out <spec.json>', 'also write the spec with "weights" set to the imported file (and the file\'s circulant signs, where they differ from the spec\'s)')
     .option('--force', 'replace an existing output file')
     .addOption(json()).addOption(quiet())

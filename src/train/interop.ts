@@ -40,6 +40,8 @@ export interface FloatLogitsOptions {
   weights?: string;
   /** --map rules for the weight file (`fc784.weight=0.weight`, `fc784.=0.`, `fc10.weight=onnx::MatMul_7:T`) */
   map?: string[];
+  /** how the file's model flattens a feature map ('chw': PyTorch's nn.Flatten, reordered; default 'hwc': circa's own order, as `circa import` writes it) */
+  flatten?: 'chw' | 'hwc';
 }
 
 /**
@@ -59,7 +61,7 @@ export function floatLogits(spec: string | NetworkPlan | object, inputs: readonl
   let params: Params[] | undefined;
   if (opts.weights !== undefined) {
     const tensors = readTensors(opts.weights);
-    params = floatParams(plan, tensors, opts.weights, mapRules(plan, opts.map ?? [], 'floatLogits: map'));
+    params = floatParams(plan, tensors, opts.weights, { ...mapRules(plan, opts.map ?? [], 'floatLogits: map'), flatten: opts.flatten });
   }
   const net = floatNet(plan, params);
   if (!Array.isArray(inputs)) throw new CircaInputError('floatLogits: inputs: expected an array of input vectors');

@@ -25,6 +25,8 @@ export interface BoundLayer {
   raw: boolean;
   /** the file's sign flip for a layer that has one (circulant: `<layer>.signs`), when it differs from the spec's and `takeSigns` was given */
   signs?: number[];
+  /** what was reordered (flatten 'chw': a head's weight columns), for messages */
+  note?: string;
 }
 
 /** A tensor of the file that no layer took, and why. */
@@ -74,6 +76,13 @@ export interface BindOptions {
   strict?: boolean;
   /** a `<layer>.signs` in the file that differs from the spec's signs becomes the layer's (BoundLayer.signs) instead of an error */
   takeSigns?: boolean;
+  /**
+   * The order in which the file's model flattens a feature map for the layer
+   * after the last conv/pool: 'chw' (PyTorch's nn.Flatten on N x C x H x W:
+   * channel by channel) is reordered into circa's 'hwc' (raster, the channels
+   * of a pixel together); default 'hwc' (circa's own files).
+   */
+  flatten?: 'chw' | 'hwc';
 }
 
 const srcOf = (opts: BindOptions, full: string) => (opts.rename && Object.hasOwn(opts.rename, full) ? opts.rename[full] : full);
@@ -178,7 +187,8 @@ export function bindTensors(layers: readonly LoadedLayer[], tensors: TensorMap, 
         signs = checkSigns(l, name, t, src, file, !!opts.takeSigns);
       }
     }
-    out.push({ index, name, params, raw, ...(signs ? { signs } : {}) });
+    const note = opts.flatten === 'chw' && index > 0 ? reorderFlattened(layers, index, params, file) : undefined;
+    out.push({ index, name, params, raw, ...(signs ? { signs } : {}), ...(note ? { note } : {}) });
   });
   if (opts.strict) {
     const renamedFrom = new Set(Object.values(opts.rename ?? {}));
@@ -188,6 +198,42 @@ export function bindTensors(layers: readonly LoadedLayer[], tensors: TensorMap, 
     }
   }
   return out;
+}
+
+/**
+ * A layer that takes a flattened feature map (the layer before it gives an
+ * image, it takes none) with the file's weight columns in PyTorch's order
+ * (c, y, x) reordered in place into circa's stream order (y, x, c). Only a
+ * dense layer can take a reordering of its inputs; another kind is refused
+ * when the two orders differ (more than one channel and more than one pixel).
+ */
+function reorderFlattened(layers: readonly LoadedLayer[], index: number, params: Params, file: string): string | undefined {
+  const l = layers[index];
+  const name = (l.plan as { name: string }).name;
+  // an element-wise activation between keeps the order
+  let j = index - 1;
+  while (j > 0 && layers[j].kind.kind === 'activation') j--;
+  const prev = layers[j];
+  const img = prev.kind.images?.(prev.plan).output;
+  if (!img || l.kind.images) return undefined;
+  const { height: h, width: w, channels: c } = img;
+  const px = h * w;
+  if (c === 1 || px === 1) return undefined;
+  if (l.kind.kind !== 'dense') {
+    throw new CircaInputError(
+      `${file}: layer ${name} (${l.kind.kind}) takes the ${h} x ${w} x ${c} feature map flattened; PyTorch's nn.Flatten orders it channel by channel (C, H, W), circa pixel by pixel (H, W, C), ` +
+        `and a ${l.kind.kind} layer cannot reorder its inputs: flatten with x.permute(0, 2, 3, 1).flatten(1) in the model and import with --flatten hwc`,
+    );
+  }
+  const wt = params.weight;
+  const n = c * px;
+  const rows = wt.length / n;
+  const out = new Float64Array(wt.length);
+  for (let o = 0; o < rows; o++) {
+    for (let ch = 0; ch < c; ch++) for (let p = 0; p < px; p++) out[o * n + p * c + ch] = wt[o * n + ch * px + p];
+  }
+  params.weight = out;
+  return `weight columns reordered from PyTorch's flatten (C, H, W) of the ${h} x ${w} x ${c} feature map to circa's (H, W, C)`;
 }
 
 /** A rank-2 tensor transposed (`--map a=b:T`). */
