@@ -163,7 +163,7 @@ describe('transposed weights in an .npz, :T, and --map rules', () => {
     expect(() => mapRules(plan, ['nonsense'])).toThrow(/takes <layer>.<tensor>=<name in the file>\[:T\] or <layer>.=<prefix in the file>/);
   });
 
-  it('the command: --map by prefix and several per flag; a .pt file is refused with what to do instead', async () => {
+  it('the command: --map by prefix and several per flag; --graph-order; a .pt file is refused with what to do instead', async () => {
     const dir = tmp();
     const t: TensorMap = new Map([['0.weight', real([3, 3], W1)], ['0.bias', real([3], B1)], ['2.weight', real([2, 3], W2)], ['2.bias', real([2], B2)]]);
     writeFileSync(join(dir, 'sd.npz'), encodeNpz(t));
@@ -171,6 +171,14 @@ describe('transposed weights in an .npz, :T, and --map rules', () => {
     const ok = await runNode('bin/circa.mjs', ['import', join(dir, 'net.json'), join(dir, 'sd.npz'), '--map', 'fc1.=0.,fc2.=2.', '-o', join(dir, 'w.npz'), '--json'], root);
     expect(ok.code, ok.stderr).toBe(0);
     expect(Array.from(readTensors(join(dir, 'w.npz')).get('fc2.weight')!.data)).toEqual(W2.map((v) => Math.fround(v)));
+    // --graph-order: the MatMul nodes' weights (stored [in][out]) and their Adds' biases, by the graph's order
+    const byGraph = await runNode('bin/circa.mjs', ['import', join(dir, 'net.json'), mlpOnnx(dir, 'matmul'), '--graph-order', '-o', join(dir, 'g.npz')], root);
+    expect(byGraph.code, byGraph.stderr).toBe(0);
+    const g = readTensors(join(dir, 'g.npz'));
+    expect([W1, B1, W2, B2].map((v) => v.map((e) => Math.fround(e)))).toEqual(['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'].map((k) => Array.from(g.get(k)!.data)));
+    const both = await runNode('bin/circa.mjs', ['import', join(dir, 'net.json'), join(dir, 'sd.npz'), '--graph-order', '-o', join(dir, 'g2.npz')], root);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--graph-order: .*sd\.npz is not an \.onnx model/);
     writeFileSync(join(dir, 'model.pt'), 'PK');
     const pt = await runNode('bin/circa.mjs', ['import', join(dir, 'net.json'), join(dir, 'model.pt'), '-o', join(dir, 'w2.npz')], root);
     expect(pt.code).toBe(2);
@@ -222,7 +230,7 @@ describe('input normalisation folded into the first layer', () => {
     // the scale alone folds
     expect(Array.from(foldInput(circ, p, { divisor: 255, mean: 0, std: 0.5 }).params[0].r)).toEqual([256 / 255 / 0.5, 0, 0, 0]);
     const same = planNetwork({ network: 's', layers: [{ kind: 'conv2d', name: 'c1', height: 4, width: 4, channels: 1, outChannels: 2, kernel: 3, padding: 'same', lanes: 2, input: q, weights: { init: 'random', seed: 1 }, output: { format: q } }] }, '', { fuse: false });
-    expect(() => foldInput(same, floatNet(same).layers.map((l) => l.params), norm)).toThrow(/c1 \(conv2d\) pads its input with zeros/);
+    expect(() => foldInput(same, floatNet(same).layers.map((l) => l.params), norm)).toThrow(/--normalize: the first layer c1 \(conv2d\) cannot absorb the input map x = .* exactly \(its "same" padding adds zeros/);
   });
 });
 

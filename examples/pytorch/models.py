@@ -3,14 +3,15 @@
     python3 examples/pytorch/models.py OUTDIR PIXELS.npz
 
 PIXELS.npz holds `pixels`, an N x 784 array of MNIST pixels (0..255). For each model
-(mlp, circulant, tvscm, cnn) this writes to OUTDIR:
+(mlp, circulant, tvscm, cnn, conv1d) this writes to OUTDIR:
 
     <model>.npz             np.savez of the state_dict (what `circa import` reads)
     <model>-<d>.onnx        torch.onnx.export with a <d> dummy input (1d: (784,), 2d: (1, 784),
-                            3d: (1, 1, 784); the CNN: 4d (1, 1, 28, 28) only)
+                            3d: (1, 1, 784); the CNN: 4d (1, 1, 28, 28), conv1d: 3d (1, 1, 187) only)
     <model>-<d>.names.json  state_dict name -> ONNX initializer name (read back from the file
                             by value, as a user would look them up with onnx.load)
-    <model>.logits.npy      PyTorch's float32 logits on the N images, each image preprocessed
+    <model>.logits.npy      PyTorch's float32 logits on the N images (conv1d: on pixels 300..486 of
+                            each, a 187-sample signal), each preprocessed
                             the way the model was trained (ToTensor's p / 255, and for mlp and
                             cnn Normalize((0.1307,), (0.3081,)))
 
@@ -75,7 +76,14 @@ def models():
         # circa: c1, p1, c2, p2, fc -> --map c1.=0.,c2.=3.,fc.=7.
         'cnn': (nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 8, 3), nn.ReLU(), nn.MaxPool2d(2),
                               nn.Flatten(), nn.Linear(200, 10)), True),
+        # circa: c1, p1, c2, head (examples/ecg-conv1d.json's shape) on a 187-sample signal: pixels 300..486 of each image
+        'conv1d': (nn.Sequential(nn.Conv1d(1, 4, 5, stride=2, padding=2), nn.ReLU(), nn.MaxPool1d(2), nn.Conv1d(4, 8, 3, stride=2, padding=1),
+                                 nn.ReLU(), nn.Flatten(), nn.Linear(192, 5)), False),
     }
+
+# what each model takes: a slice of the 784 pixels, reshaped
+SIGNAL = slice(300, 487)
+SHAPES = {'cnn': (-1, 1, 28, 28), 'conv1d': (-1, 1, 187)}
 
 
 def onnx_names(path, state):
@@ -95,16 +103,16 @@ def main(outdir, pixels_file):
     pixels = np.load(pixels_file)['pixels'].astype(np.float32)
     for name, (model, normalized) in models().items():
         model.eval()
-        x = torch.from_numpy(pixels / 255)
+        x = torch.from_numpy((pixels[:, SIGNAL] if name == 'conv1d' else pixels) / 255)
         if normalized:
             x = (x - MEAN) / STD
-        if name == 'cnn':
-            x = x.reshape(-1, 1, 28, 28)
+        if name in SHAPES:
+            x = x.reshape(SHAPES[name])
         with torch.no_grad():
             np.save(os.path.join(outdir, f'{name}.logits.npy'), model(x).numpy())
         state = {k: v.detach() for k, v in model.state_dict().items()}
         np.savez(os.path.join(outdir, f'{name}.npz'), **{k: v.numpy() for k, v in state.items()})
-        dummies = {'4d': (1, 1, 28, 28)} if name == 'cnn' else {'1d': (784,), '2d': (1, 784), '3d': (1, 1, 784)}
+        dummies = {'4d': (1, 1, 28, 28)} if name == 'cnn' else {'3d': (1, 1, 187)} if name == 'conv1d' else {'1d': (784,), '2d': (1, 784), '3d': (1, 1, 784)}
         for d, shape in dummies.items():
             path = os.path.join(outdir, f'{name}-{d}.onnx')
             # the circulant's r[idx] would be constant-folded into its 1024 x 1024 matrix

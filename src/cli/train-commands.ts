@@ -14,7 +14,7 @@ import type { Params } from '../layers/types.ts';
 import { loadDataset } from '../train/mnist.ts';
 import { readTensors, encodeNpz, type TensorMap } from '../train/tensors.ts';
 import { bindTensors, unusedTensors } from '../train/weights.ts';
-import { floatParams, foldInput, mapRules } from '../train/interop.ts';
+import { floatParams, foldInput, graphOrderRules, mapRules } from '../train/interop.ts';
 import { floatNet } from '../train/model.ts';
 import { floatAccuracy, train, type EpochStats } from '../train/train.ts';
 import { checkClassifier, evaluateFixed, formatConfusion } from '../train/evaluate.ts';
@@ -127,7 +127,7 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------
-interface ImportOpts { output: string; map: string[]; flatten: 'chw' | 'hwc'; normalize?: [number, number]; inputDivisor: number; specOut?: string; force?: boolean; json?: boolean }
+interface ImportOpts { output: string; map: string[]; graphOrder?: boolean; flatten: 'chw' | 'hwc'; normalize?: [number, number]; inputDivisor: number; specOut?: string; force?: boolean; json?: boolean }
 
 /** `--normalize mean,std` */
 function normalizeArg(value: string): [number, number] {
@@ -138,7 +138,8 @@ function normalizeArg(value: string): [number, number] {
 
 async function cmdImport(specPath: string, source: string, o: ImportOpts): Promise<number> {
   const plan = loadAnyFile(specPath, { fuse: false });
-  const rules = mapRules(plan, o.map);
+  if (o.graphOrder && o.map.length) throw new CircaInputError('--graph-order and --map: give one (--graph-order names every weight and bias)');
+  const rules = mapRules(plan, o.graphOrder ? graphOrderRules(plan, source) : o.map);
   const outOpts = outFile('.npz', o.force, [specPath, source]);
   checkFile(o.output, outOpts);
   const specOpts = o.specOut ? { ...outFile('.json', o.force, [specPath, source, o.output]), option: '--spec-out' } : undefined;
@@ -309,6 +310,7 @@ export function registerTrainCommands(program: Command): void {
     .argument('<source>', 'weights: .npz, .npy, .onnx or .json; tensors named <layer>.<tensor> unless renamed with --map')
     .requiredOption('-o, --output <weights.npz>', 'the circa weight file to write')
     .option('--map <rules>', 'take <layer>.<tensor> from the source\'s tensor <name> (<layer>.<tensor>=<name>, :T to transpose it), or every tensor of a layer from a prefix (<layer>.=<prefix>, e.g. fc784.=0.); several rules per flag, comma-separated; repeatable', collectRules, [])
+    .option('--graph-order', 'take the k-th layer\'s weight and bias from the k-th weight-bearing node (Gemm, MatMul + Add, Conv) of an ONNX graph, whatever their names (onnx::MatMul_18)')
     .option('--normalize <mean,std>', 'fold torchvision\'s Normalize((mean,), (std,)) of the model\'s input into the first layer', normalizeArg)
     .option('--input-divisor <d>', 'the model was trained on pixel / d (255 for torchvision\'s ToTensor); circa\'s input is pixel / 256, the difference is folded into the first layer', realArg('--input-divisor'), 256)
     .addOption(new Option('--flatten <order>', 'how the model flattens the last conv/pool feature map for the layer after it: chw (PyTorch\'s nn.Flatten on N x C x H x W; reordered to circa\'s order) or hwc (already circa\'s: raster, the channels of a pixel together)').choices(['chw', 'hwc']).default('chw'))

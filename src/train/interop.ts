@@ -18,7 +18,8 @@ import { CircaInputError } from '../errors.ts';
 import { loadAnyFile, planAny, type NetworkPlan } from '../network/plan.ts';
 import type { Params } from '../layers/types.ts';
 import { floatNet, forward } from './model.ts';
-import { readTensors, type TensorMap } from './tensors.ts';
+import { readOnnxModel, readTensors, type TensorMap } from './tensors.ts';
+import { weightNodes } from './onnx-graph.ts';
 import { bindTensors, layerSigns, layerTensors, type BindOptions } from './weights.ts';
 
 /** The float tensors of every trainable layer, from a weight file (all of them required; raw integers become their real values). */
@@ -134,6 +135,35 @@ export function mapRules(plan: NetworkPlan, rules: readonly string[], where = '-
   return { rename, transpose };
 }
 
+/**
+ * `--map` rules that take each layer's weight and bias from the ONNX graph's
+ * weight-bearing nodes in order (Gemm, MatMul + Add, Conv): the k-th layer
+ * with tensors gets the k-th node's. Every such layer must take exactly
+ * `weight` (and `bias`), and the counts must agree; otherwise the message
+ * names the layer or both counts.
+ */
+export function graphOrderRules(plan: NetworkPlan, file: string): string[] {
+  if (!/\.onnx$/i.test(file)) throw new CircaInputError(`--graph-order: ${file} is not an .onnx model (the order comes from its graph)`);
+  const { tensors, graph } = readOnnxModel(file);
+  const nodes = weightNodes(graph, (n) => tensors.has(n), (n) => tensors.get(n)?.shape.length ?? 0);
+  const layers = plan.layers.filter((l) => layerTensors(l).length > 0);
+  for (const l of layers) {
+    const names = layerTensors(l).map((t) => t.info.name);
+    if (!names.includes('weight') || names.some((n) => n !== 'weight' && n !== 'bias')) {
+      throw new CircaInputError(`--graph-order: layer ${(l.plan as { name: string }).name} (${l.kind.kind}) takes ${names.join(', ')}; only layers with a weight (and bias) are matched to graph nodes: map this file with --map`);
+    }
+  }
+  if (nodes.length !== layers.length) {
+    throw new CircaInputError(`--graph-order: ${file} has ${nodes.length} weight-bearing node(s) (${nodes.map((n) => n.node).slice(0, 6).join(', ')}), the spec ${layers.length} layer(s) with weights (${layers.map((l) => (l.plan as { name: string }).name).join(', ')})`);
+  }
+  return layers.flatMap((l, k) => {
+    const name = (l.plan as { name: string }).name;
+    const hasBias = layerTensors(l).some((t) => t.info.name === 'bias');
+    if (hasBias && !nodes[k].bias) throw new CircaInputError(`--graph-order: layer ${name} takes a bias, ${nodes[k].node} has none in ${file}`);
+    return [`${name}.weight=${nodes[k].weight}`, ...(hasBias ? [`${name}.bias=${nodes[k].bias}`] : [])];
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Input normalisation folded into the first layer
 // ---------------------------------------------------------------------------
@@ -163,34 +193,38 @@ export function foldInput(plan: NetworkPlan, params: Params[], n: InputNormalisa
   const first = net.layers[0];
   const name = (first.layer.plan as { name: string }).name;
   const kind = first.layer.kind.kind;
-  const p: Params = Object.fromEntries(Object.entries(first.params).map(([t, v]) => [t, Float64Array.from(v)]));
-  const scaleAll = (names: string[]) => {
-    for (const t of names) p[t] = p[t].map((v) => v * a);
-  };
-  const noShift = (why: string) => {
-    if (c !== 0) throw new CircaInputError(`--normalize: the first layer ${name} (${kind}) ${why}, so it cannot take the mean ${n.mean} (shift ${c.toPrecision(6)}); train with mean 0, or put a dense or "valid" conv layer first`);
-  };
-  if (kind === 'dense' || kind === 'conv2d' || kind === 'conv1d') {
-    const plan0 = first.layer.plan as { padding?: string; hasBias?: boolean; m?: number };
-    if (kind !== 'dense' && plan0.padding === 'same') noShift('pads its input with zeros ("same"), which the shift would move');
-    if (c !== 0 && !p.bias) noShift('has no bias');
-    const w = p.weight;
-    const rows = first.infos.find((i) => i.name === 'weight')!.shape[0];
-    const per = w.length / rows;
-    for (let o = 0; o < rows && c !== 0; o++) {
-      let s = 0;
-      for (let j = 0; j < per; j++) s += w[o * per + j];
-      p.bias[o] += c * s;
+  // Every weight-bearing kind is linear in its input and in each of its non-bias tensors
+  // (a dense or conv weight, a circulant's r, TVSCM's a and b): scaling those by a scales
+  // the layer's pre-activation by a. A shift c needs a bias: b' = b + c (sum of each row of
+  // the weight). Whatever the kind, the result is checked below through its train face.
+  const p: Params = Object.fromEntries(Object.entries(first.params).map(([t, v]) => [t, t === 'bias' ? Float64Array.from(v) : v.map((e) => e * a)]));
+  if (c !== 0) {
+    const w = first.params.weight;
+    const rows = first.infos.find((i) => i.name === 'weight')?.shape[0];
+    if (!w || !p.bias || !rows || p.bias.length !== rows) {
+      throw new CircaInputError(`--normalize: the first layer ${name} (${kind}) has no bias, so it cannot take the mean ${n.mean} (shift ${c.toPrecision(6)}); train with mean 0, or put a dense or "valid" conv layer first`);
     }
-    scaleAll(['weight']);
-  } else if (kind === 'circulant' || kind === 'block-circulant') {
-    noShift('has no bias');
-    scaleAll(Object.keys(p));
-  } else if (kind === 'tvscm') {
-    noShift('has no bias');
-    scaleAll(['a', 'b']);
-  } else {
-    throw new CircaInputError(`--normalize: the first layer ${name} is a ${kind} layer; circa folds the input normalisation into a dense, conv2d, conv1d, circulant, block-circulant or tvscm layer`);
+    const per = w.length / rows;
+    for (let o = 0; o < rows; o++) {
+      let sum = 0;
+      for (let j = 0; j < per; j++) sum += w[o * per + j];
+      p.bias[o] += c * sum;
+    }
+  }
+  // the check: on a few inputs u, the folded layer gives what the original gives on a u + c
+  const face = first.face;
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let trial = 0; trial < 3; trial++) {
+    const u = Float64Array.from({ length: net.inputs }, () => rnd());
+    const want = face.forward(first.layer.plan, first.params, u.map((v) => a * v + c)).y;
+    const got = face.forward(first.layer.plan, p, u).y;
+    const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+    const i = got.findIndex((v, k) => Math.abs(v - want[k]) > 1e-9 * scale);
+    if (i >= 0) {
+      const same = (first.layer.plan as { padding?: unknown }).padding === 'same' ? ' (its "same" padding adds zeros, which the shift would have moved)' : '';
+      throw new CircaInputError(`--normalize: the first layer ${name} (${kind}) cannot absorb the input map x = ${a.toPrecision(6)} u + ${c.toPrecision(6)} exactly${same}: output ${i} differs; train with mean 0, or put a dense or "valid" conv layer first`);
+    }
   }
   const out = net.layers.map((l, i) => (i === 0 ? p : l.params));
   const what = [n.divisor !== 256 ? `pixel / ${n.divisor}` : '', n.mean !== 0 || n.std !== 1 ? `Normalize(${n.mean}, ${n.std})` : ''].filter(Boolean).join(' then ');

@@ -149,3 +149,43 @@ export function transpose2(data: Float64Array, r: number, c: number): Float64Arr
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = data[i * c + j];
   return out;
 }
+
+/** A node that holds a layer's weights: its weight initializer and its bias (an input, or an Add of its output). */
+export interface WeightNode {
+  /** `Gemm node "/0/Gemm"` */
+  node: string;
+  weight: string;
+  bias?: string;
+}
+
+/**
+ * The graph's weight-bearing nodes (Gemm, MatMul with an initializer, Conv) in
+ * the graph's order, which torch.onnx.export writes in execution order: the
+ * k-th is the k-th layer with a weight (`circa import --graph-order`).
+ */
+export function weightNodes(graph: OnnxGraph, isInit: (name: string) => boolean, rank: (name: string) => number): WeightNode[] {
+  const out: WeightNode[] = [];
+  const consumers = new Map<string, OnnxNode[]>();
+  for (const n of graph.nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const addBias = (n: OnnxNode) => {
+    for (const add of consumers.get(n.outputs[0]) ?? []) {
+      if (add.op !== 'Add') continue;
+      const b = add.inputs.find((i) => i !== n.outputs[0]);
+      if (b && isInit(b)) return b;
+    }
+    return undefined;
+  };
+  for (const n of graph.nodes) {
+    const node = `${n.op} node "${n.name}"`;
+    const [a, b, c] = n.inputs;
+    if (n.op === 'Gemm' || n.op === 'MatMul') {
+      const w = isInit(b) && rank(b) === 2 ? b : isInit(a) && rank(a) === 2 ? a : undefined;
+      if (!w) continue;
+      const bias = n.op === 'Gemm' ? (c && isInit(c) ? c : undefined) : addBias(n);
+      out.push({ node, weight: w, ...(bias ? { bias } : {}) });
+    } else if (n.op === 'Conv' && isInit(b)) {
+      out.push({ node, weight: b, ...(c && isInit(c) ? { bias: c } : {}) });
+    }
+  }
+  return out;
+}

@@ -10,6 +10,7 @@ import { loadLayerSpec } from '../layers/load.ts';
 import type { LoadedLayer } from '../layers/load.ts';
 import type { Params, TensorInfo } from '../layers/types.ts';
 import type { Tensor, TensorMap } from './tensors.ts';
+import { transpose2 } from './onnx-graph.ts';
 
 const squeeze = (s: readonly number[]) => s.filter((d) => d !== 1);
 const sameShape = (a: readonly number[], b: readonly number[]) => JSON.stringify(squeeze(a)) === JSON.stringify(squeeze(b));
@@ -204,25 +205,27 @@ export function bindTensors(layers: readonly LoadedLayer[], tensors: TensorMap, 
  * A layer that takes a flattened feature map (the layer before it gives an
  * image, it takes none) with the file's weight columns in PyTorch's order
  * (c, y, x) reordered in place into circa's stream order (y, x, c). Only a
- * dense layer can take a reordering of its inputs; another kind is refused
- * when the two orders differ (more than one channel and more than one pixel).
+ * layer with an [out][in] weight matrix (dense) can take a reordering of its
+ * inputs; another is refused when the two orders differ (more than one
+ * channel and more than one pixel).
  */
 function reorderFlattened(layers: readonly LoadedLayer[], index: number, params: Params, file: string): string | undefined {
   const l = layers[index];
   const name = (l.plan as { name: string }).name;
-  // an element-wise activation between keeps the order
+  // a layer without tensors or image shape between (an element-wise activation) keeps the order
   let j = index - 1;
-  while (j > 0 && layers[j].kind.kind === 'activation') j--;
+  while (j > 0 && layerTensors(layers[j]).length === 0 && !layers[j].kind.images) j--;
   const prev = layers[j];
   const img = prev.kind.images?.(prev.plan).output;
   if (!img || l.kind.images) return undefined;
   const { height: h, width: w, channels: c } = img;
   const px = h * w;
   if (c === 1 || px === 1) return undefined;
-  if (l.kind.kind !== 'dense') {
+  const weight = layerTensors(l).find((t) => t.info.name === 'weight' && t.info.shape.length === 2);
+  if (!weight || weight.info.shape[1] !== c * px) {
     throw new CircaInputError(
       `${file}: layer ${name} (${l.kind.kind}) takes the ${h} x ${w} x ${c} feature map flattened; PyTorch's nn.Flatten orders it channel by channel (C, H, W), circa pixel by pixel (H, W, C), ` +
-        `and a ${l.kind.kind} layer cannot reorder its inputs: flatten with x.permute(0, 2, 3, 1).flatten(1) in the model and import with --flatten hwc`,
+        `and a ${l.kind.kind} layer (no [out][in] weight matrix) cannot reorder its inputs: flatten with x.permute(0, 2, 3, 1).flatten(1) in the model and import with --flatten hwc`,
     );
   }
   const wt = params.weight;
@@ -240,9 +243,7 @@ function reorderFlattened(layers: readonly LoadedLayer[], index: number, params:
 function transposed(t: Tensor, where: string): Tensor {
   if (t.shape.length !== 2) throw new CircaInputError(`${where}: :T transposes a matrix; this tensor has shape ${shapeText(t.shape)}`);
   const [r, c] = t.shape;
-  const data = new Float64Array(t.data.length);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) data[j * r + i] = t.data[i * c + j];
-  return { ...t, shape: [c, r], data, note: `transposed from [${r}, ${c}] by :T` };
+  return { ...t, shape: [c, r], data: transpose2(t.data, r, c), note: `transposed from [${r}, ${c}] by :T` };
 }
 
 /**
