@@ -60,6 +60,7 @@ export const FAST_FILES = [
   'test/conv2d.bcirc.test.ts',
   'test/pool.test.ts',
   'test/conv1d.test.ts',
+  'test/interop.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -13,7 +13,8 @@ import { loadAnyFile, type NetworkPlan } from '../network/plan.ts';
 import type { Params } from '../layers/types.ts';
 import { loadDataset } from '../train/mnist.ts';
 import { readTensors, encodeNpz, type TensorMap } from '../train/tensors.ts';
-import { bindTensors, layerTensors } from '../train/weights.ts';
+import { bindTensors, unusedTensors } from '../train/weights.ts';
+import { floatParams, foldInput, graphOrderRules, mapRules } from '../train/interop.ts';
 import { floatNet } from '../train/model.ts';
 import { floatAccuracy, train, type EpochStats } from '../train/train.ts';
 import { checkClassifier, evaluateFixed, formatConfusion } from '../train/evaluate.ts';
@@ -33,23 +34,8 @@ function realArg(name: string) {
     return n;
   };
 }
-function collectMap(value: string, prev: Record<string, string>): Record<string, string> {
-  const m = /^([^=]+)=(.+)$/.exec(value);
-  const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
-  if (!m) throw new InvalidArgumentError(`--map takes <layer>.<tensor>=<name in the file>, got ${shown}`);
-  // a circa tensor name: <layer>.<tensor>, each a name (so never "__proto__" or "constructor")
-  if (!/^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/.test(m[1])) throw new InvalidArgumentError(`--map: ${JSON.stringify(m[1].slice(0, 60))} is not a <layer>.<tensor> name (e.g. fc10.weight), in ${shown}`);
-  if (Object.hasOwn(prev, m[1])) throw new InvalidArgumentError(`--map: ${m[1]} is mapped twice`);
-  return Object.assign(Object.create(null) as Record<string, string>, prev, { [m[1]]: m[2] });
-}
-
-/** Every --map key names a tensor some layer of the spec has. */
-function checkMapKeys(plan: NetworkPlan, map: Record<string, string>): void {
-  const known = plan.layers.flatMap((l) => layerTensors(l).map((t) => t.full));
-  for (const k of Object.keys(map)) {
-    if (!known.includes(k)) throw new CircaInputError(`--map ${k}: no layer of the spec has that tensor (its tensors: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''})`);
-  }
-}
+/** --map rules, collected as given (checked against the spec by mapRules). */
+const collectRules = (value: string, prev: string[]): string[] => [...prev, value];
 
 function print(json: boolean, value: unknown, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
@@ -60,20 +46,7 @@ const outFile = (ext: string, force: boolean | undefined, inputs: (string | unde
   ({ ext, force: !!force, option: '-o', inputs: inputs.filter((i): i is string => !!i) });
 
 /** The trainable layers' tensors from a weight file (all of them required). */
-function paramsFrom(plan: NetworkPlan, file: string, rename?: Record<string, string>): Params[] {
-  const tensors = readTensors(file);
-  const bound = bindTensors(plan.layers, tensors, file, { requireAll: true, rename });
-  const net = floatNet(plan);
-  return net.layers.map((l) => {
-    const b = bound.find((x) => x.index === l.layer.index);
-    if (!b) return l.params;
-    if (!b.raw) return b.params;
-    // raw integers: their real values in the tensors' formats
-    const out: Params = {};
-    for (const info of l.infos) out[info.name] = b.params[info.name].map((v) => v / 2 ** (info.format?.frac ?? 0));
-    return out;
-  });
-}
+const paramsFrom = (plan: NetworkPlan, file: string): Params[] => floatParams(plan, readTensors(file), file);
 
 function tensorsOf(plan: NetworkPlan, params: Params[]): TensorMap {
   const net = floatNet(plan, params);
@@ -154,31 +127,80 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------
-interface ImportOpts { output: string; map: Record<string, string>; force?: boolean; json?: boolean }
+interface ImportOpts { output: string; map: string[]; graphOrder?: boolean; flatten: 'chw' | 'hwc'; normalize?: [number, number]; inputDivisor: number; specOut?: string; force?: boolean; json?: boolean }
+
+/** `--normalize mean,std` */
+function normalizeArg(value: string): [number, number] {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p)) || parts[1] <= 0) throw new InvalidArgumentError('--normalize takes <mean>,<std> (std > 0), e.g. 0.1307,0.3081');
+  return [parts[0], parts[1]];
+}
 
 async function cmdImport(specPath: string, source: string, o: ImportOpts): Promise<number> {
   const plan = loadAnyFile(specPath, { fuse: false });
-  checkMapKeys(plan, o.map);
+  if (o.graphOrder && o.map.length) throw new CircaInputError('--graph-order and --map: give one (--graph-order names every weight and bias)');
+  const rules = mapRules(plan, o.graphOrder ? graphOrderRules(plan, source) : o.map);
   const outOpts = outFile('.npz', o.force, [specPath, source]);
   checkFile(o.output, outOpts);
+  const specOpts = o.specOut ? { ...outFile('.json', o.force, [specPath, source, o.output]), option: '--spec-out' } : undefined;
+  if (o.specOut) {
+    if (resolve(o.specOut) === resolve(o.output)) throw new CircaInputError('--spec-out: the same path as -o');
+    checkFile(o.specOut, specOpts!);
+  }
   const tensors = readTensors(source);
-  const bound = bindTensors(plan.layers, tensors, source, { requireAll: true, rename: o.map });
-  const out: TensorMap = new Map();
+  const bindOpts = { ...rules, takeSigns: !!o.specOut, flatten: o.flatten };
+  const bound = bindTensors(plan.layers, tensors, source, { ...bindOpts, requireAll: true });
+  const notes: string[] = [];
+  for (const b of bound) {
+    for (const t of Object.keys(b.params)) {
+      const src = rules.rename?.[`${b.name}.${t}`] ?? `${b.name}.${t}`;
+      const note = rules.transpose?.has(`${b.name}.${t}`) ? `transposed by :T` : tensors.get(src)?.note;
+      if (note?.startsWith('transposed')) notes.push(`${b.name}.${t} from "${src}": ${note}`);
+    }
+    if (b.note) notes.push(`${b.name}: ${b.note}`);
+    if (b.signs) notes.push(`${b.name}.signs: the file's signs differ from the spec's; ${o.specOut} takes the file's (an explicit "signs" array)`);
+  }
+  let out: TensorMap = new Map();
   for (const b of bound) {
     for (const [t, data] of Object.entries(b.params)) {
       const info = plan.layers[b.index].kind.train!.tensors(plan.layers[b.index].plan).find((i) => i.name === t)!;
       out.set(`${b.name}.${t}`, { shape: info.shape, data, integer: b.raw, dtype: b.raw ? 'int' : 'f4' });
     }
   }
-  const ignored = [...tensors.keys()].filter((k) => !bound.some((b) => Object.keys(b.params).some((t) => (o.map[`${b.name}.${t}`] ?? `${b.name}.${t}`) === k)));
-  writeFile(o.output, encodeNpz(out), outOpts);
-  print(!!o.json, { spec: specPath, source, output: o.output, tensors: [...out.entries()].map(([n, t]) => ({ name: n, shape: t.shape, raw: t.integer })), ignored }, [
+  const norm = o.normalize || o.inputDivisor !== 256 ? { divisor: o.inputDivisor, mean: o.normalize?.[0] ?? 0, std: o.normalize?.[1] ?? 1 } : undefined;
+  if (norm) {
+    if (bound.some((b) => b.raw)) throw new CircaInputError(`${source}: --normalize and --input-divisor fold into real weights; this file holds raw integers (layer ${bound.find((b) => b.raw)!.name})`);
+    const folded = foldInput(plan, floatParams(plan, tensors, source, bindOpts), norm);
+    notes.push(folded.note);
+    out = tensorsOf(plan, folded.params);
+  }
+  const ignored = unusedTensors(plan.layers, tensors, bound, rules);
+  const files: { path: string; data: Uint8Array | string }[] = [{ path: o.output, data: encodeNpz(out) }];
+  if (o.specOut) files.push({ path: o.specOut, data: specWithWeights(specPath, o.specOut, o.output, bound) });
+  writeFiles(files, { ...outOpts, ext: undefined });
+  print(!!o.json, { spec: specPath, source, output: o.output, specOut: o.specOut ?? null, tensors: [...out.entries()].map(([n, t]) => ({ name: n, shape: t.shape, raw: t.integer })), notes, ignored }, [
     `imported ${out.size} tensors from ${source} for ${plan.name}:`,
     ...[...out.entries()].map(([n, t]) => `  ${n.padEnd(24)} [${t.shape.join(', ')}]${t.integer ? ' raw integers' : ''}`),
-    ...(ignored.length ? [`ignored (no layer takes them): ${ignored.slice(0, 10).join(', ')}${ignored.length > 10 ? ', ...' : ''}`] : []),
-    `wrote ${o.output}`,
+    ...notes.map((n) => `note: ${n}`),
+    ...(ignored.length ? ['not imported:', ...ignored.slice(0, 20).map((u) => `  ${u.name}: ${u.reason}`), ...(ignored.length > 20 ? [`  ... and ${ignored.length - 20} more`] : [])] : []),
+    `wrote ${o.output}${o.specOut ? ` and ${o.specOut}` : ''}`,
   ].join('\n'));
   return 0;
+}
+
+/** The spec with its "weights" pointing at the imported file (relative to the new spec) and any signs taken from the file. */
+function specWithWeights(specPath: string, specOut: string, weights: string, bound: readonly { index: number; signs?: number[] }[]): string {
+  const raw = readJsonFile(specPath) as Record<string, unknown>;
+  if (!Array.isArray(raw.layers)) throw new CircaInputError(`${specPath}: --spec-out takes a network spec ({"network", "layers": [...]})`);
+  const layers = (raw.layers as Record<string, unknown>[]).map((l, i) => {
+    const b = bound.find((x) => x.index === i);
+    return b?.signs ? { ...l, signs: b.signs } : l;
+  });
+  const schema = typeof raw.$schema === 'string' && !/^[a-z]+:/i.test(raw.$schema)
+    ? relative(dirname(resolve(specOut)), resolve(dirname(specPath), raw.$schema)).split('\\').join('/')
+    : raw.$schema;
+  const rel = relative(dirname(resolve(specOut)), resolve(weights)).split('\\').join('/');
+  return `${compactJson({ ...raw, ...(schema !== undefined ? { $schema: schema } : {}), layers, weights: rel })}\n`;
 }
 
 // ---------------------------------------------------------------------------
@@ -225,6 +247,21 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
   return 0;
 }
 
+/**
+ * Progress of an evaluation on `stream`: one line rewritten in place (\r) on a
+ * terminal; elsewhere (a log, a pipe) a line every 10% or so, so a log holds
+ * no carriage returns.
+ */
+export function imageProgress(stream: { isTTY?: boolean; write(s: string): unknown }): (done: number, total: number) => void {
+  if (stream.isTTY) return (d, t) => void stream.write(`\r${d}/${t} images${d === t ? '\n' : ''}`);
+  let next = 0;
+  return (d, t) => {
+    if (d < next && d !== t) return;
+    stream.write(`${d}/${t} images\n`);
+    next = d + Math.max(1, Math.ceil(t / 10));
+  };
+}
+
 // ---------------------------------------------------------------------------
 interface EvalOpts { dataset: string; limit?: number; float?: boolean; json?: boolean; quiet?: boolean }
 
@@ -233,7 +270,7 @@ async function cmdEval(specPath: string, o: EvalOpts): Promise<number> {
   const plan = loadAnyFile(specPath);
   const testSet = loadDataset(o.dataset, 'test');
   checkClassifier(plan, testSet, specPath);
-  const r = evaluateFixed(plan, testSet, o.limit, o.quiet ? undefined : (d, t) => process.stderr.write(`\r${d}/${t} images`) && (d === t ? process.stderr.write('\n') : true));
+  const r = evaluateFixed(plan, testSet, o.limit, o.quiet ? undefined : imageProgress(process.stderr));
   const fl = o.float ? floatAccuracy(floatNet(loadAnyFile(specPath, { fuse: false })), testSet, false, o.limit) : undefined;
   print(!!o.json, { spec: specPath, ...r, floatAccuracy: fl?.accuracy ?? null }, [
     `${plan.name} on ${r.images.toLocaleString('en-US')} ${o.dataset} ${r.split} images (bit-exact fixed-point model)`,
@@ -272,7 +309,12 @@ export function registerTrainCommands(program: Command): void {
     .argument('<spec>', 'network spec (JSON)')
     .argument('<source>', 'weights: .npz, .npy, .onnx or .json; tensors named <layer>.<tensor> unless renamed with --map')
     .requiredOption('-o, --output <weights.npz>', 'the circa weight file to write')
-    .option('--map <circa=source>', 'take tensor <layer>.<tensor> from the source\'s tensor <source> (repeatable)', collectMap, {})
+    .option('--map <rules>', 'take <layer>.<tensor> from the source\'s tensor <name> (<layer>.<tensor>=<name>, :T to transpose it), or every tensor of a layer from a prefix (<layer>.=<prefix>, e.g. fc784.=0.); several rules per flag, comma-separated; repeatable', collectRules, [])
+    .option('--graph-order', 'take the k-th layer\'s weight and bias from the k-th weight-bearing node (Gemm, MatMul + Add, Conv) of an ONNX graph, whatever their names (onnx::MatMul_18)')
+    .option('--normalize <mean,std>', 'fold torchvision\'s Normalize((mean,), (std,)) of the model\'s input into the first layer', normalizeArg)
+    .option('--input-divisor <d>', 'the model was trained on pixel / d (255 for torchvision\'s ToTensor); circa\'s input is pixel / 256, the difference is folded into the first layer', realArg('--input-divisor'), 256)
+    .addOption(new Option('--flatten <order>', 'how the model flattens the last conv/pool feature map for the layer after it: chw (PyTorch\'s nn.Flatten on N x C x H x W; reordered to circa\'s order) or hwc (already circa\'s: raster, the channels of a pixel together)').choices(['chw', 'hwc']).default('chw'))
+    .option('--spec-out <spec.json>', 'also write the spec with "weights" set to the imported file (and the file\'s circulant signs, where they differ from the spec\'s)')
     .option('--force', 'replace an existing output file')
     .addOption(json()).addOption(quiet())
     .action(async (spec: string, source: string, o: ImportOpts) => { program.setOptionValue('exit', await cmdImport(spec, source, o)); });

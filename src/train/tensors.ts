@@ -16,6 +16,7 @@ import { zipSync } from 'fflate';
 import { createRequire } from 'node:module';
 import type onnxProto from 'onnx-proto';
 import { CircaInputError } from '../errors.ts';
+import { graphOf, orientations, OrientationError, transpose2, type OnnxGraph } from './onnx-graph.ts';
 
 export interface Tensor {
   shape: number[];
@@ -24,6 +25,8 @@ export interface Tensor {
   integer: boolean;
   /** the file's dtype, for messages */
   dtype: string;
+  /** what was done to it on reading (an ONNX weight transposed: the node that consumes it), for messages */
+  note?: string;
 }
 
 export type TensorMap = Map<string, Tensor>;
@@ -393,7 +396,8 @@ const ONNX_TYPES: Record<number, { name: string; bytes: number; integer: boolean
 /** onnx-proto (protobufjs) is loaded when an ONNX file is read, not at every start of the command (it costs ~60 ms). */
 const loadOnnxProto = (): typeof onnxProto => createRequire(import.meta.url)('onnx-proto') as typeof onnxProto;
 
-function readOnnx(buf: Uint8Array, file: string): TensorMap {
+/** An ONNX model's initializers and graph; each weight oriented by the node that consumes it (unless `orient` is false). */
+function readOnnx(buf: Uint8Array, file: string, orient = true): { tensors: TensorMap; graph: OnnxGraph } {
   let model: onnxProto.onnx.ModelProto;
   try {
     model = loadOnnxProto().onnx.ModelProto.decode(buf);
@@ -431,7 +435,30 @@ function readOnnx(buf: Uint8Array, file: string): TensorMap {
     out.set(name, { shape, data, integer: type.integer, dtype: type.name });
   }
   if (out.size === 0) bad(file, 'the ONNX model has no initializers (weights)');
-  return out;
+  const graph = graphOf(model);
+  if (!orient) return { tensors: out, graph };
+  let how: ReturnType<typeof orientations>;
+  try {
+    how = orientations(graph, (n) => out.has(n), (n) => out.get(n)?.shape.length ?? 0);
+  } catch (e) {
+    if (e instanceof OrientationError) return bad(file, e.message);
+    throw e;
+  }
+  for (const [name, o] of how) {
+    const t = out.get(name)!;
+    if (!o.transpose) {
+      t.note = `consumed by ${o.by}`;
+      continue;
+    }
+    const [r, c] = t.shape;
+    out.set(name, { ...t, shape: [c, r], data: transpose2(t.data, r, c), note: `transposed from [${r}, ${c}]: consumed by ${o.by}` });
+  }
+  return { tensors: out, graph };
+}
+
+/** An ONNX model's graph and its initializers, oriented as readTensors gives them. */
+export function readOnnxModel(file: string): { tensors: TensorMap; graph: OnnxGraph } {
+  return readOnnx(readWeightFile(file, '.onnx'), file);
 }
 
 /** Deepest nesting of a JSON tensor (a tensor of rank 8 is more than any layer has). */
@@ -469,12 +496,8 @@ function readJsonTensors(buf: Uint8Array, file: string): TensorMap {
   return out;
 }
 
-/** Named tensors from a .npy (one tensor, named after the file), .npz, .onnx or .json file. */
-export function readTensors(file: string): TensorMap {
-  if (typeof file !== 'string' || file.length === 0) throw new CircaInputError(`readTensors: file: expected a path (a non-empty string), got ${file === null ? 'null' : typeof file}`);
-  const ext = extname(file).toLowerCase();
-  // the type, then what the path is, before reading: a device (/dev/zero) or a FIFO would never end
-  if (!['.npz', '.npy', '.onnx', '.json'].includes(ext)) return bad(file, `unknown weight file type "${ext.slice(0, 20)}"; expected .npz, .npy, .onnx or .json`);
+/** A weight file's bytes, its type and size checked first. */
+function readWeightFile(file: string, ext: string): Uint8Array {
   let buf: Uint8Array;
   try {
     const st = statSync(file);
@@ -486,12 +509,31 @@ export function readTensors(file: string): TensorMap {
     if (e instanceof CircaInputError) throw e;
     return bad(file, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  return buf;
+}
+
+const PICKLES = ['.pt', '.pth', '.ckpt', '.bin', '.pkl'];
+
+/**
+ * Named tensors from a .npy (one tensor, named after the file), .npz, .onnx or .json file.
+ * An ONNX model's weights come oriented by the nodes that consume them (a MatMul's [in][out]
+ * weight transposed to [out][in], with a note); `orient: false` gives them as stored.
+ */
+export function readTensors(file: string, opts: { orient?: boolean } = {}): TensorMap {
+  if (typeof file !== 'string' || file.length === 0) throw new CircaInputError(`readTensors: file: expected a path (a non-empty string), got ${file === null ? 'null' : typeof file}`);
+  const ext = extname(file).toLowerCase();
+  // the type, then what the path is, before reading: a device (/dev/zero) or a FIFO would never end
+  if (PICKLES.includes(ext)) {
+    return bad(file, `a ${ext} file is a Python pickle, which circa does not read (unpickling runs code); save the state dict with np.savez("w.npz", **{k: v.numpy() for k, v in model.state_dict().items()}) or export the model with torch.onnx.export`);
+  }
+  if (!['.npz', '.npy', '.onnx', '.json'].includes(ext)) return bad(file, `unknown weight file type "${ext.slice(0, 20)}"; expected .npz, .npy, .onnx or .json`);
+  const buf = readWeightFile(file, ext);
   if (ext === '.npz') return readNpz(buf, file);
   if (ext === '.npy') {
     const name = file.replace(/^.*[\\/]/, '').slice(0, -4);
     return new Map([[name, fromNpy(buf, file, name)]]);
   }
-  if (ext === '.onnx') return readOnnx(buf, file);
+  if (ext === '.onnx') return readOnnx(buf, file, opts.orient !== false).tensors;
   if (ext === '.json') return readJsonTensors(buf, file);
   return bad(file, `unknown weight file type "${ext.slice(0, 20)}"; expected .npz, .npy, .onnx or .json`);
 }

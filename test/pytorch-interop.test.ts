@@ -1,0 +1,134 @@
+/**
+ * From PyTorch to circa, proved with PyTorch itself: examples/pytorch/models.py
+ * (torch and onnx from Debian's python3-torch and python3-onnx; .ci/run installs
+ * them) defines a dense MLP, a circulant network (with its signs buffer), a TVSCM
+ * network, a CNN and a Conv1d network, exports each as np.savez of its state_dict and with
+ * torch.onnx.export (1-D, 2-D and 3-D dummy inputs; the CNN 4-D, the Conv1d 3-D), and writes
+ * PyTorch's own float32 logits on 1,000 MNIST test images. `circa import` (the
+ * command, as the README shows it) brings every file in, and circa's float
+ * logits (floatLogits, on circa's input pixel / 256, the input normalisation
+ * folded in by --input-divisor and --normalize) equal PyTorch's within 1e-4.
+ *
+ * A missing torch is a failure, not a skip: set CIRCA_PYTHON to a python3
+ * that has torch, onnx and numpy.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadMnist } from '../src/train/mnist.ts';
+import { encodeNpz, readTensors } from '../src/train/tensors.ts';
+import { floatLogits } from '../src/train/interop.ts';
+import { runNode } from './run-node.ts';
+
+const root = join(import.meta.dirname, '..');
+const N = 1000;
+const TOLERANCE = 1e-4;
+
+/** A python3 with torch, onnx and numpy: CIRCA_PYTHON, python3 on the PATH, or Debian's /usr/bin/python3 (a pyenv python3 may shadow it). */
+function torchPython(): string {
+  const tried: string[] = [];
+  for (const py of [process.env.CIRCA_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p)) {
+    try {
+      execFileSync(py, ['-c', 'import torch, onnx, numpy'], { stdio: 'pipe' });
+      return py;
+    } catch (e) {
+      tried.push(`${py}: ${String((e as { stderr?: Buffer }).stderr ?? e).trim().split('\n').pop()}`);
+    }
+  }
+  throw new Error(`no python3 with torch, onnx and numpy (apt-get install python3-torch python3-onnx, or set CIRCA_PYTHON); tried ${tried.join('; ')}`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'circa-pytorch-'));
+const test = loadMnist('test');
+const pixels = test.pixels.subarray(0, N * 784);
+/** circa's input: pixel / 256 */
+const inputs = Array.from({ length: N }, (_, i) => Float64Array.from(pixels.subarray(i * 784, (i + 1) * 784), (p) => p / 256));
+/** the conv1d model's 187-sample signal: pixels 300..486 of each image (models.py's SIGNAL) */
+const signals = inputs.map((x) => x.slice(300, 487));
+let exported = false;
+function exportModels(): void {
+  if (exported) return;
+  writeFileSync(join(dir, 'pixels.npz'), encodeNpz(new Map([['pixels', { shape: [N, 784], data: Float64Array.from(pixels), integer: true, dtype: 'int' }]])));
+  execFileSync(torchPython(), [join(root, 'examples/pytorch/models.py'), dir, join(dir, 'pixels.npz')], { stdio: 'pipe' });
+  exported = true;
+}
+
+/** The largest |circa - PyTorch| over all logits of the N images. */
+function maxDiff(spec: string, weights: string, model: string): number {
+  const torch = readTensors(join(dir, `${model}.logits.npy`)).get(`${model}.logits`)!;
+  const classes = model === 'conv1d' ? 5 : 10;
+  expect(torch.shape).toEqual([N, classes]);
+  const ours = floatLogits(spec, model === 'conv1d' ? signals : inputs, { weights });
+  let m = 0;
+  ours.forEach((y, i) => {
+    expect(y).toHaveLength(classes);
+    y.forEach((v, j) => { m = Math.max(m, Math.abs(v - torch.data[i * classes + j])); });
+  });
+  return m;
+}
+
+/** --map rules from a state_dict prefix per circa layer, through the ONNX file's names (names.json) when given. */
+function rules(prefixes: Readonly<Record<string, string>>, tensors: Readonly<Record<string, readonly string[]>>, names?: Record<string, string>): string {
+  return Object.entries(prefixes).flatMap(([layer, p]) => tensors[layer]!.map((t) => `${layer}.${t}=${names ? names[`${p}${t}`] : `${p}${t}`}`)).join(',');
+}
+
+async function circaImport(spec: string, source: string, out: string, extra: string[]): Promise<string> {
+  const r = await runNode('bin/circa.mjs', ['import', spec, source, '-o', out, ...extra], root);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+const MODELS = [
+  { model: 'mlp', spec: 'examples/pytorch/mlp.json', prefixes: { fc1: '0.', fc2: '2.', fc3: '4.' }, tensors: { fc1: ['weight', 'bias'], fc2: ['weight', 'bias'], fc3: ['weight', 'bias'] }, fold: ['--input-divisor', '255', '--normalize', '0.1307,0.3081'], dims: ['1d', '2d', '3d'] },
+  { model: 'tvscm', spec: 'examples/pytorch/tvscm.json', prefixes: { tv: '0.', fc: '2.' }, tensors: { tv: ['a', 'b'], fc: ['weight', 'bias'] }, fold: ['--input-divisor', '255'], dims: ['1d', '2d', '3d'] },
+  { model: 'cnn', spec: 'examples/pytorch/cnn.json', prefixes: { c1: '0.', c2: '3.', fc: '7.' }, tensors: { c1: ['weight', 'bias'], c2: ['weight', 'bias'], fc: ['weight', 'bias'] }, fold: ['--input-divisor', '255', '--normalize', '0.1307,0.3081'], dims: ['4d'] },
+  { model: 'conv1d', spec: 'examples/pytorch/conv1d.json', prefixes: { c1: '0.', c2: '3.', head: '6.' }, tensors: { c1: ['weight', 'bias'], c2: ['weight', 'bias'], head: ['weight', 'bias'] }, fold: ['--input-divisor', '255'], dims: ['3d'] },
+] as const;
+
+describe('PyTorch to circa: float logits equal PyTorch\'s within 1e-4 on 1,000 MNIST test images', () => {
+  for (const m of MODELS) {
+    it(`${m.model}: np.savez of the state_dict (--map by prefix) and torch.onnx.export with ${m.dims.join(', ')} dummy inputs`, async () => {
+      exportModels();
+      const prefixRules = Object.entries(m.prefixes).map(([l, p]) => `${l}.=${p}`).join(',');
+      const npz = join(dir, `${m.model}-from-npz.npz`);
+      await circaImport(m.spec, join(dir, `${m.model}.npz`), npz, ['--map', prefixRules, ...m.fold]);
+      expect(maxDiff(m.spec, npz, m.model)).toBeLessThan(TOLERANCE);
+      for (const d of m.dims) {
+        const names = JSON.parse(readFileSync(join(dir, `${m.model}-${d}.names.json`), 'utf8')) as Record<string, string>;
+        const out = join(dir, `${m.model}-from-${d}.npz`);
+        // the first export of each model with dense/conv layers only: the weights found by the graph's node order, whatever
+        // their names; the others through the names read back from the file
+        const byGraph = m.model !== 'tvscm' && d === m.dims[0];
+        const how = byGraph ? ['--graph-order'] : ['--map', rules(m.prefixes, m.tensors, names)];
+        const stdout = await circaImport(m.spec, join(dir, `${m.model}-${d}.onnx`), out, [...how, ...m.fold]);
+        // a 1-D or 3-D dummy input makes MatMul nodes with the weights stored [in][out]: the graph says so, and circa transposes them
+        if (Object.values(names).some((n) => n.startsWith('onnx::MatMul'))) expect(stdout).toMatch(/transposed from \[\d+, \d+\]: consumed by MatMul node/);
+        expect(maxDiff(m.spec, out, m.model), `${m.model}-${d}.onnx`).toBeLessThan(TOLERANCE);
+      }
+    });
+  }
+
+  it('circulant: the model\'s signs buffer is checked against the spec; --spec-out writes the spec with them, and that spec matches PyTorch', async () => {
+    exportModels();
+    const spec = 'examples/pytorch/circulant.json';
+    // the spec's seeded signs are not the model's: refused, naming the layer and the way out
+    const refused = await runNode('bin/circa.mjs', ['import', spec, join(dir, 'circulant.npz'), '--map', 'circ.=0.,fc.=2.', '-o', join(dir, 'refused.npz')], root);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/layer circ, signs \("0\.signs"\): differ from the spec's signs .*--spec-out/);
+    expect(existsSync(join(dir, 'refused.npz'))).toBe(false);
+    for (const src of ['circulant.npz', 'circulant-1d.onnx', 'circulant-2d.onnx', 'circulant-3d.onnx']) {
+      const tag = src.replace(/\W/g, '-');
+      const out = join(dir, `circ-${tag}.npz`);
+      const outSpec = join(dir, `circ-${tag}.json`);
+      await circaImport(spec, join(dir, src), out, ['--map', 'circ.=0.,fc.=2.', '--input-divisor', '255', '--spec-out', outSpec]);
+      const written = JSON.parse(readFileSync(outSpec, 'utf8'));
+      const signs = readTensors(join(dir, 'circulant.npz')).get('0.signs')!;
+      const hand = JSON.parse(readFileSync(join(root, spec), 'utf8'));
+      // the hand-written spec with the model's signs as an explicit array and "weights" naming the import
+      expect(written).toEqual({ ...hand, $schema: written.$schema, layers: hand.layers.map((l: { name: string }) => (l.name === 'circ' ? { ...l, signs: Array.from(signs.data) } : l)), weights: `circ-${tag}.npz` });
+      expect(maxDiff(outSpec, out, 'circulant'), src).toBeLessThan(TOLERANCE);
+    }
+  });
+});
