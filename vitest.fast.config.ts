@@ -55,6 +55,7 @@ export const FAST_FILES = [
   'test/conv2d.test.ts',
   'test/pool.test.ts',
   'test/conv1d.test.ts',
+  'test/tvscm-dual8.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

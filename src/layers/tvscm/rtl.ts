@@ -45,6 +45,8 @@ export function tvscmParams(p: TvscmPlan): Record<string, number | string> {
     RELU: p.relu ? 1 : 0,
     A_INIT: `${p.wWidth}'h${toHex(p.a, p.wWidth)}`,
     B_INIT: `${p.wWidth}'h${toHex(p.b, p.wWidth)}`,
+    // the a*x products of two lanes per SB_MAC16 (dsp_dual8.v); absent (0) with "dsp": "single"
+    ...(p.dsp === 'dual8' ? { DUAL8: 1 } : {}),
   };
 }
 
@@ -110,7 +112,7 @@ ${portList(ports)}
 ${instance('tvscm_layer', 'u_layer', params, sameNameConnections(ports), '    ')}
 endmodule
 `;
-  const sources: SourceFile[] = [template('requant.v'), template('tvscm_layer.v'), { name: `${top}.v`, text }];
+  const sources: SourceFile[] = [template('requant.v'), template('tvscm_layer.v'), ...(p.dsp === 'dual8' ? [template('dsp_dual8.v')] : []), { name: `${top}.v`, text }];
   return {
     sources,
     top,
