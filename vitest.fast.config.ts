@@ -56,6 +56,7 @@ export const FAST_FILES = [
   'test/pool.test.ts',
   'test/conv1d.test.ts',
   'test/tvscm-dual8.test.ts',
+  'test/dual8-explore.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

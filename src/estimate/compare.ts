@@ -180,7 +180,7 @@ function explain(a: DesignFigures, b: DesignFigures, metrics: CompareMetric[], p
   notes.push(`latency: cycle counts of these RTL schedules at one clock, ${n(base.cycles)} vs ${n(tv.cycles)} cycles = ${latRatio.toFixed(1)}x` +
     (off(lat) ? `; the paper's ${paper.ratios.latency}x comes from its own platform and parallelism; ours scales with the lanes of each layer (more dense lanes shrink the baseline's cycles)` : ''));
   const bnd = (d: DesignFigures) => (d.bound.bound === null ? `no DSP bound on ${d.bound.part}`
-    : `${n(d.bound.bound)}${d.bound.perDsp > 1 ? ` (2 per DSP: operands of at most 8 bits)` : ''} (${d.bound.ratio!.toFixed(2)}x)`);
+    : `${n(d.bound.bound)}${d.bound.perDsp > 1 ? ` (2 per DSP: operands of at most 8 bits)` : ''} (${d.bound.ratio!.toFixed(2)}x; single ${n(d.bound.single!)}, dual 8x8 ${n(d.bound.dual!)})`);
   notes.push(`throughput: a vector every ${n(base.period)} vs ${n(tv.period)} cycles; the DSP bound on ${base.bound.part} ` +
     `(multiplies per vector / ${base.bound.dsp} SB_MAC16) is ${bnd(base)} vs ${bnd(tv)}`);
   for (const e of metrics.filter((x) => x.key.startsWith('energy:'))) {
