@@ -57,6 +57,7 @@ export const FAST_FILES = [
   'test/conv1d.test.ts',
   'test/tvscm-dual8.test.ts',
   'test/dual8-explore.test.ts',
+  'test/conv-dual8.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -86,7 +86,8 @@ module conv_layer #(
     parameter SAT     = 1,
     parameter ACT     = 0,
     parameter signed [Y_W-1:0] CLIP_LO = -128,
-    parameter signed [Y_W-1:0] CLIP_HI = 127
+    parameter signed [Y_W-1:0] CLIP_HI = 127,
+    parameter DUAL8   = 0      // 1 (MODE 0, X_W and W_W <= 8): lanes 2i and 2i+1 share one SB_MAC16 in 8x8 mode (dsp_dual8.v)
 ) (
     input  wire               clk,
     input  wire               rst,
@@ -355,17 +356,72 @@ module conv_layer #(
     wire [P*Y_W-1:0] y_lanes;
     wire [P-1:0]     y_ovf;
     genvar j;
+
+    // Stage P with DUAL8 (convolution): two lanes' products per dsp_dual8
+    // (SB_MAC16 in 8x8 mode, products registered in the DSP on ce, the stage
+    // of p_prod), lane 2q in the bottom half and 2q+1 in the top, both
+    // multiplying the same element r_x; lane j's product in
+    // dual_prod[j*PROD_W +: PROD_W]. With an odd P the last DSP's top half
+    // multiplies by zero. Operands sign-extended to 8 bits.
+    /* verilator lint_off UNUSED */
+    wire [P*PROD_W-1:0] dual_prod;   // read only with DUAL8
+    /* verilator lint_on UNUSED */
+    generate
+        if (DUAL8 != 0 && MODE == 0) begin : g_dual8
+            localparam PAIRS = (P + 1) / 2;
+            wire signed [X_W-1:0] x_n = r_x;
+            /* verilator lint_off WIDTH */
+            wire signed [7:0]     x8  = x_n;   // sign-extended (X_W <= 8)
+            /* verilator lint_on WIDTH */
+            genvar q;
+            for (q = 0; q < PAIRS; q = q + 1) begin : g_pair
+                localparam HAS_HI = (2 * q + 1) < P;
+                wire signed [W_W-1:0] w_lo_n = w_data[(2 * q) * W_W +: W_W];
+                /* verilator lint_off WIDTH */
+                wire signed [7:0]     w_lo   = w_lo_n;   // sign-extended (W_W <= 8)
+                /* verilator lint_on WIDTH */
+                wire signed [7:0]     w_hi;
+                wire [15:0]           prod_lo, prod_hi;
+                if (HAS_HI) begin : g_hi
+                    wire signed [W_W-1:0] w_hi_n = w_data[(2 * q + 1) * W_W +: W_W];
+                    /* verilator lint_off WIDTH */
+                    assign w_hi = w_hi_n;
+                    /* verilator lint_on WIDTH */
+                    assign dual_prod[(2 * q + 1) * PROD_W +: PROD_W] = prod_hi[PROD_W-1:0];
+                end else begin : g_no_hi
+                    assign w_hi = 8'sd0;
+                end
+                dsp_dual8 #(.A_SIGNED(1), .B_SIGNED(1), .REG(1)) u_dual8 (
+                    .clk(clk), .ce(ce),
+                    .a_hi(x8), .b_hi(w_hi), .a_lo(x8), .b_lo(w_lo),
+                    .p_hi(prod_hi), .p_lo(prod_lo));
+                assign dual_prod[(2 * q) * PROD_W +: PROD_W] = prod_lo[PROD_W-1:0];
+                wire unused_prod = &{1'b0, prod_lo, prod_hi};
+            end
+        end else begin : g_no_dual8
+            assign dual_prod = {P*PROD_W{1'b0}};
+        end
+    endgenerate
+
     generate
         for (j = 0; j < P; j = j + 1) begin : g_lane
             reg  signed [ACC_W-1:0]  c_acc;
             if (MODE == 0) begin : g_mac
                 wire signed [X_W-1:0] x_s = r_x;
                 wire signed [W_W-1:0] w_s = w_data[j*W_W +: W_W];
-                reg  signed [PROD_W-1:0] p_prod;
+                wire signed [PROD_W-1:0] p_prod;
                 reg  signed [B_W-1:0]    p_bias;
-                /* verilator lint_off WIDTH */
-                always @(posedge clk) if (ce) p_prod <= x_s * w_s;
-                /* verilator lint_on WIDTH */
+                if (DUAL8 != 0) begin : g_prod_dual8
+                    // the product from lane j's half of a dsp_dual8 (registered there)
+                    assign p_prod = dual_prod[j*PROD_W +: PROD_W];
+                    wire unused_xw = &{1'b0, x_s, w_s};
+                end else begin : g_prod
+                    reg signed [PROD_W-1:0] p_prod_r;
+                    /* verilator lint_off WIDTH */
+                    always @(posedge clk) if (ce) p_prod_r <= x_s * w_s;
+                    /* verilator lint_on WIDTH */
+                    assign p_prod = p_prod_r;
+                end
                 always @(posedge clk) if (ce) p_bias <= b_data[j*B_W +: B_W];
                 wire signed [ACC_W-1:0] prod_ext;
                 if (PROD_PAD > 0) begin : g_pad

@@ -84,7 +84,8 @@ module tvscm_layer #(
     parameter SAT       = 1,    // 1 saturate, 0 wrap
     parameter RELU      = 0,
     parameter [W_W-1:0] A_INIT = 0,
-    parameter [W_W-1:0] B_INIT = 0
+    parameter [W_W-1:0] B_INIT = 0,
+    parameter DUAL8     = 0     // 1 (band, X_W and W_W <= 8): the a*x products of lanes 2i and 2i+1 on one SB_MAC16 in 8x8 mode (dsp_dual8.v)
 ) (
     input  wire               clk,
     input  wire               rst,
@@ -428,7 +429,9 @@ module tvscm_layer #(
 
     // Complement: running sum S, a - b, and the shared product b*S.
     wire signed [PB_W-1:0] shared_pb;
-    wire signed [DIFF_W-1:0] lane_weight_a;
+    /* verilator lint_off UNUSED */
+    wire signed [DIFF_W-1:0] lane_weight_a;   // unread with DUAL8 (the dsp_dual8 takes a_reg)
+    /* verilator lint_on UNUSED */
     generate
         if (PLACEMENT == 1) begin : g_sum
             // S of each buffer (total_a, total_b) while it loads; the fetched
@@ -475,6 +478,54 @@ module tvscm_layer #(
 
     wire [P*Y_W-1:0] y_lanes;
     wire [P-1:0]     y_ovf;
+
+    // Stage P with DUAL8 (band): the a*x products of lanes 2i (bottom half)
+    // and 2i+1 (top half) from one dsp_dual8, registered in the DSP on ce
+    // like p_a; the centres c_x of all lanes gathered in c_x_all, the
+    // products returned in dual_pa (lane j at [j*PA_W +: PA_W]). With an odd
+    // P the last DSP's top half multiplies zero. The b*pairsum products
+    // (wider pair sums) stay one per lane.
+    /* verilator lint_off UNUSED */
+    wire [P*X_W-1:0]  c_x_all;   // read only with DUAL8
+    wire [P*PA_W-1:0] dual_pa;   // read only with DUAL8
+    /* verilator lint_on UNUSED */
+    generate
+        if (DUAL8 != 0) begin : g_dual8
+            localparam PAIRS = (P + 1) / 2;
+            /* verilator lint_off WIDTH */
+            wire signed [7:0] a8 = a_reg;   // sign-extended (W_W <= 8)
+            /* verilator lint_on WIDTH */
+            genvar q;
+            for (q = 0; q < PAIRS; q = q + 1) begin : g_pair
+                localparam HAS_HI = (2 * q + 1) < P;
+                wire signed [X_W-1:0] x_lo_n = c_x_all[(2 * q) * X_W +: X_W];
+                /* verilator lint_off WIDTH */
+                wire signed [7:0]     x_lo   = x_lo_n;   // sign-extended (X_W <= 8)
+                /* verilator lint_on WIDTH */
+                wire signed [7:0]     x_hi;
+                wire [15:0]           prod_lo, prod_hi;
+                if (HAS_HI) begin : g_hi
+                    wire signed [X_W-1:0] x_hi_n = c_x_all[(2 * q + 1) * X_W +: X_W];
+                    /* verilator lint_off WIDTH */
+                    assign x_hi = x_hi_n;
+                    /* verilator lint_on WIDTH */
+                    assign dual_pa[(2 * q + 1) * PA_W +: PA_W] = prod_hi[PA_W-1:0];
+                end else begin : g_no_hi
+                    assign x_hi = 8'sd0;
+                end
+                dsp_dual8 #(.A_SIGNED(1), .B_SIGNED(1), .REG(1)) u_dual8 (
+                    .clk(clk), .ce(ce),
+                    .a_hi(a8), .b_hi(x_hi), .a_lo(a8), .b_lo(x_lo),
+                    .p_hi(prod_hi), .p_lo(prod_lo));
+                assign dual_pa[(2 * q) * PA_W +: PA_W] = prod_lo[PA_W-1:0];
+                wire unused_prod = &{1'b0, prod_lo, prod_hi};
+            end
+        end else begin : g_no_dual8
+            assign dual_pa = {P*PA_W{1'b0}};   // unread without DUAL8
+            assign c_x_all = {P*X_W{1'b0}};
+        end
+    endgenerate
+
     generate
         for (j = 0; j < P; j = j + 1) begin : g_lane
             localparam CENTRE = RB * P + j;
@@ -511,9 +562,16 @@ module tvscm_layer #(
                     q_acc <= {{(ACC_W - PA_W){p_a[PA_W-1]}}, p_a} + {{(ACC_W - PB_W){p_b[PB_W-1]}}, p_b};
                 end
             end
-            /* verilator lint_off WIDTH */
-            always @(posedge clk) if (ce) p_a <= lane_weight_a * c_x;
-            /* verilator lint_on WIDTH */
+            // the a*x product this lane adds (stage P): its own multiply, or
+            // with DUAL8 its half of a dsp_dual8 (registered inside the DSP)
+            if (DUAL8 == 0) begin : g_pa
+                /* verilator lint_off WIDTH */
+                always @(posedge clk) if (ce) p_a <= lane_weight_a * c_x;
+                /* verilator lint_on WIDTH */
+            end else begin : g_pa_dual8
+                always @* p_a = dual_pa[j*PA_W +: PA_W];
+                assign c_x_all[j*X_W +: X_W] = c_x;
+            end
 
             wire signed [Y_W-1:0] rq;
             requant #(

@@ -44,11 +44,11 @@ export const SHORTHANDS: Record<string, string> = {
   butterflies: 'butterfly units B of every folded FFT engine (fft.butterflies of the circulant kinds, butterflies of a bare folded fft)',
   architecture: 'FFT architecture (streaming or folded) of every FFT section; folded takes 1 butterfly unit unless butterflies is varied too (vary architecture first)',
   fftWidth: 'data width of every FFT section (fft.dataWidth, dataWidth of a bare fft)',
-  dsp: 'SB_MAC16 mode (single or dual8) of every layer that has one (dense, tvscm); dual8 needs operands of at most 8 bits and an UltraPlus part',
+  dsp: 'SB_MAC16 mode (single or dual8) of every layer that has one (dense, tvscm, conv2d, conv1d); dual8 needs operands of at most 8 bits and an UltraPlus part',
 };
 
 /** Layer kinds whose spec takes "dsp": "single" | "dual8" (the --vary dsp shorthand sets it on each). */
-const DSP_KINDS = new Set(['dense', 'tvscm']);
+const DSP_KINDS = new Set(['dense', 'tvscm', 'conv2d', 'conv1d']);
 
 /**
  * The FFT sections of a layer spec: its `fft` object (the circulant kinds), or

@@ -56,6 +56,8 @@ export function conv2dParams(p: Conv2dPlan): Record<string, number | string> {
     ACT: ACT_CODE[p.activation],
     CLIP_LO: `${p.yWidth}'sh${toHex(p.clipLo, p.yWidth)}`,
     CLIP_HI: `${p.yWidth}'sh${toHex(p.clipHi, p.yWidth)}`,
+    // two output-channel lanes per SB_MAC16 (its 8x8 mode, dsp_dual8.v); absent (0) with "dsp": "single"
+    ...(p.dsp === 'dual8' ? { DUAL8: 1 } : {}),
   };
 }
 
@@ -139,6 +141,7 @@ endmodule
   const sources: SourceFile[] = [
     template('requant.v'),
     template('conv_layer.v'),
+    ...(p.dsp === 'dual8' ? [template('dsp_dual8.v')] : []),
     { name: `${wromName}.v`, text: wrom },
     { name: `${bromName}.v`, text: brom },
     { name: `${top}.v`, text },
