@@ -480,7 +480,7 @@ module tvscm_layer #(
     wire [P-1:0]     y_ovf;
 
     // Stage P with DUAL8 (band): the a*x products of lanes 2i (bottom half)
-    // and 2i+1 (top half) from one dsp_dual8, registered in the DSP on ce
+    // and 2i+1 (top half) from one dsp_dual8 (dsp_dual8_lanes.v), registered in the DSP on ce
     // like p_a; the centres c_x of all lanes gathered in c_x_all, the
     // products returned in dual_pa (lane j at [j*PA_W +: PA_W]). With an odd
     // P the last DSP's top half multiplies zero. The b*pairsum products
@@ -491,35 +491,8 @@ module tvscm_layer #(
     /* verilator lint_on UNUSED */
     generate
         if (DUAL8 != 0) begin : g_dual8
-            localparam PAIRS = (P + 1) / 2;
-            /* verilator lint_off WIDTH */
-            wire signed [7:0] a8 = a_reg;   // sign-extended (W_W <= 8)
-            /* verilator lint_on WIDTH */
-            genvar q;
-            for (q = 0; q < PAIRS; q = q + 1) begin : g_pair
-                localparam HAS_HI = (2 * q + 1) < P;
-                wire signed [X_W-1:0] x_lo_n = c_x_all[(2 * q) * X_W +: X_W];
-                /* verilator lint_off WIDTH */
-                wire signed [7:0]     x_lo   = x_lo_n;   // sign-extended (X_W <= 8)
-                /* verilator lint_on WIDTH */
-                wire signed [7:0]     x_hi;
-                wire [15:0]           prod_lo, prod_hi;
-                if (HAS_HI) begin : g_hi
-                    wire signed [X_W-1:0] x_hi_n = c_x_all[(2 * q + 1) * X_W +: X_W];
-                    /* verilator lint_off WIDTH */
-                    assign x_hi = x_hi_n;
-                    /* verilator lint_on WIDTH */
-                    assign dual_pa[(2 * q + 1) * PA_W +: PA_W] = prod_hi[PA_W-1:0];
-                end else begin : g_no_hi
-                    assign x_hi = 8'sd0;
-                end
-                dsp_dual8 #(.A_SIGNED(1), .B_SIGNED(1), .REG(1)) u_dual8 (
-                    .clk(clk), .ce(ce),
-                    .a_hi(a8), .b_hi(x_hi), .a_lo(a8), .b_lo(x_lo),
-                    .p_hi(prod_hi), .p_lo(prod_lo));
-                assign dual_pa[(2 * q) * PA_W +: PA_W] = prod_lo[PA_W-1:0];
-                wire unused_prod = &{1'b0, prod_lo, prod_hi};
-            end
+            dsp_dual8_lanes #(.P(P), .A_W(W_W), .B_W(X_W), .PROD_W(PA_W)) u_lanes (
+                .clk(clk), .ce(ce), .a(a_reg), .b(c_x_all), .p(dual_pa));
         end else begin : g_no_dual8
             assign dual_pa = {P*PA_W{1'b0}};   // unread without DUAL8
             assign c_x_all = {P*X_W{1'b0}};

@@ -7,7 +7,7 @@
 import { ROUNDING_CODE, formatName, toHex } from '../../fixed/index.ts';
 import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
 import { bitsFor } from '../formats.ts';
-import { ACT_CODE, decl, laneWord, romModule } from '../dense/rtl.ts';
+import { ACT_CODE, decl, dual8Sources, laneWord, romModule } from '../dense/rtl.ts';
 import type { LayerRtl } from '../types.ts';
 import type { StreamInterface } from '../../sim/stream.ts';
 import type { Conv2dPlan, ConvEngine } from './plan.ts';
@@ -141,7 +141,7 @@ endmodule
   const sources: SourceFile[] = [
     template('requant.v'),
     template('conv_layer.v'),
-    ...(p.dsp === 'dual8' ? [template('dsp_dual8.v')] : []),
+    ...dual8Sources(p.dsp),
     { name: `${wromName}.v`, text: wrom },
     { name: `${bromName}.v`, text: brom },
     { name: `${top}.v`, text },

@@ -9,6 +9,7 @@ import type { LayerRtl } from '../types.ts';
 import type { TvscmPlan } from './plan.ts';
 import { bitsFor } from '../formats.ts';
 import { tvscmCycles } from './cost.ts';
+import { dual8Sources } from '../dense/rtl.ts';
 
 
 /** Every parameter of tvscm_layer, derived from the plan and nowhere else. */
@@ -112,7 +113,7 @@ ${portList(ports)}
 ${instance('tvscm_layer', 'u_layer', params, sameNameConnections(ports), '    ')}
 endmodule
 `;
-  const sources: SourceFile[] = [template('requant.v'), template('tvscm_layer.v'), ...(p.dsp === 'dual8' ? [template('dsp_dual8.v')] : []), { name: `${top}.v`, text }];
+  const sources: SourceFile[] = [template('requant.v'), template('tvscm_layer.v'), ...dual8Sources(p.dsp), { name: `${top}.v`, text }];
   return {
     sources,
     top,
