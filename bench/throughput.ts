@@ -132,7 +132,7 @@ console.log(`\ntrained networks on ${PART}: period vs the DSP bound single and d
       `${Math.round(100 * b.narrowShare)}%`, String(fit.estimate.total.dsp), modes(d.net), fp, fdsp, fmodes]);
   }
   const w2 = head2.map((h, i) => Math.max(h.length, ...rows2.map((r) => r[i].length)));
-  for (const r of [head2, ...rows2]) console.log(`  ${r.map((x, i) => (i === 0 || i === 7 || i === 10 ? x.padEnd(w2[i]) : x.padStart(w2[i]))).join('  ')}`);
+  for (const r of [head2, ...rows2]) console.log(`  ${r.map((x, i) => (i === 0 || i === 7 || i === 10 ? x.padEnd(w2[i]) : x.padStart(w2[i]))).join('  ').trimEnd()}`);
   const d = loadDesign(join(tdir, 'mnist-tvscm.json'));
   console.log(`  trained mnist-tvscm: period ${n(d.cost().period)} as written, ${tvscmFill === undefined ? '-' : n(tvscmFill)} by --fill ${PART} ` +
     `vs target <= 882 (issue 25): ${verdict(d.cost().period <= 882 || (tvscmFill ?? Infinity) <= 882)}`);
