@@ -53,6 +53,7 @@ export const FAST_FILES = [
   'test/newcomer.test.ts',
   'test/readme-accuracy.test.ts',
   'test/conv2d.test.ts',
+  'test/conv2d.bcirc.test.ts',
   'test/pool.test.ts',
   'test/conv1d.test.ts',
   'test/tvscm-dual8.test.ts',

@@ -12,6 +12,21 @@
 //   weight ROM  GROUPS*KK words of P*W_W bits, KK = K*K*C: word g*KK + k,
 //               lane j = W[g*P + j] at window element k = (ky*K + kx)*C + c
 //   bias ROM    GROUPS words of P*B_W bits
+// (or the weight memory in SPRAM, "memory": "spram", the same reads.)
+//
+// Block-circulant weights (BK > 1, "structure": "block-circulant"): at each
+// kernel position W[o][c] = w[o/BK][c/BK][(o - c) mod BK], and the weight
+// memory holds only the BK values of each block: one word of SLOTS = RB*BK
+// values per (row group, kernel position pos = ky*K + kx, block column
+// c/BK), word (rg*K*KH + pos)*(C/BK) + c/BK, slot b*BK + t = w[rg*RB + b]
+// [c/BK][t] at pos. A row group is RB = max(1, P/BK) block rows, read by
+// GPR = max(1, BK/P) consecutive groups. The word is read once per BK
+// issues (c mod BK = 0) and rotated by one slot within each block row
+// every issue after: after n rotations slot s holds the value t = (s - n)
+// mod BK of its block row, and lane j reads slot (g mod GPR)*P + j, which
+// is t = (o - c) mod BK for o = g*P + j. So no lane has a BK:1 multiplexer:
+// a register of SLOTS*W_W bits with a 2:1 multiplexer in front (and a
+// GPR:1 one per lane when P < BK). The schedule is the dense one.
 //
 // Line buffer (one RAM, yosys infers EBR): NB rows of W pixels of CW words of
 // BEAT*X_W bits, written in order by the loader with a wrapping address, so
@@ -73,7 +88,12 @@ module conv_layer #(
     parameter SL_W    = 2,     // slot 0..NB-1
     parameter L_W     = 1,     // lane of a beat 0..BEAT-1
     parameter G_W     = 2,
-    parameter WA_W    = 6,     // 0..GROUPS*KK-1
+    parameter WA_W    = 6,     // weight words: 0..GROUPS*KK-1 (block-circulant: 0..GROUPS/GPR*K*KH*C/BK-1)
+    parameter BK      = 1,     // circulant block size (1: dense weights)
+    parameter SLOTS   = 1,     // weight values per word: P (dense), RB*BK (block-circulant)
+    parameter GPR     = 1,     // groups per row group (block-circulant: max(1, BK/P))
+    parameter CB_W    = 1,     // 0..BK-1
+    parameter GR_W    = 1,     // 0..GPR-1
     parameter X_W     = 8,
     parameter W_W     = 8,
     parameter B_W     = 8,
@@ -104,7 +124,7 @@ module conv_layer #(
     output wire               busy,
     output wire               rom_en,
     output wire [WA_W-1:0]    w_addr,
-    input  wire [P*W_W-1:0]   w_data,
+    input  wire [SLOTS*W_W-1:0] w_data,
     output wire [G_W-1:0]     b_addr,
     input  wire [P*B_W-1:0]   b_data
 );
@@ -123,6 +143,8 @@ module conv_layer #(
     localparam integer LAST_G_I  = GROUPS - 1;
     localparam integer LAST_OX_I = WO - 1;
     localparam integer LAST_OY_I = HO - 1;
+    localparam integer LAST_CB_I = BK - 1;
+    localparam integer LAST_GR_I = GPR - 1;
     localparam integer LAST_KK_I = KK - 1;       // (K*K*CI: the window elements of a group; for reports)
     localparam integer C_I       = C;            // (the channels: CI and CW cover them; for reports)
     localparam [XA_W-1:0] LAST_WA  = LAST_WA_I[XA_W-1:0];
@@ -131,6 +153,8 @@ module conv_layer #(
     localparam [KX_W-1:0] LAST_KX  = LAST_KX_I[KX_W-1:0];
     localparam [KY_W-1:0] LAST_KY  = LAST_KY_I[KY_W-1:0];
     localparam [G_W-1:0]  LAST_G   = LAST_G_I[G_W-1:0];
+    localparam [CB_W-1:0] LAST_CB  = LAST_CB_I[CB_W-1:0];
+    localparam [GR_W-1:0] LAST_GR  = LAST_GR_I[GR_W-1:0];
     localparam [OX_W-1:0] LAST_OX  = LAST_OX_I[OX_W-1:0];
     localparam [OY_W-1:0] LAST_OY  = LAST_OY_I[OY_W-1:0];
     localparam [SL_W:0]   NB_S     = NB;
@@ -176,6 +200,9 @@ module conv_layer #(
     reg signed [POS_W-1:0] by, bx, lo;
     reg [SL_W-1:0]  slot_lo;
     reg [WA_W-1:0]  waddr;
+    reg [WA_W-1:0]  wbase;    // block-circulant: the row group's first word
+    reg [CB_W-1:0]  cb;       // block-circulant: c mod BK
+    reg [GR_W-1:0]  gr;       // block-circulant: g mod GPR
     wire c_last  = kc == LAST_C;
     wire kx_last = kx == LAST_KX;
     wire ky_last = ky == LAST_KY;
@@ -219,6 +246,9 @@ module conv_layer #(
             lo      <= ZERO_P;
             slot_lo <= {SL_W{1'b0}};
             waddr   <= {WA_W{1'b0}};
+            wbase   <= {WA_W{1'b0}};
+            cb      <= {CB_W{1'b0}};
+            gr      <= {GR_W{1'b0}};
         end else begin
             avail <= avail_next;
             if (in_fire) begin
@@ -227,8 +257,28 @@ module conv_layer #(
             end
             if (start_ok) running <= 1'b1;
             else if (row_end) running <= 1'b0;
+            if (issue && BK == 1) waddr <= (k_last & g_last) ? {WA_W{1'b0}} : waddr + 1'b1;
+            if (issue && BK > 1) begin
+                // a word per BK issues; at a group's end the next group of the
+                // same row group reads the row group's words again
+                cb <= (cb == LAST_CB) ? {CB_W{1'b0}} : cb + 1'b1;
+                if (k_last & g_last) begin
+                    waddr <= {WA_W{1'b0}};
+                    wbase <= {WA_W{1'b0}};
+                    gr    <= {GR_W{1'b0}};
+                end else if (k_last) begin
+                    gr <= (gr == LAST_GR) ? {GR_W{1'b0}} : gr + 1'b1;
+                    if (gr == LAST_GR) begin
+                        waddr <= waddr + 1'b1;
+                        wbase <= waddr + 1'b1;
+                    end else begin
+                        waddr <= wbase;
+                    end
+                end else if (cb == LAST_CB) begin
+                    waddr <= waddr + 1'b1;
+                end
+            end
             if (issue) begin
-                waddr <= (k_last & g_last) ? {WA_W{1'b0}} : waddr + 1'b1;
                 kc <= c_last ? {C_W{1'b0}} : kc + 1'b1;
                 if (c_last) begin
                     kx <= kx_last ? {KX_W{1'b0}} : kx + 1'b1;
@@ -326,6 +376,46 @@ module conv_layer #(
     wire [X_W-1:0] r_x = r_pad ? {X_W{1'b0}} : r_elem;
 
     // ------------------------------------------------------------------
+    // Stage R: the lanes' weights (block-circulant: the rotated word)
+    // ------------------------------------------------------------------
+    wire [P*W_W-1:0] r_w;
+    generate
+        if (BK == 1) begin : g_wdense
+            assign r_w = w_data;
+        end else begin : g_wcirc
+            reg r_cb0;                        // c mod BK = 0: the word just read
+            reg [SLOTS*W_W-1:0] rot;           // the word rotated n = c mod BK times
+            always @(posedge clk) if (ce) r_cb0 <= cb == {CB_W{1'b0}};
+            wire [SLOTS*W_W-1:0] cur = r_cb0 ? w_data : rot;
+            wire [SLOTS*W_W-1:0] rot_next;
+            genvar b, s;
+            for (b = 0; b < SLOTS / BK; b = b + 1) begin : g_block
+                for (s = 0; s < BK; s = s + 1) begin : g_rot
+                    // slot s takes slot s - 1 (mod BK) of its block row
+                    assign rot_next[(b*BK + s)*W_W +: W_W] = cur[(b*BK + (s + BK - 1) % BK)*W_W +: W_W];
+                end
+            end
+            always @(posedge clk) if (ce) rot <= rot_next;
+            genvar jw;
+            for (jw = 0; jw < P; jw = jw + 1) begin : g_lanew
+                if (GPR == 1) begin : g_fixed
+                    assign r_w[jw*W_W +: W_W] = cur[jw*W_W +: W_W];
+                end else begin : g_sel
+                    // the group's place in its block row: slot (g mod GPR)*P + j
+                    reg [GR_W-1:0] r_gr;
+                    always @(posedge clk) if (ce) r_gr <= gr;
+                    wire [W_W-1:0] opt [0:GPR-1];
+                    genvar q;
+                    for (q = 0; q < GPR; q = q + 1) begin : g_opt
+                        assign opt[q] = cur[(q*P + jw)*W_W +: W_W];
+                    end
+                    assign r_w[jw*W_W +: W_W] = opt[r_gr];
+                end
+            end
+        end
+    endgenerate
+
+    // ------------------------------------------------------------------
     // Stage P, C tags
     // ------------------------------------------------------------------
     reg p_valid, p_first, p_last, p_lastg, p_vlast;
@@ -369,7 +459,7 @@ module conv_layer #(
     generate
         if (DUAL8 != 0 && MODE == 0) begin : g_dual8
             dsp_dual8_lanes #(.P(P), .A_W(X_W), .B_W(W_W), .PROD_W(PROD_W)) u_lanes (
-                .clk(clk), .ce(ce), .a(r_x), .b(w_data), .p(dual_prod));
+                .clk(clk), .ce(ce), .a(r_x), .b(r_w), .p(dual_prod));
         end else begin : g_no_dual8
             assign dual_prod = {P*PROD_W{1'b0}};
         end
@@ -380,7 +470,7 @@ module conv_layer #(
             reg  signed [ACC_W-1:0]  c_acc;
             if (MODE == 0) begin : g_mac
                 wire signed [X_W-1:0] x_s = r_x;
-                wire signed [W_W-1:0] w_s = w_data[j*W_W +: W_W];
+                wire signed [W_W-1:0] w_s = r_w[j*W_W +: W_W];
                 wire signed [PROD_W-1:0] p_prod;
                 reg  signed [B_W-1:0]    p_bias;
                 if (DUAL8 != 0) begin : g_prod_dual8
@@ -479,6 +569,6 @@ module conv_layer #(
     assign ovf     = ovf_r;
     assign busy    = ~row_first | (avail != {AV_W{1'b0}}) | running | r_valid | p_valid | c_done | o_valid;
     // (pooling reads no weights; convolution reads lanes through r_x)
-    wire unused_mode = &{1'b0, w_data, b_data, r_x, r_elem};
+    wire unused_mode = &{1'b0, w_data, r_w, b_data, r_x, r_elem};
     wire unused_ok = &{1'b0, s_last, rd_full[XA_W+POS_W-1:XA_W], slot_wrap[SL_W], LAST_KK_I[0], C_I[0]};
 endmodule

@@ -147,27 +147,37 @@ export const GENERATORS: Record<string, (r: Rng, name: string, deep: boolean) =>
     const kernel = r.int(1, deep ? 4 : 3);
     const padding = r.pick(['valid', 'same']);
     const min = padding === 'valid' ? kernel : 1;
-    const channels = r.int(1, 3);
-    const outChannels = r.int(1, deep ? 5 : 4);
+    // block-circulant a third of the time: k x k blocks over (outChannels, channels), lanes dividing k or a multiple of it
+    const circ = r.int(0, 2) === 0;
+    const k = circ ? r.int(2, deep ? 4 : 3) : 1;
+    const channels = circ ? k * r.int(1, 2) : r.int(1, 3);
+    const outChannels = circ ? k * r.int(1, 2) : r.int(1, deep ? 5 : 4);
+    const lanes = r.pick(Array.from({ length: outChannels }, (_, i) => i + 1).filter((l) => k % l === 0 || l % k === 0));
     return {
       kind: 'conv2d', name, height: r.int(min, deep ? 9 : 6), width: r.int(min, deep ? 9 : 6), channels, outChannels,
-      kernel, stride: r.int(1, 3), padding, bias: r.int(0, 3) > 0, lanes: r.int(1, outChannels),
+      kernel, stride: r.int(1, 3), padding, bias: r.int(0, 3) > 0, lanes,
+      ...(circ ? { structure: 'block-circulant', blockSize: k } : {}),
       beat: r.pick(Array.from({ length: channels }, (_, i) => i + 1).filter((d) => channels % d === 0)),
       input: fmt(r, 4, 9),
       weights: { format: fmt(r, 4, 8), init: 'random', seed: r.int(0, 1000), scale: r.pick([0.25, 1]) },
       activation: r.pick(['identity', 'relu', 'hardtanh']),
       output: out(r),
-      memory: r.pick(['auto', 'ebr']),
+      // spram: the simulation model preloaded with the words the host loads (a word of at most 32 bits, else drawn again)
+      memory: r.pick(['auto', 'ebr', 'spram']),
     };
   },
   conv1d: (r, name, deep) => {
     const kernel = r.int(1, 5);
     const padding = r.pick(['valid', 'same']);
-    const channels = r.int(1, 3);
-    const outChannels = r.int(1, 4);
+    const circ = r.int(0, 2) === 0;
+    const k = circ ? r.int(2, 3) : 1;
+    const channels = circ ? k * r.int(1, 2) : r.int(1, 3);
+    const outChannels = circ ? k * r.int(1, 2) : r.int(1, 4);
     return {
       kind: 'conv1d', name, length: r.int(padding === 'valid' ? kernel : 1, deep ? 23 : 13), channels, outChannels,
-      kernel, stride: r.int(1, 3), padding, bias: r.bool(), lanes: r.int(1, outChannels),
+      kernel, stride: r.int(1, 3), padding, bias: r.bool(),
+      lanes: r.pick(Array.from({ length: outChannels }, (_, i) => i + 1).filter((l) => k % l === 0 || l % k === 0)),
+      ...(circ ? { structure: 'block-circulant', blockSize: k, memory: r.pick(['auto', 'spram']) } : {}),
       beat: r.pick(Array.from({ length: channels }, (_, i) => i + 1).filter((d) => channels % d === 0)),
       input: fmt(r, 4, 9),
       weights: { format: fmt(r, 4, 8), init: 'random', seed: r.int(0, 1000), scale: r.pick([0.25, 1]) },

@@ -83,6 +83,8 @@ const LAYERS: Record<string, object> = {
   'block-circulant': { kind: 'block-circulant', name: 'b', inputs: 20, outputs: 12, blockSize: 8, weights: { init: 'random', seed: 6 }, output: { format: { int: 2, frac: 5 } } },
   'conv2d valid relu': { kind: 'conv2d', name: 'cv', height: 5, width: 6, channels: 2, outChannels: 3, kernel: 3, weights: { init: 'random', seed: 7 }, activation: 'relu', output: { format: { int: 2, frac: 5 } } },
   'conv1d same stride 2': { kind: 'conv1d', name: 'c1d', length: 11, channels: 2, outChannels: 3, kernel: 4, stride: 2, padding: 'same', weights: { init: 'random', seed: 9 }, activation: 'relu', output: { format: { int: 2, frac: 5 } } },
+  'conv2d block-circulant k = 2, same': { kind: 'conv2d', name: 'cb', height: 4, width: 5, channels: 4, outChannels: 6, kernel: 3, padding: 'same', structure: 'block-circulant', blockSize: 2, weights: { init: 'random', seed: 10 }, activation: 'relu', output: { format: { int: 2, frac: 5 } } },
+  'conv1d block-circulant k = 3': { kind: 'conv1d', name: 'c1b', length: 9, channels: 3, outChannels: 6, kernel: 3, structure: 'block-circulant', blockSize: 3, weights: { init: 'random', seed: 11 }, output: { format: { int: 2, frac: 5 } } },
   'pool max': { kind: 'pool', name: 'pm', height: 4, width: 6, channels: 2, op: 'max', window: 2 },
   'pool average, stride 1': { kind: 'pool', name: 'pa', height: 4, width: 5, channels: 3, op: 'average', window: 2, stride: 1, output: { format: { int: 0, frac: 9 } } },
   'conv2d same stride 2, no bias': { kind: 'conv2d', name: 'cs', height: 5, width: 4, channels: 3, outChannels: 2, kernel: 3, stride: 2, padding: 'same', bias: false, weights: { init: 'random', seed: 8 }, output: { format: { int: 2, frac: 5 } } },

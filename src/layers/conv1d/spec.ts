@@ -3,14 +3,16 @@
  * samples of `channels` elements), the conv2d engine with a 1-row image and
  * a 1 x kernel kernel. Stream order: sample by sample, the channels of a
  * sample together. Weights in PyTorch's Conv1d layout
- * [outChannels][channels][kernel].
+ * [outChannels][channels][kernel]; with "structure": "block-circulant" and
+ * "blockSize": k, [outChannels/k][channels/k][k][kernel] (W[o][c][t] =
+ * w[o/k][c/k][(o - c) mod k][t], as conv2d).
  *
  * Example: { "kind": "conv1d", "name": "c1", "length": 187, "channels": 1,
  *            "outChannels": 4, "kernel": 5, "stride": 2, "padding": "same",
  *            "weights": { "init": "random", "seed": 1 }, "activation": "relu" }
  */
 import { z } from 'zod';
-import { conv2dSpecSchema } from '../conv2d/spec.ts';
+import { conv2dSpecSchema, values34 } from '../conv2d/spec.ts';
 
 export const conv1dSpecSchema = conv2dSpecSchema
   .omit({ kind: true, name: true, height: true, width: true, weights: true })
@@ -22,8 +24,8 @@ export const conv1dSpecSchema = conv2dSpecSchema
     weights: conv2dSpecSchema.shape.weights
       .omit({ values: true })
       .extend({
-        /** PyTorch Conv1d layout: [outChannels][channels][kernel] */
-        values: z.array(z.array(z.array(z.number()))).optional(),
+        /** dense: PyTorch Conv1d layout [outChannels][channels][kernel]; block-circulant: [outChannels/k][channels/k][k][kernel] */
+        values: values34.optional(),
       })
       .strict(),
   })

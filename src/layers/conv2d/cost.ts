@@ -127,12 +127,13 @@ export function conv2dCost(p: Conv2dPlan): LayerCost {
       weightReads: pixels * p.groups * p.lanes * p.kk + pixels * p.groups * p.lanes,
       bufferWrites: p.h * p.w * p.c,
       bufferReads: pixels * p.groups * p.kk,
-      parameters: p.m * p.kk + (p.hasBias ? p.m : 0),
+      // stored weights: m*KK dense, (m/k)*(c/k)*k*KH*K block-circulant
+      parameters: (p.structure === 'dense' ? p.m * p.kk : p.bcWeights.length) + (p.hasBias ? p.m : 0),
     },
     hardware: {
       multipliers: p.lanes,
       bufferBits: p.rows * p.w * p.c * p.xWidth,
-      weightBits: p.groups * p.lanes * (p.kk * p.wWidth + p.bWidth),
+      weightBits: p.romDepth * p.wordWidth + p.groups * p.lanes * p.bWidth,
     },
   };
 }

@@ -5,12 +5,13 @@
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
 import { conv2dSpecSchema, type Conv2dSpec } from './spec.ts';
-import { planConv2d, type Conv2dPlan } from './plan.ts';
+import { planConv2d, varyConvLanes, type Conv2dPlan } from './plan.ts';
 import { conv2dFloat, conv2dReference } from './reference.ts';
 import { conv2dIo, conv2dRtl } from './rtl.ts';
 import { conv2dCost, conv2dTiming } from './cost.ts';
 import { conv2dResources } from './resources.ts';
 import { conv2dTrain } from './train.ts';
+import { conv2dRegisters } from './registers.ts';
 
 export const conv2d = defineKind<Conv2dSpec, Conv2dPlan>({
   kind: 'conv2d',
@@ -28,16 +29,18 @@ export const conv2d = defineKind<Conv2dSpec, Conv2dPlan>({
   rtl: conv2dRtl,
   resources: conv2dResources,
   vary: {
-    lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.outChannels)); },
+    lanes: (spec, lanes) => { spec.lanes = varyConvLanes(spec, lanes); },
     beat: (spec, beat) => { spec.beat = beat; },
   },
   cost: conv2dCost,
   timing: conv2dTiming,
   train: conv2dTrain,
+  registers: conv2dRegisters,
   describe: (p) => [
     `conv2d ${p.h} x ${p.w} x ${p.c} -> ${p.ho} x ${p.wo} x ${p.m}, kernel ${p.k}, stride ${p.stride}, ${p.padding} ` +
       `(pad top ${p.padTop}, left ${p.padLeft}), ${p.lanes} lane(s), ${p.groups} group(s), ${p.beat} channel(s) per input beat, ` +
-      `line buffer ${p.rows} rows, weight memory ${p.memory}`,
+      `line buffer ${p.rows} rows, ` + (p.structure === 'block-circulant' ? `block-circulant k = ${p.blockSize} (${p.romDepth} weight words of ${p.slots} values), ` : '') +
+      `weight memory ${p.memory === 'spram' ? `SPRAM (${p.spramBlocks} block(s), loaded at run time)` : p.memory}`,
     `input ${formatName(p.xFormat)}, weights ${formatName(p.wFormat)}, ` + (p.hasBias ? `bias ${formatName(p.bFormat)} (aligned << ${p.biasShift}), ` : 'no bias, ') +
       (p.source.type === 'random' ? `seeded random (seed ${p.source.seed}, scale ${p.source.scale})` : `explicit ${p.source.raw ? 'raw' : 'real'} values`),
     `products ${p.prodWidth} bits, accumulator ${p.accWidth} bits (Q.${p.accFrac}), output ${formatName(p.yFormat)}: ` +

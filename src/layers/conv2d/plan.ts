@@ -19,9 +19,11 @@ import {
 } from '../../fixed/index.ts';
 import { CircaInputError } from '../../errors.ts';
 import { checkWeightCount, divisorList } from '../formats.ts';
-import { DUAL8_MAX_WIDTH, ebrBlocksOf, explicitValue, realGenerator, realRange } from '../dense/plan.ts';
-import type { Activation, DspMode } from '../dense/spec.ts';
-import type { Conv2dSpec } from './spec.ts';
+import {
+  DENSE_LOAD_WORD_BITS, DENSE_SPRAM_BLOCKS, DENSE_SPRAM_WIDTH, DENSE_SPRAM_WORDS, DUAL8_MAX_WIDTH, ebrBlocksOf, explicitValue, realGenerator, realRange,
+} from '../dense/plan.ts';
+import type { Activation, DspMode, MemoryChoice } from '../dense/spec.ts';
+import type { Conv2dSpec, ConvStructure } from './spec.ts';
 
 /**
  * The line-buffer engine of rtl-templates/conv_layer.v that conv2d and pool
@@ -74,7 +76,17 @@ export interface Conv2dPlan extends ConvEngine {
   wWidth: number;
   bFormat: QFormat;
   bWidth: number;
-  /** raw weights: m rows of kk, element (ky*K + kx)*C + c (the issue order) */
+  /** dense, or block-circulant: k x k circulant blocks over (m, c) at each kernel position */
+  structure: ConvStructure;
+  /** the circulant block size k (1: dense) */
+  blockSize: number;
+  /**
+   * block-circulant only: the stored values, raw and real, flat in the spec's
+   * layout [m/k][c/k][k][kh][kw] (bcIndex); empty when dense
+   */
+  bcWeights: number[];
+  bcReal: number[];
+  /** raw weights: m rows of kk, element (ky*K + kx)*C + c (the issue order); block-circulant: expanded from bcWeights */
   weights: number[][];
   bias: number[];
   wReal: number[][];
@@ -90,13 +102,54 @@ export interface Conv2dPlan extends ConvEngine {
   activation: Activation;
   clipLo: number;
   clipHi: number;
-  memory: 'auto' | 'ebr';
   /** multiplies per SB_MAC16: single (one per lane), dual8 (lanes 2i and 2i+1 on one DSP in 8x8 mode) */
   dsp: DspMode;
   /** SB_MAC16 the lanes use on an UltraPlus: P, or ceil(P/2) with dsp "dual8" */
   dspBlocks: number;
+  /** auto (ROM, yosys decides), ebr (ROM in block RAM), spram (RAM in SB_SPRAM256KA loaded at run time, registers.ts) */
+  memory: MemoryChoice;
+  /**
+   * The weight memory (rtl.ts, romWordSlots): `romDepth` words of `wordWidth`
+   * bits in `slots` slots of wWidth. Dense: G*KK words of P slots. Block-
+   * circulant: `rowGroups` x KH*K*(C/k) words of `blockRows` x k slots, one
+   * word per (row group, kernel position, block column); a row group is
+   * `blockRows` = max(1, P/k) block rows, read by `groupsPerRow` =
+   * max(1, k/P) consecutive groups.
+   */
+  romDepth: number;
+  slots: number;
   wordWidth: number;
+  blockRows: number;
+  groupsPerRow: number;
+  rowGroups: number;
   ebrBlocks: number;
+  /** SB_SPRAM256KA blocks with memory "spram" (0 otherwise) */
+  spramBlocks: number;
+}
+
+/** Offset of w[bo][bc][t][ky][kx] in a block-circulant plan's bcWeights (the spec's layout). */
+export const bcIndex = (p: { m: number; c: number; k: number; kh: number; blockSize: number }, bo: number, bc: number, t: number, ky: number, kx: number) =>
+  (((bo * (p.c / p.blockSize) + bc) * p.blockSize + t) * p.kh + ky) * p.k + kx;
+
+/** The circulant index of W[o][c] within its block: (o - c) mod k. */
+export const circIndex = (o: number, c: number, k: number) => (((o - c) % k) + k) % k;
+
+/**
+ * The lanes `sweep --vary lanes` uses for a conv spec: at most `lanes` and
+ * outChannels; block-circulant: the largest such count that divides the
+ * block size or is a multiple of it.
+ */
+export function varyConvLanes(spec: Record<string, unknown>, lanes: number): number {
+  const cap = Math.max(1, Math.min(lanes, Number(spec.outChannels)));
+  const k = Number(spec.blockSize);
+  if (spec.structure !== 'block-circulant' || !(k >= 1)) return cap;
+  for (let l = cap; l > 1; l--) if (k % l === 0 || l % k === 0) return l;
+  return 1;
+}
+
+/** Common divisors of a and b, for the blockSize error. */
+function commonDivisors(a: number, b: number): string {
+  return Array.from({ length: Math.min(a, b) }, (_, i) => i + 1).filter((d) => a % d === 0 && b % d === 0).join(', ');
 }
 
 function bad(field: string, msg: string): never {
@@ -191,9 +244,50 @@ export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
 
   // ---- weights: PyTorch's layout [o][c][ky][kx] in the spec, issue order in the plan ----
   const ws = spec.weights;
-  checkWeightCount('kernel', m * kk, `${m} outChannels x ${c} channels x ${kh} x ${k}`, wWidth);
+  const structure = spec.structure;
+  const bk = structure === 'block-circulant' ? spec.blockSize : 1;
+  if (structure === 'dense' && spec.blockSize !== undefined) bad('blockSize', 'only used with "structure": "block-circulant"');
+  if (bk === undefined) bad('blockSize', `required with "structure": "block-circulant": one of ${commonDivisors(m, c)} (dividing outChannels ${m} and channels ${c})`);
+  if (structure === 'block-circulant') {
+    for (const [field, n] of [['outChannels', m], ['channels', c]] as const) {
+      if (n % bk !== 0) {
+        bad('blockSize', `${bk} does not divide ${field} ${n}: the block size divides outChannels ${m} and channels ${c}, one of ${commonDivisors(m, c)}`);
+      }
+    }
+    if (bk % lanes !== 0 && lanes % bk !== 0) {
+      const opts = Array.from({ length: m }, (_, i) => i + 1).filter((l) => bk % l === 0 || l % bk === 0);
+      bad('lanes', `with "structure": "block-circulant" the lanes divide the block size ${bk} or are a multiple of it: one of ${opts.join(', ')}, got ${lanes}`);
+    }
+  }
+  const nb = m / bk;
+  const cb = c / bk;
+  const kpos = kh * k;
+  const stored = structure === 'block-circulant' ? nb * cb * bk * kpos : m * kk;
+  checkWeightCount('kernel', stored, structure === 'block-circulant'
+    ? `${nb} x ${cb} blocks x ${bk} values x ${kh} x ${k}` : `${m} outChannels x ${c} channels x ${kh} x ${k}`, wWidth);
   const weights = Array.from({ length: m }, () => new Array<number>(kk).fill(0));
   const wReal = Array.from({ length: m }, () => new Array<number>(kk).fill(0));
+  const bcWeights = new Array<number>(structure === 'block-circulant' ? stored : 0).fill(0);
+  const bcReal = new Array<number>(bcWeights.length).fill(0);
+  const geo = { m, c, k, kh, blockSize: bk };
+  /** store one value: W[o][c][ky][kx] (dense) or w[o][c][t][ky][kx] with o, c block indices (block-circulant) */
+  const put = (o: number, ci: number, ky: number, kx: number, raw: number, real: number) => {
+    if (structure === 'dense') {
+      const i = kernelIndex({ k, c }, ky, kx, ci);
+      weights[o][i] = raw;
+      wReal[o][i] = real;
+    } else {
+      // o = bo*k + t, ci = bc: the value t of block (bo, bc)
+      const bo = Math.floor(o / bk);
+      const t = o % bk;
+      const at = bcIndex(geo, bo, ci, t, ky, kx);
+      bcWeights[at] = raw;
+      bcReal[at] = real;
+    }
+  };
+  /** the stored tensor's first two axes: (outChannels, channels) or (outChannels/k * k, channels/k) */
+  const rowsOut = structure === 'dense' ? m : nb * bk;
+  const colsIn = structure === 'dense' ? c : cb;
   const bias = new Array<number>(m).fill(0);
   const biasReal = new Array<number>(m).fill(0);
   let source: Conv2dPlan['source'];
@@ -207,14 +301,12 @@ export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
     const scale = ws.scale ?? Math.min(1 / Math.sqrt(kk), limit);
     if (scale > limit) bad('weights.scale', `must be in (0, ${limit}] so that weights in ${formatName(wFormat)} and biases in ${formatName(bFormat)} hold [-scale, scale], got ${scale}`);
     const next = realGenerator(seed, scale);
-    for (let o = 0; o < m; o++) {
-      for (let ci = 0; ci < c; ci++) {
+    for (let o = 0; o < rowsOut; o++) {
+      for (let ci = 0; ci < colsIn; ci++) {
         for (let ky = 0; ky < kh; ky++) {
           for (let kx = 0; kx < k; kx++) {
             const v = next();
-            const i = kernelIndex({ k, c }, ky, kx, ci);
-            wReal[o][i] = v;
-            weights[o][i] = quantize(v, wFormat, 'convergent', 'saturate').value;
+            put(o, ci, ky, kx, quantize(v, wFormat, 'convergent', 'saturate').value, v);
           }
         }
       }
@@ -230,23 +322,34 @@ export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
   } else if (ws.values !== undefined) {
     if (ws.seed !== undefined) bad('weights.seed', 'only used with "init": "random"');
     if (ws.scale !== undefined) bad('weights.scale', 'only used with "init": "random"');
-    const shape = `[outChannels ${m}][channels ${c}][kernel ${kh}][kernel ${k}]`;
-    const expect = (field: string, got: unknown[], n: number, what: string) => {
-      if (got.length !== n) bad(field, `expected ${n} ${what} (PyTorch Conv2d layout ${shape}), got ${got.length}`);
+    const layout = structure === 'dense'
+      ? `PyTorch Conv2d layout [outChannels ${m}][channels ${c}][kernel ${kh}][kernel ${k}]`
+      : `block-circulant layout [outChannels/k ${nb}][channels/k ${cb}][k ${bk}][kernel ${kh}][kernel ${k}]`;
+    const expect = (field: string, got: unknown, n: number, what: string): unknown[] => {
+      if (!Array.isArray(got)) bad(field, `expected ${n} ${what} (${layout}), got a number`);
+      if (got.length !== n) bad(field, `expected ${n} ${what} (${layout}), got ${got.length}`);
+      return got;
     };
-    expect('weights.values', ws.values, m, 'output channels');
-    for (let o = 0; o < m; o++) {
-      expect(`weights.values[${o}]`, ws.values[o], c, 'input channels');
-      for (let ci = 0; ci < c; ci++) {
-        expect(`weights.values[${o}][${ci}]`, ws.values[o][ci], kh, 'kernel rows');
-        for (let ky = 0; ky < kh; ky++) {
-          expect(`weights.values[${o}][${ci}][${ky}]`, ws.values[o][ci][ky], k, 'kernel columns');
-          for (let kx = 0; kx < k; kx++) {
-            const e = explicitValue(ws.values[o][ci][ky][kx], wFormat, ws.raw, `weights.values[${o}][${ci}][${ky}][${kx}]`);
-            const i = kernelIndex({ k, c }, ky, kx, ci);
-            weights[o][i] = e.raw;
-            wReal[o][i] = e.real;
-          }
+    const taps = (field: string, kernelRows: unknown, o: number, ci: number) => {
+      const rows = expect(field, kernelRows, kh, 'kernel rows');
+      for (let ky = 0; ky < kh; ky++) {
+        const cols = expect(`${field}[${ky}]`, rows[ky], k, 'kernel columns');
+        for (let kx = 0; kx < k; kx++) {
+          const v = cols[kx];
+          if (typeof v !== 'number') bad(`${field}[${ky}][${kx}]`, `expected a number (${layout}), got an array`);
+          const e = explicitValue(v, wFormat, ws.raw, `${field}[${ky}][${kx}]`);
+          put(o, ci, ky, kx, e.raw, e.real);
+        }
+      }
+    };
+    const top = expect('weights.values', ws.values, structure === 'dense' ? m : nb, structure === 'dense' ? 'output channels' : 'block rows (outChannels / blockSize)');
+    for (let o = 0; o < top.length; o++) {
+      const row = expect(`weights.values[${o}]`, top[o], colsIn, structure === 'dense' ? 'input channels' : 'block columns (channels / blockSize)');
+      for (let ci = 0; ci < colsIn; ci++) {
+        if (structure === 'dense') taps(`weights.values[${o}][${ci}]`, row[ci], o, ci);
+        else {
+          const block = expect(`weights.values[${o}][${ci}]`, row[ci], bk, 'circulant values (blockSize)');
+          for (let t = 0; t < bk; t++) taps(`weights.values[${o}][${ci}][${t}]`, block[t], o * bk + t, ci);
         }
       }
     }
@@ -260,15 +363,56 @@ export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
     }
     source = { type: 'values', raw: ws.raw };
   } else {
-    bad('weights', 'give either "init": "random" (with "seed" and "scale") or "values" ([outChannels][channels][kernel][kernel]) and "bias"');
+    bad('weights', 'give either "init": "random" (with "seed" and "scale") or "values" (' +
+      (structure === 'dense' ? '[outChannels][channels][kernel][kernel]' : '[outChannels/k][channels/k][k][kernel][kernel]') + ') and "bias"');
+  }
+  if (structure === 'block-circulant') {
+    // expand: W[o][ci][ky][kx] = w[o/k][ci/k][(o - ci) mod k][ky][kx]
+    for (let o = 0; o < m; o++) {
+      for (let ci = 0; ci < c; ci++) {
+        for (let ky = 0; ky < kh; ky++) {
+          for (let kx = 0; kx < k; kx++) {
+            const at = bcIndex(geo, Math.floor(o / bk), Math.floor(ci / bk), circIndex(o, ci, bk), ky, kx);
+            const i = kernelIndex({ k, c }, ky, kx, ci);
+            weights[o][i] = bcWeights[at];
+            wReal[o][i] = bcReal[at];
+          }
+        }
+      }
+    }
   }
 
-  const wordWidth = lanes * wWidth;
+  // ---- the weight memory: dense G*KK words of P lanes; block-circulant one word per (row group, kernel position, block column) ----
+  const blockRows = structure === 'dense' ? 1 : Math.max(1, lanes / bk);
+  const groupsPerRow = structure === 'dense' ? 1 : Math.max(1, bk / lanes);
+  const rowGroups = structure === 'dense' ? groups : Math.ceil(groups / groupsPerRow);
+  const slots = structure === 'dense' ? lanes : blockRows * bk;
+  const romDepth = structure === 'dense' ? groups * kk : rowGroups * kpos * cb;
+  const wordWidth = slots * wWidth;
+  const ebrNeed = ebrBlocksOf(romDepth, wordWidth);
+  const spramNeed = Math.ceil(romDepth / DENSE_SPRAM_WORDS) * Math.ceil(wordWidth / DENSE_SPRAM_WIDTH);
+  // "auto" stays a ROM (yosys decides): SPRAM only when asked, since its weights need a run-time load
+  const memory: MemoryChoice = spec.memory;
+  if (memory === 'spram') {
+    if (wordWidth > DENSE_LOAD_WORD_BITS) {
+      const what = structure === 'dense' ? `lanes x weight width = ${lanes} x ${wWidth}` : `${slots} circulant values x weight width = ${slots} x ${wWidth}`;
+      bad(structure === 'dense' ? 'lanes' : 'blockSize', `with "memory": "spram" a weight word (${what} = ${wordWidth} bits) is one ` +
+        `${DENSE_LOAD_WORD_BITS}-bit WRITE_REG value of the load, so it must be at most ${DENSE_LOAD_WORD_BITS} bits: ` +
+        (structure === 'dense' ? `use at most ${Math.floor(DENSE_LOAD_WORD_BITS / wWidth)} lanes` : 'use a smaller block size (and lanes)') +
+        ', narrower weights, or "memory": "ebr"');
+    }
+    if (spramNeed > DENSE_SPRAM_BLOCKS) {
+      bad('memory', `the weights need ${spramNeed} SPRAM blocks (${romDepth} words of ${wordWidth} bits; a block holds ` +
+        `${DENSE_SPRAM_WORDS} x ${DENSE_SPRAM_WIDTH}), more than the ${DENSE_SPRAM_BLOCKS} of an UltraPlus; use fewer channels or narrower weights`);
+    }
+  }
+
   return {
     ...engine,
     m, padding,
     hasBias: spec.bias,
     xFormat, xWidth, wFormat, wWidth, bFormat, bWidth,
+    structure, blockSize: bk, bcWeights, bcReal,
     weights, bias, wReal, biasReal, source,
     biasShift, prodWidth, accWidth, accFrac,
     yFormat, yWidth,
@@ -276,10 +420,11 @@ export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
     activation: spec.activation,
     clipLo: Math.max(-one, minOf(yWidth)),
     clipHi: Math.min(one, maxOf(yWidth)),
-    memory: spec.memory,
+    memory,
     dsp: spec.dsp,
     dspBlocks: spec.dsp === 'dual8' ? Math.ceil(lanes / 2) : lanes,
-    wordWidth,
-    ebrBlocks: ebrBlocksOf(groups * kk, wordWidth),
+    romDepth, slots, wordWidth, blockRows, groupsPerRow, rowGroups,
+    ebrBlocks: ebrNeed,
+    spramBlocks: memory === 'spram' ? spramNeed : 0,
   };
 }

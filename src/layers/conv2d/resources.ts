@@ -1,6 +1,8 @@
 /**
  * The conv2d resource face: the line buffer (RAM, NB*W*CW words of BEAT*X_W
- * bits), the weight ROM (G*KK x P*W_W), the bias ROM (G x P*B_W), P MACs,
+ * bits), the weight ROM (G*KK x P*W_W; block-circulant romDepth x
+ * slots*W_W; with memory "spram" a RAM, ram_style "huge", and
+ * dense_loader.v), the bias ROM (G x P*B_W), P MACs,
  * and the window counters and address arithmetic of rtl-templates/conv_layer.v.
  */
 import { bitsFor } from '../formats.ts';
@@ -17,10 +19,16 @@ export function conv2dResources(p: Conv2dPlan, { name, cycles }: ResourceContext
       name: `${name}.lbuf`, depth, width: p.beat * p.xWidth, rom: false,
       writes: p.beats, reads: cycles, usefulReads: issues, weights: false,
     },
-    {
-      name: `${name}.wrom`, depth: p.groups * p.kk, width: p.wordWidth, rom: true, forceBlock: p.memory === 'ebr',
-      writes: 0, reads: cycles, usefulReads: issues, weights: true,
-    },
+    // the weight memory: romDepth words of wordWidth bits (block-circulant: k values per block and kernel position)
+    p.memory === 'spram'
+      ? {
+          name: `${name}.wmem`, depth: p.romDepth, width: p.wordWidth, rom: false, huge: true,
+          writes: 0, reads: cycles, usefulReads: issues, weights: true,
+        }
+      : {
+          name: `${name}.wrom`, depth: p.romDepth, width: p.wordWidth, rom: true, forceBlock: p.memory === 'ebr',
+          writes: 0, reads: cycles, usefulReads: issues, weights: true,
+        },
     { name: `${name}.brom`, depth: p.groups, width: P * p.bWidth, rom: true, writes: 0, reads: cycles, usefulReads: p.ho * p.wo * p.groups, weights: true },
   ];
   // "dual8": two lanes' products per SB_MAC16 (dsp_dual8.v), ceil(P/2) DSPs
@@ -30,8 +38,11 @@ export function conv2dResources(p: Conv2dPlan, { name, cycles }: ResourceContext
   // counters c, kx, ky, g, ox, oy, the weight address, the loader's address
   // and row beat; position registers by, bx, lo, the slot, avail; the
   // address arithmetic (slot*W + x)*CW + word
+  // block-circulant: the row group's base address, c mod k, g mod GPR, and
+  // the rotation register (a word) with its 2:1 multiplexer
+  const circ = p.structure === 'dense' ? 0 : num('WA_W') + num('CB_W') + num('GR_W') + 2 * p.wordWidth + (p.groupsPerRow > 1 ? P * p.wWidth : 0);
   const ctrl = num('C_W') + 2 * num('KX_W') + num('G_W') + num('OX_W') + num('OY_W') + num('WA_W') + num('XA_W') + num('RB_W') +
-    3 * num('POS_W') + num('SL_W') + num('AV_W') + 2 * bitsFor(depth);
+    3 * num('POS_W') + num('SL_W') + num('AV_W') + 2 * bitsFor(depth) + circ;
   return {
     memories,
     multipliers,

@@ -1,16 +1,21 @@
 /**
  * Conv2d rtl face: the parameters of rtl-templates/conv_layer.v from the
  * plan, the weight and bias ROMs (dense's ROM module: word g*KK + k, lane j =
- * W[g*P + j] at window element k in the issue order (ky, kx, c)), and a top
- * with the stream port convention of src/sim/stream.ts.
+ * W[g*P + j] at window element k in the issue order (ky, kx, c);
+ * block-circulant: word (rg*KH*K + pos)*(C/k) + c/k, slot b*k + t =
+ * w[rg*RB + b][c/k][t] at kernel position pos, see conv_layer.v), and a top
+ * with the stream port convention of src/sim/stream.ts. With memory "spram"
+ * the weight memory is an SB_SPRAM256KA RAM the host loads through the
+ * config port (dense_loader.v, src/verilog/spram.ts; registers.ts models it).
  */
 import { ROUNDING_CODE, formatName, toHex } from '../../fixed/index.ts';
 import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
 import { bitsFor } from '../formats.ts';
 import { ACT_CODE, decl, dual8Sources, laneWord, romModule } from '../dense/rtl.ts';
+import { loadedSpramModule } from '../../verilog/spram.ts';
 import type { LayerRtl } from '../types.ts';
 import type { StreamInterface } from '../../sim/stream.ts';
-import type { Conv2dPlan, ConvEngine } from './plan.ts';
+import { bcIndex, type Conv2dPlan, type ConvEngine } from './plan.ts';
 import { conv2dCycles } from './cost.ts';
 
 /** Bits of a signed value in lo..hi. */
@@ -49,7 +54,8 @@ export function conv2dParams(p: Conv2dPlan): Record<string, number | string> {
   return {
     ...engineParams(p, 0, p.c),
     M: p.m,
-    WA_W: bitsFor(p.groups * p.kk - 1),
+    WA_W: bitsFor(p.romDepth - 1),
+    BK: p.blockSize, SLOTS: p.slots, GPR: p.groupsPerRow, CB_W: bitsFor(p.blockSize - 1), GR_W: bitsFor(p.groupsPerRow - 1),
     X_W: p.xWidth, W_W: p.wWidth, B_W: p.bWidth, BSHIFT: p.biasShift,
     PROD_W: p.prodWidth, ACC_W: p.accWidth, Y_W: p.yWidth,
     SHIFT: p.requant.shift, ROUND: ROUNDING_CODE[p.requant.rounding], SAT: p.requant.overflow === 'saturate' ? 1 : 0,
@@ -71,22 +77,69 @@ function laneOf<T>(p: Conv2dPlan, g: number, j: number, get: (o: number) => T, z
   return o < p.m ? get(o) : zero;
 }
 
-export function conv2dRtl(p: Conv2dPlan): LayerRtl {
+/**
+ * The raw values of weight word `a` (slot 0 first). Dense: word g*KK + e,
+ * lane j = W[g*P + j][e]. Block-circulant: word (rg*KPOS + pos)*CB + bc,
+ * slot b*k + t = w[rg*RB + b][bc][t] at pos (zero past the last block row).
+ */
+export function conv2dWordValues(p: Conv2dPlan, a: number): number[] {
+  if (p.structure === 'dense') {
+    const g = Math.floor(a / p.kk);
+    const e = a % p.kk;
+    return Array.from({ length: p.lanes }, (_, j) => laneOf(p, g, j, (o) => p.weights[o][e], 0));
+  }
+  const { rg, pos, bc } = bcWordOf(p, a);
+  const k = p.blockSize;
+  return Array.from({ length: p.slots }, (_, s) => {
+    const bo = rg * p.blockRows + Math.floor(s / k);
+    return bo < p.m / k ? p.bcWeights[bcIndex(p, bo, bc, s % k, Math.floor(pos / p.k), pos % p.k)] : 0;
+  });
+}
+
+/** Block-circulant word a: its row group, kernel position (ky*K + kx) and block column. */
+export function bcWordOf(p: Conv2dPlan, a: number): { rg: number; pos: number; bc: number } {
+  const cb = p.c / p.blockSize;
+  const kpos = p.kh * p.k;
+  return { rg: Math.floor(a / (kpos * cb)), pos: Math.floor(a / cb) % kpos, bc: a % cb };
+}
+
+/** The weight words the host loads with memory "spram" (and the ROM's words), as unsigned integers. */
+export function conv2dLoadWords(p: Conv2dPlan): bigint[] {
+  return Array.from({ length: p.romDepth }, (_, a) => BigInt(`0x${laneWord(conv2dWordValues(p, a), p.wWidth)}`));
+}
+
+function weightLayout(p: Conv2dPlan): string {
+  return p.structure === 'dense'
+    ? `word g*${p.kk} + (ky*${p.k} + kx)*${p.c} + c = W[g*${p.lanes} + j][c][ky][kx] in lane j`
+    : `block-circulant, k = ${p.blockSize}: word (rg*${p.kh * p.k} + ky*${p.k} + kx)*${p.c / p.blockSize} + c/${p.blockSize}, ` +
+      `slot b*${p.blockSize} + t = w[rg*${p.blockRows} + b][c/${p.blockSize}][t][ky][kx] (W[o][c] = w[o/k][c/k][(o - c) mod k])`;
+}
+
+export function conv2dRtl(p: Conv2dPlan, opts: { preload?: boolean } = {}): LayerRtl {
   const params = conv2dParams(p);
   const top = `${p.name}_top`;
   const cyc = conv2dCycles(p);
   const wromName = `${p.name}_wrom`;
   const bromName = `${p.name}_brom`;
-  const wWords: string[] = [];
-  for (let g = 0; g < p.groups; g++) {
-    for (let k = 0; k < p.kk; k++) wWords.push(laneWord(Array.from({ length: p.lanes }, (_, j) => laneOf(p, g, j, (o) => p.weights[o][k], 0)), p.wWidth));
-  }
+  const spram = p.memory === 'spram';
+  const waW = params.WA_W as number;
+  const wWords = Array.from({ length: p.romDepth }, (_, a) => laneWord(conv2dWordValues(p, a), p.wWidth));
   const bWords = Array.from({ length: p.groups }, (_, g) => laneWord(Array.from({ length: p.lanes }, (_, j) => laneOf(p, g, j, (o) => p.bias[o], 0)), p.bWidth));
-  const wrom = romModule(
-    wromName,
-    `weights of ${p.name}, ${p.m} filters of ${p.k} x ${p.k} x ${p.c} in ${formatName(p.wFormat)}, word g*${p.kk} + (ky*${p.k} + kx)*${p.c} + c = W[g*${p.lanes} + j][c][ky][kx]`,
-    params.WA_W as number, p.wordWidth, wWords, p.memory === 'ebr' ? 'block' : undefined,
-  );
+  const wrom = spram
+    ? loadedSpramModule({
+      name: wromName,
+      describe: [
+        `weights of ${p.name} in SPRAM (SB_SPRAM256KA, UltraPlus), ${p.spramBlocks} block(s).`,
+        `${p.romDepth} words of ${p.wordWidth} bits (${p.slots} x ${formatName(p.wFormat)}): ${weightLayout(p)}.`,
+      ],
+      addrWidth: waW, wordWidth: p.wordWidth, words: wWords, preload: opts.preload ?? true,
+      preloadNote: 'the words the host loads through the config port (conv2dLoadWords)',
+    })
+    : romModule(
+      wromName,
+      `weights of ${p.name}, ${p.m} filters of ${p.kh} x ${p.k} x ${p.c} in ${formatName(p.wFormat)}, ${weightLayout(p)}`,
+      waW, p.wordWidth, wWords, p.memory === 'ebr' ? 'block' : undefined,
+    );
   const brom = romModule(bromName, `biases of ${p.name}, ${p.m} in ${formatName(p.bFormat)}, word g = bias[g*${p.lanes} + j]`,
     params.G_W as number, p.lanes * p.bWidth, bWords, undefined);
   const act = p.activation === 'hardtanh' ? `hardtanh (clip to ${p.clipLo}..${p.clipHi} raw)` : p.activation;
@@ -101,7 +154,8 @@ export function conv2dRtl(p: Conv2dPlan): LayerRtl {
       bias: p.hasBias ? `${formatName(p.bFormat)}, aligned by << ${p.biasShift}` : 'none',
       accumulator: `${p.accWidth} bits (Q.${p.accFrac}), products ${p.prodWidth} bits`,
       activation: act,
-      memory: p.memory,
+      structure: p.structure === 'dense' ? 'dense' : `block-circulant, k = ${p.blockSize} (${p.romDepth} words of ${p.slots} values)`,
+      memory: spram ? `SPRAM, ${p.spramBlocks} block(s), loaded through the config port` : p.memory,
     },
     [
       'Stream order: raster, pixel by pixel, the channels of a pixel together (in and out).',
@@ -110,17 +164,38 @@ export function conv2dRtl(p: Conv2dPlan): LayerRtl {
       `${p.wo} pixel(s) x ${p.groups} group(s) x ${p.kk} window elements, one MAC per lane per cycle;`,
       'pipeline after an issue: R reads, P products, C accumulate, O requantise + activation.',
       `Latency, first input to last output, no stalls, from idle: ${cyc.latency} cycles; period back to back: ${cyc.period} cycles.`,
+      ...(p.structure === 'block-circulant' ? [
+        `Block-circulant weights: a word per ${p.blockSize} issues, rotated one slot per issue; lane j reads slot ` +
+          (p.groupsPerRow > 1 ? `(g mod ${p.groupsPerRow})*${p.lanes} + j.` : 'j.'),
+      ] : []),
       'See rtl-templates/conv_layer.v.',
+      ...(spram ? ['Config port: cfg_addr 0 = restart the weight load, 1 = write the next weight word (dense_loader.v).'] : []),
     ],
   );
-  const extraPorts: Port[] = [{ name: 'busy', dir: 'output', width: 1 }];
+  const extraPorts: Port[] = [
+    ...(spram ? [
+      { name: 'cfg_we', dir: 'input' as const, width: 1 },
+      { name: 'cfg_addr', dir: 'input' as const, width: 2 },
+      { name: 'cfg_data', dir: 'input' as const, width: p.wordWidth },
+    ] : []),
+    { name: 'busy', dir: 'output', width: 1 },
+  ];
+  const loader = spram ? `
+    // ---- run-time load of the weights into SPRAM ----
+${decl('wire', 1, 'ld_we', ';')}
+${decl('wire', waW, 'ld_addr', ';')}
+${decl('wire', p.wordWidth, 'ld_data', ';')}
+${instance('dense_loader', 'u_loader', { WA_W: waW, WORD_W: p.wordWidth, CFG_W: p.wordWidth }, {
+    clk: 'clk', rst: 'rst', cfg_we: 'cfg_we', cfg_addr: 'cfg_addr', cfg_data: 'cfg_data', ld_we: 'ld_we', ld_addr: 'ld_addr', ld_data: 'ld_data',
+  }, '    ')}
+` : '';
   const text = `${head}
 module ${top} (
 ${portList(streamPorts({ inLanes: p.beat, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth }, extraPorts))}
 );
-    // weight and bias ROMs: registered reads, held by rom_en
+    // ${spram ? 'weight SPRAM and bias ROM' : 'weight and bias ROMs'}: registered reads, held by rom_en
 ${decl('wire', 1, 'rom_en', ';')}
-${decl('wire', params.WA_W as number, 'w_addr', ';')}
+${decl('wire', waW, 'w_addr', ';')}
 ${decl('wire', p.wordWidth, 'w_data', ';')}
 ${decl('wire', params.G_W as number, 'b_addr', ';')}
 ${decl('wire', p.lanes * p.bWidth, 'b_data', ';')}
@@ -132,8 +207,10 @@ ${instance('conv_layer', 'u_layer', params, {
     ovf: 'ovf', busy: 'busy',
     rom_en: 'rom_en', w_addr: 'w_addr', w_data: 'w_data', b_addr: 'b_addr', b_data: 'b_data',
   }, '    ')}
-
-${instance(wromName, 'u_wrom', {}, { clk: 'clk', en: 'rom_en', addr: 'w_addr', q: 'w_data' }, '    ')}
+${loader}
+${instance(wromName, 'u_wrom', {}, spram
+    ? { clk: 'clk', en: 'rom_en', addr: 'w_addr', q: 'w_data', ld_we: 'ld_we', ld_addr: 'ld_addr', ld_data: 'ld_data' }
+    : { clk: 'clk', en: 'rom_en', addr: 'w_addr', q: 'w_data' }, '    ')}
 
 ${instance(bromName, 'u_brom', {}, { clk: 'clk', en: 'rom_en', addr: 'b_addr', q: 'b_data' }, '    ')}
 endmodule
@@ -142,6 +219,7 @@ endmodule
     template('requant.v'),
     template('conv_layer.v'),
     ...dual8Sources(p.dsp),
+    ...(spram ? [template('dense_loader.v')] : []),
     { name: `${wromName}.v`, text: wrom },
     { name: `${bromName}.v`, text: brom },
     { name: `${top}.v`, text },
