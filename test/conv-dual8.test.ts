@@ -13,6 +13,7 @@ import { checkRtl } from '../src/sim/lint.ts';
 import { predictResources } from '../src/estimate/resources.ts';
 import { designFromPlan } from '../src/network/design.ts';
 import { planAny } from '../src/network/plan.ts';
+import { checkDspPart } from '../src/estimate/bound.ts';
 import { base, conv1, conv2, expectExact } from './conv-dual8.ts';
 
 const upDsp = (spec: object) => predictResources(designFromPlan(planAny(spec), false), { part: 'UP5K' }).total.dsp;
@@ -34,6 +35,13 @@ describe('conv "dsp": "dual8": plan and faces', () => {
     expect([upDsp(s2), upDsp({ ...s2, dsp: 'dual8' })]).toEqual([3, 2]);
     const s1 = { kind: 'conv1d', length: 20, channels: 2, outChannels: 4, kernel: 5, lanes: 4, ...base };
     expect([upDsp(s1), upDsp({ ...s1, dsp: 'dual8' })]).toEqual([4, 2]);
+  });
+
+  it('a part without SB_MAC16: exit 2 naming the layer, the field and the widths', () => {
+    const d = designFromPlan(planAny({ kind: 'conv1d', length: 20, channels: 2, outChannels: 4, kernel: 5, lanes: 4, ...base, name: 'c1d8', dsp: 'dual8' }), false);
+    expect(() => checkDspPart(d, 'HX8K', '--part')).toThrow(
+      /^c1d8: dsp: "dual8" packs two 6 x 8-bit multiplies per SB_MAC16, and iCE40HX8K \(--part\) has no SB_MAC16 \(only the UltraPlus parts do\)/);
+    expect(() => checkDspPart(d, 'UP5K', '--part')).not.toThrow();
   });
 
   it('exit 2 naming the layer, the field and the widths: 9-bit weights, 10-bit inputs', () => {
