@@ -61,6 +61,9 @@ export const FAST_FILES = [
   'test/pool.test.ts',
   'test/conv1d.test.ts',
   'test/interop.test.ts',
+  'test/tvscm-dual8.test.ts',
+  'test/dual8-explore.test.ts',
+  'test/conv-dual8.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

@@ -99,3 +99,41 @@ const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
   console.log(`    --fill ${PART}: ${rb.layers.map((l) => l.settings.map((s) => `${s.knob} ${s.chosen}`).join(', ')).join('; ')}, period ${n(rb.period)}, ` +
     `bound for its ${rb.bound.multipliers} multipliers ${n(own)}: ${verdict(rb.period <= Math.floor(1.25 * own))}`);
 }
+
+// Issue 25: every trained network's period beside its DSP bound with one
+// multiply per SB_MAC16 (single) and two for the multiplies whose operands fit
+// 8 x 8 bits (dual 8x8, rtl-templates/dsp_dual8.v), the SB_MAC16 its layers
+// use as written, and what `circa estimate --fill UP5K` finds with the dsp
+// mode among its knobs; the target: trained mnist-tvscm period <= 882.
+console.log(`\ntrained networks on ${PART}: period vs the DSP bound single and dual 8x8 (issue 25), cost and resource models`);
+{
+  const tdir = join(dir, 'trained');
+  const head2 = ['network', 'schedule', 'period', 'bound single', 'bound dual', 'narrow', 'DSP', 'dsp modes', 'fill period', 'fill DSP', 'fill dsp modes'];
+  const rows2: string[][] = [];
+  const modes = (net: Design['net']) => [...new Set(net.layers.map((l) => (l.plan as { dsp?: string }).dsp).filter((m): m is string => !!m))].join('+') || '-';
+  let tvscmFill: number | undefined;
+  for (const f of readdirSync(tdir).filter((x) => x.endsWith('.json')).sort()) {
+    const d = loadDesign(join(tdir, f));
+    const b = dspBound(d, PART);
+    const fit = fitCheck(d, PART, { advise: false });
+    let fp = '-', fdsp = '-', fmodes = '-';
+    try {
+      const r = fill(d, PART);
+      const best = r.pipelined ?? r.best;
+      fp = n(best.period);
+      fdsp = String(best.resources.dsp);
+      fmodes = best.layers.flatMap((l) => l.settings.filter((s) => s.knob === 'dsp').map((s) => `${l.name} ${s.chosen}`)).join(', ') || '-';
+      if (f === 'mnist-tvscm.json') tvscmFill = best.period;
+    } catch (e) {
+      if (!(e instanceof CircaError)) throw e;
+      fp = 'no fit';
+    }
+    rows2.push([f.replace(/\.json$/, ''), d.net.schedule, n(b.period), b.single === null ? '-' : n(b.single), b.dual === null ? '-' : n(b.dual),
+      `${Math.round(100 * b.narrowShare)}%`, String(fit.estimate.total.dsp), modes(d.net), fp, fdsp, fmodes]);
+  }
+  const w2 = head2.map((h, i) => Math.max(h.length, ...rows2.map((r) => r[i].length)));
+  for (const r of [head2, ...rows2]) console.log(`  ${r.map((x, i) => (i === 0 || i === 7 || i === 10 ? x.padEnd(w2[i]) : x.padStart(w2[i]))).join('  ').trimEnd()}`);
+  const d = loadDesign(join(tdir, 'mnist-tvscm.json'));
+  console.log(`  trained mnist-tvscm: period ${n(d.cost().period)} as written, ${tvscmFill === undefined ? '-' : n(tvscmFill)} by --fill ${PART} ` +
+    `vs target <= 882 (issue 25): ${verdict(d.cost().period <= 882 || (tvscmFill ?? Infinity) <= 882)}`);
+}

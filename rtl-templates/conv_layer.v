@@ -106,7 +106,8 @@ module conv_layer #(
     parameter SAT     = 1,
     parameter ACT     = 0,
     parameter signed [Y_W-1:0] CLIP_LO = -128,
-    parameter signed [Y_W-1:0] CLIP_HI = 127
+    parameter signed [Y_W-1:0] CLIP_HI = 127,
+    parameter DUAL8   = 0      // 1 (MODE 0, X_W and W_W <= 8): lanes 2i and 2i+1 share one SB_MAC16 in 8x8 mode (dsp_dual8.v)
 ) (
     input  wire               clk,
     input  wire               rst,
@@ -445,17 +446,44 @@ module conv_layer #(
     wire [P*Y_W-1:0] y_lanes;
     wire [P-1:0]     y_ovf;
     genvar j;
+
+    // Stage P with DUAL8 (convolution): two lanes' products per dsp_dual8
+    // (dsp_dual8_lanes.v: SB_MAC16 in 8x8 mode, products registered in the DSP on ce, the stage
+    // of p_prod), lane 2q in the bottom half and 2q+1 in the top, both
+    // multiplying the same element r_x; lane j's product in
+    // dual_prod[j*PROD_W +: PROD_W]. With an odd P the last DSP's top half
+    // multiplies by zero. Operands sign-extended to 8 bits.
+    /* verilator lint_off UNUSED */
+    wire [P*PROD_W-1:0] dual_prod;   // read only with DUAL8
+    /* verilator lint_on UNUSED */
+    generate
+        if (DUAL8 != 0 && MODE == 0) begin : g_dual8
+            dsp_dual8_lanes #(.P(P), .A_W(X_W), .B_W(W_W), .PROD_W(PROD_W)) u_lanes (
+                .clk(clk), .ce(ce), .a(r_x), .b(r_w), .p(dual_prod));
+        end else begin : g_no_dual8
+            assign dual_prod = {P*PROD_W{1'b0}};
+        end
+    endgenerate
+
     generate
         for (j = 0; j < P; j = j + 1) begin : g_lane
             reg  signed [ACC_W-1:0]  c_acc;
             if (MODE == 0) begin : g_mac
                 wire signed [X_W-1:0] x_s = r_x;
                 wire signed [W_W-1:0] w_s = r_w[j*W_W +: W_W];
-                reg  signed [PROD_W-1:0] p_prod;
+                wire signed [PROD_W-1:0] p_prod;
                 reg  signed [B_W-1:0]    p_bias;
-                /* verilator lint_off WIDTH */
-                always @(posedge clk) if (ce) p_prod <= x_s * w_s;
-                /* verilator lint_on WIDTH */
+                if (DUAL8 != 0) begin : g_prod_dual8
+                    // the product from lane j's half of a dsp_dual8 (registered there)
+                    assign p_prod = dual_prod[j*PROD_W +: PROD_W];
+                    wire unused_xw = &{1'b0, x_s, w_s};
+                end else begin : g_prod
+                    reg signed [PROD_W-1:0] p_prod_r;
+                    /* verilator lint_off WIDTH */
+                    always @(posedge clk) if (ce) p_prod_r <= x_s * w_s;
+                    /* verilator lint_on WIDTH */
+                    assign p_prod = p_prod_r;
+                end
                 always @(posedge clk) if (ce) p_bias <= b_data[j*B_W +: B_W];
                 wire signed [ACC_W-1:0] prod_ext;
                 if (PROD_PAD > 0) begin : g_pad

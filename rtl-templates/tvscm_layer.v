@@ -84,7 +84,8 @@ module tvscm_layer #(
     parameter SAT       = 1,    // 1 saturate, 0 wrap
     parameter RELU      = 0,
     parameter [W_W-1:0] A_INIT = 0,
-    parameter [W_W-1:0] B_INIT = 0
+    parameter [W_W-1:0] B_INIT = 0,
+    parameter DUAL8     = 0     // 1 (band, X_W and W_W <= 8): the a*x products of lanes 2i and 2i+1 on one SB_MAC16 in 8x8 mode (dsp_dual8.v)
 ) (
     input  wire               clk,
     input  wire               rst,
@@ -428,7 +429,9 @@ module tvscm_layer #(
 
     // Complement: running sum S, a - b, and the shared product b*S.
     wire signed [PB_W-1:0] shared_pb;
-    wire signed [DIFF_W-1:0] lane_weight_a;
+    /* verilator lint_off UNUSED */
+    wire signed [DIFF_W-1:0] lane_weight_a;   // unread with DUAL8 (the dsp_dual8 takes a_reg)
+    /* verilator lint_on UNUSED */
     generate
         if (PLACEMENT == 1) begin : g_sum
             // S of each buffer (total_a, total_b) while it loads; the fetched
@@ -475,6 +478,27 @@ module tvscm_layer #(
 
     wire [P*Y_W-1:0] y_lanes;
     wire [P-1:0]     y_ovf;
+
+    // Stage P with DUAL8 (band): the a*x products of lanes 2i (bottom half)
+    // and 2i+1 (top half) from one dsp_dual8 (dsp_dual8_lanes.v), registered in the DSP on ce
+    // like p_a; the centres c_x of all lanes gathered in c_x_all, the
+    // products returned in dual_pa (lane j at [j*PA_W +: PA_W]). With an odd
+    // P the last DSP's top half multiplies zero. The b*pairsum products
+    // (wider pair sums) stay one per lane.
+    /* verilator lint_off UNUSED */
+    wire [P*X_W-1:0]  c_x_all;   // read only with DUAL8
+    wire [P*PA_W-1:0] dual_pa;   // read only with DUAL8
+    /* verilator lint_on UNUSED */
+    generate
+        if (DUAL8 != 0) begin : g_dual8
+            dsp_dual8_lanes #(.P(P), .A_W(W_W), .B_W(X_W), .PROD_W(PA_W)) u_lanes (
+                .clk(clk), .ce(ce), .a(a_reg), .b(c_x_all), .p(dual_pa));
+        end else begin : g_no_dual8
+            assign dual_pa = {P*PA_W{1'b0}};   // unread without DUAL8
+            assign c_x_all = {P*X_W{1'b0}};
+        end
+    endgenerate
+
     generate
         for (j = 0; j < P; j = j + 1) begin : g_lane
             localparam CENTRE = RB * P + j;
@@ -511,9 +535,16 @@ module tvscm_layer #(
                     q_acc <= {{(ACC_W - PA_W){p_a[PA_W-1]}}, p_a} + {{(ACC_W - PB_W){p_b[PB_W-1]}}, p_b};
                 end
             end
-            /* verilator lint_off WIDTH */
-            always @(posedge clk) if (ce) p_a <= lane_weight_a * c_x;
-            /* verilator lint_on WIDTH */
+            // the a*x product this lane adds (stage P): its own multiply, or
+            // with DUAL8 its half of a dsp_dual8 (registered inside the DSP)
+            if (DUAL8 == 0) begin : g_pa
+                /* verilator lint_off WIDTH */
+                always @(posedge clk) if (ce) p_a <= lane_weight_a * c_x;
+                /* verilator lint_on WIDTH */
+            end else begin : g_pa_dual8
+                always @* p_a = dual_pa[j*PA_W +: PA_W];
+                assign c_x_all[j*X_W +: X_W] = c_x;
+            end
 
             wire signed [Y_W-1:0] rq;
             wire                  rq_ovf;

@@ -66,7 +66,7 @@ describe('DSP bound', () => {
     expect([t.multiplies, t.dsp, t.bound, t.period, t.multipliers, t.ownBound]).toEqual([1568, 8, 196, period, 8, 196]);
     expect(t.ratio).toBeCloseTo(period / 196, 12);
     expect(formatDspBound(t)).toBe(`period ${period.toLocaleString('en-US')} cycles (DSP bound 196 on UP5K: ${(period / 196).toFixed(2)}x; ` +
-      `196 for its own 8 multiplier(s): ${(period / 196).toFixed(2)}x)`);
+      `196 for its own 8 multiplier(s): ${(period / 196).toFixed(2)}x); DSP bound single 196, dual 8x8 147 (50% of the multiplies fit 8 x 8 bits)`);
     const m = dspBound(loadDesign('examples/mnist-tvscm.json'), 'UP5K');
     expect([m.multiplies, m.bound, m.multipliers, m.ownBound]).toEqual([9408, 1176, 6, 1568]);
     // a part without SB_MAC16 has no bound
@@ -86,7 +86,8 @@ describe('DSP bound', () => {
     expect([c.a.bound.bound, c.b.bound.bound]).toEqual([38906, 1176]);
     const n = (x: number) => x.toLocaleString('en-US');
     expect(c.notes).toContain(`throughput: a vector every ${n(dense.cost().period)} vs ${n(tv.cost().period)} cycles; the DSP bound on UP5K ` +
-      `(multiplies per vector / 8 SB_MAC16) is 38,906 (2 per DSP: operands of at most 8 bits) (${(dense.cost().period / 38906).toFixed(2)}x) vs 1,176 (${(tv.cost().period / 1176).toFixed(2)}x)`);
+      `(multiplies per vector / 8 SB_MAC16) is 38,906 (2 per DSP: operands of at most 8 bits) (${(dense.cost().period / 38906).toFixed(2)}x; single 77,812, dual 8x8 38,906) ` +
+      `vs 1,176 (${(tv.cost().period / 1176).toFixed(2)}x; single 1,176, dual 8x8 637)`);
   });
 
   it('counts 16 multiplies a cycle on the UP5K when every multiply has operands of at most 8 bits (two per SB_MAC16, dsp_dual8.v)', () => {
@@ -159,19 +160,24 @@ describe('fill', () => {
     });
   }
 
-  it('mnist-tvscm on the UP5K: the fill finds the shortest period of every lane pair that fits (tvscm 1..8, fc10 1..10, planned one by one)', () => {
+  it('mnist-tvscm on the UP5K: the fill finds the shortest period of every lane pair and dsp mode that fits (tvscm 1..8 with beats 1..lanes, fc10 1..10, both single or both dual8, planned one by one)', () => {
     const raw = readSpec('examples/mnist-tvscm.json');
     const r = fill(loadDesign('examples/mnist-tvscm.json'), 'UP5K');
     expect(r.search).toBe('exhaustive');
     expect(r.best.layers.map((l) => l.settings[0].field)).toEqual(['layers[0].lanes', 'layers[2].lanes']);
     expect(r.best.layers.map((l) => l.settings[0].spec)).toEqual([2, 2]);
-    // brute force, independent of the fill's candidates and pruning
+    // brute force, independent of the fill's candidates and pruning ("dual8"
+    // needs half the DSPs of "single" for the same cycles in these models, so
+    // a mixed setting is never better than both dual8)
     const best = { sequential: Infinity, pipelined: Infinity };
     for (let a = 1; a <= 8; a++) {
-      for (let b = 1; b <= 10; b++) {
+      for (let b = 1; b <= 10; b++) for (const dsp of ['single', 'dual8']) for (const beat of [1, 2, 4, 8].filter((k) => a % k === 0)) {
         const spec = JSON.parse(JSON.stringify(raw)) as { layers: Record<string, unknown>[] };
         spec.layers[0].lanes = a;
+        spec.layers[0].beat = beat;
         spec.layers[2].lanes = b;
+        spec.layers[0].dsp = dsp;
+        spec.layers[2].dsp = dsp;
         const d = designFromPlan(planAny(spec), true);
         if (!fitCheck(d, 'UP5K', { advise: false }).rows.every((x) => x.status === 'ok')) continue;
         best.sequential = Math.min(best.sequential, d.cost().period);
@@ -182,7 +188,7 @@ describe('fill', () => {
     expect(r.pipelined!.schedule).toBe('pipelined');
     expect(r.pipelined!.period).toBe(best.pipelined);
     expect(r.best.period).toBeLessThan(r.spec.period);
-    // all ten head rows in one group is over: fc10 at 10 lanes needs 12 DSP (tvscm at 1 lane: 2 + 10)
+    // all ten head rows in one group is over with one multiply per DSP: fc10 at 10 lanes needs 12 DSP (tvscm at 1 lane: 2 + 10)
     const over = readSpec('examples/mnist-tvscm.json');
     (over.layers as Record<string, unknown>[])[0].lanes = 1;
     (over.layers as Record<string, unknown>[])[2].lanes = 10;
@@ -199,20 +205,28 @@ describe('fill', () => {
       const l = designFromPlan(planAny({ ...spec, lanes }), false).net.layers[0];
       return l.kind.cost(l.plan).cycles.period;
     };
-    // UP5K, 8 DSP: 12 lanes (one group) need 12 DSP; 6 lanes give 2 groups (7 and 8 lanes too, with more DSP)
+    // UP5K, 8 DSP, one lane per DSP ("single"): 12 lanes (one group) need 12 DSP; 6 lanes give 2 groups (7 and 8 lanes too, with more DSP)
+    const single = fill(designFromPlan(planAny(spec), false), 'HX8K');
+    expect(single.best.layers[0].settings.map((s) => s.knob)).toEqual(['lanes', 'buffers']); // no SB_MAC16, no dsp mode
     const up5k = fill(d, 'UP5K');
-    expect(up5k.best.layers[0].settings[0]).toEqual({ knob: 'lanes', field: 'lanes', spec: 1, chosen: 6 });
-    expect(up5k.best.layers[0].multipliers).toBe(6);
+    // two lanes per DSP ("dual8", 8-bit operands): 12 lanes in one group on 6 DSP
+    expect(up5k.best.layers[0].settings.find((s) => s.knob === 'lanes')).toEqual({ knob: 'lanes', field: 'lanes', spec: 1, chosen: 12 });
+    expect(up5k.best.layers[0].settings.find((s) => s.knob === 'dsp')).toEqual({ knob: 'dsp', field: 'dsp', spec: 'single', chosen: 'dual8' });
+    expect(up5k.best.layers[0].multipliers).toBe(12);
+    expect(up5k.best.resources.dsp).toBe(6);
+    const sixSingle = fill(designFromPlan(planAny({ ...spec, weights: { ...spec.weights, format: { int: 1, frac: 7 } } }), false), 'UP5K');
+    expect(sixSingle.best.layers[0].settings.find((s) => s.knob === 'lanes')!.chosen).toBe(6); // 9-bit weights: single only, 6 lanes
     expect(up5k.best.resources.dsp).toBeLessThanOrEqual(8);
-    expect(up5k.best.period).toBe(periodAt(6));
+    expect(up5k.best.period).toBe(periodAt(12));
+    expect(periodAt(12)).toBeLessThan(periodAt(6)); // 1 group against 2
     expect(periodAt(6)).toBeLessThan(periodAt(5)); // 2 groups against 3
-    // UP3K, 4 DSP: 4 lanes, 3 groups
+    // UP3K, 4 DSP: 8 lanes dual8 (2 groups on 4 DSP); 6 lanes take as many groups on 3
     const up3k = fill(d, 'UP3K');
-    expect(up3k.best.layers[0].settings[0].chosen).toBe(4);
-    expect(up3k.best.period).toBe(periodAt(4));
+    expect(up3k.best.layers[0].settings.find((s) => s.knob === 'lanes')!.chosen).toBe(6);
+    expect(up3k.best.period).toBe(periodAt(6));
     // the bound: 12 x 16 = 192 multiplies of 8-bit operands / (8 DSP x 2) = 12 cycles
     expect(up5k.best.bound.bound).toBe(12);
-    expect(up5k.best.bound.ratio).toBe(periodAt(6) / 12);
+    expect(up5k.best.bound.ratio).toBe(periodAt(12) / 12);
     checkChoice(spec, up5k.best, 'UP5K');
     checkChoice(spec, up3k.best, 'UP3K');
   });
@@ -231,14 +245,14 @@ describe('fill', () => {
 
   it('folded FFT engines: mnist-circulant offers layers[0].fft.butterflies beside the head\'s lanes', () => {
     const r = fill(loadDesign('examples/mnist-circulant.json'), 'UP5K');
-    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[0].fft.butterflies', 'layers[1].lanes', 'layers[1].buffers']);
+    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[0].fft.butterflies', 'layers[1].lanes', 'layers[1].buffers', 'layers[1].dsp']);
     checkChoice(readSpec('examples/mnist-circulant.json'), r.best, 'UP5K');
   });
 
   it('a fused layer (two diag-circulant layers on one engine) is kept whole: mnist-diagcirc varies only the head, named by its spec index', () => {
     const d = loadDesign('examples/mnist-diagcirc.json');
     const r = fill(d, 'UP5K');
-    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[2].lanes', 'layers[2].buffers']);
+    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[2].lanes', 'layers[2].buffers', 'layers[2].dsp']);
     // both diag-circulant layers are still in the priced design: its DSP bound is the whole network's
     expect(r.best.bound.bound).toBe(dspBound(d, 'UP5K').bound);
     expect(r.spec.period).toBe(d.cost().period);

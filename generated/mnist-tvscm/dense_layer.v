@@ -321,43 +321,15 @@ module dense_layer #(
     genvar j;
 
     // Stage P with DUAL8: two lanes' products per dsp_dual8 (SB_MAC16 in 8x8
-    // mode, products registered in the DSP on ce), lane j in
+    // mode, products registered in the DSP on ce; dsp_dual8_lanes.v), lane j in
     // dual_prod[j*PROD_W +: PROD_W]; with an odd P the last DSP's top half
     // multiplies by zero. Operands sign-extended to 8 bits; the 16-bit
     // product holds the PROD_W-bit one exactly.
     wire [P*PROD_W-1:0] dual_prod;
     generate
         if (DUAL8 != 0) begin : g_dual8
-            localparam PAIRS = (P + 1) / 2;
-            wire signed [X_W-1:0] x_n = r_x;
-            /* verilator lint_off WIDTH */
-            wire signed [7:0]     x8  = x_n;   // sign-extended (X_W <= 8)
-            /* verilator lint_on WIDTH */
-            genvar q;
-            for (q = 0; q < PAIRS; q = q + 1) begin : g_pair
-                localparam HAS_HI = (2 * q + 1) < P;
-                wire signed [W_W-1:0] w_lo_n = w_data[(2 * q) * W_W +: W_W];
-                /* verilator lint_off WIDTH */
-                wire signed [7:0]     w_lo   = w_lo_n;   // sign-extended (W_W <= 8)
-                /* verilator lint_on WIDTH */
-                wire signed [7:0]     w_hi;
-                wire [15:0]           prod_lo, prod_hi;
-                if (HAS_HI) begin : g_hi
-                    wire signed [W_W-1:0] w_hi_n = w_data[(2 * q + 1) * W_W +: W_W];
-                    /* verilator lint_off WIDTH */
-                    assign w_hi = w_hi_n;
-                    /* verilator lint_on WIDTH */
-                    assign dual_prod[(2 * q + 1) * PROD_W +: PROD_W] = prod_hi[PROD_W-1:0];
-                end else begin : g_no_hi
-                    assign w_hi = 8'sd0;
-                end
-                dsp_dual8 #(.A_SIGNED(1), .B_SIGNED(1), .REG(1)) u_dual8 (
-                    .clk(clk), .ce(ce),
-                    .a_hi(x8), .b_hi(w_hi), .a_lo(x8), .b_lo(w_lo),
-                    .p_hi(prod_hi), .p_lo(prod_lo));
-                assign dual_prod[(2 * q) * PROD_W +: PROD_W] = prod_lo[PROD_W-1:0];
-                wire unused_prod = &{1'b0, prod_lo, prod_hi};
-            end
+            dsp_dual8_lanes #(.P(P), .A_W(X_W), .B_W(W_W), .PROD_W(PROD_W)) u_lanes (
+                .clk(clk), .ce(ce), .a(r_x), .b(w_data), .p(dual_prod));
         end else begin : g_no_dual8
             assign dual_prod = {P*PROD_W{1'b0}};
         end

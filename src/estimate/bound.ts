@@ -30,6 +30,16 @@ export interface DspBound {
   perDsp: number;
   /** ceil(multiplies / (dsp * perDsp)) cycles; null on a part without DSPs or a design without multiplies */
   bound: number | null;
+  /** one multiply per SB_MAC16 a cycle: ceil(multiplies / dsp); null as bound */
+  single: number | null;
+  /**
+   * two per SB_MAC16 for every multiply whose operands are at most 8 bits,
+   * one for the others (dualShare of the multiplies narrow):
+   * ceil((narrow / 2 + wide) / dsp); null as bound
+   */
+  dual: number | null;
+  /** the share of the multiplies with both operands of at most 8 bits (the resource faces' arith.multiplies), 0..1 */
+  narrowShare: number;
   period: number;
   /** period / bound; null when there is no bound */
   ratio: number | null;
@@ -62,6 +72,29 @@ export function allMultipliesNarrow(design: Design): boolean {
   return any;
 }
 
+/**
+ * The share of a design's multiplies (the resource faces' arith.multiplies)
+ * whose operands are both at most 8 bits: those an SB_MAC16 can make two of a
+ * cycle. A layer without a resource face counts as wide (its cost face's
+ * multiplies).
+ */
+export function narrowShare(design: Design): number {
+  let narrow = 0;
+  let all = 0;
+  for (const l of design.net.layers) {
+    const inv = layerInventory(l, 0);
+    if (inv.generic) {
+      all += l.kind.cost(l.plan).ops.multiplies;
+      continue;
+    }
+    for (const m of inv.arith.multiplies) {
+      all += m.count;
+      if (m.a <= DUAL8_OPERAND_BITS && m.b <= DUAL8_OPERAND_BITS) narrow += m.count;
+    }
+  }
+  return all > 0 ? narrow / all : 0;
+}
+
 /** The DSP bound of a design on a part, beside its period. */
 export function dspBound(design: Design, part: PartName): DspBound {
   const c = design.cost();
@@ -69,10 +102,14 @@ export function dspBound(design: Design, part: PartName): DspBound {
   const m = c.ops.multiplies;
   const perDsp = dsp > 0 && m > 0 && allMultipliesNarrow(design) ? 2 : 1;
   const bound = dsp > 0 && m > 0 ? Math.ceil(m / (dsp * perDsp)) : null;
+  const share = m > 0 ? narrowShare(design) : 0;
+  const single = dsp > 0 && m > 0 ? Math.ceil(m / dsp) : null;
+  // the narrow multiplies take half a DSP cycle each (rounded so that an all-narrow design gives ceil(m / 2D) exactly)
+  const dual = single === null ? null : perDsp > 1 ? bound : Math.ceil((m - Math.floor((m * share) / 2)) / dsp);
   const mult = c.hardware.multipliers;
   const ownBound = mult > 0 && m > 0 ? Math.ceil(m / mult) : null;
   return {
-    part, multiplies: m, dsp, perDsp, bound, period: c.period, ratio: bound ? c.period / bound : null,
+    part, multiplies: m, dsp, perDsp, bound, single, dual, narrowShare: share, period: c.period, ratio: bound ? c.period / bound : null,
     multipliers: mult, ownBound, ownRatio: ownBound ? c.period / ownBound : null,
   };
 }
@@ -85,7 +122,13 @@ export function formatDspBound(b: DspBound): string {
     ? (b.dsp === 0 ? `no DSP bound on ${b.part}: it has no SB_MAC16` : 'no multiplies, no DSP bound')
     : `DSP bound ${n(b.bound)} on ${b.part}${b.perDsp > 1 ? ` (${b.perDsp * b.dsp} multiplies a cycle: operands of at most ${DUAL8_OPERAND_BITS} bits, 2 per SB_MAC16)` : ''}: ${b.ratio!.toFixed(2)}x`;
   const own = b.ownBound === null ? '' : `; ${n(b.ownBound)} for its own ${b.multipliers} multiplier(s): ${b.ownRatio!.toFixed(2)}x`;
-  return `period ${n(b.period)} cycles (${on}${own})`;
+  return `period ${n(b.period)} cycles (${on}${own})${b.bound === null ? '' : `; ${formatSingleDual(b)}`}`;
+}
+
+/** "DSP bound single 1,176, dual 8x8 637 (92% of the multiplies fit 8 x 8 bits)" */
+export function formatSingleDual(b: DspBound): string {
+  if (b.single === null || b.dual === null) return 'no DSP bound';
+  return `DSP bound single ${n(b.single)}, dual 8x8 ${n(b.dual)} (${Math.round(100 * b.narrowShare)}% of the multiplies fit 8 x 8 bits)`;
 }
 
 /**

@@ -169,7 +169,7 @@ function explain(a: DesignFigures, b: DesignFigures, metrics: CompareMetric[], p
   const get = (k: string) => metrics.find((m) => m.key === k)!;
   const off = (m: CompareMetric) => m.paper !== undefined && Math.abs(Math.log(m.ratio / m.paper)) > Math.log(1.1);
   const bnd = (d: DesignFigures) => (d.bound.bound === null ? `no DSP bound on ${d.bound.part}`
-    : `${n(d.bound.bound)}${d.bound.perDsp > 1 ? ` (2 per DSP: operands of at most 8 bits)` : ''} (${d.bound.ratio!.toFixed(2)}x)`);
+    : `${n(d.bound.bound)}${d.bound.perDsp > 1 ? ` (2 per DSP: operands of at most 8 bits)` : ''} (${d.bound.ratio!.toFixed(2)}x; single ${n(d.bound.single!)}, dual 8x8 ${n(d.bound.dual!)})`);
   const throughput = `throughput: a vector every ${n(base.period)} vs ${n(tv.period)} cycles; the DSP bound on ${base.bound.part} ` +
     `(multiplies per vector / ${base.bound.dsp} SB_MAC16) is ${bnd(base)} vs ${bnd(tv)}`;
   if (!paper) {

@@ -35,7 +35,7 @@
  * the pipelined one (the best choice for each is reported).
  */
 import { CircaError, CircaInputError } from '../errors.ts';
-import { dspBound, type DspBound } from './bound.ts';
+import { dspBound, formatSingleDual, type DspBound } from './bound.ts';
 import { designFromPlan, type Design } from '../network/design.ts';
 import { linksCut } from '../network/cost.ts';
 import { planAny, type NetworkLayer, type NetworkPlan } from '../network/plan.ts';
@@ -47,6 +47,7 @@ import { designInventory } from './inventory.ts';
 import { applyVary } from './sweep.ts';
 import { fitCheck, type FitRow } from './fit.ts';
 import type { Schedule } from '../network/spec.ts';
+import { DSP_MODES, type DspMode } from '../layers/dense/spec.ts';
 
 /* ------------------------------------------------------------------------ */
 /* Knobs: the settings a layer's faces offer                                  */
@@ -72,6 +73,8 @@ interface Knob {
   own: number | undefined;
   values: number[];
   apply(spec: Spec, v: number): Spec;
+  /** how a value reads in the spec (the dsp knob: 0 "single", 1 "dual8"); default the number */
+  show?(v: number): number | string;
 }
 
 function getPath(o: unknown, path: string): unknown {
@@ -102,7 +105,7 @@ function probeField(spec: Spec, set: (s: Spec, v: number) => Spec, a: number, b:
 /** A shallow copy with its `fft` object copied too (the setters write into it). */
 const copy = (s: Spec): Spec => ({ ...s, ...(s.fft && typeof s.fft === 'object' ? { fft: { ...(s.fft as Spec) } } : {}) });
 
-function knobsOf(layer: NetworkLayer): Knob[] {
+function knobsOf(layer: NetworkLayer, dspPart: boolean): Knob[] {
   // a layer fused from several specs (a kind's fuse face: two diag-circulant
   // layers on one engine) is planned from all of them; it is kept as it is
   if (layer.fusedFrom) return [];
@@ -126,6 +129,18 @@ function knobsOf(layer: NetworkLayer): Knob[] {
       const own = typeof v === 'number' ? v : typeof planned === 'number' ? planned : undefined;
       knobs.push({ name, field, own, values: [...values], apply: set });
     }
+  }
+  // the SB_MAC16 mode of a layer that has one ("dsp": "single" | "dual8"; on
+  // a part with SB_MAC16): "dual8" is planned only when the operands fit 8 bits
+  // (the kind refuses it otherwise), and needs half the DSPs for the same cycles
+  const mode = (layer.plan as { dsp?: unknown }).dsp;
+  if (dspPart && typeof mode === 'string') {
+    const idx = DSP_MODES.indexOf(mode as DspMode);
+    knobs.push({
+      name: 'dsp', field: 'dsp', own: Math.max(0, idx), values: DSP_MODES.map((_, i) => i),
+      apply: (s, v) => ({ ...copy(s), dsp: DSP_MODES[v] }),
+      show: (v) => DSP_MODES[v],
+    });
   }
   // folded FFT engines: the sweep shorthand (a layer without one makes applyVary throw)
   const bf = (s: Spec, v: number) => applyVary(s, 'butterflies', v) as Spec;
@@ -164,7 +179,7 @@ export interface FillLayer {
   name: string;
   kind: string;
   /** per knob: its field (layers[k]. prefix in a network), the spec's value and the chosen one */
-  settings: { knob: string; field: string; spec: number | undefined; chosen: number }[];
+  settings: { knob: string; field: string; spec: number | string | undefined; chosen: number | string }[];
   multipliers: number;
   period: number;
   latency: number;
@@ -246,7 +261,7 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
   let priced = 0;
 
   // ---- step 1: per-layer candidates ----
-  const knobs = net0.layers.map(knobsOf);
+  const knobs = net0.layers.map((l) => knobsOf(l, lim.dsp > 0));
   const planLayer = (l: NetworkLayer, ks: Knob[], values: number[]): NetworkLayer => {
     const spec = ks.reduce((s, k, i) => k.apply(s, values[i]), l.spec as Spec);
     const loaded = loadLayerSpec(spec, `${at(l.index)}`);
@@ -366,7 +381,11 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
           index: k,
           name: (cand.layer.plan as { name: string }).name,
           kind: cand.layer.kind.kind,
-          settings: knobs[k].map((kn, i) => ({ knob: kn.name, field: `${at(net0.layers[k].index)}${kn.field}`, spec: kn.own, chosen: getPath(kn.apply(net0.layers[k].spec as Spec, cand.values[i]), kn.field) as number })),
+          settings: knobs[k].map((kn, i) => ({
+            knob: kn.name, field: `${at(net0.layers[k].index)}${kn.field}`,
+            spec: kn.own !== undefined && kn.show ? kn.show(kn.own) : kn.own,
+            chosen: getPath(kn.apply(net0.layers[k].spec as Spec, cand.values[i]), kn.field) as number | string,
+          })),
           multipliers: lc.hardware.multipliers,
           period: lc.cycles.period,
           latency: lc.cycles.latency,
@@ -447,7 +466,7 @@ export function formatFill(f: FillResult): string {
     '(resource model of the fit check, board top included; only settings that fit with room)');
   lines.push(b.bound === null
     ? `DSP bound: none (${b.dsp === 0 ? `iCE40${f.part} has no SB_MAC16; multipliers go to logic` : 'no multiplies'})`
-    : `DSP bound: ${n(b.multiplies)} multiplies per vector / ${b.dsp} SB_MAC16${b.perDsp > 1 ? ` x ${b.perDsp} (operands of at most 8 bits)` : ''} = ${n(b.bound)} cycles per vector`);
+    : `DSP bound: ${n(b.multiplies)} multiplies per vector / ${b.dsp} SB_MAC16${b.perDsp > 1 ? ` x ${b.perDsp} (operands of at most 8 bits)` : ''} = ${n(b.bound)} cycles per vector; ${formatSingleDual(b)}`);
   lines.push(`search: ${f.search}, ${n(f.priced)} setting(s) priced in ${f.seconds.toFixed(2)} s ` +
     `(candidates per layer: ${f.candidates.map((c) => `${c.name} ${c.count}`).join(', ') || 'no layer has lanes'})`);
   lines.push('');

@@ -30,6 +30,7 @@ import { planAny } from '../network/plan.ts';
 import { kindNamed, LAYER_KINDS } from '../layers/index.ts';
 import { loadLayerSpec } from '../layers/load.ts';
 import type { ImageShape } from '../layers/types.ts';
+import { DSP_MODES } from '../layers/dense/spec.ts';
 import type { Board } from '../flow/boards.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { fitCheck } from './fit.ts';
@@ -51,7 +52,11 @@ export const SHORTHANDS: Record<string, string> = {
   butterflies: 'butterfly units B of every folded FFT engine (fft.butterflies of the circulant kinds, butterflies of a bare folded fft)',
   architecture: 'FFT architecture (streaming or folded) of every FFT section; folded takes 1 butterfly unit unless butterflies is varied too (vary architecture first)',
   fftWidth: 'data width of every FFT section (fft.dataWidth, dataWidth of a bare fft)',
+  dsp: 'SB_MAC16 mode (single or dual8) of every layer that has one (dense, tvscm, conv2d, conv1d); dual8 needs operands of at most 8 bits and an UltraPlus part',
 };
+
+/** Layer kinds whose spec takes "dsp": "single" | "dual8" (the --vary dsp shorthand sets it on each). */
+const DSP_KINDS = new Set(['dense', 'tvscm', 'conv2d', 'conv1d']);
 
 /**
  * The shape-field shorthands: every field some kind lists in its vary face
@@ -128,6 +133,10 @@ export function parseVary(arg: string): Vary {
     const bad = values.find((v) => v !== 'streaming' && v !== 'folded');
     if (bad !== undefined) throw new CircaInputError(`--vary architecture: values must be streaming or folded, got "${bad}"`);
   }
+  if (key === 'dsp') {
+    const bad = values.find((v) => !(DSP_MODES as readonly VaryValue[]).includes(v));
+    if (bad !== undefined) throw new CircaInputError(`--vary dsp: values must be ${DSP_MODES.join(' or ')}, got "${bad}"`);
+  }
   if (key === 'lanes' || key === 'width' || key === 'bits' || key === 'butterflies' || key === 'fftWidth') {
     const bad = values.find((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 1);
     if (bad !== undefined) throw new CircaInputError(`--vary ${key}: values must be positive integers, got "${bad}"`);
@@ -201,6 +210,12 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
   }
   if (key === 'fftWidth') {
     for (const l of layersOf(out)) for (const f of fftSections(l)) f.dataWidth = value;
+    return out;
+  }
+  if (key === 'dsp') {
+    const layers = layersOf(out).filter((l) => DSP_KINDS.has(l.kind as string));
+    if (!layers.length) throw new CircaInputError(`--vary dsp: the spec has no layer with an SB_MAC16 mode (kinds ${[...DSP_KINDS].join(', ')})`);
+    for (const l of layers) l.dsp = value;
     return out;
   }
   if (key === 'bits') {

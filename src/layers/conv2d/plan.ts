@@ -20,9 +20,9 @@ import {
 import { CircaInputError } from '../../errors.ts';
 import { checkWeightCount, divisorList } from '../formats.ts';
 import {
-  DENSE_LOAD_WORD_BITS, DENSE_SPRAM_BLOCKS, DENSE_SPRAM_WIDTH, DENSE_SPRAM_WORDS, ebrBlocksOf, explicitValue, realGenerator, realRange,
+  DENSE_LOAD_WORD_BITS, DENSE_SPRAM_BLOCKS, DENSE_SPRAM_WIDTH, DENSE_SPRAM_WORDS, DUAL8_MAX_WIDTH, ebrBlocksOf, explicitValue, realGenerator, realRange,
 } from '../dense/plan.ts';
-import type { Activation, MemoryChoice } from '../dense/spec.ts';
+import type { Activation, DspMode, MemoryChoice } from '../dense/spec.ts';
 import type { Conv2dSpec, ConvStructure } from './spec.ts';
 
 /**
@@ -102,6 +102,10 @@ export interface Conv2dPlan extends ConvEngine {
   activation: Activation;
   clipLo: number;
   clipHi: number;
+  /** multiplies per SB_MAC16: single (one per lane), dual8 (lanes 2i and 2i+1 on one DSP in 8x8 mode) */
+  dsp: DspMode;
+  /** SB_MAC16 the lanes use on an UltraPlus: P, or ceil(P/2) with dsp "dual8" */
+  dspBlocks: number;
   /** auto (ROM, yosys decides), ebr (ROM in block RAM), spram (RAM in SB_SPRAM256KA loaded at run time, registers.ts) */
   memory: MemoryChoice;
   /**
@@ -217,6 +221,10 @@ export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
   const xWidth = width(xFormat);
   const wWidth = width(wFormat);
   const bWidth = width(bFormat);
+  if (spec.dsp === 'dual8' && (xWidth > DUAL8_MAX_WIDTH || wWidth > DUAL8_MAX_WIDTH)) {
+    bad('dsp', `"dual8" packs two ${DUAL8_MAX_WIDTH} x ${DUAL8_MAX_WIDTH} multiplies per SB_MAC16, but ${spec.name} multiplies ` +
+      `${formatName(xFormat)} inputs by ${formatName(wFormat)} weights: use formats of at most ${DUAL8_MAX_WIDTH} bits, or "dsp": "single"`);
+  }
   const accFrac = xFormat.frac + wFormat.frac;
   if (bFormat.frac > accFrac) {
     bad('weights.biasFormat.frac', `must be in 0..${accFrac} (input.frac + weights.format.frac: the bias is shifted left onto the accumulator), got ${bFormat.frac}`);
@@ -413,6 +421,8 @@ export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
     clipLo: Math.max(-one, minOf(yWidth)),
     clipHi: Math.min(one, maxOf(yWidth)),
     memory,
+    dsp: spec.dsp,
+    dspBlocks: spec.dsp === 'dual8' ? Math.ceil(lanes / 2) : lanes,
     romDepth, slots, wordWidth, blockRows, groupsPerRow, rowGroups,
     ebrBlocks: ebrNeed,
     spramBlocks: memory === 'spram' ? spramNeed : 0,

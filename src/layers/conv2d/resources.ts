@@ -31,7 +31,8 @@ export function conv2dResources(p: Conv2dPlan, { name, cycles }: ResourceContext
         },
     { name: `${name}.brom`, depth: p.groups, width: P * p.bWidth, rom: true, writes: 0, reads: cycles, usefulReads: p.ho * p.wo * p.groups, weights: true },
   ];
-  const multipliers: MultiplierSpec[] = [{ name: `${name}.x*w`, a: p.xWidth, b: p.wWidth, y: p.prodWidth, count: P }];
+  // "dual8": two lanes' products per SB_MAC16 (dsp_dual8.v), ceil(P/2) DSPs
+  const multipliers: MultiplierSpec[] = [{ name: `${name}.x*w`, a: p.xWidth, b: p.wWidth, y: p.prodWidth, count: P, ...(p.dsp === 'dual8' ? { perDsp: 2 } : {}) }];
   const q = conv2dParams(p);
   const num = (k: string) => q[k] as number;
   // counters c, kx, ky, g, ox, oy, the weight address, the loader's address

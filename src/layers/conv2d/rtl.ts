@@ -11,7 +11,7 @@
 import { ROUNDING_CODE, formatName, toHex } from '../../fixed/index.ts';
 import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
 import { bitsFor } from '../formats.ts';
-import { ACT_CODE, decl, laneWord, romModule } from '../dense/rtl.ts';
+import { ACT_CODE, decl, dual8Sources, laneWord, romModule } from '../dense/rtl.ts';
 import { loadedSpramModule } from '../../verilog/spram.ts';
 import type { LayerRtl } from '../types.ts';
 import type { StreamInterface } from '../../sim/stream.ts';
@@ -62,6 +62,8 @@ export function conv2dParams(p: Conv2dPlan): Record<string, number | string> {
     ACT: ACT_CODE[p.activation],
     CLIP_LO: `${p.yWidth}'sh${toHex(p.clipLo, p.yWidth)}`,
     CLIP_HI: `${p.yWidth}'sh${toHex(p.clipHi, p.yWidth)}`,
+    // two output-channel lanes per SB_MAC16 (its 8x8 mode, dsp_dual8.v); absent (0) with "dsp": "single"
+    ...(p.dsp === 'dual8' ? { DUAL8: 1 } : {}),
   };
 }
 
@@ -216,6 +218,7 @@ endmodule
   const sources: SourceFile[] = [
     template('requant.v'),
     template('conv_layer.v'),
+    ...dual8Sources(p.dsp),
     ...(spram ? [template('dense_loader.v')] : []),
     { name: `${wromName}.v`, text: wrom },
     { name: `${bromName}.v`, text: brom },

@@ -38,7 +38,7 @@
 import { z } from 'zod';
 import { OVERFLOWS, ROUNDINGS } from '../../fixed/index.ts';
 import { layerNameSchema, qFormatSchema } from '../formats.ts';
-import { ACTIVATIONS, MEMORIES } from '../dense/spec.ts';
+import { ACTIVATIONS, DSP_MODES, MEMORIES } from '../dense/spec.ts';
 
 export const PADDINGS = ['valid', 'same'] as const;
 export const CONV_STRUCTURES = ['dense', 'block-circulant'] as const;
@@ -102,6 +102,12 @@ export const conv2dSpecSchema = z
     activation: z.enum(ACTIVATIONS).default('identity'),
     /** where the weights go: auto (ROM, yosys decides), ebr (ROM in block RAM), spram (SB_SPRAM256KA, UltraPlus, loaded at run time through the config port) */
     memory: z.enum(MEMORIES).default('auto'),
+    /**
+     * multiplies per SB_MAC16: "single" (default) one lane per DSP; "dual8"
+     * output-channel lanes 2i and 2i+1 on one DSP in its 8x8 mode
+     * (rtl-templates/dsp_dual8.v; input and weight formats of at most 8 bits)
+     */
+    dsp: z.enum(DSP_MODES).default('single'),
   })
   .strict();
 

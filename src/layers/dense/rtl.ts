@@ -23,11 +23,21 @@ import { header, instance, packageVersion, portList, streamPorts, template, type
 import { loadedSpramModule } from '../../verilog/spram.ts';
 import type { LayerRtl } from '../types.ts';
 import type { DensePlan } from './plan.ts';
+import type { DspMode } from './spec.ts';
 import { denseCycles } from './cost.ts';
 
 /** Bits to hold the unsigned values 0..maxValue (at least 1). */
 function bitsFor(maxValue: number): number {
   return Math.max(1, Math.ceil(Math.log2(maxValue + 1)));
+}
+
+/**
+ * The templates a layer with "dsp": "dual8" adds: the dual 8x8 multiplier
+ * (dsp_dual8.v) and the row of lanes that pairs them (dsp_dual8_lanes.v,
+ * used by dense_layer.v, conv_layer.v and tvscm_layer.v); none with "single".
+ */
+export function dual8Sources(dsp: DspMode): SourceFile[] {
+  return dsp === 'dual8' ? [template('dsp_dual8.v'), template('dsp_dual8_lanes.v')] : [];
 }
 
 export const ACT_CODE = { identity: 0, relu: 1, hardtanh: 2 } as const;
@@ -299,7 +309,7 @@ endmodule
   const sources: SourceFile[] = [
     template('requant.v'),
     template('dense_layer.v'),
-    ...(p.dsp === 'dual8' ? [template('dsp_dual8.v')] : []),
+    ...dual8Sources(p.dsp),
     ...(spram ? [template('dense_loader.v')] : []),
     { name: `${wromName}.v`, text: wrom },
     { name: `${bromName}.v`, text: brom },

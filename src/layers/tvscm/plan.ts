@@ -10,6 +10,8 @@ import {
 import { CircaInputError } from '../../errors.ts';
 import { divisorList } from '../formats.ts';
 import type { TvscmSpec } from './spec.ts';
+import { DUAL8_MAX_WIDTH } from '../dense/plan.ts';
+import type { DspMode } from '../dense/spec.ts';
 
 export interface TvscmPlan {
   name: string;
@@ -47,6 +49,10 @@ export interface TvscmPlan {
   prodBWidth: number;
   /** complement: width of a - b */
   diffWidth: number;
+  /** multiplies per SB_MAC16: single, or dual8 (the a*x products of two lanes on one DSP, band placement) */
+  dsp: DspMode;
+  /** SB_MAC16 of the lane products on an UltraPlus: 2P (band) or P + 1 (complement); ceil(P/2) + P with dsp "dual8" */
+  dspBlocks: number;
   accWidth: number;
   accFrac: number;
   yFormat: QFormat;
@@ -77,6 +83,16 @@ export function planTvscm(spec: TvscmSpec): TvscmPlan {
   const wFormat = spec.weights.format;
   const xWidth = width(xFormat);
   const wWidth = width(wFormat);
+  if (spec.dsp === 'dual8') {
+    if (placement !== 'band') {
+      bad('dsp', `"dual8" packs the a*x products of two lanes per SB_MAC16 (8 x 8 bits), but ${spec.name}'s complement placement ` +
+        `multiplies x by a - b, which takes ${width(wFormat) + 1} bits for ${formatName(wFormat)} weights: use "dsp": "single"`);
+    }
+    if (xWidth > DUAL8_MAX_WIDTH || wWidth > DUAL8_MAX_WIDTH) {
+      bad('dsp', `"dual8" packs two ${DUAL8_MAX_WIDTH} x ${DUAL8_MAX_WIDTH} multiplies per SB_MAC16, but ${spec.name} multiplies ` +
+        `${formatName(xFormat)} inputs by ${formatName(wFormat)} weights: use formats of at most ${DUAL8_MAX_WIDTH} bits, or "dsp": "single"`);
+    }
+  }
 
   // Weights: raw integers, or reals quantised to the weight format.
   const weight = (name: 'a' | 'b'): number => {
@@ -145,6 +161,8 @@ export function planTvscm(spec: TvscmSpec): TvscmPlan {
     xFormat, xWidth, wFormat, wWidth,
     a, b, aReal, bReal,
     sumWidth, prodAWidth, prodBWidth, diffWidth, accWidth, accFrac,
+    dsp: spec.dsp,
+    dspBlocks: placement === 'band' ? (spec.dsp === 'dual8' ? Math.ceil(lanes / 2) : lanes) + lanes : lanes + 1,
     yFormat, yWidth,
     requant: { shift, outWidth: yWidth, rounding: spec.output.rounding as Rounding, overflow: spec.output.overflow as Overflow },
     relu: spec.output.relu,

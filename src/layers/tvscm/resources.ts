@@ -27,7 +27,8 @@ export function tvscmResources(p: TvscmPlan, { name, cycles }: ResourceContext):
   }));
   const multipliers: MultiplierSpec[] = band
     ? [
-        { name: `${name}.a*x`, a: p.wWidth, b: p.xWidth, y: p.prodAWidth, count: P },
+        // "dual8": two lanes' a*x per SB_MAC16 (dsp_dual8.v), ceil(P/2) DSPs
+        { name: `${name}.a*x`, a: p.wWidth, b: p.xWidth, y: p.prodAWidth, count: P, ...(p.dsp === 'dual8' ? { perDsp: 2 } : {}) },
         { name: `${name}.b*pairsum`, a: p.wWidth, b: p.sumWidth, y: p.prodBWidth, count: P },
       ]
     : [

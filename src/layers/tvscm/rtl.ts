@@ -9,6 +9,7 @@ import type { LayerRtl } from '../types.ts';
 import type { TvscmPlan } from './plan.ts';
 import { bitsFor } from '../formats.ts';
 import { tvscmCycles } from './cost.ts';
+import { dual8Sources } from '../dense/rtl.ts';
 
 
 /** Every parameter of tvscm_layer, derived from the plan and nowhere else. */
@@ -45,6 +46,8 @@ export function tvscmParams(p: TvscmPlan): Record<string, number | string> {
     RELU: p.relu ? 1 : 0,
     A_INIT: `${p.wWidth}'h${toHex(p.a, p.wWidth)}`,
     B_INIT: `${p.wWidth}'h${toHex(p.b, p.wWidth)}`,
+    // the a*x products of two lanes per SB_MAC16 (dsp_dual8.v); absent (0) with "dsp": "single"
+    ...(p.dsp === 'dual8' ? { DUAL8: 1 } : {}),
   };
 }
 
@@ -110,7 +113,7 @@ ${portList(ports)}
 ${instance('tvscm_layer', 'u_layer', params, sameNameConnections(ports), '    ')}
 endmodule
 `;
-  const sources: SourceFile[] = [template('requant.v'), template('tvscm_layer.v'), { name: `${top}.v`, text }];
+  const sources: SourceFile[] = [template('requant.v'), template('tvscm_layer.v'), ...dual8Sources(p.dsp), { name: `${top}.v`, text }];
   return {
     sources,
     top,

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { layerNameSchema, overflowSchema, qFormatSchema, roundingSchema } from '../formats.ts';
+import { DSP_MODES } from '../dense/spec.ts';
 
 export const tvscmSpecSchema = z
   .object({
@@ -52,6 +53,13 @@ export const tvscmSpecSchema = z
       })
       .strict()
       .default({ format: { int: 0, frac: 7 }, rounding: 'convergent', overflow: 'saturate', relu: false }),
+    /**
+     * multiplies per SB_MAC16: "single" (default) one; "dual8" the a*x
+     * products of lanes 2i and 2i+1 on one DSP in its 8x8 mode
+     * (rtl-templates/dsp_dual8.v; band placement, input and weight formats of
+     * at most 8 bits). The b*pairsum products (9-bit pair sums) stay one per DSP.
+     */
+    dsp: z.enum(DSP_MODES).default('single'),
   })
   .strict();
 
