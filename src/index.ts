@@ -20,7 +20,7 @@ import {
 } from './library-args.ts';
 import { networkFloat, networkReference, type NetworkReference } from './network/reference.ts';
 import { boardDesign, type BoardDesign } from './network/board.ts';
-import { loadBoard, type Board } from './flow/boards.ts';
+import { loadBoard, type Board } from './target/ice40/boards.ts';
 import { runFlow, type FlowReport, type Toolchain } from './flow/index.ts';
 import { withFileList, type SourceFile } from './verilog/index.ts';
 import { checkTarget, writeFolder, writeSources, type Written } from './output.ts';
@@ -33,7 +33,7 @@ import { predictResources, type ResourceEstimate } from './estimate/resources.ts
 import { fitCheck, type FitResult } from './estimate/fit.ts';
 import { energyPerInference, type EnergyReport } from './estimate/energy.ts';
 import { BUILTIN_TABLES } from './estimate/tables.ts';
-import type { PartName } from './flow/parts.ts';
+import type { PartName } from './target/ice40/parts.ts';
 
 // ---------------------------------------------------------------------------
 // Loading a spec
@@ -126,7 +126,7 @@ export async function generate(design: Design, options: GenerateOptions = {}): P
 // ---------------------------------------------------------------------------
 export { cosim, formatMismatch, vectorSet, VectorSet, REFERENCE_CACHE_VALUES, type CosimOptions, type CosimReport, type CycleMismatch, type DesignUnderTest, type Mismatch, type SeriesStats, type VectorSource } from './sim/cosim.ts';
 export { gateLevelNetlist, synthesisedRtl, type GateLevelRtl } from './sim/netlist.ts';
-export { buildScript, netlistScript, synthesisScript } from './flow/script.ts';
+export { buildScript, netlistScript, synthesisScript } from './target/ice40/script.ts';
 
 /** Co-simulate a design in Verilator: every output value and every cycle count checked against the models. */
 export async function simulate(design: Design, opts: CosimOptions = {}): Promise<CosimReport> {
@@ -142,7 +142,7 @@ export {
   type FlowOptions, type FlowReport, type FlowCells, type Toolchain, type Board, type PartName, type PartInfo,
 } from './flow/index.ts';
 export { flowSteps, type FlowStep, type Runner } from './flow/index.ts';
-export { pllFor, type ClockPlan } from './flow/pll.ts';
+export { pllFor, type ClockPlan } from './target/ice40/pll.ts';
 
 export interface BuildOptions {
   /** board name or JSON path (default icebreaker), or a parsed board */

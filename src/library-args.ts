@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { CircaInputError } from './errors.ts';
 import { formatZodError } from './layers/load.ts';
 import { isDesign, type Design } from './network/design.ts';
-import { PART_NAMES } from './flow/parts.ts';
+import { PART_NAMES } from './target/ice40/parts.ts';
 import { SIMULATORS } from './sim/simulator.ts';
 import { MAX_LAYER_WEIGHTS } from './layers/formats.ts';
 import { MAX_JSON_DEPTH } from './layers/load.ts';

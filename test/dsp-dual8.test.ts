@@ -21,10 +21,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_SIGNEDNESS, dspDual8CombJob, dspDual8SeqJob, prove, type ProofJob, type ProofResult } from '../src/formal/index.ts';
-import { dual8Probe, dual8Product } from '../src/verilog/dsp-dual8.ts';
+import { dual8Probe, dual8Product } from '../src/target/ice40/dsp-dual8.ts';
 import { DUAL8_PAIRS, exhaustiveDual8 } from './dsp-dual8-run.ts';
 import { synthesisedRtl } from '../src/sim/netlist.ts';
-import { netlistScript } from '../src/flow/script.ts';
+import { netlistScript } from '../src/target/ice40/script.ts';
 
 async function proveAndLog(job: ProofJob): Promise<ProofResult> {
   const r = await prove(job);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBoard, netlistCellCounts, pcfFor, runFlow } from '../src/flow/index.ts';
-import { buildScript, netlistScript, readCommands, renameCommands, synthesisPart, synthesisScript } from '../src/flow/script.ts';
+import { buildScript, netlistScript, readCommands, renameCommands, synthesisPart, synthesisScript } from '../src/target/ice40/script.ts';
 import { template } from '../src/verilog/index.ts';
 import { gateLevelNetlist } from '../src/sim/netlist.ts';
 

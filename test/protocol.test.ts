@@ -18,7 +18,7 @@ import { PROTO_TOP_MODULE, emitProtoTop, protoDesign, templatesForProto } from '
 import { boardDesign } from '../src/network/board.ts';
 import { loadDesign, designFromPlan } from '../src/network/design.ts';
 import { planAny } from '../src/network/plan.ts';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { DeviceModel } from '../src/host/model.ts';
 import { parseInputVectors } from '../src/host/inputs.ts';

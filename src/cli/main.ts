@@ -18,7 +18,7 @@ import { cosim, formatMismatch, type CosimReport, type SeriesStats } from '../si
 import { checkRtl } from '../sim/lint.ts';
 import { synthesisedRtl } from '../sim/netlist.ts';
 import { describeSimulator, type SimulatorChoice } from '../sim/simulator.ts';
-import { listBoards, loadBoard } from '../flow/boards.ts';
+import { listBoards, loadBoard } from '../target/ice40/boards.ts';
 import { formatReport, runFlow } from '../flow/index.ts';
 import { boardDesign } from '../network/board.ts';
 import { packageVersion, withFileList } from '../verilog/index.ts';
@@ -29,13 +29,13 @@ import { registerProveCommand } from './prove-command.ts';
 import { registerFftCommand } from './fft-command.ts';
 import { registerEstimateCommands } from './estimate-commands.ts';
 import { describeProgramming, programBoard, registerProgramCommand, toolOption, type ProgramResult } from './program-command.ts';
-import { programPlan } from '../flow/program.ts';
+import { programPlan } from '../target/ice40/program.ts';
 import { registerTrainCommands } from './train-commands.ts';
 import { DatasetTally, datasetSource, formatDatasetAccuracy } from '../train/sim-dataset.ts';
 import { fitCheck, formatFit } from '../estimate/fit.ts';
-import type { PartName } from '../flow/parts.ts';
-import { clockOption, describeClock } from '../flow/pll.ts';
-import { PART_NAMES } from '../flow/parts.ts';
+import type { PartName } from '../target/ice40/parts.ts';
+import { clockOption, describeClock } from '../target/ice40/pll.ts';
+import { PART_NAMES } from '../target/ice40/parts.ts';
 import { EXHAUSTIVE_LIMIT, fill, formatFill } from '../estimate/fill.ts';
 import { checkDspPart, dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
 

@@ -12,8 +12,8 @@
  */
 import { CircaInputError } from '../errors.ts';
 import type { Design } from '../network/design.ts';
-import { PARTS, PART_NAMES, type PartName } from '../flow/parts.ts';
-import { listBoards, loadBoard } from '../flow/boards.ts';
+import { PARTS, PART_NAMES, type PartName } from '../target/ice40/parts.ts';
+import { listBoards, loadBoard } from '../target/ice40/boards.ts';
 import { layerInventory } from './inventory.ts';
 
 export interface DspBound {

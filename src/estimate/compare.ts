@@ -11,7 +11,7 @@
  * parameter counts of the pair (623,290 / 7,852 and 24,709 / 942) or given.
  */
 import type { Design } from '../network/design.ts';
-import type { PartName } from '../flow/parts.ts';
+import type { PartName } from '../target/ice40/parts.ts';
 import { CircaInputError } from '../errors.ts';
 import { energyPerInference, formatEnergy, ENERGY_CATEGORIES, type EnergyReport } from './energy.ts';
 import { ASIC_45NM, ICE40_UP5K, type EnergyTable } from './tables.ts';

@@ -25,10 +25,10 @@
  *   static     the table's static power x latency / clock
  */
 import type { Design } from '../network/design.ts';
-import { PARTS, type PartName } from '../flow/parts.ts';
+import { PARTS, type PartName } from '../target/ice40/parts.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { addPJ, multiplyPJ, sramReadPJ, type EnergyTable } from './tables.ts';
-import { dspCount, EBR_BITS } from './memory.ts';
+import { dspCount, EBR_BITS } from '../target/ice40/memory.ts';
 import { inventoryOf, predictInventory } from './resources.ts';
 import { SPRAM_BITS } from './fit.ts';
 

@@ -40,7 +40,7 @@ import { designFromPlan, type Design } from '../network/design.ts';
 import { linksCut } from '../network/cost.ts';
 import { planAny, type NetworkLayer, type NetworkPlan } from '../network/plan.ts';
 import { loadLayerSpec } from '../layers/load.ts';
-import { PARTS, type PartName } from '../flow/parts.ts';
+import { PARTS, type PartName } from '../target/ice40/parts.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { predictResources, type ResourceEstimate } from './resources.ts';
 import { applyVary } from './sweep.ts';

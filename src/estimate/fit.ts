@@ -21,11 +21,11 @@
 import type { Design } from '../network/design.ts';
 import { designFromPlan } from '../network/design.ts';
 import { planAny, specLayers } from '../network/plan.ts';
-import { PARTS, PART_NAMES, type PartName } from '../flow/parts.ts';
-import { listBoards, loadBoard } from '../flow/boards.ts';
+import { PARTS, PART_NAMES, type PartName } from '../target/ice40/parts.ts';
+import { listBoards, loadBoard } from '../target/ice40/boards.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { LOGIC_TOLERANCE_PCT, predictResources, type ResourceEstimate } from './resources.ts';
-import { EBR_BITS, mapMemory } from './memory.ts';
+import { EBR_BITS, mapMemory } from '../target/ice40/memory.ts';
 
 /** SB_SPRAM256KA: 256 kbit (docs/references.md). */
 export const SPRAM_BITS = 256 * 1024;

@@ -23,9 +23,9 @@
  */
 import type { Design } from '../network/design.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
-import { PARTS, type PartName } from '../flow/parts.ts';
+import { PARTS, type PartName } from '../target/ice40/parts.ts';
 import { designInventory, type DesignInventory, type LayerInventory } from './inventory.ts';
-import { dspCount, mapMemory, type MemoryMapping } from './memory.ts';
+import { dspCount, mapMemory, type MemoryMapping } from '../target/ice40/memory.ts';
 import { COEFFICIENTS, type Coefficients, type LinearModel, type FamilyModels } from './coefficients.ts';
 
 export interface ResourceCounts {

@@ -22,7 +22,7 @@ import { didYouMean } from '../suggest.ts';
 import { designFromPlan, type Design } from '../network/design.ts';
 import { planAny } from '../network/plan.ts';
 import { kindNamed } from '../layers/index.ts';
-import type { Board } from '../flow/boards.ts';
+import type { Board } from '../target/ice40/boards.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { fitCheck } from './fit.ts';
 import { energyPerInference } from './energy.ts';

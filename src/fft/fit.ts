@@ -13,7 +13,7 @@
  */
 import type { SourceFile } from '../verilog/index.ts';
 import type { FftDesign } from './rtl.ts';
-import { buildScript } from '../flow/script.ts';
+import { buildScript } from '../target/ice40/script.ts';
 
 type Tree = { [name: string]: Tree | string | Uint8Array };
 type Command = (

@@ -24,7 +24,7 @@
  */
 import { ROUNDING_CODE, toUnsigned } from '../fixed/index.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
-import { loadedSpramModule } from '../verilog/spram.ts';
+import { loadedSpramModule } from '../target/ice40/spram.ts';
 import { romModule, packFields } from '../layers/circulant-common/rom.ts';
 import { bitReverse } from './plan.ts';
 import {

@@ -29,19 +29,19 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CircaFlowError, CircaInputError } from '../errors.ts';
-import type { Board } from './boards.ts';
-import { PARTS, type PartInfo } from './parts.ts';
+import type { Board } from '../target/ice40/boards.ts';
+import { PARTS, type PartInfo } from '../target/ice40/parts.ts';
 import { RUNNERS, type FileContent, type Runner, type Toolchain, type ToolName, type ToolRun } from './runners.ts';
-import { flowCells, toolError } from './logs.ts';
+import { flowCells, toolError } from '../target/ice40/logs.ts';
 import type { FlowCells, FlowReport } from './report.ts';
-import { buildScript } from './script.ts';
+import { buildScript } from '../target/ice40/script.ts';
 
-export { BOARDS_DIR, BoardSchema, listBoards, loadBoard, parseBoard, pcfFor } from './boards.ts';
-export type { Board, BoardLed, BoardPorts } from './boards.ts';
-export { PARTS, PART_NAMES, partInfo } from './parts.ts';
-export type { PartInfo, PartLimits, PartName } from './parts.ts';
+export { BOARDS_DIR, BoardSchema, listBoards, loadBoard, parseBoard, pcfFor } from '../target/ice40/boards.ts';
+export type { Board, BoardLed, BoardPorts } from '../target/ice40/boards.ts';
+export { PARTS, PART_NAMES, partInfo } from '../target/ice40/parts.ts';
+export type { PartInfo, PartLimits, PartName } from '../target/ice40/parts.ts';
 export { findOnPath, nativeRunner, yowaspRunner, RUNNERS, type Runner, type Toolchain, type ToolName, type ToolRun } from './runners.ts';
-export { errorLines, netlistCellCounts, readNextpnrReport } from './logs.ts';
+export { errorLines, netlistCellCounts, readNextpnrReport } from '../target/ice40/logs.ts';
 export { formatReport, type FlowCells, type FlowClock, type FlowReport } from './report.ts';
 
 export interface FlowSource {

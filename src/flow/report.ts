@@ -4,7 +4,7 @@
  * each step took (FlowReport, written as report.json), and its table for
  * people (formatReport).
  */
-import type { PartLimits, PartName } from './parts.ts';
+import type { PartLimits, PartName } from '../target/ice40/parts.ts';
 import type { Toolchain } from './runners.ts';
 
 export interface FlowCells {

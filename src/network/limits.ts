@@ -10,7 +10,7 @@
  * they miss (the paper's mnist-dense, 784 x 784 dense, is about 4.4x).
  */
 import { CircaInputError } from '../errors.ts';
-import { PARTS } from '../flow/parts.ts';
+import { PARTS } from '../target/ice40/parts.ts';
 import type { LayerKind } from '../layers/types.ts';
 
 export const MEMORY_LIMIT_FACTOR = 16;

@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { CircaError, CircaInputError } from '../errors.ts';
 import type { LayerRtl } from '../layers/types.ts';
 import type { SourceFile } from '../verilog/index.ts';
-import type { PartName } from '../flow/parts.ts';
-import { netlistScript } from '../flow/script.ts';
+import type { PartName } from '../target/ice40/parts.ts';
+import { netlistScript } from '../target/ice40/script.ts';
 import { runYowaspTool, type Tree } from '../flow/yowasp.ts';
 import { cacheDir } from './verilator.ts';
 

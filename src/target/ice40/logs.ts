@@ -4,9 +4,9 @@
  * counts from the yosys JSON netlist, utilisation and clocks from nextpnr's
  * --report JSON.
  */
-import { CircaFlowError } from '../errors.ts';
-import type { ToolName, ToolRun } from './runners.ts';
-import type { FlowCells, FlowClock } from './report.ts';
+import { CircaFlowError } from '../../errors.ts';
+import type { ToolName, ToolRun } from '../../flow/runners.ts';
+import type { FlowCells, FlowClock } from '../../flow/report.ts';
 
 /** The ERROR lines of a log (yosys writes `file:line: ERROR: ...`), deduplicated. */
 export function errorLines(log: string): string[] {

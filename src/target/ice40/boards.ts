@@ -12,13 +12,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CircaInputError } from '../errors.ts';
-import { parseJsonText, withoutSchemaKey, stripBom } from '../json.ts';
-import { didYouMean, knownFields } from '../suggest.ts';
+import { CircaInputError } from '../../errors.ts';
+import { parseJsonText, withoutSchemaKey, stripBom } from '../../json.ts';
+import { didYouMean, knownFields } from '../../suggest.ts';
 import { PART_NAMES, PARTS } from './parts.ts';
 
 /** Directory holding the built-in board files (`<repo>/boards`). */
-export const BOARDS_DIR = fileURLToPath(new URL('../../boards/', import.meta.url));
+export const BOARDS_DIR = fileURLToPath(new URL('../../../boards/', import.meta.url));
 
 /** A package pin: a number on QFN/TQFP packages ("35"), a ball on BGA packages ("B10"). */
 const Pin = z
