@@ -6,27 +6,10 @@
 import type { Params, TrainFace } from '../types.ts';
 import type { Conv2dSpec } from './spec.ts';
 import { kernelIndex, type Conv2dPlan } from './plan.ts';
+import { convBackward, convForward } from './train-kernels.ts';
 
 /** Offset of W[o][c][ky][kx] in the PyTorch-layout tensor. */
 const torchIndex = (p: Conv2dPlan, o: number, c: number, ky: number, kx: number) => ((o * p.c + c) * p.kh + ky) * p.k + kx;
-
-/** Visit every (output pixel, window element inside the image): out index base, weight offset (no o), input index. */
-function eachTap(p: Conv2dPlan, f: (outBase: number, wOff: number, xi: number) => void): void {
-  for (let oy = 0; oy < p.ho; oy++) {
-    for (let ox = 0; ox < p.wo; ox++) {
-      const outBase = (oy * p.wo + ox) * p.m;
-      for (let ky = 0; ky < p.kh; ky++) {
-        const iy = oy * p.stride - p.padTop + ky;
-        if (iy < 0 || iy >= p.h) continue;
-        for (let kx = 0; kx < p.k; kx++) {
-          const ix = ox * p.stride - p.padLeft + kx;
-          if (ix < 0 || ix >= p.w) continue;
-          for (let c = 0; c < p.c; c++) f(outBase, (c * p.kh + ky) * p.k + kx, (iy * p.w + ix) * p.c + c);
-        }
-      }
-    }
-  }
-}
 
 const act = (p: Conv2dPlan, v: number) => (p.activation === 'relu' ? Math.max(0, v) : p.activation === 'hardtanh' ? Math.min(1, Math.max(-1, v)) : v);
 const actGrad = (p: Conv2dPlan, v: number) => (p.activation === 'relu' ? (v > 0 ? 1 : 0) : p.activation === 'hardtanh' ? (v > -1 && v < 1 ? 1 : 0) : 1);
@@ -61,15 +44,7 @@ export const conv2dTrain: TrainFace<Conv2dSpec, Conv2dPlan> = {
     return { ...spec, weights: { ...keep, ...fmt, values, ...(spec.bias ? { bias: Array.from(t.bias) } : {}), raw } };
   },
   forward(p, prm, x) {
-    const pre = new Float64Array(p.ho * p.wo * p.m);
-    for (let i = 0; i < pre.length; i++) pre[i] = p.hasBias ? prm.bias[i % p.m] : 0;
-    const w = prm.weight;
-    const step = p.c * p.kh * p.k;
-    eachTap(p, (outBase, wOff, xi) => {
-      const v = x[xi];
-      if (v === 0) return;
-      for (let o = 0; o < p.m; o++) pre[outBase + o] += w[o * step + wOff] * v;
-    });
+    const pre = convForward(p, prm.weight, p.hasBias ? prm.bias : null, x);
     return { y: pre.map((v) => act(p, v)), cache: { x, pre } };
   },
   backward(p, prm, r, dy, g: Params) {
@@ -77,21 +52,6 @@ export const conv2dTrain: TrainFace<Conv2dSpec, Conv2dPlan> = {
     const d = new Float64Array(pre.length);
     for (let i = 0; i < pre.length; i++) d[i] = dy[i] * actGrad(p, pre[i]);
     if (p.hasBias) for (let i = 0; i < d.length; i++) g.bias[i % p.m] += d[i];
-    const w = prm.weight;
-    const gw = g.weight;
-    const step = p.c * p.kh * p.k;
-    const dx = new Float64Array(x.length);
-    eachTap(p, (outBase, wOff, xi) => {
-      const v = x[xi];
-      let s = 0;
-      for (let o = 0; o < p.m; o++) {
-        const e = d[outBase + o];
-        if (e === 0) continue;
-        gw[o * step + wOff] += e * v;
-        s += e * w[o * step + wOff];
-      }
-      dx[xi] += s;
-    });
-    return dx;
+    return convBackward(p, prm.weight, x, d, g.weight);
   },
 };
