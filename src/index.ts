@@ -137,10 +137,9 @@ export async function simulate(design: Design, opts: CosimOptions = {}): Promise
 // ---------------------------------------------------------------------------
 // Building a bitstream
 // ---------------------------------------------------------------------------
-export {
-  runFlow, formatReport, listBoards, loadBoard, parseBoard, BoardSchema, PARTS, PART_NAMES, partInfo,
-  type FlowOptions, type FlowReport, type FlowCells, type Toolchain, type Board, type PartName, type PartInfo,
-} from './flow/index.ts';
+export { runFlow, formatReport, type FlowOptions, type FlowReport, type FlowCells, type Toolchain } from './flow/index.ts';
+export { listBoards, loadBoard, parseBoard, BoardSchema, type Board } from './target/ice40/boards.ts';
+export { PARTS, PART_NAMES, partInfo, type PartName, type PartInfo } from './target/ice40/parts.ts';
 export { flowSteps, type FlowStep, type Runner } from './flow/index.ts';
 export { pllFor, type ClockPlan } from './target/ice40/pll.ts';
 

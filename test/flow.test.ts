@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CircaError, CircaFlowError, CircaInputError } from '../src/errors.ts';
-import {
-  formatReport, listBoards, loadBoard, PARTS, pcfFor, runFlow,
-  type Board, type FlowOptions, type FlowReport,
-} from '../src/flow/index.ts';
+import { formatReport, runFlow, type FlowOptions, type FlowReport } from '../src/flow/index.ts';
+import { listBoards, loadBoard, pcfFor, type Board } from '../src/target/ice40/boards.ts';
+import { PARTS } from '../src/target/ice40/parts.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'circa-flow-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -24,6 +24,7 @@
 import type { Design } from '../network/design.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { PARTS, type PartName } from '../target/ice40/parts.ts';
+import { partTitle } from '../target/index.ts';
 import { designInventory, type DesignInventory, type LayerInventory } from './inventory.ts';
 import { dspCount, mapMemory, type MemoryMapping } from '../target/ice40/memory.ts';
 import { COEFFICIENTS, type Coefficients, type LinearModel, type FamilyModels } from './coefficients.ts';
@@ -252,7 +253,7 @@ export interface ResourceComparisonRow {
 }
 
 export interface ResourceComparison {
-  part: PartName;
+  part: string;
   toolchain: Toolchain;
   rows: ResourceComparisonRow[];
   /** every row ok */
@@ -290,7 +291,7 @@ export function compareResources(predicted: ResourceEstimate, report: FlowReport
 /** A plain-text table of a comparison. */
 export function formatResourceComparison(c: ResourceComparison): string {
   const out = [
-    `predicted vs actual, iCE40${c.part}, toolchain ${c.toolchain}`,
+    `predicted vs actual, ${partTitle(c.part)}, toolchain ${c.toolchain}`,
     `${'resource'.padEnd(20)}${'predicted'.padStart(10)}${'actual'.padStart(9)}${'error'.padStart(9)}`,
   ];
   for (const r of c.rows) {

@@ -1,19 +1,10 @@
 /**
- * Reading what the tools left: ERROR lines and over-capacity notes from the
- * logs (one CircaFlowError per failed step, never a WebAssembly stack), cell
- * counts from the yosys JSON netlist, utilisation and clocks from nextpnr's
- * --report JSON.
+ * Reading what the iCE40 tools left: over-capacity notes from nextpnr's log,
+ * cell counts from the yosys JSON netlist (SB_* cells), utilisation and
+ * clocks from nextpnr's --report JSON (ICESTORM_* resources).
  */
-import { CircaFlowError } from '../../errors.ts';
-import type { ToolName, ToolRun } from '../../flow/runners.ts';
-import type { FlowCells, FlowClock } from '../../flow/report.ts';
-
-/** The ERROR lines of a log (yosys writes `file:line: ERROR: ...`), deduplicated. */
-export function errorLines(log: string): string[] {
-  const lines = log.split(/\r?\n/).map((l) => l.trimEnd());
-  const errors = [...new Set(lines.filter((l) => /\bERROR:/.test(l)))];
-  return errors.slice(0, 10);
-}
+import type { FlowCells, FlowClock } from '../types.ts';
+import { netlistCellCounts } from '../yosys.ts';
 
 /** Resources nextpnr printed as over capacity ("ICESTORM_LC: 1401/ 1280 109%"). */
 export function overCapacity(log: string): string[] {
@@ -22,42 +13,6 @@ export function overCapacity(log: string): string[] {
     if (Number(m[2]) > Number(m[3])) out.push(`${m[1]} ${m[2]}/${m[3]} (${m[4]}%)`);
   }
   return [...new Set(out)];
-}
-
-/**
- * The single error a failed step turns into. A nextpnr placement failure
- * under YoWASP surfaces as a WebAssembly "unreachable" abort after the ERROR
- * line was printed (docs/references.md, Tools): the ERROR line from the log is
- * what is reported.
- */
-export function toolError(tool: ToolName, run: ToolRun, logPath: string, why: string): CircaFlowError {
-  const errs = errorLines(run.log);
-  const detail = errs.length
-    ? errs
-    : // No ERROR line: show the end of the log so the user sees something useful.
-      run.log.split(/\r?\n/).filter((l) => l.trim()).slice(-8);
-  const over = tool === 'nextpnr-ice40' ? overCapacity(run.log) : [];
-  const lines = [
-    `${tool} failed (${why}):`,
-    ...detail.map((l) => `  ${l}`),
-    ...(over.length ? [`  over capacity: ${over.join(', ')}`] : []),
-    `  log: ${logPath}`,
-  ];
-  return new CircaFlowError(lines.join('\n'), logPath);
-}
-
-/** Count cells by type in the top module of a yosys JSON netlist. */
-export function netlistCellCounts(netlistJson: string, top: string): Map<string, number> {
-  const netlist = JSON.parse(netlistJson) as {
-    modules?: Record<string, { attributes?: Record<string, string>; cells?: Record<string, { type: string }> }>;
-  };
-  const modules = netlist.modules ?? {};
-  // synth_ice40 flattens, so the top module holds every cell; prefer the `top` attribute, fall back to the name.
-  const mod =
-    Object.values(modules).find((m) => m.attributes?.top !== undefined && /^0*1$/.test(m.attributes.top)) ?? modules[top];
-  const counts = new Map<string, number>();
-  for (const cell of Object.values(mod?.cells ?? {})) counts.set(cell.type, (counts.get(cell.type) ?? 0) + 1);
-  return counts;
 }
 
 /** The parts of nextpnr's --report JSON we read. */

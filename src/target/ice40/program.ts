@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { CircaError, CircaFlowError, CircaInputError } from '../../errors.ts';
 import { kindOf } from '../../output.ts';
 import type { Board } from './boards.ts';
-import { findOnPath } from '../../flow/runners.ts';
+import { findOnPath } from '../../which.ts';
 
 export const PROGRAMMERS = ['openFPGALoader', 'iceprog'] as const;
 export type Programmer = (typeof PROGRAMMERS)[number];
