@@ -40,12 +40,12 @@ import { designFromPlan, type Design } from '../network/design.ts';
 import { linksCut } from '../network/cost.ts';
 import { planAny, type NetworkLayer, type NetworkPlan } from '../network/plan.ts';
 import { loadLayerSpec } from '../layers/load.ts';
-import { PARTS, type PartName } from '../target/ice40/parts.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { predictResources, type ResourceEstimate } from './resources.ts';
 import { applyVary } from './sweep.ts';
 import { fitCheck, type FitRow } from './fit.ts';
 import type { Schedule } from '../network/spec.ts';
+import { partOf, partTitle } from '../target/index.ts';
 
 /* ------------------------------------------------------------------------ */
 /* Knobs: the settings a layer's faces offer                                  */
@@ -178,7 +178,7 @@ export interface FillChoice {
 
 export interface FillResult {
   design: string;
-  part: PartName;
+  part: string;
   limits: { lut: number; dsp: number; ebr: number; spram: number };
   isNetwork: boolean;
   /** exhaustive over the per-layer candidates, or greedy (more than EXHAUSTIVE_LIMIT combinations) */
@@ -213,9 +213,9 @@ interface Priced {
 }
 
 /** Find lane counts (and folded FFT units) that minimise the period on `part`. */
-export function fill(design: Design, part: PartName, opts: FillOptions = {}): FillResult {
+export function fill(design: Design, part: string, opts: FillOptions = {}): FillResult {
   const t0 = performance.now();
-  const lim = PARTS[part].limits;
+  const lim = partOf(part).part.limits;
   const net0 = design.net;
   const rOpts = { part, toolchain: opts.toolchain, board: opts.board };
   const at = (k: number) => (design.isNetwork ? `layers[${k}].` : '');
@@ -361,7 +361,7 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
   const clean = results.filter((r) => r.clean);
   if (!clean.length) {
     const over = base.rows.filter((r) => r.status !== 'ok');
-    throw new CircaError(`${design.name}: no lane setting fits iCE40${part} with room; with the fewest lanes everywhere it needs ` +
+    throw new CircaError(`${design.name}: no lane setting fits ${partTitle(part)} with room; with the fewest lanes everywhere it needs ` +
       `${over.map((r) => `${r.resource} ${n(r.need)} (has ${n(r.have)})`).join(', ') || 'more than the part has'}`);
   }
   const bestFor = (s: Schedule): FillChoice => {
@@ -410,10 +410,10 @@ export function formatFill(f: FillResult): string {
   ];
   const lines: string[] = [];
   const b = f.best.bound;
-  lines.push(`fill ${f.design} on iCE40${f.part}: ${f.limits.dsp} SB_MAC16, ${f.limits.ebr} EBR, ${f.limits.spram} SPRAM, ${n(f.limits.lut)} logic cells ` +
+  lines.push(`fill ${f.design} on ${partTitle(f.part)}: ${f.limits.dsp} SB_MAC16, ${f.limits.ebr} EBR, ${f.limits.spram} SPRAM, ${n(f.limits.lut)} logic cells ` +
     '(resource model of the fit check, board top included; only settings that fit with room)');
   lines.push(b.bound === null
-    ? `DSP bound: none (${b.dsp === 0 ? `iCE40${f.part} has no SB_MAC16; multipliers go to logic` : 'no multiplies'})`
+    ? `DSP bound: none (${b.dsp === 0 ? `${partTitle(f.part)} has no SB_MAC16; multipliers go to logic` : 'no multiplies'})`
     : `DSP bound: ${n(b.multiplies)} multiplies per vector / ${b.dsp} SB_MAC16${b.perDsp > 1 ? ` x ${b.perDsp} (operands of at most 8 bits)` : ''} = ${n(b.bound)} cycles per vector`);
   lines.push(`search: ${f.search}, ${n(f.priced)} setting(s) priced in ${f.seconds.toFixed(2)} s ` +
     `(candidates per layer: ${f.candidates.map((c) => `${c.name} ${c.count}`).join(', ') || 'no layer has lanes'})`);
@@ -435,6 +435,6 @@ export function formatFill(f: FillResult): string {
   ]);
   const w = h2.map((x, i) => Math.max(x.length, ...body.map((r) => r[i].length)));
   lines.push(...[h2, ...body].map((r) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ')));
-  if (!f.spec.fits) lines.push('', `* the spec as written does not fit iCE40${f.part} with room: ${f.spec.rows.filter((r) => r.status !== 'ok').map((r) => `${r.resource} ${n(r.need)}/${n(r.have)} ${r.status}`).join(', ')}`);
+  if (!f.spec.fits) lines.push('', `* the spec as written does not fit ${partTitle(f.part)} with room: ${f.spec.rows.filter((r) => r.status !== 'ok').map((r) => `${r.resource} ${n(r.need)}/${n(r.have)} ${r.status}`).join(', ')}`);
   return lines.join('\n');
 }

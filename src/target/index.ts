@@ -13,6 +13,7 @@ export type {
   FileContent, FlowCells, FlowClock, FlowFiles, FlowStep, PartLimits, PartModel, ScriptSource, StepOptions, Target, TargetPart, ToolName, ToolRun,
 } from './types.ts';
 export { ice40 };
+export { errorLines, netlistCellCounts } from './yosys.ts';
 
 /** The registered targets by name. */
 export const TARGETS: Record<string, Target> = {};
