@@ -25,7 +25,7 @@
 import { ROUNDING_CODE, toUnsigned } from '../fixed/index.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
 import { loadedSpramModule } from '../target/ice40/spram.ts';
-import { romModule, packFields } from '../layers/circulant-common/rom.ts';
+import { romModule, packFields } from '../verilog/rom.ts';
 import { bitReverse } from './plan.ts';
 import {
   BFU_LATENCY, WRITE_AFTER_ISSUE, PASS_GAP, FFT_UNLOAD_LATENCY, WRITEBACK_GAP, engineCycles, foldedFftSchedule,
