@@ -45,13 +45,9 @@ export const SHORTHANDS: Record<string, string> = {
   fftWidth: 'data width of every FFT section (fft.dataWidth, dataWidth of a bare fft)',
 };
 
-/**
- * The FFT sections of a layer spec: its `fft` object (the circulant kinds), or
- * the spec itself when it spells `architecture` at the top (a bare fft).
- */
+/** The FFT sections of a layer spec, as its kind's vary face names them (the circulant kinds: `fft`; a bare fft: itself). */
 function fftSections(l: Record<string, unknown>): Record<string, unknown>[] {
-  if (l.fft && typeof l.fft === 'object') return [l.fft as Record<string, unknown>];
-  return 'architecture' in l ? [l] : [];
+  return kindNamed(l.kind)?.vary?.fftSections?.(l) ?? [];
 }
 
 function parseValue(s: string): VaryValue {
@@ -125,11 +121,7 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
         f.architecture = value;
         if (value === 'streaming') {
           delete f.butterflies;
-          // a streaming core has no engine to share: the layer runs on its own (and keeps d and b in ROMs)
-          if (f.shareEngine) {
-            delete f.shareEngine;
-            if (l.memory === 'spram') delete l.memory;
-          }
+          kindNamed(l.kind)?.vary?.streamingSection?.(l, f);
         }
       }
     }
