@@ -118,7 +118,6 @@ const KNOWN_UPWARD = [
   'src/sim/cosim.ts -> src/network/plan.ts',
   'src/sim/netlist.ts -> src/layers/types.ts',
   'src/sim/uart.ts -> src/host/transport.ts',
-  'src/target/ice40/dsp-dual8.ts -> src/sim/stream.ts',
 ];
 
 /** Files of a kind folder imported from outside src/layers/ (not through the registry or src/layers/*.ts). Exact, as above: none. */

@@ -9,7 +9,7 @@
  * products for every operand pair of both halves, on either simulator.
  */
 import { template, type SourceFile } from '../../verilog/index.ts';
-import type { StreamInterface } from '../../sim/stream.ts';
+import type { StreamInterface } from '../../verilog/index.ts';
 
 export interface DspSignedness {
   a: boolean;
