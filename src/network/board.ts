@@ -10,7 +10,7 @@
  *   LED 2: error (sticky: a rejected frame, a timeout or a lost byte), when the board has a third LED
  */
 import { CircaInputError } from '../errors.ts';
-import { pcfFor, type Board } from '../target/ice40/boards.ts';
+import { pcfFor, uartBoards, type Board } from '../target/ice40/boards.ts';
 import { clockPlan, describeClock, type ClockPlan } from '../target/ice40/pll.ts';
 import type { LayerRtl } from '../layers/types.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
@@ -63,7 +63,7 @@ export function boardDesign(rtl: LayerRtl, board: Board, clockMHz?: number): Boa
   if (!board.uart) {
     throw new CircaInputError(
       `board ${board.name} has no UART (${board.notes ?? 'no serial pins'}); circa's board top talks to the host over a UART. ` +
-        'Choose a board with one (icebreaker, icestick, hx8k-breakout, icesugar, upduino-v3).',
+        `Choose a board with one (${uartBoards().join(', ')}).`,
     );
   }
   const clock = clockPlan(board.clock.mhz, clockMHz);

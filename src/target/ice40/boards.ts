@@ -152,6 +152,17 @@ function looksLikePath(s: string): boolean {
  * Load a board: a built-in name (`icebreaker`, see listBoards()) or a path to
  * a user's board JSON file.
  */
+/** The built-in boards with a UART (what circa's board top talks to the host over), by name. */
+export function uartBoards(): string[] {
+  return listBoards().filter((name) => {
+    try {
+      return Boolean(loadBoard(name).uart);
+    } catch {
+      return false; // a broken board file is reported where it is used
+    }
+  });
+}
+
 export function loadBoard(nameOrPath: string): Board {
   let file: string;
   let label: string;
