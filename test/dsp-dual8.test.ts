@@ -9,7 +9,7 @@
  *   registers (signed and unsigned; all four signednesses over 8 steps in
  *   the deep tier); a fault (the DSP's a operands read with the wrong
  *   signedness) gives a counterexample;
- * - co-simulation (src/verilog/dsp-dual8.ts, a stream probe of four units,
+ * - co-simulation (src/target/ice40/dsp-dual8.ts, a stream probe of four units,
  *   one per signedness): all 65536 operand pairs of each half against exact
  *   products, with random valid/ready (so ce holds the product registers),
  *   on the RTL (the behavioural model) and on the synthesised netlist

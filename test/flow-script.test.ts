@@ -1,5 +1,5 @@
 /**
- * One synthesis script (src/flow/script.ts): the netlist a gate-level run
+ * One synthesis script (src/target/ice40/script.ts): the netlist a gate-level run
  * simulates comes from the same script text as the bitstream `circa build`
  * makes. The build's synth.ys (what runFlow ran) and the gate-level step's
  * script (what src/sim/netlist.ts ran) are compared line for line, up to the

@@ -71,6 +71,8 @@ describe('runFlow through YoWASP', () => {
       toolchain: 'yowasp',
       outDir,
       onProgress: (s) => steps.push(s),
+      // one line per step start: the "still running" heartbeat (flow.steps.test.ts) would add lines when a step passes 10 s under load
+      progressEveryMs: 0,
     });
     counterReport = r;
     // Wall time per step, for the record.

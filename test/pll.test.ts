@@ -1,5 +1,5 @@
 /**
- * The iCE40 PLL settings (src/flow/pll.ts): the equations and limits, a
+ * The iCE40 PLL settings (src/target/ice40/pll.ts): the equations and limits, a
  * cross-check against icepll from Project IceStorm, the errors for clocks
  * the PLL cannot make, and the board top with the PLL in it.
  */

@@ -122,7 +122,7 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   let dut = design.dut();
   let gateScript: string | undefined;
   if (o.gateLevel) {
-    p.step('synthesising with YoWASP yosys (the synthesis script of circa build, src/flow/script.ts) for gate-level simulation');
+    p.step('synthesising with YoWASP yosys (the synthesis script of circa build, src/target/ice40/script.ts) for gate-level simulation');
     const gl = await synthesisedRtl(dut.rtl);
     gateScript = gl.synthesisScript.split('\n').find((l) => l.startsWith('synth_ice40')) ?? '';
     dut = { ...dut, label: `${dut.label} (netlist)`, rtl: gl };

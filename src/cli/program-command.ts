@@ -1,6 +1,6 @@
 /**
  * `circa program <bitstream> --board B`: write a bitstream to a board with
- * openFPGALoader or iceprog (src/flow/program.ts). `circa build --program`
+ * openFPGALoader or iceprog (src/target/ice40/program.ts). `circa build --program`
  * uses the same steps after a build.
  */
 import { Option, type Command } from 'commander';

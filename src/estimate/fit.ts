@@ -1,7 +1,7 @@
 /**
  * Fit check: does a design fit a part, before any tool runs? The resource
  * model (resources.ts) gives what the design needs; the part table
- * (src/flow/parts.ts) what the part has. DSP, EBR and SPRAM predictions are
+ * (src/target/ice40/parts.ts) what the part has. DSP, EBR and SPRAM predictions are
  * exact (yosys' own mapping rules), so a design over those limits is refused.
  * Logic cells are predicted within about 20%: a design predicted over the
  * limit by more than that is refused, one closer to it is marginal (allowed,

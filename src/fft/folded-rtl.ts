@@ -941,7 +941,7 @@ export function generateFoldedFftRtl(plan: FoldedFftPlan): EngineRtl & { plan: F
   return { ...d, plan };
 }
 
-/** A shared engine's d/b memory in SPRAM, loaded through the config port (src/verilog/spram.ts). */
+/** A shared engine's d/b memory in SPRAM, loaded through the config port (src/target/ice40/spram.ts). */
 function dbSpramModule(name: string, sh: { dW: number; bW: number; aw: number; depth: number }, words: readonly string[], outputs1: number, preload: boolean): string {
   return loadedSpramModule({
     name,

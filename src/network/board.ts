@@ -3,7 +3,7 @@
  * (src/network/protocol.ts; the device top of src/network/proto-top.ts),
  * with a power-on reset, status LEDs at the
  * board's polarity, and, when asked for a clock other than the board's, the
- * iCE40 PLL (src/flow/pll.ts).
+ * iCE40 PLL (src/target/ice40/pll.ts).
  *
  *   LED 0: busy (a command is being carried out or answered)
  *   LED 1: overflow (the design's sticky flag)

@@ -158,7 +158,7 @@ endmodule
 }
 
 /**
- * The weight memory in SPRAM (src/verilog/spram.ts): GROUPS*N words, the
+ * The weight memory in SPRAM (src/target/ice40/spram.ts): GROUPS*N words, the
  * same ports as the ROM plus the loader's write.
  */
 function spramModule(p: DensePlan, name: string, addrWidth: number, words: string[], preload: boolean): string {

@@ -43,7 +43,7 @@ export const BoardSchema = z
     }),
     /** Human-readable board name. */
     title: z.string().min(1),
-    /** iCE40 part; see src/flow/parts.ts for the limits of each. */
+    /** iCE40 part; see src/target/ice40/parts.ts for the limits of each. */
     part: z.enum(PART_NAMES),
     /** nextpnr `--package` value, e.g. "sg48", "tq144", "ct256", "cm81". */
     package: z.string().regex(/^[a-z]{1,3}[0-9]{1,3}$/, { message: 'expected a package name such as "sg48"' }),
