@@ -35,6 +35,7 @@ export const FAST_FILES = [
   'test/ci-template.test.ts',
   'test/train.test.ts',
   'test/flow.steps.test.ts',
+  'test/target-fixture.test.ts',
   'test/flow-script.test.ts',
   'test/architecture.test.ts',
   'test/generated.test.ts',

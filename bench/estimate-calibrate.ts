@@ -46,7 +46,7 @@ import { join, resolve } from 'node:path';
 import { planAny } from '../src/network/plan.ts';
 import { designFromPlan, loadDesign, type Design } from '../src/network/design.ts';
 import { boardDesign } from '../src/network/board.ts';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { netlistCellCounts, runFlow, type Toolchain } from '../src/flow/index.ts';
 import { template, type SourceFile } from '../src/verilog/index.ts';
 import { bitsFor } from '../src/layers/formats.ts';

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadDesign } from '../src/network/design.ts';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { netlistCellCounts, runFlow, type Toolchain } from '../src/flow/index.ts';
 import { boardDesign } from '../src/network/board.ts';
 import { compareResources, errorPct, predictResources } from '../src/estimate/resources.ts';

@@ -4,7 +4,7 @@
 // SB_MAC16 in 8x8 mode (rtl-templates/dsp_dual8.v) and as the layers write
 // them today (one inferred SB_MAC16 per product), synthesised by YoWASP yosys
 // with synth_ice40 -device u -dsp and the placeholder rename of
-// src/flow/script.ts. Prints the cell counts of each.
+// src/target/ice40/script.ts. Prints the cell counts of each.
 //   node scripts/dsp-dual8-cost.mjs
 import { readFileSync } from 'node:fs';
 import { runYosys } from '@yowasp/yosys';

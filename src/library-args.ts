@@ -14,9 +14,9 @@
  */
 import { z } from 'zod';
 import { CircaInputError } from './errors.ts';
-import { formatZodError } from './layers/load.ts';
+import { formatZodError, show } from './layers/load.ts';
 import { isDesign, type Design } from './network/design.ts';
-import { PART_NAMES } from './flow/parts.ts';
+import { findPart, partNames } from './target/index.ts';
 import { SIMULATORS } from './sim/simulator.ts';
 import { MAX_LAYER_WEIGHTS } from './layers/formats.ts';
 import { MAX_JSON_DEPTH } from './layers/load.ts';
@@ -156,7 +156,10 @@ export function parseOptions<T>(fn: string, schema: z.ZodType<T>, opts: unknown,
 // ---------------------------------------------------------------------------
 /** A clock in MHz: a finite positive number (not a string); the PLL's own range is checked where it is planned. */
 export const clockSchema = z.number().positive().finite().max(1000);
-export const partSchema = z.enum(PART_NAMES);
+/** A part of a registered target (src/target/: the iCE40's, and any registerTarget() added). */
+export const partSchema = z.custom<string>((v) => typeof v === 'string' && findPart(v) !== undefined, {
+  error: (iss) => `must be one of ${partNames().map((p) => show(p)).join(', ')}, got ${show(iss.input)}`,
+});
 export const toolchainSchema = z.enum(['yowasp', 'native']);
 /** An object passed through as it is (a class instance keeps its prototype, which a zod object would drop). */
 const objectSchema = z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'expected an object' });

@@ -81,3 +81,114 @@ describe('a layer kind is its folder', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------
+// Imports (issue 27): what names compare cannot catch
+// ---------------------------------------------------------------------------
+
+/**
+ * The layering of src/, lowest first: a folder (or a top-level file) may
+ * import its own floor and the floors below, never one above. README.md's
+ * Layout section prints this list (checked below).
+ */
+const FLOORS: readonly (readonly string[])[] = [
+  ['errors.ts', 'cleanup.ts', 'json.ts', 'suggest.ts', 'work.ts', 'which.ts', 'fixed/', 'verilog/'],
+  ['output.ts'],
+  ['target/'],
+  ['flow/'],
+  ['sim/'],
+  ['formal/'],
+  ['fft/'],
+  ['layers/'],
+  ['network/'],
+  ['train/', 'host/'],
+  ['estimate/', 'library-args.ts'],
+  ['cli/', 'schemas.ts', 'index.ts'],
+];
+
+/**
+ * Imports that run back up today, file -> file: the debt issue 27 counts.
+ * Exact: a new one fails, and so does one that is gone (take it off the list).
+ */
+const KNOWN_UPWARD = [
+  'src/network/plan.ts -> src/train/tensors.ts',
+  'src/network/plan.ts -> src/train/weights.ts',
+  'src/sim/cosim.ts -> src/layers/load.ts',
+  'src/sim/cosim.ts -> src/layers/types.ts',
+  'src/sim/cosim.ts -> src/network/plan.ts',
+  'src/sim/netlist.ts -> src/layers/types.ts',
+  'src/sim/uart.ts -> src/host/transport.ts',
+];
+
+/** Files of a kind folder imported from outside src/layers/ (not through the registry or src/layers/*.ts). Exact, as above: none. */
+const KNOWN_KIND_IMPORTS: string[] = [];
+
+/** The relative imports of a source text (static, re-exports, literal dynamic import()), as written. */
+function importsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s[^;'"`]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]|^\s*import\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/gm)) {
+    out.push(m[1] ?? m[2] ?? m[3]);
+  }
+  return out;
+}
+
+/** Every import edge among src/ files, `from -> to`, paths from the repository root. */
+function importEdges(): { from: string; to: string }[] {
+  const files = tsFiles(join(ROOT, 'src'));
+  return files.flatMap((file) =>
+    importsOf(readFileSync(file, 'utf8'))
+      .map((spec) => relative(ROOT, join(file, '..', spec)))
+      .filter((to) => to.startsWith('src/'))
+      .map((to) => ({ from: relative(ROOT, file), to })));
+}
+
+/** The floor unit of a file: `src/<folder>/` or a top-level `src/<file>`. */
+const unitOf = (path: string): string => {
+  const [, first, rest] = /^src\/([^/]+)(\/)?/.exec(path)!;
+  return rest ? `${first}/` : first;
+};
+const floorOf = (path: string): number => {
+  const unit = unitOf(path);
+  const floor = FLOORS.findIndex((f) => f.includes(unit));
+  if (floor < 0) throw new Error(`${path}: ${unit} is on no floor of FLOORS (test/architecture.test.ts): add it`);
+  return floor;
+};
+
+/** A kind folder's file: src/layers/<folder>/<file> (the folder's own index.ts is what the registry imports). */
+const inKindFolder = (path: string): boolean => /^src\/layers\/[^/]+\/[^/]+$/.test(path);
+
+describe('imports follow the layering', () => {
+  it('the scanner reads imports, re-exports and literal dynamic imports, across lines (it is not vacuous)', () => {
+    expect(importsOf("import {\n  a,\n  b,\n} from '../x/y.ts';\nexport * from './z.ts';\nconst m = await import('./w.ts');\nimport './side.ts';"))
+      .toEqual(['../x/y.ts', './z.ts', './w.ts', './side.ts']);
+    expect(importsOf("const v = `import x from './generated.ts'`;")).toEqual([]);
+    const edges = importEdges().map((e) => `${e.from} -> ${e.to}`);
+    expect(edges).toContain('src/flow/index.ts -> src/target/index.ts');
+  });
+
+  it('every src/ folder and top-level file has a floor', () => {
+    const units = new Set(tsFiles(join(ROOT, 'src')).map((f) => unitOf(relative(ROOT, f))));
+    expect([...units].filter((u) => !FLOORS.some((f) => f.includes(u)))).toEqual([]);
+  });
+
+  it('no import runs back up the layering (beyond the known list, which must stay exact)', () => {
+    const up = importEdges().filter((e) => floorOf(e.to) > floorOf(e.from)).map((e) => `${e.from} -> ${e.to}`);
+    expect([...new Set(up)].sort()).toEqual(KNOWN_UPWARD);
+  });
+
+  it('outside src/layers/, no file imports a kind folder\'s files (the registry and src/layers/*.ts only)', () => {
+    const direct = importEdges().filter((e) => !e.from.startsWith('src/layers/') && inKindFolder(e.to)).map((e) => `${e.from} -> ${e.to}`);
+    expect([...new Set(direct)].sort()).toEqual(KNOWN_KIND_IMPORTS);
+  });
+
+  it('src/flow/ names no iCE40 file: it runs whichever target the board\'s part picks', () => {
+    const flow = importEdges().filter((e) => e.from.startsWith('src/flow/') && e.to.startsWith('src/target/ice40/'));
+    expect(flow).toEqual([]);
+  });
+
+  it('README.md\'s Layout section prints the floors', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const printed = FLOORS.map((f, i) => `${String(i + 1).padStart(2)}  ${f.map((u) => `src/${u}`).join(' ')}`).reverse().join('\n');
+    expect(readme).toContain(printed);
+  });
+});

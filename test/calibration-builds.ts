@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { runFlow } from '../src/flow/index.ts';
 import { boardDesign } from '../src/network/board.ts';
 import { compareResources, predictResources } from '../src/estimate/resources.ts';

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { runFlow } from '../src/flow/index.ts';
 import { boardDesign } from '../src/network/board.ts';
 import { loadDesign } from '../src/network/design.ts';

@@ -1,9 +1,9 @@
 /**
  * Every operand pair of both halves through the dual 8x8 probe
- * (src/verilog/dsp-dual8.ts) on a simulator, checked against exact products
+ * (src/target/ice40/dsp-dual8.ts) on a simulator, checked against exact products
  * as the beats arrive (test/dsp-dual8.test.ts, test/dsp-dual8.deep.test.ts).
  */
-import { dual8Operands, dual8Product, type Dual8Probe } from '../src/verilog/dsp-dual8.ts';
+import { dual8Operands, dual8Product, type Dual8Probe } from '../src/target/ice40/dsp-dual8.ts';
 import { runStream, type StreamDesign, type StreamInput } from '../src/sim/stream.ts';
 import type { SimulatorName } from '../src/sim/simulator.ts';
 

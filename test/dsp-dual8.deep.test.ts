@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_SIGNEDNESS, dspDual8SeqJob, prove } from '../src/formal/index.ts';
-import { dual8Probe } from '../src/verilog/dsp-dual8.ts';
+import { dual8Probe } from '../src/target/ice40/dsp-dual8.ts';
 import { synthesisedRtl } from '../src/sim/netlist.ts';
 import { DUAL8_PAIRS, exhaustiveDual8 } from './dsp-dual8-run.ts';
 

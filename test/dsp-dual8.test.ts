@@ -9,7 +9,7 @@
  *   registers (signed and unsigned; all four signednesses over 8 steps in
  *   the deep tier); a fault (the DSP's a operands read with the wrong
  *   signedness) gives a counterexample;
- * - co-simulation (src/verilog/dsp-dual8.ts, a stream probe of four units,
+ * - co-simulation (src/target/ice40/dsp-dual8.ts, a stream probe of four units,
  *   one per signedness): all 65536 operand pairs of each half against exact
  *   products, with random valid/ready (so ce holds the product registers),
  *   on the RTL (the behavioural model) and on the synthesised netlist
@@ -21,10 +21,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_SIGNEDNESS, dspDual8CombJob, dspDual8SeqJob, prove, type ProofJob, type ProofResult } from '../src/formal/index.ts';
-import { dual8Probe, dual8Product } from '../src/verilog/dsp-dual8.ts';
+import { dual8Probe, dual8Product } from '../src/target/ice40/dsp-dual8.ts';
 import { DUAL8_PAIRS, exhaustiveDual8 } from './dsp-dual8-run.ts';
 import { synthesisedRtl } from '../src/sim/netlist.ts';
-import { netlistScript } from '../src/flow/script.ts';
+import { netlistScript } from '../src/target/ice40/script.ts';
 
 async function proveAndLog(job: ProofJob): Promise<ProofResult> {
   const r = await prove(job);

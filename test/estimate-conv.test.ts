@@ -22,7 +22,7 @@ import { dspBound } from '../src/estimate/bound.ts';
 import { compareDesigns, formatComparison } from '../src/estimate/compare.ts';
 import { applyVary, evaluatePoint, expandPoints, parseVary } from '../src/estimate/sweep.ts';
 import { fill } from '../src/estimate/fill.ts';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { CircaInputError } from '../src/errors.ts';
 import { runNode } from './run-node.ts';
 import { lenet as smallLenet } from './cnn-specs.ts';

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { loadDesign, designFromPlan } from '../src/network/design.ts';
 import { planAny } from '../src/network/plan.ts';
 import { fitCheck } from '../src/estimate/fit.ts';
-import { PARTS, type PartName } from '../src/flow/parts.ts';
+import { PARTS, type PartName } from '../src/target/ice40/parts.ts';
 import { fill, type FillChoice, type FillResult } from '../src/estimate/fill.ts';
 import { dspBound, formatDspBound, parsePart } from '../src/estimate/bound.ts';
 import { compareDesigns } from '../src/estimate/compare.ts';

@@ -1,5 +1,5 @@
 /**
- * One synthesis script (src/flow/script.ts): the netlist a gate-level run
+ * One synthesis script (src/target/ice40/script.ts): the netlist a gate-level run
  * simulates comes from the same script text as the bitstream `circa build`
  * makes. The build's synth.ys (what runFlow ran) and the gate-level step's
  * script (what src/sim/netlist.ts ran) are compared line for line, up to the
@@ -10,8 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadBoard, netlistCellCounts, pcfFor, runFlow } from '../src/flow/index.ts';
-import { buildScript, netlistScript, readCommands, renameCommands, synthesisPart, synthesisScript } from '../src/flow/script.ts';
+import { netlistCellCounts, runFlow } from '../src/flow/index.ts';
+import { loadBoard, pcfFor } from '../src/target/ice40/boards.ts';
+import { buildScript, netlistScript, readCommands, renameCommands, synthesisPart, synthesisScript } from '../src/target/ice40/script.ts';
 import { template } from '../src/verilog/index.ts';
 import { gateLevelNetlist } from '../src/sim/netlist.ts';
 

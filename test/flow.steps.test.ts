@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CircaFlowError } from '../src/errors.ts';
 import {
-  flowFiles, flowSteps, loadBoard, pcfFor, runFlow, runStep, RUNNERS,
+  flowFiles, flowSteps, runFlow, runStep, RUNNERS,
   type FlowOptions, type FlowStep, type Runner, type ToolName,
 } from '../src/flow/index.ts';
+import { loadBoard, pcfFor } from '../src/target/ice40/boards.ts';
 import type { FileContent } from '../src/flow/runners.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'circa-flow-steps-'));
@@ -67,7 +68,7 @@ function fakeRunner(over: { dsp?: number; log?: Partial<Record<ToolName, string>
 
 describe('the flow as data', () => {
   const o = opts(join(work, 'steps'));
-  const f = flowFiles(o.top);
+  const f = flowFiles(o.top, o.board.part);
   const steps = flowSteps(o);
 
   it('is yosys -> nextpnr-ice40 -> icepack', () => {

@@ -5,7 +5,9 @@
  * default suite proves the rounding block (test/formal.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { ALL_MODES, BUTTERFLY_SHAPES, TVSCM_SHAPES, butterflyJob, prove, tvscmJob } from '../src/formal/index.ts';
+import { ALL_MODES, prove } from '../src/formal/index.ts';
+import { TVSCM_SHAPES, tvscmJob } from '../src/layers/tvscm/proofs.ts';
+import { BUTTERFLY_SHAPES, butterflyJob } from '../src/layers/fft/proofs.ts';
 
 describe('formal (deep): TVSCM layers in every mode', () => {
   for (const [si, shape] of TVSCM_SHAPES.entries()) {

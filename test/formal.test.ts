@@ -12,8 +12,9 @@ import { resolve } from 'node:path';
 import { fromUnsigned, shiftRound } from '../src/fixed/index.ts';
 import { runNode } from './run-node.ts';
 import {
-  fftRoundFitJob, proofSuite, prove, referenceVsModelJob, requantJob, type ProofJob, type ProofResult,
+  fftRoundFitJob, prove, referenceVsModelJob, requantJob, type ProofJob, type ProofResult,
 } from '../src/formal/index.ts';
+import { proofSuite } from '../src/layers/proofs.ts';
 
 async function proveAndLog(job: ProofJob): Promise<ProofResult> {
   const r = await prove(job);

@@ -19,7 +19,7 @@ import { runNode } from './run-node.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
 import { cosim, layerDut } from '../src/sim/cosim.ts';
 import { GATE_LEVEL_CXXRTL_SCRIPT, synthesisedRtl } from '../src/sim/netlist.ts';
-import { netlistScript } from '../src/flow/script.ts';
+import { netlistScript } from '../src/target/ice40/script.ts';
 
 const CIRCA = resolve('bin/circa.mjs');
 const SPEC = {

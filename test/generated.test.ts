@@ -10,7 +10,7 @@ import { REFERENCE_CONFIGS, referenceFiles } from '../scripts/reference-configs.
 import { loadLayerFile, loadLayerSpec } from '../src/layers/load.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { boardDesign } from '../src/network/board.ts';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { loadDesign } from '../src/network/design.ts';
 
 describe('generated/ is current', () => {

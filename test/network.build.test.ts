@@ -11,7 +11,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDesign } from '../src/network/design.ts';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { runFlow } from '../src/flow/index.ts';
 import { boardDesign } from '../src/network/board.ts';
 

@@ -13,10 +13,10 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDesign } from '../src/network/design.ts';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { runFlow } from '../src/flow/index.ts';
 import { boardDesign } from '../src/network/board.ts';
-import { describeClock } from '../src/flow/pll.ts';
+import { describeClock } from '../src/target/ice40/pll.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'circa-pllbuild-'));
 

@@ -1,5 +1,5 @@
 /**
- * The iCE40 PLL settings (src/flow/pll.ts): the equations and limits, a
+ * The iCE40 PLL settings (src/target/ice40/pll.ts): the equations and limits, a
  * cross-check against icepll from Project IceStorm, the errors for clocks
  * the PLL cannot make, and the board top with the PLL in it.
  */
@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { InvalidArgumentError } from 'commander';
-import { PLL_LIMITS, clockOption, clockPlan, describeClock, filterRangeFor, parseClockMHz, pllFor, pllRange } from '../src/flow/pll.ts';
+import { PLL_LIMITS, clockOption, clockPlan, describeClock, filterRangeFor, parseClockMHz, pllFor, pllRange } from '../src/target/ice40/pll.ts';
 import { boardDesign, boardDesignWithClock } from '../src/network/board.ts';
 import { loadDesign } from '../src/network/design.ts';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { CircaInputError } from '../src/errors.ts';
 

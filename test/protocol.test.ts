@@ -18,7 +18,7 @@ import { PROTO_TOP_MODULE, emitProtoTop, protoDesign, templatesForProto } from '
 import { boardDesign } from '../src/network/board.ts';
 import { loadDesign, designFromPlan } from '../src/network/design.ts';
 import { planAny } from '../src/network/plan.ts';
-import { loadBoard } from '../src/flow/boards.ts';
+import { loadBoard } from '../src/target/ice40/boards.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { DeviceModel } from '../src/host/model.ts';
 import { parseInputVectors } from '../src/host/inputs.ts';
@@ -374,7 +374,7 @@ describe('board top with the framed protocol', () => {
   });
 
   it('a board without a UART is refused, naming the reason', () => {
-    expect(() => boardDesign(loadDesign('examples/mitbih-tvscm.json').rtl(), loadBoard('tinyfpga-bx'))).toThrow(/tinyfpga-bx has no UART/);
+    expect(() => boardDesign(loadDesign('examples/mitbih-tvscm.json').rtl(), loadBoard('tinyfpga-bx'))).toThrow(/tinyfpga-bx has no UART .*Choose a board with one \(hx8k-breakout, icebreaker, icestick, icesugar, upduino-v3\)\.$/);
   });
 });
 
@@ -398,7 +398,7 @@ describe('circa run: checks before any byte is sent', () => {
 
   it('TinyFPGA BX: no UART, said plainly', async () => {
     await expect(runCommand('examples/mitbih-tvscm.json', inputsPath, { ...base, board: 'tinyfpga-bx' }))
-      .rejects.toThrow(/board tinyfpga-bx has no UART .*circa run cannot reach a design on it/);
+      .rejects.toThrow(/board tinyfpga-bx has no UART .*circa run cannot reach a design on it.*Use a board with one \(hx8k-breakout, icebreaker, icestick, icesugar, upduino-v3\)\.$/);
   });
 
   it('inputs of the wrong size, a register the design does not have', async () => {

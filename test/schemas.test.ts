@@ -11,7 +11,7 @@ import { jsonSchemas, schemaFileText } from '../src/schemas.ts';
 import { schemaRefFor, specFiles, withSchemaRef } from '../scripts/schema-refs.ts';
 import { LAYER_KINDS } from '../src/layers/index.ts';
 import { BUILTIN_TABLES, parseEnergyTable } from '../src/estimate/tables.ts';
-import { parseBoard } from '../src/flow/boards.ts';
+import { parseBoard } from '../src/target/ice40/boards.ts';
 import { designFromSpec } from '../src/index.ts';
 
 const SPEC_FILES = specFiles();

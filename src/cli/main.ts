@@ -18,7 +18,7 @@ import { cosim, formatMismatch, simTimeLines, type CosimReport, type SeriesStats
 import { checkRtl } from '../sim/lint.ts';
 import { synthesisedRtl } from '../sim/netlist.ts';
 import { describeSimulator, type SimulatorChoice } from '../sim/simulator.ts';
-import { listBoards, loadBoard } from '../flow/boards.ts';
+import { listBoards, loadBoard } from '../target/ice40/boards.ts';
 import { formatReport, runFlow } from '../flow/index.ts';
 import { boardDesign } from '../network/board.ts';
 import { packageVersion, withFileList } from '../verilog/index.ts';
@@ -29,13 +29,13 @@ import { registerProveCommand } from './prove-command.ts';
 import { registerFftCommand } from './fft-command.ts';
 import { registerEstimateCommands } from './estimate-commands.ts';
 import { describeProgramming, programBoard, registerProgramCommand, toolOption, type ProgramResult } from './program-command.ts';
-import { programPlan } from '../flow/program.ts';
+import { programPlan } from '../target/ice40/program.ts';
 import { registerTrainCommands } from './train-commands.ts';
 import { DatasetTally, datasetSource, formatDatasetAccuracy } from '../train/sim-dataset.ts';
 import { fitCheck, formatFit } from '../estimate/fit.ts';
-import type { PartName } from '../flow/parts.ts';
-import { clockOption, describeClock } from '../flow/pll.ts';
-import { PART_NAMES } from '../flow/parts.ts';
+import type { PartName } from '../target/ice40/parts.ts';
+import { clockOption, describeClock } from '../target/ice40/pll.ts';
+import { PART_NAMES } from '../target/ice40/parts.ts';
 import { EXHAUSTIVE_LIMIT, fill, formatFill } from '../estimate/fill.ts';
 import { checkDspPart, dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
 
@@ -122,7 +122,7 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
   let dut = design.dut();
   let gateScript: string | undefined;
   if (o.gateLevel) {
-    p.step('synthesising with YoWASP yosys (the synthesis script of circa build, src/flow/script.ts) for gate-level simulation');
+    p.step('synthesising with YoWASP yosys (the synthesis script of circa build, src/target/ice40/script.ts) for gate-level simulation');
     const gl = await synthesisedRtl(dut.rtl);
     gateScript = gl.synthesisScript.split('\n').find((l) => l.startsWith('synth_ice40')) ?? '';
     dut = { ...dut, label: `${dut.label} (netlist)`, rtl: gl };

@@ -1,11 +1,11 @@
 /**
  * `circa program <bitstream> --board B`: write a bitstream to a board with
- * openFPGALoader or iceprog (src/flow/program.ts). `circa build --program`
+ * openFPGALoader or iceprog (src/target/ice40/program.ts). `circa build --program`
  * uses the same steps after a build.
  */
 import { Option, type Command } from 'commander';
-import { loadBoard, type Board } from '../flow/boards.ts';
-import { checkBitstream, programPlan, PROGRAMMERS, runProgrammer, type Programmer } from '../flow/program.ts';
+import { loadBoard, type Board } from '../target/ice40/boards.ts';
+import { checkBitstream, programPlan, PROGRAMMERS, runProgrammer, type Programmer } from '../target/ice40/program.ts';
 import { progress } from './progress.ts';
 
 export interface ProgramOpts { board: string; tool: Programmer | 'auto'; dryRun?: boolean; json?: boolean; quiet?: boolean }

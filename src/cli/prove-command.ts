@@ -5,7 +5,8 @@
  * registerProveCommand(program).
  */
 import { Command, Option } from 'commander';
-import { proofSuite, prove, type ProofResult } from '../formal/index.ts';
+import { prove, type ProofResult } from '../formal/index.ts';
+import { proofSuite } from '../layers/proofs.ts';
 
 async function cmdProve(o: { deep?: boolean; json?: boolean; quiet?: boolean }): Promise<number> {
   const jobs = proofSuite(!!o.deep);

@@ -15,7 +15,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CircaInputError } from '../errors.ts';
-import { loadBoard } from '../flow/boards.ts';
+import { loadBoard, uartBoards } from '../target/ice40/boards.ts';
 import { loadDesign } from '../network/design.ts';
 import { loadInputVectors } from '../host/inputs.ts';
 import { formatRunReport, parseRegisterWrite, runOnDevice, type RegisterWrite } from '../host/run.ts';
@@ -54,7 +54,7 @@ export async function runCommand(specPath: string, inputsPath: string | undefine
     if (!board.uart) {
       throw new CircaInputError(
         `board ${board.name} has no UART (${board.notes ?? 'no serial pins'}), so circa run cannot reach a design on it; ` +
-          'circa\'s board top talks to the host over a UART. Use a board with one (icebreaker, icestick, hx8k-breakout, icesugar, upduino-v3).',
+          `circa's board top talks to the host over a UART. Use a board with one (${uartBoards().join(', ')}).`,
       );
     }
   }

@@ -12,12 +12,12 @@
  */
 import { CircaInputError } from '../errors.ts';
 import type { Design } from '../network/design.ts';
-import { PARTS, PART_NAMES, type PartName } from '../flow/parts.ts';
-import { listBoards, loadBoard } from '../flow/boards.ts';
+import { listBoards, loadBoard } from '../target/ice40/boards.ts';
 import { layerInventory } from './inventory.ts';
+import { partNames, partOf, partTitle } from '../target/index.ts';
 
 export interface DspBound {
-  part: PartName;
+  part: string;
   /** multiplies per vector (the cost faces' useful multiplies) */
   multiplies: number;
   /** SB_MAC16 of the part */
@@ -96,9 +96,9 @@ export function narrowShare(design: Design): number {
 }
 
 /** The DSP bound of a design on a part, beside its period. */
-export function dspBound(design: Design, part: PartName): DspBound {
+export function dspBound(design: Design, part: string): DspBound {
   const c = design.cost();
-  const dsp = PARTS[part].limits.dsp;
+  const dsp = partOf(part).part.limits.dsp;
   const m = c.ops.multiplies;
   const perDsp = dsp > 0 && m > 0 && allMultipliesNarrow(design) ? 2 : 1;
   const bound = dsp > 0 && m > 0 ? Math.ceil(m / (dsp * perDsp)) : null;
@@ -136,12 +136,12 @@ export function formatSingleDual(b: DspBound): string {
  * mode of rtl-templates/dsp_dual8.v) need a part with SB_MAC16: exit 2
  * naming the layer, the field and the widths on one without (HX, LP).
  */
-export function checkDspPart(design: Design, part: PartName, flag: string): void {
-  if (PARTS[part].limits.dsp > 0) return;
+export function checkDspPart(design: Design, part: string, flag: string): void {
+  if (partOf(part).part.limits.dsp > 0) return;
   for (const l of design.net.layers) {
     const p = l.plan as { name?: string; dsp?: string; xWidth?: number; wWidth?: number };
     if (p.dsp !== 'dual8') continue;
-    throw new CircaInputError(`${p.name}: dsp: "dual8" packs two ${p.xWidth} x ${p.wWidth}-bit multiplies per SB_MAC16, and iCE40${part} ` +
+    throw new CircaInputError(`${p.name}: dsp: "dual8" packs two ${p.xWidth} x ${p.wWidth}-bit multiplies per SB_MAC16, and ${partTitle(part)} ` +
       `(${flag}) has no SB_MAC16 (only the UltraPlus parts do): use "dsp": "single" (multipliers in logic) or an UltraPlus part`);
   }
 }
@@ -155,12 +155,12 @@ export function checkDspPart(design: Design, part: PartName, flag: string): void
  * board's name ("icebreaker": its part), as --board takes everywhere else;
  * exit 2 listing both otherwise.
  */
-export function parsePart(s: string, flag: string): PartName {
-  const t = s.trim().toUpperCase().replace(/^ICE40-?/, '');
-  const p = PART_NAMES.find((x) => x === t);
+export function parsePart(s: string, flag: string): string {
+  const t = s.trim().toUpperCase();
+  const p = partNames().find((x) => x.toUpperCase() === t || partTitle(x).toUpperCase() === t || `${partOf(x).target.title}-${x}`.toUpperCase() === t);
   if (p) return p;
   const boards = listBoards();
   const board = boards.find((b) => b === s.trim().toLowerCase());
   if (board) return loadBoard(board).part;
-  throw new CircaInputError(`${flag}: unknown part or board "${s.slice(0, 40)}"; parts: ${PART_NAMES.join(', ')}; boards: ${boards.join(', ')}`);
+  throw new CircaInputError(`${flag}: unknown part or board "${s.slice(0, 40)}"; parts: ${partNames().join(', ')}; boards: ${boards.join(', ')}`);
 }

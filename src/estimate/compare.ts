@@ -11,12 +11,12 @@
  * parameter counts of the pair (623,290 / 7,852 and 24,709 / 942) or given.
  */
 import type { Design } from '../network/design.ts';
-import type { PartName } from '../flow/parts.ts';
 import { CircaInputError } from '../errors.ts';
 import { energyPerInference, formatEnergy, ENERGY_CATEGORIES, type EnergyReport } from './energy.ts';
 import { ASIC_45NM, ICE40_UP5K, type EnergyTable } from './tables.ts';
 import { groupedLogBars, stackedShareBars } from './svg.ts';
 import { dspBound, type DspBound } from './bound.ts';
+import { partOf, partTitle } from '../target/index.ts';
 
 export interface PaperRow {
   key: 'mnist' | 'mitbih';
@@ -65,7 +65,7 @@ export interface CompareMetric {
 export interface Comparison {
   a: DesignFigures;
   b: DesignFigures;
-  part: PartName;
+  part: string;
   clockMHz: number;
   paper?: PaperRow;
   /** a is the baseline (more parameters): paper ratios are used as reported */
@@ -76,7 +76,7 @@ export interface Comparison {
 
 export interface CompareOptions {
   clockMHz?: number;
-  part?: PartName;
+  part?: string;
   /** an extra table besides the two built-in ones */
   table?: EnergyTable;
   /** force the paper row */
@@ -90,7 +90,7 @@ function memoryAccesses(d: Design): number {
   return ops.weightReads + ops.bufferReads + ops.bufferWrites + links;
 }
 
-function figures(d: Design, tables: EnergyTable[], part: PartName, clockMHz: number): DesignFigures {
+function figures(d: Design, tables: EnergyTable[], part: string, clockMHz: number): DesignFigures {
   const c = d.cost();
   return {
     name: d.name,
@@ -219,7 +219,7 @@ export function formatComparison(c: Comparison): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
   return [
-    `a: ${c.a.name}   b: ${c.b.name}   (iCE40${c.part} for the FPGA energy, clock ${c.clockMHz} MHz)`,
+    `a: ${c.a.name}   b: ${c.b.name}   (${partTitle(c.part)} for the FPGA energy, clock ${c.clockMHz} MHz)`,
     '',
     line(head),
     line(widths.map((w) => '-'.repeat(w))),
@@ -239,7 +239,7 @@ export function markdownComparison(c: Comparison): string {
     `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
     '',
-    `FPGA energy on iCE40${c.part}, latency and energy at ${c.clockMHz} MHz.`,
+    `FPGA energy on ${partTitle(c.part)}, latency and energy at ${c.clockMHz} MHz.`,
     '',
     ...c.notes.map((x) => `- ${x}`),
     '',

@@ -25,12 +25,12 @@
  *   static     the table's static power x latency / clock
  */
 import type { Design } from '../network/design.ts';
-import { PARTS, type PartName } from '../flow/parts.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { addPJ, multiplyPJ, sramReadPJ, type EnergyTable } from './tables.ts';
-import { dspCount, EBR_BITS } from './memory.ts';
+import { dspCount, EBR_BITS } from '../target/ice40/memory.ts';
 import { inventoryOf, predictInventory } from './resources.ts';
 import { SPRAM_BITS } from './fit.ts';
+import { partOf, partTitle } from '../target/index.ts';
 
 export const ENERGY_CATEGORIES = ['multiply', 'add', 'register', 'memory', 'off-chip', 'clock', 'static'] as const;
 export type EnergyCategory = (typeof ENERGY_CATEGORIES)[number];
@@ -50,7 +50,7 @@ export interface EnergyReport {
   table: string;
   approximate: boolean;
   source: string;
-  part: PartName;
+  part: string;
   clockMHz: number;
   latencyCycles: number;
   latencySeconds: number;
@@ -66,7 +66,7 @@ export interface EnergyReport {
 
 export interface EnergyOptions {
   /** the part (decides DSP vs logic multiplies and on-chip capacity); default UP5K */
-  part?: PartName;
+  part?: string;
   /** clock for static energy and latency in seconds; default 12 MHz (the boards' clock) */
   clockMHz?: number;
   toolchain?: Toolchain;
@@ -76,7 +76,7 @@ export interface EnergyOptions {
 export function energyPerInference(design: Design, table: EnergyTable, opts: EnergyOptions = {}): EnergyReport {
   const part = opts.part ?? 'UP5K';
   const clockMHz = opts.clockMHz ?? 12;
-  const info = PARTS[part];
+  const info = partOf(part).part;
   const inv = inventoryOf(design);
   const est = predictInventory(inv, { part, toolchain: opts.toolchain, board: false });
   const latency = inv.latency;
@@ -85,7 +85,7 @@ export function energyPerInference(design: Design, table: EnergyTable, opts: Ene
   const add = (category: EnergyCategory, owner: string, what: string, count: number, pJEach: number) => {
     if (count > 0 && pJEach > 0) lines.push({ category, owner, what, count, pJEach, pJ: count * pJEach });
   };
-  const ultraplus = info.family === 'ultraplus';
+  const ultraplus = partOf(part).model.hardMultipliers;
 
   // ---- arithmetic ----
   for (const l of [...inv.layers, ...inv.links]) {
@@ -125,7 +125,7 @@ export function energyPerInference(design: Design, table: EnergyTable, opts: Ene
       }
     }
     if (moved.size) {
-      notes.push(`${[...moved].map(([k, v]) => `${k} -> ${v}`).join(', ')}: the design needs ${est.total.ebr} EBR, iCE40${part} has ${info.limits.ebr}; ` +
+      notes.push(`${[...moved].map(([k, v]) => `${k} -> ${v}`).join(', ')}: the design needs ${est.total.ebr} EBR, ${partTitle(part)} has ${info.limits.ebr}; ` +
         'moved weight ROMs are read once per use (the design as generated does not fit: this prices a variant that streams them)');
     }
     for (const m of uses) {
@@ -209,7 +209,7 @@ export function formatEnergy(pJ: number): string {
 
 /** A plain-text breakdown of one report. */
 export function formatEnergyReport(r: EnergyReport): string {
-  const where = r.placement.some((p) => p.placed === 'sram') || r.lines.every((l) => !/EBR|SPRAM|DSP|logic\)/.test(l.what)) ? '' : `iCE40${r.part}, `;
+  const where = r.placement.some((p) => p.placed === 'sram') || r.lines.every((l) => !/EBR|SPRAM|DSP|logic\)/.test(l.what)) ? '' : `${partTitle(r.part)}, `;
   const out = [`energy per inference, table ${r.table}${r.approximate ? ' (approximate)' : ''}, ${where}${r.clockMHz} MHz: ${formatEnergy(r.totalPJ)}`];
   for (const c of ENERGY_CATEGORIES) {
     if (r.breakdown[c] > 0) out.push(`  ${c.padEnd(10)}${formatEnergy(r.breakdown[c]).padStart(12)}  ${((100 * r.breakdown[c]) / r.totalPJ).toFixed(1).padStart(5)}%`);

@@ -40,14 +40,14 @@ import { designFromPlan, type Design } from '../network/design.ts';
 import { linksCut } from '../network/cost.ts';
 import { planAny, type NetworkLayer, type NetworkPlan } from '../network/plan.ts';
 import { loadLayerSpec } from '../layers/load.ts';
-import { PARTS, type PartName } from '../flow/parts.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { predictInventory, type ResourceEstimate } from './resources.ts';
 import { designInventory } from './inventory.ts';
 import { applyVary } from './sweep.ts';
 import { fitCheck, type FitRow } from './fit.ts';
 import type { Schedule } from '../network/spec.ts';
-import { DSP_MODES, type DspMode } from '../layers/dense/spec.ts';
+import { DSP_MODES, type DspMode } from '../layers/formats.ts';
+import { partOf, partTitle } from '../target/index.ts';
 
 /* ------------------------------------------------------------------------ */
 /* Knobs: the settings a layer's faces offer                                  */
@@ -197,7 +197,7 @@ export interface FillChoice {
 
 export interface FillResult {
   design: string;
-  part: PartName;
+  part: string;
   limits: { lut: number; dsp: number; ebr: number; spram: number };
   isNetwork: boolean;
   /** exhaustive over the per-layer candidates, or greedy (more than EXHAUSTIVE_LIMIT combinations) */
@@ -238,9 +238,9 @@ interface Priced {
 }
 
 /** Find lane counts (and folded FFT units) that minimise the period on `part`. */
-export function fill(design: Design, part: PartName, opts: FillOptions = {}): FillResult {
+export function fill(design: Design, part: string, opts: FillOptions = {}): FillResult {
   const t0 = performance.now();
-  const lim = PARTS[part].limits;
+  const lim = partOf(part).part.limits;
   const net0 = design.net;
   const rOpts = { part, toolchain: opts.toolchain, board: opts.board };
   const at = (k: number) => (design.isNetwork ? `layers[${k}].` : '');
@@ -401,7 +401,7 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
   const clean = results.filter((r) => r.clean);
   if (!clean.some((r) => r.net.schedule === net0.schedule)) {
     const over = base.rows.filter((r) => r.status !== 'ok');
-    throw new CircaError(`${design.name}: no lane setting fits iCE40${part} with room; with the fewest lanes everywhere it needs ` +
+    throw new CircaError(`${design.name}: no lane setting fits ${partTitle(part)} with room; with the fewest lanes everywhere it needs ` +
       `${over.map((r) => `${r.resource} ${n(r.need)} (has ${n(r.have)})`).join(', ') || 'more than the part has'}`);
   }
   /** the fastest setting that fits under schedule s, or undefined when none does */
@@ -438,12 +438,12 @@ export function fill(design: Design, part: PartName, opts: FillOptions = {}): Fi
 }
 
 /** Why no pipelined setting fits: the resources over the part in the pipelined setting that needs least of them. */
-function pipelinedRefusal(results: Priced[], part: PartName): string {
+function pipelinedRefusal(results: Priced[], part: string): string {
   const piped = results.filter((r) => r.net.schedule === 'pipelined' && r.rows.length);
   const over = (r: Priced) => r.rows.filter((x) => x.status !== 'ok');
   const least = piped.sort((a, b) => over(a).reduce((s, x) => s + x.need / Math.max(1, x.have), 0) - over(b).reduce((s, x) => s + x.need / Math.max(1, x.have), 0))[0];
   const why = least ? over(least).map((x) => `${x.resource} ${n(x.need)} (has ${n(x.have)})`).join(', ') : '';
-  return `no setting fits iCE40${part} with room under the pipelined schedule${why ? `: at the least it needs ${why}` : ''}`;
+  return `no setting fits ${partTitle(part)} with room under the pipelined schedule${why ? `: at the least it needs ${why}` : ''}`;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -462,10 +462,10 @@ export function formatFill(f: FillResult): string {
   ];
   const lines: string[] = [];
   const b = f.best.bound;
-  lines.push(`fill ${f.design} on iCE40${f.part}: ${f.limits.dsp} SB_MAC16, ${f.limits.ebr} EBR, ${f.limits.spram} SPRAM, ${n(f.limits.lut)} logic cells ` +
+  lines.push(`fill ${f.design} on ${partTitle(f.part)}: ${f.limits.dsp} SB_MAC16, ${f.limits.ebr} EBR, ${f.limits.spram} SPRAM, ${n(f.limits.lut)} logic cells ` +
     '(resource model of the fit check, board top included; only settings that fit with room)');
   lines.push(b.bound === null
-    ? `DSP bound: none (${b.dsp === 0 ? `iCE40${f.part} has no SB_MAC16; multipliers go to logic` : 'no multiplies'})`
+    ? `DSP bound: none (${b.dsp === 0 ? `${partTitle(f.part)} has no SB_MAC16; multipliers go to logic` : 'no multiplies'})`
     : `DSP bound: ${n(b.multiplies)} multiplies per vector / ${b.dsp} SB_MAC16${b.perDsp > 1 ? ` x ${b.perDsp} (operands of at most 8 bits)` : ''} = ${n(b.bound)} cycles per vector; ${formatSingleDual(b)}`);
   lines.push(`search: ${f.search}, ${n(f.priced)} setting(s) priced in ${f.seconds.toFixed(2)} s ` +
     `(candidates per layer: ${f.candidates.map((c) => `${c.name} ${c.count}`).join(', ') || 'no layer has lanes'})`);
@@ -488,6 +488,6 @@ export function formatFill(f: FillResult): string {
   const w = h2.map((x, i) => Math.max(x.length, ...body.map((r) => r[i].length)));
   lines.push(...[h2, ...body].map((r) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ')));
   if (f.noPipelined) lines.push('', `pipelined: ${f.noPipelined}`);
-  if (!f.spec.fits) lines.push('', `* the spec as written does not fit iCE40${f.part} with room: ${f.spec.rows.filter((r) => r.status !== 'ok').map((r) => `${r.resource} ${n(r.need)}/${n(r.have)} ${r.status}`).join(', ')}`);
+  if (!f.spec.fits) lines.push('', `* the spec as written does not fit ${partTitle(f.part)} with room: ${f.spec.rows.filter((r) => r.status !== 'ok').map((r) => `${r.resource} ${n(r.need)}/${n(r.have)} ${r.status}`).join(', ')}`);
   return lines.join('\n');
 }

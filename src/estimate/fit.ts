@@ -1,7 +1,7 @@
 /**
  * Fit check: does a design fit a part, before any tool runs? The resource
  * model (resources.ts) gives what the design needs; the part table
- * (src/flow/parts.ts) what the part has. DSP, EBR and SPRAM predictions are
+ * (src/target/ice40/parts.ts) what the part has. DSP, EBR and SPRAM predictions are
  * exact (yosys' own mapping rules), so a design over those limits is refused.
  * Logic cells are predicted within about 20%: a design predicted over the
  * limit by more than that is refused, one closer to it is marginal (allowed,
@@ -21,11 +21,11 @@
 import type { Design } from '../network/design.ts';
 import { designFromPlan } from '../network/design.ts';
 import { planAny, specLayers } from '../network/plan.ts';
-import { PARTS, PART_NAMES, type PartName } from '../flow/parts.ts';
-import { listBoards, loadBoard } from '../flow/boards.ts';
+import { listBoards, loadBoard } from '../target/ice40/boards.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { LOGIC_TOLERANCE_PCT, predictResources, type ResourceEstimate } from './resources.ts';
-import { EBR_BITS, mapMemory } from './memory.ts';
+import { EBR_BITS, mapMemory } from '../target/ice40/memory.ts';
+import { partOf, partTitle, sameTargetParts } from '../target/index.ts';
 
 /** SB_SPRAM256KA: 256 kbit (docs/references.md). */
 export const SPRAM_BITS = 256 * 1024;
@@ -39,7 +39,7 @@ export interface FitRow {
 }
 
 export interface FitResult {
-  part: PartName;
+  part: string;
   fits: boolean;
   rows: FitRow[];
   advice: string;
@@ -57,7 +57,7 @@ export interface FitOptions {
 const n = (x: number) => x.toLocaleString('en-US');
 
 function rowsFor(e: ResourceEstimate, memBits: number): FitRow[] {
-  const lim = PARTS[e.part].limits;
+  const lim = partOf(e.part).part.limits;
   // a kind the model does not know makes every count rough: never refuse on it
   const over: FitRow['status'] = e.unmodelled.length ? 'marginal' : 'over';
   const lutStatus = e.total.lut <= lim.lut ? 'ok' : e.total.lut <= lim.lut * (1 + LOGIC_TOLERANCE_PCT / 100) ? 'marginal' : over;
@@ -120,27 +120,28 @@ function withLayerSpecs(design: Design, change: (spec: Record<string, unknown>, 
  */
 function spramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): string[] {
   const lines: string[] = [];
-  const have = PARTS[e.part].limits.spram;
+  const have = partOf(e.part).part.limits.spram;
   const users = design.net.layers.filter((l) => (l.plan as { memory?: string }).memory === 'spram');
   for (const l of users) {
     const field = design.isNetwork ? `layers[${l.index}].memory` : 'memory';
     const blocks = e.memories.filter((m) => m.target === 'spram' && m.name.startsWith(`${(l.plan as { name: string }).name}.`)).reduce((s, m) => s + m.blocks, 0);
     lines.push(
       `${field}: "spram" puts the weights of ${(l.plan as { name: string }).name} in ${blocks} SB_SPRAM256KA block(s); ` +
-        (have ? `iCE40${e.part} has ${have}` : `iCE40${e.part} has no SPRAM (only the UltraPlus parts do)`),
+        (have ? `${partTitle(e.part)} has ${have}` : `${partTitle(e.part)} has no SPRAM (only the UltraPlus parts do)`),
     );
   }
   const userSet = new Set(users.map((l) => l.index));
   const ebr = withLayerSpecs(design, (s, k) => (userSet.has(k) ? { ...s, memory: 'ebr' } : s));
   if (ebr && users.length) {
     const e2 = predictResources(ebr, { part: e.part, toolchain: opts.toolchain, board: opts.board });
-    const lim = PARTS[e.part].limits;
+    const lim = partOf(e.part).part.limits;
     lines.push(
-      `with "memory": "ebr" it needs ${e2.total.ebr} EBR (iCE40${e.part} has ${lim.ebr}), ${n(e2.total.lut)} logic cells (has ${n(lim.lut)}): ` +
+      `with "memory": "ebr" it needs ${e2.total.ebr} EBR (${partTitle(e.part)} has ${lim.ebr}), ${n(e2.total.lut)} logic cells (has ${n(lim.lut)}): ` +
         (fitsAll(e2) ? 'that fits' : 'that does not fit either'),
     );
   }
-  const up = PART_NAMES.filter((p) => PARTS[p].limits.spram >= e.total.spram && PARTS[p].family === 'ultraplus');
+  // (the SPRAM row is over: the parts with enough SPRAM are the UltraPlus ones)
+  const up = sameTargetParts(e.part).filter((p) => p.limits.spram >= e.total.spram).map((p) => p.name);
   const boards = up.flatMap((p) => boardsWithPart(p));
   lines.push(`use "memory": "ebr", or an UltraPlus board${boards.length ? ` (${boards.join(', ')})` : ''}`);
   return lines;
@@ -153,7 +154,7 @@ function spramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): str
  * that take it, and say what that needs.
  */
 function toSpramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): string[] {
-  const lim = PARTS[e.part].limits;
+  const lim = partOf(e.part).part.limits;
   if (lim.spram === 0) return [];
   const takers: { index: number; name: string }[] = [];
   design.net.layers.forEach((l, k) => {
@@ -172,7 +173,7 @@ function toSpramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): s
   const rest = rowsFor(e2, memoryBits(e2)).filter((r) => r.status === 'over');
   return [
     `with "memory": "spram" on ${fields} the weights load at run time (\`circa run\`) and it needs ${e2.total.ebr} EBR ` +
-      `(iCE40${e.part} has ${lim.ebr}), ${e2.total.spram} SPRAM (has ${lim.spram}): ` +
+      `(${partTitle(e.part)} has ${lim.ebr}), ${e2.total.spram} SPRAM (has ${lim.spram}): ` +
       (rest.length ? `still over: ${rest.map((r) => `${r.resource} ${n(r.need)}/${n(r.have)}`).join(', ')}` : 'that fits'),
   ];
 }
@@ -186,14 +187,14 @@ function toSpramAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): s
  */
 function smallerAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): string[] {
   const lines: string[] = [];
-  const lim = PARTS[e.part].limits;
+  const lim = partOf(e.part).part.limits;
   const price = (d: Design) => predictResources(d, { part: e.part, toolchain: opts.toolchain, board: opts.board });
   const needs = (e2: ResourceEstimate) => {
     const rows = rowsFor(e2, memoryBits(e2));
     const rest = rows.filter((r) => r.status === 'over');
     const marginal = rows.some((r) => r.status === 'marginal');
     return `${n(e2.total.lut)} logic cells, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR, ${e2.total.spram} SPRAM ` +
-      `(iCE40${e.part}: ${n(lim.lut)}, ${lim.dsp}, ${lim.ebr}, ${lim.spram}): ` +
+      `(${partTitle(e.part)}: ${n(lim.lut)}, ${lim.dsp}, ${lim.ebr}, ${lim.spram}): ` +
       (rest.length ? `still over: ${rest.map((r) => r.resource).join(', ')}`
         : marginal ? `that may fit (logic within the model's ${LOGIC_TOLERANCE_PCT}% of the limit: the tools decide)` : 'that fits');
   };
@@ -221,7 +222,7 @@ function smallerAdvice(design: Design, e: ResourceEstimate, opts: FitOptions): s
   return lines;
 }
 
-function boardsWithPart(part: PartName): string[] {
+function boardsWithPart(part: string): string[] {
   const out: string[] = [];
   for (const name of listBoards()) {
     try {
@@ -242,7 +243,7 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
   const over = rows.filter((r) => r.status === 'over');
   const marginal = rows.filter((r) => r.status === 'marginal');
   const lines: string[] = [];
-  const partName = `iCE40${e.part}`;
+  const partName = `${partTitle(e.part)}`;
   if (!over.length) {
     lines.push(`${marginal.length ? 'may fit (not refused)' : 'fits'} ${partName}: ${rows.filter((r) => r.need > 0).map((r) => `${r.resource} ${n(r.need)}/${n(r.have)}`).join(', ')}`);
     if (marginal.length) {
@@ -268,13 +269,13 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
     }
   }
   const weightBits = e.memories.filter((m) => m.rom).reduce((s, m) => s + m.depth * m.width, 0);
-  const maxPart = PART_NAMES.map((p) => PARTS[p]).reduce((a, b) =>
+  const maxPart = sameTargetParts(e.part).reduce((a, b) =>
     a.limits.ebr * EBR_BITS + a.limits.spram * SPRAM_BITS >= b.limits.ebr * EBR_BITS + b.limits.spram * SPRAM_BITS ? a : b);
   const maxBits = maxPart.limits.ebr * EBR_BITS + maxPart.limits.spram * SPRAM_BITS;
   if (weightBits > maxBits) {
     lines.push(
-      `the weight ROMs hold ${n(weightBits)} bits: more than any iCE40 holds on chip ` +
-        `(the most is iCE40${maxPart.name}: ${maxPart.limits.ebr} EBR + ${maxPart.limits.spram} SPRAM = ${n(maxBits)} bits). ` +
+      `the weight ROMs hold ${n(weightBits)} bits: more than any ${partOf(e.part).target.title} holds on chip ` +
+        `(the most is ${partTitle(maxPart.name)}: ${maxPart.limits.ebr} EBR + ${maxPart.limits.spram} SPRAM = ${n(maxBits)} bits). ` +
         'Fewer lanes do not shrink a ROM; fewer or narrower weights do.',
     );
   }
@@ -303,25 +304,25 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
 
   // other parts
   const others: string[] = [];
-  for (const p of PART_NAMES) {
+  for (const p of sameTargetParts(e.part).map((x) => x.name)) {
     if (p === e.part) continue;
     const e2 = predictResources(design, { part: p, toolchain: opts.toolchain, board: opts.board });
     if (fitsAll(e2)) {
       const boards = boardsWithPart(p);
-      others.push(`iCE40${p}${boards.length ? ` (${boards.join(', ')})` : ''}: ${e2.total.lut} logic cells, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR`);
+      others.push(`${partTitle(p)}${boards.length ? ` (${boards.join(', ')})` : ''}: ${e2.total.lut} logic cells, ${e2.total.dsp} DSP, ${e2.total.ebr} EBR`);
     }
   }
-  lines.push(others.length ? `fits instead on ${others.join('; ')}` : 'no iCE40 part holds it as it is');
+  lines.push(others.length ? `fits instead on ${others.join('; ')}` : `no ${partOf(e.part).target.title} part holds it as it is`);
   return lines.join('\n');
 }
 
 /** Does `design` fit `part`? Rows of need vs have, and advice. */
-export function fitCheck(design: Design, part: PartName, opts: FitOptions = {}): FitResult {
+export function fitCheck(design: Design, part: string, opts: FitOptions = {}): FitResult {
   const estimate = predictResources(design, { part, toolchain: opts.toolchain, board: opts.board });
   const rows = rowsFor(estimate, memoryBits(estimate));
   const fits = rows.every((r) => r.status !== 'over');
   const advice = opts.advise === false
-    ? (fits ? `fits iCE40${part}` : `does not fit iCE40${part}: ${rows.filter((r) => r.status === 'over').map((r) => `${r.resource} needs ${n(r.need)}, has ${n(r.have)}`).join('; ')}`)
+    ? (fits ? `fits ${partTitle(part)}` : `does not fit ${partTitle(part)}: ${rows.filter((r) => r.status === 'over').map((r) => `${r.resource} needs ${n(r.need)}, has ${n(r.have)}`).join('; ')}`)
     : advise(design, estimate, rows, opts);
   return { part, fits, rows, advice, estimate };
 }

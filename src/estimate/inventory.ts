@@ -11,7 +11,7 @@
 import { linkOutLanes, linkVectors } from '../network/cost.ts';
 import type { NetworkPlan, NetworkLayer } from '../network/plan.ts';
 import { bitsFor } from '../layers/formats.ts';
-import type { MultiplierSpec } from './memory.ts';
+import type { MultiplierSpec } from '../target/ice40/memory.ts';
 import { sumOf, type ArithUse, type KindFeatures, type LayerResources, type MemoryUse } from '../layers/resources.ts';
 
 export type { ArithUse, KindFeatures, MemoryUse };

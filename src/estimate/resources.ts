@@ -23,9 +23,9 @@
  */
 import type { Design } from '../network/design.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
-import { PARTS, type PartName } from '../flow/parts.ts';
+import { partOf, partTitle } from '../target/index.ts';
 import { designInventory, type DesignInventory, type LayerInventory } from './inventory.ts';
-import { dspCount, mapMemory, type MemoryMapping } from './memory.ts';
+import { dspCount, mapMemory, type MemoryMapping } from '../target/ice40/memory.ts';
 import { COEFFICIENTS, type Coefficients, type LinearModel, type FamilyModels } from './coefficients.ts';
 
 export interface ResourceCounts {
@@ -63,8 +63,9 @@ export interface MultiplierMapping {
 }
 
 export interface ResourceEstimate {
-  part: PartName;
-  family: 'ultraplus' | 'hx' | 'lp';
+  part: string;
+  /** the part's family inside its target (iCE40: ultraplus, hx, lp) */
+  family: string;
   toolchain: Toolchain;
   /** the UART board top is included */
   board: boolean;
@@ -82,7 +83,7 @@ export interface ResourceEstimate {
 }
 
 export interface ResourceOptions {
-  part: PartName;
+  part: string;
   /** yowasp (default, what `circa build` uses) or native: yosys versions differ in LUTs */
   toolchain?: Toolchain;
   /** include the UART board top (default true: what `circa build` synthesises) */
@@ -199,11 +200,11 @@ function fixedRow(c: Coefficients, name: string, kind: string, features: Record<
 export function predictInventory(inv: DesignInventory, opts: ResourceOptions): ResourceEstimate {
   const toolchain = opts.toolchain ?? 'yowasp';
   const board = opts.board ?? true;
-  const part = PARTS[opts.part];
+  const { part, model } = partOf(opts.part, 'part');
   const c = opts.coefficients ?? COEFFICIENTS[toolchain];
-  const ultraplus = part.family === 'ultraplus';
-  // HX and LP parts share the logic fabric and have no DSP: one model
-  const family = ultraplus ? 'ultraplus' : 'hx';
+  // the target says how a part is priced (iCE40: UltraPlus multiplies on SB_MAC16; HX and LP share the logic fabric, no DSP: one model)
+  const ultraplus = model.hardMultipliers;
+  const family = model.coefficientFamily;
   const comps = [...inv.layers, ...inv.links, ...(board && inv.board ? [inv.board] : [])];
   const parts = comps.map((l) => componentRow(c, l, family, ultraplus));
   const rows = parts.map((p) => p.row);
@@ -252,7 +253,7 @@ export interface ResourceComparisonRow {
 }
 
 export interface ResourceComparison {
-  part: PartName;
+  part: string;
   toolchain: Toolchain;
   rows: ResourceComparisonRow[];
   /** every row ok */
@@ -290,7 +291,7 @@ export function compareResources(predicted: ResourceEstimate, report: FlowReport
 /** A plain-text table of a comparison. */
 export function formatResourceComparison(c: ResourceComparison): string {
   const out = [
-    `predicted vs actual, iCE40${c.part}, toolchain ${c.toolchain}`,
+    `predicted vs actual, ${partTitle(c.part)}, toolchain ${c.toolchain}`,
     `${'resource'.padEnd(20)}${'predicted'.padStart(10)}${'actual'.padStart(9)}${'error'.padStart(9)}`,
   ];
   for (const r of c.rows) {
@@ -302,12 +303,12 @@ export function formatResourceComparison(c: ResourceComparison): string {
 
 /** A plain-text table of a prediction, one row per component. */
 export function formatResourceEstimate(e: ResourceEstimate): string {
-  const lim = PARTS[e.part].limits;
+  const lim = partOf(e.part).part.limits;
   const head = `${'component'.padEnd(24)}${'kind'.padEnd(13)}${'LC'.padStart(7)}${'FF'.padStart(7)}${'DSP'.padStart(5)}${'EBR'.padStart(5)}${'SPRAM'.padStart(7)}`;
   const line = (r: { name: string; kind: string } & ResourceCounts) =>
     `${r.name.slice(0, 23).padEnd(24)}${r.kind.padEnd(13)}${String(r.lut).padStart(7)}${String(r.ff).padStart(7)}${String(r.dsp).padStart(5)}${String(r.ebr).padStart(5)}${String(r.spram).padStart(7)}`;
   return [
-    `predicted resources on iCE40${e.part} (${e.toolchain} toolchain${e.board ? ', with the board top' : ''})`,
+    `predicted resources on ${partTitle(e.part)} (${e.toolchain} toolchain${e.board ? ', with the board top' : ''})`,
     head,
     ...e.rows.map(line),
     line({ name: 'total', kind: '', ...e.total }),

@@ -30,8 +30,8 @@ import { planAny } from '../network/plan.ts';
 import { kindNamed, LAYER_KINDS } from '../layers/index.ts';
 import { loadLayerSpec } from '../layers/load.ts';
 import type { ImageShape } from '../layers/types.ts';
-import { DSP_MODES } from '../layers/dense/spec.ts';
-import type { Board } from '../flow/boards.ts';
+import { DSP_MODES } from '../layers/formats.ts';
+import type { Board } from '../target/ice40/boards.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { fitCheck } from './fit.ts';
 import { energyPerInference } from './energy.ts';
@@ -104,13 +104,9 @@ function rechain(layers: Record<string, unknown>[], from: number): void {
   }
 }
 
-/**
- * The FFT sections of a layer spec: its `fft` object (the circulant kinds), or
- * the spec itself when it spells `architecture` at the top (a bare fft).
- */
+/** The FFT sections of a layer spec, as its kind's vary face names them (the circulant kinds: `fft`; a bare fft: itself). */
 function fftSections(l: Record<string, unknown>): Record<string, unknown>[] {
-  if (l.fft && typeof l.fft === 'object') return [l.fft as Record<string, unknown>];
-  return 'architecture' in l ? [l] : [];
+  return kindNamed(l.kind)?.vary?.fftSections?.(l) ?? [];
 }
 
 function parseValue(s: string): VaryValue {
@@ -198,11 +194,7 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
         f.architecture = value;
         if (value === 'streaming') {
           delete f.butterflies;
-          // a streaming core has no engine to share: the layer runs on its own (and keeps d and b in ROMs)
-          if (f.shareEngine) {
-            delete f.shareEngine;
-            if (l.memory === 'spram') delete l.memory;
-          }
+          kindNamed(l.kind)?.vary?.streamingSection?.(l, f);
         }
       }
     }

@@ -13,14 +13,12 @@
  */
 import type { SourceFile } from '../verilog/index.ts';
 import type { FftDesign } from './rtl.ts';
-import { buildScript } from '../flow/script.ts';
+import { partOf, type FileContent } from '../target/index.ts';
+import { runYowaspTool, type Tree } from '../flow/yowasp.ts';
 
-type Tree = { [name: string]: Tree | string | Uint8Array };
-type Command = (
-  args?: string[],
-  files?: Tree,
-  options?: { stdout?: ((b: Uint8Array | null) => void) | null; stderr?: ((b: Uint8Array | null) => void) | null },
-) => Promise<Tree> | Tree | undefined;
+/** The part and package the fit places on (the iCEBreaker's UP5K in its 48-pin package). */
+const FIT_PART = 'UP5K';
+const FIT_PACKAGE = 'sg48';
 
 export interface YosysResult {
   /** cell type -> count in the synthesised netlist (top module, flattened) */
@@ -47,11 +45,7 @@ export interface FitResult {
   nextpnrLog: string;
 }
 
-function collector(): { text: () => string; sink: (b: Uint8Array | null) => void } {
-  const dec = new TextDecoder();
-  let s = '';
-  return { text: () => s, sink: (b) => { s += b === null ? dec.decode() : dec.decode(b, { stream: true }); } };
-}
+const text = (c: FileContent | undefined): string => (c === undefined ? '{}' : typeof c === 'string' ? c : new TextDecoder().decode(c));
 
 function toTree(sources: readonly SourceFile[]): Tree {
   const t: Tree = {};
@@ -110,17 +104,15 @@ endmodule
 
 /** yosys synth_ice40 for the UltraPlus with DSP inference; returns the netlist and cell counts. */
 export async function synthIce40(sources: readonly SourceFile[], top: string): Promise<YosysResult> {
-  const { runYosys } = (await import('@yowasp/yosys')) as unknown as { runYosys: Command };
-  const log = collector();
-  // the synthesis script of circa build for the UP5K (src/flow/script.ts)
-  const script = buildScript({ sources: sources.filter((s) => s.name.endsWith('.v')), top, part: 'UP5K' });
+  // the synthesis script of circa build for the part (the target's synthesisScript), then the JSON netlist
+  const script = `${partOf(FIT_PART).target.synthesisScript({ sources: sources.filter((s) => s.name.endsWith('.v')), top, part: FIT_PART })}write_json netlist.json\n`;
   const t0 = performance.now();
-  let out: Tree | undefined;
-  try {
-    out = (await runYosys(['-q', '-l', 'yosys.log', '-s', 'synth.ys'], { ...toTree(sources), 'synth.ys': script }, { stdout: log.sink, stderr: log.sink })) ?? undefined;
-  } catch (e) {
-    throw new Error(`yosys failed for ${top}: ${log.text().split('\n').filter((l) => /ERROR/i.test(l)).join('\n') || String(e)}`);
+  // in a worker thread (src/flow/yowasp.ts), as circa build runs it
+  const run = await runYowaspTool('yosys', ['-q', '-l', 'yosys.log', '-s', 'synth.ys'], { ...toTree(sources), 'synth.ys': script });
+  if (run.failure) {
+    throw new Error(`yosys failed for ${top}: ${run.log.split('\n').filter((l) => /ERROR/i.test(l)).join('\n') || run.failure}`);
   }
+  const out = run.tree;
   const seconds = (performance.now() - t0) / 1000;
   const json = out?.['netlist.json'];
   if (typeof json !== 'string' && !(json instanceof Uint8Array)) throw new Error(`yosys wrote no netlist for ${top}`);
@@ -129,7 +121,7 @@ export async function synthIce40(sources: readonly SourceFile[], top: string): P
   const cells: Record<string, number> = {};
   for (const c of Object.values(netlist.modules[top]?.cells ?? {})) cells[c.type] = (cells[c.type] ?? 0) + 1;
   const ylog = out?.['yosys.log'];
-  return { cells, json: text, log: typeof ylog === 'string' ? ylog : ylog instanceof Uint8Array ? new TextDecoder().decode(ylog) : log.text(), seconds };
+  return { cells, json: text, log: typeof ylog === 'string' ? ylog : ylog instanceof Uint8Array ? new TextDecoder().decode(ylog) : run.log, seconds };
 }
 
 /** Synthesise, place and route a design (wrapped) on the UP5K and read nextpnr's report. */
@@ -137,43 +129,33 @@ export async function fitUp5k(design: FftDesign, freqMHz = 50, seed = 1): Promis
   const wrap = fitWrapper(design);
   const top = wrap.name.replace(/\.v$/, '');
   const syn = await synthIce40([...design.sources, wrap], top);
-  const { runNextpnrIce40 } = (await import('@yowasp/nextpnr-ice40')) as unknown as { runNextpnrIce40: Command };
-  const log = collector();
+  const { target } = partOf(FIT_PART);
+  const step = target.placeUnpinned({ part: FIT_PART, package: FIT_PACKAGE, clockMHz: freqMHz, seed }, { netlist: 'netlist.json', report: 'report.json' });
   const t0 = performance.now();
-  let out: Tree | undefined;
-  try {
-    out = (await runNextpnrIce40(
-      ['--up5k', '--package', 'sg48', '--json', 'netlist.json', '--report', 'report.json', '--freq', String(freqMHz),
-        '--pcf-allow-unconstrained', '--timing-allow-fail', '--seed', String(seed)],
-      { 'netlist.json': syn.json },
-      { stdout: log.sink, stderr: log.sink },
-    )) ?? undefined;
-  } catch (e) {
-    const err = log.text().split('\n').filter((l) => /ERROR/.test(l)).join('\n');
-    throw new Error(`nextpnr-ice40 failed for ${top}: ${err || String(e)}`);
+  // in a worker thread (src/flow/yowasp.ts), as circa build runs it
+  const run = await runYowaspTool(step.tool, step.args, { 'netlist.json': syn.json });
+  if (run.failure) {
+    const err = run.log.split('\n').filter((l) => /ERROR/.test(l)).join('\n');
+    throw new Error(`${step.tool} failed for ${top}: ${err || run.failure}`);
   }
+  const out = run.tree;
   const nextpnrSeconds = (performance.now() - t0) / 1000;
   const rep = out?.['report.json'];
-  const repText = typeof rep === 'string' ? rep : rep instanceof Uint8Array ? new TextDecoder().decode(rep) : '{}';
-  const report = JSON.parse(repText) as {
-    utilization?: Record<string, { used: number; available: number }>;
-    fmax?: Record<string, { achieved: number; constraint: number }>;
-  };
-  const util = report.utilization ?? {};
-  const fmaxes = Object.values(report.fmax ?? {}).map((f) => f.achieved);
-  const ffTypes = Object.keys(syn.cells).filter((t) => t.startsWith('SB_DFF'));
+  const files = new Map<string, FileContent>([['netlist.json', syn.json], ['report.json', typeof rep === 'string' || rep instanceof Uint8Array ? rep : '{}']]);
+  const { cells, clocks } = target.readCells(files, { ...target.flowFiles(top), netlist: 'netlist.json', nextpnrReport: 'report.json' }, top);
+  const report = JSON.parse(text(files.get('report.json'))) as { utilization?: Record<string, { used: number; available: number }> };
   return {
     top,
     cells: syn.cells,
-    utilization: util,
-    lc: util.ICESTORM_LC?.used ?? 0,
-    lut4: syn.cells.SB_LUT4 ?? 0,
-    ff: ffTypes.reduce((a, t) => a + syn.cells[t], 0),
-    ebr: util.ICESTORM_RAM?.used ?? 0,
-    dsp: util.ICESTORM_DSP?.used ?? 0,
-    fmaxMHz: fmaxes.length ? Math.min(...fmaxes) : null,
+    utilization: report.utilization ?? {},
+    lc: cells.logicCells,
+    lut4: cells.lut4,
+    ff: cells.ff,
+    ebr: cells.ebr,
+    dsp: cells.dsp,
+    fmaxMHz: clocks.length ? Math.min(...clocks.map((c) => c.achievedMHz)) : null,
     yosysSeconds: syn.seconds,
     nextpnrSeconds,
-    nextpnrLog: log.text(),
+    nextpnrLog: run.log,
   };
 }

@@ -24,8 +24,8 @@
  */
 import { ROUNDING_CODE, toUnsigned } from '../fixed/index.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
-import { loadedSpramModule } from '../verilog/spram.ts';
-import { romModule, packFields } from '../layers/circulant-common/rom.ts';
+import { loadedSpramModule } from '../target/ice40/spram.ts';
+import { romModule, packFields } from '../verilog/rom.ts';
 import { bitReverse } from './plan.ts';
 import {
   BFU_LATENCY, WRITE_AFTER_ISSUE, PASS_GAP, FFT_UNLOAD_LATENCY, WRITEBACK_GAP, engineCycles, foldedFftSchedule,
@@ -943,7 +943,7 @@ export function generateFoldedFftRtl(plan: FoldedFftPlan): EngineRtl & { plan: F
   return { ...d, plan };
 }
 
-/** A shared engine's d/b memory in SPRAM, loaded through the config port (src/verilog/spram.ts). */
+/** A shared engine's d/b memory in SPRAM, loaded through the config port (src/target/ice40/spram.ts). */
 function dbSpramModule(name: string, sh: { dW: number; bW: number; aw: number; depth: number }, words: readonly string[], outputs1: number, preload: boolean): string {
   return loadedSpramModule({
     name,

@@ -1,14 +1,17 @@
 /**
- * The synthesis flow: yosys -> nextpnr-ice40 -> icepack, as data.
+ * The synthesis flow, as data, for any target (src/target/): the board's
+ * part picks the target, and the target gives the steps (the iCE40's:
+ * yosys -> nextpnr-ice40 -> icepack, src/target/ice40/steps.ts), the script
+ * and how the outputs are read. This folder knows no device.
  *
  * flowSteps() lists the steps: each is a tool with its arguments, the files
  * it reads (the flow's inputs or an earlier step's outputs) and the files it
  * must write. runFlow() runs them in order with a runner (runners.ts): YoWASP
  * (@yowasp/yosys, @yowasp/nextpnr-ice40, which also carries icepack: the
  * default) or the native binaries on PATH (toolchain 'native'). The logs are
- * read by logs.ts and the result is a FlowReport (report.ts).
+ * read by the target and the result is a FlowReport (report.ts).
  *
- * Everything a run produces lands in outDir:
+ * Everything an iCE40 run produces lands in outDir:
  *
  *   <sources>            the Verilog (and ROM/include files) as given
  *   synth.ys             the yosys script
@@ -29,20 +32,23 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CircaFlowError, CircaInputError } from '../errors.ts';
-import type { Board } from './boards.ts';
-import { PARTS, type PartInfo } from './parts.ts';
+import { partOf, type FlowFiles, type FlowStep, type StepOptions, type Target, type TargetPart } from '../target/index.ts';
 import { RUNNERS, type FileContent, type Runner, type Toolchain, type ToolName, type ToolRun } from './runners.ts';
-import { flowCells, toolError } from './logs.ts';
+import { toolError } from './logs.ts';
 import type { FlowCells, FlowReport } from './report.ts';
-import { buildScript } from './script.ts';
 
-export { BOARDS_DIR, BoardSchema, listBoards, loadBoard, parseBoard, pcfFor } from './boards.ts';
-export type { Board, BoardLed, BoardPorts } from './boards.ts';
-export { PARTS, PART_NAMES, partInfo } from './parts.ts';
-export type { PartInfo, PartLimits, PartName } from './parts.ts';
 export { findOnPath, nativeRunner, yowaspRunner, RUNNERS, type Runner, type Toolchain, type ToolName, type ToolRun } from './runners.ts';
-export { errorLines, netlistCellCounts, readNextpnrReport } from './logs.ts';
+export { errorLines, netlistCellCounts } from '../target/yosys.ts';
 export { formatReport, type FlowCells, type FlowClock, type FlowReport } from './report.ts';
+export type { FlowFiles, FlowStep };
+
+/** What the flow needs of a board: its part (which picks the target), package, clock and name. */
+export interface FlowBoard {
+  name: string;
+  part: string;
+  package: string;
+  clock: { mhz: number };
+}
 
 export interface FlowSource {
   /** Relative file name, e.g. `top.v`, `rom/w0.hex`. `.v`/`.sv` files are read by yosys; others are data. */
@@ -54,7 +60,7 @@ export interface FlowOptions {
   sources: FlowSource[];
   /** Name of the top-level module. */
   top: string;
-  board: Board;
+  board: FlowBoard;
   /** PCF text, usually from pcfFor(). */
   pcf: string;
   toolchain: Toolchain;
@@ -104,91 +110,29 @@ function checkOptions(opts: FlowOptions): void {
   }
 }
 
-/** The yosys script for a build (src/flow/script.ts: the one synthesis script, shared with gate-level simulation). */
-function yosysScript(opts: FlowOptions): string {
-  return buildScript({ sources: opts.sources, top: opts.top, part: opts.board.part });
+/** The yosys script for a build: the target's synthesis script (shared with gate-level simulation), then the JSON netlist. */
+function yosysScript(opts: FlowOptions, target: Target, netlist: string): string {
+  return `${target.synthesisScript({ sources: opts.sources, top: opts.top, part: opts.board.part })}write_json ${netlist}\n`;
 }
 
 /* ------------------------------------------------------------------------ */
 /* The steps                                                                 */
 /* ------------------------------------------------------------------------ */
 
-/** The files of a run, by role (names inside outDir). */
-export function flowFiles(top: string) {
-  return {
-    script: 'synth.ys',
-    pcf: `${top}.pcf`,
-    netlist: 'netlist.json',
-    nextpnrReport: 'nextpnr-report.json',
-    asc: `${top}.asc`,
-    bin: `${top}.bin`,
-    yosysLog: 'yosys.log',
-    nextpnrLog: 'nextpnr.log',
-    report: 'report.json',
-  };
-}
-export type FlowFiles = ReturnType<typeof flowFiles>;
-
-/** One step of the flow: a tool, its arguments, the files it reads and the files it must write. */
-export interface FlowStep {
-  tool: ToolName;
-  /** what it does, for the progress line `<tool>: <does>` */
-  does: string;
-  args: string[];
-  /** files it reads: the flow's inputs (sources, script, PCF) or earlier steps' outputs */
-  inputs: string[];
-  /** files it must write (a missing or empty one fails the step) */
-  outputs: string[];
-  /** where its stdout and stderr go */
-  log: string;
-  /** add to that log (an earlier step's) under a `--- <tool> ---` line, and only when the tool said something */
-  appendLog?: boolean;
+/** The files of a run, by role (names inside outDir), as the target of `part` names them. */
+export function flowFiles(top: string, part: string): FlowFiles {
+  return partOf(part, 'board.part').target.flowFiles(top);
 }
 
-/** The flow for `opts`, as data: yosys -> nextpnr-ice40 -> icepack. */
-export function flowSteps(opts: FlowOptions, f: FlowFiles = flowFiles(opts.top)): FlowStep[] {
-  const { board, top } = opts;
-  const part = PARTS[board.part];
-  const seed = opts.seed ?? 1;
-  return [
-    {
-      tool: 'yosys',
-      does: `synthesising ${top} for iCE40${part.name}`,
-      args: ['-s', f.script],
-      inputs: [...opts.sources.map((s) => s.name), f.script],
-      outputs: [f.netlist],
-      log: f.yosysLog,
-    },
-    {
-      tool: 'nextpnr-ice40',
-      does: `placing and routing on ${part.nextpnrDevice} ${board.package} at ${board.clock.mhz} MHz, seed ${seed}`,
-      args: [
-        `--${part.nextpnrDevice}`,
-        '--package', board.package,
-        '--json', f.netlist,
-        '--pcf', f.pcf,
-        '--freq', String(board.clock.mhz),
-        '--seed', String(seed),
-        // Missing the target is reported as FAIL in the FlowReport, not thrown.
-        '--timing-allow-fail',
-        '--report', f.nextpnrReport,
-        '--asc', f.asc,
-      ],
-      inputs: [f.netlist, f.pcf],
-      outputs: [f.nextpnrReport, f.asc],
-      log: f.nextpnrLog,
-    },
-    {
-      tool: 'icepack',
-      does: `packing ${f.bin}`,
-      args: [f.asc, f.bin],
-      inputs: [f.asc],
-      outputs: [f.bin],
-      // icepack says little; whatever it says goes at the end of the nextpnr log
-      log: f.nextpnrLog,
-      appendLog: true,
-    },
-  ];
+function stepOptions(opts: FlowOptions): StepOptions {
+  const { board } = opts;
+  return { sources: opts.sources, top: opts.top, part: board.part, package: board.package, clockMHz: board.clock.mhz, seed: opts.seed ?? 1 };
+}
+
+/** The flow for `opts`, as data: the steps of the board's target (iCE40: yosys -> nextpnr-ice40 -> icepack). */
+export function flowSteps(opts: FlowOptions, f?: FlowFiles): FlowStep[] {
+  const { target } = partOf(opts.board.part, 'board.part');
+  return target.flowSteps(stepOptions(opts), f ?? target.flowFiles(opts.top));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -200,7 +144,7 @@ export function flowSteps(opts: FlowOptions, f: FlowFiles = flowFiles(opts.top))
  * adding its outputs there. Throws the step's CircaFlowError when the tool
  * fails or leaves an output missing or empty.
  */
-export async function runStep(runner: Runner, step: FlowStep, files: Map<string, FileContent>, dir: string): Promise<ToolRun> {
+export async function runStep(runner: Runner, step: FlowStep, files: Map<string, FileContent>, dir: string, target?: Target): Promise<ToolRun> {
   const inputs = new Map<string, FileContent>();
   for (const name of step.inputs) {
     const content = files.get(name);
@@ -213,25 +157,23 @@ export async function runStep(runner: Runner, step: FlowStep, files: Map<string,
   else if (run.log.trim()) appendFileSync(logPath, `\n--- ${step.tool} ---\n${run.log}`);
   const missing = step.outputs.filter((name) => !run.outputs.get(name)?.length);
   if (run.failure || missing.length) {
-    throw toolError(step.tool, run, logPath, run.failure ?? `no ${missing.join(' or ')} written`);
+    throw toolError(step.tool, run, logPath, run.failure ?? `no ${missing.join(' or ')} written`, target?.failureNotes(step.tool, run) ?? []);
   }
   for (const [name, content] of run.outputs) files.set(name, content);
   return run;
 }
 
-const text = (c: FileContent | undefined): string => (c === undefined ? '' : typeof c === 'string' ? c : new TextDecoder().decode(c));
-
 /**
- * nextpnr checked the chip database's capacity; check the part's own limits
+ * The placer checked its chip database's capacity; check the part's own limits
  * too, which differ for UP3K (placed on the UP5K database, docs/references.md).
  */
-function checkPartLimits(cells: FlowCells, part: PartInfo, logPath: string): void {
+function checkPartLimits(cells: FlowCells, part: TargetPart, title: string, logPath: string): void {
   const limits = part.limits;
   const over = (['lut', 'ebr', 'spram', 'dsp'] as const).filter((k) => cells[k] > limits[k]);
   if (over.length) {
     throw new CircaFlowError(
       [
-        `design does not fit iCE40${part.name}:`,
+        `design does not fit ${title}:`,
         ...over.map((k) => `  ERROR: ${k} ${cells[k]} used, ${limits[k]} available`),
         ...(part.note ? [`  note: ${part.note}`] : []),
         `  log: ${logPath}`,
@@ -250,19 +192,19 @@ export async function runFlow(opts: FlowOptions): Promise<FlowReport> {
   runner.ready();
 
   const { board, top } = opts;
-  const part = PARTS[board.part];
+  const { part, target, title } = partOf(board.part, 'board.part');
   const seed = opts.seed ?? 1;
   const outDir = resolve(opts.outDir);
   const progress = opts.onProgress ?? (() => {});
   const path = (name: string) => join(outDir, name);
-  const names = flowFiles(top);
-  const steps = flowSteps(opts, names);
+  const names = target.flowFiles(top);
+  const steps = target.flowSteps(stepOptions(opts), names);
 
   // Lay out outDir: inputs written, stale outputs of an earlier run removed
   // (so a native tool that fails silently cannot leave us an old result).
   mkdirSync(outDir, { recursive: true });
   for (const name of [...steps.flatMap((s) => [...s.outputs, s.log]), names.report]) rmSync(path(name), { force: true });
-  const script = yosysScript(opts);
+  const script = yosysScript(opts, target, names.netlist);
   const files = new Map<string, FileContent>();
   for (const s of opts.sources) files.set(s.name, s.text);
   files.set(names.script, script);
@@ -281,17 +223,17 @@ export async function runFlow(opts: FlowOptions): Promise<FlowReport> {
     const every = opts.onProgress ? opts.progressEveryMs ?? 10_000 : 0;
     const beat = every > 0 ? setInterval(() => progress(`${step.tool}: still running, ${Math.round((Date.now() - started) / 1000)} s`), every) : undefined;
     try {
-      runs.set(step.tool, await runStep(runner, step, files, outDir));
+      runs.set(step.tool, await runStep(runner, step, files, outDir, target));
     } finally {
       clearInterval(beat);
     }
-    if (files.has(names.nextpnrReport) && !cells) {
+    if (files.has(names[target.placedMarker]) && !cells) {
       // placed and routed: read what it used, and stop here if the part cannot hold it
-      ({ cells, clocks } = flowCells(text(files.get(names.netlist)), text(files.get(names.nextpnrReport)), top));
-      checkPartLimits(cells, part, path(names.nextpnrLog));
+      ({ cells, clocks } = target.readCells(files, names, top));
+      checkPartLimits(cells, part, title, path(names.nextpnrLog));
     }
   }
-  if (!cells) throw new CircaFlowError(`the flow ended without ${names.nextpnrReport}`);
+  if (!cells) throw new CircaFlowError(`the flow ended without ${names[target.placedMarker]}`);
 
   const seconds = (tool: ToolName) => round3(runs.get(tool)?.seconds ?? 0);
   const fmaxMHz = clocks.length ? Math.min(...clocks.map((c) => c.achievedMHz)) : null;

@@ -4,41 +4,14 @@
  * each step took (FlowReport, written as report.json), and its table for
  * people (formatReport).
  */
-import type { PartLimits, PartName } from './parts.ts';
+import { partTitle, type FlowCells, type FlowClock, type PartLimits } from '../target/index.ts';
 import type { Toolchain } from './runners.ts';
 
-export interface FlowCells {
-  /** Logic cells used (ICESTORM_LC: a LUT4, its DFF and carry share one): the figure the part's limit counts. */
-  logicCells: number;
-  /** The same count as logicCells, under its older name (kept for readers of report.json written before; not LUT4s: see lut4). */
-  lut: number;
-  /** LUT4s (SB_LUT4 cells in the yosys netlist): the logic cells that hold a LUT, not bare flip-flops or carries. */
-  lut4: number;
-  /** Flip-flops (SB_DFF* cells in the yosys netlist). */
-  ff: number;
-  /** Carry cells (SB_CARRY in the yosys netlist). */
-  carry: number;
-  /** SB_MAC16 (ICESTORM_DSP). */
-  dsp: number;
-  /** 4 kbit block RAMs (ICESTORM_RAM). */
-  ebr: number;
-  /** 256 kbit single-port RAMs (ICESTORM_SPRAM). */
-  spram: number;
-  /** I/O cells (SB_IO). */
-  io: number;
-  /** PLLs (ICESTORM_PLL). */
-  pll: number;
-}
+export type { FlowCells, FlowClock };
 
-export interface FlowClock {
-  /** nextpnr's clock net name, e.g. `clk$SB_IO_IN_$glb_clk`. */
-  net: string;
-  achievedMHz: number;
-  constraintMHz: number;
-}
 
 export interface FlowReport {
-  part: PartName;
+  part: string;
   board: string;
   toolchain: Toolchain;
   seed: number;
@@ -80,7 +53,7 @@ export function formatReport(r: FlowReport): string {
     ['PLL', r.cells.pll, null],
   ];
   const out: string[] = [
-    `${r.board} (iCE40${r.part}), toolchain ${r.toolchain}, seed ${r.seed}`,
+    `${r.board} (${partTitle(r.part)}), toolchain ${r.toolchain}, seed ${r.seed}`,
     '',
     `${'resource'.padEnd(20)}${'used'.padStart(8)}${'available'.padStart(11)}${'use'.padStart(8)}`,
   ];

@@ -12,29 +12,17 @@
  * back, so the flow does not care which ran.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CircaFlowError } from '../errors.ts';
 import { runYowaspTool, type Tree } from './yowasp.ts';
+import { findOnPath } from '../which.ts';
+import { TOOL_NAMES, type FileContent, type ToolName, type ToolRun } from '../target/types.ts';
 import { trackChild } from '../cleanup.ts';
 
+export { findOnPath, TOOL_NAMES, type FileContent, type ToolName, type ToolRun };
+
 export type Toolchain = 'yowasp' | 'native';
-export type ToolName = 'yosys' | 'nextpnr-ice40' | 'icepack';
-export const TOOL_NAMES: readonly ToolName[] = ['yosys', 'nextpnr-ice40', 'icepack'];
-
-/** A file's contents as the tools see them. */
-export type FileContent = string | Uint8Array;
-
-/** What one tool run gave back. */
-export interface ToolRun {
-  /** stdout and stderr, interleaved as they arrived. */
-  log: string;
-  seconds: number;
-  /** Contents of the requested output files that exist after the run. */
-  outputs: Map<string, FileContent>;
-  /** Set when the tool did not finish normally. */
-  failure?: string;
-}
 
 export interface Runner {
   toolchain: Toolchain;
@@ -102,23 +90,6 @@ export const yowaspRunner: Runner = {
 /* Native                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/** Full path of an executable on PATH, or undefined. */
-export function findOnPath(exe: string): string | undefined {
-  const names = process.platform === 'win32' ? [`${exe}.exe`, exe] : [exe];
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    for (const name of names) {
-      const p = join(dir, name);
-      try {
-        accessSync(p, fsConstants.X_OK);
-        return p;
-      } catch {
-        /* not here */
-      }
-    }
-  }
-  return undefined;
-}
 
 export const nativeRunner: Runner = {
   toolchain: 'native',

@@ -8,21 +8,16 @@
  * - reference-vs-model: the reference functions against truth tables filled
  *   by calling shiftRound() and fit() from src/fixed: the link from the
  *   reference expressions to the TypeScript model itself.
- * - tvscm: a whole generated TVSCM layer (template tvscm_layer.v through the
- *   layer's rtl face) for every input vector, every pair of weights (written
- *   through the config port), every ready/valid pattern over the bound.
- * - fft-butterfly: rtl-templates/fft_sdf_bf.v, every input stream.
- * - fft-twiddle: rtl-templates/fft_cmul.v, every sample and every twiddle in
- *   the Q1.(TW-2) unit range.
+ * - fft round/fit: requant.v split in two halves, as the FFT uses it.
+ *
+ * A kind's own proofs live in its folder, behind its `proofs` face: the
+ * whole TVSCM layer in src/layers/tvscm/proofs.ts, the FFT butterfly in
+ * src/layers/fft/proofs.ts.
  */
 import { maxOf, minOf, OVERFLOWS, ROUNDINGS, ROUNDING_CODE, fit, shiftRound, toHex, type Overflow, type Rounding } from '../fixed/index.ts';
 import { template, type SourceFile } from '../verilog/index.ts';
 import { fitFunctions, lit, requantFunctions, roundedWidth, shiftRoundFunction, signedBitsFor, type ReferenceFault } from './reference.ts';
 import type { ProofJob } from './prove.ts';
-import { planTvscm, type TvscmPlan } from '../layers/tvscm/plan.ts';
-import { tvscmSpecSchema } from '../layers/tvscm/spec.ts';
-import { tvscmRtl, tvscmTopName } from '../layers/tvscm/rtl.ts';
-import { tvscmCycles } from '../layers/tvscm/cost.ts';
 import { ALL_SIGNEDNESS, dspDual8CombJob, dspDual8SeqJob } from './dsp.ts';
 
 export interface Mode {
@@ -33,7 +28,8 @@ export interface Mode {
 /** Every rounding mode with every overflow mode (6). */
 export const ALL_MODES: readonly Mode[] = ROUNDINGS.flatMap((rounding) => OVERFLOWS.map((overflow) => ({ rounding, overflow })));
 
-const tag = (m: Mode): string => `${m.rounding === 'half-up' ? 'halfup' : m.rounding}_${m.overflow}`;
+/** A mode as written in module and signal names (`halfup_saturate`). */
+export const tag = (m: Mode): string => `${m.rounding === 'half-up' ? 'halfup' : m.rounding}_${m.overflow}`;
 
 // ---------------------------------------------------------------------------
 // requant.v, combinational
@@ -120,254 +116,6 @@ export function requantJob(shapes: readonly RequantShape[] = REQUANT_SHAPES, mod
   return requantMiter('formal_requant', { comment: 'rtl-templates/requant.v', name: 'requant.v' }, shapes, modes, fault, (s, m, id) =>
     `    requant #(.IN_W(${s.inW}), .OUT_W(${s.outW}), .SHIFT(${s.shift}), .ROUND(${ROUNDING_CODE[m.rounding]}), .SAT(${satOf(m)}))
         u_${id} (.din(din[${s.inW - 1}:0]), .dout(dut_${id}), .ovf(dut_ovf_${id}));`);
-}
-
-// ---------------------------------------------------------------------------
-// A whole TVSCM layer, sequential
-// ---------------------------------------------------------------------------
-
-export interface TvscmShape {
-  n: number;
-  placement: { type: 'band'; radius: number } | { type: 'complement' };
-  lanes: number;
-  /** input, weight and output formats (Q int.frac) */
-  input: { int: number; frac: number };
-  weights: { int: number; frac: number };
-  output: { int: number; frac: number };
-  relu: boolean;
-}
-
-/**
- * Default TVSCM shapes: n = 3 band radius 1 with 3 lanes (one output beat
- * holds every lane, and lanes 0 and 2 take their neighbours across the
- * wrap-around), and n = 3 complement with one lane and ReLU. 4-bit inputs
- * and weights, 4-bit outputs with shift 3: many ties, many overflows.
- */
-export const TVSCM_SHAPES: readonly TvscmShape[] = [
-  { n: 3, placement: { type: 'band', radius: 1 }, lanes: 3, input: { int: 0, frac: 1 }, weights: { int: 0, frac: 1 }, output: { int: 0, frac: 1 }, relu: false },
-  { n: 3, placement: { type: 'complement' }, lanes: 1, input: { int: 0, frac: 1 }, weights: { int: 0, frac: 1 }, output: { int: 0, frac: 1 }, relu: true },
-];
-
-/** Stall cycles the bound allows beyond the no-stall latency of one vector. */
-export const TVSCM_SLACK = 1;
-
-function dedupe(sources: readonly SourceFile[]): SourceFile[] {
-  const seen = new Map<string, SourceFile>();
-  for (const s of sources) if (!seen.has(s.name)) seen.set(s.name, s);
-  return [...seen.values()];
-}
-
-function planShape(shape: TvscmShape, m: Mode, name: string): TvscmPlan {
-  return planTvscm(tvscmSpecSchema.parse({
-    kind: 'tvscm',
-    name,
-    n: shape.n,
-    placement: shape.placement,
-    lanes: shape.lanes,
-    input: shape.input,
-    weights: { format: shape.weights, a: 0, b: 0, raw: true },
-    output: { format: shape.output, rounding: m.rounding, overflow: m.overflow, relu: shape.relu },
-  }));
-}
-
-/** Config writes (a, b) before the vector: the layer takes them only while busy is low, i.e. between vectors. */
-const TVSCM_CONFIG_STEPS = 2;
-
-/** Steps of the bounded proof: reset, the two weight writes, one vector without stalls, and the slack. */
-export function tvscmSteps(shape: TvscmShape): number {
-  return 1 + TVSCM_CONFIG_STEPS + tvscmCycles(planShape(shape, ALL_MODES[0], 'fv_steps')).latency + 1 + TVSCM_SLACK;
-}
-
-/**
- * A miter of generated TVSCM layers (one per mode, same shape) against
- * tvscmReference's formulas: the accumulator a*x_i + b*(pair sums) or
- * (a - b)*x_i + b*S in exact arithmetic (wider than the plan's widths, so a
- * too narrow accumulator in the RTL would show), then requantize, then ReLU.
- *
- * The harness is the stream contract, not a copy of the layer's schedule: it
- * records the elements as the input handshake takes them and the weights as
- * the config port writes them, counts output beats, and asserts on every beat
- * (whenever m_valid is high, stalled or not) that each lane equals the
- * reference of its element, that m_keep and m_last are right and that the
- * sticky ovf equals the OR of the reference's overflow flags of the beats
- * emitted so far. The environment is free: any input values, any valid and
- * ready pattern, config writes at any cycle while busy is low (the layer's
- * documented rule), s_last anything; one vector (no element offered after
- * the n-th is taken: the shadow records one vector). Every power-up value of every register
- * without a reset (memories, window, products) is free too.
- */
-export function tvscmJob(shape: TvscmShape, modes: readonly Mode[] = ALL_MODES, fault: ReferenceFault = 'none', schedule: 'free' | 'no-stall' = 'no-stall'): ProofJob {
-  const plans = modes.map((m) => planShape(shape, m, `fv_tvscm_${tag(m)}`));
-  const p0 = plans[0];
-  const { n, lanes: P, rows: ROWS, xWidth: XW, wWidth: WW, yWidth: YW } = p0;
-  const steps = tvscmSteps(shape);
-  const top = 'formal_tvscm';
-  // exact accumulator width, from the formula's worst case and not from the plan
-  const xMax = -minOf(XW);
-  const wMax = -minOf(WW);
-  const accBound = p0.placement === 'band' ? wMax * xMax * (1 + 2 * p0.radius) : 2 * wMax * xMax + wMax * xMax * n;
-  const RW = signedBitsFor(accBound) + 1;
-  const idxW = Math.max(1, Math.ceil(Math.log2(n + 1)));
-  const rowW = Math.max(1, Math.ceil(Math.log2(ROWS + 1)));
-  const L: string[] = [];
-  L.push(`// ${top}: generated by circa (src/formal/checks.ts). A bounded sequential miter:
-// ${modes.length} generated TVSCM layer(s) (n = ${n}, ${p0.placement}${p0.placement === 'band' ? ` radius ${p0.radius}` : ''}, ${P} lane(s),
-// x ${XW} bits, weights ${WW} bits, y ${YW} bits, shift ${p0.requant.shift}${p0.relu ? ', ReLU' : ''}), one per rounding/overflow mode,
-// against tvscmReference() written out as Verilog, for ${steps} clock steps.
-module ${top} (
-    input  wire             clk,
-    input  wire             rst,
-    input  wire             cfg_we,
-    input  wire [1:0]       cfg_addr,
-    input  wire [${WW - 1}:0]       cfg_data,
-    input  wire             s_valid,
-    input  wire [${XW - 1}:0]       s_data,
-    input  wire             s_last,
-    input  wire             m_ready
-);`);
-  // the DUTs
-  plans.forEach((p, d) => {
-    L.push(`
-    // DUT ${d}: ${p.requant.rounding}, ${p.requant.overflow}
-    wire s_ready_${d}, m_valid_${d}, m_last_${d}, ovf_${d}, busy_${d};
-    wire [${P * YW - 1}:0] m_data_${d};
-    wire [${P - 1}:0] m_keep_${d};
-    ${tvscmTopName(p)} u_dut_${d} (
-        .clk(clk), .rst(rst), .cfg_we(cfg_we), .cfg_addr(cfg_addr), .cfg_data(cfg_data),
-        .s_valid(s_valid), .s_ready(s_ready_${d}), .s_data(s_data), .s_last(s_last),
-        .m_valid(m_valid_${d}), .m_ready(m_ready), .m_data(m_data_${d}), .m_keep(m_keep_${d}), .m_last(m_last_${d}),
-        .ovf(ovf_${d}), .busy(busy_${d}));`);
-  });
-  // the contract: shadow of the stream and the config port
-  const xs = Array.from({ length: n }, (_, i) => `sh_x${i}`);
-  L.push(`
-    // ---- the stream contract, recorded from DUT 0's handshake ----
-    wire in_fire  = s_valid & s_ready_0;
-    wire out_fire = m_valid_0 & m_ready;
-    reg [${idxW - 1}:0] sh_in;      // index of the next input element
-    reg [${rowW - 1}:0] sh_row;     // the output beat (row) expected next
-    reg signed [${XW - 1}:0] ${xs.join(', ')};
-    reg signed [${WW - 1}:0] sh_a, sh_b;
-    always @(posedge clk) begin
-        if (rst) begin
-            sh_in  <= 0;
-            sh_row <= 0;
-            sh_a   <= ${lit(p0.a, WW)};
-            sh_b   <= ${lit(p0.b, WW)};
-        end else begin
-            if (in_fire) sh_in <= (sh_in == ${n - 1}) ? 0 : sh_in + 1'b1;
-            if (out_fire) sh_row <= (sh_row == ${ROWS - 1}) ? 0 : sh_row + 1'b1;
-            if (cfg_we && cfg_addr == 2'd0) sh_a <= cfg_data;
-            if (cfg_we && cfg_addr == 2'd1) sh_b <= cfg_data;
-        end
-    end
-    always @(posedge clk) begin
-${xs.map((x, i) => `        if (in_fire && sh_in == ${i}) ${x} <= s_data;`).join('\n')}
-    end
-    // the layer's rule: weights are written between vectors
-    always @* if (!rst && cfg_we) assume(!busy_0);
-    // one vector within the bound: the shadow records one, so after its n elements no
-    // more are offered (with two input buffers the layer would take a second vector
-    // while this one computes; that vector is outside this proof)
-    reg [${idxW - 1}:0] sh_taken;
-    always @(posedge clk) begin
-        if (rst) sh_taken <= 0;
-        else if (in_fire && sh_taken != ${n}) sh_taken <= sh_taken + 1'b1;
-    end
-    always @* if (!rst && sh_taken == ${n}) assume(!s_valid);`);
-  // the reference accumulators
-  L.push(`
-    // ---- tvscmAccumulate (src/layers/tvscm/reference.ts), exact in ${RW} bits ----`);
-  for (let i = 0; i < n; i++) {
-    let expr: string;
-    if (p0.placement === 'band') {
-      const pairs: string[] = [];
-      for (let k = 1; k <= p0.radius; k++) pairs.push(xs[(i - k + n) % n], xs[(i + k) % n]);
-      expr = `sh_a * ${xs[i]} + sh_b * (${pairs.join(' + ')})`;
-    } else {
-      expr = `(sh_a - sh_b) * ${xs[i]} + sh_b * (${xs.join(' + ')})`;
-    }
-    L.push(`    wire signed [${RW - 1}:0] acc_${i} = ${expr};`);
-  }
-  // per mode: requantize, ReLU, the expected beat and the assertions
-  plans.forEach((p, d) => {
-    const r = p.requant;
-    const R = roundedWidth(RW, r.shift);
-    L.push(`
-    // ---- DUT ${d}: requantize (${r.rounding}, ${r.overflow}, shift ${r.shift}, ${YW} bits)${p.relu ? ', then ReLU' : ''} ----
-${requantFunctions(`ref_${d}`, RW, r.shift, YW, r.rounding, r.overflow, fault)}`);
-    for (let i = 0; i < n; i++) {
-      L.push(`    wire signed [${R - 1}:0] rnd_${d}_${i} = ref_${d}_r(acc_${i});
-    wire signed [${YW - 1}:0] fit_${d}_${i} = ref_${d}_v(rnd_${d}_${i});
-    wire signed [${YW - 1}:0] y_${d}_${i} = ${p.relu ? `(fit_${d}_${i} < 0) ? ${lit(0, YW)} : fit_${d}_${i}` : `fit_${d}_${i}`};
-    wire ovf_${d}_${i} = ref_${d}_o(rnd_${d}_${i})${p.relu ? ` & ~(rnd_${d}_${i} < 0 && y_${d}_${i} == 0)` : ''};   // lost information (requantActivate)`);
-    }
-    // expected beat per row
-    const rowData = (t: number): string => `{${Array.from({ length: P }, (_, j) => P - 1 - j).map((j) => (t * P + j < n ? `y_${d}_${t * P + j}` : `${YW}'d0`)).join(', ')}}`;
-    const rowOvf = (t: number): string => Array.from({ length: P }, (_, j) => t * P + j).filter((i) => i < n).map((i) => `ovf_${d}_${i}`).join(' | ');
-    let dataMux = rowData(ROWS - 1);
-    let ovfMux = `(${rowOvf(ROWS - 1)})`;
-    for (let t = ROWS - 2; t >= 0; t--) {
-      dataMux = `(sh_row == ${t}) ? ${rowData(t)} : ${dataMux}`;
-      ovfMux = `(sh_row == ${t}) ? (${rowOvf(t)}) : ${ovfMux}`;
-    }
-    L.push(`    wire [${P * YW - 1}:0] want_data_${d} = ${dataMux};
-    wire want_beat_ovf_${d} = ${ovfMux};
-    reg sh_ovf_${d};   // the reference's sticky overflow over the beats emitted
-    always @(posedge clk) begin
-        if (rst) sh_ovf_${d} <= 1'b0;
-        else if (cfg_we && cfg_addr == 2'd2) sh_ovf_${d} <= 1'b0;
-        else if (out_fire && want_beat_ovf_${d}) sh_ovf_${d} <= 1'b1;
-    end
-    always @* begin
-        if (!rst) begin
-            assert(s_ready_${d} == s_ready_0 && m_valid_${d} == m_valid_0 && busy_${d} == busy_0);
-            if (m_valid_0) begin
-                assert(m_data_${d} == want_data_${d});
-                assert(ovf_${d} == (sh_ovf_${d} | want_beat_ovf_${d}));
-            end else begin
-                assert(ovf_${d} == sh_ovf_${d});
-            end
-        end
-    end`);
-  });
-  // keep and last are the same for every mode
-  const keepOf = (t: number): string => `${P}'b${Array.from({ length: P }, (_, j) => P - 1 - j).map((j) => (t * P + j < n ? '1' : '0')).join('')}`;
-  let keepMux = keepOf(ROWS - 1);
-  for (let t = ROWS - 2; t >= 0; t--) keepMux = `(sh_row == ${t}) ? ${keepOf(t)} : ${keepMux}`;
-  L.push(`
-    wire [${P - 1}:0] want_keep = ${keepMux};
-    wire want_last = sh_row == ${ROWS - 1};
-    always @* if (!rst && m_valid_0) assert(m_keep_0 == want_keep && m_last_0 == want_last);
-    wire unused_ok = &{1'b0, m_last_0${plans.slice(1).map((_, k) => `, m_keep_${k + 1}, m_last_${k + 1}`).join('')}};
-endmodule
-`);
-  const sources = dedupe(plans.flatMap((p) => tvscmRtl(p).sources));
-  return {
-    name: `tvscm layer n=${n} ${p0.placement}${p0.placement === 'band' ? ` r=${p0.radius}` : ''} P=${P} x${XW} w${WW} y${YW} shift ${p0.requant.shift}${p0.relu ? ' relu' : ''}; ${modes.length} mode(s); ${steps} steps`,
-    sources: [...sources, { name: `${top}.v`, text: L.join('\n') }],
-    top,
-    mode: { kind: 'seq', steps, fixed: schedule === 'free' ? [] : noStallSchedule(n, steps) },
-  };
-}
-
-/**
- * The no-stall schedule: the consumer always ready, a written in step 2 and b
- * in step 3 (values free), then the n elements (values free) in steps
- * 4..n+3, no config write and no input after. The writes come before the
- * elements because the layer's rule (assumed by the miter) allows them only
- * while busy is low, and busy is high from the first element taken: a
- * schedule that wrote during the load would contradict the assumption and
- * make every proof vacuous (the fault tests in test/formal.test.ts catch
- * that: they must find a counterexample).
- */
-function noStallSchedule(n: number, steps: number): [number, string, number][] {
-  const first = 2 + TVSCM_CONFIG_STEPS;
-  const f: [number, string, number][] = [[2, 'cfg_addr', 0], [3, 'cfg_addr', 1]];
-  for (let t = 2; t <= steps; t++) {
-    f.push([t, 'm_ready', 1], [t, 's_valid', t >= first && t < first + n ? 1 : 0], [t, 'cfg_we', t < first ? 1 : 0]);
-  }
-  return f;
 }
 
 // ---------------------------------------------------------------------------
@@ -461,164 +209,21 @@ export function fftRoundFitJob(shapes: readonly RequantShape[] = FFT_ROUND_SHAPE
 }
 
 // ---------------------------------------------------------------------------
-// An FFT butterfly (fft_sdf_bf.v), sequential
-// ---------------------------------------------------------------------------
-
-export interface ButterflyShape {
-  wIn: number;
-  shift: 0 | 1;
-  log2Delay: number;
-  rot: 'none' | '-j' | '+j';
-  rotLog2: number;
-}
-
-/** Default butterfly shapes: delay 1 with the -j rotation every 4 samples, delay 2 with +j every 8; 4-bit samples, scaled by 1/2. */
-export const BUTTERFLY_SHAPES: readonly ButterflyShape[] = [
-  { wIn: 4, shift: 1, log2Delay: 0, rot: '-j', rotLog2: 2 },
-  { wIn: 4, shift: 1, log2Delay: 1, rot: '+j', rotLog2: 3 },
-];
-
-/**
- * fft_sdf_bf (one per mode) against butterflyFixed's formulas (src/fft/
- * reference.ts): blocks of 2D samples, the second half rotated by -j or +j in
- * the last quarter of every 2^rotLog2 positions, y[i] = rq(x[i] + x'[i+D])
- * emitted in order, then y[i+D] = rq(x[i] - x'[i+D]), rq = requantize to
- * wIn + 1 - shift bits. The harness keeps the queue of outputs the model
- * predicts from the samples the stage takes and checks every output sample
- * against its head; en and in_valid are free in every step (stalls, gaps,
- * flushes), the sample values are free.
- */
-export function butterflyJob(shape: ButterflyShape, modes: readonly Mode[] = ALL_MODES, fault: ReferenceFault = 'none', steps = 10): ProofJob {
-  const { wIn: W, shift, log2Delay } = shape;
-  const D = 2 ** log2Delay;
-  const wOut = W + 1 - shift;
-  const cntW = Math.max(log2Delay + 1, shape.rotLog2);
-  const posW = cntW;
-  const EW = W + 2; // exact sums and differences
-  // queue entries: one per sample taken, at most steps - 1 of them
-  const qW = Math.max(1, Math.ceil(Math.log2(steps)));
-  const Q = 2 ** qW;
-  const top = 'formal_fft_bf';
-  const L: string[] = [];
-  L.push(`// ${top}: generated by circa (src/formal/checks.ts). A bounded sequential miter:
-// fft_sdf_bf (W_IN ${W}, SHIFT ${shift}, DELAY ${D}, rotation ${shape.rot} in the last quarter of every ${2 ** shape.rotLog2} samples),
-// one per mode, against the butterfly of fftFixed() written out as Verilog, for ${steps} clock steps.
-module ${top} (
-    input  wire clk,
-    input  wire rst,
-    input  wire en,
-    input  wire in_valid,
-    input  wire signed [${W - 1}:0] in_re,
-    input  wire signed [${W - 1}:0] in_im
-);
-    // ---- the model's view: position, first-half samples ----
-    wire take = en & in_valid;
-    reg [${posW - 1}:0] pos;   // stream position of the next sample (mod 2^${posW})
-    wire [${log2Delay}:0] bpos = pos[${log2Delay}:0];   // position in the block of ${2 * D}
-    wire second = bpos >= ${D};
-    wire rotated = ${shape.rot === 'none' ? "1'b0" : `pos[${shape.rotLog2 - 1}:0] >= ${(3 * 2 ** shape.rotLog2) / 4}`};
-    // x' = x (-j) = (im, -re); x' = x (+j) = (-im, re)
-    wire signed [${EW - 1}:0] xr = in_re;
-    wire signed [${EW - 1}:0] xi = in_im;
-    wire signed [${EW - 1}:0] cr = rotated ? ${shape.rot === '-j' ? 'xi' : '-xi'} : xr;
-    wire signed [${EW - 1}:0] ci = rotated ? ${shape.rot === '-j' ? '-xr' : 'xr'} : xi;
-${Array.from({ length: D }, (_, i) => `    reg signed [${EW - 1}:0] hr_${i}, hi_${i};   // x[${i}] of the current block`).join('\n')}
-    always @(posedge clk) begin
-        if (rst) pos <= 0;
-        else if (take) pos <= pos + 1'b1;
-${Array.from({ length: D }, (_, i) => `        if (take && bpos == ${i}) begin hr_${i} <= xr; hi_${i} <= xi; end`).join('\n')}
-    end
-    // the pair this second-half sample completes: a = x[bpos - ${D}]
-    reg signed [${EW - 1}:0] ar, ai;
-    always @* begin
-        ar = hr_0; ai = hi_0;
-${Array.from({ length: D }, (_, i) => `        if (bpos == ${D + i}) begin ar = hr_${i}; ai = hi_${i}; end`).join('\n')}
-    end
-    wire signed [${EW - 1}:0] sum_r = ar + cr, sum_i = ai + ci, dif_r = ar - cr, dif_i = ai - ci;`);
-  modes.forEach((m, d) => {
-    const R = roundedWidth(EW, shift);
-    const E = 2 * wOut + 1; // queue entry {ovf, im, re}
-    L.push(`
-    // ---- DUT ${d}: ${m.rounding}, ${m.overflow} ----
-    wire out_valid_${d}, ovf_${d};
-    wire signed [${wOut - 1}:0] out_re_${d}, out_im_${d};
-    fft_sdf_bf #(.W_IN(${W}), .SHIFT(${shift}), .W_OUT(${wOut}), .LOG2_DELAY(${log2Delay}), .ROT(${shape.rot === 'none' ? 0 : shape.rot === '-j' ? 1 : 2}), .ROT_LOG2(${shape.rotLog2}),
-                 .CNT_W(${cntW}), .USE_RAM(0), .ROUND(${ROUNDING_CODE[m.rounding]}), .SAT(${m.overflow === 'saturate' ? 1 : 0}))
-        u_dut_${d} (.clk(clk), .rst(rst), .en(en), .in_valid(in_valid), .in_re(in_re), .in_im(in_im),
-                    .out_valid(out_valid_${d}), .out_re(out_re_${d}), .out_im(out_im_${d}), .ovf(ovf_${d}));
-${requantFunctions(`rq_${d}`, EW, shift, wOut, m.rounding, m.overflow, fault)}
-    function [${E - 1}:0] ent_${d};   // {ovf, im, re} of requantize(re), requantize(im)
-        input signed [${EW - 1}:0] re, im;
-        begin
-        ent_${d} = {rq_${d}_o(rq_${d}_r(re)) | rq_${d}_o(rq_${d}_r(im)), rq_${d}_v(rq_${d}_r(im)), rq_${d}_v(rq_${d}_r(re))};
-        end
-    endfunction
-    // the outputs the model predicts, in order
-    reg [${E - 1}:0] q_${d} [0:${Q - 1}];
-    reg [${qW - 1}:0] qh_${d}, qt_${d};
-${Array.from({ length: D }, (_, i) => `    reg [${E - 1}:0] dif_${d}_${i};   // y[${D + i}] of the current block, emitted after its sums`).join('\n')}
-    reg sh_ovf_${d};
-    wire [${E - 1}:0] head_${d} = q_${d}[qh_${d}];
-    wire pop_${d} = out_valid_${d} & en;
-    always @(posedge clk) begin
-        if (rst) begin
-            qh_${d} <= 0; qt_${d} <= 0; sh_ovf_${d} <= 1'b0;
-        end else begin
-            if (pop_${d}) begin qh_${d} <= qh_${d} + 1'b1; if (head_${d}[${E - 1}]) sh_ovf_${d} <= 1'b1; end
-            if (take && second) begin
-                // the sum now; at the block's end the ${D} differences after it
-${Array.from({ length: D }, (_, i) => `                if (bpos == ${D + i}) dif_${d}_${i} <= ent_${d}(dif_r, dif_i);`).join('\n')}
-                q_${d}[qt_${d}] <= ent_${d}(sum_r, sum_i);
-                if (bpos == ${2 * D - 1}) begin
-${Array.from({ length: D }, (_, i) => `                    q_${d}[qt_${d} + ${i + 1}] <= ${i === D - 1 ? `ent_${d}(dif_r, dif_i)` : `dif_${d}_${i}`};`).join('\n')}
-                    qt_${d} <= qt_${d} + ${D + 1};
-                end else begin
-                    qt_${d} <= qt_${d} + 1'b1;
-                end
-            end
-        end
-    end
-    always @* begin
-        if (!rst && out_valid_${d}) begin
-            assert(qh_${d} != qt_${d});   // an output the model predicts
-            assert(out_re_${d} == head_${d}[${wOut - 1}:0] && out_im_${d} == head_${d}[${2 * wOut - 1}:${wOut}]);
-            assert(ovf_${d} == (sh_ovf_${d} | head_${d}[${E - 1}]));
-        end
-        if (!rst && !out_valid_${d}) assert(ovf_${d} == sh_ovf_${d});
-    end`);
-  });
-  L.push('endmodule\n');
-  return {
-    name: `fft_sdf_bf W_IN=${W} shift ${shift} delay ${D} rot ${shape.rot}/${2 ** shape.rotLog2}; ${modes.length} mode(s); ${steps} steps, free en and valid`,
-    sources: [template('fft_sdf_bf.v'), template('fft_delay.v'), template('requant.v'), { name: `${top}.v`, text: L.join('\n') }],
-    top,
-    mode: { kind: 'seq', steps },
-  };
-}
-
-// ---------------------------------------------------------------------------
-// The suites `circa prove` runs
+// The generic proofs `circa prove` runs (the kinds add theirs: src/layers/proofs.ts)
 // ---------------------------------------------------------------------------
 
 /**
- * The proofs of `npm test` (default) or `npm run test:deep` (deep: every mode
- * of the sequential checks, the complement placement, the delay-2 butterfly).
+ * The generic proofs of `npm test` (default) or `npm run test:deep` (deep:
+ * every signedness of the sequential dual 8x8 check); the kinds' own proofs
+ * (their `proofs` face) follow them in proofSuite (src/layers/proofs.ts).
  */
-export function proofSuite(deep = false): ProofJob[] {
+export function formalProofs(deep = false): ProofJob[] {
   const jobs: ProofJob[] = [
     referenceVsModelJob([{ inW: 6, outW: 2, shift: 1 }, { inW: 7, outW: 2, shift: 1 }, { inW: 8, outW: 4, shift: 3 }, { inW: 6, outW: 8, shift: 0 }]),
     requantJob(),
     fftRoundFitJob(),
     dspDual8CombJob(),
   ];
-  if (!deep) {
-    jobs.push(dspDual8SeqJob(ALL_SIGNEDNESS.slice(0, 2)));
-    jobs.push(tvscmJob(TVSCM_SHAPES[0], [{ rounding: 'convergent', overflow: 'saturate' }]));
-    jobs.push(butterflyJob(BUTTERFLY_SHAPES[0], [{ rounding: 'half-up', overflow: 'wrap' }]));
-    return jobs;
-  }
-  jobs.push(dspDual8SeqJob(ALL_SIGNEDNESS, 'none', 8));
-  for (const shape of TVSCM_SHAPES) for (const m of ALL_MODES) jobs.push(tvscmJob(shape, [m]));
-  for (const shape of BUTTERFLY_SHAPES) for (const m of ALL_MODES) jobs.push(butterflyJob(shape, [m], 'none', shape.log2Delay === 0 ? 10 : 12));
+  jobs.push(deep ? dspDual8SeqJob(ALL_SIGNEDNESS, 'none', 8) : dspDual8SeqJob(ALL_SIGNEDNESS.slice(0, 2)));
   return jobs;
 }

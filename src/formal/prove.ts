@@ -7,7 +7,7 @@
  */
 import { runYowaspTool, type Tree } from '../flow/yowasp.ts';
 import type { SourceFile } from '../verilog/index.ts';
-import { renameCommands } from '../flow/script.ts';
+import { renameCommands } from '../target/ice40/script.ts';
 
 export interface ProofJob {
   /** what is proven, one line */
@@ -42,7 +42,7 @@ export interface ProofResult {
 /** The yosys script for a job (exported so the README and tests can show it). */
 export function proofScript(job: ProofJob): string {
   const files = job.sources.map((s) => s.name).join(' ');
-  // placeholder cells renamed as the synthesis script renames them (src/flow/script.ts), then elaborated
+  // placeholder cells renamed as the synthesis script renames them (src/target/ice40/script.ts), then elaborated
   // again so the renamed cells take their simulation models (e.g. SB_MAC16 from the iCE40 cells_sim.v)
   const renames = renameCommands(job.sources);
   const rename = renames.length ? `; ${renames.join('; ')}; hierarchy -check -top ${job.top}` : '';

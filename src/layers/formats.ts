@@ -14,6 +14,10 @@ export const qFormatSchema = z
     message: `width 1 + int + frac must be in ${MIN_DATA_WIDTH}..${MAX_DATA_WIDTH}`,
   });
 
+/** How a layer's multiplies map onto SB_MAC16: one 16x16 product each, or two 8x8 products (both operands of at most 8 bits). */
+export const DSP_MODES = ['single', 'dual8'] as const;
+export type DspMode = (typeof DSP_MODES)[number];
+
 export const roundingSchema = z.enum(ROUNDINGS as [string, ...string[]]).default('convergent');
 export const overflowSchema = z.enum(OVERFLOWS as [string, ...string[]]).default('saturate');
 

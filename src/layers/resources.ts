@@ -6,7 +6,7 @@
  * its own in src/layers/<kind>/resources.ts, following its template in
  * rtl-templates/; src/estimate/ only aggregates and prices.
  */
-import type { MemorySpec, MultiplierSpec } from '../estimate/memory.ts';
+import type { MemorySpec, MultiplierSpec } from '../target/ice40/memory.ts';
 
 export type { MemorySpec, MultiplierSpec };
 

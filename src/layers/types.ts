@@ -10,6 +10,7 @@ import type { QFormat } from '../fixed/index.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import type { StreamInterface } from '../sim/stream.ts';
 import type { LabelledVector } from '../sim/vectors.ts';
+import type { ProofJob } from '../formal/prove.ts';
 import type { LayerResources, ResourceContext } from './resources.ts';
 
 /** Result of the bit-exact model for one input vector. */
@@ -222,6 +223,12 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
    */
   fitAdvice?(plan: Plan): string[];
   /**
+   * Optional: the kind's formal proofs (src/formal/ builds the miters and
+   * runs sat), for `circa prove` after the generic rounding proofs: a few
+   * for `npm test` (deep false), every shape and mode for `npm run test:deep`.
+   */
+  proofs?(deep: boolean): ProofJob[];
+  /**
    * Optional: the output element that is a class index (argmax: 0, the
    * index before the value); a design ending in such a layer is a
    * classifier, and `circa run`, eval and the dataset runs report classes.
@@ -263,6 +270,14 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
     fields?: readonly string[];
     /** take the image the layer before gives (the sweep's re-chain after a shape field changes) */
     input?(spec: Record<string, unknown>, image: ImageShape): void;
+    /**
+     * the spec's FFT sections (the objects holding architecture, butterflies
+     * and dataWidth) that the `butterflies`, `architecture` and `fftWidth`
+     * shorthands set
+     */
+    fftSections?(spec: Record<string, unknown>): Record<string, unknown>[];
+    /** what else changes in the spec when `section` becomes streaming (its butterflies are dropped already) */
+    streamingSection?(spec: Record<string, unknown>, section: Record<string, unknown>): void;
   };
   /**
    * Optional: for a kind whose vectors are images in the stream order

@@ -3,15 +3,15 @@
  * (src/network/protocol.ts; the device top of src/network/proto-top.ts),
  * with a power-on reset, status LEDs at the
  * board's polarity, and, when asked for a clock other than the board's, the
- * iCE40 PLL (src/flow/pll.ts).
+ * iCE40 PLL (src/target/ice40/pll.ts).
  *
  *   LED 0: busy (a command is being carried out or answered)
  *   LED 1: overflow (the design's sticky flag)
  *   LED 2: error (sticky: a rejected frame, a timeout or a lost byte), when the board has a third LED
  */
 import { CircaInputError } from '../errors.ts';
-import { pcfFor, type Board } from '../flow/boards.ts';
-import { clockPlan, describeClock, type ClockPlan } from '../flow/pll.ts';
+import { pcfFor, uartBoards, type Board } from '../target/ice40/boards.ts';
+import { clockPlan, describeClock, type ClockPlan } from '../target/ice40/pll.ts';
 import type { LayerRtl } from '../layers/types.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
 import { DEFAULT_TIMEOUT_BITS } from './protocol.ts';
@@ -63,7 +63,7 @@ export function boardDesign(rtl: LayerRtl, board: Board, clockMHz?: number): Boa
   if (!board.uart) {
     throw new CircaInputError(
       `board ${board.name} has no UART (${board.notes ?? 'no serial pins'}); circa's board top talks to the host over a UART. ` +
-        'Choose a board with one (icebreaker, icestick, hx8k-breakout, icesugar, upduino-v3).',
+        `Choose a board with one (${uartBoards().join(', ')}).`,
     );
   }
   const clock = clockPlan(board.clock.mhz, clockMHz);

@@ -10,14 +10,14 @@
  * they miss (the paper's mnist-dense, 784 x 784 dense, is about 4.4x).
  */
 import { CircaInputError } from '../errors.ts';
-import { PARTS } from '../flow/parts.ts';
+import { ice40 } from '../target/index.ts';
 import type { LayerKind } from '../layers/types.ts';
 
 export const MEMORY_LIMIT_FACTOR = 16;
 
 /** Memory bits of the largest iCE40 part (EBR 4 kbit blocks plus SPRAM 256 kbit blocks), and its name. */
 export function largestPartMemory(): { part: string; bits: number } {
-  const all = Object.values(PARTS).map((p) => ({ part: p.name, bits: p.limits.ebr * 4096 + p.limits.spram * 262144 }));
+  const all = Object.values(ice40.parts).map((p) => ({ part: p.name, bits: p.limits.ebr * 4096 + p.limits.spram * 262144 }));
   return all.reduce((a, b) => (b.bits > a.bits ? b : a));
 }
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { track } from '../cleanup.ts';
 import type { SourceFile } from '../verilog/index.ts';
-import { readCommands } from '../flow/script.ts';
+import { readCommands } from '../target/ice40/script.ts';
 
 const run = promisify(execFile);
 
@@ -99,7 +99,7 @@ export async function yosysRead(sources: readonly SourceFile[], top: string): Pr
   try {
     // loaded here, not at start-up: the command's other paths never need YoWASP
     const { runYosys } = await import('@yowasp/yosys');
-    // the reads of the synthesis script (src/flow/script.ts), then elaboration checks
+    // the reads of the synthesis script (src/target/ice40/script.ts), then elaboration checks
     await runYosys(['-q', '-p', [...readCommands(sources), `hierarchy -check -top ${top}`, 'proc', 'check -assert'].join('; ')], tree, {
       stdout: sink,
       stderr: sink,

@@ -1,6 +1,6 @@
 /**
  * Gate-level co-simulation: the design as synthesis leaves it. YoWASP yosys
- * runs the synthesis script `circa build` runs (src/flow/script.ts: the same
+ * runs the synthesis script `circa build` runs (src/target/ice40/script.ts: the same
  * reads and synth_ice40 command for the part, only the output is Verilog
  * instead of JSON) and maps the RTL onto iCE40 cells; the netlist plus
  * yosys's own simulation models of those cells (share/ice40/cells_sim.v from
@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { CircaError, CircaInputError } from '../errors.ts';
 import type { LayerRtl } from '../layers/types.ts';
 import type { SourceFile } from '../verilog/index.ts';
-import type { PartName } from '../flow/parts.ts';
-import { netlistScript } from '../flow/script.ts';
+import type { PartName } from '../target/ice40/parts.ts';
+import { netlistScript } from '../target/ice40/script.ts';
 import { runYowaspTool, type Tree } from '../flow/yowasp.ts';
 import { cacheDir } from './verilator.ts';
 
@@ -58,14 +58,14 @@ export const GATE_LEVEL_CXXRTL_SCRIPT = 'proc; flatten; opt; write_cxxrtl -g2 du
 
 /** A gate-level design: the netlist and its cell models, and the yosys script that made the netlist. */
 export interface GateLevelRtl extends LayerRtl {
-  /** the yosys script the netlist came from (src/flow/script.ts netlistScript, as `circa build` runs it) */
+  /** the yosys script the netlist came from (src/target/ice40/script.ts netlistScript, as `circa build` runs it) */
   synthesisScript: string;
   part: PartName;
 }
 
 /**
  * The design synthesised for a part (default the UP5K of the default board)
- * by the script `circa build` runs (src/flow/script.ts), as a stream design
+ * by the script `circa build` runs (src/target/ice40/script.ts), as a stream design
  * either simulator runs.
  */
 export async function synthesisedRtl(rtl: LayerRtl, part: PartName = 'UP5K'): Promise<GateLevelRtl> {
@@ -91,7 +91,7 @@ export async function synthesisedRtl(rtl: LayerRtl, part: PartName = 'UP5K'): Pr
 
 /**
  * The Verilog netlist of a design for a part, from the synthesis script of
- * `circa build` (src/flow/script.ts netlistScript), and that script's text.
+ * `circa build` (src/target/ice40/script.ts netlistScript), and that script's text.
  * Cached by content hash (the script, the sources, the yosys version) beside
  * the simulator builds, so a repeated gate-level run does not synthesise
  * again. Written to a staging directory and renamed into place: an

@@ -18,20 +18,11 @@ import { fromUnsigned, toUnsigned } from '../fixed/index.ts';
 import { track } from '../cleanup.ts';
 import { CircaError } from '../errors.ts';
 import { writeFile } from '../output.ts';
-import type { SourceFile } from '../verilog/index.ts';
+import type { SourceFile, StreamInterface } from '../verilog/index.ts';
 import { buildHarness, resolveSimulator, type SimulatorChoice, type SimulatorName } from './simulator.ts';
 import type { BuildPhases } from './cxxrtl.ts';
 
-export interface StreamInterface {
-  inLanes: number;
-  inWidth: number;
-  outLanes: number;
-  outWidth: number;
-  /** input beats per vector */
-  inBeats: number;
-  /** output beats per vector */
-  outBeats: number;
-}
+export type { StreamInterface };
 
 export interface StreamDesign {
   sources: readonly SourceFile[];

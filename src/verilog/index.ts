@@ -108,3 +108,15 @@ export function portList(ports: readonly Port[], indent = '    '): string {
 export function sameNameConnections(ports: readonly Port[]): Record<string, string> {
   return Object.fromEntries(ports.map((p) => [p.name, p.name]));
 }
+
+/** The stream ports of a generated top: lanes and widths in and out, and the beats of one vector each way. */
+export interface StreamInterface {
+  inLanes: number;
+  inWidth: number;
+  outLanes: number;
+  outWidth: number;
+  /** input beats per vector */
+  inBeats: number;
+  /** output beats per vector */
+  outBeats: number;
+}

@@ -13,6 +13,7 @@ import { bcircRtl } from './rtl.ts';
 import { bcircCost, bcircTiming } from './cost.ts';
 import { bcircRegisters } from './registers.ts';
 import { blockCirculantTrain } from './train.ts';
+import { fftSectionVary } from '../circulant-common/vary.ts';
 
 export const blockCirculant = defineKind<BlockCirculantSpec, BlockCirculantPlan>({
   kind: 'block-circulant',
@@ -31,6 +32,7 @@ export const blockCirculant = defineKind<BlockCirculantSpec, BlockCirculantPlan>
   timing: bcircTiming,
   registers: bcircRegisters,
   train: blockCirculantTrain,
+  vary: fftSectionVary,
   describe: (p) => [
     `block-circulant ${p.inputs} -> ${p.outputs}, blocks ${p.k} x ${p.k} (${p.p} x ${p.q}), ${p.lanes} MAC lane(s), ${p.groups} group(s), ` +
       `spectra in ${p.memory === 'spram' ? `SPRAM (${p.spramBlocks} block(s), loaded at run time)` : 'EBR'}`,

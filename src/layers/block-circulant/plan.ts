@@ -24,7 +24,7 @@ import { ebrBlocks, fftCost, type FftPlan } from '../../fft/index.ts';
 import { checkTransformLength, layerFftPlan, refuseShareEngine } from '../circulant-common/fft-options.ts';
 import { halfSpectrum, quantizeSpectrum, spectrumFormat, type Cplx } from '../circulant-common/spectrum.ts';
 import { drawWeights, type WeightSource } from '../circulant-common/weights.ts';
-import { bitsFor } from '../circulant-common/rom.ts';
+import { bitsFor } from '../../verilog/rom.ts';
 import { checkWeightCount } from '../formats.ts';
 import type { CircActivation } from '../circulant-common/schema.ts';
 import type { BlockCirculantSpec } from './spec.ts';

@@ -20,7 +20,7 @@ import { ROUNDING_CODE, formatName, fromUnsigned } from '../../fixed/index.ts';
 import { generateFftRtl } from '../../fft/index.ts';
 import { header, instance, packageVersion, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
 import type { LayerRtl } from '../types.ts';
-import { packFields, romModule } from '../circulant-common/rom.ts';
+import { packFields, romModule } from '../../verilog/rom.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import { bcircWidths, describeBcircFormats, type BlockCirculantPlan } from './plan.ts';
 import { bcircCycles } from './cost.ts';

@@ -14,7 +14,7 @@ import { generateFftRtl } from '../../fft/index.ts';
 import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
 import type { LayerRtl } from '../types.ts';
 import type { StreamCorePlan } from './stream-plan.ts';
-import { bitsFor, packFields, romModule } from './rom.ts';
+import { bitsFor, packFields, romModule } from '../../verilog/rom.ts';
 
 /** The output stage of the core's top: circ_out's parameters and, for diag, its ROM. */
 export interface StreamHead {

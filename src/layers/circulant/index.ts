@@ -11,6 +11,7 @@ import { circulantRtl } from './rtl.ts';
 import { circulantCost, circulantTiming } from './cost.ts';
 import { circulantTrain } from './train.ts';
 import { smallerCirculant } from '../circulant-common/smaller.ts';
+import { fftSectionVary } from '../circulant-common/vary.ts';
 
 export const circulant = defineKind<CirculantSpec, CirculantPlan>({
   kind: 'circulant',
@@ -29,6 +30,7 @@ export const circulant = defineKind<CirculantSpec, CirculantPlan>({
   timing: circulantTiming,
   train: circulantTrain,
   smaller: smallerCirculant,
+  vary: fftSectionVary,
   describe: (p) => [
     `circulant ${p.inputs} -> ${p.outputs}, K = ${p.core.k}, sign flip D ${p.signSeed === null ? 'explicit' : `from seed ${p.signSeed}`}`,
     `input ${formatName(p.xFormat)}, r ${describeSource(p.weightSource)}; ${describeStreamCore(p.core)}`,

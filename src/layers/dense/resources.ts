@@ -7,7 +7,7 @@
 import { bitsFor } from '../formats.ts';
 import type { LayerResources, MemoryUse, MultiplierSpec, ResourceContext } from '../resources.ts';
 import type { DensePlan } from './plan.ts';
-import { mapMemory } from '../../estimate/memory.ts';
+import { mapMemory } from '../../target/ice40/memory.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

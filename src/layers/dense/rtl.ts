@@ -20,7 +20,7 @@
 import { working } from '../../work.ts';
 import { ROUNDING_CODE, formatName, toHex, toUnsigned } from '../../fixed/index.ts';
 import { header, instance, packageVersion, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
-import { loadedSpramModule } from '../../verilog/spram.ts';
+import { loadedSpramModule } from '../../target/ice40/spram.ts';
 import type { LayerRtl } from '../types.ts';
 import type { DensePlan } from './plan.ts';
 import type { DspMode } from './spec.ts';
@@ -168,7 +168,7 @@ endmodule
 }
 
 /**
- * The weight memory in SPRAM (src/verilog/spram.ts): GROUPS*N words, the
+ * The weight memory in SPRAM (src/target/ice40/spram.ts): GROUPS*N words, the
  * same ports as the ROM plus the loader's write.
  */
 function spramModule(p: DensePlan, name: string, addrWidth: number, words: string[], preload: boolean): string {

@@ -43,8 +43,8 @@ export type MemoryChoice = (typeof MEMORIES)[number];
  * mode (rtl-templates/dsp_dual8.v): both the input and the weight format at
  * most 8 bits, an UltraPlus part. Same schedule, half the DSPs.
  */
-export const DSP_MODES = ['single', 'dual8'] as const;
-export type DspMode = (typeof DSP_MODES)[number];
+import { DSP_MODES } from '../formats.ts';
+export { DSP_MODES, type DspMode } from '../formats.ts';
 
 export const denseSpecSchema = z
   .object({

@@ -25,7 +25,7 @@
  */
 import { CircaInputError } from '../../errors.ts';
 import { formatName, fromUnsigned, identityRaw, reluRaw, requantActivate, toReal } from '../../fixed/index.ts';
-import { packFields } from '../circulant-common/rom.ts';
+import { packFields } from '../../verilog/rom.ts';
 import {
   engineCycles, engineFirstOutput, generateEngineRtl, packHalfSpectrum, runPass, bitReverse, WRITEBACK_GAP,
   type EngineSchedule, type FoldedPass, type PmulOperand,

@@ -13,6 +13,7 @@ import { diagCirculantCost, diagCirculantTiming } from './cost.ts';
 import { diagCirculantTrain } from './train.ts';
 import { smallerCirculant } from '../circulant-common/smaller.ts';
 import { diagCirculantFuse } from './fused.ts';
+import { fftSectionVary } from '../circulant-common/vary.ts';
 
 export const diagCirculant = defineKind<DiagCirculantSpec, DiagCirculantPlan>({
   kind: 'diag-circulant',
@@ -35,6 +36,7 @@ export const diagCirculant = defineKind<DiagCirculantSpec, DiagCirculantPlan>({
   timing: diagCirculantTiming,
   train: diagCirculantTrain,
   smaller: smallerCirculant,
+  vary: fftSectionVary,
   fuse: diagCirculantFuse,
   describe: (p) => [
     `diag-circulant ${p.inputs} -> ${p.outputs}, K = ${p.core.k}, c, d, b ${describeSource(p.weightSource)}`,

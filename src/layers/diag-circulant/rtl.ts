@@ -8,7 +8,7 @@ import type { LayerRtl } from '../types.ts';
 import { anyCoreRtl } from '../circulant-common/core.ts';
 import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
-import { packFields } from '../circulant-common/rom.ts';
+import { packFields } from '../../verilog/rom.ts';
 import type { DiagCirculantPlan } from './plan.ts';
 import { diagCirculantCost } from './cost.ts';
 

@@ -14,6 +14,7 @@ import { fftLayerFloat, fftLayerReference, fftLayerVectors } from './reference.t
 import { fftLayerRtl } from './rtl.ts';
 import { fftLayerCost, fftLayerTiming } from './cost.ts';
 import { smallerFft } from '../circulant-common/smaller.ts';
+import { fftProofs } from './proofs.ts';
 
 /** raw integers of w bits: Q(w-1).0 */
 const integer = (w: number) => q(w - 1, 0);
@@ -35,6 +36,9 @@ export const fft = defineKind<FftLayerSpec, FftLayerPlan>({
   cost: fftLayerCost,
   timing: fftLayerTiming,
   vectors: fftLayerVectors,
+  proofs: fftProofs,
+  // a bare fft is its own FFT section when it spells its architecture
+  vary: { fftSections: (spec) => ('architecture' in spec ? [spec] : []) },
   smaller: (spec) => smallerFft(spec, (f) => f, ''),
   describe: (p) => {
     const s = p.spec;

@@ -9,6 +9,7 @@ import { tvscmIo, tvscmRtl } from './rtl.ts';
 import { tvscmCost, tvscmTiming } from './cost.ts';
 import { tvscmRegisters } from './registers.ts';
 import { tvscmTrain } from './train.ts';
+import { tvscmProofs } from './proofs.ts';
 
 export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   kind: 'tvscm',
@@ -33,6 +34,7 @@ export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   timing: tvscmTiming,
   registers: tvscmRegisters,
   train: tvscmTrain,
+  proofs: tvscmProofs,
   describe: (p) => [
     `TVSCM ${p.n} x ${p.n}, ${p.placement}${p.placement === 'band' ? ` (radius ${p.radius})` : ''}, ${p.lanes} lane(s)` +
       `${p.beat > 1 ? `, ${p.beat} elements per input beat` : ''}${p.buffers === 1 ? ', one input buffer' : ''}`,

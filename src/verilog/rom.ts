@@ -4,8 +4,8 @@
  * registered read held by `en`, so a stalled pipeline keeps its word.
  * yosys maps large ones to EBR (rom_style "block"), small ones to LUTs.
  */
-import { packageVersion } from '../../verilog/index.ts';
-import { toUnsigned } from '../../fixed/index.ts';
+import { packageVersion } from './index.ts';
+import { toUnsigned } from '../fixed/index.ts';
 
 /** Words of at least this many entries are forced into block RAM. */
 export const ROM_BLOCK_WORDS = 64;

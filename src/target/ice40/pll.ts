@@ -22,7 +22,7 @@
  * outside it, or further off than PLL_TOLERANCE, it is refused.
  */
 import { InvalidArgumentError, Option } from 'commander';
-import { CircaInputError } from '../errors.ts';
+import { CircaInputError } from '../../errors.ts';
 
 export const PLL_LIMITS = {
   inMHz: [10, 133],

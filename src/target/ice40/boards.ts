@@ -12,13 +12,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { CircaInputError } from '../errors.ts';
-import { parseJsonText, withoutSchemaKey, stripBom } from '../json.ts';
-import { didYouMean, knownFields } from '../suggest.ts';
+import { CircaInputError } from '../../errors.ts';
+import { parseJsonText, withoutSchemaKey, stripBom } from '../../json.ts';
+import { didYouMean, knownFields } from '../../suggest.ts';
 import { PART_NAMES, PARTS } from './parts.ts';
 
 /** Directory holding the built-in board files (`<repo>/boards`). */
-export const BOARDS_DIR = fileURLToPath(new URL('../../boards/', import.meta.url));
+export const BOARDS_DIR = fileURLToPath(new URL('../../../boards/', import.meta.url));
 
 /** A package pin: a number on QFN/TQFP packages ("35"), a ball on BGA packages ("B10"). */
 const Pin = z
@@ -43,7 +43,7 @@ export const BoardSchema = z
     }),
     /** Human-readable board name. */
     title: z.string().min(1),
-    /** iCE40 part; see src/flow/parts.ts for the limits of each. */
+    /** iCE40 part; see src/target/ice40/parts.ts for the limits of each. */
     part: z.enum(PART_NAMES),
     /** nextpnr `--package` value, e.g. "sg48", "tq144", "ct256", "cm81". */
     package: z.string().regex(/^[a-z]{1,3}[0-9]{1,3}$/, { message: 'expected a package name such as "sg48"' }),
@@ -152,6 +152,17 @@ function looksLikePath(s: string): boolean {
  * Load a board: a built-in name (`icebreaker`, see listBoards()) or a path to
  * a user's board JSON file.
  */
+/** The built-in boards with a UART (what circa's board top talks to the host over), by name. */
+export function uartBoards(): string[] {
+  return listBoards().filter((name) => {
+    try {
+      return Boolean(loadBoard(name).uart);
+    } catch {
+      return false; // a broken board file is reported where it is used
+    }
+  });
+}
+
 export function loadBoard(nameOrPath: string): Board {
   let file: string;
   let label: string;

@@ -18,20 +18,15 @@
  * (FPGA-DS-02008): 2800 LUT4, 80 kbit EBR (20 blocks), 1 Mbit SPRAM (4
  * blocks), 4 DSP.
  */
+import type { PartLimits, TargetPart } from '../types.ts';
+
+export type { PartLimits };
 
 /** Part names as written in board files. */
 export const PART_NAMES = ['UP5K', 'UP3K', 'HX8K', 'LP8K', 'HX1K'] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
-/** Resource limits of one part. `lut` counts logic cells (LUT4 + optional DFF + carry). */
-export interface PartLimits {
-  readonly lut: number;
-  readonly ebr: number;
-  readonly spram: number;
-  readonly dsp: number;
-}
-
-export interface PartInfo {
+export interface PartInfo extends TargetPart {
   readonly name: PartName;
   /** iCE40 family; UltraPlus gets `synth_ice40 -device u -dsp`, LP gets `-device lp`. */
   readonly family: 'ultraplus' | 'hx' | 'lp';
@@ -39,11 +34,6 @@ export interface PartInfo {
   readonly nextpnrDevice: string;
   /** Value of yosys `synth_ice40 -device` (timing model for abc9). */
   readonly yosysDevice: 'u' | 'hx' | 'lp';
-  readonly limits: PartLimits;
-  /** Where the figures come from. */
-  readonly source: string;
-  /** Anything a user must know about the part. */
-  readonly note?: string;
 }
 
 const PART_TABLE = 'docs/references.md, iCE40 parts (Lattice family data sheets; nextpnr --report availability)';

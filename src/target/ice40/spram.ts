@@ -9,7 +9,7 @@
  * Used by the dense weights in SPRAM and by the d/b memory of two
  * diag-circulant layers sharing one folded engine.
  */
-import { packageVersion } from './index.ts';
+import { packageVersion } from '../../verilog/index.ts';
 
 export interface LoadedSpram {
   /** module name */

@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CircaError, CircaFlowError, CircaInputError } from '../errors.ts';
-import { kindOf } from '../output.ts';
+import { CircaError, CircaFlowError, CircaInputError } from '../../errors.ts';
+import { kindOf } from '../../output.ts';
 import type { Board } from './boards.ts';
-import { findOnPath } from './runners.ts';
+import { findOnPath } from '../../which.ts';
 
 export const PROGRAMMERS = ['openFPGALoader', 'iceprog'] as const;
 export type Programmer = (typeof PROGRAMMERS)[number];

@@ -8,8 +8,8 @@
  * model and the RTL on the behavioural model can be checked against exact
  * products for every operand pair of both halves, on either simulator.
  */
-import { template, type SourceFile } from './index.ts';
-import type { StreamInterface } from '../sim/stream.ts';
+import { template, type SourceFile } from '../../verilog/index.ts';
+import type { StreamInterface } from '../../verilog/index.ts';
 
 export interface DspSignedness {
   a: boolean;

@@ -1,0 +1,38 @@
+/**
+ * The iCE40 target: every device fact circa knows about the Lattice iCE40
+ * family, behind the Target interface (src/target/types.ts).
+ *
+ *   parts.ts      the parts and their limits
+ *   boards.ts     the board schema and the PCF writer (boards/<name>.json)
+ *   pll.ts        the SB_PLL40 settings (rtl-templates/pll_ice40*.v)
+ *   script.ts     the synthesis script (synth_ice40, the cell renames)
+ *   steps.ts      the flow as data: yosys -> nextpnr-ice40 -> icepack
+ *   logs.ts       reading nextpnr's log and report and the netlist's SB_* cells
+ *   memory.ts     how yosys maps memories (EBR, SPRAM) and multiplies (SB_MAC16)
+ *   spram.ts, dsp-dual8.ts   the SB_SPRAM256KA and dual 8x8 SB_MAC16 wrappers
+ *   program.ts    writing a bitstream to a board (openFPGALoader, iceprog)
+ */
+import type { FileContent, Target } from '../types.ts';
+import { flowCells, overCapacity } from './logs.ts';
+import { PARTS, type PartName } from './parts.ts';
+import { synthesisScript } from './script.ts';
+import { flowFiles, flowSteps, placeUnpinned } from './steps.ts';
+
+const text = (c: FileContent | undefined): string => (c === undefined ? '' : typeof c === 'string' ? c : new TextDecoder().decode(c));
+
+export const ice40: Target = Object.freeze<Target>({
+  name: 'ice40',
+  title: 'iCE40',
+  parts: PARTS,
+  // UltraPlus: multiplies on SB_MAC16 and the ultraplus coefficients; HX and LP: multiplies in logic
+  model: (part) => (part.family === 'ultraplus'
+    ? { hardMultipliers: true, coefficientFamily: 'ultraplus' as const }
+    : { hardMultipliers: false, coefficientFamily: 'hx' as const }),
+  synthesisScript: (s) => synthesisScript({ ...s, part: s.part as PartName }),
+  flowFiles,
+  flowSteps,
+  placeUnpinned,
+  placedMarker: 'nextpnrReport',
+  readCells: (files, names, top) => flowCells(text(files.get(names.netlist)), text(files.get(names.nextpnrReport)), top),
+  failureNotes: (tool, run) => (tool === 'nextpnr-ice40' ? overCapacity(run.log) : []),
+});

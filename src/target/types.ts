@@ -1,0 +1,163 @@
+/**
+ * What circa asks of a synthesis target (an FPGA family and its tools): the
+ * parts and their resource limits, how the estimate prices a part, the
+ * synthesis command, the steps after synthesis (place and route, packing)
+ * as data for src/flow/ to run, and how their outputs are read. The iCE40
+ * is one target (src/target/ice40/); another is one more folder that
+ * exports a Target and joins with registerTarget() (src/target/index.ts).
+ */
+
+/** The tools the runners of src/flow/ can run. */
+export type ToolName = 'yosys' | 'nextpnr-ice40' | 'icepack';
+export const TOOL_NAMES: readonly ToolName[] = ['yosys', 'nextpnr-ice40', 'icepack'];
+
+/** A file's contents as the tools see them. */
+export type FileContent = string | Uint8Array;
+
+/** What one tool run gave back. */
+export interface ToolRun {
+  /** stdout and stderr, interleaved as they arrived. */
+  log: string;
+  seconds: number;
+  /** Contents of the requested output files that exist after the run. */
+  outputs: Map<string, FileContent>;
+  /** Set when the tool did not finish normally. */
+  failure?: string;
+}
+
+
+export interface FlowCells {
+  /** Logic cells used (ICESTORM_LC: a LUT4, its DFF and carry share one): the figure the part's limit counts. */
+  logicCells: number;
+  /** The same count as logicCells, under its older name (kept for readers of report.json written before; not LUT4s: see lut4). */
+  lut: number;
+  /** LUT4s (SB_LUT4 cells in the yosys netlist): the logic cells that hold a LUT, not bare flip-flops or carries. */
+  lut4: number;
+  /** Flip-flops (SB_DFF* cells in the yosys netlist). */
+  ff: number;
+  /** Carry cells (SB_CARRY in the yosys netlist). */
+  carry: number;
+  /** SB_MAC16 (ICESTORM_DSP). */
+  dsp: number;
+  /** 4 kbit block RAMs (ICESTORM_RAM). */
+  ebr: number;
+  /** 256 kbit single-port RAMs (ICESTORM_SPRAM). */
+  spram: number;
+  /** I/O cells (SB_IO). */
+  io: number;
+  /** PLLs (ICESTORM_PLL). */
+  pll: number;
+}
+
+export interface FlowClock {
+  /** nextpnr's clock net name, e.g. `clk$SB_IO_IN_$glb_clk`. */
+  net: string;
+  achievedMHz: number;
+  constraintMHz: number;
+}
+
+/** Resource limits of one part. `lut` counts logic cells (LUT4 + optional DFF + carry). */
+export interface PartLimits {
+  readonly lut: number;
+  /** block RAMs of EBR_BITS (4 kbit) */
+  readonly ebr: number;
+  /** large single-port RAMs of SPRAM_BITS (256 kbit) */
+  readonly spram: number;
+  /** hard multipliers */
+  readonly dsp: number;
+}
+
+/** One part of a target, as the estimate and the flow see it. */
+export interface TargetPart {
+  readonly name: string;
+  /** the family inside the target (iCE40: ultraplus, hx, lp) */
+  readonly family: string;
+  readonly limits: PartLimits;
+  /** Where the figures come from. */
+  readonly source: string;
+  /** Anything a user must know about the part. */
+  readonly note?: string;
+}
+
+/** How the resource model prices a part. */
+export interface PartModel {
+  /** multiplies go onto hard multipliers (the DSP mapping rules of the target) */
+  readonly hardMultipliers: boolean;
+  /** which fitted coefficient family applies */
+  readonly coefficientFamily: 'ultraplus' | 'hx';
+}
+
+/** A source of the synthesis script: `.v` and `.sv` files are read, others are data the reads may include. */
+export interface ScriptSource {
+  name: string;
+  /** the file's text, when the script depends on it (cell renames) */
+  text?: string;
+}
+
+/** The names of a run's files, by role (names inside the run directory). */
+export interface FlowFiles {
+  script: string;
+  pcf: string;
+  netlist: string;
+  nextpnrReport: string;
+  asc: string;
+  bin: string;
+  yosysLog: string;
+  nextpnrLog: string;
+  report: string;
+}
+
+/** One step of a flow: a tool, its arguments, the files it reads and the files it must write. */
+export interface FlowStep {
+  tool: ToolName;
+  /** what it does, for the progress line `<tool>: <does>` */
+  does: string;
+  args: string[];
+  /** files it reads: the flow's inputs (sources, script, PCF) or earlier steps' outputs */
+  inputs: string[];
+  /** files it must write (a missing or empty one fails the step) */
+  outputs: string[];
+  /** where its stdout and stderr go */
+  log: string;
+  /** add to that log (an earlier step's) under a `--- <tool> ---` line, and only when the tool said something */
+  appendLog?: boolean;
+}
+
+/** What the steps of a target need to know of a build. */
+export interface StepOptions {
+  sources: readonly ScriptSource[];
+  top: string;
+  part: string;
+  /** the board's package (nextpnr --package) */
+  package: string;
+  clockMHz: number;
+  seed: number;
+}
+
+export interface Target {
+  /** lower-case name, e.g. `ice40` */
+  readonly name: string;
+  /** how the family is written before a part name in messages (`iCE40` -> iCE40UP5K) */
+  readonly title: string;
+  readonly parts: Readonly<Record<string, TargetPart>>;
+  /** How the resource model prices `part`. */
+  model(part: TargetPart): PartModel;
+  /** The synthesis part of the yosys script (comment, reads, the synthesis command, renames), without an output line. */
+  synthesisScript(s: { sources: readonly ScriptSource[]; top: string; part: string }): string;
+  /** The run's file names. */
+  flowFiles(top: string): FlowFiles;
+  /** The flow as data: synthesis, then the target's place-and-route and packing steps. */
+  flowSteps(opts: StepOptions, files: FlowFiles): FlowStep[];
+  /**
+   * Place and route a synthesised netlist with its pins left free (a fit
+   * check of a bare design, src/fft/fit.ts): the step, reading `files.netlist`
+   * and writing `files.report`.
+   */
+  placeUnpinned(opts: Omit<StepOptions, 'sources' | 'top'>, files: { netlist: string; report: string }): FlowStep;
+  /** Once this file exists the design is placed: read what it used. */
+  readonly placedMarker: keyof FlowFiles;
+  /** The cells a placed build used and its clocks, from the steps' outputs. */
+  readCells(files: ReadonlyMap<string, FileContent>, names: FlowFiles, top: string): { cells: FlowCells; clocks: FlowClock[] };
+  /** Extra lines for a failed step's error (e.g. resources over capacity). */
+  failureNotes(tool: ToolName, run: ToolRun): string[];
+}

@@ -1,0 +1,92 @@
+/**
+ * A synthesis target is its folder (issue 27): test/fixtures/targets/tinylut
+ * defines a target with its own parts and a different synthesis command,
+ * using only the package's public API, and nothing in src/ names it.
+ * Registered here, its parts are planned, estimated and fit-checked, and the
+ * flow runs its steps and its script (with a recording runner: no tools).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as circa from '../src/index.ts';
+import { tinylut } from './fixtures/targets/tinylut/index.ts';
+
+circa.registerTarget(tinylut);
+
+const work = mkdtempSync(join(tmpdir(), 'circa-target-fixture-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const dense = (inputs: number, outputs: number, lanes: number) => circa.designFromSpec({
+  kind: 'dense', name: 'fc', inputs, outputs, lanes, input: { int: 1, frac: 6 },
+  weights: { format: { int: 0, frac: 7 }, init: 'random', seed: 3 }, output: { format: { int: 3, frac: 4 } },
+});
+
+describe('a synthesis target defined outside src/ (test/fixtures/targets/tinylut)', () => {
+  it('is registered once; a second registration, or a part name another target has, is refused', () => {
+    expect(circa.partNames()).toEqual(['UP5K', 'UP3K', 'HX8K', 'LP8K', 'HX1K', 'TL3K', 'TL20K']);
+    expect(circa.partOf('TL3K').target).toBe(tinylut);
+    expect(() => circa.registerTarget(tinylut)).toThrow(/a target named "tinylut" is registered already/);
+    expect(() => circa.registerTarget({ ...tinylut, name: 'other', parts: { UP5K: tinylut.parts.TL3K } }))
+      .toThrow(/part "UP5K" of other is a part of ice40 already/);
+  });
+
+  it('is estimated on its own limits and model: no hard multipliers, its part title in the advice', () => {
+    const small = dense(16, 4, 2);
+    const e = circa.estimate(small, { part: 'TL3K' });
+    expect(e.resources.part).toBe('TL3K');
+    expect(e.resources.family).toBe('tinylut');
+    // the target prices multiplies in logic: no DSP, where the UP5K puts them on SB_MAC16
+    expect(e.resources.total.dsp).toBe(0);
+    expect(circa.estimate(small, { part: 'UP5K' }).resources.total.dsp).toBeGreaterThan(0);
+    expect(e.fit.fits).toBe(true);
+    expect(e.fit.advice).toMatch(/^fits TinyLUT-TL3K: /);
+  });
+
+  it('is fit-checked: over its small part, with the larger part of the same target named as the way out', () => {
+    const big = dense(256, 64, 16);
+    const f = circa.estimate(big, { part: 'TL3K' }).fit;
+    expect(f.fits).toBe(false);
+    expect(f.advice).toMatch(/^does not fit TinyLUT-TL3K: logic cells/);
+    expect(f.advice).toMatch(/fits instead on TinyLUT-TL20K: /);
+    // only the target's own parts are offered, never an iCE40
+    expect(f.advice).not.toMatch(/iCE40/);
+    expect(circa.estimate(big, { part: 'TL20K' }).fit.fits).toBe(true);
+  });
+
+  it('an unknown part names every registered part (exit 2 text)', () => {
+    expect(() => circa.estimate(dense(16, 4, 2), { part: 'TL9K' }))
+      .toThrow(/^estimate: options\.part: must be one of "UP5K", "UP3K", "HX8K", "LP8K", "HX1K", "TL3K", "TL20K", got "TL9K"$/);
+  });
+
+  it('runs through the flow with its own steps and synthesis command; its limits refuse an oversized netlist', async () => {
+    const board = { name: 'tinyboard', part: 'TL3K', package: 'qfn32', clock: { mhz: 10 } };
+    const sources = [{ name: 'top.v', text: 'module top(input a, output y); assign y = ~a; endmodule\n' }];
+    const steps = circa.flowSteps({ sources, top: 'top', board, pcf: 'a 1\ny 2\n', toolchain: 'yowasp', outDir: work });
+    expect(steps.map((s) => s.tool)).toEqual(['yosys']);
+    expect(steps[0].does).toBe('synthesising top for TinyLUT-TL3K');
+
+    const scripts: string[] = [];
+    const luts = (n: number) => JSON.stringify({
+      modules: { top: { attributes: { top: '00000000000000000000000000000001' }, cells: Object.fromEntries([...Array(n)].map((_, i) => [`l${i}`, { type: '$lut' }])) } },
+    });
+    const runner = (n: number): circa.Runner => ({
+      toolchain: 'yowasp',
+      ready() {},
+      async run(_tool, _args, inputs, outputs) {
+        scripts.push(String(inputs.get('synth.ys')));
+        return { log: '', seconds: 0.5, outputs: new Map(outputs.map((o) => [o, luts(n)])) };
+      },
+    });
+    const r = await circa.runFlow({ sources, top: 'top', board, pcf: 'a 1\ny 2\n', toolchain: 'yowasp', outDir: join(work, 'ok'), runner: runner(12) });
+    expect(scripts[0]).toMatch(/^synth -flatten -top top\nabc -lut 4\n/m);
+    expect(scripts[0]).not.toMatch(/synth_ice40/);
+    expect(r.cells.lut4).toBe(12);
+    expect(r.limits).toEqual(tinylut.parts.TL3K.limits);
+    expect(JSON.parse(readFileSync(join(work, 'ok', 'report.json'), 'utf8')).part).toBe('TL3K');
+    expect(circa.formatReport(r)).toMatch(/tinyboard \(TinyLUT-TL3K\)/);
+
+    await expect(circa.runFlow({ sources, top: 'top', board, pcf: 'a 1\ny 2\n', toolchain: 'yowasp', outDir: join(work, 'over'), runner: runner(3200) }))
+      .rejects.toThrow(/design does not fit TinyLUT-TL3K:\n {2}ERROR: lut 3200 used, 3000 available/);
+  });
+});
