@@ -16,7 +16,7 @@ export function poolParams(p: PoolPlan): Record<string, number | string> {
   return {
     ...engineParams(p, p.op === 'max' ? 1 : 2, 1),
     M: p.c,
-    WA_W: 1, X_W: p.xWidth, W_W: 1, B_W: 1, BSHIFT: 0, PROD_W: 2,
+    WA_W: 1, X_W: p.xWidth, W_W: 1, B_W: 1, BSHIFT: 0, PROD_W: 2, SLOTS: p.lanes,
     ACC_W: p.accWidth, Y_W: p.yWidth,
     SHIFT: p.requant.shift, ROUND: ROUNDING_CODE[p.requant.rounding], SAT: p.requant.overflow === 'saturate' ? 1 : 0,
     ACT: 0,
