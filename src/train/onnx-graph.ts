@@ -58,7 +58,13 @@ function attrValue(a: onnxProto.onnx.IAttributeProto): number | number[] | strin
 }
 
 /** The nodes, data inputs and outputs of a decoded model's graph. */
-export function graphOf(model: onnxProto.onnx.IModelProto): OnnxGraph {
+/**
+ * `model` is onnx-proto's decoded ModelProto; typed `unknown` here so that
+ * the library's declaration files do not name onnx-proto's types (whose
+ * own .d.ts needs the long package's global `Long`).
+ */
+export function graphOf(decoded: unknown): OnnxGraph {
+  const model = decoded as onnxProto.onnx.IModelProto;
   const g = model.graph ?? {};
   const inits = new Set((g.initializer ?? []).map((t) => t.name ?? ''));
   const nodes = (g.node ?? []).map((n, i): OnnxNode => ({
