@@ -8,15 +8,14 @@
  *   2, 3 = nothing
  * Setup: a restart, then every word of conv2dLoadWords in order.
  *
- * The model mirrors the loader (its pointer wraps at 2^WA_W; a word past the
- * end changes nothing) and the memory, starting with the spec's words (the
- * device after a load of the spec). While the memory holds the spec's words
- * reference() is the plan's; once it differs, the words are decoded back
- * into the weights (block-circulant: the k values of each block, expanded)
- * and the plan's reference runs with those.
+ * The model is src/layers/spram-load.ts's (the loader's pointer and the
+ * memory, starting with the spec's words). Once the memory differs from the
+ * spec's words, they are decoded back into the weights (block-circulant: the
+ * k values of each block, expanded) and the plan's reference runs with those.
  */
 import { fromUnsigned } from '../../fixed/index.ts';
 import type { LayerRegisters } from '../types.ts';
+import { spramLoadRegisters } from '../spram-load.ts';
 import { bcIndex, circIndex, kernelIndex, type Conv2dPlan } from './plan.ts';
 import { bcWordOf, conv2dLoadWords, conv2dParams } from './rtl.ts';
 import { conv2dReference } from './reference.ts';
@@ -69,42 +68,18 @@ function decode(p: Conv2dPlan, mem: readonly number[]): Conv2dPlan {
 
 export function conv2dRegisters(p: Conv2dPlan): LayerRegisters | null {
   if (p.memory !== 'spram') return null;
-  const spec = conv2dLoadWords(p).map(Number);
-  const words = spec.length;
-  const size = 2 ** (conv2dParams(p).WA_W as number);
-  const mem = [...spec];
-  let differing = 0;
-  let ptr = 0;
-  let decoded: Conv2dPlan | null = null;
-  return {
-    setup: () => ({
-      writes: [{ reg: 0, value: 0 }, ...spec.map((value) => ({ reg: 1, value }))],
-      summary: `loaded the weights into SPRAM (${words} words of ${p.wordWidth} bits)`,
-      task: 'loading the weights',
-    }),
-    write(reg, value) {
-      if (reg === 0) {
-        ptr = 0;
-        return { effect: 'weight load restarted at the first word', applied: true, clearsOverflow: false };
-      }
-      if (reg !== 1) return { effect: `no register ${reg} (0 = restart the weight load, 1 = next weight word)`, applied: false, clearsOverflow: false };
-      const u = Number(BigInt.asUintN(p.wordWidth, BigInt(value)));
-      const a = ptr;
-      ptr = (ptr + 1) % size;
-      if (a >= words) return { effect: `word ${a} is past the end of the weight memory (${words} words): no change`, applied: true, clearsOverflow: false };
-      differing += (u !== spec[a] ? 1 : 0) - (mem[a] !== spec[a] ? 1 : 0);
-      if (mem[a] !== u) decoded = null;
-      mem[a] = u;
-      const what = unpack(p, u).map((v, s) => {
-        const t = slotTarget(p, a, s);
-        return t ? `${t.label} = ${v}` : null;
-      }).filter((x) => x !== null);
-      return { effect: `word ${a}: ${what.join(', ')}${u === spec[a] ? '' : ' (not the spec\'s)'}`, applied: true, clearsOverflow: false };
+  return spramLoadRegisters({
+    words: conv2dLoadWords(p).map(Number),
+    size: 2 ** (conv2dParams(p).WA_W as number),
+    wordWidth: p.wordWidth,
+    describe: (a, u) => unpack(p, u).map((v, s) => {
+      const t = slotTarget(p, a, s);
+      return t ? `${t.label} = ${v}` : null;
+    }).filter((x) => x !== null),
+    reference: (x) => conv2dReference(p, x),
+    decode(mem) {
+      const decoded = decode(p, mem);
+      return (x) => conv2dReference(decoded, x);
     },
-    reference(x) {
-      if (differing === 0) return conv2dReference(p, x);
-      decoded ??= decode(p, mem);
-      return conv2dReference(decoded, x);
-    },
-  };
+  });
 }

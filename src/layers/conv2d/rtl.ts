@@ -14,6 +14,7 @@ import { bitsFor } from '../formats.ts';
 import { ACT_CODE, decl, dual8Sources, laneWord, romModule } from '../dense/rtl.ts';
 import { loadedSpramModule } from '../../target/ice40/spram.ts';
 import type { LayerRtl } from '../types.ts';
+import { spramLoaderPorts, spramLoaderWiring, weightMemoryPorts } from '../spram-load.ts';
 import type { StreamInterface } from '../../sim/stream.ts';
 import { bcIndex, type Conv2dPlan, type ConvEngine } from './plan.ts';
 import { conv2dCycles } from './cost.ts';
@@ -173,22 +174,10 @@ export function conv2dRtl(p: Conv2dPlan, opts: { preload?: boolean } = {}): Laye
     ],
   );
   const extraPorts: Port[] = [
-    ...(spram ? [
-      { name: 'cfg_we', dir: 'input' as const, width: 1 },
-      { name: 'cfg_addr', dir: 'input' as const, width: 2 },
-      { name: 'cfg_data', dir: 'input' as const, width: p.wordWidth },
-    ] : []),
+    ...(spram ? spramLoaderPorts(p.wordWidth) : []),
     { name: 'busy', dir: 'output', width: 1 },
   ];
-  const loader = spram ? `
-    // ---- run-time load of the weights into SPRAM ----
-${decl('wire', 1, 'ld_we', ';')}
-${decl('wire', waW, 'ld_addr', ';')}
-${decl('wire', p.wordWidth, 'ld_data', ';')}
-${instance('dense_loader', 'u_loader', { WA_W: waW, WORD_W: p.wordWidth, CFG_W: p.wordWidth }, {
-    clk: 'clk', rst: 'rst', cfg_we: 'cfg_we', cfg_addr: 'cfg_addr', cfg_data: 'cfg_data', ld_we: 'ld_we', ld_addr: 'ld_addr', ld_data: 'ld_data',
-  }, '    ')}
-` : '';
+  const loader = spram ? spramLoaderWiring(waW, p.wordWidth) : '';
   const text = `${head}
 module ${top} (
 ${portList(streamPorts({ inLanes: p.beat, inWidth: p.xWidth, outLanes: p.lanes, outWidth: p.yWidth }, extraPorts))}
@@ -208,9 +197,7 @@ ${instance('conv_layer', 'u_layer', params, {
     rom_en: 'rom_en', w_addr: 'w_addr', w_data: 'w_data', b_addr: 'b_addr', b_data: 'b_data',
   }, '    ')}
 ${loader}
-${instance(wromName, 'u_wrom', {}, spram
-    ? { clk: 'clk', en: 'rom_en', addr: 'w_addr', q: 'w_data', ld_we: 'ld_we', ld_addr: 'ld_addr', ld_data: 'ld_data' }
-    : { clk: 'clk', en: 'rom_en', addr: 'w_addr', q: 'w_data' }, '    ')}
+${instance(wromName, 'u_wrom', {}, weightMemoryPorts(spram), '    ')}
 
 ${instance(bromName, 'u_brom', {}, { clk: 'clk', en: 'rom_en', addr: 'b_addr', q: 'b_data' }, '    ')}
 endmodule

@@ -22,6 +22,7 @@ import { ROUNDING_CODE, formatName, toHex, toUnsigned } from '../../fixed/index.
 import { header, instance, packageVersion, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
 import { loadedSpramModule } from '../../target/ice40/spram.ts';
 import type { LayerRtl } from '../types.ts';
+import { spramLoaderPorts, spramLoaderWiring, weightMemoryPorts } from '../spram-load.ts';
 import type { DensePlan } from './plan.ts';
 import type { DspMode } from './spec.ts';
 import { denseCycles } from './cost.ts';
@@ -263,22 +264,10 @@ export function denseRtl(p: DensePlan, opts: DenseRtlOptions = {}): LayerRtl {
     ],
   );
   const extraPorts: Port[] = [
-    ...(spram ? [
-      { name: 'cfg_we', dir: 'input' as const, width: 1 },
-      { name: 'cfg_addr', dir: 'input' as const, width: 2 },
-      { name: 'cfg_data', dir: 'input' as const, width: p.wordWidth },
-    ] : []),
+    ...(spram ? spramLoaderPorts(p.wordWidth) : []),
     { name: 'busy', dir: 'output', width: 1 },
   ];
-  const loader = spram ? `
-    // ---- run-time load of the weights into SPRAM ----
-${decl('wire', 1, 'ld_we', ';')}
-${decl('wire', waW, 'ld_addr', ';')}
-${decl('wire', p.wordWidth, 'ld_data', ';')}
-${instance('dense_loader', 'u_loader', { WA_W: waW, WORD_W: p.wordWidth, CFG_W: p.wordWidth }, {
-    clk: 'clk', rst: 'rst', cfg_we: 'cfg_we', cfg_addr: 'cfg_addr', cfg_data: 'cfg_data', ld_we: 'ld_we', ld_addr: 'ld_addr', ld_data: 'ld_data',
-  }, '    ')}
-` : '';
+  const loader = spram ? spramLoaderWiring(waW, p.wordWidth) : '';
   const ports: Record<string, string> = {
     clk: 'clk', rst: 'rst',
     s_valid: 's_valid', s_ready: 's_ready', s_data: 's_data', s_last: 's_last',
@@ -299,9 +288,7 @@ ${decl('wire', p.lanes * p.bWidth, 'b_data', ';')}
 
 ${instance('dense_layer', 'u_layer', params, ports, '    ')}
 ${loader}
-${instance(wromName, 'u_wrom', {}, spram
-    ? { clk: 'clk', en: 'rom_en', addr: 'w_addr', q: 'w_data', ld_we: 'ld_we', ld_addr: 'ld_addr', ld_data: 'ld_data' }
-    : { clk: 'clk', en: 'rom_en', addr: 'w_addr', q: 'w_data' }, '    ')}
+${instance(wromName, 'u_wrom', {}, weightMemoryPorts(spram), '    ')}
 
 ${instance(bromName, 'u_brom', {}, { clk: 'clk', en: 'rom_en', addr: 'b_addr', q: 'b_data' }, '    ')}
 endmodule
