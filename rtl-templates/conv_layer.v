@@ -513,34 +513,22 @@ module conv_layer #(
                     end
                 end
             end
-            wire signed [Y_W-1:0] rq;
-            wire                  rq_ovf;
-            requant #(
-                .IN_W (ACC_W),
-                .OUT_W(Y_W),
-                .SHIFT(SHIFT),
-                .ROUND(ROUND),
-                .SAT  (SAT)
-            ) u_requant (
+            // Requantise (rounding, saturate or wrap), activate, and whether
+            // the output lost information (requant_act.v)
+            requant_act #(
+                .IN_W   (ACC_W),
+                .OUT_W  (Y_W),
+                .SHIFT  (SHIFT),
+                .ROUND  (ROUND),
+                .SAT    (SAT),
+                .ACT    (ACT),
+                .CLIP_LO(CLIP_LO),
+                .CLIP_HI(CLIP_HI)
+            ) u_requant_act (
                 .din (c_acc),
-                .dout(rq),
-                .ovf (rq_ovf)
+                .dout(y_lanes[j*Y_W +: Y_W]),
+                .ovf (y_ovf[j])
             );
-            reg signed [Y_W-1:0] act;
-            always @* begin
-                if (ACT == 1)      act = rq[Y_W-1] ? {Y_W{1'b0}} : rq;
-                else if (ACT == 2) act = (rq < CLIP_LO) ? CLIP_LO : (rq > CLIP_HI) ? CLIP_HI : rq;
-                else               act = rq;
-            end
-            assign y_lanes[j*Y_W +: Y_W] = act;
-            // Overflow = the output lost information (requantActivate() in
-            // src/fixed/index.ts): it did not fit, and below the range ReLU's 0
-            // or hardtanh's CLIP_LO, above it hardtanh's CLIP_HI, is not the
-            // right answer anyway.
-            wire below = c_acc[ACC_W-1];
-            wire act_right = below ? ((ACT == 1 && act == {Y_W{1'b0}}) || (ACT == 2 && act == CLIP_LO))
-                                   : (ACT == 2 && act == CLIP_HI);
-            assign y_ovf[j] = rq_ovf & ~act_right;
         end
     endgenerate
 

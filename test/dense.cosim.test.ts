@@ -115,7 +115,7 @@ describe('dense RTL acceptance and inference', { tags: ['tools'] }, () => {
       dense({ inputs: 1, outputs: 1, weights: { values: [[0.5]] } }),
     ]) {
       const rtl = layer.kind.rtl(layer.plan);
-      expect(rtl.sources.map((s) => s.name)).toEqual(['requant.v', 'dense_layer.v', 'dut_wrom.v', 'dut_brom.v', 'dut_top.v']);
+      expect(rtl.sources.map((s) => s.name)).toEqual(['requant.v', 'requant_act.v', 'dense_layer.v', 'dut_wrom.v', 'dut_brom.v', 'dut_top.v']);
       for (const r of await checkRtl(rtl.sources, rtl.top)) expect({ tool: r.tool, messages: r.messages }).toEqual({ tool: r.tool, messages: [] });
     }
   });
@@ -158,7 +158,7 @@ describe('dense weights in SPRAM (memory "spram", preloaded in simulation)', { t
   it('the RTL: a config port, dense_loader.v, the preload only outside synthesis; Verilator -Wall, Icarus and yosys accept it', async () => {
     const layer = dense(spramSpec(2));
     const rtl = layer.kind.rtl(layer.plan);
-    expect(rtl.sources.map((s) => s.name)).toEqual(['requant.v', 'dense_layer.v', 'dense_loader.v', 'dut_wrom.v', 'dut_brom.v', 'dut_top.v']);
+    expect(rtl.sources.map((s) => s.name)).toEqual(['requant.v', 'requant_act.v', 'dense_layer.v', 'dense_loader.v', 'dut_wrom.v', 'dut_brom.v', 'dut_top.v']);
     expect(rtl.extraPorts).toEqual([
       { name: 'cfg_we', dir: 'input', width: 1 }, { name: 'cfg_addr', dir: 'input', width: 2 }, { name: 'cfg_data', dir: 'input', width: 16 },
       { name: 'busy', dir: 'output', width: 1 },

@@ -37,7 +37,7 @@
 //            DSP, ceil(P/2) DSPs; the schedule does not change
 //         C  accumulate: the first product of a row starts from the aligned
 //            bias (bias << BSHIFT), the others add to the accumulator
-//         O  requantise (requant.v), activation, output register
+//         O  requantise and activate (requant_act.v), output register
 //   Latency, first input to last output with no stalls, from idle:
 //         N/BEAT + GROUPS*N + 4 - 1 cycles;
 //   period back to back: max(N/BEAT, GROUPS*N) = GROUPS*N (load hidden under
@@ -370,36 +370,22 @@ module dense_layer #(
                 if (ce && p_valid) c_acc <= (p_first ? bias_al : c_acc) + prod_ext;
             end
 
-            // Requantise (rounding, saturate or wrap, overflow), then activate
-            wire signed [Y_W-1:0] rq;
-            wire                  rq_ovf;
-            requant #(
-                .IN_W (ACC_W),
-                .OUT_W(Y_W),
-                .SHIFT(SHIFT),
-                .ROUND(ROUND),
-                .SAT  (SAT)
-            ) u_requant (
+            // Requantise (rounding, saturate or wrap), activate, and whether
+            // the output lost information (requant_act.v)
+            requant_act #(
+                .IN_W   (ACC_W),
+                .OUT_W  (Y_W),
+                .SHIFT  (SHIFT),
+                .ROUND  (ROUND),
+                .SAT    (SAT),
+                .ACT    (ACT),
+                .CLIP_LO(CLIP_LO),
+                .CLIP_HI(CLIP_HI)
+            ) u_requant_act (
                 .din (c_acc),
-                .dout(rq),
-                .ovf (rq_ovf)
+                .dout(y_lanes[j*Y_W +: Y_W]),
+                .ovf (y_ovf[j])
             );
-            reg signed [Y_W-1:0] act;
-            always @* begin
-                if (ACT == 1)      act = rq[Y_W-1] ? {Y_W{1'b0}} : rq;
-                else if (ACT == 2) act = (rq < CLIP_LO) ? CLIP_LO : (rq > CLIP_HI) ? CLIP_HI : rq;
-                else               act = rq;
-            end
-            assign y_lanes[j*Y_W +: Y_W] = act;
-            // Overflow means the output lost information: the value did not fit
-            // AND the activation of what was kept differs from the activation of
-            // the true value (requantActivate() in src/fixed/index.ts). Below the
-            // range (c_acc negative) ReLU gives 0 and hardtanh CLIP_LO anyway;
-            // above it only hardtanh's CLIP_HI is still right.
-            wire below = c_acc[ACC_W-1];
-            wire act_right = below ? ((ACT == 1 && act == {Y_W{1'b0}}) || (ACT == 2 && act == CLIP_LO))
-                                   : (ACT == 2 && act == CLIP_HI);
-            assign y_ovf[j] = rq_ovf & ~act_right;
         end
     endgenerate
 

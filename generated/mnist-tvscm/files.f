@@ -5,6 +5,7 @@ tvscm_layer.v
 tvscm784_top.v
 act_layer.v
 relu1_top.v
+requant_act.v
 dense_layer.v
 fc10_wrom.v
 fc10_brom.v

@@ -204,6 +204,7 @@ endmodule
 `;
   const sources: SourceFile[] = [
     template('requant.v'),
+    template('requant_act.v'),
     template('conv_layer.v'),
     ...dual8Sources(p.dsp),
     ...(spram ? [template('dense_loader.v')] : []),

@@ -295,6 +295,7 @@ endmodule
 `;
   const sources: SourceFile[] = [
     template('requant.v'),
+    template('requant_act.v'),
     template('dense_layer.v'),
     ...dual8Sources(p.dsp),
     ...(spram ? [template('dense_loader.v')] : []),

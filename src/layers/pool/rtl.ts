@@ -69,6 +69,6 @@ ${instance('conv_layer', 'u_layer', params, {
     wire unused_rom = &{1'b0, rom_en, w_addr, b_addr};
 endmodule
 `;
-  const sources: SourceFile[] = [template('requant.v'), template('conv_layer.v'), { name: `${top}.v`, text }];
+  const sources: SourceFile[] = [template('requant.v'), template('requant_act.v'), template('conv_layer.v'), { name: `${top}.v`, text }];
   return { sources, top, io: poolIo(p), params, extraPorts };
 }
