@@ -90,7 +90,7 @@ module conv_layer #(
     parameter G_W     = 2,
     parameter WA_W    = 6,     // weight words: 0..GROUPS*KK-1 (block-circulant: 0..GROUPS/GPR*K*KH*C/BK-1)
     parameter BK      = 1,     // circulant block size (1: dense weights)
-    parameter SLOTS   = 1,     // weight values per word: P (dense), RB*BK (block-circulant)
+    parameter SLOTS   = P,     // weight values per word: P (dense; the default), RB*BK (block-circulant)
     parameter GPR     = 1,     // groups per row group (block-circulant: max(1, BK/P))
     parameter CB_W    = 1,     // 0..BK-1
     parameter GR_W    = 1,     // 0..GPR-1

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
 import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
-import { checkRtl } from '../src/sim/lint.ts';
+import { checkRtl, verilatorLint } from '../src/sim/lint.ts';
 import type { PoolPlan } from '../src/layers/pool/plan.ts';
 
 function pool(spec: object): LoadedLayer<PoolPlan> {
@@ -46,5 +46,17 @@ describe('pool co-simulation', { tags: ['tools'] }, () => {
       const rtl = layer.kind.rtl(layer.plan);
       for (const r of await checkRtl(rtl.sources, rtl.top)) expect({ tool: r.tool, ok: r.ok, messages: r.messages }).toEqual({ tool: r.tool, ok: true, messages: [] });
     }
+  });
+
+  it('conv_layer.v sizes w_data by P when an instance leaves SLOTS out (SLOTS defaults to the lanes, not 1)', async () => {
+    const layer = pool({ height: 4, width: 4, channels: 4, op: 'max', window: 2, beat: 2 });
+    expect(layer.plan.lanes).toBe(2);
+    const rtl = layer.kind.rtl(layer.plan);
+    const top = rtl.sources.find((f) => f.name === `${rtl.top}.v`)!;
+    const withoutSlots = top.text.replace(/^\s*\.SLOTS\s*\(\d+\),\n/m, '');
+    expect(withoutSlots).not.toBe(top.text);
+    const sources = rtl.sources.map((f) => (f === top ? { ...f, text: withoutSlots } : f));
+    const lint = await verilatorLint(sources, rtl.top);
+    expect({ ok: lint.ok, messages: lint.messages }).toEqual({ ok: true, messages: [] });
   });
 });
