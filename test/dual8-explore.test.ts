@@ -10,6 +10,7 @@ import { loadDesign } from '../src/network/design.ts';
 import { dspBound, formatDspBound } from '../src/estimate/bound.ts';
 import { fill } from '../src/estimate/fill.ts';
 import { applyVary, parseVary } from '../src/estimate/sweep.ts';
+import { LAYER_KINDS } from '../src/layers/index.ts';
 import { runNode } from './run-node.ts';
 
 const TRAINED_TVSCM = 'examples/trained/mnist-tvscm.json';
@@ -60,6 +61,16 @@ describe('sweep --vary dsp', () => {
     expect(out.layers.map((l) => (l as { dsp?: string }).dsp)).toEqual(['dual8', undefined, 'dual8']);
     expect((net.layers[0] as { dsp?: string }).dsp).toBeUndefined();
     expect(() => applyVary({ kind: 'argmax', name: 'x', n: 4 }, 'dsp', 'dual8')).toThrow(/^--vary dsp: the spec has no layer with an SB_MAC16 mode/);
+  });
+
+  it('the kinds that set it are the kinds whose spec has a "dsp" field (their vary face says so, no list of names in the sweep)', () => {
+    const withField = Object.entries(LAYER_KINDS)
+      .filter(([, k]) => Object.hasOwn((k.schema as unknown as { shape?: object }).shape ?? {}, 'dsp')).map(([n]) => n).sort();
+    const withFace = Object.entries(LAYER_KINDS).filter(([, k]) => k.vary?.dsp).map(([n]) => n).sort();
+    expect(withField).toEqual(['conv1d', 'conv2d', 'dense', 'tvscm']);
+    expect(withFace).toEqual(withField);
+    const conv = applyVary({ kind: 'conv1d', name: 'c' }, 'dsp', 'dual8') as { dsp?: string };
+    expect(conv.dsp).toBe('dual8');
   });
 
   it('the CLI: a point per mode, dual8 with fewer SB_MAC16', async () => {

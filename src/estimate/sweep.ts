@@ -30,7 +30,7 @@ import { planAny } from '../network/plan.ts';
 import { kindNamed, LAYER_KINDS } from '../layers/index.ts';
 import { loadLayerSpec } from '../layers/load.ts';
 import type { ImageShape } from '../layers/types.ts';
-import { DSP_MODES } from '../layers/formats.ts';
+import { DSP_MODES, type DspMode } from '../layers/formats.ts';
 import type { Board } from '../target/ice40/boards.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { fitCheck } from './fit.ts';
@@ -55,8 +55,6 @@ export const SHORTHANDS: Record<string, string> = {
   dsp: 'SB_MAC16 mode (single or dual8) of every layer that has one (dense, tvscm, conv2d, conv1d); dual8 needs operands of at most 8 bits and an UltraPlus part',
 };
 
-/** Layer kinds whose spec takes "dsp": "single" | "dual8" (the --vary dsp shorthand sets it on each). */
-const DSP_KINDS = new Set(['dense', 'tvscm', 'conv2d', 'conv1d']);
 
 /**
  * The shape-field shorthands: every field some kind lists in its vary face
@@ -205,9 +203,13 @@ export function applyVary(spec: unknown, key: string, value: VaryValue): unknown
     return out;
   }
   if (key === 'dsp') {
-    const layers = layersOf(out).filter((l) => DSP_KINDS.has(l.kind as string));
-    if (!layers.length) throw new CircaInputError(`--vary dsp: the spec has no layer with an SB_MAC16 mode (kinds ${[...DSP_KINDS].join(', ')})`);
-    for (const l of layers) l.dsp = value;
+    // the kinds whose multipliers have an SB_MAC16 mode say so in their vary face (vary.dsp)
+    const layers = layersOf(out).filter((l) => kindNamed(l.kind)?.vary?.dsp);
+    if (!layers.length) {
+      const kinds = Object.entries(LAYER_KINDS).filter(([, k]) => k.vary?.dsp).map(([name]) => name);
+      throw new CircaInputError(`--vary dsp: the spec has no layer with an SB_MAC16 mode (kinds ${kinds.join(', ')})`);
+    }
+    for (const l of layers) kindNamed(l.kind)!.vary!.dsp!(l, value as DspMode);
     return out;
   }
   if (key === 'bits') {

@@ -12,6 +12,7 @@ import type { StreamInterface } from '../sim/stream.ts';
 import type { LabelledVector } from '../sim/vectors.ts';
 import type { ProofJob } from '../formal/prove.ts';
 import type { LayerResources, ResourceContext } from './resources.ts';
+import type { DspMode } from './formats.ts';
 
 /** Result of the bit-exact model for one input vector. */
 export interface ReferenceResult {
@@ -261,6 +262,8 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
     /** elements per input beat (`circa estimate --fill` tries 1, 2, 4, 8, 16) */
     beat?(spec: Record<string, unknown>, beat: number): void;
     width?(spec: Record<string, unknown>, format: QFormat): void;
+    /** the SB_MAC16 mode of the kinds whose multipliers have one ("dsp": single | dual8; the `dsp` shorthand) */
+    dsp?(spec: Record<string, unknown>, mode: DspMode): void;
     /**
      * shape fields `sweep --vary <field>=v1,v2` sets on every layer of this
      * kind (a new field is one entry); the spec's own check refuses a value

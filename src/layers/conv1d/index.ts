@@ -82,6 +82,7 @@ export const conv1d = defineKind<Conv1dSpec, Conv2dPlan>({
   vary: {
     lanes: (spec, lanes) => { spec.lanes = varyConvLanes(spec, lanes); },
     beat: (spec, beat) => { spec.beat = beat; },
+    dsp: (spec, mode) => { spec.dsp = mode; },
     fields: CONV_FIELDS,
     input: (spec, img) => { Object.assign(spec, { length: img.width, channels: img.channels }); },
   },

@@ -34,6 +34,7 @@ export const conv2d = defineKind<Conv2dSpec, Conv2dPlan>({
   vary: {
     lanes: (spec, lanes) => { spec.lanes = varyConvLanes(spec, lanes); },
     beat: (spec, beat) => { spec.beat = beat; },
+    dsp: (spec, mode) => { spec.dsp = mode; },
     fields: CONV_FIELDS,
     input: (spec, img) => { Object.assign(spec, { height: img.height, width: img.width, channels: img.channels }); },
   },

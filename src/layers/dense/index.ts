@@ -37,6 +37,7 @@ export const dense = defineKind<DenseSpec, DensePlan>({
   vary: {
     lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.outputs)); },
     buffers: (spec, buffers) => { spec.buffers = buffers; },
+    dsp: (spec, mode) => { spec.dsp = mode; },
   },
   cost: denseCost,
   timing: denseTiming,

@@ -29,6 +29,7 @@ export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
     lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.n)); },
     buffers: (spec, buffers) => { spec.buffers = buffers; },
     beat: (spec, beat) => { spec.beat = beat; },
+    dsp: (spec, mode) => { spec.dsp = mode; },
   },
   cost: tvscmCost,
   timing: tvscmTiming,
