@@ -20,11 +20,15 @@
  *
  * The top is written by this file (not a template) because the lane routing,
  * the pass table and the ROM contents depend on the plan; the datapath is in
- * rtl-templates/ (fold_bfu.v, fold_shfit.v, fold_bank.v, requant.v).
+ * rtl-templates/ (fold_bfu.v, fold_shfit.v, fold_bank.v, requant.v). One
+ * emitter per block of the top, in the order of its text; the output stage
+ * of a real unload is the kind's (EngineOutputStage: the circulant kinds'
+ * requantiser in src/layers/circulant-common/engine-output.ts, the diagonal
+ * one with a shared engine's write-back in
+ * src/layers/diag-circulant/engine-output.ts).
  */
 import { ROUNDING_CODE, toUnsigned } from '../fixed/index.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
-import { loadedSpramModule } from '../target/ice40/spram.ts';
 import { romModule, packFields } from '../verilog/rom.ts';
 import { bitReverse } from './plan.ts';
 import {
@@ -41,61 +45,75 @@ export type EngineLoad =
 
 /**
  * What the unloader does with memory position i (output i): emit the complex
- * sample, or requantise its real part (circulant), or d_i z_i + b_i first (diag).
- * `latency`: cycles from the unload read to the output handshake.
+ * sample as it is (the FFT), or hand the sample to a kind's output stage
+ * (the circulant kinds' requantiser, src/layers/circulant-common/; the
+ * diagonal one, src/layers/diag-circulant/).
  */
-export type EngineUnload =
-  | { type: 'complex'; outputs: number; rev: boolean }
-  | {
-      type: 'real';
-      outputs: number;
-      yWidth: number;
-      shift: number;
-      rounding: number;
-      sat: boolean;
-      relu: boolean;
-      diag?: { dWidth: number; bWidth: number; biasShift: number; accWidth: number; words: string[]; comments: string[] };
-    };
+export type EngineUnload = { type: 'complex'; outputs: number; rev: boolean } | EngineOutputStage;
 
-export function unloadLatency(u: EngineUnload): number {
-  if (u.type === 'complex') return 3;
-  return u.diag ? 6 : 4;
+/** What an output stage knows of the engine it sits in. */
+export interface EngineOutputContext {
+  top: string;
+  /** points (memory positions) and log2 of them */
+  N: number;
+  LN: number;
+  /** the memory's sample width (real part) and a complex sample's */
+  W: number;
+  WW: number;
+  outputs: number;
 }
 
 /**
- * A shared engine (two diag-circulant layers taking turns, diag-circulant/
- * fused.ts): passes 0..passes1-1 are the first layer's, the rest the second's.
- * After the first layer's last pass a write-back phase reads every position
- * p (0..N-1) through the output stage with the first layer's d, b and
- * requantiser (`head`) and writes act(y_p) << shiftIn (imag 0) back to p,
- * 0 for p >= outputs: the second layer's loaded vector. The pmul ROM holds
- * both layers' spectra (the second at the upper half: address bit = layer),
- * and the second layer's pmul pass (shift bit set) rounds by `pmulShift2`.
+ * The output stage's text and the signals the engine takes from it. Engine
+ * signals it may read: o_sample (the complex sample of the unload read, real
+ * part in the low W bits, at t+2), ov[k] (an unload read issued k cycles
+ * ago, k = 1..5), un_pos (the position read), and with a write-back un_wb,
+ * wv[k] and wp<k> (a write-back read k cycles ago and its position); a stage
+ * that writes back drives wb_we, wb_pos and wb_sample.
+ */
+export interface EngineOutputRtl {
+  lines: string[];
+  /** the output FIFO's push and data */
+  valid: string;
+  data: string;
+  /** sticky overflow flags of the stage (ORed into ovf) */
+  ovf: string[];
+  /** engine signals the stage leaves unused (the late ov bits) */
+  unused: string[];
+}
+
+/** A kind's output stage on the folded engine (a real unload). */
+export interface EngineOutputStage {
+  type: 'real';
+  outputs: number;
+  yWidth: number;
+  /** cycles from the unload read to the output handshake */
+  latency: number;
+  /** the stage drives the write-back of a shared engine (wb_we, wb_pos, wb_sample) */
+  writesBack: boolean;
+  /** width of the config port the stage takes (0: none) */
+  cfgWidth: number;
+  emit(x: EngineOutputContext): EngineOutputRtl;
+  /** the memories and templates the stage instantiates (before the top) */
+  sources(top: string): SourceFile[];
+}
+
+export function unloadLatency(u: EngineUnload): number {
+  return u.type === 'complex' ? 3 : u.latency;
+}
+
+/**
+ * A shared engine (two layers taking turns, diag-circulant/fused.ts): passes
+ * 0..passes1-1 are the first layer's, the rest the second's. After the first
+ * layer's last pass a write-back phase reads every position p (0..N-1)
+ * through the output stage, which writes the second layer's loaded vector
+ * back (wb_we, wb_pos, wb_sample). The pmul ROM holds both layers' spectra
+ * (the second at the upper half: address bit = layer), and the second
+ * layer's pmul pass (shift bit set) rounds by `pmulShift2`.
  */
 export interface EngineWriteBack {
   passes1: number;
-  outputs: number;
-  shiftIn: number;
   pmulShift2: number;
-  head: {
-    yWidth: number; shift: number; rounding: number; sat: boolean; relu: boolean;
-    diag: { dWidth: number; bWidth: number; biasShift: number; accWidth: number; words: string[]; comments: string[] };
-  };
-  /**
-   * Both layers' d and b in one SPRAM (SB_SPRAM256KA) instead of two ROMs:
-   * words 0..outputs-1 the first layer's, then the second's, each {b, d} in
-   * the wider layer's field widths, written through the config port
-   * (dense_loader.v: cfg_addr 0 restart, 1 next word) before the first vector.
-   */
-  dbSpram?: { words: string[]; preload?: boolean };
-}
-
-/** Word width and address bits of a shared engine's d/b SPRAM (the loader and the host's words follow them). */
-export function dbSpramShape(wb: EngineWriteBack, second: { dWidth: number; bWidth: number }, outputs2: number): { dW: number; bW: number; aw: number; depth: number } {
-  const dW = Math.max(wb.head.diag.dWidth, second.dWidth);
-  const bW = Math.max(wb.head.diag.bWidth, second.bWidth);
-  const depth = wb.outputs + outputs2;
-  return { dW, bW, aw: clog2(depth), depth };
 }
 
 export interface EngineRtlRequest {
@@ -125,8 +143,6 @@ export interface EngineRtl {
 
 const clog2 = (n: number) => Math.max(1, Math.ceil(Math.log2(n)));
 const bin = (v: number, w: number) => `${w}'d${v}`;
-/** Sign-extend a signed w-bit signal to `to` bits (no zero-width replication). */
-const sext = (sig: string, w: number, to: number) => (to > w ? `$signed({{${to - w}{${sig}[${w - 1}]}}, ${sig}})` : sig);
 
 /** Bit-reversal of a w-bit expression as a concatenation. */
 function revBits(sig: string, w: number): string {
@@ -134,7 +150,25 @@ function revBits(sig: string, w: number): string {
   return `{${Array.from({ length: w }, (_, i) => `${sig}[${i}]`).join(', ')}}`;
 }
 
-export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
+/** Unit i's two local positions (0..2B-1: word A's lanes, then word B's) when pairs are hl apart. */
+function localOf(i: number, hl: number): [number, number] {
+  const lhl = Math.round(Math.log2(hl));
+  const p = ((i >> lhl) << (lhl + 1)) | (i & (hl - 1));
+  return [p, p + hl];
+}
+
+/** What every block emitter of the engine reads: the request and the widths derived from it. */
+interface EngineContext {
+  r: EngineRtlRequest; e: EngineNumerics; passes: FoldedPass[]; top: string;
+  N: number; LN: number; B: number; LB: number; NWB: number; OFFW: number;
+  W: number; TW: number; HW: number; VW: number; FW: number; WW: number; round: number; sat: number;
+  PWD: number; CW: number; lastPass: number; twAddrW: number; fifoDepth: number; FDW: number;
+  inputs: number; outputs: number; outW: number; wb: EngineWriteBack | undefined; HLW: number; TSW: number;
+  /** a bank's offset of word address w (bank = ^w) */
+  bankAddr: (w: string) => string;
+}
+
+function engineContext(r: EngineRtlRequest): EngineContext {
   const { e, passes, top } = r;
   const N = e.n;
   const LN = e.log2n;
@@ -153,7 +187,6 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
   const PWD = clog2(passes.length);
   const CW = NWB; // counter width (pmul counts N/B words)
   const lastPass = passes.length - 1;
-  const hasPmul = passes.some((p) => p.mode === 'pmul');
   const twAddrW = LN - 1;
   const ulat = unloadLatency(r.unload);
   const fifoDepth = ulat + 2;
@@ -162,14 +195,21 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
   const outputs = r.unload.outputs;
   const outW = r.unload.type === 'complex' ? 2 * W : r.unload.yWidth;
   const wb = r.writeBack;
-  if (wb && (r.unload.type !== 'real' || !r.unload.diag || !r.pmul || r.load.type !== 'real')) {
-    throw new Error('generateEngineRtl: a write-back needs a real load, a pmul pass and a diagonal output stage');
+  if (wb && (r.unload.type !== 'real' || !r.unload.writesBack || !r.pmul || r.load.type !== 'real')) {
+    throw new Error('generateEngineRtl: a write-back needs a real load, a pmul pass and an output stage that writes back');
   }
+  const HLW = clog2(LB + 1);
+  const TSW = clog2(LN);
+  const bankAddr = (w: string) => (OFFW > 0 ? `${w}[${NWB - 1}:1]` : `1'b0`);
+  return {
+    r, e, passes, top, N, LN, B, LB, NWB, OFFW, W, TW, HW, VW, FW, WW, round, sat, PWD, CW, lastPass, twAddrW,
+    fifoDepth, FDW, inputs, outputs, outW, wb, HLW, TSW, bankAddr,
+  };
+}
 
-  const L: string[] = [];
-  const push = (...s: string[]) => L.push(...s);
-
-  // ---- pass table -------------------------------------------------------------
+/** The pass table of one side (read or write): a case on its pass number, and the word pair of its op counter. */
+function passTable(x: EngineContext, pfx: string, sel: string): string[] {
+  const { passes, LN, LB, PWD, CW, twAddrW, HLW, TSW } = x;
   const passFields = (p: FoldedPass) => {
     const lgh = p.log2Half;
     const lh = p.mode === 'pmul' ? 0 : Math.max(0, lgh - LB);
@@ -186,8 +226,6 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       conj: p.conj ? 1 : 0,
     };
   };
-  const HLW = clog2(LB + 1);
-  const TSW = clog2(LN);
   const table = (pfx: string, sel: string) => {
     const out = [
       `    /* verilator lint_off UNUSEDSIGNAL */  // each side uses only part of the table`,
@@ -224,7 +262,14 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     );
     return out;
   };
+  return table(pfx, sel);
+}
 
+/** Phase, the read side's pass and op counters, the write side's, each with its pass table. */
+function declarations(x: EngineContext): string[] {
+  const { PWD, CW, wb } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- declarations -------------------------------------------------------------
   push(
     `    localparam [1:0] PH_LOAD = 2'd0, PH_COMPUTE = 2'd1, PH_UNLOAD = 2'd2${wb ? `, PH_WB = 2'd3;  // PH_WB: write-back between the two layers` : ';'}`,
@@ -235,7 +280,7 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    reg [${CW - 1}:0] r_c;`,
     `    reg        rd_issue;     // issuing ops of pass rd_pass`,
     `    reg [${clog2(PASS_GAP + 1) - 1}:0] rd_gap;  // idle cycles left before the next pass`,
-    ...table('r', 'rd_pass'),
+    ...passTable(x, 'r', 'rd_pass'),
     `    wire issue = (phase == PH_COMPUTE) & rd_issue;`,
     '',
     `    // ---- compute, write side: the same table, ${WRITE_AFTER_ISSUE} cycles later ----`,
@@ -243,9 +288,16 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    reg [${PWD - 1}:0] wr_pass;`,
     `    reg [${CW - 1}:0] w_c;`,
     `    reg        wr_active;`,
-    ...table('w', 'wr_pass'),
+    ...passTable(x, 'w', 'wr_pass'),
   );
+  return L;
+}
 
+/** The loader: one sample per cycle into memory, positions past the inputs zero-filled. */
+function loader(x: EngineContext): string[] {
+  const { r, N, LN, LB, NWB, W, WW, inputs } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- read side control --------------------------------------------------------
   push(
     '',
@@ -294,7 +346,14 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     const reExpr = `{${padHi > 0 ? `{${padHi}{ld_s[${sw - 1}]}}, ` : ''}ld_s${r.load.shiftIn > 0 ? `, ${r.load.shiftIn}'d0` : ''}}`;
     push(`    wire [${WW - 1}:0] ld_sample = ld_fill ? ${WW}'d0 : {${W}'d0, ${reExpr}};`);
   }
+  return L;
+}
 
+/** The unloader's read issue: one read per cycle while the output FIFO has a free credit. */
+function unloadIssue(x: EngineContext): string[] {
+  const { r, N, LN, LB, NWB, FDW, outputs, wb } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- unload issue ------------------------------------------------------------------
   const unRev = r.unload.type === 'complex' && r.unload.rev;
   push(
@@ -311,9 +370,15 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    wire [${LN - 1}:0] un_phys = ${unRev ? revBits('un_pos', LN) : 'un_pos'};`,
     `    wire [${NWB - 1}:0] un_word = un_phys[${LN - 1}:${LB}];`,
   );
+  return L;
+}
 
+/** The two banks and their read addresses. */
+function banks(x: EngineContext): string[] {
+  const { B, OFFW, WW, wb, bankAddr } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- memory ports -------------------------------------------------------------------
-  const bankAddr = (w: string) => (OFFW > 0 ? `${w}[${NWB - 1}:1]` : `1'b0`);
   push(
     '',
     `    // ---- the two banks: word w in bank ^w at offset w >> 1 ----`,
@@ -334,7 +399,14 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `        end`,
     `    end`,
   );
+  return L;
+}
 
+/** Per unit: the twiddle ROM address (and the spectrum ROM's for pmul), registered with the word addresses. */
+function romAddresses(x: EngineContext): string[] {
+  const { r, e, passes, top, N, LN, B, LB, NWB, W, TW, HW, PWD, twAddrW, wb } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- ROM addresses (registered at t, read at t+1) ---------------------------------
   push('', `    // ---- per unit: twiddle ROM address (and spectrum ROM address for pmul), registered with the word addresses ----`);
   if (wb) push(`    wire r_layer2 = rd_pass >= ${PWD}'d${wb.passes1};  // the read side is in the second layer's passes`);
@@ -379,7 +451,14 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       );
     }
   }
+  return L;
+}
 
+/** Control of the op in the EBR read (t+1) and at the routing (t+2). */
+function control(x: EngineContext): string[] {
+  const { r, B, HLW } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- t+1 -> t+2 control ------------------------------------------------------------
   push(
     '',
@@ -406,14 +485,15 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       );
     }
   }
+  return L;
+}
 
+/** Routing into the units (t+2): word A and word B to each unit's operands, twiddle or spectrum values. */
+function routing(x: EngineContext): string[] {
+  const { r, N, B, LB, TW, HW, VW, WW, HLW } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- routing into the units (t+2) ---------------------------------------------------
-  // local positions 0..2B-1: word A lanes then word B lanes
-  const localOf = (i: number, hl: number): [number, number] => {
-    const lhl = Math.round(Math.log2(hl));
-    const p = ((i >> lhl) << (lhl + 1)) | (i & (hl - 1));
-    return [p, p + hl];
-  };
   push(
     '',
     `    // ---- routing (t+2): word A = the bank of wA, word B = the other; unit i pairs local positions by the pass's h ----`,
@@ -477,7 +557,14 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `        u_sh <= c2_sh;`,
     `    end`,
   );
+  return L;
+}
 
+/** The butterfly units; gives their sticky overflow flags. */
+function unitsOf(x: EngineContext): { lines: string[]; ovfs: string[] } {
+  const { r, B, W, TW, VW, FW, WW, round, sat, wb } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- the units ------------------------------------------------------------------------
   const sm = TW - 2;
   const sp = r.pmul?.shift ?? sm;
@@ -498,7 +585,14 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     );
     ovfs.push(`b${i}_ovf`);
   }
+  return { lines: L, ovfs };
+}
 
+/** The write side (t+WRITE_AFTER_ISSUE): results routed back, the loader's and the write-back's writes. */
+function writeSide(x: EngineContext): string[] {
+  const { r, LN, B, LB, NWB, WW, wb, HLW, bankAddr } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- write side ------------------------------------------------------------------------
   push(
     '',
@@ -552,7 +646,14 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    assign wdata0 = (phase == PH_LOAD) ? {${B}{ld_sample}} : ${wb ? `wb_we ? {${B}{wb_sample}} : ` : ''}(w_par ? outB : outA);`,
     `    assign wdata1 = (phase == PH_LOAD) ? {${B}{ld_sample}} : ${wb ? `wb_we ? {${B}{wb_sample}} : ` : ''}(w_par ? outA : outB);`,
   );
+  return L;
+}
 
+/** The unload pipeline: the read (t+1) and the lane select (t+2) up to o_sample, the output stage's input. */
+function unloadPipeline(x: EngineContext): string[] {
+  const { r, LN, B, LB, WW, wb } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- unload pipeline ----------------------------------------------------------------
   push(
     '',
@@ -584,138 +685,14 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     ...(r.unload.type === 'real' ? [`    /* verilator lint_on UNUSEDSIGNAL */`] : []),
     ...(LB > 0 ? [] : [`    /* verilator lint_off UNUSEDSIGNAL */`, `    wire unused_lane = &{1'b0, o2_lane};`, `    /* verilator lint_on UNUSEDSIGNAL */`]),
   );
-  let pushValid = '';
-  let pushData = '';
-  const extraOvf: string[] = [];
-  if (r.unload.type === 'complex') {
-    pushValid = 'ov[2]';
-    pushData = 'o_sample';
-    push(`    // the FFT: the complex sample as it is`);
-  } else {
-    const u = r.unload;
-    const zW = W;
-    push(
-      `    reg signed [${zW - 1}:0] z2;   // the real part of position i`,
-      `    always @(posedge clk) z2 <= o_sample[${W - 1}:0];`,
-    );
-    let accSig = 'z2';
-    let accW = zW;
-    let validSig = 'ov[3]';
-    let extraOvfCond = '';
-    if (u.diag) {
-      const d = u.diag;
-      const d1 = wb?.head.diag;
-      // with a write-back the one multiplier and adder serve both layers: widths are the larger of the two
-      const dW = Math.max(d.dWidth, d1?.dWidth ?? 0);
-      const bW = Math.max(d.bWidth, d1?.bWidth ?? 0);
-      const aW = Math.max(d.accWidth, d1?.accWidth ?? 0);
-      const oaw = clog2(Math.max(outputs, wb?.outputs ?? 0));
-      const aw2 = clog2(outputs);
-      const aw1 = clog2(wb?.outputs ?? 1);
-      let dSel = `db_q[${d.dWidth - 1}:0]`;
-      let bSel = `db_q[${d.dWidth + d.bWidth - 1}:${d.dWidth}]`;
-      if (wb?.dbSpram) {
-        const sh = dbSpramShape(wb, d, outputs);
-        const fitPos = (aw: number) => (aw > LN ? `{${aw - LN}'d0, un_pos}` : aw < LN ? `un_pos[${aw - 1}:0]` : 'un_pos');
-        push(
-          `    // diagonal d_i and bias b_i of both layers in one SPRAM: word p (write-back, the first layer) or ${wb.outputs} + i (the second),`,
-          `    // {b, d} in ${sh.bW} + ${sh.dW} bits; written through the config port (dense_loader.v) while the engine is idle`,
-          `    reg  [${sh.aw - 1}:0] db_addr;`,
-          `    wire [${sh.dW + sh.bW - 1}:0] db_q;`,
-          `    always @(posedge clk) db_addr <= un_wb ? ${fitPos(sh.aw)} : ${sh.aw}'d${wb.outputs} + ${fitPos(sh.aw)};`,
-          `    wire             db_ld_we;`,
-          `    wire [${sh.aw - 1}:0] db_ld_addr;`,
-          `    wire [${sh.dW + sh.bW - 1}:0] db_ld_data;`,
-          instance('dense_loader', 'u_dbload', { WA_W: sh.aw, WORD_W: sh.dW + sh.bW, CFG_W: sh.dW + sh.bW }, {
-            clk: 'clk', rst: 'rst', cfg_we: 'cfg_we', cfg_addr: 'cfg_addr', cfg_data: 'cfg_data', ld_we: 'db_ld_we', ld_addr: 'db_ld_addr', ld_data: 'db_ld_data',
-          }, '    '),
-          instance(`${top}_dbmem`, 'u_dbmem', {}, {
-            clk: 'clk', en: "1'b1", addr: 'db_addr', q: 'db_q', ld_we: 'db_ld_we', ld_addr: 'db_ld_addr', ld_data: 'db_ld_data',
-          }, '    '),
-        );
-        dSel = `db_q[${sh.dW - 1}:0]`;
-        bSel = `db_q[${sh.dW + sh.bW - 1}:${sh.dW}]`;
-      } else {
-        push(
-          `    // diagonal d_i and bias b_i: word {b, d} of the d/b ROM${wb ? ' (the write-back reads the first layer\'s, _drom1)' : ''}, read with the memory`,
-          `    reg  [${oaw - 1}:0] db_addr;`,
-          `    wire [${d.dWidth + d.bWidth - 1}:0] db_q;`,
-          `    always @(posedge clk) db_addr <= un_pos[${oaw - 1}:0];`,
-          instance(`${top}_drom`, 'u_drom', {}, { clk: 'clk', en: "1'b1", addr: aw2 < oaw ? `db_addr[${aw2 - 1}:0]` : 'db_addr', q: 'db_q' }, '    '),
-        );
-      }
-      if (wb && d1 && !wb.dbSpram) {
-        push(
-          `    wire [${d1.dWidth + d1.bWidth - 1}:0] db1_q;`,
-          instance(`${top}_drom1`, 'u_drom1', {}, { clk: 'clk', en: "1'b1", addr: aw1 < oaw ? `db_addr[${aw1 - 1}:0]` : 'db_addr', q: 'db1_q' }, '    '),
-          `    wire signed [${d1.dWidth - 1}:0] d1_raw = db1_q[${d1.dWidth - 1}:0];`,
-          `    wire signed [${d1.bWidth - 1}:0] b1_raw = db1_q[${d1.dWidth + d1.bWidth - 1}:${d1.dWidth}];`,
-          `    wire signed [${d.dWidth - 1}:0] d2_raw = db_q[${d.dWidth - 1}:0];`,
-          `    wire signed [${d.bWidth - 1}:0] b2_raw = db_q[${d.dWidth + d.bWidth - 1}:${d.dWidth}];`,
-        );
-        dSel = `wv[2] ? ${sext('d1_raw', d1.dWidth, dW)} : ${sext('d2_raw', d.dWidth, dW)}`;
-        bSel = `wv[2] ? ${sext('b1_raw', d1.bWidth, bW)} : ${sext('b2_raw', d.bWidth, bW)}`;
-      }
-      const bAligned = wb && d1 && d1.biasShift !== d.biasShift
-        ? `(wv[4] ? (${sext('b3', bW, aW)} <<< ${d1.biasShift}) : (${sext('b3', bW, aW)} <<< ${d.biasShift}))`
-        : `(${sext('b3', bW, aW)} <<< ${d.biasShift})`;
-      push(
-        `    reg signed [${dW - 1}:0] d2;`,
-        `    reg signed [${bW - 1}:0] b2, b3, b4;`,
-        `    reg signed [${zW + dW - 1}:0] prod3;`,
-        `    reg signed [${aW - 1}:0] acc4;`,
-        `    always @(posedge clk) begin`,
-        `        d2 <= ${dSel};`,
-        `        b2 <= ${bSel};`,
-        `        if (ov[3]${wb ? ' | wv[3]' : ''}) prod3 <= z2 * d2;  // exact; the enables keep yosys from folding the add into the SB_MAC16 (fold_bfu.v)`,
-        `        b3 <= b2;`,
-        `        if (ov[4]${wb ? ' | wv[4]' : ''}) acc4 <= ${sext('prod3', zW + dW, aW)} + ${bAligned};`,
-        `        b4 <= b3;`,
-        `    end`,
-        `    /* verilator lint_off UNUSEDSIGNAL */`,
-        `    wire unused_b4 = &{1'b0, b4};`,
-        `    /* verilator lint_on UNUSEDSIGNAL */`,
-      );
-      if (wb && d1) {
-        const h = wb.head;
-        const y1 = h.yWidth;
-        const padHi = W - y1 - wb.shiftIn;
-        const reExpr = `{${padHi > 0 ? `{${padHi}{y1_act[${y1 - 1}]}}, ` : ''}y1_act${wb.shiftIn > 0 ? `, ${wb.shiftIn}'d0` : ''}}`;
-        push(
-          `    // the first layer's output stage (write-back): requantise, activation, shifted left ${wb.shiftIn} into the real part;`,
-          `    // positions ${wb.outputs}..${N - 1} are the second layer's zero padding`,
-          `    wire signed [${y1 - 1}:0] y1_rq;`,
-          `    wire              y1_ovf;`,
-          instance('requant', 'u_requant1', { IN_W: aW, OUT_W: y1, SHIFT: h.shift, ROUND: h.rounding, SAT: h.sat ? 1 : 0 }, { din: 'acc4', dout: 'y1_rq', ovf: 'y1_ovf' }, '    '),
-          `    wire [${y1 - 1}:0] y1_act = ${h.relu ? `y1_rq[${y1 - 1}] ? ${y1}'d0 : y1_rq` : 'y1_rq'};`,
-          ...lostWire('y1_lost', 'y1_ovf', `acc4[${aW - 1}]`, 'y1_act', y1, h.relu),
-          `    wire wb_in = wp5 < ${LN}'d${wb.outputs};`,
-          `    assign wb_we = wv[5];`,
-          `    assign wb_pos = wp5;`,
-          `    assign wb_sample = wb_in ? {${W}'d0, ${reExpr}} : ${WW}'d0;`,
-        );
-        extraOvfCond = ` | (wv[5] & wb_in & y1_lost)`;
-      }
-      accSig = 'acc4';
-      accW = Math.max(d.accWidth, wb?.head.diag.accWidth ?? 0);
-      validSig = 'ov[5]';
-    }
-    push(
-      `    wire signed [${u.yWidth - 1}:0] y_rq;`,
-      `    wire              y_ovf;`,
-      instance('requant', 'u_requant', { IN_W: accW, OUT_W: u.yWidth, SHIFT: u.shift, ROUND: u.rounding, SAT: u.sat ? 1 : 0 }, { din: accSig, dout: 'y_rq', ovf: 'y_ovf' }, '    '),
-      `    wire [${u.yWidth - 1}:0] y_act = ${u.relu ? `y_rq[${u.yWidth - 1}] ? ${u.yWidth}'d0 : y_rq` : 'y_rq'};`,
-      ...lostWire('y_lost', 'y_ovf', `${accSig}[${accW - 1}]`, 'y_act', u.yWidth, u.relu),
-      `    reg out_ovf;`,
-      `    always @(posedge clk) begin`,
-      `        if (rst) out_ovf <= 1'b0;`,
-      `        else if ((${validSig} & y_lost)${extraOvfCond}) out_ovf <= 1'b1;`,
-      `    end`,
-    );
-    extraOvf.push('out_ovf');
-    pushValid = validSig;
-    pushData = 'y_act';
-  }
+  return L;
+}
+
+/** The output FIFO: a read is issued only with a credit, so it never overflows. */
+function outputFifo(x: EngineContext, pushValid: string, pushData: string): string[] {
+  const { LN, fifoDepth, FDW, outputs, outW } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   push(
     '',
     `    // ---- output FIFO (${fifoDepth} words): a read is issued only with a credit, so it never overflows ----`,
@@ -739,7 +716,14 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `        end`,
     `    end`,
   );
+  return L;
+}
 
+/** Sequencing (LOAD -> COMPUTE -> [write-back ->] UNLOAD -> LOAD), the stream outputs and the unused signals. */
+function sequencing(x: EngineContext, ovfs: string[], unusedOut: string[]): string[] {
+  const { r, passes, N, LN, B, PWD, CW, lastPass, fifoDepth, FDW, wb } = x;
+  const L: string[] = [];
+  const push = (...s: string[]) => L.push(...s);
   // ---- sequencing ----------------------------------------------------------------------
   push(
     '',
@@ -796,11 +780,10 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    end`,
     '',
     `    assign m_keep = ${r.unload.type === 'complex' ? "2'b11" : "1'b1"};`,
-    `    assign ovf    = ${[...ovfs, ...extraOvf].join(' | ')};  // sticky in each unit and the output stage`,
+    `    assign ovf    = ${ovfs.join(' | ')};  // sticky in each unit and the output stage`,
   );
   if (r.busy) push(`    assign busy   = (phase != PH_LOAD) | (pos != ${LN + 1}'d0);`);
-  const unused = ['s_last', ...Array.from({ length: B }, (_, i) => `b${i}_valid`)];
-  if (!(r.unload.type === 'real' && r.unload.diag)) unused.push(r.unload.type === 'complex' ? 'ov[5:3]' : 'ov[5:4]');
+  const unused = ['s_last', ...Array.from({ length: B }, (_, i) => `b${i}_valid`), ...unusedOut];
   if (r.load.type === 'real') unused.push(`s_data`);
   push(
     `    // vectors are counted, so s_last is not needed; the write side runs on its own counter, not on the units' valid`,
@@ -808,12 +791,13 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
     `    wire unused_ok = &{1'b0, ${unused.join(', ')}};`,
     `    /* verilator lint_on UNUSEDSIGNAL */`,
   );
+  return L;
+}
 
-  // ---- module text -----------------------------------------------------------------------
-  const cfgW = wb?.dbSpram && r.unload.type === 'real' && r.unload.diag ? (() => {
-    const sh = dbSpramShape(wb, r.unload.diag, outputs);
-    return sh.dW + sh.bW;
-  })() : 0;
+/** The top's port list (a config port when the output stage has one). */
+function ports(x: EngineContext): string[] {
+  const { r, W } = x;
+  const cfgW = r.unload.type === 'real' ? r.unload.cfgWidth : 0;
   const inLanes = r.load.type === 'complex' ? 2 : 1;
   const inWidth = r.load.type === 'complex' ? r.load.dataWidth : r.load.xWidth;
   const outLanes = r.unload.type === 'complex' ? 2 : 1;
@@ -840,17 +824,12 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
         ]
       : []),
   ];
-  const text = [
-    header(r.title, r.params, r.notes),
-    `module ${top} (`,
-    ...ports,
-    `);`,
-    ...L,
-    `endmodule`,
-    '',
-  ].join('\n');
+  return ports;
+}
 
-  // ---- ROMs ------------------------------------------------------------------------------
+/** The engine's templates and ROMs (the output stage adds its own). */
+function engineSources(x: EngineContext): SourceFile[] {
+  const { r, e, top, N, TW, HW, wb } = x;
   const twWords = e.twRe.slice(0, N / 4).map((c, i) => packFields([c, e.twIm[i]], TW));
   const twRom = romModule(`${top}_twrom`, [
     `twiddles W_${N}^e, e = 0..${N / 4 - 1} (the first quarter), word {-sin, cos}, each Q1.${TW - 2} (${TW} bits), one copy per unit`,
@@ -873,28 +852,53 @@ export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
       ], 2 * HW, r.pmul.words),
     });
   }
-  if (r.unload.type === 'real') {
-    if (r.unload.diag) {
-      const d = r.unload.diag;
-      if (!wb?.dbSpram) {
-        sources.push({
-          name: `${top}_drom.v`,
-          text: romModule(`${top}_drom`, [`diagonal d and bias b${wb ? ' of the second layer' : ''}, word {b, d}, one per output`], d.dWidth + d.bWidth, d.words, d.comments),
-        });
-      }
-      if (wb?.dbSpram) {
-        const sh = dbSpramShape(wb, d, outputs);
-        sources.push(template('dense_loader.v'), { name: `${top}_dbmem.v`, text: dbSpramModule(`${top}_dbmem`, sh, wb.dbSpram.words, wb.outputs, wb.dbSpram.preload ?? true) });
-      } else if (wb) {
-        const d1 = wb.head.diag;
-        sources.push({
-          name: `${top}_drom1.v`,
-          text: romModule(`${top}_drom1`, [`diagonal d and bias b of the first layer (the write-back), word {b, d}, one per output`], d1.dWidth + d1.bWidth, d1.words, d1.comments),
-        });
-      }
-    }
-  }
-  sources.push({ name: `${top}.v`, text });
+  return sources;
+}
+
+/** The top's output stage for a complex unload (the FFT): the sample as it is. */
+function complexOutput(): EngineOutputRtl {
+  return { lines: [`    // the FFT: the complex sample as it is`], valid: 'ov[2]', data: 'o_sample', ovf: [], unused: ['ov[5:3]'] };
+}
+
+/**
+ * The engine's top: one emitter per block, in the order of the text. The
+ * output stage is the request's (a kind's, for a real unload), or the
+ * complex sample as it is.
+ */
+export function generateEngineRtl(r: EngineRtlRequest): EngineRtl {
+  const x = engineContext(r);
+  const { top, W, N, LN, WW, inputs, outputs } = x;
+  const units = unitsOf(x);
+  const stage = r.unload.type === 'complex' ? complexOutput() : r.unload.emit({ top, N, LN, W, WW, outputs });
+  const L = [
+    ...declarations(x),
+    ...loader(x),
+    ...unloadIssue(x),
+    ...banks(x),
+    ...romAddresses(x),
+    ...control(x),
+    ...routing(x),
+    ...units.lines,
+    ...writeSide(x),
+    ...unloadPipeline(x),
+    ...stage.lines,
+    ...outputFifo(x, stage.valid, stage.data),
+    ...sequencing(x, [...units.ovfs, ...stage.ovf], stage.unused),
+  ];
+  const inLanes = r.load.type === 'complex' ? 2 : 1;
+  const inWidth = r.load.type === 'complex' ? r.load.dataWidth : r.load.xWidth;
+  const outLanes = r.unload.type === 'complex' ? 2 : 1;
+  const outWidth = r.unload.type === 'complex' ? W : r.unload.yWidth;
+  const text = [
+    header(r.title, r.params, r.notes),
+    `module ${top} (`,
+    ...ports(x),
+    `);`,
+    ...L,
+    `endmodule`,
+    '',
+  ].join('\n');
+  const sources = [...engineSources(x), ...(r.unload.type === 'complex' ? [] : r.unload.sources(top)), { name: `${top}.v`, text }];
   return {
     sources,
     top,
@@ -943,27 +947,3 @@ export function generateFoldedFftRtl(plan: FoldedFftPlan): EngineRtl & { plan: F
   return { ...d, plan };
 }
 
-/** A shared engine's d/b memory in SPRAM, loaded through the config port (src/target/ice40/spram.ts). */
-function dbSpramModule(name: string, sh: { dW: number; bW: number; aw: number; depth: number }, words: readonly string[], outputs1: number, preload: boolean): string {
-  return loadedSpramModule({
-    name,
-    describe: [
-      'd and b of the two layers sharing one folded engine, in SPRAM (SB_SPRAM256KA, UltraPlus).',
-      `${words.length} words of ${sh.dW + sh.bW} bits {b (${sh.bW}), d (${sh.dW})}: words 0..${outputs1 - 1} the first layer's, ${outputs1}..${words.length - 1} the second's;`,
-      'dense_loader.v: cfg_addr 0 restarts the load, 1 writes the next word.',
-    ],
-    addrWidth: sh.aw, wordWidth: sh.dW + sh.bW, words, preload,
-  });
-}
-
-/**
- * The output flag means the output lost information (requantActivate() in
- * src/fixed/index.ts): requant's ovf, except a value below the range (the
- * requantiser's input negative) that ReLU zeroes anyway.
- */
-function lostWire(name: string, ovf: string, below: string, act: string, width: number, relu: boolean): string[] {
-  return relu
-    ? [`    // overflow = the output lost information: a value below the range that ReLU zeroes anyway is none`,
-      `    wire ${name} = ${ovf} & ~(${below} & (${act} == ${width}'d0));`]
-    : [`    wire ${name} = ${ovf};   // no activation: every value that did not fit lost information`];
-}

@@ -29,6 +29,7 @@ export {
   type FoldedFftPlan, type FoldedPass, type PassMode, type EngineNumerics, type EngineSchedule, type PmulOperand,
 } from './folded.ts';
 export {
-  generateEngineRtl, generateFoldedFftRtl, packHalfSpectrum, unloadLatency, dbSpramShape,
+  generateEngineRtl, generateFoldedFftRtl, packHalfSpectrum, unloadLatency,
   type EngineLoad, type EngineUnload, type EngineRtlRequest, type EngineRtl, type EngineWriteBack,
+  type EngineOutputStage, type EngineOutputContext, type EngineOutputRtl,
 } from './folded-rtl.ts';

@@ -4,7 +4,7 @@
  * folded-core.ts), chosen by the spec's fft.architecture. The circulant and
  * diag-circulant kinds call these, so each kind's faces stay one function.
  */
-import { fftCost, generateEngineRtl, packHalfSpectrum } from '../../fft/index.ts';
+import { fftCost, generateEngineRtl, packHalfSpectrum, type EngineOutputStage } from '../../fft/index.ts';
 import type { CycleModel, LayerRtl, LayerTiming } from '../types.ts';
 import type { StreamCorePlan } from './stream-plan.ts';
 import { describeStreamCore } from './stream-plan.ts';
@@ -13,7 +13,7 @@ import { coreFloat, coreReference } from './stream-reference.ts';
 import { streamCoreRtl, type StreamHead, type StreamRtlText } from './stream-rtl.ts';
 import {
   describeFoldedCore, foldedCoreCycles, foldedCoreFloat, foldedCoreHardware, foldedCoreOps, foldedCoreReference, foldedCoreTiming,
-  foldedUnloadLatency, type FoldedCorePlan,
+  type FoldedCorePlan,
 } from './folded-core.ts';
 
 export type CorePlan = StreamCorePlan | FoldedCorePlan;
@@ -52,24 +52,14 @@ export function describeCore(c: CorePlan): string {
 }
 
 /** The output stage as the folded engine's unloader needs it (from the streaming head's parameters). */
-export interface FoldedHead {
-  yWidth: number;
-  shift: number;
-  rounding: number;
-  sat: boolean;
-  relu: boolean;
-  diag?: { dWidth: number; bWidth: number; biasShift: number; accWidth: number; words: string[]; comments: string[] };
-}
-
 /**
  * The layer's RTL: the streaming core's top, or the folded engine's
  * (src/fft/folded-rtl.ts) with the real-sample loader (sign flip, shift,
  * zero padding), the spectral product and the kind's output stage.
  */
-export function anyCoreRtl(c: CorePlan, head: StreamHead, folded: FoldedHead, text: StreamRtlText): LayerRtl {
+export function anyCoreRtl(c: CorePlan, head: StreamHead, folded: EngineOutputStage, text: StreamRtlText): LayerRtl {
   if (c.arch !== 'folded') return streamCoreRtl(c, head, text);
   const top = `${c.name}_top`;
-  const unload = { type: 'real' as const, outputs: c.outputs, ...folded };
   const d = generateEngineRtl({
     top,
     e: c.engine,
@@ -77,7 +67,7 @@ export function anyCoreRtl(c: CorePlan, head: StreamHead, folded: FoldedHead, te
     passes: c.passes,
     pmul: { hWidth: c.hWidth, words: packHalfSpectrum(c.hHalf, c.hWidth), shift: c.pmulRequant.shift },
     load: { type: 'real', inputs: c.inputs, xWidth: c.xWidth, shiftIn: c.shiftIn, signs: c.signs },
-    unload,
+    unload: folded,
     title: text.title,
     params: text.params,
     notes: [
@@ -85,7 +75,7 @@ export function anyCoreRtl(c: CorePlan, head: StreamHead, folded: FoldedHead, te
       '',
       `Folded: one FFT engine (${c.butterflies} butterfly unit(s)) runs ${c.log2k} DIF passes (forward), one spectral-product pass`,
       `and ${c.log2k} DIT passes (inverse, conjugated twiddles) on the vector in its two EBR banks; the output stage reads`,
-      `the real part of positions 0..${c.outputs - 1} (unload latency ${foldedUnloadLatency(!!folded.diag)} cycles).`,
+      `the real part of positions 0..${c.outputs - 1} (unload latency ${folded.latency} cycles).`,
     ],
     busy: true,
   });

@@ -6,6 +6,7 @@
 import { ROUNDING_CODE, formatName } from '../../fixed/index.ts';
 import type { LayerRtl } from '../types.ts';
 import { anyCoreRtl } from '../circulant-common/core.ts';
+import { requantOutputStage } from '../circulant-common/engine-output.ts';
 import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import type { CirculantPlan } from './plan.ts';
@@ -14,10 +15,10 @@ import { circulantCost } from './cost.ts';
 export function circulantRtl(p: CirculantPlan): LayerRtl {
   const c = p.core;
   const cyc = circulantCost(p).cycles;
-  const folded = {
+  const folded = requantOutputStage({
     yWidth: p.yWidth, shift: p.requant.shift, rounding: ROUNDING_CODE[p.requant.rounding],
     sat: p.requant.overflow === 'saturate', relu: p.activation === 'relu',
-  };
+  }, c.outputs);
   return anyCoreRtl(c, {
     params: {
       DIAG: 0, D_W: 1, B_W: 1, BSHIFT: 0, ACC_W: c.zWidth + 2,

@@ -41,6 +41,7 @@ import { diagCirculantSpecSchema, type DiagCirculantSpec } from './spec.ts';
 import type { DiagCirculantPlan } from './plan.ts';
 import { diagCirculantCost } from './cost.ts';
 import { foldedHead } from './rtl.ts';
+import { diagOutputStage } from './engine-output.ts';
 
 type FoldedDiag = DiagCirculantPlan & { core: FoldedCorePlan };
 
@@ -180,11 +181,11 @@ export function pairRtl(p: DiagCirculantPairPlan, opts: { preload?: boolean } = 
     passes: p.passes,
     pmul: { hWidth: p.hWidth, words: [...packHalfSpectrum(c1.hHalf, p.hWidth), ...packHalfSpectrum(c2.hHalf, p.hWidth)], shift: c1.pmulRequant.shift },
     load: { type: 'real', inputs: first.inputs, xWidth: c1.xWidth, shiftIn: c1.shiftIn, signs: null },
-    unload: { type: 'real', outputs: second.outputs, ...head2 },
-    writeBack: {
-      passes1: p.passes1, outputs: first.outputs, shiftIn: c2.shiftIn, pmulShift2: c2.pmulRequant.shift, head: foldedHead(first),
+    unload: diagOutputStage(head2, second.outputs, {
+      outputs: first.outputs, shiftIn: c2.shiftIn, head: foldedHead(first),
       ...(p.spram ? { dbSpram: { words: pairLoadWords(p).map((w) => w.toString(16).padStart(Math.ceil((dbWidths(p).dW + dbWidths(p).bW) / 4), '0')), preload: opts.preload } } : {}),
-    },
+    }),
+    writeBack: { passes1: p.passes1, pmulShift2: c2.pmulRequant.shift },
     title: `${top}: two diagonal-circulant layers (Araujo et al. 2020) on one folded FFT engine, ` +
       `${first.inputs} -> ${first.outputs} -> ${second.outputs}, K = ${p.k}`,
     params: {

@@ -6,14 +6,15 @@
 import { ROUNDING_CODE, formatName } from '../../fixed/index.ts';
 import type { LayerRtl } from '../types.ts';
 import { anyCoreRtl } from '../circulant-common/core.ts';
+import { diagOutputStage, type DiagHead } from './engine-output.ts';
 import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import { packFields } from '../../verilog/rom.ts';
 import type { DiagCirculantPlan } from './plan.ts';
 import { diagCirculantCost } from './cost.ts';
 
-/** The output stage as the folded engine's unloader (or a shared engine's write-back) takes it. */
-export function foldedHead(p: DiagCirculantPlan) {
+/** The output stage's fields as the folded engine's unloader (or a shared engine's write-back) takes them. */
+export function foldedHead(p: DiagCirculantPlan): DiagHead {
   const words = p.d.map((d, i) => packFields([d, p.bias[i]], [p.dWidth, p.bWidth]));
   const comments = p.d.map((d, i) => `i = ${i}: d = ${d}, b = ${p.bias[i]}`);
   return {
@@ -28,7 +29,7 @@ export function diagCirculantRtl(p: DiagCirculantPlan): LayerRtl {
   const cyc = diagCirculantCost(p).cycles;
   const words = p.d.map((d, i) => packFields([d, p.bias[i]], [p.dWidth, p.bWidth]));
   const comments = p.d.map((d, i) => `i = ${i}: d = ${d}, b = ${p.bias[i]}`);
-  const folded = foldedHead(p);
+  const folded = diagOutputStage(foldedHead(p), c.outputs);
   return anyCoreRtl(c, {
     params: {
       DIAG: 1, D_W: p.dWidth, B_W: p.bWidth, BSHIFT: p.biasShift, ACC_W: p.accWidth,
