@@ -241,7 +241,7 @@ export function compare(a: Design, b: Design, opts: CompareOptions = {}): Compar
 // ---------------------------------------------------------------------------
 export { runOnDevice, formatRunReport, type RunOptions, type RunReport } from './host/run.ts';
 export { openSerialPort } from './host/serial.ts';
-export type { ByteTransport } from './host/transport.ts';
+export type { ByteTransport } from './sim/transport.ts';
 
 // ---------------------------------------------------------------------------
 // Fixed point, FFT, errors

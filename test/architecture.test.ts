@@ -117,7 +117,6 @@ const KNOWN_UPWARD = [
   'src/sim/cosim.ts -> src/layers/types.ts',
   'src/sim/cosim.ts -> src/network/plan.ts',
   'src/sim/netlist.ts -> src/layers/types.ts',
-  'src/sim/uart.ts -> src/host/transport.ts',
 ];
 
 /** Files of a kind folder imported from outside src/layers/ (not through the registry or src/layers/*.ts). Exact, as above: none. */

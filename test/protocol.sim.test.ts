@@ -38,7 +38,7 @@ import { simulateStream } from '../src/sim/stream.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import { DeviceError, ProtocolClient } from '../src/host/client.ts';
 import { runOnDevice } from '../src/host/run.ts';
-import type { ByteTransport } from '../src/host/transport.ts';
+import type { ByteTransport } from '../src/sim/transport.ts';
 import { runCommand, type RunCommandOptions } from '../src/cli/run-command.ts';
 import { tvscmReference } from '../src/layers/tvscm/reference.ts';
 import type { TvscmPlan } from '../src/layers/tvscm/plan.ts';

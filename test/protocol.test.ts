@@ -24,7 +24,7 @@ import { DeviceModel } from '../src/host/model.ts';
 import { parseInputVectors } from '../src/host/inputs.ts';
 import { addressRuns, formatRunReport, parseRegisterWrite, runOnDevice } from '../src/host/run.ts';
 import { DeviceError, ProtocolClient } from '../src/host/client.ts';
-import { ReceiveBuffer, type ByteTransport } from '../src/host/transport.ts';
+import { ReceiveBuffer, type ByteTransport } from '../src/sim/transport.ts';
 import { bcircLoadWords } from '../src/layers/block-circulant/rtl.ts';
 import type { BlockCirculantPlan } from '../src/layers/block-circulant/plan.ts';
 import { registerRunCommand, runCommand, type RunCommandOptions } from '../src/cli/run-command.ts';

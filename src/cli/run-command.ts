@@ -20,7 +20,7 @@ import { loadDesign } from '../network/design.ts';
 import { loadInputVectors } from '../host/inputs.ts';
 import { formatRunReport, parseRegisterWrite, runOnDevice, type RegisterWrite } from '../host/run.ts';
 import { openSerialPort } from '../host/serial.ts';
-import type { ByteTransport } from '../host/transport.ts';
+import type { ByteTransport } from '../sim/transport.ts';
 import { BAUD } from '../network/board.ts';
 import { progress } from './progress.ts';
 import { datasetAccuracy, datasetInputs, formatDatasetAccuracy } from '../train/sim-dataset.ts';

@@ -7,7 +7,7 @@ import {
   ANSWER_ERROR, CMD, ERR, STATUS_PAYLOAD, WRITE_BLOCK_MAX, answerCode, bytesPerValue, commandName, decodeError, decodeFrame, decodeStatus,
   decodeValues, encodeFrame, encodeValues, encodeWriteBlock, encodeWriteReg, frameLength, type DeviceStatus, type Frame,
 } from '../network/protocol.ts';
-import type { ByteTransport } from './transport.ts';
+import type { ByteTransport } from '../sim/transport.ts';
 
 /** The device answered with an error frame. */
 export class DeviceError extends CircaError {

@@ -24,7 +24,7 @@ import type { Design } from '../network/design.ts';
 import type { DeviceStatus } from '../network/protocol.ts';
 import { ProtocolClient, type ClientOptions } from './client.ts';
 import { DeviceModel, type RegisterEffect, type RegisterWrite } from './model.ts';
-import type { ByteTransport } from './transport.ts';
+import type { ByteTransport } from '../sim/transport.ts';
 
 export type { RegisterWrite };
 

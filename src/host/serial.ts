@@ -10,7 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { OpenOptions, SerialPortStream } from '@serialport/stream';
 import { CircaError, CircaInputError } from '../errors.ts';
-import { ReceiveBuffer, type ByteTransport } from './transport.ts';
+import { ReceiveBuffer, type ByteTransport } from '../sim/transport.ts';
 
 export interface SerialOpenOptions {
   /** the serialport binding (default: the platform's native one); tests use @serialport/binding-mock */

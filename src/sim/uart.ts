@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CircaError, CircaInputError } from '../errors.ts';
 import type { SourceFile } from '../verilog/index.ts';
-import { ReceiveBuffer, type ByteTransport } from '../host/transport.ts';
+import { ReceiveBuffer, type ByteTransport } from './transport.ts';
 import { buildVerilated } from './verilator.ts';
 import { buildHarness, resolveSimulator, type SimulatorChoice, type SimulatorName } from './simulator.ts';
 
