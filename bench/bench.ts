@@ -6,7 +6,7 @@
  */
 import { loadLayerSpec } from '../src/layers/load.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
-import { cosimLayer } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 
 const fmt = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
 

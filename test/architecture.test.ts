@@ -113,10 +113,6 @@ const FLOORS: readonly (readonly string[])[] = [
 const KNOWN_UPWARD = [
   'src/network/plan.ts -> src/train/tensors.ts',
   'src/network/plan.ts -> src/train/weights.ts',
-  'src/sim/cosim.ts -> src/layers/load.ts',
-  'src/sim/cosim.ts -> src/layers/types.ts',
-  'src/sim/cosim.ts -> src/network/plan.ts',
-  'src/sim/netlist.ts -> src/layers/types.ts',
 ];
 
 /** Files of a kind folder imported from outside src/layers/ (not through the registry or src/layers/*.ts). Exact, as above: none. */

@@ -12,7 +12,8 @@
 import { describe, expect, it } from 'vitest';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { layerDut, type DesignUnderTest } from '../src/sim/cosim.ts';
+import { type DesignUnderTest } from '../src/sim/cosim.ts';
+import { layerDut } from '../src/network/layer-dut.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
 import { simulateStream, type StreamResult } from '../src/sim/stream.ts';
 import { makeVectors } from '../src/sim/vectors.ts';

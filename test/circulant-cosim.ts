@@ -4,7 +4,8 @@
  */
 import { expect } from 'vitest';
 import type { LoadedLayer } from '../src/layers/load.ts';
-import { cosimLayer, formatMismatch, type CosimReport } from '../src/sim/cosim.ts';
+import { formatMismatch, type CosimReport } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 
 export const STALLS = { validPct: 75, readyPct: 65 };
 

@@ -17,7 +17,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadLayerSpec, readJsonFile } from '../src/layers/load.ts';
-import { cosim, layerDut } from '../src/sim/cosim.ts';
+import { cosim } from '../src/sim/cosim.ts';
+import { layerDut } from '../src/network/layer-dut.ts';
 import { checkLayer, expectCycles, expectExact, STALLS } from './circulant-cosim.ts';
 import { planNetwork } from '../src/network/plan.ts';
 import { networkDut } from '../src/network/cosim.ts';

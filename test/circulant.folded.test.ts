@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadLayerSpec, readJsonFile } from '../src/layers/load.ts';
-import { cosim, cosimLayer, formatMismatch, type CosimReport } from '../src/sim/cosim.ts';
+import { cosim, formatMismatch, type CosimReport } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import { planNetwork } from '../src/network/plan.ts';
 import { networkDut } from '../src/network/cosim.ts';
 import { checkRtl } from '../src/sim/lint.ts';

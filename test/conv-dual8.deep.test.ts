@@ -5,7 +5,8 @@
  * bit-exact, cycles as predicted. The fast checks are in test/conv-dual8.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { cosim, formatMismatch, layerDut } from '../src/sim/cosim.ts';
+import { cosim, formatMismatch } from '../src/sim/cosim.ts';
+import { layerDut } from '../src/network/layer-dut.ts';
 import { synthesisedRtl } from '../src/sim/netlist.ts';
 import { conv1, conv2, expectExact } from './conv-dual8.ts';
 

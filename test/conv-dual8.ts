@@ -6,7 +6,8 @@
  */
 import { expect } from 'vitest';
 import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
-import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { formatMismatch } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import type { Conv2dPlan } from '../src/layers/conv2d/plan.ts';
 
 export const base = { name: 'dut', weights: { init: 'random', seed: 3, scale: 0.5 }, input: { int: 0, frac: 5 }, activation: 'relu', output: { format: { int: 1, frac: 6 } } };

@@ -1,7 +1,8 @@
 /** Shared by the block-circulant conv2d co-simulation tests (default and deep). */
 import { expect } from 'vitest';
 import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
-import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { formatMismatch } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import type { Conv2dPlan } from '../src/layers/conv2d/plan.ts';
 
 /** A block-circulant conv2d layer (random weights) with the given fields. */

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
-import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { formatMismatch } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import type { Conv2dPlan } from '../src/layers/conv2d/plan.ts';
 

@@ -11,7 +11,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cosimLayer, simTimeLines } from '../src/sim/cosim.ts';
+import { simTimeLines } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import { cacheDir } from '../src/sim/verilator.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
 

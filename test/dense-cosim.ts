@@ -5,7 +5,8 @@
 import { expect, it } from 'vitest';
 import { runYosys } from '@yowasp/yosys';
 import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
-import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { formatMismatch } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import type { DensePlan } from '../src/layers/dense/plan.ts';
 import type { SourceFile } from '../src/verilog/index.ts';

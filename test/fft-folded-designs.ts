@@ -6,7 +6,8 @@
 import { expect, it } from 'vitest';
 import type { FftSpecInput } from '../src/fft/index.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { cosimLayer, formatMismatch, type CosimReport } from '../src/sim/cosim.ts';
+import { formatMismatch, type CosimReport } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 
 export const DESIGNS: Record<string, FftSpecInput> = {
   f16: { n: 16, rounding: 'truncate', butterflies: 1 },

@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { cosim, cosimLayer, formatMismatch, layerDut, type CosimReport } from '../src/sim/cosim.ts';
+import { cosim, formatMismatch, type CosimReport } from '../src/sim/cosim.ts';
+import { cosimLayer, layerDut } from '../src/network/layer-dut.ts';
 import { synthesisedRtl } from '../src/sim/netlist.ts';
 import { runNode } from './run-node.ts';
 

@@ -15,7 +15,7 @@ import {
   planFoldedFft, PASS_GAP, type Cplx,
 } from '../src/fft/index.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { cosimLayer } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { CircaInputError } from '../src/errors.ts';
 import { DESIGNS, expectExact, itFoldedDesign } from './fft-folded-designs.ts';

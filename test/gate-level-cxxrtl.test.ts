@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runNode } from './run-node.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { cosim, layerDut } from '../src/sim/cosim.ts';
+import { cosim } from '../src/sim/cosim.ts';
+import { layerDut } from '../src/network/layer-dut.ts';
 import { GATE_LEVEL_CXXRTL_SCRIPT, synthesisedRtl } from '../src/sim/netlist.ts';
 import { netlistScript } from '../src/target/ice40/script.ts';
 

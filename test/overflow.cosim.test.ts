@@ -7,7 +7,8 @@
  * information raise it, value for value bit-exact, under random stalls.
  */
 import { describe, expect, it } from 'vitest';
-import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { formatMismatch } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import { OVERFLOW_CASES, splitVectors } from './overflow-meaning.ts';
 
 describe('overflow flag: RTL against the models', { tags: ['tools'] }, () => {

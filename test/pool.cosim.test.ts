@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
-import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { formatMismatch } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import { checkRtl, verilatorLint } from '../src/sim/lint.ts';
 import type { PoolPlan } from '../src/layers/pool/plan.ts';
 

@@ -26,7 +26,8 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { CircaInputError } from '../src/errors.ts';
 import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
-import { cosim, formatMismatch, layerDut, type DesignUnderTest } from '../src/sim/cosim.ts';
+import { cosim, formatMismatch, type DesignUnderTest } from '../src/sim/cosim.ts';
+import { layerDut } from '../src/network/layer-dut.ts';
 import type { LayerRtl } from '../src/layers/types.ts';
 import type { SourceFile } from '../src/verilog/index.ts';
 

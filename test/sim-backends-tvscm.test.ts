@@ -12,7 +12,7 @@
  */
 import { describe, it } from 'vitest';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { layerDut } from '../src/sim/cosim.ts';
+import { layerDut } from '../src/network/layer-dut.ts';
 import { crossCheck, randomSpecs } from './backends.ts';
 
 describe('Verilator and CXXRTL give identical results', () => {

@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { layerDut } from '../src/sim/cosim.ts';
+import { layerDut } from '../src/network/layer-dut.ts';
 import { loadDesign } from '../src/network/design.ts';
 import { crossCheck, RANDOM_SPECS, randomSpecs } from './backends.ts';
 

@@ -9,7 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { cosim, layerDut, vectorSet, type DesignUnderTest } from '../src/sim/cosim.ts';
+import { cosim, vectorSet, type DesignUnderTest } from '../src/sim/cosim.ts';
+import { layerDut } from '../src/network/layer-dut.ts';
 import { elementsInput, OUTPUT_MAGIC, packLanes, RecordReader, simulateStream, type StreamInterface, type StreamSink } from '../src/sim/stream.ts';
 import { randomSpecs } from './backends.ts';
 import { vectorStream } from '../src/sim/vectors.ts';

@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { runNode } from './run-node.ts';
 import { randomSpecs } from './backends.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { cosim, layerDut } from '../src/sim/cosim.ts';
+import { cosim } from '../src/sim/cosim.ts';
+import { layerDut } from '../src/network/layer-dut.ts';
 import { simulateStream } from '../src/sim/stream.ts';
 import { CircaError } from '../src/errors.ts';
 

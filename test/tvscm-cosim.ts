@@ -6,7 +6,8 @@
  */
 import { expect } from 'vitest';
 import { loadLayerSpec } from '../src/layers/load.ts';
-import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { formatMismatch } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 
 export function spec(n: number, lanes: number, placement: object, extra: object = {}) {
   return loadLayerSpec({

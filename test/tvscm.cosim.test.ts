@@ -9,7 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadLayerFile } from '../src/layers/load.ts';
-import { cosimLayer, formatMismatch } from '../src/sim/cosim.ts';
+import { formatMismatch } from '../src/sim/cosim.ts';
+import { cosimLayer } from '../src/network/layer-dut.ts';
 import { expectExact, spec } from './tvscm-cosim.ts';
 
 /** The n = 784 shapes of the default suite: the example's (band, P = 4) and the widest complement. */

@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CircaError, CircaInputError } from '../errors.ts';
-import type { LayerRtl } from '../layers/types.ts';
+import type { LayerRtl } from './dut-types.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import type { PartName } from '../target/ice40/parts.ts';
 import { netlistScript } from '../target/ice40/script.ts';
