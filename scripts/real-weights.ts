@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAnyFile } from '../src/network/plan.ts';
 import { floatNet } from '../src/train/model.ts';
-import { encodeNpz, type TensorMap } from '../src/train/tensors.ts';
+import { encodeNpz, type TensorMap } from '../src/tensors/tensors.ts';
 
 const dir = join(import.meta.dirname, '..', 'examples', 'trained');
 const net = floatNet(loadAnyFile(join(dir, 'mnist-tvscm.json'), { fuse: false }));

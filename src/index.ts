@@ -259,8 +259,8 @@ export { loadMnist, loadDataset, pixelsToRaw, pixelsToReal, pixelToReal, type Da
 export { parseIdx, readIdx, type IdxArray } from './train/idx.ts';
 export { train, floatAccuracy, type TrainOptions, type EpochStats, type TrainHooks } from './train/train.ts';
 export { floatNet, type FloatNet } from './train/model.ts';
-export { readTensors, encodeNpz, type Tensor, type TensorMap } from './train/tensors.ts';
-export { bindTensors, unusedTensors, type BoundLayer, type BindOptions, type Unused } from './train/weights.ts';
+export { readTensors, encodeNpz, type Tensor, type TensorMap } from './tensors/tensors.ts';
+export { bindTensors, unusedTensors, type BoundLayer, type BindOptions, type Unused } from './tensors/weights.ts';
 export { floatLogits, floatParams, foldInput, mapRules, type FloatLogitsOptions, type InputNormalisation } from './train/interop.ts';
 export { quantizeNetwork, type QuantizeOptions, type QuantizeResult } from './train/quantize.ts';
 export { evaluateFixed, classOf, type EvalReport } from './train/evaluate.ts';

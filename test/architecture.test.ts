@@ -100,6 +100,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['formal/'],
   ['fft/'],
   ['layers/'],
+  ['tensors/'],
   ['network/'],
   ['train/', 'host/'],
   ['estimate/', 'library-args.ts'],
@@ -110,10 +111,7 @@ const FLOORS: readonly (readonly string[])[] = [
  * Imports that run back up today, file -> file: the debt issue 27 counts.
  * Exact: a new one fails, and so does one that is gone (take it off the list).
  */
-const KNOWN_UPWARD = [
-  'src/network/plan.ts -> src/train/tensors.ts',
-  'src/network/plan.ts -> src/train/weights.ts',
-];
+const KNOWN_UPWARD: string[] = [];
 
 /** Files of a kind folder imported from outside src/layers/ (not through the registry or src/layers/*.ts). Exact, as above: none. */
 const KNOWN_KIND_IMPORTS: string[] = [];

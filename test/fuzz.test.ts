@@ -29,7 +29,7 @@ import { main } from '../src/cli/main.ts';
 import { CircaError } from '../src/errors.ts';
 import { loadLayerSpec } from '../src/layers/load.ts';
 import { planAny } from '../src/network/plan.ts';
-import { encodeNpz, readTensors } from '../src/train/tensors.ts';
+import { encodeNpz, readTensors } from '../src/tensors/tensors.ts';
 import { designFromSpec, generate } from '../src/index.ts';
 import { MANIFEST, PACKAGE_ROOT, realPath, within } from '../src/output.ts';
 import { runNode } from './run-node.ts';

@@ -8,7 +8,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { main } from '../src/cli/main.ts';
-import { readTensors } from '../src/train/tensors.ts';
+import { readTensors } from '../src/tensors/tensors.ts';
 
 interface Case { label: string; path: string }
 const [listFile, spec, out] = process.argv.slice(2);

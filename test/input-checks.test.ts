@@ -15,7 +15,7 @@ import { main } from '../src/cli/main.ts';
 import { CircaInputError } from '../src/errors.ts';
 import * as circa from '../src/index.ts';
 import { planAny } from '../src/network/plan.ts';
-import { readTensors } from '../src/train/tensors.ts';
+import { readTensors } from '../src/tensors/tensors.ts';
 import { SPEC, deflatedZeros, dict, f4, f8, member, npy, zip } from './hostile-weights.ts';
 
 let dir: string;

@@ -17,7 +17,7 @@ import { main } from '../src/cli/main.ts';
 import { CircaInputError } from '../src/errors.ts';
 import { build, generate, designFromSpec, simulate } from '../src/index.ts';
 import { checkTarget, MANIFEST, PACKAGE_ROOT } from '../src/output.ts';
-import { encodeNpz } from '../src/train/tensors.ts';
+import { encodeNpz } from '../src/tensors/tensors.ts';
 import { distState } from '../bin/dist-fresh.mjs';
 import { runNode } from './run-node.ts';
 

@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnist } from '../src/train/mnist.ts';
-import { encodeNpz, readTensors } from '../src/train/tensors.ts';
+import { encodeNpz, readTensors } from '../src/tensors/tensors.ts';
 import { floatLogits } from '../src/train/interop.ts';
 import { runNode } from './run-node.ts';
 

@@ -13,8 +13,8 @@ import { checkMemory } from './limits.ts';
 import type { LayerRtl, LayerShape } from '../layers/types.ts';
 import type { StreamInterface } from '../sim/stream.ts';
 import { networkSpecSchema, type Schedule } from './spec.ts';
-import { readTensors } from '../train/tensors.ts';
-import { bindTensors, injectTensors } from '../train/weights.ts';
+import { readTensors } from '../tensors/tensors.ts';
+import { bindTensors, injectTensors } from '../tensors/weights.ts';
 import { isAbsolute, join, dirname } from 'node:path';
 
 /**

@@ -28,7 +28,7 @@ export const networkSpecSchema = z
     /**
      * A weight file (.npz, .npy, .onnx or .json, relative to the spec file)
      * whose tensors `<layer>.<tensor>` replace the layers' own weights
-     * (src/train/weights.ts); integer tensors are raw fixed-point values.
+     * (src/tensors/weights.ts); integer tensors are raw fixed-point values.
      */
     weights: z.string().min(1).optional(),
     layers: z.array(z.record(z.string(), z.unknown())).min(1),

@@ -18,9 +18,9 @@ import { CircaInputError } from '../errors.ts';
 import { loadAnyFile, planAny, type NetworkPlan } from '../network/plan.ts';
 import type { Params } from '../layers/types.ts';
 import { floatNet, forward } from './model.ts';
-import { readOnnxModel, readTensors, type TensorMap } from './tensors.ts';
-import { weightNodes } from './onnx-graph.ts';
-import { bindTensors, layerSigns, layerTensors, type BindOptions } from './weights.ts';
+import { readOnnxModel, readTensors, type TensorMap } from '../tensors/tensors.ts';
+import { weightNodes } from '../tensors/onnx-graph.ts';
+import { bindTensors, layerSigns, layerTensors, type BindOptions } from '../tensors/weights.ts';
 
 /** The float tensors of every trainable layer, from a weight file (all of them required; raw integers become their real values). */
 export function floatParams(plan: NetworkPlan, tensors: TensorMap, file: string, opts: BindOptions = {}): Params[] {

@@ -16,7 +16,7 @@ import type { Params } from '../layers/types.ts';
 import type { NetworkPlan } from '../network/plan.ts';
 import { type Dataset, pixelsToReal, sample } from './mnist.ts';
 import { floatNet, forward } from './model.ts';
-import type { TensorMap } from './tensors.ts';
+import type { TensorMap } from '../tensors/tensors.ts';
 
 export interface QuantizeOptions {
   /** training images whose outputs set the ranges */
