@@ -47,6 +47,7 @@ import { planAny } from '../src/network/plan.ts';
 import { designFromPlan, loadDesign, type Design } from '../src/network/design.ts';
 import { boardDesign } from '../src/network/board.ts';
 import { loadBoard } from '../src/target/ice40/boards.ts';
+import { ice40 } from '../src/target/ice40/index.ts';
 import { netlistCellCounts, runFlow, type Toolchain } from '../src/flow/index.ts';
 import { template, type SourceFile } from '../src/verilog/index.ts';
 import { bitsFor } from '../src/layers/formats.ts';
@@ -606,7 +607,7 @@ function fitToolchain(d: DataFile): Coefficients {
 
   /** What the explicit terms (memories, soft multipliers) predict for an inventory row. */
   const explicit = (inv: ReturnType<typeof layerInventory>, ultraplus: boolean) => {
-    const e = explicitCost(partial, inv, ultraplus);
+    const e = explicitCost(partial, inv, ultraplus, ice40.mapping);   // the calibration runs are iCE40 builds
     return { lut: e.lut4, ff: e.ff, carry: e.carry };
   };
 

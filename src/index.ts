@@ -140,7 +140,7 @@ export { runFlow, formatReport, type FlowOptions, type FlowReport, type FlowCell
 export { listBoards, loadBoard, parseBoard, BoardSchema, type Board } from './target/ice40/boards.ts';
 export { PARTS, PART_NAMES, partInfo, type PartName, type PartInfo } from './target/ice40/parts.ts';
 /** Synthesis targets: the iCE40 built in; another joins with registerTarget() (test/fixtures/targets/ shows one). */
-export { registerTarget, partOf, partNames, ice40, netlistCellCounts, type Target, type TargetPart, type PartModel, type PartLimits } from './target/index.ts';
+export { registerTarget, partOf, partNames, ice40, netlistCellCounts, type Target, type TargetPart, type PartModel, type PartLimits, type TargetMapping } from './target/index.ts';
 export { flowSteps, type FlowStep, type Runner } from './flow/index.ts';
 export { pllFor, type ClockPlan } from './target/ice40/pll.ts';
 

@@ -27,7 +27,7 @@
 import type { Design } from '../network/design.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { addPJ, multiplyPJ, sramReadPJ, type EnergyTable } from './tables.ts';
-import { dspCount, EBR_BITS } from '../target/ice40/memory.ts';
+import { EBR_BITS } from '../target/ice40/memory.ts';
 import { inventoryOf, predictInventory } from './resources.ts';
 import { SPRAM_BITS } from './fit.ts';
 import { partOf, partTitle } from '../target/index.ts';
@@ -85,12 +85,13 @@ export function energyPerInference(design: Design, table: EnergyTable, opts: Ene
   const add = (category: EnergyCategory, owner: string, what: string, count: number, pJEach: number) => {
     if (count > 0 && pJEach > 0) lines.push({ category, owner, what, count, pJEach, pJ: count * pJEach });
   };
-  const ultraplus = partOf(part).model.hardMultipliers;
+  const { model, target } = partOf(part);
+  const ultraplus = model.hardMultipliers;
 
   // ---- arithmetic ----
   for (const l of [...inv.layers, ...inv.links]) {
     for (const m of l.arith.multiplies) {
-      const hard = ultraplus && dspCount(m.a, m.b, m.y).dsp > 0;
+      const hard = ultraplus && target.mapping.dspCount(m.a, m.b, m.y).dsp > 0;
       add('multiply', l.name, `${m.a}x${m.b} multiply${table.multiply.hard ? (hard ? ' (DSP)' : ' (logic)') : ''}`, m.count, multiplyPJ(table, m.a, m.b, hard));
     }
     for (const a of l.arith.adds) add('add', l.name, `${a.width}-bit add`, a.count, addPJ(table, a.width));

@@ -24,11 +24,16 @@ import { planAny, specLayers } from '../network/plan.ts';
 import { listBoards, loadBoard } from '../target/ice40/boards.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { LOGIC_TOLERANCE_PCT, predictResources, type ResourceEstimate } from './resources.ts';
-import { EBR_BITS, mapMemory } from '../target/ice40/memory.ts';
 import { partOf, partTitle, sameTargetParts } from '../target/index.ts';
 
-/** SB_SPRAM256KA: 256 kbit (docs/references.md). */
+/** SB_SPRAM256KA: 256 kbit (docs/references.md; the iCE40 target's mapping.blockBits.spram). */
 export const SPRAM_BITS = 256 * 1024;
+
+/** On-chip memory bits of a part: its block and large RAMs, in the sizes its target maps them to. */
+function memoryBitsOf(part: string, limits: { ebr: number; spram: number }): number {
+  const bits = partOf(part).target.mapping.blockBits;
+  return limits.ebr * bits.ebr + limits.spram * bits.spram;
+}
 
 export interface FitRow {
   resource: string;
@@ -68,7 +73,7 @@ function rowsFor(e: ResourceEstimate, memBits: number): FitRow[] {
     { resource: 'EBR (4 kbit)', need: e.total.ebr, have: lim.ebr, status: exact(e.total.ebr, lim.ebr) },
     { resource: 'SPRAM (256 kbit)', need: e.total.spram, have: lim.spram, status: exact(e.total.spram, lim.spram) },
     // every memory bit the design holds, against every on-chip memory bit the part has
-    { resource: 'memory bits (EBR + SPRAM)', need: memBits, have: lim.ebr * EBR_BITS + lim.spram * SPRAM_BITS, status: exact(memBits, lim.ebr * EBR_BITS + lim.spram * SPRAM_BITS) },
+    { resource: 'memory bits (EBR + SPRAM)', need: memBits, have: memoryBitsOf(e.part, lim), status: exact(memBits, memoryBitsOf(e.part, lim)) },
   ];
 }
 
@@ -269,9 +274,8 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
     }
   }
   const weightBits = e.memories.filter((m) => m.rom).reduce((s, m) => s + m.depth * m.width, 0);
-  const maxPart = sameTargetParts(e.part).reduce((a, b) =>
-    a.limits.ebr * EBR_BITS + a.limits.spram * SPRAM_BITS >= b.limits.ebr * EBR_BITS + b.limits.spram * SPRAM_BITS ? a : b);
-  const maxBits = maxPart.limits.ebr * EBR_BITS + maxPart.limits.spram * SPRAM_BITS;
+  const maxPart = sameTargetParts(e.part).reduce((a, b) => (memoryBitsOf(e.part, a.limits) >= memoryBitsOf(e.part, b.limits) ? a : b));
+  const maxBits = memoryBitsOf(e.part, maxPart.limits);
   if (weightBits > maxBits) {
     lines.push(
       `the weight ROMs hold ${n(weightBits)} bits: more than any ${partOf(e.part).target.title} holds on chip ` +

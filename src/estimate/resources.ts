@@ -25,7 +25,8 @@ import type { Design } from '../network/design.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { partOf, partTitle } from '../target/index.ts';
 import { designInventory, type DesignInventory, type LayerInventory } from './inventory.ts';
-import { dspCount, mapMemory, type MemoryMapping } from '../target/ice40/memory.ts';
+import type { MemoryMapping } from '../target/ice40/memory.ts';
+import type { TargetMapping } from '../target/types.ts';
 import { COEFFICIENTS, type Coefficients, type LinearModel, type FamilyModels } from './coefficients.ts';
 
 export interface ResourceCounts {
@@ -126,18 +127,18 @@ function memoryLogic(c: Coefficients, m: MemoryMapping): { lut4: number; ff: num
  * The explicit (not fitted per kind) part of a component: soft multipliers
  * and memory logic, priced with the shared coefficients.
  */
-export function explicitCost(c: Coefficients, inv: LayerInventory, ultraplus: boolean): { lut4: number; ff: number; carry: number } {
+export function explicitCost(c: Coefficients, inv: LayerInventory, ultraplus: boolean, mapping: TargetMapping): { lut4: number; ff: number; carry: number } {
   let lut4 = 0;
   let ff = 0;
   let carry = 0;
   for (const m of inv.multipliers) {
-    const widths: [number, number][] = ultraplus ? dspCount(m.a, m.b, m.y).softWidths : [[m.a, m.b]];
+    const widths: [number, number][] = ultraplus ? mapping.dspCount(m.a, m.b, m.y).softWidths : [[m.a, m.b]];
     const s = softMul(c, widths);
     lut4 += m.count * s.lut4;
     carry += m.count * s.carry;
   }
   for (const m of inv.memories) {
-    const l = memoryLogic(c, mapMemory(m));
+    const l = memoryLogic(c, mapping.mapMemory(m));
     lut4 += l.lut4;
     ff += l.ff;
   }
@@ -155,18 +156,18 @@ interface RowParts {
   muls: MultiplierMapping[];
 }
 
-function componentRow(c: Coefficients, inv: LayerInventory, family: 'ultraplus' | 'hx', ultraplus: boolean): RowParts {
+function componentRow(c: Coefficients, inv: LayerInventory, family: 'ultraplus' | 'hx', ultraplus: boolean, mapping: TargetMapping): RowParts {
   const notes: string[] = [];
-  const mems = inv.memories.map((m) => ({ ...mapMemory(m), owner: inv.name }));
+  const mems = inv.memories.map((m) => ({ ...mapping.mapMemory(m), owner: inv.name }));
   const muls: MultiplierMapping[] = inv.multipliers.map((m) => {
-    const d = ultraplus ? dspCount(m.a, m.b, m.y) : { dsp: 0, softBits: m.a * m.b };
+    const d = ultraplus ? mapping.dspCount(m.a, m.b, m.y) : { dsp: 0, softBits: m.a * m.b };
     return { ...m, dspEach: d.dsp, softBits: d.softBits };
   });
   const modelKind = inv.generic ? 'generic' : inv.model ?? inv.kind;
   const fm = familyModels(c, modelKind, family);
   if (!fm) notes.push(`no LUT/FF model for kind ${inv.kind}`);
   if (inv.generic) notes.push(`kind ${inv.kind} has no resource face (LayerKind.resources): priced from its cost face (rough)`);
-  const ex = explicitCost(c, inv, ultraplus);
+  const ex = explicitCost(c, inv, ultraplus, mapping);
   const lut4 = evalModel(fm?.lut, inv.features) + ex.lut4;
   const ff = evalModel(fm?.ff, inv.features) + ex.ff;
   const carry = evalModel(fm?.carry, inv.features) + ex.carry;
@@ -200,13 +201,13 @@ function fixedRow(c: Coefficients, name: string, kind: string, features: Record<
 export function predictInventory(inv: DesignInventory, opts: ResourceOptions): ResourceEstimate {
   const toolchain = opts.toolchain ?? 'yowasp';
   const board = opts.board ?? true;
-  const { part, model } = partOf(opts.part, 'part');
+  const { part, model, target } = partOf(opts.part, 'part');
   const c = opts.coefficients ?? COEFFICIENTS[toolchain];
   // the target says how a part is priced (iCE40: UltraPlus multiplies on SB_MAC16; HX and LP share the logic fabric, no DSP: one model)
   const ultraplus = model.hardMultipliers;
   const family = model.coefficientFamily;
   const comps = [...inv.layers, ...inv.links, ...(board && inv.board ? [inv.board] : [])];
-  const parts = comps.map((l) => componentRow(c, l, family, ultraplus));
+  const parts = comps.map((l) => componentRow(c, l, family, ultraplus, target.mapping));
   const rows = parts.map((p) => p.row);
   if (inv.isNetwork) {
     rows.splice(inv.layers.length + inv.links.length, 0, fixedRow(c, 'network top', 'network', { one: 1, layers: inv.layers.length }, family));

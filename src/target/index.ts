@@ -10,7 +10,7 @@ import { ice40 } from './ice40/index.ts';
 import type { PartModel, Target, TargetPart } from './types.ts';
 
 export type {
-  FileContent, FlowCells, FlowClock, FlowFiles, FlowStep, PartLimits, PartModel, ScriptSource, StepOptions, Target, TargetPart, ToolName, ToolRun,
+  FileContent, FlowCells, FlowClock, FlowFiles, FlowStep, PartLimits, PartModel, ScriptSource, StepOptions, Target, TargetMapping, TargetPart, ToolName, ToolRun,
 } from './types.ts';
 export { ice40 };
 export { errorLines, netlistCellCounts } from './yosys.ts';

@@ -7,6 +7,8 @@
  * exports a Target and joins with registerTarget() (src/target/index.ts).
  */
 
+import type { MemoryMapping, MemorySpec } from './ice40/memory.ts';
+
 /** The tools the runners of src/flow/ can run. */
 export type ToolName = 'yosys' | 'nextpnr-ice40' | 'icepack';
 export const TOOL_NAMES: readonly ToolName[] = ['yosys', 'nextpnr-ice40', 'icepack'];
@@ -79,6 +81,19 @@ export interface TargetPart {
   readonly note?: string;
 }
 
+/**
+ * The estimate's mapping rules of a target: where yosys puts a memory
+ * (block RAMs, large RAMs or logic, and how many) and how many hard
+ * multipliers a multiply takes (the iCE40's: src/target/ice40/memory.ts).
+ */
+export interface TargetMapping {
+  mapMemory(m: MemorySpec): MemoryMapping;
+  /** hard multipliers an a x b -> y multiply takes on a part that has them, and the soft bits left over */
+  dspCount(a: number, b: number, y: number): { dsp: number; softBits: number; softWidths: [number, number][] };
+  /** bits of one block RAM and of one large RAM (the units of PartLimits.ebr and .spram) */
+  readonly blockBits: { readonly ebr: number; readonly spram: number };
+}
+
 /** How the resource model prices a part. */
 export interface PartModel {
   /** multiplies go onto hard multipliers (the DSP mapping rules of the target) */
@@ -142,6 +157,8 @@ export interface Target {
   readonly parts: Readonly<Record<string, TargetPart>>;
   /** How the resource model prices `part`. */
   model(part: TargetPart): PartModel;
+  /** How the estimate maps memories and multiplies onto the target's blocks. */
+  readonly mapping: TargetMapping;
   /** The synthesis part of the yosys script (comment, reads, the synthesis command, renames), without an output line. */
   synthesisScript(s: { sources: readonly ScriptSource[]; top: string; part: string }): string;
   /** The run's file names. */

@@ -17,6 +17,7 @@ import { flowCells, overCapacity } from './logs.ts';
 import { PARTS, type PartName } from './parts.ts';
 import { synthesisScript } from './script.ts';
 import { flowFiles, flowSteps, placeUnpinned } from './steps.ts';
+import { dspCount, mapMemory, EBR_BITS, SPRAM_DEPTH, SPRAM_WIDTH } from './memory.ts';
 
 const text = (c: FileContent | undefined): string => (c === undefined ? '' : typeof c === 'string' ? c : new TextDecoder().decode(c));
 
@@ -28,6 +29,8 @@ export const ice40: Target = Object.freeze<Target>({
   model: (part) => (part.family === 'ultraplus'
     ? { hardMultipliers: true, coefficientFamily: 'ultraplus' as const }
     : { hardMultipliers: false, coefficientFamily: 'hx' as const }),
+  // EBR (SB_RAM40_4K), SPRAM (SB_SPRAM256KA) and SB_MAC16 as yosys's synth_ice40 maps them
+  mapping: { mapMemory, dspCount, blockBits: { ebr: EBR_BITS, spram: SPRAM_DEPTH * SPRAM_WIDTH } },
   synthesisScript: (s) => synthesisScript({ ...s, part: s.part as PartName }),
   flowFiles,
   flowSteps,
