@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,30 +85,33 @@ async function verilate(
       writeFileSync(p, s.text);
       files.push(p);
     }
-    writeFileSync(join(work, b.harness), harnessText);
+    // The harness's defines go at the top of its own file, not into -CFLAGS,
+    // so every object but the harness compiles with design-independent flags
+    // and Verilator's runtime objects can be shared between builds (below).
+    writeFileSync(join(work, b.harness), harnessPrologue(b.defines) + harnessText);
     writeFileSync(join(work, ADAPTER), adapterText);
-    const cflags = Object.entries(b.defines).map(([k, v]) => `-D${k}=${v}`).join(' ');
+    const { verilator: vFlags, make: makeVars } = splitMakeFlags(buildFlags(b));
+    const obj = join(work, 'obj');
     onProgress?.(`verilating ${b.top} (${b.sources.length} files)`);
     const args = [
-      '--cc', '--exe', '--build', ...buildFlags(b),
-      '--prefix', 'Vdut', '--top-module', b.top, '--Mdir', join(work, 'obj'),
-      '-CFLAGS', `${cflags} -O1`,
+      '--cc', '--exe', ...vFlags,
+      '--prefix', 'Vdut', '--top-module', b.top, '--Mdir', obj,
+      '-CFLAGS', HARNESS_CFLAGS,
       ...files, join(work, b.harness),
       '-o', join(work, 'Vdut'),
     ];
-    // its own process group, so an interrupt stops make and the compilers too;
-    // the compilers' temporary files go into the staging directory
-    const running = runInGroup('verilator', args, work, { ...process.env, TMPDIR: work });
-    const untrackChild = trackChild(running.child);
-    try {
-      await running.done;
-    } catch (e) {
-      const err = e as { stderr?: string; stdout?: string };
-      const lines = `${err.stderr ?? ''}\n${err.stdout ?? ''}`.split('\n').filter((l) => /%Error|%Warning|error:/.test(l));
-      throw new CircaError(`Verilator build of ${b.top} failed:\n${lines.slice(0, 20).join('\n') || ((e as { message?: string }).message ?? String(e))}`);
-    } finally {
-      untrackChild();
-    }
+    // Two steps, as Verilator's manual describes them (verilate, then make),
+    // instead of --build: between them the runtime objects compiled by an
+    // earlier build with the same flags are put in place, so make only
+    // compiles the design and the harness. In a small design's build the
+    // runtime (verilated.cpp, verilated_threads.cpp) is over half the
+    // compiler's time.
+    await runLogged('verilator', args, work, b.top);
+    const runtime = runtimeObjects(obj, makeVars);
+    const reused = runtime.restore();
+    onProgress?.(`compiling ${b.top}${reused ? ' (Verilator runtime objects reused)' : ''}`);
+    await runLogged('make', ['-C', obj, '-f', 'Vdut.mk', '-j', String(MAKE_JOBS), ...makeVars], work, b.top);
+    runtime.save();
     // Keep only the binary; the object directory is large.
     rmSync(join(work, 'obj'), { recursive: true, force: true });
     try {
@@ -123,6 +126,87 @@ async function verilate(
     throw e;
   } finally {
     untrack();
+  }
+}
+
+/** compiler flags of every C++ file of a build (the design's defines are in the harness file, harnessPrologue) */
+const HARNESS_CFLAGS = '-O1';
+/** make jobs for the compile step */
+const MAKE_JOBS = 2;
+
+/** The harness's compile-time defines as #define lines, put before its text. */
+function harnessPrologue(defines: Record<string, number | string>): string {
+  const lines = Object.entries(defines).map(([k, v]) => `#define ${k} ${v}\n`);
+  return lines.length ? `// defines of this build (circa)\n${lines.join('')}` : '';
+}
+
+/** Verilator flags apart from the make variables given with -MAKEFLAGS (the compile step takes those). */
+export function splitMakeFlags(flags: readonly string[]): { verilator: string[]; make: string[] } {
+  const verilator: string[] = [];
+  const make: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    if (flags[i] === '-MAKEFLAGS' && i + 1 < flags.length) make.push(flags[++i]);
+    else verilator.push(flags[i]);
+  }
+  return { verilator, make };
+}
+
+/**
+ * Verilator's runtime objects (verilated.o, verilated_threads.o, and
+ * verilated_vcd_c.o with --trace: the VM_GLOBAL lists of Vdut_classes.mk)
+ * depend only on Verilator's version, the build's settings in
+ * Vdut_classes.mk (VM_TRACE, VM_COVERAGE, ...), the compiler flags and the
+ * make variables, never on the design. They are kept once per such key in
+ * the cache (runtime-<key>/) and copied into a new build's object directory
+ * after Verilator has written its makefiles, so make finds them newer than
+ * their sources and the makefile and does not compile them again.
+ */
+export function runtimeObjects(obj: string, makeVars: readonly string[]): { restore(): boolean; save(): void } {
+  const classes = readFileSync(join(obj, 'Vdut_classes.mk'), 'utf8');
+  const settings = classes.split('\n').filter((l) => /^VM_[A-Z0-9_]+ = /.test(l));
+  const names = [...classes.matchAll(/^VM_GLOBAL_(?:FAST|SLOW) \+= \\\n((?:\t\S+ \\\n)*)/gm)]
+    .flatMap((m) => m[1].split('\n').map((l) => l.replace(/[\t \\]/g, '')).filter(Boolean));
+  const key = createHash('sha256')
+    .update(JSON.stringify({ version: verilatorVersion, settings, names, makeVars, cflags: HARNESS_CFLAGS, cxx: process.env.CXX ?? '' }))
+    .digest('hex').slice(0, 24);
+  const dir = join(cacheDir(), 'verilator', `runtime-${key}`);
+  const files = names.map((n) => `${n}.o`);
+  return {
+    restore() {
+      if (!files.length || !files.every((f) => existsSync(join(dir, f)))) return false;
+      for (const f of files) copyFileSync(join(dir, f), join(obj, f));
+      return true;
+    },
+    save() {
+      if (!files.length || existsSync(dir) || !files.every((f) => existsSync(join(obj, f)))) return;
+      const staging = mkdtempSync(join(cacheDir(), 'verilator', `tmp-runtime-${key}-`));
+      const untrack = track(staging);
+      try {
+        for (const f of files) copyFileSync(join(obj, f), join(staging, f));
+        renameSync(staging, dir);
+      } catch {
+        // another build saved them first
+      } finally {
+        rmSync(staging, { recursive: true, force: true });
+        untrack();
+      }
+    },
+  };
+}
+
+/** Run one step of a Verilator build in its own process group; a failure becomes a CircaError with the tool's error lines. */
+async function runLogged(exe: string, args: string[], work: string, top: string): Promise<void> {
+  // the compilers' temporary files go into the staging directory
+  const running = runInGroup(exe, args, work, { ...process.env, TMPDIR: work });
+  const untrackChild = trackChild(running.child);
+  try {
+    await running.done;
+  } catch (e) {
+    const err = e as { stderr?: string; stdout?: string; message?: string };
+    const lines = `${err.stderr ?? ''}\n${err.stdout ?? ''}`.split('\n').filter((l) => /%Error|%Warning|error:/.test(l));
+    throw new CircaError(`Verilator build of ${top} failed (${exe}):\n${lines.slice(0, 20).join('\n') || (err.message ?? String(e))}`);
+  } finally {
+    untrackChild();
   }
 }
 
