@@ -9,6 +9,8 @@ import { specFromGraph } from '../src/train/onnx-spec.ts';
 import type { OnnxGraph, OnnxNode } from '../src/train/onnx-graph.ts';
 import type { TensorMap } from '../src/train/tensors.ts';
 import { planAny } from '../src/network/plan.ts';
+import { join } from 'node:path';
+import { runNode } from './run-node.ts';
 
 const node = (op: string, inputs: string[], outputs: string[], attrs: OnnxNode['attrs'] = {}, name = `/${op}`): OnnxNode => ({ op, name, inputs, outputs, attrs });
 const tensor = (...shape: number[]) => ({ shape, data: new Float64Array(shape.reduce((a, b) => a * b, 1)), integer: false, dtype: 'float32' });
@@ -62,5 +64,18 @@ describe('a spec from an ONNX graph', () => {
     const b = cnn();
     b.graph.nodes[6] = node('Gemm', ['x', 'w2', 'b2'], ['g'], { transB: 1 }, 'skip');
     expect(() => specFromGraph(b.graph, b.tensors, 'm.onnx', 'm')).toThrow(/node 6 "skip" \(Gemm\): it takes "x", not only the output of the operation before it \("f"\)/);
+  });
+
+  it('the command: one file must be an .onnx model and --spec-out is needed; exit 2, one line naming the fix', async () => {
+    const root = join(import.meta.dirname, '..');
+    const json = await runNode('bin/circa.mjs', ['import', 'examples/pytorch/mlp.json', '--spec-out', 'x.json'], root);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toMatch(/mlp\.json: with one file, import reads the graph of an ONNX model \(\.onnx\)/);
+    const noOut = await runNode('bin/circa.mjs', ['import', 'model.onnx'], root);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/--spec-out: give the spec file to write from the graph of model\.onnx/);
+    const weights = await runNode('bin/circa.mjs', ['import', 'examples/pytorch/mlp.json', 'w.npz'], root);
+    expect(weights.code).toBe(2);
+    expect(weights.stderr).toMatch(/-o: give the weight file to write/);
   });
 });
