@@ -36,8 +36,8 @@ type Shape = { vec: number } | { c: number; h: number; w: number; oneD: boolean 
 
 const SUPPORTED = 'Gemm, MatMul (+ Add), Conv, Relu, Clip, MaxPool, AveragePool, Flatten, Reshape (and a final Softmax/ArgMax)';
 
-/** A spec layer as JSON, with the fields circa import fills in afterwards. */
-type Layer = Record<string, unknown> & { kind: string };
+/** A spec layer as JSON, with the fields circa import fills in afterwards; `$role` is its name's stem (fc: dense, c: conv, p: pool) and `$out` the graph value it produces. */
+type Layer = Record<string, unknown> & { kind: string; $role: 'fc' | 'c' | 'p'; $out: string };
 
 /**
  * The network spec of a graph (`file` for messages, `network` its name), with
@@ -87,8 +87,8 @@ export function specFromGraph(graph: OnnxGraph, tensors: TensorMap, file: string
     if (head && !['Softmax', 'LogSoftmax', 'ArgMax', 'Identity'].includes(n.op)) unsupported(n, i, 'an operation after the classifier head (Softmax/ArgMax)');
     const last = layers[layers.length - 1];
     const activate = (fn: string) => {
-      if (!last || !['dense', 'conv2d', 'conv1d'].includes(last.kind) || last.activation !== undefined || last.$out !== cur) {
-        unsupported(n, i, `${fn} must follow a Gemm, MatMul or Conv directly (circa applies it in that layer${last?.kind === 'pool' ? '; for max pooling, ReLU before or after the pool is the same: move it before' : ''})`);
+      if (!last || last.$role === 'p' || last.activation !== undefined || last.$out !== cur) {
+        unsupported(n, i, `${fn} must follow a Gemm, MatMul or Conv directly (circa applies it in that layer${last?.$role === 'p' ? '; for max pooling, ReLU before or after the pool is the same: move it before' : ''})`);
       }
       last.activation = fn;
     };
@@ -114,7 +114,7 @@ export function specFromGraph(graph: OnnxGraph, tensors: TensorMap, file: string
           }
         }
         if (!bias || !tensors.has(bias)) return unsupported(n, i, 'no bias (circa\'s dense layer takes one: nn.Linear(..., bias=True))');
-        layers.push({ kind: 'dense', inputs: ins, outputs: outs, $out: out });
+        layers.push({ kind: 'dense', inputs: ins, outputs: outs, $role: 'fc', $out: out });
         shape = { vec: outs };
         cur = out;
         return;
@@ -146,7 +146,7 @@ export function specFromGraph(graph: OnnxGraph, tensors: TensorMap, file: string
           ...(strides[0] !== 1 ? { stride: strides[0] } : {}),
           ...(padding === 'same' ? { padding } : {}),
           ...(hasBias ? {} : { bias: false }),
-          $out: n.outputs[0],
+          $role: 'c', $out: n.outputs[0],
         });
         shape = { c: t.shape[0], h: s.oneD ? 1 : outSize(s.h), w: outSize(s.w), oneD: s.oneD };
         cur = n.outputs[0];
@@ -187,7 +187,7 @@ export function specFromGraph(graph: OnnxGraph, tensors: TensorMap, file: string
           // one value per beat, as the layer before gives it (every layer here has one lane: "lanes" and "beat" are hardware choices, circa estimate --fill)
           kind: 'pool', height: s.h, width: s.w, channels: s.c, beat: 1, op: n.op === 'MaxPool' ? 'max' : 'average',
           ...(k[0] !== 2 ? { window: k[0] } : {}), ...(strides[0] !== k[0] ? { stride: strides[0] } : {}),
-          $out: n.outputs[0],
+          $role: 'p', $out: n.outputs[0],
         });
         shape = { c: s.c, h: s.oneD ? 1 : out(s.h), w: out(s.w), oneD: s.oneD };
         break;
@@ -217,24 +217,22 @@ export function specFromGraph(graph: OnnxGraph, tensors: TensorMap, file: string
     }
     cur = n.outputs[0];
   });
-  if (!layers.some((l) => l.kind === 'dense' || l.kind.startsWith('conv'))) throw new CircaInputError(`${file}: the graph has no Gemm, MatMul or Conv: nothing for circa to build`);
+  if (!layers.some((l) => l.$role !== 'p')) throw new CircaInputError(`${file}: the graph has no Gemm, MatMul or Conv: nothing for circa to build`);
   if (!('vec' in shape)) throw new CircaInputError(`${file}: the graph ends on a ${fmtShape(shape)} feature map; circa's argmax head takes a vector (add nn.Flatten and nn.Linear)`);
   if (!graph.outputs.includes(cur)) throw new CircaInputError(`${file}: the chain of operations ends at "${cur}", not at a graph output (${graph.outputs.join(', ')})`);
 
   // names: fc, c, p, numbered when there are several of a kind
-  const group = (l: Layer) => (l.kind === 'dense' ? 'fc' : l.kind === 'pool' ? 'p' : 'c');
   const counts = new Map<string, number>();
-  for (const l of layers) counts.set(group(l), (counts.get(group(l)) ?? 0) + 1);
+  for (const l of layers) counts.set(l.$role, (counts.get(l.$role) ?? 0) + 1);
   const seen = new Map<string, number>();
-  const lastWeighted = layers.map((l) => l.kind !== 'pool').lastIndexOf(true);
+  const lastWeighted = layers.map((l) => l.$role !== 'p').lastIndexOf(true);
   let fmt = INPUT;
   let seed = 0;
   const out: Record<string, unknown>[] = layers.map((l, k) => {
-    const g = group(l);
+    const { $out: _o, $role: g, kind, activation, ...fields } = l;
     seen.set(g, (seen.get(g) ?? 0) + 1);
-    const { $out: _o, kind, activation, ...fields } = l;
     const name = counts.get(g)! > 1 ? `${g}${seen.get(g)}` : g;
-    if (kind === 'pool') return { kind, name, ...fields, input: fmt };
+    if (g === 'p') return { kind, name, ...fields, input: fmt };
     const output = k === lastWeighted ? LOGITS : HIDDEN;
     const layer = { kind, name, ...fields, ...(activation ? { activation } : {}), input: fmt, weights: { init: 'random', seed: ++seed }, output: { format: output } };
     fmt = output;
