@@ -34,6 +34,7 @@ export const FAST_FILES = [
   'test/program.test.ts',
   'test/ci-template.test.ts',
   'test/train.test.ts',
+  'test/onnx-spec.test.ts',
   'test/flow.steps.test.ts',
   'test/target-fixture.test.ts',
   'test/flow-script.test.ts',

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { distState } from '../bin/dist-fresh.mjs';
+import { MAX_LAYER_WEIGHTS } from '../src/layers/formats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const RUNS = 7;
@@ -44,15 +45,17 @@ console.log(`\ncirca start-up (node bin/circa.mjs, compiled dist/), ${RUNS} runs
 // issue 13: planning renders no Verilog and draws no random weights, so estimate is cheap at any size
 const scratch = mkdtempSync(join(tmpdir(), 'circa-bench-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
-const dense4096 = join(scratch, 'dense-4096.json');
-writeFileSync(dense4096, JSON.stringify({ kind: 'dense', name: 'fc4096', inputs: 4096, outputs: 4096, lanes: 8, weights: { init: 'random', seed: 1 } }));
+// the largest square dense layer circa takes (MAX_LAYER_WEIGHTS, 2048 x 2048): a 4096 x 4096 one is refused as over that limit
+const side = Math.floor(Math.sqrt(MAX_LAYER_WEIGHTS));
+const denseMax = join(scratch, `dense-${side}.json`);
+writeFileSync(denseMax, JSON.stringify({ kind: 'dense', name: `fc${side}`, inputs: side, outputs: side, lanes: 8, weights: { init: 'random', seed: 1 } }));
 const rows: Row[] = [
   { label: 'circa --help', args: ['--help'], targetS: 0.5 },
   { label: 'circa boards', args: ['boards'], targetS: 0.5 },
   { label: 'circa estimate examples/tvscm-784.json', args: ['estimate', 'examples/tvscm-784.json'], targetS: 1.5 },
   { label: 'circa estimate examples/mnist-tvscm.json', args: ['estimate', 'examples/mnist-tvscm.json'] },
   { label: 'circa estimate examples/mnist-dense.json', args: ['estimate', 'examples/mnist-dense.json'], targetS: 2 },
-  { label: 'circa estimate (dense 4096 x 4096)', args: ['estimate', dense4096], targetS: 5 },
+  { label: `circa estimate (dense ${side} x ${side})`, args: ['estimate', denseMax], targetS: 5 },
   { label: 'circa --help, from the sources (tsx)', args: ['--help'], env: { CIRCA_FROM_SOURCE: '1' } },
 ];
 console.log(`  ${'command'.padEnd(42)} ${'median'.padStart(8)} ${'fastest'.padStart(8)} ${'CPU'.padStart(8)}  target`);

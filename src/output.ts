@@ -116,6 +116,23 @@ export function realPath(p: string): string {
 export const PACKAGE_ROOT = realPath(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
 
 /**
+ * The "$schema" key of a network spec circa writes to `out` (quantize, import --spec-out): circa's own
+ * schemas/network.schema.json, relative to the new file's folder, when the file is in the project that holds
+ * circa (the clone itself, or the project whose node_modules holds the package): there the path stays right
+ * when the project moves. Elsewhere (a temporary folder, another tree) undefined, and the key is left out: a
+ * path from there (../../../work/clone/schemas/...) names one machine's folders and breaks once the file is
+ * copied into a project.
+ */
+export function networkSchemaRef(out: string, root = PACKAGE_ROOT): string | undefined {
+  const parts = root.split(sep);
+  const nm = parts.lastIndexOf('node_modules');
+  const project = nm > 0 ? parts.slice(0, nm).join(sep) || sep : root;
+  const dir = realPath(dirname(resolve(out)));
+  if (!within(dir, project)) return undefined;
+  return relative(dir, join(root, 'schemas', 'network.schema.json')).split(sep).join('/');
+}
+
+/**
  * circa's own code and configuration in its package folder. In a clone, the data folders circa's own workflow
  * regenerates (examples/trained by quantize, generated/, docs/, bench/) and build/ stay writable; an installed
  * package (no src/) is all circa's.

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.ts';
 import { CircaInputError } from '../src/errors.ts';
 import { build, generate, designFromSpec, simulate } from '../src/index.ts';
-import { checkTarget, MANIFEST, PACKAGE_ROOT } from '../src/output.ts';
+import { checkTarget, MANIFEST, networkSchemaRef, PACKAGE_ROOT } from '../src/output.ts';
 import { encodeNpz } from '../src/tensors/tensors.ts';
 import { distState } from '../bin/dist-fresh.mjs';
 import { runNode } from './run-node.ts';
@@ -337,5 +337,17 @@ describe('symbolic links are followed before the checks', () => {
     expect((await circa(d, 'generate', 'act.json', '-o', 'to-real', '-q')).code).toBe(0);
     expect(lstatSync(join(d, 'to-real')).isSymbolicLink()).toBe(true);
     expect(readdirSync(join(d, 'real'))).toContain('files.f');
+  });
+});
+
+describe('the "$schema" of a spec circa writes (quantize, import --spec-out)', () => {
+  it('circa\'s own network schema, relative to the file, inside the project that holds circa; none elsewhere', () => {
+    expect(networkSchemaRef(join(PACKAGE_ROOT, 'examples/trained/x.json'))).toBe('../../schemas/network.schema.json');
+    expect(networkSchemaRef(join(PACKAGE_ROOT, 'x.json'))).toBe('schemas/network.schema.json');
+    // an installed package: the project is the folder that holds node_modules
+    expect(networkSchemaRef('/p/specs/net.json', '/p/node_modules/circa')).toBe('../node_modules/circa/schemas/network.schema.json');
+    expect(networkSchemaRef('/q/net.json', '/p/node_modules/circa')).toBeUndefined();
+    // a temporary folder outside the clone: no path through /
+    expect(networkSchemaRef(join(tmpdir(), 'circa-x', 'q.json'))).toBeUndefined();
   });
 });

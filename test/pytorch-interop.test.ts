@@ -110,6 +110,31 @@ describe('PyTorch to circa: float logits equal PyTorch\'s within 1e-4 on 1,000 M
     });
   }
 
+  it('--spec-out from the graph alone: the spec written for the MLP (MatMul and Gemm exports) and the CNN equals the hand-written one, and its logits match PyTorch\'s; a graph with an op circa has no layer for names that node, exit 2, nothing written', async () => {
+    exportModels();
+    /** a spec without what the graph cannot say: the hardware choices (lanes, beat) */
+    const structure = (spec: { layers: Record<string, unknown>[] }) => spec.layers.map(({ lanes: _l, beat: _b, ...l }) => l);
+    for (const [model, d, fold] of [['mlp', '1d', MODELS[0].fold], ['mlp', '2d', MODELS[0].fold], ['cnn', '4d', MODELS[2].fold]] as const) {
+      const spec = join(dir, `graph-${model}-${d}.json`);
+      const r = await runNode('bin/circa.mjs', ['import', join(dir, `${model}-${d}.onnx`), '--spec-out', spec, ...fold], root);
+      expect(r.code, r.stderr).toBe(0);
+      const written = JSON.parse(readFileSync(spec, 'utf8'));
+      // the weights go beside the spec, and the spec names them
+      expect(written.weights).toBe(`graph-${model}-${d}.npz`);
+      const hand = JSON.parse(readFileSync(join(root, `examples/pytorch/${model}.json`), 'utf8'));
+      expect(structure(written), `${model}-${d}.onnx`).toEqual(structure(hand));
+      expect(maxDiff(spec, join(dir, `graph-${model}-${d}.npz`), model), `${model}-${d}.onnx`).toBeLessThan(TOLERANCE);
+    }
+    // the TVSCM module exports as Mul, Add and roll's Slice/Concat: circa has no ONNX pattern for it
+    const spec = join(dir, 'graph-tvscm.json');
+    const r = await runNode('bin/circa.mjs', ['import', join(dir, 'tvscm-2d.onnx'), '--spec-out', spec], root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/tvscm-2d\.onnx: node 0 "[^"]+" \(Mul\): circa has no layer for this operation/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(spec)).toBe(false);
+    expect(existsSync(join(dir, 'graph-tvscm.npz'))).toBe(false);
+  });
+
   it('circulant: the model\'s signs buffer is checked against the spec; --spec-out writes the spec with them, and that spec matches PyTorch', async () => {
     exportModels();
     const spec = 'examples/pytorch/circulant.json';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { parseIdx } from '../src/train/idx.ts';
 import { loadMnist, pixelsToRaw, pixelToReal } from '../src/train/mnist.ts';
@@ -269,7 +269,8 @@ describe('training, quantisation and evaluation', () => {
   it('train, import, quantize and eval from the command line; a bad .npy shape is exit 2 with nothing written', async () => {
     const dir = tmp();
     const net = join(dir, 'net.json');
-    writeFileSync(net, JSON.stringify(NET));
+    // a "$schema" that reaches the clone from the temporary folder: quantize leaves it out of its output (a path through / names this machine's folders)
+    writeFileSync(net, JSON.stringify({ $schema: relative(dir, join(root, 'schemas/network.schema.json')), ...NET }));
     const w = join(dir, 'w.npz');
     const t = await runNode('bin/circa.mjs', ['train', net, '--epochs', '1', '--limit', '300', '-o', w, '-q', '--json'], root);
     expect(t.code, t.stderr).toBe(0);
@@ -277,6 +278,7 @@ describe('training, quantisation and evaluation', () => {
     const q = await runNode('bin/circa.mjs', ['quantize', net, '--weights', w, '-o', join(dir, 'q.json'), '--limit', '200', '--samples', '200', '-q', '--json'], root);
     expect(q.code, q.stderr).toBe(0);
     const qr = JSON.parse(q.stdout);
+    expect(JSON.parse(readFileSync(join(dir, 'q.json'), 'utf8')).$schema).toBeUndefined();
     const e = await runNode('bin/circa.mjs', ['eval', join(dir, 'q.json'), '--limit', '200', '--json', '-q'], root);
     expect(e.code, e.stderr).toBe(0);
     expect(JSON.parse(e.stdout).accuracy).toBe(qr.fixedAccuracy);

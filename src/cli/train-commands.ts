@@ -4,15 +4,16 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { checkFile, writeFile, writeFiles } from '../output.ts';
+import { checkFile, networkSchemaRef, writeFile, writeFiles } from '../output.ts';
 import { SingleBar } from 'cli-progress';
 import { CircaInputError } from '../errors.ts';
 import { formatName } from '../fixed/index.ts';
 import { readJsonFile } from '../layers/load.ts';
-import { loadAnyFile, type NetworkPlan } from '../network/plan.ts';
+import { loadAnyFile, planAny, type NetworkPlan } from '../network/plan.ts';
 import type { Params } from '../layers/types.ts';
 import { loadDataset } from '../train/mnist.ts';
-import { readTensors, encodeNpz, type TensorMap } from '../tensors/tensors.ts';
+import { readTensors, readOnnxModel, encodeNpz, type TensorMap } from '../tensors/tensors.ts';
+import { specFromGraph } from '../train/onnx-spec.ts';
 import { bindTensors, unusedTensors } from '../tensors/weights.ts';
 import { floatParams, foldInput, graphOrderRules, mapRules } from '../train/interop.ts';
 import { floatNet } from '../train/model.ts';
@@ -127,7 +128,7 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------
-interface ImportOpts { output: string; map: string[]; graphOrder?: boolean; flatten: 'chw' | 'hwc'; normalize?: [number, number]; inputDivisor: number; specOut?: string; force?: boolean; json?: boolean }
+interface ImportOpts { output?: string; map: string[]; graphOrder?: boolean; flatten: 'chw' | 'hwc'; normalize?: [number, number]; inputDivisor: number; specOut?: string; force?: boolean; json?: boolean }
 
 /** `--normalize mean,std` */
 function normalizeArg(value: string): [number, number] {
@@ -136,17 +137,31 @@ function normalizeArg(value: string): [number, number] {
   return [parts[0], parts[1]];
 }
 
-async function cmdImport(specPath: string, source: string, o: ImportOpts): Promise<number> {
-  const plan = loadAnyFile(specPath, { fuse: false });
-  if (o.graphOrder && o.map.length) throw new CircaInputError('--graph-order and --map: give one (--graph-order names every weight and bias)');
-  const rules = mapRules(plan, o.graphOrder ? graphOrderRules(plan, source) : o.map);
-  const outOpts = outFile('.npz', o.force, [specPath, source]);
-  checkFile(o.output, outOpts);
-  const specOpts = o.specOut ? { ...outFile('.json', o.force, [specPath, source, o.output]), option: '--spec-out' } : undefined;
+async function cmdImport(first: string, second: string | undefined, o: ImportOpts): Promise<number> {
+  // `circa import model.onnx --spec-out net.json`: the spec comes from the model's graph
+  const fromGraph = second === undefined;
+  const source = second ?? first;
+  if (fromGraph) {
+    if (!/\.onnx$/i.test(first)) throw new CircaInputError(`${first}: with one file, import reads the graph of an ONNX model (.onnx) and writes its spec (--spec-out); for weights in another format give the spec first: circa import <spec> ${first} -o <weights.npz>`);
+    if (!o.specOut) throw new CircaInputError(`--spec-out: give the spec file to write from the graph of ${first} (circa import ${first} --spec-out net.json)`);
+    if (o.graphOrder || o.map.length) throw new CircaInputError(`${o.map.length ? '--map' : '--graph-order'}: the spec read from the graph takes each layer's weights from its own node; give a spec to map tensors by name`);
+  }
+  const output = o.output ?? (fromGraph ? o.specOut!.replace(/(\.json)?$/i, '.npz') : undefined);
+  if (!output) throw new CircaInputError('-o: give the weight file to write (-o weights.npz)');
+  const specPath = fromGraph ? o.specOut! : first;
+  const inputs = fromGraph ? [source] : [specPath, source];
+  const outOpts = outFile('.npz', o.force, inputs);
+  checkFile(output, outOpts);
+  const specOpts = o.specOut ? { ...outFile('.json', o.force, [...inputs, output]), option: '--spec-out' } : undefined;
   if (o.specOut) {
-    if (resolve(o.specOut) === resolve(o.output)) throw new CircaInputError('--spec-out: the same path as -o');
+    if (resolve(o.specOut) === resolve(output)) throw new CircaInputError('--spec-out: the same path as -o');
     checkFile(o.specOut, specOpts!);
   }
+  const model = fromGraph ? readOnnxModel(source) : undefined;
+  const graphSpec = model ? specFromGraph(model.graph, model.tensors, source, networkName(source)) : undefined;
+  const plan = graphSpec ? planAny(graphSpec, `${source}: the spec read from its graph: `, { fuse: false, baseDir: dirname(resolve(o.specOut!)) }) : loadAnyFile(specPath, { fuse: false });
+  if (o.graphOrder && o.map.length) throw new CircaInputError('--graph-order and --map: give one (--graph-order names every weight and bias)');
+  const rules = mapRules(plan, o.graphOrder || fromGraph ? graphOrderRules(plan, source) : o.map);
   const tensors = readTensors(source);
   const bindOpts = { ...rules, takeSigns: !!o.specOut, flatten: o.flatten };
   const bound = bindTensors(plan.layers, tensors, source, { ...bindOpts, requireAll: true });
@@ -175,32 +190,43 @@ async function cmdImport(specPath: string, source: string, o: ImportOpts): Promi
     out = tensorsOf(plan, folded.params);
   }
   const ignored = unusedTensors(plan.layers, tensors, bound, rules);
-  const files: { path: string; data: Uint8Array | string }[] = [{ path: o.output, data: encodeNpz(out) }];
-  if (o.specOut) files.push({ path: o.specOut, data: specWithWeights(specPath, o.specOut, o.output, bound) });
+  const files: { path: string; data: Uint8Array | string }[] = [{ path: output, data: encodeNpz(out) }];
+  if (o.specOut) files.push({ path: o.specOut, data: specWithWeights(graphSpec ?? readJsonFile(specPath), specPath, o.specOut, output, bound) });
   writeFiles(files, { ...outOpts, ext: undefined });
-  print(!!o.json, { spec: specPath, source, output: o.output, specOut: o.specOut ?? null, tensors: [...out.entries()].map(([n, t]) => ({ name: n, shape: t.shape, raw: t.integer })), notes, ignored }, [
+  print(!!o.json, { spec: fromGraph ? null : specPath, source, output, specOut: o.specOut ?? null, fromGraph: graphSpec ? plan.layers.map((l) => l.kind.kind) : null, tensors: [...out.entries()].map(([n, t]) => ({ name: n, shape: t.shape, raw: t.integer })), notes, ignored }, [
+    ...(graphSpec ? [`read ${plan.layers.length} layers from the graph of ${source}: ${plan.layers.map((l) => `${(l.plan as { name: string }).name} (${l.kind.kind})`).join(', ')}`] : []),
     `imported ${out.size} tensors from ${source} for ${plan.name}:`,
     ...[...out.entries()].map(([n, t]) => `  ${n.padEnd(24)} [${t.shape.join(', ')}]${t.integer ? ' raw integers' : ''}`),
     ...notes.map((n) => `note: ${n}`),
     ...(ignored.length ? ['not imported:', ...ignored.slice(0, 20).map((u) => `  ${u.name}: ${u.reason}`), ...(ignored.length > 20 ? [`  ... and ${ignored.length - 20} more`] : [])] : []),
-    `wrote ${o.output}${o.specOut ? ` and ${o.specOut}` : ''}`,
+    `wrote ${output}${o.specOut ? ` and ${o.specOut}` : ''}`,
   ].join('\n'));
   return 0;
 }
 
 /** The spec with its "weights" pointing at the imported file (relative to the new spec) and any signs taken from the file. */
-function specWithWeights(specPath: string, specOut: string, weights: string, bound: readonly { index: number; signs?: number[] }[]): string {
-  const raw = readJsonFile(specPath) as Record<string, unknown>;
+function specWithWeights(spec: unknown, specPath: string, specOut: string, weights: string, bound: readonly { index: number; signs?: number[] }[]): string {
+  const raw = spec as Record<string, unknown>;
   if (!Array.isArray(raw.layers)) throw new CircaInputError(`${specPath}: --spec-out takes a network spec ({"network", "layers": [...]})`);
   const layers = (raw.layers as Record<string, unknown>[]).map((l, i) => {
     const b = bound.find((x) => x.index === i);
     return b?.signs ? { ...l, signs: b.signs } : l;
   });
-  const schema = typeof raw.$schema === 'string' && !/^[a-z]+:/i.test(raw.$schema)
-    ? relative(dirname(resolve(specOut)), resolve(dirname(specPath), raw.$schema)).split('\\').join('/')
-    : raw.$schema;
   const rel = relative(dirname(resolve(specOut)), resolve(weights)).split('\\').join('/');
-  return `${compactJson({ ...raw, ...(schema !== undefined ? { $schema: schema } : {}), layers, weights: rel })}\n`;
+  return `${compactJson(withSchema(specOut, { ...raw, layers, weights: rel }))}\n`;
+}
+
+/** A network spec circa writes at `out`, its "$schema" first: circa's own network schema where the file is in circa's project, none elsewhere (networkSchemaRef). */
+function withSchema(out: string, spec: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _s, ...body } = spec;
+  const schema = networkSchemaRef(out);
+  return { ...(schema ? { $schema: schema } : {}), ...body };
+}
+
+/** A network name from a model file's name: mlp-2d.onnx -> mlp_2d. */
+function networkName(file: string): string {
+  const base = basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  return /^[A-Za-z]/.test(base) ? base.slice(0, 40) : `net_${base}`.slice(0, 40);
 }
 
 // ---------------------------------------------------------------------------
@@ -221,12 +247,7 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
   const q = quantizeNetwork(plan, params, trainSet, { samples: o.samples, keepFormats: !!o.keepFormats });
   const note = `Weights: trained, quantised by circa quantize (${o.keepFormats ? 'formats kept' : 'formats from observed ranges'}); the large tensors are in ${basename(npzPath)}, which overrides the layers' own weight sources.`;
   const description = typeof raw.description === 'string' ? `${raw.description.replace(/\s*Random weights\.?/, '')} ${note}` : note;
-  // the spec's "$schema" (for editors) keeps pointing at the same schema from the new folder
-  const schema = typeof raw.$schema === 'string' && !/^[a-z]+:/i.test(raw.$schema)
-    ? relative(dirname(resolve(o.output)), resolve(dirname(specPath), raw.$schema)).split('\\').join('/')
-    : raw.$schema;
-  const { $schema: _s, ...body } = raw;
-  const outSpec = { ...(schema !== undefined ? { $schema: schema } : {}), ...body, description, layers: q.layers, weights: basename(npzPath) };
+  const outSpec = withSchema(o.output, { ...raw, description, layers: q.layers, weights: basename(npzPath) });
   const npz = encodeNpz(q.tensors);
   // both written to temporary names first, then renamed: a failure writing either leaves both targets as they were
   writeFiles([{ path: npzPath, data: npz }, { path: o.output, data: `${compactJson(outSpec)}\n` }], { ...specOut, ext: undefined });
@@ -306,18 +327,18 @@ export function registerTrainCommands(program: Command): void {
 
   program.command('import')
     .description('import trained weights (NumPy .npy/.npz, ONNX initializers, JSON) for a network spec, checking every shape, into circa\'s .npz')
-    .argument('<spec>', 'network spec (JSON)')
-    .argument('<source>', 'weights: .npz, .npy, .onnx or .json; tensors named <layer>.<tensor> unless renamed with --map')
-    .requiredOption('-o, --output <weights.npz>', 'the circa weight file to write')
+    .argument('<spec>', 'network spec (JSON); or an ONNX model alone, whose graph gives the spec (with --spec-out)')
+    .argument('[source]', 'weights: .npz, .npy, .onnx or .json; tensors named <layer>.<tensor> unless renamed with --map')
+    .option('-o, --output <weights.npz>', 'the circa weight file to write (from a graph alone: default the --spec-out file with .npz)')
     .option('--map <rules>', 'take <layer>.<tensor> from the source\'s tensor <name> (<layer>.<tensor>=<name>, :T to transpose it), or every tensor of a layer from a prefix (<layer>.=<prefix>, e.g. fc784.=0.); several rules per flag, comma-separated; repeatable', collectRules, [])
     .option('--graph-order', 'take the k-th layer\'s weight and bias from the k-th weight-bearing node (Gemm, MatMul + Add, Conv) of an ONNX graph, whatever their names (onnx::MatMul_18)')
     .option('--normalize <mean,std>', 'fold torchvision\'s Normalize((mean,), (std,)) of the model\'s input into the first layer', normalizeArg)
     .option('--input-divisor <d>', 'the model was trained on pixel / d (255 for torchvision\'s ToTensor); circa\'s input is pixel / 256, the difference is folded into the first layer', realArg('--input-divisor'), 256)
     .addOption(new Option('--flatten <order>', 'how the model flattens the last conv/pool feature map for the layer after it: chw (PyTorch\'s nn.Flatten on N x C x H x W; reordered to circa\'s order) or hwc (already circa\'s: raster, the channels of a pixel together)').choices(['chw', 'hwc']).default('chw'))
-    .option('--spec-out <spec.json>', 'also write the spec with "weights" set to the imported file (and the file\'s circulant signs, where they differ from the spec\'s)')
+    .option('--spec-out <spec.json>', 'also write the spec with "weights" set to the imported file (and the file\'s circulant signs, where they differ from the spec\'s); with an ONNX model alone, the spec read from its graph (Gemm, MatMul + Add, Conv, Relu, Clip, MaxPool, AveragePool, Flatten, Reshape; an argmax head)')
     .option('--force', 'replace an existing output file')
     .addOption(json()).addOption(quiet())
-    .action(async (spec: string, source: string, o: ImportOpts) => { program.setOptionValue('exit', await cmdImport(spec, source, o)); });
+    .action(async (spec: string, source: string | undefined, o: ImportOpts) => { program.setOptionValue('exit', await cmdImport(spec, source, o)); });
 
   program.command('quantize')
     .description('pick fixed-point formats from observed ranges and write a spec (+ .npz of quantised weights) that generate/sim/build take as is')

@@ -53,8 +53,28 @@ function attrValue(a: onnxProto.onnx.IAttributeProto): number | number[] | strin
     case 3: return new TextDecoder().decode(a.s ?? new Uint8Array());
     case 6: return [...(a.floats ?? [])];
     case 7: return (a.ints ?? []).map(num);
+    case 4: return tensorValues(a.t);
     default: return a.f ? a.f : a.i !== undefined && a.i !== null ? num(a.i) : a.ints?.length ? a.ints.map(num) : a.floats?.length ? [...a.floats] : 0;
   }
+}
+
+/** A small constant tensor's values (a Constant node's shape or clip bound): float, double, int32 and int64 data, raw or listed. */
+function tensorValues(t: onnxProto.onnx.ITensorProto | null | undefined): number[] {
+  if (!t) return [];
+  const count = (t.dims ?? []).map(num).reduce((a, b) => a * b, 1);
+  const raw = t.rawData;
+  if (raw && raw.length > 0) {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    // TensorProto.DataType: FLOAT 1, INT32 6, INT64 7, DOUBLE 11
+    const read: Record<number, [number, (o: number) => number]> = {
+      1: [4, (o) => view.getFloat32(o, true)], 6: [4, (o) => view.getInt32(o, true)],
+      7: [8, (o) => Number(view.getBigInt64(o, true))], 11: [8, (o) => view.getFloat64(o, true)],
+    };
+    const r = read[t.dataType ?? 0];
+    return r ? Array.from({ length: Math.min(count, raw.length / r[0]) }, (_, i) => r[1](i * r[0])) : [];
+  }
+  const list: ArrayLike<number | { toNumber(): number }> = t.floatData?.length ? t.floatData : t.int64Data?.length ? t.int64Data : t.int32Data?.length ? t.int32Data : t.doubleData ?? [];
+  return Array.from(list, (v) => num(v));
 }
 
 /** The nodes, data inputs and outputs of a decoded model's graph. */
