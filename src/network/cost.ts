@@ -172,12 +172,13 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
  *  3. A write of vector v into link k finds beats of vectors v - C_k + 1 .. v
  *     only (C_k = linkVectors <= 2): vector v entered layer k after vector
  *     v - C_k's last beat was taken from link k, which is after it was read.
- *  4. Hence for v > j the beats held at any write of vector v are those held
- *     at the matching write of vector v - c (all vectors involved are at
- *     least j - c - 1 + ... within the periodic part: v - C_k + 1 >= j - c),
- *     shifted by P: the same count. The maximum over the writes of vectors
- *     0 .. j is the maximum over an endless back-to-back stream, and vector
- *     0 starts from idle, so a lone inference is covered too.
+ *  4. Hence for v > j the beats held at any write of vector v belong to
+ *     vectors v - 1 and v, all at least j - c - 1 + 1, inside the part where
+ *     2. holds, so they are the beats held at the matching write of vector
+ *     v - c, shifted by P: the same count. By induction on v, the maximum
+ *     over the writes of vectors 0 .. j is the maximum over an endless
+ *     back-to-back stream; vector 0 starts from idle, so a lone inference is
+ *     covered too.
  * The timeline is run for more vectors until such a j (with c <= 4) shows up.
  */
 export function linkDepths(net: NetworkPlan): number[] {
