@@ -182,27 +182,43 @@ export function networkTimeline(net: NetworkPlan, count: number): NetworkTimelin
  * The timeline is run for more vectors until such a j (with c <= 4) shows up.
  */
 export function linkDepths(net: NetworkPlan): number[] {
-  for (let count = 8; count <= 512; count *= 2) {
-    const tl = networkTimeline(net, count);
-    const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-    for (let j = 2; j < count; j++) {
-      const c = [1, 2, 3, 4].find((c) => j - c >= 1 && same(tl.carried[j], tl.carried[j - c]));
-      if (c === undefined) continue;
-      return tl.links.map((link) => {
-        const w = link.written.slice(0, j + 1).flat();
-        const r = link.read.slice(0, j + 1).flat();
-        // both are in FIFO order and non-decreasing: slide the oldest unread beat
-        let oldest = 0;
-        let peak = 1;
-        for (let i = 0; i < w.length; i++) {
-          while (r[oldest] < w[i]) oldest++;
-          peak = Math.max(peak, i - oldest + 1);
-        }
-        return peak;
-      });
-    }
+  const known = depthCache.get(net);
+  if (known && known.layers === net.layers && known.schedule === net.schedule) return known.depths;
+  for (let count = 4; count <= 512; count *= 2) {
+    const depths = depthsFrom(networkTimeline(net, count));
+    if (depths) return remember(net, depths);
   }
   throw new Error(`linkDepths: network ${net.name}: its timeline does not become periodic within 512 vectors (a layer timing model that is not shift-invariant?)`);
+}
+
+/** linkDepths of plans already sized (fill prices each setting's cost and inventory, both need them) */
+const depthCache = new WeakMap<NetworkPlan, { layers: NetworkPlan['layers']; schedule: NetworkPlan['schedule']; depths: number[] }>();
+function remember(net: NetworkPlan, depths: number[]): number[] {
+  depthCache.set(net, { layers: net.layers, schedule: net.schedule, depths });
+  return depths;
+}
+
+/** The link depths from a timeline that reaches the periodic state (see linkDepths), or undefined when it does not yet. */
+function depthsFrom(tl: NetworkTimeline): number[] | undefined {
+  const count = tl.firstIn.length;
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  for (let j = 2; j < count; j++) {
+    const c = [1, 2, 3, 4].find((c) => j - c >= 1 && same(tl.carried[j], tl.carried[j - c]));
+    if (c === undefined) continue;
+    return tl.links.map((link) => {
+      const w = link.written.slice(0, j + 1).flat();
+      const r = link.read.slice(0, j + 1).flat();
+      // both are in FIFO order and non-decreasing: slide the oldest unread beat
+      let oldest = 0;
+      let peak = 1;
+      for (let i = 0; i < w.length; i++) {
+        while (r[oldest] < w[i]) oldest++;
+        peak = Math.max(peak, i - oldest + 1);
+      }
+      return peak;
+    });
+  }
+  return undefined;
 }
 
 export interface NetworkCost {
@@ -218,13 +234,15 @@ export interface NetworkCost {
 
 export function networkCost(net: NetworkPlan): NetworkCost {
   const tl = networkTimeline(net, 16);
+  const known = depthCache.get(net);
+  const fromTl = known && known.layers === net.layers && known.schedule === net.schedule ? undefined : depthsFrom(tl);
+  const depths = fromTl ? remember(net, fromTl) : linkDepths(net);
   const perLayer = net.layers.map((l) => ({ name: (l.plan as { name: string }).name, kind: l.kind.kind, cost: l.kind.cost(l.plan) }));
   const sum = <T extends Record<string, number>>(pick: (c: LayerCost) => T): T => {
     const out = {} as Record<string, number>;
     for (const p of perLayer) for (const [k, v] of Object.entries(pick(p.cost))) out[k] = (out[k] ?? 0) + v;
     return out as T;
   };
-  const depths = linkDepths(net);
   const linkBits = net.layers.reduce((s, l, k) => s + depths[k] * l.io.outLanes * l.io.outWidth, 0);
   return {
     latency: tl.lastOut[0] - tl.firstIn[0],
