@@ -181,7 +181,8 @@ describe('the FFT kinds: fft, circulant, diag-circulant, block-circulant', () =>
       kind: 'block-circulant', name: 'b32k', inputs: 256, outputs: 256, blockSize: 32, macs: 2, input: q07, output: out25, memory: 'spram',
     }), { dsp: 16, ebr: 7, spram: 2 }],
     ['blockcirc-784 with memory "ebr" (yosys 0.23 only)', () => ({ ...example('blockcirc-784'), name: 'bc784e', memory: 'ebr' }), { dsp: 8, ebr: 95, spram: 0 }],
-    ['diagcirc-chain example (yosys 0.23 only)', () => example('diagcirc-chain'), { dsp: 84, ebr: 70, spram: 0 }],
+    // re-measured (native yosys 0.23, 2026-12-07) after the links were sized by the timeline: 70 EBR before
+    ['diagcirc-chain example (yosys 0.23 only)', () => example('diagcirc-chain'), { dsp: 84, ebr: 68, spram: 0 }],
     // re-measured (native yosys 0.23, 2026-12-07) after the links were sized by the timeline: 21 EBR before
     ['mnist-blockcirc example (fc10 in SPRAM)', () => example('mnist-blockcirc'), { dsp: 8, ebr: 8, spram: 3 }],
     ['dense 20 -> 5, 2 lanes, SPRAM', () => ({
