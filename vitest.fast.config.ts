@@ -66,6 +66,7 @@ export const FAST_FILES = [
   'test/tvscm-dual8.test.ts',
   'test/dual8-explore.test.ts',
   'test/conv-dual8.test.ts',
+  'test/network.links.test.ts',
 ];
 
 const guard = mkdtempSync(join(tmpdir(), 'circa-fast-tier-'));

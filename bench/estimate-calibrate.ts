@@ -640,7 +640,7 @@ function fitToolchain(d: DataFile): Coefficients {
   const linkRows = links.map((r) => {
     const { L, W, D } = r.params!;
     const fake = { io: { outLanes: L, outWidth: W, outBeats: D, inBeats: 1 } } as unknown as Parameters<typeof linkInventory>[0];
-    const inv = linkInventory(fake, 0);
+    const inv = linkInventory(fake, 0, D);
     return { f: { ...inv.features, gate: 0 }, cells: r.cells, ex: explicit(inv, true) };
   });
   const linkModel = fitKind(linkRows, ['one', 'ptr', 'lanemux', 'entry']);

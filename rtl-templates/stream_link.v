@@ -12,9 +12,17 @@
 // it never sees one).
 //
 // Kept lanes form a prefix (lanes 0..k-1), as every layer kind emits them.
-// `empty` is high when no element of any beat is left; the network uses it to
-// start a layer's next vector only when this buffer can take the whole of
-// that vector's output, so a layer's output is never stalled.
+// `empty` is high when no element of any beat is left (status only).
+//
+// DEPTH is the most beats the network timeline ever leaves in this buffer
+// (src/network/cost.ts linkDepths), not a whole vector: at full rate the
+// producer is never held. A write while full is refused, never lost: s_ready
+// is low and the producer holds its beat. `held` is high in such a cycle; the
+// network top turns a hold at full rate (input offered every cycle, output
+// always taken since reset) into its sticky ovf, which the network
+// co-simulation compares with the model's (no overflow there), so a link
+// sized too small fails the co-simulation even where the hold would not move
+// any output cycle.
 //
 // Schedule:
 //   a beat written at cycle t can be read at t+1 (the count includes it),
@@ -41,7 +49,8 @@ module stream_link #(
     output wire [OUT_LANES*W-1:0] m_data,
     output wire [OUT_LANES-1:0] m_keep,   // kept slots of the output beat (a prefix)
     output wire               m_last,
-    output wire               empty
+    output wire               empty,
+    output wire               held      // a beat is offered while the buffer is full (held, not lost)
 );
     localparam ENTRY_W = LANES * W + LANE_W + 1;   // data, index of the last kept lane, last
     localparam integer LAST_ADDR_I = DEPTH - 1;
@@ -128,4 +137,5 @@ module stream_link #(
         end
     endgenerate
     assign empty   = (count == 0) & ~q_valid;
+    assign held    = s_valid & full;
 endmodule

@@ -19,6 +19,8 @@ export async function expectNetworkExact(net: NetworkPlan, vectors: number, seed
   const full = await cosim(dut, { vectors, seed: seed + 1, keepCycles: true });
   expect(full.mismatches.map(formatMismatch)).toEqual([]);
   expect(full.exact).toBe(vectors);
+  // at full rate ovf also says whether a link ever held its producer (a link sized too small): it must not
+  expect(full.overflowGot).toBe(full.overflowExpected);
   // every vector's latency and period checked against the prediction as its stamps arrived
   expect({ match: full.cycles.match, mismatches: full.cycles.mismatches, checked: full.cycles.latency.measured.count }).toEqual({ match: true, mismatches: [], checked: full.vectors });
   // and the kept arrays say the same, vector by vector

@@ -11,10 +11,12 @@
 //   layer 2: dense 784 -> 10, 2 lane(s), 5 group(s), weight memory auto, one input buffer
 //   layer 3: argmax of 10 elements in Q3.4 (8 bits): outputs index, value
 //
-// Schedule: layers are joined by stream_link buffers that each hold one whole
-// output vector (two after a layer that overlaps vectors, pipelined schedule) and hand
-// it on in the next layer's input beats; a layer starts a vector only when its output
-// buffer can take all it still owes.
+// Schedule: layers are joined by stream_link FIFOs that hand their beats on in the
+// next layer's input beats. A layer starts a vector only while fewer than one vector
+// (two after a layer that overlaps vectors, pipelined schedule) that entered it has
+// not left its link; each link holds the most beats it ever holds under that rule with
+// inputs back to back (the network timeline), so at full rate no layer's output is
+// stalled. A link that is full holds its producer (s_ready low) and never drops a beat.
 // A new input enters only after the last output of the previous one.
 // Latency, first input to last output, from idle: 5511 cycles; period back to back: 5512 cycles.
 //
@@ -43,6 +45,8 @@ module mnist_tvscm_top (
     wire g0_active, g1_active, g2_active, g3_active;
     // link<k>_empty: the buffer after layer k holds nothing (status only: admission counts the vectors owed, owed<k>)
     wire link0_empty, link1_empty, link2_empty, link3_empty;
+    // link<k>_held: link k is full while layer k offers a beat (the layer holds it)
+    wire link0_held, link1_held, link2_held, link3_held;
     // layer k's output stream handshake and overflow flag
     wire l0_m_valid, l0_m_ready, l0_m_last, l0_ovf,
          l1_m_valid, l1_m_ready, l1_m_last, l1_ovf,
@@ -61,10 +65,27 @@ module mnist_tvscm_top (
     end
     assign busy = in_flight != 16'd0;
 
+    // ---- link check: each link's DEPTH is the most beats the timeline leaves in it
+    // with inputs back to back and outputs always taken, so in such a run no link
+    // ever holds its producer. full_rate: every cycle since reset offered an input
+    // and took any output; a hold while it is high raises link_overrun, which
+    // goes into ovf (the co-simulation compares ovf with the model's). Input gaps
+    // or output stalls end the check (holds are then expected, and harmless).
+    reg full_rate, link_overrun;
+    always @(posedge clk) begin
+        if (rst) begin
+            full_rate    <= 1'b1;
+            link_overrun <= 1'b0;
+        end else begin
+            if (~s_valid | (m_valid & ~m_ready)) full_rate <= 1'b0;
+            if (full_rate & (link0_held | link1_held | link2_held | link3_held)) link_overrun <= 1'b1;
+        end
+    end
+
     // ---- layer 0: tvscm tvscm784 (784 -> 784, latency 1183 cycles alone) ----
-    // Link 0 holds 1 whole output vector(s); a new vector enters only while
-    // fewer than 1 vector(s) that entered layer 0 have not yet left link 0,
-    // so the layer's output is never stalled.
+    // A new vector enters only while fewer than 1 vector(s) that entered layer 0
+    // have not yet left link 0; link 0 holds the most beats this leaves in it
+    // (197, from the network timeline), so at full rate the layer's output is never stalled.
     wire l0_s_valid, l0_s_ready;
     wire k0_valid, k0_ready, k0_last;   // link 0's output stream, 1 element(s) per beat
     wire [7:0] k0_data;
@@ -111,12 +132,12 @@ module mnist_tvscm_top (
       .cfg_data (cfg_data[7:0]),
       .busy     (l0_busy)
     );
-    // link 0: 392 beat(s) of 2 x 8 bits, handed on one element per beat
+    // link 0: 197 beat(s) of 2 x 8 bits, handed on one element per beat
     stream_link #(
       .LANES   (2),
       .W       (8),
-      .DEPTH   (392),
-      .ADDR_W  (9),
+      .DEPTH   (197),
+      .ADDR_W  (8),
       .LANE_W  (1)
     ) u_link0 (
       .clk     (clk),
@@ -131,13 +152,14 @@ module mnist_tvscm_top (
       .m_data  (k0_data),
       .m_keep  (k0_keep),
       .m_last  (k0_last),
-      .empty   (link0_empty)
+      .empty   (link0_empty),
+      .held    (link0_held)
     );
 
     // ---- layer 1: activation relu1 (784 -> 784, latency 784 cycles alone) ----
-    // Link 1 holds 1 whole output vector(s); a new vector enters only while
-    // fewer than 1 vector(s) that entered layer 1 have not yet left link 1,
-    // so the layer's output is never stalled.
+    // A new vector enters only while fewer than 1 vector(s) that entered layer 1
+    // have not yet left link 1; link 1 holds the most beats this leaves in it
+    // (2, from the network timeline), so at full rate the layer's output is never stalled.
     wire l1_s_valid, l1_s_ready;
     wire k1_valid, k1_ready, k1_last;   // link 1's output stream, 1 element(s) per beat
     wire [7:0] k1_data;
@@ -179,12 +201,12 @@ module mnist_tvscm_top (
       .m_last  (l1_m_last),
       .ovf     (l1_ovf)
     );
-    // link 1: 784 beat(s) of 1 x 8 bits, handed on one element per beat
+    // link 1: 2 beat(s) of 1 x 8 bits, handed on one element per beat
     stream_link #(
       .LANES   (1),
       .W       (8),
-      .DEPTH   (784),
-      .ADDR_W  (10),
+      .DEPTH   (2),
+      .ADDR_W  (1),
       .LANE_W  (1)
     ) u_link1 (
       .clk     (clk),
@@ -199,13 +221,14 @@ module mnist_tvscm_top (
       .m_data  (k1_data),
       .m_keep  (k1_keep),
       .m_last  (k1_last),
-      .empty   (link1_empty)
+      .empty   (link1_empty),
+      .held    (link1_held)
     );
 
     // ---- layer 2: dense fc10 (784 -> 10, latency 4707 cycles alone) ----
-    // Link 2 holds 1 whole output vector(s); a new vector enters only while
-    // fewer than 1 vector(s) that entered layer 2 have not yet left link 2,
-    // so the layer's output is never stalled.
+    // A new vector enters only while fewer than 1 vector(s) that entered layer 2
+    // have not yet left link 2; link 2 holds the most beats this leaves in it
+    // (1, from the network timeline), so at full rate the layer's output is never stalled.
     wire l2_s_valid, l2_s_ready;
     wire k2_valid, k2_ready, k2_last;   // link 2's output stream, 1 element(s) per beat
     wire [7:0] k2_data;
@@ -249,12 +272,12 @@ module mnist_tvscm_top (
       .ovf     (l2_ovf),
       .busy    (l2_busy)
     );
-    // link 2: 5 beat(s) of 2 x 8 bits, handed on one element per beat
+    // link 2: 1 beat(s) of 2 x 8 bits, handed on one element per beat
     stream_link #(
       .LANES   (2),
       .W       (8),
-      .DEPTH   (5),
-      .ADDR_W  (3),
+      .DEPTH   (1),
+      .ADDR_W  (1),
       .LANE_W  (1)
     ) u_link2 (
       .clk     (clk),
@@ -269,13 +292,14 @@ module mnist_tvscm_top (
       .m_data  (k2_data),
       .m_keep  (k2_keep),
       .m_last  (k2_last),
-      .empty   (link2_empty)
+      .empty   (link2_empty),
+      .held    (link2_held)
     );
 
     // ---- layer 3: argmax class (10 -> 2, latency 10 cycles alone) ----
-    // Link 3 holds 1 whole output vector(s); a new vector enters only while
-    // fewer than 1 vector(s) that entered layer 3 have not yet left link 3,
-    // so the layer's output is never stalled.
+    // A new vector enters only while fewer than 1 vector(s) that entered layer 3
+    // have not yet left link 3; link 3 holds the most beats this leaves in it
+    // (1, from the network timeline), so at full rate the layer's output is never stalled.
     wire l3_s_valid, l3_s_ready;
     reg  [1:0] owed3;   // vectors that entered layer 3 and have not left link 3
     wire e3_in  = l3_s_valid & l3_s_ready & ~g3_active;
@@ -334,9 +358,10 @@ module mnist_tvscm_top (
       .m_data  (m_data),
       .m_keep  (m_keep),
       .m_last  (m_last),
-      .empty   (link3_empty)
+      .empty   (link3_empty),
+      .held    (link3_held)
     );
 
-    assign ovf    = l0_ovf | l1_ovf | l2_ovf | l3_ovf;
+    assign ovf    = l0_ovf | l1_ovf | l2_ovf | l3_ovf | link_overrun;
     wire unused_layer_outputs = &{1'b0, g1_active, g2_active, g3_active, link0_empty, link1_empty, link2_empty, link3_empty, l0_busy, k0_keep, k1_keep, l2_busy, k2_keep};
 endmodule

@@ -8,7 +8,7 @@
  * resource face falls back to its cost face (multipliers as 16 x 16, buffer
  * and weight bits as one RAM and one ROM) and is flagged.
  */
-import { linkOutLanes, linkVectors } from '../network/cost.ts';
+import { linkDepths, linkOutLanes, linksCut, linkVectors } from '../network/cost.ts';
 import type { NetworkPlan, NetworkLayer } from '../network/plan.ts';
 import { bitsFor } from '../layers/formats.ts';
 import type { MultiplierSpec } from '../target/ice40/memory.ts';
@@ -72,12 +72,11 @@ export function layerInventory(layer: NetworkLayer, cycles: number): LayerInvent
  * one lane the lane index is the constant 0 and yosys drops it, so the
  * memory is W + 1 bits wide.
  */
-export function linkInventory(layer: NetworkLayer, k: number, vectors = 1, outLanes = 1): LayerInventory {
+export function linkInventory(layer: NetworkLayer, k: number, depth: number, outLanes = 1): LayerInventory {
   const io = layer.io;
   const laneW = bitsFor(io.outLanes - 1);
   const width = io.outLanes * io.outWidth + (io.outLanes > 1 ? laneW : 0) + 1;
-  // DEPTH = whole output vectors it holds (linkVectors) x beats per vector
-  const depth = vectors * io.outBeats;
+  // DEPTH = the most beats it ever holds (linkDepths, the network timeline)
   const addrW = bitsFor(depth - 1);
   return {
     name: `link${k}`,
@@ -163,7 +162,10 @@ export function boardInventory(io: DesignInventory['io'] & { outBeats: number; c
  */
 export function designInventory(net: NetworkPlan, isNetwork: boolean, latency: number, board = false): DesignInventory {
   const layers = net.layers.map((l) => layerInventory(l, latency));
-  const links = isNetwork ? net.layers.map((l, k) => linkInventory(l, k, linkVectors(net.schedule, l), linkOutLanes(net, k))) : [];
+  // a plan whose links cannot cut its beats has no timeline (fill prices such plans by their inventory
+  // alone, and never takes them): its links are priced at the whole vectors the admission rule allows
+  const depths = !isNetwork ? [] : linksCut(net) ? linkDepths(net) : net.layers.map((l) => linkVectors(net.schedule, l) * l.io.outBeats);
+  const links = isNetwork ? net.layers.map((l, k) => linkInventory(l, k, depths[k], linkOutLanes(net, k))) : [];
   const single = net.layers[0].io;
   // a network's input port is layer 0's input beat; its output carries outBeat elements per beat
   const io = isNetwork

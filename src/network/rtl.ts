@@ -8,7 +8,7 @@ import type { LayerRtl } from '../layers/types.ts';
 import { bitsFor } from '../layers/formats.ts';
 import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../verilog/index.ts';
 import { layerRtl, type NetworkPlan } from './plan.ts';
-import { linkOutLanes, linkVectors, networkCost } from './cost.ts';
+import { linkDepths, linkOutLanes, linkVectors, networkCost } from './cost.ts';
 
 /** Config address map: layer k's local register r sits at k*4 + r. */
 export const CFG_STRIDE = 4;
@@ -20,6 +20,8 @@ export function networkTopName(net: NetworkPlan): string {
 export function networkRtl(net: NetworkPlan): LayerRtl {
   const top = networkTopName(net);
   const cost = networkCost(net);
+  // each link's DEPTH: the most beats it ever holds at full rate (the network timeline)
+  const depths = linkDepths(net);
   const cfgLayers = net.layers.filter((l) => layerRtl(l).extraPorts.some((p) => p.name === 'cfg_we'));
   const cfgWidth = Math.max(1, ...cfgLayers.map((l) => layerRtl(l).extraPorts.find((p) => p.name === 'cfg_data')!.width));
   const cfgAddrWidth = Math.max(3, bitsFor(net.layers.length * CFG_STRIDE - 1));
@@ -34,6 +36,8 @@ export function networkRtl(net: NetworkPlan): LayerRtl {
     wire ${net.layers.map((_, k) => `g${k}_active`).join(', ')};
     // link<k>_empty: the buffer after layer k holds nothing (status only: admission counts the vectors owed, owed<k>)
     wire ${net.layers.map((_, k) => `link${k}_empty`).join(', ')};
+    // link<k>_held: link k is full while layer k offers a beat (the layer holds it)
+    wire ${net.layers.map((_, k) => `link${k}_held`).join(', ')};
     // layer k's output stream handshake and overflow flag
     wire ${net.layers.map((_, k) => `l${k}_m_valid, l${k}_m_ready, l${k}_m_last, l${k}_ovf`).join(',\n         ')};
 
@@ -48,6 +52,23 @@ export function networkRtl(net: NetworkPlan): LayerRtl {
         else if (net_out_done & ~net_in_first) in_flight <= in_flight - 16'd1;
     end
     assign busy = in_flight != 16'd0;
+
+    // ---- link check: each link's DEPTH is the most beats the timeline leaves in it
+    // with inputs back to back and outputs always taken, so in such a run no link
+    // ever holds its producer. full_rate: every cycle since reset offered an input
+    // and took any output; a hold while it is high raises link_overrun, which
+    // goes into ovf (the co-simulation compares ovf with the model's). Input gaps
+    // or output stalls end the check (holds are then expected, and harmless).
+    reg full_rate, link_overrun;
+    always @(posedge clk) begin
+        if (rst) begin
+            full_rate    <= 1'b1;
+            link_overrun <= 1'b0;
+        end else begin
+            if (~s_valid | (m_valid & ~m_ready)) full_rate <= 1'b0;
+            if (full_rate & (${net.layers.map((_, k) => `link${k}_held`).join(' | ')})) link_overrun <= 1'b1;
+        end
+    end
 `);
 
   net.layers.forEach((l, k) => {
@@ -60,9 +81,9 @@ export function networkRtl(net: NetworkPlan): LayerRtl {
     const outLanes = linkOutLanes(net, k);
     const lcost = cost.perLayer[k].cost.cycles;
     body.push(`    // ---- layer ${k}: ${l.kind.kind} ${(l.plan as { name: string }).name} (${l.shape.inputs} -> ${l.shape.outputs}, latency ${lcost.latency} cycles alone) ----
-    // Link ${k} holds ${cap} whole output vector(s); a new vector enters only while
-    // fewer than ${cap} vector(s) that entered layer ${k} have not yet left link ${k},
-    // so the layer's output is never stalled.${cap > 1 ? `
+    // A new vector enters only while fewer than ${cap} vector(s) that entered layer ${k}
+    // have not yet left link ${k}; link ${k} holds the most beats this leaves in it
+    // (${depths[k]}, from the network timeline), so at full rate the layer's output is never stalled.${cap > 1 ? `
     // (layer ${k} takes its next vector while one is still inside it)` : ''}
     wire l${k}_s_valid, l${k}_s_ready;${k < net.layers.length - 1 ? `
     wire k${k}_valid, k${k}_ready, k${k}_last;   // link ${k}'s output stream, ${outLanes} element(s) per beat
@@ -103,7 +124,7 @@ ${instance('vector_gate', `u_gate${k}`, { N: io.inBeats, CNT_W: bitsFor(io.inBea
     const dst = k === net.layers.length - 1 ? { valid: 'm_valid', ready: 'm_ready', data: 'm_data', keep: 'm_keep', last: 'm_last' }
       : { valid: `k${k}_valid`, ready: `k${k}_ready`, data: `k${k}_data`, keep: `k${k}_keep`, last: `k${k}_last` };
     if (k < net.layers.length - 1) sinks.push(`k${k}_keep`);
-    const depth = linkVectors(net.schedule, l) * io.outBeats;
+    const depth = depths[k];
     const handedOn = outLanes === 1 ? 'one element per beat' : `${outLanes} elements per beat (layer ${k + 1}'s input beat)`;
     body.push(`    // link ${k}: ${depth} beat(s) of ${io.outLanes} x ${io.outWidth} bits, handed on ${handedOn}
 ${instance('stream_link', `u_link${k}`, {
@@ -113,6 +134,7 @@ ${instance('stream_link', `u_link${k}`, {
       clk: 'clk', rst: 'rst',
       s_valid: `l${k}_m_valid`, s_ready: `l${k}_m_ready`, s_data: `l${k}_m_data`, s_keep: `l${k}_m_keep`, s_last: `l${k}_m_last`,
       m_valid: dst.valid, m_ready: dst.ready, m_data: dst.data, m_keep: dst.keep, m_last: dst.last, empty: `link${k}_empty`,
+      held: `link${k}_held`,
     }, '    ')}
 `);
   });
@@ -142,10 +164,12 @@ ${instance('stream_link', `u_link${k}`, {
   }, [
     ...layerList,
     '',
-    'Schedule: layers are joined by stream_link buffers that each hold one whole',
-    'output vector (two after a layer that overlaps vectors, pipelined schedule) and hand',
-    "it on in the next layer's input beats; a layer starts a vector only when its output",
-    'buffer can take all it still owes.',
+    'Schedule: layers are joined by stream_link FIFOs that hand their beats on in the',
+    "next layer's input beats. A layer starts a vector only while fewer than one vector",
+    '(two after a layer that overlaps vectors, pipelined schedule) that entered it has',
+    'not left its link; each link holds the most beats it ever holds under that rule with',
+    "inputs back to back (the network timeline), so at full rate no layer's output is",
+    'stalled. A link that is full holds its producer (s_ready low) and never drops a beat.',
     net.schedule === 'sequential' ? 'A new input enters only after the last output of the previous one.'
       : 'A new input enters layer 0 as soon as it is free; later layers finish the previous ones.',
     `Latency, first input to last output, from idle: ${cost.latency} cycles; period back to back: ${cost.period} cycles.`,
@@ -155,7 +179,7 @@ module ${top} (
 ${portList(streamPorts(io, extraPorts))}
 );
 ${body.join('\n')}
-    assign ovf    = ${ovfs.join(' | ')};
+    assign ovf    = ${ovfs.join(' | ')} | link_overrun;
 ${sinks.length ? `    wire unused_layer_outputs = &{1'b0, ${sinks.join(', ')}};\n` : ''}endmodule
 `;
   const seen = new Set<string>();
