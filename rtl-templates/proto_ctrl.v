@@ -314,8 +314,25 @@ module proto_ctrl #(
 
   wire       chk_event  = rejected && (err_code == ERR_CHECKSUM);
   wire       rej_event  = rejected && (err_code == ERR_UNKNOWN || err_code == ERR_LENGTH);
-  // frame errors this cycle: 0..3 (a rejected frame, a timeout, a lost byte)
-  wire [1:0] frame_events = {1'b0, rej_event} + {1'b0, rx_timeout} + {1'b0, rx_lost};
+  // The error counters count a cycle late, from registered events (Fmax: the
+  // verdict and the timeout stay off their carry chains); READ_STATUS reads
+  // them many cycles after any event.
+  reg        chk_event_r, rej_event_r, timeout_r, lost_r;
+  always @(posedge clk) begin
+    if (rst) begin
+      chk_event_r <= 1'b0;
+      rej_event_r <= 1'b0;
+      timeout_r   <= 1'b0;
+      lost_r      <= 1'b0;
+    end else begin
+      chk_event_r <= chk_event;
+      rej_event_r <= rej_event;
+      timeout_r   <= rx_timeout;
+      lost_r      <= rx_lost;
+    end
+  end
+  // frame errors a cycle ago: 0..3 (a rejected frame, a timeout, a lost byte)
+  wire [1:0] frame_events = {1'b0, rej_event_r} + {1'b0, timeout_r} + {1'b0, lost_r};
   wire [16:0] frame_sum   = {1'b0, frame_errs} + {15'd0, frame_events};
 
   wire first_in = (state == C_RUN) && d_in_fire && !counting;
@@ -331,7 +348,7 @@ module proto_ctrl #(
       line_err    <= 1'b0;
       any_err     <= 1'b0;
     end else begin
-      if (chk_event && chk_errs != 16'hFFFF) chk_errs <= chk_errs + 16'd1;
+      if (chk_event_r && chk_errs != 16'hFFFF) chk_errs <= chk_errs + 16'd1;
       frame_errs <= frame_sum[16] ? 16'hFFFF : frame_sum[15:0];
       if (rx_lost) line_err <= 1'b1;
       if (rejected || rx_timeout || rx_lost) any_err <= 1'b1;
