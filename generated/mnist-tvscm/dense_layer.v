@@ -396,8 +396,13 @@ module dense_layer #(
             // the true value (requantActivate() in src/fixed/index.ts). Below the
             // range (c_acc negative) ReLU gives 0 and hardtanh CLIP_LO anyway;
             // above it only hardtanh's CLIP_HI is still right.
+            // Saturating, the kept value is the range's end on the true value's
+            // side, which ReLU and hardtanh map as they map the true value
+            // except ReLU above the range: the verdict needs c_acc's sign
+            // only, not the requantised value (Fmax).
             wire below = c_acc[ACC_W-1];
-            wire act_right = below ? ((ACT == 1 && act == {Y_W{1'b0}}) || (ACT == 2 && act == CLIP_LO))
+            wire act_right = (SAT != 0) ? (below ? (ACT == 1 || ACT == 2) : (ACT == 2))
+                           : below ? ((ACT == 1 && act == {Y_W{1'b0}}) || (ACT == 2 && act == CLIP_LO))
                                    : (ACT == 2 && act == CLIP_HI);
             assign y_ovf[j] = rq_ovf & ~act_right;
         end
@@ -426,9 +431,19 @@ module dense_layer #(
                 o_data[lane*Y_W +: Y_W] <= c_keep[lane] ? y_lanes[lane*Y_W +: Y_W] : {Y_W{1'b0}};
         end
     end
+    // The overflow flags of a loaded group are registered per lane beside
+    // o_data and gathered into the sticky ovf_r a cycle later (Fmax: the OR
+    // over the lanes is off the requantiser's path); the group's first beat
+    // is handed over at that edge at the earliest, so ovf is up by then.
+    reg [P-1:0] o_ovf;
     always @(posedge clk) begin
-        if (rst) ovf_r <= 1'b0;
-        else if (o_load && |(y_ovf & c_keep)) ovf_r <= 1'b1;
+        if (rst) begin
+            o_ovf <= {P{1'b0}};
+            ovf_r <= 1'b0;
+        end else begin
+            o_ovf <= o_load ? (y_ovf & c_keep) : {P{1'b0}};
+            if (|o_ovf) ovf_r <= 1'b1;
+        end
     end
 
     assign m_valid = o_valid;
