@@ -259,6 +259,9 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
       try {
         await writeFolder(outArg, (dir) => {
           cpSync(miss.work, dir, { recursive: true, filter: (src) => !/\.(bin|asc)$/.test(src) });
+          // the flow's report (cells, Fmax) without a bitstream
+          const { bitstream: _none, ...flow } = miss.report;
+          writeFileSync(join(dir, 'report.json'), JSON.stringify({ spec: specPath, design: spec.name, board: board.name, flow: { ...flow, bitstream: null } }, null, 2) + '\n');
         }, { force: !!o.force });
       } finally {
         dropScratch(miss);
