@@ -27,6 +27,7 @@ export const FAST_FILES = [
   'test/sweep.test.ts',
   'test/fill.test.ts',
   'test/pll.test.ts',
+  'test/clock-auto.test.ts',
   'test/network.test.ts',
   'test/cli.test.ts',
   'test/schemas.test.ts',

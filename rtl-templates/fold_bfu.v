@@ -20,8 +20,8 @@
 //
 // Pipeline (registers at the end of each cycle):
 //   r1 pre sums (W + 1 bits)   r2 pre round + fit      r3 multiplier operands
-//   r4 products (SB_MAC16)     r5 re / im sums         r6 round (SH_M or SH_P)
-//   r7 fit -> m                r8 post sums            r9 post round + fit -> out
+//   r4 products (SB_MAC16)     r5 re / im sums         r6 round decided (SH_M or SH_P)
+//   r7 round added + fit -> m  r8 post sums            r9 post round + fit -> out
 module fold_bfu #(
     parameter integer W     = 16,   // sample part width
     parameter integer VW    = 16,   // multiplier operand part width (c, d)
@@ -182,48 +182,54 @@ module fold_bfu #(
         ovf3 <= ovf2;  ovf4 <= ovf3;  ovf5 <= ovf4;
     end
 
-    // ---- r6: round by SH_M (twiddle) or SH_P (spectral product) ----------------
+    // ---- r6: the rounding of SH_M (twiddle) or SH_P / SH_P2 (spectral product),
+    // decided but not yet added: the kept bits floor(acc / 2^SH) and the
+    // round-up bit (requant.v's rule). The add waits for r7, so neither the
+    // dropped bits' OR nor the shift select sits in front of a carry chain
+    // (Fmax); r6 + r7 compute requant.v's round then fit, bit for bit.
     localparam integer SH_MP = (SH_M < SH_P) ? SH_M : SH_P;
     localparam integer SH_MIN = (SH_MP < SH_P2) ? SH_MP : SH_P2;
     localparam integer RW = AW + 1 - SH_MIN;
     wire use_p = (mode_p[9:8] == 2'd2);
-    // both roundings sign-extended to RW bits (a rounding alone always fits: no overflow)
-    wire signed [RW-1:0] xm_re, xm_im, xp_re, xp_im;
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [3:0] x_ovf_unused;
-    /* verilator lint_on UNUSEDSIGNAL */
-    requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_M), .ROUND(ROUND), .SAT(1)) u_xm_re (.din(acc_re), .dout(xm_re), .ovf(x_ovf_unused[0]));
-    requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_M), .ROUND(ROUND), .SAT(1)) u_xm_im (.din(acc_im), .dout(xm_im), .ovf(x_ovf_unused[1]));
-    requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P), .ROUND(ROUND), .SAT(1)) u_xp_re (.din(acc_re), .dout(xp_re), .ovf(x_ovf_unused[2]));
-    requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P), .ROUND(ROUND), .SAT(1)) u_xp_im (.din(acc_im), .dout(xp_im), .ovf(x_ovf_unused[3]));
     // a pmul op with SH set (stage 5's shift bit) rounds by SH_P2
-    wire signed [RW-1:0] xq_re, xq_im;
-    generate
-        if (SH_P2 != SH_P) begin : g_p2
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire [1:0] x2_ovf_unused;
-            /* verilator lint_on UNUSEDSIGNAL */
-            wire signed [RW-1:0] x2_re, x2_im;
-            requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P2), .ROUND(ROUND), .SAT(1)) u_x2_re (.din(acc_re), .dout(x2_re), .ovf(x2_ovf_unused[0]));
-            requant #(.IN_W(AW), .OUT_W(RW), .SHIFT(SH_P2), .ROUND(ROUND), .SAT(1)) u_x2_im (.din(acc_im), .dout(x2_im), .ovf(x2_ovf_unused[1]));
-            assign xq_re = sh_p[4] ? x2_re : xp_re;
-            assign xq_im = sh_p[4] ? x2_im : xp_im;
-        end else begin : g_p1
-            assign xq_re = xp_re;
-            assign xq_im = xp_im;
+    wire use_p2 = use_p & sh_p[4];
+    // the round-up bit of x / 2^sh: half-up, or ties to even (requant.v)
+    function automatic round_up_of(input [AW-1:0] x, input integer sh);
+        reg [AW-1:0] below;   // the dropped bits under the half bit
+        begin
+            below = ({{(AW - 1){1'b0}}, 1'b1} << (sh - 1)) - {{(AW - 1){1'b0}}, 1'b1};
+            if (ROUND == 0 || sh == 0) round_up_of = 1'b0;
+            else if (ROUND == 1)       round_up_of = x[sh - 1];
+            else                       round_up_of = x[sh - 1] & ((|(x & below)) | x[sh]);
         end
-    endgenerate
-    reg signed [RW-1:0] r6_re, r6_im;
+    endfunction
+    // floor(x / 2^sh) in RW bits (sh >= SH_MIN, so it fits)
+    function automatic signed [RW-1:0] floor_of(input signed [AW-1:0] x, input integer sh);
+        /* verilator lint_off UNUSEDSIGNAL */
+        reg signed [AW-1:0] shifted;   // its top bits repeat the sign
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            shifted = x >>> sh;
+            floor_of = shifted[RW-1:0];
+        end
+    endfunction
+    localparam integer SH_Q = (SH_P2 != SH_P) ? SH_P2 : SH_P;
+    reg signed [RW-1:0] f6_re, f6_im;   // kept bits
+    reg                 u6_re, u6_im;   // round-up bits
     reg signed [W-1:0]  p6_re, p6_im;
     reg                 ovf6;
     always @(posedge clk) begin
-        r6_re <= use_p ? xq_re : xm_re;
-        r6_im <= use_p ? xq_im : xm_im;
+        f6_re <= use_p2 ? floor_of(acc_re, SH_Q) : use_p ? floor_of(acc_re, SH_P) : floor_of(acc_re, SH_M);
+        f6_im <= use_p2 ? floor_of(acc_im, SH_Q) : use_p ? floor_of(acc_im, SH_P) : floor_of(acc_im, SH_M);
+        u6_re <= use_p2 ? round_up_of(acc_re, SH_Q) : use_p ? round_up_of(acc_re, SH_P) : round_up_of(acc_re, SH_M);
+        u6_im <= use_p2 ? round_up_of(acc_im, SH_Q) : use_p ? round_up_of(acc_im, SH_P) : round_up_of(acc_im, SH_M);
         p6_re <= p5_re;  p6_im <= p5_im;
         ovf6 <= ovf5;
     end
 
-    // ---- r7: fit the product -> m ----------------------------------------------
+    // ---- r7: add the round-up bit (a rounding alone always fits RW bits), fit -> m
+    wire signed [RW-1:0] r6_re = f6_re + {{(RW - 1){1'b0}}, u6_re};
+    wire signed [RW-1:0] r6_im = f6_im + {{(RW - 1){1'b0}}, u6_im};
     wire signed [W-1:0] m7n_re, m7n_im;
     wire                mo_re, mo_im;
     requant #(.IN_W(RW), .OUT_W(W), .SHIFT(0), .ROUND(ROUND), .SAT(SAT)) u_mfit_re (.din(r6_re), .dout(m7n_re), .ovf(mo_re));

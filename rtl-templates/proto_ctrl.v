@@ -185,16 +185,33 @@ module proto_ctrl #(
   // the input buffer; a WRITE_REG or WRITE_BLOCK of the right length fills
   // pay_addr (its first two bytes) and pay_value (each value's 4 bytes,
   // shifted in from the top, so a value is complete with its 4th byte).
+  // Which of them a payload byte goes to is decoded from the header into
+  // registers (route_*): h_cmd and h_len are final a whole byte time (at
+  // least 10 bit times) before the first payload byte, so the registered
+  // decode is the current frame's, and the compares stay off the paths from
+  // p_valid into the buffers (Fmax).
+  reg route_load, route_wreg, route_blk;
+  always @(posedge clk) begin
+    if (rst) begin
+      route_load <= 1'b0;
+      route_wreg <= 1'b0;
+      route_blk  <= 1'b0;
+    end else begin
+      route_load <= is_load && (h_len == IN_LEN);
+      route_wreg <= is_wreg && (h_len == WREG_LEN);
+      route_blk  <= is_wblk && blk_len_ok;
+    end
+  end
   assign ib_clear = h_start;
-  assign ib_wr    = p_valid && is_load && (h_len == IN_LEN);
+  assign ib_wr    = p_valid && route_load;
   assign ib_data  = p_data;
 
   reg         pay_addr_in;   // both address bytes have arrived
   reg  [1:0]  pay_byte;      // address bytes so far, then bytes of the current value
   reg  [15:0] pay_addr;
   reg  [31:0] pay_value;
-  wire        wreg_pay   = p_valid && is_wreg && (h_len == WREG_LEN);
-  wire        blk_pay    = p_valid && is_wblk && blk_len_ok;
+  wire        wreg_pay   = p_valid && route_wreg;
+  wire        blk_pay    = p_valid && route_blk;
   wire [31:0] value_next = {p_data, pay_value[31:8]};
   always @(posedge clk) begin
     if (rst) begin
@@ -245,32 +262,36 @@ module proto_ctrl #(
   reg have_output;   // an inference has completed since reset
 
   // The verdict on a complete frame, first failing check first. Everything
-  // but the checksum is judged a cycle ahead, into registers (j_*, err_pre):
-  // h_cmd and h_len are final at least two cycles before f_valid rises (the
-  // checksum byte follows them, and S_HOLD follows that), pay_addr at least
-  // four, and have_output does not change while a frame is parsed (frames
+  // but the checksum is judged ahead, in two register stages (the decode
+  // j_*, j_known, j_len_ok, then err_pre): h_cmd and h_len are final a whole
+  // byte time (at least 10 bit times) before f_valid rises (the checksum byte
+  // follows them, and S_HOLD follows that), pay_addr at least four byte
+  // times, and have_output does not change while a frame is parsed (frames
   // start only in C_IDLE). So the registered verdict is the current frame's
   // when it is judged, and the command decode stays off the path from
-  // f_valid to the state and status registers (Fmax; the payload routing
-  // above uses the same decode combinationally, as its bytes arrive).
-  reg       j_load, j_read, j_wreg, j_wblk;
+  // f_valid to the state and status registers (Fmax).
+  reg       j_load, j_read, j_wreg, j_wblk, j_known, j_len_ok;
   reg [7:0] err_pre;
   always @(posedge clk) begin
     if (rst) begin
-      j_load  <= 1'b0;
-      j_read  <= 1'b0;
-      j_wreg  <= 1'b0;
-      j_wblk  <= 1'b0;
-      err_pre <= 8'd0;
+      j_load   <= 1'b0;
+      j_read   <= 1'b0;
+      j_wreg   <= 1'b0;
+      j_wblk   <= 1'b0;
+      j_known  <= 1'b0;
+      j_len_ok <= 1'b0;
+      err_pre  <= 8'd0;
     end else begin
-      j_load <= is_load;
-      j_read <= is_read;
-      j_wreg <= is_wreg;
-      j_wblk <= is_wblk;
-      if (!known)                                err_pre <= ERR_UNKNOWN;
-      else if (!len_ok)                          err_pre <= ERR_LENGTH;
-      else if ((is_wreg || is_wblk) && !addr_ok) err_pre <= ERR_ADDRESS;
-      else if (is_read && !have_output)          err_pre <= ERR_NO_OUTPUT;
+      j_load   <= is_load;
+      j_read   <= is_read;
+      j_wreg   <= is_wreg;
+      j_wblk   <= is_wblk;
+      j_known  <= known;
+      j_len_ok <= len_ok;
+      if (!j_known)                              err_pre <= ERR_UNKNOWN;
+      else if (!j_len_ok)                        err_pre <= ERR_LENGTH;
+      else if ((j_wreg || j_wblk) && !addr_ok)   err_pre <= ERR_ADDRESS;
+      else if (j_read && !have_output)           err_pre <= ERR_NO_OUTPUT;
       else                                       err_pre <= 8'd0;
     end
   end
@@ -293,8 +314,25 @@ module proto_ctrl #(
 
   wire       chk_event  = rejected && (err_code == ERR_CHECKSUM);
   wire       rej_event  = rejected && (err_code == ERR_UNKNOWN || err_code == ERR_LENGTH);
-  // frame errors this cycle: 0..3 (a rejected frame, a timeout, a lost byte)
-  wire [1:0] frame_events = {1'b0, rej_event} + {1'b0, rx_timeout} + {1'b0, rx_lost};
+  // The error counters count a cycle late, from registered events (Fmax: the
+  // verdict and the timeout stay off their carry chains); READ_STATUS reads
+  // them many cycles after any event.
+  reg        chk_event_r, rej_event_r, timeout_r, lost_r;
+  always @(posedge clk) begin
+    if (rst) begin
+      chk_event_r <= 1'b0;
+      rej_event_r <= 1'b0;
+      timeout_r   <= 1'b0;
+      lost_r      <= 1'b0;
+    end else begin
+      chk_event_r <= chk_event;
+      rej_event_r <= rej_event;
+      timeout_r   <= rx_timeout;
+      lost_r      <= rx_lost;
+    end
+  end
+  // frame errors a cycle ago: 0..3 (a rejected frame, a timeout, a lost byte)
+  wire [1:0] frame_events = {1'b0, rej_event_r} + {1'b0, timeout_r} + {1'b0, lost_r};
   wire [16:0] frame_sum   = {1'b0, frame_errs} + {15'd0, frame_events};
 
   wire first_in = (state == C_RUN) && d_in_fire && !counting;
@@ -310,7 +348,7 @@ module proto_ctrl #(
       line_err    <= 1'b0;
       any_err     <= 1'b0;
     end else begin
-      if (chk_event && chk_errs != 16'hFFFF) chk_errs <= chk_errs + 16'd1;
+      if (chk_event_r && chk_errs != 16'hFFFF) chk_errs <= chk_errs + 16'd1;
       frame_errs <= frame_sum[16] ? 16'hFFFF : frame_sum[15:0];
       if (rx_lost) line_err <= 1'b1;
       if (rejected || rx_timeout || rx_lost) any_err <= 1'b1;

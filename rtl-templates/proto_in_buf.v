@@ -13,11 +13,14 @@
 //
 // Replay side: a `start` pulse streams the BEATS beats out on m_*, with
 // m_last on the last. The RAM has a registered read, so a read issued in
-// cycle t delivers in t+1; a two-entry FIFO behind it absorbs the design's
-// backpressure. A read is issued whenever, after this cycle's pop, at most
-// one beat is buffered or in flight, which keeps m_valid high on every cycle
-// once the first beat is out (the design sees its input back to back, as in
-// the cost model) and never overflows the FIFO when the design stalls:
+// cycle t delivers in t+1; a three-entry FIFO behind it absorbs the design's
+// backpressure. A read is issued whenever at most two beats are buffered or
+// in flight, counted from registers only: the design's m_ready (often a
+// chain of its own logic) reaches the FIFO's pop and nothing else, so it is
+// not on the path to the RAM's read enable and address (Fmax). The third
+// entry covers the pop this cycle may not make. That keeps m_valid high on
+// every cycle once the first beat is out (the design sees its input back to
+// back, as in the cost model) and never overflows the FIFO when it stalls:
 //   cycle 0: read beat 0   cycle 1: read beat 1, beat 0 in RAM register
 //   cycle 2: beat 0 offered, read beat 2 ... one beat per cycle from then on.
 //
@@ -134,13 +137,13 @@ module proto_in_buf #(
   end
 
   // ------------------------------------------------------------------
-  // Replay: RAM register -> two-entry FIFO -> m_*
+  // Replay: RAM register -> three-entry FIFO -> m_*
   // ------------------------------------------------------------------
   reg              q_valid;    // rd_q holds the beat read last cycle
   reg              q_last;     // ... and it is the last beat
-  reg [1:0]        cnt;        // beats in the FIFO (0..2)
-  reg [BEAT_W-1:0] f0_data, f1_data;   // f0 is the head
-  reg              f0_last, f1_last;
+  reg [1:0]        cnt;        // beats in the FIFO (0..3)
+  reg [BEAT_W-1:0] f0_data, f1_data, f2_data;   // f0 is the head
+  reg              f0_last, f1_last, f2_last;
 
   assign m_valid = (cnt != 2'd0);
   assign m_data  = f0_data;
@@ -148,9 +151,12 @@ module proto_in_buf #(
 
   wire pop  = m_valid && m_ready;
   wire push = q_valid;
-  // beats buffered or in flight once this cycle's pop is done
-  wire [2:0] occupancy = {1'b0, cnt} + {2'b00, q_valid} - {2'b00, pop};
-  assign issue = (rd_addr != N_BEATS) && (occupancy <= 3'd1);
+  // beats buffered or in flight before this cycle's pop: a read issued now
+  // lands in the FIFO two cycles on, so at most 2 leaves room for it even
+  // if nothing is popped meanwhile
+  assign issue = (rd_addr != N_BEATS) && !(cnt[1] && (cnt[0] || q_valid));
+  // where a pushed beat goes: the first free entry after this cycle's pop
+  wire [1:0] slot = cnt - {1'b0, pop};
 
   always @(posedge clk) begin
     if (rst) begin
@@ -160,8 +166,10 @@ module proto_in_buf #(
       cnt     <= 2'd0;
       f0_data <= {BEAT_W{1'b0}};
       f1_data <= {BEAT_W{1'b0}};
+      f2_data <= {BEAT_W{1'b0}};
       f0_last <= 1'b0;
       f1_last <= 1'b0;
+      f2_last <= 1'b0;
     end else if (start) begin
       rd_addr <= {CNT_W{1'b0}};
       q_valid <= 1'b0;
@@ -172,26 +180,18 @@ module proto_in_buf #(
         q_last  <= (rd_addr == LAST_BEAT);
         rd_addr <= rd_addr + 1'b1;
       end
-      case ({push, pop})
-        2'b10: begin
-          if (cnt == 2'd0) begin f0_data <= rd_q; f0_last <= q_last; end
-          else             begin f1_data <= rd_q; f1_last <= q_last; end
-          cnt <= cnt + 2'd1;
-        end
-        2'b01: begin
-          f0_data <= f1_data; f0_last <= f1_last;
-          cnt <= cnt - 2'd1;
-        end
-        2'b11: begin
-          if (cnt == 2'd1) begin
-            f0_data <= rd_q; f0_last <= q_last;
-          end else begin
-            f0_data <= f1_data; f0_last <= f1_last;
-            f1_data <= rd_q;    f1_last <= q_last;
-          end
-        end
-        default: ;
-      endcase
+      if (pop) begin
+        f0_data <= f1_data; f0_last <= f1_last;
+        f1_data <= f2_data; f1_last <= f2_last;
+      end
+      if (push) begin
+        case (slot)
+          2'd0:    begin f0_data <= rd_q; f0_last <= q_last; end
+          2'd1:    begin f1_data <= rd_q; f1_last <= q_last; end
+          default: begin f2_data <= rd_q; f2_last <= q_last; end
+        endcase
+      end
+      cnt <= cnt + {1'b0, push} - {1'b0, pop};
     end
   end
 endmodule

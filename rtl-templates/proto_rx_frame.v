@@ -65,6 +65,7 @@ module proto_rx_frame #(
   reg [7:0]           sum;       // 8-bit sum of the frame's bytes so far
   reg [15:0]          left;      // payload bytes still to come
   reg [TIMEOUT_W-1:0] idle_cnt;  // cycles since the last byte, inside a frame
+  reg                 idle_last; // idle_cnt == TIMEOUT_LAST, decided a cycle ahead (Fmax)
 
   wire in_frame = (state == S_LEN0) || (state == S_LEN1) || (state == S_PAY) || (state == S_CHK);
 
@@ -75,7 +76,7 @@ module proto_rx_frame #(
   assign p_valid = take && (state == S_PAY);
   assign p_data  = s_data;
   assign f_valid = (state == S_HOLD);
-  assign timeout = in_frame && !take && (idle_cnt == TIMEOUT_LAST);
+  assign timeout = in_frame && !take && idle_last;
 
   always @(posedge clk) begin
     if (rst) begin
@@ -83,13 +84,20 @@ module proto_rx_frame #(
       sum      <= 8'd0;
       left     <= 16'd0;
       idle_cnt <= {TIMEOUT_W{1'b0}};
+      idle_last <= 1'b0;
       h_cmd    <= 8'd0;
       h_len    <= 16'd0;
       f_sum_ok <= 1'b0;
     end else begin
       // inter-byte timeout counter: restarts on every byte, runs inside a frame
-      if (take || !in_frame) idle_cnt <= {TIMEOUT_W{1'b0}};
-      else                   idle_cnt <= idle_cnt + 1'b1;
+      // (idle_last follows the counter's next value; TIMEOUT >= 2, so a restart is never the last)
+      if (take || !in_frame) begin
+        idle_cnt  <= {TIMEOUT_W{1'b0}};
+        idle_last <= 1'b0;
+      end else begin
+        idle_cnt  <= idle_cnt + 1'b1;
+        idle_last <= (idle_cnt == TIMEOUT_LAST - 1'b1);
+      end
 
       if (timeout) begin
         state <= S_CMD;                      // drop the partial frame

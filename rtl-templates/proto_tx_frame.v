@@ -9,11 +9,20 @@
 // Schedule:
 //   T_IDLE  `idle` is high. A `start` pulse latches code and length.
 //   T_CODE, T_LEN0, T_LEN1   header bytes, one handshake each.
-//   T_PAY   L payload bytes pass straight from the pl_* stream to the m_*
-//           stream (pl_ready = m_ready here, and only here), so the payload
-//           source sees the transmitter's backpressure directly.
+//   T_PAY   L payload bytes pass from the pl_* stream to the m_* stream.
 //   T_CHK   the checksum byte, then back to T_IDLE.
-// The running sum adds every byte as it is handed over.
+// Every byte goes through an output register (o_valid, o_data) on its way
+// to m_*: a byte is handed over when the register is empty, so m_ready
+// (the UART transmitter's) only empties the register and reaches neither
+// the state, the payload source's pl_ready nor the checksum (Fmax). One
+// byte per two cycles at most, far above any UART's rate. `idle` waits for
+// the register to empty too: the last byte is with the transmitter then.
+// The checksum register `chk` holds minus the sum of the bytes handed over,
+// so it is the checksum byte itself; each byte is subtracted a cycle after
+// its handshake, from the output register (the byte mux and the payload
+// source's own muxes stay off the carry chain). The register is full in the
+// cycle after a handshake, so the next byte, and the checksum byte, are
+// handed over at the earliest a cycle later, with chk complete.
 //
 // Reset: synchronous, active high.
 module proto_tx_frame (
@@ -31,7 +40,7 @@ module proto_tx_frame (
   // bytes to the UART transmitter
   output wire        m_valid,
   input  wire        m_ready,
-  output reg  [7:0]  m_data
+  output wire [7:0]  m_data
 );
   localparam [2:0] T_IDLE = 3'd0;
   localparam [2:0] T_CODE = 3'd1;
@@ -42,39 +51,56 @@ module proto_tx_frame (
 
   reg [2:0]  state;
   reg [7:0]  code_r;
-  reg [15:0] left;   // payload bytes still to send (the length itself until T_PAY)
-  reg [7:0]  sum;    // 8-bit sum of the bytes sent so far
+  reg [15:0] left;    // payload bytes still to send (the length itself until T_PAY)
+  reg [7:0]  chk;     // minus the 8-bit sum of the bytes handed over before the last cycle
+  reg        fire_r;  // a byte was handed over last cycle (it is in o_data)
+  reg        o_valid; // the output register holds a byte for the transmitter
+  reg [7:0]  o_data;
 
-  assign idle     = (state == T_IDLE);
-  assign m_valid  = (state == T_PAY) ? pl_valid : (state != T_IDLE);
-  assign pl_ready = (state == T_PAY) && m_ready;
+  assign idle     = (state == T_IDLE) && !o_valid;
+  assign m_valid  = o_valid;
+  assign m_data   = o_data;
+  assign pl_ready = (state == T_PAY) && !o_valid;
 
+  // the byte this state offers
+  wire      b_valid = (state == T_PAY) ? pl_valid : (state != T_IDLE);
+  reg [7:0] b_data;
   always @* begin
     case (state)
-      T_CODE:  m_data = code_r;
-      T_LEN0:  m_data = left[7:0];
-      T_LEN1:  m_data = left[15:8];
-      T_PAY:   m_data = pl_data;
-      T_CHK:   m_data = 8'd0 - sum;
-      default: m_data = 8'd0;
+      T_CODE:  b_data = code_r;
+      T_LEN0:  b_data = left[7:0];
+      T_LEN1:  b_data = left[15:8];
+      T_PAY:   b_data = pl_data;
+      T_CHK:   b_data = chk;
+      default: b_data = 8'd0;
     endcase
   end
 
-  wire fire = m_valid && m_ready;
+  wire fire = b_valid && !o_valid;   // handed over into the output register
 
   always @(posedge clk) begin
     if (rst) begin
-      state  <= T_IDLE;
-      code_r <= 8'd0;
-      left   <= 16'd0;
-      sum    <= 8'd0;
+      state   <= T_IDLE;
+      code_r  <= 8'd0;
+      left    <= 16'd0;
+      chk     <= 8'd0;
+      fire_r  <= 1'b0;
+      o_valid <= 1'b0;
+      o_data  <= 8'd0;
     end else begin
-      if (fire) sum <= sum + m_data;
+      fire_r <= fire;
+      if (fire) begin
+        o_valid <= 1'b1;
+        o_data  <= b_data;
+      end else if (m_ready) begin
+        o_valid <= 1'b0;
+      end
+      if (fire_r) chk <= chk - o_data;
       case (state)
         T_IDLE: if (start) begin
           code_r <= code;
           left   <= len;
-          sum    <= 8'd0;
+          chk    <= 8'd0;
           state  <= T_CODE;
         end
         T_CODE: if (fire) state <= T_LEN0;

@@ -45,8 +45,13 @@ module requant_act #(
         else               act = rq;
     end
     assign dout = act;
+    // Saturating, the kept value is the range's end on the true value's side,
+    // which ReLU and hardtanh map as they map the true value except ReLU above
+    // the range: the verdict needs din's sign only, not the requantised value
+    // (off the requantiser's carry chain, for Fmax).
     wire below = din[IN_W-1];
-    wire act_right = below ? ((ACT == 1 && act == {OUT_W{1'b0}}) || (ACT == 2 && act == CLIP_LO))
+    wire act_right = (SAT != 0) ? (below ? (ACT == 1 || ACT == 2) : (ACT == 2))
+                   : below ? ((ACT == 1 && act == {OUT_W{1'b0}}) || (ACT == 2 && act == CLIP_LO))
                            : (ACT == 2 && act == CLIP_HI);
     assign ovf = rq_ovf & ~act_right;
 endmodule

@@ -69,6 +69,15 @@ describe('bad input: exit 2, the field named, no output left behind', () => {
     expect(r.stderr).toMatch(/unknown board "arty"; known boards: .*icebreaker/);
     expect(existsSync(out)).toBe(false);
   });
+  it('a --clock the PLL cannot make exits 2 before the tools run, naming the nearest setting', async () => {
+    const out = join(work, 'out-clock');
+    const r = await circa('build', EXAMPLE, '--clock', '300', '-o', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--clock 300: the iCE40 PLL makes 16\.\.275 MHz.*the nearest: 270 MHz \(DIVR 0, DIVF 44, DIVQ 1\)/);
+    expect(existsSync(out)).toBe(false);
+    expect((await circa('build', EXAMPLE, '--clock', 'fastest', '-o', out)).stderr).toMatch(/--clock must be a frequency in MHz/);
+  });
   it('a network that does not fit the board is refused before the tools run, with the numbers', async () => {
     for (const [spec, board, why] of [
       ['examples/mnist-dense.json', 'icebreaker', /EBR \(4 kbit\)\s+1,243\s+30\s+over/],

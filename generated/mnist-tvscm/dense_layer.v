@@ -412,9 +412,19 @@ module dense_layer #(
                 o_data[lane*Y_W +: Y_W] <= c_keep[lane] ? y_lanes[lane*Y_W +: Y_W] : {Y_W{1'b0}};
         end
     end
+    // The overflow flags of a loaded group are registered per lane beside
+    // o_data and gathered into the sticky ovf_r a cycle later (Fmax: the OR
+    // over the lanes is off the requantiser's path); the group's first beat
+    // is handed over at that edge at the earliest, so ovf is up by then.
+    reg [P-1:0] o_ovf;
     always @(posedge clk) begin
-        if (rst) ovf_r <= 1'b0;
-        else if (o_load && |(y_ovf & c_keep)) ovf_r <= 1'b1;
+        if (rst) begin
+            o_ovf <= {P{1'b0}};
+            ovf_r <= 1'b0;
+        end else begin
+            o_ovf <= o_load ? (y_ovf & c_keep) : {P{1'b0}};
+            if (|o_ovf) ovf_r <= 1'b1;
+        end
     end
 
     assign m_valid = o_valid;

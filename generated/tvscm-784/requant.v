@@ -30,11 +30,15 @@ module requant #(
 );
     localparam integer R_W = (SHIFT == 0) ? IN_W : IN_W + 1 - SHIFT;
     wire signed [R_W-1:0] rounded;
+    wire        [R_W-1:0] floored_any;    // the kept bits (din itself when SHIFT = 0)
+    wire                  round_up_any;   // rounded = floored_any + round_up_any
 
     // ---- shift and round ----------------------------------------------------
     generate
         if (SHIFT == 0) begin : g_noshift
-            assign rounded = din;
+            assign rounded      = din;
+            assign floored_any  = din;
+            assign round_up_any = 1'b0;
         end else begin : g_shift
             // floor(din / 2^SHIFT): the kept bits, sign-extended by one
             wire signed [R_W-1:0] floored = {din[IN_W-1], din[IN_W-1:SHIFT]};
@@ -52,6 +56,8 @@ module requant #(
                             (ROUND == 1) ? half_bit :
                                            (half_bit & (rest_nonzero | din[SHIFT]));
             assign rounded = floored + {{(R_W - 1){1'b0}}, round_up};
+            assign floored_any  = floored;
+            assign round_up_any = round_up;
         end
     endgenerate
 
@@ -60,20 +66,38 @@ module requant #(
         if (OUT_W > R_W) begin : g_ext
             assign dout = {{(OUT_W - R_W){rounded[R_W-1]}}, rounded};
             assign ovf  = 1'b0;
+            wire unused_fl = &{1'b0, floored_any, round_up_any};
         end else if (OUT_W == R_W) begin : g_same
             assign dout = rounded;
             assign ovf  = 1'b0;
+            wire unused_fl = &{1'b0, floored_any, round_up_any};
         end else begin : g_narrow
             // The value fits when every bit from OUT_W-1 up equals the sign bit.
-            wire [R_W-OUT_W:0] top = rounded[R_W-1:OUT_W-1];
-            wire fits = (&top) | ~(|top);
+            // That is decided on the floored value, beside the rounding adder
+            // rather than after it (Fmax): rounding up by one changes the
+            // verdict only at the two edges, floored = the largest value (it
+            // no longer fits) and floored = the smallest minus one (now it
+            // does). Where it fits, the low OUT_W bits of floored + round_up
+            // are the result, so the adder that feeds dout is OUT_W bits
+            // wide; where it does not, the sign is din's (the rounded and
+            // floored values differ by at most one, far from zero).
+            localparam [R_W-1:0] F_MAX = {{(R_W - OUT_W + 1){1'b0}}, {(OUT_W - 1){1'b1}}};    // 2^(OUT_W-1) - 1
+            localparam [R_W-1:0] F_MIN1 = {{(R_W - OUT_W){1'b1}}, 1'b0, {(OUT_W - 1){1'b1}}};   // -2^(OUT_W-1) - 1
+            wire [R_W-1:0] fl = floored_any;
+            wire [R_W-OUT_W:0] top = fl[R_W-1:OUT_W-1];
+            wire fits_fl = (&top) | ~(|top);
+            wire at_max  = (fl == F_MAX);
+            wire at_min1 = (fl == F_MIN1);
+            wire fits = (fits_fl & ~(at_max & round_up_any)) | (at_min1 & round_up_any);
+            wire [OUT_W-1:0] low = fl[OUT_W-1:0] + {{(OUT_W - 1){1'b0}}, round_up_any};
             assign ovf = ~fits;
             if (SAT != 0) begin : g_sat
-                wire neg = rounded[R_W-1];
-                assign dout = fits ? rounded[OUT_W-1:0] : {neg, {(OUT_W - 1){~neg}}};
+                wire neg = din[IN_W-1];
+                assign dout = fits ? low : {neg, {(OUT_W - 1){~neg}}};
             end else begin : g_wrap
-                assign dout = rounded[OUT_W-1:0];
+                assign dout = low;
             end
+            wire unused_rounded = &{1'b0, rounded};
         end
     endgenerate
 endmodule

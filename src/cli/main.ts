@@ -19,8 +19,8 @@ import { checkRtl } from '../sim/lint.ts';
 import { synthesisedRtl } from '../sim/netlist.ts';
 import { describeSimulator, type SimulatorChoice } from '../sim/simulator.ts';
 import { listBoards, loadBoard } from '../target/ice40/boards.ts';
-import { formatReport, runFlow } from '../flow/index.ts';
-import { boardDesign } from '../network/board.ts';
+import { formatReport, runFlow, type FlowReport } from '../flow/index.ts';
+import { boardDesign, type BoardDesign } from '../network/board.ts';
 import { packageVersion, withFileList } from '../verilog/index.ts';
 import { checkFile, fsCondition, shownPath, checkTarget, describeKept, writeFolder, writeSources } from '../output.ts';
 import { progress } from './progress.ts';
@@ -34,7 +34,8 @@ import { registerTrainCommands } from './train-commands.ts';
 import { DatasetTally, datasetSource, formatDatasetAccuracy } from '../train/sim-dataset.ts';
 import { fitCheck, formatFit } from '../estimate/fit.ts';
 import type { PartName } from '../target/ice40/parts.ts';
-import { clockOption, describeClock } from '../target/ice40/pll.ts';
+import { CLOCK_AUTO, clockOption, describeClock } from '../target/ice40/pll.ts';
+import { clockMissMessage, describeTry, nextAutoStep, type ClockTry } from '../target/ice40/clock-auto.ts';
 import { PART_NAMES } from '../target/ice40/parts.ts';
 import { EXHAUSTIVE_LIMIT, fill, formatFill } from '../estimate/fill.ts';
 import { checkDspPart, dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
@@ -182,7 +183,15 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 // build
 // ---------------------------------------------------------------------------
-interface BuildOpts { program?: boolean; tool: 'auto' | 'openFPGALoader' | 'iceprog'; fitCheck: boolean; clock?: number; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
+interface BuildOpts { program?: boolean; tool: 'auto' | 'openFPGALoader' | 'iceprog'; fitCheck: boolean; clock?: number | typeof CLOCK_AUTO; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
+
+/** One build in a scratch directory: the board top at one clock and the flow's report. */
+interface ScratchBuild { design: BoardDesign; report: FlowReport; work: string; untrack: () => void }
+
+function dropScratch(b: { work: string; untrack: () => void }): void {
+  rmSync(b.work, { recursive: true, force: true });
+  b.untrack();
+}
 
 async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   const p = progress(!o.quiet);
@@ -198,18 +207,69 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   }
   // --program: refuse now, not after the build, when no programmer reaches the board
   if (o.program) programPlan(board, 'circa_board_top.bin', o.tool);
-  const design = boardDesign(spec.rtl(), board, o.clock);
+  const auto = o.clock === CLOCK_AUTO;
+  const fixedClock = o.clock === CLOCK_AUTO ? undefined : o.clock;
+  const rtl = spec.rtl();
+  // a clock the PLL cannot make is refused here, before any tool runs
+  if (!auto) boardDesign(rtl, board, fixedClock);
   const outArg = o.output ?? join('build', `${spec.name}-${board.name}`);
   const target = checkTarget(outArg, !!o.force);
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
-  const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
-  const untrack = track(work); // an interrupt removes it
-  const report = await runFlow({
-    // flowBoard carries the design clock (the PLL output when --clock is given) as the timing target
-    sources: design.sources, top: design.top, board: design.flowBoard, pcf: design.pcf, toolchain: o.toolchain, seed: o.seed,
-    outDir: work, onProgress: (m) => p.step(m),
-  });
+  const buildAt = async (clockMHz: number | undefined): Promise<ScratchBuild> => {
+    const design = boardDesign(rtl, board, clockMHz);
+    const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
+    const untrack = track(work); // an interrupt removes it
+    try {
+      const report = await runFlow({
+        // flowBoard carries the design clock (the PLL output when --clock is given) as the timing target
+        sources: design.sources, top: design.top, board: design.flowBoard, pcf: design.pcf, toolchain: o.toolchain, seed: o.seed,
+        outDir: work, onProgress: (m) => p.step(auto ? `[${Number(design.clock.mhz.toFixed(3))} MHz] ${m}` : m),
+      });
+      return { design, report, work, untrack };
+    } catch (e) {
+      dropScratch({ work, untrack });
+      throw e;
+    }
+  };
+  const tryOf = (b: ScratchBuild): ClockTry => ({ mhz: b.design.clock.mhz, fmaxMHz: b.report.fmaxMHz, timingMet: b.report.timingMet });
+  const autoLines: string[] = [];
+  let chosen: ScratchBuild;
+  if (auto) {
+    // --clock auto: build until nextAutoStep picks one; only the chosen build's files are kept
+    const builds: ScratchBuild[] = [];
+    try {
+      for (;;) {
+        const step = nextAutoStep(board.clock.mhz, builds.map(tryOf));
+        if (step.kind === 'done') { chosen = builds[step.index]; break; }
+        const b = await buildAt(step.pll.actualMHz);
+        builds.push(b);
+        autoLines.push(describeTry(tryOf(b), builds.length));
+        p.step(autoLines[autoLines.length - 1]);
+      }
+    } finally {
+      for (const b of builds) if (b !== chosen!) dropScratch(b);
+    }
+    autoLines.push(`clock auto: ${Number(chosen.design.clock.mhz.toFixed(3))} MHz, the fastest PLL clock that met timing (Fmax ${chosen.report.fmaxMHz?.toFixed(2)} MHz, seed ${chosen.report.seed})`);
+  } else {
+    chosen = await buildAt(fixedClock);
+    if (fixedClock !== undefined && !chosen.report.timingMet) {
+      // a --clock that timing does not meet: no bitstream, the logs are kept for reading
+      const miss = chosen;
+      try {
+        await writeFolder(outArg, (dir) => {
+          cpSync(miss.work, dir, { recursive: true, filter: (src) => !/\.(bin|asc)$/.test(src) });
+          // the flow's report (cells, Fmax) without a bitstream
+          const { bitstream: _none, ...flow } = miss.report;
+          writeFileSync(join(dir, 'report.json'), JSON.stringify({ spec: specPath, design: spec.name, board: board.name, flow: { ...flow, bitstream: null } }, null, 2) + '\n');
+        }, { force: !!o.force });
+      } finally {
+        dropScratch(miss);
+      }
+      throw new CircaInputError(`${clockMissMessage(board.clock.mhz, fixedClock, tryOf(miss), miss.report.seed)} (logs: ${join(relative(process.cwd(), target), 'nextpnr.log')})`);
+    }
+  }
+  const { design, report, work, untrack } = chosen;
   const cycles = spec.cost();
   const mhz = report.fmaxMHz ?? report.targetMHz;
   const summary = {
@@ -217,10 +277,12 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
     design: spec.name,
     board: board.name,
     flow: { ...report, bitstream: join(target, relative(work, report.bitstream)), logs: { yosys: join(target, 'yosys.log'), nextpnr: join(target, 'nextpnr.log') } },
+    ...(auto ? { clockAuto: autoLines } : {}),
     cycles: {
       latency: cycles.latency, period: cycles.period, formula: cycles.formula,
       latencyUsAtBoardClock: cycles.latency / report.targetMHz,
       latencyUsAtFmax: report.fmaxMHz ? cycles.latency / report.fmaxMHz : null,
+      inferencesPerSecond: Math.round(report.targetMHz * 1e6 / cycles.period),
     },
   };
   let kept: string[] = [];
@@ -240,11 +302,12 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   print(!!o.json, programmed ? { ...summary, program: programmed } : summary, [
     ...spec.describe(),
     '',
+    ...autoLines,
     describeClock(design.clock),
     formatReport({ ...report, bitstream: summary.flow.bitstream }),
     '',
     `cycles per inference: ${cycles.latency} (${cycles.formula}); ` +
-      `${(cycles.latency / report.targetMHz).toFixed(1)} us at the ${report.targetMHz} MHz ${o.clock ? 'PLL' : 'board'} clock` +
+      `${(cycles.latency / report.targetMHz).toFixed(1)} us at the ${report.targetMHz} MHz ${design.clock.pll ? 'PLL' : 'board'} clock` +
       (report.fmaxMHz ? `, ${(cycles.latency / mhz).toFixed(1)} us at Fmax` : ''),
     ...(cycles.period < cycles.latency ? [`a new input every ${cycles.period} cycles back to back (${(report.targetMHz * 1e6 / cycles.period).toFixed(0)} inferences/s at ${report.targetMHz} MHz)`] : []),
     `report: ${join(relative(process.cwd(), target), 'report.json')}`,
@@ -352,7 +415,7 @@ export function buildProgram(): Command {
     .option('--board <name|path>', `board: ${listBoards().join(', ')}, or a board JSON file`, 'icebreaker')
     .addOption(new Option('--toolchain <t>', 'YoWASP WebAssembly tools from npm, or native tools on PATH').choices(['yowasp', 'native']).default('yowasp'))
     .option('-o, --output <dir>', 'output directory (default build/<name>-<board>)')
-    .addOption(clockOption())
+    .addOption(clockOption({ auto: true }))
     .option('--no-fit-check', 'run the tools even when the resource model says the design does not fit')
     .option('--program', 'then write the bitstream to the board with openFPGALoader or iceprog (as circa program; only when timing is met)')
     .addOption(toolOption())

@@ -116,7 +116,9 @@ export function pllFor(boardMHz: number, targetMHz: number): PllConfig {
   const range = pllRange(boardMHz);
   const rangeText = `${mhz(range.minMHz)}..${mhz(range.maxMHz)} MHz from the ${mhz(boardMHz)} MHz board clock`;
   if (!Number.isFinite(targetMHz) || targetMHz < PLL_LIMITS.outMHz[0] || targetMHz > PLL_LIMITS.outMHz[1]) {
-    throw new CircaInputError(`--clock ${targetMHz}: the iCE40 PLL makes ${PLL_LIMITS.outMHz[0]}..${PLL_LIMITS.outMHz[1]} MHz (VCO ${PLL_LIMITS.vcoMHz[0]}..${PLL_LIMITS.vcoMHz[1]} MHz); achievable: ${rangeText}`);
+    const near = Number.isFinite(targetMHz) ? pllNearest(boardMHz, targetMHz) : [];
+    throw new CircaInputError(`--clock ${targetMHz}: the iCE40 PLL makes ${PLL_LIMITS.outMHz[0]}..${PLL_LIMITS.outMHz[1]} MHz (VCO ${PLL_LIMITS.vcoMHz[0]}..${PLL_LIMITS.vcoMHz[1]} MHz); achievable: ${rangeText}` +
+      (near.length ? `; the nearest: ${near.map(describePllSetting).join(', ')}` : ''));
   }
   let best: Setting | undefined;
   let bestErr = Infinity;
@@ -129,13 +131,53 @@ export function pllFor(boardMHz: number, targetMHz: number): PllConfig {
   }
   if (!best || bestErr > PLL_TOLERANCE * targetMHz) {
     throw new CircaInputError(
-      `--clock ${targetMHz}: the nearest clock the PLL makes is ${best ? mhz(best.out) : 'none'} MHz, more than ${PLL_TOLERANCE * 100}% off; achievable: ${rangeText}`,
+      `--clock ${targetMHz}: the nearest clock the PLL makes is ${best ? mhz(best.out) : 'none'} MHz, more than ${PLL_TOLERANCE * 100}% off; achievable: ${rangeText}` +
+      `; the nearest: ${pllNearest(boardMHz, targetMHz).map(describePllSetting).join(', ')}`,
     );
   }
+  return configOf(best, boardMHz, targetMHz);
+}
+
+/** A setting as a PllConfig (targetMHz: what was asked for). */
+function configOf(s: Setting, boardMHz: number, targetMHz: number): PllConfig {
   return {
-    divr: best.divr, divf: best.divf, divq: best.divq, filterRange: filterRangeFor(best.pfd),
-    inMHz: boardMHz, targetMHz, actualMHz: best.out, pfdMHz: best.pfd, vcoMHz: best.vco,
+    divr: s.divr, divf: s.divf, divq: s.divq, filterRange: filterRangeFor(s.pfd),
+    inMHz: boardMHz, targetMHz, actualMHz: s.out, pfdMHz: s.pfd, vcoMHz: s.vco,
   };
+}
+
+/** Every clock the PLL makes from this board clock, once each (the first setting in search order that makes it, as pllFor picks it), slowest first. */
+export function pllClocks(boardMHz: number): PllConfig[] {
+  checkInput(boardMHz);
+  const byOut = new Map<string, Setting>();
+  for (const s of settings(boardMHz)) {
+    const key = s.out.toFixed(9);
+    if (!byOut.has(key)) byOut.set(key, s);
+  }
+  return [...byOut.values()].sort((a, b) => a.out - b.out).map((s) => configOf(s, boardMHz, s.out));
+}
+
+/**
+ * The `count` fastest clocks the PLL makes at or below maxMHz, fastest
+ * first: what `circa build --clock auto` tries, and the advice when a
+ * --clock misses timing (maxMHz = the Fmax reached). Empty when maxMHz is
+ * below the PLL's lowest output.
+ */
+export function pllAtMost(boardMHz: number, maxMHz: number, count = 1): PllConfig[] {
+  return pllClocks(boardMHz).filter((p) => p.actualMHz <= maxMHz + 1e-9).reverse().slice(0, count);
+}
+
+/** The clock the PLL makes just below targetMHz and the one just above (one of them when the target lies outside the PLL's range). */
+export function pllNearest(boardMHz: number, targetMHz: number): PllConfig[] {
+  const all = pllClocks(boardMHz);
+  const below = all.filter((p) => p.actualMHz <= targetMHz + 1e-9).at(-1);
+  const above = all.find((p) => p.actualMHz > targetMHz + 1e-9);
+  return [below, above].filter((p): p is PllConfig => p !== undefined).map((p) => ({ ...p, targetMHz }));
+}
+
+/** "50.25 MHz (DIVR 0, DIVF 66, DIVQ 4)": a PLL setting in one phrase. */
+export function describePllSetting(p: PllConfig): string {
+  return `${mhz(p.actualMHz)} MHz (DIVR ${p.divr}, DIVF ${p.divf}, DIVQ ${p.divq})`;
 }
 
 /** The design's clock: the board clock as it is, or a PLL output. */
@@ -171,8 +213,21 @@ export function parseClockMHz(value: string): number {
   return n;
 }
 
-/** The --clock option for `circa build` (and `generate --board`). */
-export function clockOption(): Option {
+/** `circa build --clock auto`: the fastest PLL clock that meets timing, found by building (src/target/ice40/clock-auto.ts). */
+export const CLOCK_AUTO = 'auto';
+
+/** commander parser for `circa build --clock`: a frequency in MHz, or `auto`. */
+export function parseBuildClock(value: string): number | typeof CLOCK_AUTO {
+  return value.trim() === CLOCK_AUTO ? CLOCK_AUTO : parseClockMHz(value);
+}
+
+/** The --clock option for `circa build` (auto: true, which also takes `auto`) and `generate --board`. */
+export function clockOption(o: { auto?: boolean } = {}): Option {
+  if (o.auto) {
+    return new Option('--clock <MHz|auto>', `run the design at this clock through the iCE40 PLL (${PLL_LIMITS.outMHz[0]}..${PLL_LIMITS.outMHz[1]} MHz; default: the board clock); ` +
+      'auto: the fastest PLL clock that meets timing, found by building (at most 3 builds)')
+      .argParser(parseBuildClock);
+  }
   return new Option('--clock <MHz>', `run the design at this clock through the iCE40 PLL (${PLL_LIMITS.outMHz[0]}..${PLL_LIMITS.outMHz[1]} MHz; default: the board clock)`)
     .argParser(parseClockMHz);
 }
