@@ -144,6 +144,33 @@ describe('train faces', () => {
       for (const n of Object.keys(v)) expect(Array.from(v2[n])).toEqual(Array.from(v[n]));
     }
   });
+
+  it('a first layer skips dx (wantDx false) with the same gradients to the bit; block-circulant expansion follows the record', () => {
+    for (const label of ['conv2d valid relu', 'conv2d same stride 2, no bias', 'conv2d block-circulant k = 2, same', 'conv1d block-circulant k = 3', 'dense']) {
+      const l = loadLayerSpec(LAYERS[label]);
+      const face = l.kind.train!;
+      const shape = l.kind.shape(l.plan);
+      const params = face.values(l.plan);
+      const x = Float64Array.from({ length: shape.inputs }, (_, i) => Math.cos(1.7 * i + 0.3));
+      const fwd = face.forward(l.plan, params, x);
+      const dy = Float64Array.from({ length: fwd.y.length }, (_, i) => Math.sin(3 * i + 1));
+      const zero = (): Params => Object.fromEntries(Object.entries(params).map(([n, t]) => [n, new Float64Array(t.length)]));
+      const gWith = zero();
+      const gWithout = zero();
+      const dx = face.backward(l.plan, params, fwd, dy, gWith);
+      const none = face.backward(l.plan, params, fwd, dy, gWithout, false);
+      expect(dx.length, label).toBe(shape.inputs);
+      if (l.kind.kind !== 'dense') expect(none.length, label).toBe(0); // conv faces skip it; others may compute it anyway
+      for (const n of Object.keys(params)) expect(Array.from(gWithout[n]), `${label} ${n}`).toEqual(Array.from(gWith[n]));
+      // another record with another weight tensor is expanded again, not served from the first record's expansion
+      const other = { ...params, weight: params.weight.map((v) => -v) };
+      const neg = face.forward(l.plan, other, x);
+      const again = face.forward(l.plan, params, x);
+      expect(Array.from(again.y), label).toEqual(Array.from(fwd.y));
+      const sameAsFirst = neg.y.every((v, i) => v === fwd.y[i]);
+      expect(sameAsFirst, label).toBe(false);
+    }
+  });
 });
 
 const NET = {

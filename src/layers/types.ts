@@ -367,8 +367,13 @@ export interface TrainFace<Spec = any, Plan = any> {
   acceptsRaw: boolean;
   /** y = f(x) on reals, for one vector */
   forward(plan: Plan, p: Params, x: Float64Array): ForwardResult;
-  /** dx from dy, and adds this vector's parameter gradients into g */
-  backward(plan: Plan, p: Params, r: ForwardResult, dy: Float64Array, g: Params): Float64Array;
+  /**
+   * dx from dy, and adds this vector's parameter gradients into g.
+   * `wantDx` false: the caller discards dx (the network's first layer, whose
+   * input is the data); a face may then skip computing it and return an
+   * empty array. The gradients in g are the same either way.
+   */
+  backward(plan: Plan, p: Params, r: ForwardResult, dy: Float64Array, g: Params, wantDx?: boolean): Float64Array;
   /**
    * Optional: called once after the last backward() into g, before g is
    * read (a face that gathers gradients in another domain during a batch,

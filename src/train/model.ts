@@ -145,7 +145,8 @@ export function backward(net: FloatNet, trace: ForwardTrace, dLogits: Float64Arr
       const m = s.outMask;
       dy = dy.map((v, i) => (m[i] ? v : 0));
     }
-    dy = l.face.backward(l.layer.plan, s.used, s.r, dy, g[k]);
+    // the first layer's dx (the gradient with respect to the image) is not used
+    dy = l.face.backward(l.layer.plan, s.used, s.r, dy, g[k], k > 0);
   }
 }
 

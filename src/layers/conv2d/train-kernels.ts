@@ -79,15 +79,20 @@ export function convForward(p: Conv2dPlan, w: Float64Array, bias: Float64Array |
   return pre;
 }
 
-/** From d = dLoss/dpre (stream order): adds the weight gradient into gw and returns dx (stream order). */
-export function convBackward(p: Conv2dPlan, w: Float64Array, x: Float64Array, d: Float64Array, gw: Float64Array): Float64Array {
+/**
+ * From d = dLoss/dpre (stream order): adds the weight gradient into gw and
+ * returns dx (stream order). `wantDx` false (the first layer): dx is not
+ * computed and an empty array is returned; gw is summed in the same order
+ * either way, so it is the same to the bit.
+ */
+export function convBackward(p: Conv2dPlan, w: Float64Array, x: Float64Array, d: Float64Array, gw: Float64Array, wantDx = true): Float64Array {
   const sp = spans(p);
   const step = p.c * p.kh * p.k;
   const npix = p.ho * p.wo;
   const ipix = p.h * p.w;
   const s = p.stride;
   const xp = planar(x, ipix, p.c);
-  const dxp = new Float64Array(x.length);
+  const dxp = new Float64Array(wantDx ? x.length : 0);
   const plane = new Float64Array(npix);
   for (let o = 0; o < p.m; o++) {
     let any = false;
@@ -107,16 +112,21 @@ export function convBackward(p: Conv2dPlan, w: Float64Array, x: Float64Array, d:
         for (let oy = oy0; oy < oy1; oy++) {
           const ro = oy * p.wo;
           const ri = c * ipix + (oy * s - p.padTop + ky) * p.w - p.padLeft + kx;
-          for (let ox = ox0; ox < ox1; ox++) {
-            const dv = plane[ro + ox];
-            g += dv * xp[ri + ox * s];
-            dxp[ri + ox * s] += wv * dv;
+          if (wantDx) {
+            for (let ox = ox0; ox < ox1; ox++) {
+              const dv = plane[ro + ox];
+              g += dv * xp[ri + ox * s];
+              dxp[ri + ox * s] += wv * dv;
+            }
+          } else {
+            for (let ox = ox0; ox < ox1; ox++) g += plane[ro + ox] * xp[ri + ox * s];
           }
         }
         gw[wi] += g;
       }
     }
   }
+  if (!wantDx) return new Float64Array(0);
   const dx = new Float64Array(x.length);
   for (let q = 0; q < ipix; q++) for (let ch = 0; ch < p.c; ch++) dx[q * p.c + ch] = dxp[ch * ipix + q];
   return dx;

@@ -29,11 +29,24 @@ function eachCirculant(p: Conv2dPlan, f: (dense: number, compact: number) => voi
   }
 }
 
-/** The dense PyTorch-layout weight of the layer's `weight` tensor (itself when dense). */
-function denseWeight(p: Conv2dPlan, w: Float64Array): Float64Array {
+/**
+ * The expanded weights, once per parameter record: training makes a new
+ * record per batch (effectiveParams) and changes the tensors only between
+ * batches, so forward and backward of every image of a batch share one
+ * expansion. Keyed by the record and checked against its tensor, so a
+ * record given another tensor is expanded again.
+ */
+const expanded = new WeakMap<Params, { w: Float64Array; d: Float64Array }>();
+
+/** The dense PyTorch-layout weight of the record's `weight` tensor (the tensor itself when dense). */
+function denseWeight(p: Conv2dPlan, prm: Params): Float64Array {
+  const w = prm.weight;
   if (p.structure === 'dense') return w;
+  const hit = expanded.get(prm);
+  if (hit && hit.w === w && hit.d.length === p.m * p.kk) return hit.d;
   const d = new Float64Array(p.m * p.kk);
   eachCirculant(p, (di, ci) => { d[di] = w[ci]; });
+  expanded.set(prm, { w, d });
   return d;
 }
 
@@ -84,17 +97,17 @@ export const conv2dTrain: TrainFace<Conv2dSpec, Conv2dPlan> = {
     return { ...spec, weights: { ...keep, ...fmt, values, ...(spec.bias ? { bias: Array.from(t.bias) } : {}), raw } };
   },
   forward(p, prm, x) {
-    const pre = convForward(p, denseWeight(p, prm.weight), p.hasBias ? prm.bias : null, x);
+    const pre = convForward(p, denseWeight(p, prm), p.hasBias ? prm.bias : null, x);
     return { y: pre.map((v) => act(p, v)), cache: { x, pre } };
   },
-  backward(p, prm, r, dy, g: Params) {
+  backward(p, prm, r, dy, g: Params, wantDx = true) {
     const { x, pre } = r.cache as { x: Float64Array; pre: Float64Array };
     const d = new Float64Array(pre.length);
     for (let i = 0; i < pre.length; i++) d[i] = dy[i] * actGrad(p, pre[i]);
     if (p.hasBias) for (let i = 0; i < d.length; i++) g.bias[i % p.m] += d[i];
-    if (p.structure === 'dense') return convBackward(p, prm.weight, x, d, g.weight);
+    if (p.structure === 'dense') return convBackward(p, prm.weight, x, d, g.weight, wantDx);
     const gw = new Float64Array(p.m * p.kk);
-    const dx = convBackward(p, denseWeight(p, prm.weight), x, d, gw);
+    const dx = convBackward(p, denseWeight(p, prm), x, d, gw, wantDx);
     eachCirculant(p, (di, ci) => { g.weight[ci] += gw[di]; });
     return dx;
   },
