@@ -80,7 +80,7 @@ describe('bad input: exit 2, the field named, no output left behind', () => {
   });
   it('a network that does not fit the board is refused before the tools run, with the numbers', async () => {
     for (const [spec, board, why] of [
-      ['examples/mnist-dense.json', 'icebreaker', /EBR \(4 kbit\)\s+1,243\s+30\s+over/],
+      ['examples/mnist-dense.json', 'icebreaker', /EBR \(4 kbit\)\s+1,240\s+30\s+over/],
       ['examples/mnist-tvscm.json', 'icestick', /does not fit iCE40HX1K[\s\S]*fits instead on iCE40UP5K/],
       ['examples/mnist-tvscm.json', 'tinyfpga-bx', /has no UART/],
     ] as const) {

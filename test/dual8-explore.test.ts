@@ -37,13 +37,15 @@ describe('DSP bound single and dual 8x8', () => {
 });
 
 describe('--fill explores the dsp mode', () => {
-  it('trained mnist-tvscm on the UP5K: both layers dual8, one DSP fewer than the spec, never a longer period', () => {
+  it('trained mnist-tvscm on the UP5K: both layers dual8, a shorter period than the spec within the 8 SB_MAC16', () => {
     const f = fill(loadDesign(TRAINED_TVSCM), 'UP5K');
     const best = f.pipelined ?? f.best;
     const dsp = best.layers.flatMap((l) => l.settings.filter((s) => s.knob === 'dsp').map((s) => [l.name, s.field, s.spec, s.chosen]));
     expect(dsp).toEqual([['tvscm784', 'layers[0].dsp', 'single', 'dual8'], ['fc10', 'layers[1].dsp', 'single', 'dual8']]);
-    expect(best.period).toBeLessThanOrEqual(f.spec.period);
-    expect(best.resources.dsp).toBeLessThan(f.spec.resources.dsp);
+    // since the links hold only what the timeline leaves in them (EBR freed),
+    // dual8 buys lanes rather than saving a DSP: 1,186 cycles against 1,578
+    expect(best.period).toBeLessThan(f.spec.period);
+    expect(best.resources.dsp).toBeLessThanOrEqual(8);
   });
 
   it('no dsp knob on a part without SB_MAC16', () => {
