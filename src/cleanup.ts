@@ -15,6 +15,19 @@ import { rmSync } from 'node:fs';
 
 const dirs = new Set<string>();
 const children = new Set<ChildProcess>();
+/** worker threads running a tool (src/flow/yowasp.ts): ended before the process exits on an interrupt */
+const workers = new Set<{ terminate(): Promise<number> }>();
+
+/**
+ * End `worker` before exiting on an interrupt, until the returned function is
+ * called. Exiting while a worker thread is inside a long WebAssembly run can
+ * end the process by a signal during teardown instead of with status 130 (seen
+ * once in CI, under load), so the handler terminates the workers first.
+ */
+export function trackWorker(worker: { terminate(): Promise<number> }): () => void {
+  workers.add(worker);
+  return () => void workers.delete(worker);
+}
 
 /** Remove `dir` on an interrupt until the returned function is called. */
 export function track(dir: string): () => void {
@@ -65,7 +78,12 @@ export function onInterrupt(): void {
   const handler = (signal: NodeJS.Signals) => {
     cleanupNow();
     process.stderr.write(`\ncirca: interrupted (${signal}); removed temporary files\n`);
-    process.exit(INTERRUPTED_EXIT);
+    if (workers.size === 0) process.exit(INTERRUPTED_EXIT);
+    // end the tools' worker threads first, then exit (at most 2 s later whatever they do)
+    const running = [...workers];
+    workers.clear();
+    setTimeout(() => process.exit(INTERRUPTED_EXIT), 2000).unref();
+    void Promise.allSettled(running.map((w) => w.terminate())).then(() => process.exit(INTERRUPTED_EXIT));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

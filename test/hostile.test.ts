@@ -197,14 +197,15 @@ describe('output directories: -o and --force', () => {
 // ---------------------------------------------------------------------------
 // Interrupts: the real command, a real signal, a private temp folder and cache.
 // ---------------------------------------------------------------------------
-interface Started { code: Promise<number | null>; stderr: () => string; pid: number }
+interface Started { code: Promise<number | string | null>; stderr: () => string; pid: number }
 
 function startCirca(args: string[], env: Record<string, string>, cwd: string): Started {
   const child = spawn('node', [CIRCA, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   child.stdout.resume();
-  const code = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+  // the exit status, or the signal that ended the process (so a failure names it)
+  const code = new Promise<number | string | null>((res) => child.on('close', (c, sig) => res(c ?? sig)));
   return { code, stderr: () => stderr, pid: child.pid! };
 }
 

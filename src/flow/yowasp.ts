@@ -10,6 +10,7 @@
  * when the worker ends rather than held by the process.
  */
 import { Worker } from 'node:worker_threads';
+import { trackWorker } from '../cleanup.ts';
 
 export type Tree = { [name: string]: Tree | string | Uint8Array };
 export type YowaspTool = 'yosys' | 'nextpnr-ice40' | 'icepack' | 'clang';
@@ -32,6 +33,7 @@ export function runYowaspTool(tool: YowaspTool, args: string[], files: Tree): Pr
       workerData: { tool, args, files },
       resourceLimits: { stackSizeMb: YOWASP_STACK_MB },
     });
+    const untrack = trackWorker(worker);
     let answered = false;
     worker.once('message', (m: YowaspRun) => {
       answered = true;
@@ -43,6 +45,7 @@ export function runYowaspTool(tool: YowaspTool, args: string[], files: Tree): Pr
       reject(e);
     });
     worker.once('exit', (code) => {
+      untrack();
       if (!answered) resolvePromise({ log: '', failure: `the tool's worker thread stopped (exit ${code})` });
     });
   });
