@@ -5,7 +5,7 @@
  * rendering (layerRtl, with the design's module-name check).
  */
 import type { LoadedLayer } from '../layers/load.ts';
-import type { VectorHandshakes } from '../layers/types.ts';
+import { layerTimeline } from '../layers/timeline.ts';
 import { cosim, type CosimOptions, type CosimReport, type DesignUnderTest } from '../sim/cosim.ts';
 import { layerRtl, type NetworkLayer } from './plan.ts';
 
@@ -21,31 +21,7 @@ export function layerDut(layer: LoadedLayer | NetworkLayer): DesignUnderTest {
     inputs: shape.inputs,
     inWidth: shape.inWidth,
     reference: (x) => kind.reference(plan, x),
-    timeline: (count) => {
-      const t = kind.timing(plan);
-      const firstIn: number[] = [];
-      const lastOut: number[] = [];
-      let ready = 0;
-      let lastIn = -1;
-      let prev: VectorHandshakes | undefined;
-      for (let j = 0; j < count; j++) {
-        const start = Math.max(ready, lastIn + 1);
-        // one input beat per cycle (a beat is inLanes elements), as the layer takes them
-        const gate = t.inputGate?.(prev);
-        const ins: number[] = [];
-        for (let e = 0; e < rtl.io.inBeats; e++) {
-          const offer = e === 0 ? start : ins[e - 1] + 1;
-          ins.push(gate ? gate(e, offer) : offer);
-        }
-        const outs = t.outputs(ins, prev);
-        ready = t.nextReady(ins, outs, prev);
-        prev = { inputs: ins, outputs: outs };
-        lastIn = ins[ins.length - 1];
-        firstIn.push(ins[0]);
-        lastOut.push(outs[outs.length - 1]);
-      }
-      return { firstIn, lastOut };
-    },
+    timeline: (count) => layerTimeline(kind.timing(plan), rtl.io.inBeats, count),
     formula: kind.cost(plan).cycles.formula,
     ...(kind.vectors ? { vectors: (count: number, seed: number) => kind.vectors!(plan, count, seed) } : {}),
   };

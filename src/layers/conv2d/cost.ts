@@ -18,6 +18,7 @@
  */
 import type { CycleModel, LayerCost, LayerTiming, VectorHandshakes } from '../types.ts';
 import type { Conv2dPlan, ConvEngine } from './plan.ts';
+import { layerTimeline } from '../timeline.ts';
 
 /** Cycles from an output beat's last issue to its handshake: stages R, P, C, O. */
 export const CONV_PIPE_STAGES = 4;
@@ -86,24 +87,7 @@ export function conv2dTiming(p: ConvEngine): LayerTiming {
 
 /** Inputs offered every cycle from cycle 0: first input and last output of `count` vectors. */
 export function conv2dTimeline(p: ConvEngine, count: number): { firstIn: number[]; lastOut: number[] } {
-  const t = conv2dTiming(p);
-  const firstIn: number[] = [];
-  const lastOut: number[] = [];
-  let ready = 0;
-  let lastIn = -1;
-  let prev: VectorHandshakes | undefined;
-  for (let j = 0; j < count; j++) {
-    const gate = t.inputGate!(prev);
-    const ins: number[] = [];
-    for (let b = 0; b < p.beats; b++) ins.push(gate(b, b === 0 ? Math.max(ready, lastIn + 1) : ins[b - 1] + 1));
-    const outs = t.outputs(ins, prev);
-    ready = t.nextReady(ins, outs, prev);
-    prev = { inputs: ins, outputs: outs };
-    lastIn = ins[ins.length - 1];
-    firstIn.push(ins[0]);
-    lastOut.push(outs[outs.length - 1]);
-  }
-  return { firstIn, lastOut };
+  return layerTimeline(conv2dTiming(p), p.beats, count);
 }
 
 export function conv2dCycles(p: ConvEngine): CycleModel {
