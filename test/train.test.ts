@@ -20,6 +20,8 @@ import { quantizeNetwork } from '../src/train/quantize.ts';
 import { CircaInputError } from '../src/errors.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import type { Params } from '../src/layers/types.ts';
+import type { Conv2dPlan } from '../src/layers/conv2d/plan.ts';
+import { convBackward, convForward } from '../src/layers/conv2d/train-kernels.ts';
 import { runNode } from './run-node.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -142,6 +144,68 @@ describe('train faces', () => {
       const again = loadLayerSpec(face.inject(l.spec, v, { raw: false }));
       const v2 = face.values(again.plan);
       for (const n of Object.keys(v)) expect(Array.from(v2[n])).toEqual(Array.from(v[n]));
+    }
+  });
+
+  it('conv kernels (im2col) equal plain nested loops to the bit, in the documented summation order', () => {
+    // the direct loops the kernels replaced: every output, weight and input sum in the order their doc comment states
+    function plain(p: Conv2dPlan, w: Float64Array, b: Float64Array | null, x: Float64Array, d: Float64Array) {
+      const { m, c, kh, k, h, w: wd, ho, wo, stride: s, padTop, padLeft } = p;
+      const tap = (oy: number, ox: number, ky: number, kx: number) => {
+        const iy = oy * s - padTop + ky;
+        const ix = ox * s - padLeft + kx;
+        return iy >= 0 && iy < h && ix >= 0 && ix < wd ? iy * wd + ix : -1;
+      };
+      const wi = (o: number, ch: number, ky: number, kx: number) => ((o * c + ch) * kh + ky) * k + kx;
+      const pre = new Float64Array(ho * wo * m);
+      const gw = new Float64Array(w.length);
+      const dx = new Float64Array(x.length);
+      for (let o = 0; o < m; o++) {
+        for (let oy = 0; oy < ho; oy++) {
+          for (let ox = 0; ox < wo; ox++) {
+            let acc = b ? b[o] : 0;
+            for (let ch = 0; ch < c; ch++) for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < k; kx++) {
+              const i = tap(oy, ox, ky, kx);
+              if (i >= 0) acc += w[wi(o, ch, ky, kx)] * x[i * c + ch];
+            }
+            pre[(oy * wo + ox) * m + o] = acc;
+          }
+        }
+        for (let ch = 0; ch < c; ch++) for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < k; kx++) {
+          let g = 0;
+          for (let oy = 0; oy < ho; oy++) for (let ox = 0; ox < wo; ox++) {
+            const i = tap(oy, ox, ky, kx);
+            if (i < 0) continue;
+            const dv = d[(oy * wo + ox) * m + o];
+            g += dv * x[i * c + ch];
+            dx[i * c + ch] += w[wi(o, ch, ky, kx)] * dv;
+          }
+          gw[wi(o, ch, ky, kx)] += g;
+        }
+      }
+      return { pre, gw, dx };
+    }
+    const specs = [
+      LAYERS['conv2d valid relu'], LAYERS['conv1d same stride 2'], LAYERS['conv2d same stride 2, no bias'],
+      // mnist-cnn's two convolutions, and odd channel counts (the kernels work 4 channels at a time, then one by one)
+      { kind: 'conv2d', name: 'c1', height: 28, width: 28, channels: 1, outChannels: 8, kernel: 5, weights: { init: 'random', seed: 1 } },
+      { kind: 'conv2d', name: 'c2', height: 12, width: 12, channels: 8, outChannels: 16, kernel: 5, weights: { init: 'random', seed: 2 } },
+      { kind: 'conv2d', name: 'odd', height: 7, width: 6, channels: 6, outChannels: 7, kernel: 3, stride: 2, padding: 'same', weights: { init: 'random', seed: 3 } },
+    ];
+    for (const spec of specs) {
+      const l = loadLayerSpec(spec);
+      const p = l.plan as Conv2dPlan;
+      const name = (spec as { name: string }).name;
+      const { weight, bias } = l.kind.train!.values(p);
+      const x = Float64Array.from({ length: p.h * p.w * p.c }, (_, i) => Math.sin(0.37 * i + 0.1));
+      // whole output channels of zeros (a dead ReLU channel) take the kernels' skip
+      const d = Float64Array.from({ length: p.ho * p.wo * p.m }, (_, i) => (i % p.m === 1 ? 0 : Math.cos(1.3 * i)));
+      const ref = plain(p, weight, p.hasBias ? bias : null, x, d);
+      expect(Array.from(convForward(p, weight, p.hasBias ? bias : null, x)), name).toEqual(Array.from(ref.pre));
+      const gw = new Float64Array(weight.length);
+      const dx = convBackward(p, weight, x, d, gw);
+      expect(Array.from(gw), name).toEqual(Array.from(ref.gw));
+      expect(Array.from(dx), name).toEqual(Array.from(ref.dx));
     }
   });
 

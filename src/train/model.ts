@@ -143,7 +143,9 @@ export function backward(net: FloatNet, trace: ForwardTrace, dLogits: Float64Arr
     const s = trace.steps[k];
     if (s.outMask) {
       const m = s.outMask;
-      dy = dy.map((v, i) => (m[i] ? v : 0));
+      const masked = new Float64Array(dy.length);
+      for (let i = 0; i < dy.length; i++) masked[i] = m[i] ? dy[i] : 0;
+      dy = masked;
     }
     // the first layer's dx (the gradient with respect to the image) is not used
     dy = l.face.backward(l.layer.plan, s.used, s.r, dy, g[k], k > 0);

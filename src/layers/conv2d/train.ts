@@ -98,13 +98,21 @@ export const conv2dTrain: TrainFace<Conv2dSpec, Conv2dPlan> = {
   },
   forward(p, prm, x) {
     const pre = convForward(p, denseWeight(p, prm), p.hasBias ? prm.bias : null, x);
-    return { y: pre.map((v) => act(p, v)), cache: { x, pre } };
+    const y = new Float64Array(pre.length);
+    if (p.activation === 'relu') for (let i = 0; i < pre.length; i++) y[i] = Math.max(0, pre[i]);
+    else for (let i = 0; i < pre.length; i++) y[i] = act(p, pre[i]);
+    return { y, cache: { x, pre } };
   },
   backward(p, prm, r, dy, g: Params, wantDx = true) {
     const { x, pre } = r.cache as { x: Float64Array; pre: Float64Array };
     const d = new Float64Array(pre.length);
-    for (let i = 0; i < pre.length; i++) d[i] = dy[i] * actGrad(p, pre[i]);
-    if (p.hasBias) for (let i = 0; i < d.length; i++) g.bias[i % p.m] += d[i];
+    if (p.activation === 'relu') for (let i = 0; i < pre.length; i++) d[i] = dy[i] * (pre[i] > 0 ? 1 : 0);
+    else for (let i = 0; i < pre.length; i++) d[i] = dy[i] * actGrad(p, pre[i]);
+    if (p.hasBias) {
+      const gb = g.bias;
+      const m = p.m;
+      for (let i = 0; i < d.length; i += m) for (let o = 0; o < m; o++) gb[o] += d[i + o];
+    }
     if (p.structure === 'dense') return convBackward(p, prm.weight, x, d, g.weight, wantDx);
     const gw = new Float64Array(p.m * p.kk);
     const dx = convBackward(p, denseWeight(p, prm), x, d, gw, wantDx);
