@@ -3,7 +3,7 @@
  * exit 2, one line naming what is wrong, before any work is done. No tools
  * needed: the fast tier runs this file.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,21 @@ describe('--dataset on a spec that is not a classifier (item 3)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^circa: .*tvscm-784\.json: the design is not a mnist classifier: it gives 784 outputs/);
     expect(r.stdout).toBe('');
+  });
+  it('circa run refuses it before opening the port, exit 2', async () => {
+    const r = await circa('run', TVSCM, '--dataset', 'mnist', '--limit', '5', '--port', join(work, 'no-such-port'));
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual([
+      'circa: --dataset: the design is not a mnist classifier: it gives 784 outputs and has no argmax stage, and mnist has 10 classes',
+    ]);
+    expect(r.stdout).toBe('');
+  });
+  it('circa train refuses it before training, exit 2, nothing written', async () => {
+    const out = join(work, 'never.npz');
+    const r = await circa('train', TVSCM, '-o', out, '--limit', '10');
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual([`circa: ${TVSCM}: the last trainable layer gives 784 outputs; mnist has 10 classes`]);
+    expect(existsSync(out)).toBe(false);
   });
   it('the library refuses it too; a classifier is still scored', () => {
     const test = loadDataset('mnist', 'test');
