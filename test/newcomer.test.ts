@@ -15,6 +15,10 @@ import { loadDataset } from '../src/train/mnist.ts';
 import { applyVary, expandPoints, parseVary } from '../src/estimate/sweep.ts';
 import { locateJsonError } from '../src/json.ts';
 import { closest } from '../src/suggest.ts';
+import { fitCheck } from '../src/estimate/fit.ts';
+import { compareResources, formatResourceComparison, predictResources } from '../src/estimate/resources.ts';
+import { loadDesign } from '../src/network/design.ts';
+import type { FlowReport } from '../src/flow/report.ts';
 
 const CIRCA = resolve('bin/circa.mjs');
 let work: string;
@@ -92,6 +96,25 @@ describe('circa sweep (item 4)', () => {
     expect(some.code, some.stderr).toBe(0);
     expect(some.stdout).toMatch(/^1 +1000 +invalid: lanes: must be in 1\.\.784 \(at most n\), got 1000$/m);
     expect(some.stdout).toMatch(/2 point\(s\), 1 invalid/);
+  });
+});
+
+describe('names that mean what they say (item 9)', () => {
+  it('the fit table and the fit refusal say logic cells, never calling them LUT4', async () => {
+    const r = await circa('build', resolve('examples/mnist-tvscm.json'), '--board', 'icestick', '-o', join(work, 'never-built'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^logic cells +[\d,]+ +1,280 +over$/m);
+    expect(r.stderr).toMatch(/does not fit iCE40HX1K: logic cells needs [\d,]+, has 1,280;/);
+    expect(r.stderr).not.toMatch(/LUT4/);
+    const f = fitCheck(loadDesign(resolve('examples/tvscm-784.json')), 'UP5K', { advise: false });
+    expect(f.rows[0].resource).toBe('logic cells');
+  });
+  it('predicted vs actual labels the logic cells so', () => {
+    const predicted = predictResources(loadDesign(resolve('examples/tvscm-784.json')), { part: 'UP5K' });
+    const report = { part: 'UP5K', toolchain: 'yowasp', cells: { logicCells: 1800, lut: 1800, lut4: 1200, ff: 1000, dsp: 8, ebr: 9, spram: 0 } } as unknown as FlowReport;
+    const table = formatResourceComparison(compareResources(predicted, report));
+    expect(table).toMatch(/^logic cells +[\d]+ +1800 /m);
+    expect(table).not.toMatch(/LUT4/);
   });
 });
 
