@@ -3,7 +3,7 @@
  * exit 2, one line naming what is wrong, before any work is done. No tools
  * needed: the fast tier runs this file.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,10 @@ import { loadDataset } from '../src/train/mnist.ts';
 import { applyVary, expandPoints, parseVary } from '../src/estimate/sweep.ts';
 import { locateJsonError } from '../src/json.ts';
 import { closest } from '../src/suggest.ts';
+import { fitCheck } from '../src/estimate/fit.ts';
+import { compareResources, formatResourceComparison, predictResources } from '../src/estimate/resources.ts';
+import { loadDesign } from '../src/network/design.ts';
+import type { FlowReport } from '../src/flow/report.ts';
 
 const CIRCA = resolve('bin/circa.mjs');
 let work: string;
@@ -40,6 +44,21 @@ describe('--dataset on a spec that is not a classifier (item 3)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^circa: .*tvscm-784\.json: the design is not a mnist classifier: it gives 784 outputs/);
     expect(r.stdout).toBe('');
+  });
+  it('circa run refuses it before opening the port, exit 2', async () => {
+    const r = await circa('run', TVSCM, '--dataset', 'mnist', '--limit', '5', '--port', join(work, 'no-such-port'));
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual([
+      'circa: --dataset: the design is not a mnist classifier: it gives 784 outputs and has no argmax stage, and mnist has 10 classes',
+    ]);
+    expect(r.stdout).toBe('');
+  });
+  it('circa train refuses it before training, exit 2, nothing written', async () => {
+    const out = join(work, 'never.npz');
+    const r = await circa('train', TVSCM, '-o', out, '--limit', '10');
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toEqual([`circa: ${TVSCM}: the last trainable layer gives 784 outputs; mnist has 10 classes`]);
+    expect(existsSync(out)).toBe(false);
   });
   it('the library refuses it too; a classifier is still scored', () => {
     const test = loadDataset('mnist', 'test');
@@ -77,6 +96,25 @@ describe('circa sweep (item 4)', () => {
     expect(some.code, some.stderr).toBe(0);
     expect(some.stdout).toMatch(/^1 +1000 +invalid: lanes: must be in 1\.\.784 \(at most n\), got 1000$/m);
     expect(some.stdout).toMatch(/2 point\(s\), 1 invalid/);
+  });
+});
+
+describe('names that mean what they say (item 9)', () => {
+  it('the fit table and the fit refusal say logic cells, never calling them LUT4', async () => {
+    const r = await circa('build', resolve('examples/mnist-tvscm.json'), '--board', 'icestick', '-o', join(work, 'never-built'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^logic cells +[\d,]+ +1,280 +over$/m);
+    expect(r.stderr).toMatch(/does not fit iCE40HX1K: logic cells needs [\d,]+, has 1,280;/);
+    expect(r.stderr).not.toMatch(/LUT4/);
+    const f = fitCheck(loadDesign(resolve('examples/tvscm-784.json')), 'UP5K', { advise: false });
+    expect(f.rows[0].resource).toBe('logic cells');
+  });
+  it('predicted vs actual labels the logic cells so', () => {
+    const predicted = predictResources(loadDesign(resolve('examples/tvscm-784.json')), { part: 'UP5K' });
+    const report = { part: 'UP5K', toolchain: 'yowasp', cells: { logicCells: 1800, lut: 1800, lut4: 1200, ff: 1000, dsp: 8, ebr: 9, spram: 0 } } as unknown as FlowReport;
+    const table = formatResourceComparison(compareResources(predicted, report));
+    expect(table).toMatch(/^logic cells +[\d]+ +1800 /m);
+    expect(table).not.toMatch(/LUT4/);
   });
 });
 

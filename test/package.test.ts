@@ -20,6 +20,7 @@ const work = mkdtempSync(join(tmpdir(), 'circa-package-'));
 const proj = join(work, 'proj');
 let tarball = '';
 let packed: string[] = [];
+let installStderr = '';
 
 beforeAll(async () => {
   const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO, maxBuffer: 64 * 1024 * 1024 });
@@ -28,7 +29,7 @@ beforeAll(async () => {
   packed = info[0].files.map((f) => f.path);
   await exec('mkdir', ['-p', proj]);
   writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'uses-circa', private: true, type: 'module' }));
-  await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: proj, maxBuffer: 64 * 1024 * 1024 });
+  ({ stderr: installStderr } = await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: proj, maxBuffer: 64 * 1024 * 1024 }));
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -48,6 +49,13 @@ describe('the tarball', () => {
 });
 
 describe('installed into an empty project', () => {
+  it('installs without a word about a script of circa\'s own (no prepare pointing at the unshipped scripts/)', () => {
+    // what npm may still say is the project's own allowScripts list for two dependencies (README, "Install scripts of dependencies")
+    expect(installStderr).not.toMatch(/prepare|scripts\/build|circa@/);
+    const warned = [...installStderr.matchAll(/^npm warn install-scripts +(\S+)@/gm)].map((m) => m[1]).sort();
+    expect(warned.every((p) => ['@serialport/bindings-cpp', 'protobufjs', 'esbuild'].includes(p)), installStderr).toBe(true);
+  });
+
   it('`circa generate` writes the example\'s RTL, identical to generated/', async () => {
     const r = await runNode(join(proj, 'node_modules/.bin/circa'), ['generate', 'node_modules/circa/examples/tvscm-784.json', '-o', 'rtl'], proj);
     expect(r.code, r.stderr).toBe(0);

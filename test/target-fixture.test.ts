@@ -87,6 +87,6 @@ describe('a synthesis target defined outside src/ (test/fixtures/targets/tinylut
     expect(circa.formatReport(r)).toMatch(/tinyboard \(TinyLUT-TL3K\)/);
 
     await expect(circa.runFlow({ sources, top: 'top', board, pcf: 'a 1\ny 2\n', toolchain: 'yowasp', outDir: join(work, 'over'), runner: runner(3200) }))
-      .rejects.toThrow(/design does not fit TinyLUT-TL3K:\n {2}ERROR: lut 3200 used, 3000 available/);
+      .rejects.toThrow(/design does not fit TinyLUT-TL3K:\n {2}ERROR: logic cells 3200 used, 3000 available/);
   });
 });

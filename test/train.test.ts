@@ -4,7 +4,7 @@
  * errors, deterministic training, quantisation and evaluation.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -16,7 +16,7 @@ import { encodeNpz, readTensors, type TensorMap } from '../src/tensors/tensors.t
 import { bindTensors } from '../src/tensors/weights.ts';
 import { train } from '../src/train/train.ts';
 import { evaluateFixed } from '../src/train/evaluate.ts';
-import { quantizeNetwork } from '../src/train/quantize.ts';
+import { quantizedDescription, quantizeNetwork, weightsNote } from '../src/train/quantize.ts';
 import { CircaInputError } from '../src/errors.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import type { Params } from '../src/layers/types.ts';
@@ -388,6 +388,51 @@ describe('training, quantisation and evaluation', () => {
     expect(i2.code).toBe(2);
     expect(readdirSync(dir).sort()).toEqual(before);
     expect(existsSync(join(dir, 'imported.npz'))).toBe(false);
+  });
+});
+
+describe('quantize on a spec it wrote (a trained example, whose "weights" names a file)', () => {
+  it('replaces its weights sentence instead of appending it, and keeps the weights file a file reference', async () => {
+    const dir = tmp();
+    copyFileSync(join(root, 'examples/trained/mnist-tvscm.json'), join(dir, 'net.json'));
+    copyFileSync(join(root, 'examples/trained/mnist-tvscm.npz'), join(dir, 'mnist-tvscm.npz'));
+    copyFileSync(join(root, 'examples/mnist-tvscm-real.npz'), join(dir, 'real.npz'));
+    const quantize = (from: string, to: string) =>
+      runNode('bin/circa.mjs', ['quantize', join(dir, from), '--weights', join(dir, 'real.npz'), '-o', join(dir, to), '--limit', '100', '--samples', '100', '-q', '--json'], root);
+    const q1 = await quantize('net.json', 'q1.json');
+    expect(q1.code, q1.stderr).toBe(0);
+    const q2 = await quantize('q1.json', 'q2.json');
+    expect(q2.code, q2.stderr).toBe(0);
+    type Spec = { description: string; weights: string; layers: { name: string; weights?: Record<string, unknown> }[] };
+    const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Spec;
+    const [src, s1, s2] = [read('net.json'), read('q1.json'), read('q2.json')];
+    for (const [s, npz] of [[s1, 'q1.npz'], [s2, 'q2.npz']] as const) {
+      // one weights sentence, naming the file beside this spec, where the source had its own
+      expect(s.description.match(/Weights: /g)).toHaveLength(1);
+      expect(s.description).toBe(src.description.replace('mnist-tvscm.npz', npz));
+      // the network's weights file is a file reference, written beside the spec; the dense head's 7,850 values are not inlined
+      expect(s.weights).toBe(npz);
+      expect(existsSync(join(dir, npz))).toBe(true);
+      expect(readTensors(join(dir, npz)).get('fc10.weight')!.shape).toEqual([10, 784]);
+      expect(s.layers[1].weights).toEqual({ ...src.layers[1].weights, raw: false });
+      expect(Object.keys(s.layers[1].weights!)).not.toContain('values');
+    }
+    // the spec written holds the quantised network: eval scores what quantize measured
+    const e = await runNode('bin/circa.mjs', ['eval', join(dir, 'q2.json'), '--limit', '100', '--json', '-q'], root);
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout).accuracy).toBe(JSON.parse(q2.stdout).fixedAccuracy);
+  });
+
+  it('the description: a quantize sentence (or one edited from it) replaced in place, "Random weights." dropped, else appended', () => {
+    const note = weightsNote('b.npz', false);
+    expect(note).toBe('Weights: trained, quantised by circa quantize (formats from observed ranges); the large tensors are in b.npz, which overrides the layers\' own weight sources.');
+    expect(quantizedDescription('A net. Random weights.', note)).toBe(`A net. ${note}`);
+    expect(quantizedDescription(undefined, note)).toBe(note);
+    expect(quantizedDescription(`A net. ${weightsNote('a.npz', true)} Pipelined.`, note)).toBe(`A net. ${note} Pipelined.`);
+    // mnist-cnn's hand-edited sentence, and a description that already holds the sentence twice (written by the old quantize)
+    const edited = 'Weights: trained (5 epochs of Adam), quantised by circa quantize to 8 bits; the weights are in mnist-cnn.npz (int8 raw), which overrides the layers\' own weight sources.';
+    expect(quantizedDescription(`CNN. ${edited} End.`, note)).toBe(`CNN. ${note} End.`);
+    expect(quantizedDescription(`A net. ${weightsNote('a.npz', false)} ${weightsNote('b.npz', false)}`, note)).toBe(`A net. ${note}`);
   });
 });
 

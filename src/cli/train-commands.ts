@@ -19,7 +19,7 @@ import { floatParams, foldInput, graphOrderRules, mapRules } from '../train/inte
 import { floatNet } from '../train/model.ts';
 import { floatAccuracy, train, type EpochStats } from '../train/train.ts';
 import { checkClassifier, evaluateFixed, formatConfusion } from '../train/evaluate.ts';
-import { quantizeNetwork } from '../train/quantize.ts';
+import { quantizedDescription, quantizeNetwork, weightsNote } from '../train/quantize.ts';
 
 function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -244,9 +244,9 @@ async function cmdQuantize(specPath: string, o: QuantizeOpts): Promise<number> {
   const params = paramsFrom(plan, o.weights);
   const trainSet = loadDataset(o.dataset, 'train');
   const testSet = loadDataset(o.dataset, 'test');
-  const q = quantizeNetwork(plan, params, trainSet, { samples: o.samples, keepFormats: !!o.keepFormats });
-  const note = `Weights: trained, quantised by circa quantize (${o.keepFormats ? 'formats kept' : 'formats from observed ranges'}); the large tensors are in ${basename(npzPath)}, which overrides the layers' own weight sources.`;
-  const description = typeof raw.description === 'string' ? `${raw.description.replace(/\s*Random weights\.?/, '')} ${note}` : note;
+  // the layers as the file writes them: a network "weights" file's tensors are not inlined into the spec written
+  const q = quantizeNetwork(plan, params, trainSet, { samples: o.samples, keepFormats: !!o.keepFormats, sources: raw.layers as Record<string, unknown>[] });
+  const description = quantizedDescription(raw.description, weightsNote(basename(npzPath), !!o.keepFormats));
   const outSpec = withSchema(o.output, { ...raw, description, layers: q.layers, weights: basename(npzPath) });
   const npz = encodeNpz(q.tensors);
   // both written to temporary names first, then renamed: a failure writing either leaves both targets as they were

@@ -68,7 +68,7 @@ function rowsFor(e: ResourceEstimate, memBits: number): FitRow[] {
   const lutStatus = e.total.lut <= lim.lut ? 'ok' : e.total.lut <= lim.lut * (1 + LOGIC_TOLERANCE_PCT / 100) ? 'marginal' : over;
   const exact = (need: number, have: number): FitRow['status'] => (need <= have ? 'ok' : over);
   return [
-    { resource: 'logic cells (LUT4)', need: e.total.lut, have: lim.lut, status: lutStatus },
+    { resource: 'logic cells', need: e.total.lut, have: lim.lut, status: lutStatus },
     { resource: 'DSP (SB_MAC16)', need: e.total.dsp, have: lim.dsp, status: exact(e.total.dsp, lim.dsp) },
     { resource: 'EBR (4 kbit)', need: e.total.ebr, have: lim.ebr, status: exact(e.total.ebr, lim.ebr) },
     { resource: 'SPRAM (256 kbit)', need: e.total.spram, have: lim.spram, status: exact(e.total.spram, lim.spram) },

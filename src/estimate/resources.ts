@@ -265,7 +265,7 @@ export interface ResourceComparison {
 export const LOGIC_TOLERANCE_PCT = 20;
 
 const LABELS: Record<ResourceComparisonRow['resource'], string> = {
-  lut: 'logic cells (LUT4)',
+  lut: 'logic cells',
   ff: 'flip-flops',
   dsp: 'DSP (SB_MAC16)',
   ebr: 'EBR (4 kbit)',

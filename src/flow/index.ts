@@ -174,7 +174,8 @@ function checkPartLimits(cells: FlowCells, part: TargetPart, title: string, logP
     throw new CircaFlowError(
       [
         `design does not fit ${title}:`,
-        ...over.map((k) => `  ERROR: ${k} ${cells[k]} used, ${limits[k]} available`),
+        // `lut` counts logic cells (a LUT4 with its flip-flop and carry), not LUT4s: say so
+        ...over.map((k) => `  ERROR: ${k === 'lut' ? 'logic cells' : k} ${cells[k]} used, ${limits[k]} available`),
         ...(part.note ? [`  note: ${part.note}`] : []),
         `  log: ${logPath}`,
       ].join('\n'),

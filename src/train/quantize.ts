@@ -22,6 +22,14 @@ export interface QuantizeOptions {
   /** training images whose outputs set the ranges */
   samples: number;
   keepFormats: boolean;
+  /**
+   * The layers as the spec file writes them (its "layers"), one per plan
+   * layer: the base of each layer written. The plan's own layer specs hold
+   * the tensors of the network's "weights" file, if it names one, inlined;
+   * the spec written keeps each layer's own source instead (its "weights"
+   * field points at the new file, which overrides them).
+   */
+  sources?: readonly Record<string, unknown>[];
 }
 
 export interface QuantizeResult {
@@ -63,6 +71,7 @@ function setIo(spec: Record<string, unknown>, input: QFormat | undefined, output
 }
 
 export function quantizeNetwork(plan: NetworkPlan, params: Params[], trainSet: Dataset, o: QuantizeOptions): QuantizeResult {
+  if (o.sources && o.sources.length !== plan.layers.length) throw new Error(`quantizeNetwork: ${o.sources.length} source layers for ${plan.layers.length} planned layers (plan with fuse: false)`);
   const net = floatNet(plan, params);
   const n = Math.min(o.samples, trainSet.count);
   const maxOut = net.layers.map(() => 0);
@@ -79,7 +88,10 @@ export function quantizeNetwork(plan: NetworkPlan, params: Params[], trainSet: D
     const tl = net.layers[k];
     const outFmt = l.shape.outFormat;
     const output = tl && outFmt ? (o.keepFormats ? outFmt : formatFor(maxOut[k], outFmt)) : undefined;
-    let spec = setIo(l.spec as Record<string, unknown>, input, output);
+    const source = o.sources?.[k];
+    // parsed as the plan parses it (defaults filled); a layer the file leaves unnamed gets the name the plan gave it
+    const base = (source ? loadLayerSpec('name' in source ? source : { name, ...source }, `layers[${k}].`).spec : l.spec) as Record<string, unknown>;
+    let spec = setIo(base, input, output);
     let check: Record<string, unknown> | undefined;
     const entry: QuantizeResult['report'][number] = { layer: name, output: output ? { format: output, maxAbs: maxOut[k] } : undefined, tensors: [] };
     if (tl && tl.infos.length) {
@@ -127,6 +139,28 @@ export function quantizeNetwork(plan: NetworkPlan, params: Params[], trainSet: D
     if (output) input = output;
   });
   return { layers, tensors, report };
+}
+
+/** The sentence quantize adds to a spec's description (the .npz's file name in it). */
+export function weightsNote(npzName: string, keepFormats: boolean): string {
+  return `Weights: trained, quantised by circa quantize (${keepFormats ? 'formats kept' : 'formats from observed ranges'}); the large tensors are in ${npzName}, which overrides the layers' own weight sources.`;
+}
+
+/** A weights sentence of quantize's (or one edited from it): from "Weights: " to "...which overrides the layers' own weight sources." */
+const WEIGHTS_SENTENCE = /Weights: [^]*?which overrides the layers' own weight sources\./g;
+
+/**
+ * The description of a quantised spec: the source's with its weights
+ * sentence replaced by `note` where it has one (a spec quantised again, or a
+ * trained example), "Random weights." dropped, the note appended otherwise.
+ * Running quantize on its own output does not grow the description.
+ */
+export function quantizedDescription(description: unknown, note: string): string {
+  if (typeof description !== 'string') return note;
+  let seen = false;
+  const replaced = description.replace(WEIGHTS_SENTENCE, () => (seen ? '' : ((seen = true), note))).replace(/\s*Random weights\.?/, '');
+  const tidy = (t: string) => t.replace(/ {2,}/g, ' ').trim();
+  return seen ? tidy(replaced) : tidy(`${replaced} ${note}`);
 }
 
 export { maxOf };
