@@ -60,6 +60,16 @@ describe('--dataset on a spec that is not a classifier (item 3)', () => {
     expect(oneLine(r.stderr)).toEqual([`circa: ${TVSCM}: the last trainable layer gives 784 outputs; mnist has 10 classes`]);
     expect(existsSync(out)).toBe(false);
   });
+  it('circa sweep and circa compare with --dataset refuse it too, exit 2', async () => {
+    const sw = await circa('sweep', TVSCM, '--vary', 'lanes=1,2', '--dataset', 'mnist', '--limit', '5', '-q');
+    expect(sw.code).toBe(2);
+    expect(oneLine(sw.stderr)).toEqual([expect.stringMatching(/^circa: \w+: the design is not a mnist classifier: it gives 784 outputs and has no argmax stage/)]);
+    expect(sw.stdout).toBe('');
+    const cmp = await circa('compare', TVSCM, resolve('examples/tvscm-784-wide.json'), '--dataset', 'mnist', '--limit', '5', '-q');
+    expect(cmp.code).toBe(2);
+    expect(oneLine(cmp.stderr)).toEqual([expect.stringMatching(/^circa: \w+: the design is not a mnist classifier: it gives 784 outputs/)]);
+    expect(cmp.stdout).toBe('');
+  });
   it('the library refuses it too; a classifier is still scored', () => {
     const test = loadDataset('mnist', 'test');
     expect(() => evaluateFixed(planAny(readJsonFile(TVSCM)), test, 5)).toThrow(/not a mnist classifier/);
