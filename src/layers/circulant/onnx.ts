@@ -1,7 +1,6 @@
 /**
  * Circulant onnx face: y = (R D x)[:outputs] as a PyTorch module writes it
- * (examples/pytorch/models.py's Circulant) and torch.onnx.export without
- * constant folding exports it:
+ * (examples/pytorch/models.py's Circulant) and torch.onnx.export exports it:
  *
  *   s = F.pad(x * signs, (0, K - n))         Mul by a +-1 vector, Pad at the end of the last axis with zeros
  *   y = (s @ r[idx].t())[..., :outputs]      Gather(r, idx), Transpose, MatMul, Slice
@@ -12,9 +11,11 @@
  * is the same product), the Pad's amounts are read from the graph's
  * constants, the signs must be +1/-1 (no Mul: all +1), the Slice keeps the
  * first outputs (none: all K). r becomes the layer's tensor r, the signs its
- * explicit "signs". With constant folding the exporter stores R itself, a
- * K x K initializer: that form is not recognised (export with
- * do_constant_folding=False).
+ * explicit "signs". The exporter keeps r[idx] a Gather of the parameter r
+ * with constant folding or without (it does not fold parameters); without
+ * it, the Pad's amounts are a chain of shape operations, which the walk
+ * computes. A graph that holds R itself as a K x K initializer is not
+ * recognised.
  */
 import { lastAxisSlice, pairOf, producedBy, type OnnxFace, type OnnxLayer, type OnnxStream, type OnnxView } from '../onnx.ts';
 
