@@ -17,7 +17,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnist } from '../src/train/mnist.ts';
@@ -146,25 +146,10 @@ describe('PyTorch to circa: float logits equal PyTorch\'s within 1e-4 on 1,000 M
     expect(exports).toBe(12);
   });
 
-  it('--spec-out from a graph with an operation circa has no layer for (nn.Sigmoid) names that node: exit 2, one line, nothing written', async () => {
-    exportModels();
-    const spec = join(dir, 'graph-sigmoid.json');
-    const r = await runNode('bin/circa.mjs', ['import', join(dir, 'sigmoid-2d.onnx'), '--spec-out', spec], root);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/sigmoid-2d\.onnx: node 1 "[^"]+" \(Sigmoid\): circa has no layer for this operation; circa import --spec-out takes Gemm, .* and the patterns of /);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(existsSync(spec)).toBe(false);
-    expect(existsSync(join(dir, 'graph-sigmoid.npz'))).toBe(false);
-  });
-
-  it('circulant: the model\'s signs buffer is checked against the spec; --spec-out writes the spec with them, and that spec matches PyTorch', async () => {
+  it('circulant: --spec-out with the hand-written spec takes the model\'s signs buffer into the spec written (from the npz and each ONNX export), and that spec matches PyTorch', async () => {
     exportModels();
     const m = MODELS[1];
-    // the spec's seeded signs are not the model's: refused, naming the layer and the way out
-    const refused = await runNode('bin/circa.mjs', ['import', m.spec, join(dir, 'circulant.npz'), '--map', 'circ.=0.,fc.=2.', '-o', join(dir, 'refused.npz')], root);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/layer circ, signs \("0\.signs"\): differ from the spec's signs .*--spec-out/);
-    expect(existsSync(join(dir, 'refused.npz'))).toBe(false);
+    // (the spec's seeded signs refused without --spec-out: the README's example below)
     for (const d of ['npz', '1d', '2d', '3d']) {
       const src = d === 'npz' ? 'circulant.npz' : `circulant-${d}.onnx`;
       const map = d === 'npz' ? 'circ.=0.,fc.=2.' : rules(m.prefixes, m.tensors, JSON.parse(readFileSync(join(dir, `circulant-${d}.names.json`), 'utf8')));
@@ -177,4 +162,72 @@ describe('PyTorch to circa: float logits equal PyTorch\'s within 1e-4 on 1,000 M
       expect(maxDiff(outSpec, out, 'circulant'), src).toBeLessThan(TOLERANCE);
     }
   });
+
+  it('the README\'s PyTorch section runs as printed: each `$ circa` command exits as shown and prints its lines (a refusal one line, nothing written), and every spec and weights it writes give PyTorch\'s logits within 1e-4', async () => {
+    exportModels();
+    const steps = readmeExample();
+    expect(steps.map((s) => s.args.slice(1, 3).join(' '))).toEqual(expect.arrayContaining([
+      'examples/pytorch/mlp.json out/mlp.npz', 'examples/pytorch/circulant.json out/circulant.npz', 'out/tvscm-2d.onnx --input-divisor', 'out/circulant-1d.onnx --input-divisor', 'out/sigmoid-2d.onnx --spec-out',
+    ]));
+    // the README's paths: examples/ from the clone, out/ the export folder; what the commands write lands in a fresh folder
+    const work = mkdtempSync(join(tmpdir(), 'circa-readme-'));
+    symlinkSync(join(root, 'examples'), join(work, 'examples'));
+    symlinkSync(dir, join(work, 'out'));
+    let checked = 0;
+    for (const { args, printed, line } of steps) {
+      const at = `README.md:${line} circa ${args.join(' ')}`;
+      const r = await runNode(join(root, 'bin/circa.mjs'), args, work);
+      const refusal = printed.find((l) => l.startsWith('circa: '));
+      const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+      const specOut = opt('--spec-out');
+      const weights = opt('-o') ?? specOut?.replace(/\.json$/, '.npz');
+      expect(r.code, `${at}\n${r.stderr}`).toBe(refusal ? 2 : 0);
+      for (const want of printed.filter((l) => l.trim() !== '' && l.trim() !== '...')) {
+        const got = (want.startsWith('circa: ') ? r.stderr : r.stdout).split('\n');
+        expect(got.some((g) => printedLine(want).test(g)), `${at}: prints ${JSON.stringify(want)}; got\n${r.stdout}${r.stderr}`).toBe(true);
+      }
+      if (refusal) {
+        expect(r.stderr.trim().split('\n'), at).toHaveLength(1);
+        for (const f of [specOut, args.includes('--force') ? undefined : weights]) if (f) expect(existsSync(join(work, f)), `${at}: wrote ${f}`).toBe(false);
+        continue;
+      }
+      const model = /^out\/([a-z0-9]+)[-.]/.exec(args.find((a) => a.startsWith('out/'))!)![1];
+      expect(maxDiff(join(work, specOut ?? args[1]), join(work, weights!), model), at).toBeLessThan(TOLERANCE);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(6);
+  });
 });
+
+/** The `$ circa` commands of the README's "From PyTorch" section (continued lines joined), with the lines printed after each. */
+function readmeExample(): { args: string[]; printed: string[]; line: number }[] {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8').split('\n');
+  const start = readme.findIndex((l) => l.startsWith('#### From PyTorch: a worked example'));
+  const end = readme.findIndex((l, i) => i > start && l.startsWith('#### '));
+  expect(start, 'README.md: the "From PyTorch: a worked example" section').toBeGreaterThan(0);
+  const out: { args: string[]; printed: string[]; line: number }[] = [];
+  let inBlock = false;
+  let current: { printed: string[] } | undefined;
+  for (let i = start; i < end; i++) {
+    if (readme[i].startsWith('```')) {
+      inBlock = !inBlock;
+      current = undefined;
+      continue;
+    }
+    if (!inBlock) continue;
+    if (!readme[i].startsWith('$ ')) {
+      current?.printed.push(readme[i]);
+      continue;
+    }
+    const line = i + 1;
+    let cmd = readme[i];
+    while (cmd.endsWith('\\')) cmd = `${cmd.slice(0, -1).trimEnd()} ${readme[++i].trim()}`;
+    const words = cmd.replace(/\s+#.*$/, '').split(/\s+/).slice(1);
+    current = words[0] === 'circa' ? { args: words.slice(1), printed: [], line } as (typeof out)[number] : { printed: [] };
+    if (words[0] === 'circa') out.push(current as (typeof out)[number]);
+  }
+  return out;
+}
+
+/** A README line as a pattern for one output line: `...` stands for anything. */
+const printedLine = (want: string) => new RegExp(`^${want.split('...').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
