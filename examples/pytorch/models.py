@@ -7,9 +7,11 @@ PIXELS.npz holds `pixels`, an N x 784 array of MNIST pixels (0..255). For each m
 
     <model>.npz             np.savez of the state_dict (what `circa import` reads)
     <model>-<d>.onnx        torch.onnx.export with a <d> dummy input (1d: (784,), 2d: (1, 784),
-                            3d: (1, 1, 784); the CNN: 4d (1, 1, 28, 28), conv1d: 3d (1, 1, 187) only)
+                            3d: (1, 1, 784); the CNN: 4d (1, 1, 28, 28), conv1d: 3d (1, 1, 187) only;
+                            and circulant-2d-nofold.onnx: (1, 784) with do_constant_folding=False)
     <model>-<d>.names.json  state_dict name -> ONNX initializer name (read back from the file
                             by value, as a user would look them up with onnx.load)
+    sigmoid-2d.onnx         Linear, Sigmoid, Linear: a graph circa refuses (no layer for Sigmoid)
     <model>.logits.npy      PyTorch's float32 logits on the N images (conv1d: on pixels 300..486 of
                             each, a 187-sample signal), each preprocessed
                             the way the model was trained (ToTensor's p / 255, and for mlp and
@@ -76,7 +78,7 @@ def models():
         # circa: c1, p1, c2, p2, fc -> --map c1.=0.,c2.=3.,fc.=7.
         'cnn': (nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 8, 3), nn.ReLU(), nn.MaxPool2d(2),
                               nn.Flatten(), nn.Linear(200, 10)), True),
-        # circa: c1, p1, c2, head (examples/ecg-conv1d.json's shape) on a 187-sample signal: pixels 300..486 of each image
+        # circa: c1, p, c2, fc (examples/ecg-conv1d.json's shape) on a 187-sample signal: pixels 300..486 of each image -> --map c1.=0.,c2.=3.,fc.=6.
         'conv1d': (nn.Sequential(nn.Conv1d(1, 4, 5, stride=2, padding=2), nn.ReLU(), nn.MaxPool1d(2), nn.Conv1d(4, 8, 3, stride=2, padding=1),
                                  nn.ReLU(), nn.Flatten(), nn.Linear(192, 5)), False),
     }
@@ -113,12 +115,18 @@ def main(outdir, pixels_file):
         state = {k: v.detach() for k, v in model.state_dict().items()}
         np.savez(os.path.join(outdir, f'{name}.npz'), **{k: v.numpy() for k, v in state.items()})
         dummies = {'4d': (1, 1, 28, 28)} if name == 'cnn' else {'3d': (1, 1, 187)} if name == 'conv1d' else {'1d': (784,), '2d': (1, 784), '3d': (1, 1, 784)}
+        if name == 'circulant':
+            # without constant folding F.pad's amounts stay a chain of shape operations (with it, or without,
+            # r[idx] stays a Gather of the parameter r: constant folding does not fold parameters)
+            dummies['2d-nofold'] = (1, 784)
         for d, shape in dummies.items():
             path = os.path.join(outdir, f'{name}-{d}.onnx')
-            # the circulant's r[idx] would be constant-folded into its 1024 x 1024 matrix
-            torch.onnx.export(model, torch.zeros(shape), path, do_constant_folding=name != 'circulant')
+            torch.onnx.export(model, torch.zeros(shape), path, do_constant_folding=not d.endswith('-nofold'))
             with open(os.path.join(outdir, f'{name}-{d}.names.json'), 'w') as f:
                 json.dump(onnx_names(path, state), f)
+    # an operation circa has no layer for: circa import --spec-out names the node
+    torch.onnx.export(nn.Sequential(nn.Linear(784, 64), nn.Sigmoid(), nn.Linear(64, 10)).eval(), torch.zeros((1, 784)),
+                      os.path.join(outdir, 'sigmoid-2d.onnx'))
 
 
 if __name__ == '__main__':

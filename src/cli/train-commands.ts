@@ -13,7 +13,7 @@ import { loadAnyFile, planAny, type NetworkPlan } from '../network/plan.ts';
 import type { Params } from '../layers/types.ts';
 import { loadDataset } from '../train/mnist.ts';
 import { readTensors, readOnnxModel, encodeNpz, type TensorMap } from '../tensors/tensors.ts';
-import { specFromGraph } from '../train/onnx-spec.ts';
+import { readGraph } from '../train/onnx-spec.ts';
 import { bindTensors, unusedTensors } from '../tensors/weights.ts';
 import { floatParams, foldInput, graphOrderRules, mapRules } from '../train/interop.ts';
 import { floatNet } from '../train/model.ts';
@@ -158,10 +158,12 @@ async function cmdImport(first: string, second: string | undefined, o: ImportOpt
     checkFile(o.specOut, specOpts!);
   }
   const model = fromGraph ? readOnnxModel(source) : undefined;
-  const graphSpec = model ? specFromGraph(model.graph, model.tensors, source, networkName(source)) : undefined;
+  const read = model ? readGraph(model.graph, model.tensors, source, networkName(source)) : undefined;
+  const graphSpec = read?.spec;
   const plan = graphSpec ? planAny(graphSpec, `${source}: the spec read from its graph: `, { fuse: false, baseDir: dirname(resolve(o.specOut!)) }) : loadAnyFile(specPath, { fuse: false });
   if (o.graphOrder && o.map.length) throw new CircaInputError('--graph-order and --map: give one (--graph-order names every weight and bias)');
-  const rules = mapRules(plan, o.graphOrder || fromGraph ? graphOrderRules(plan, source) : o.map);
+  // from the graph alone, each layer's tensors are the initializers its node (or pattern) reads
+  const rules = read ? { rename: read.rename, transpose: new Set<string>() } : mapRules(plan, o.graphOrder ? graphOrderRules(plan, source) : o.map);
   const tensors = readTensors(source);
   const bindOpts = { ...rules, takeSigns: !!o.specOut, flatten: o.flatten };
   const bound = bindTensors(plan.layers, tensors, source, { ...bindOpts, requireAll: true });

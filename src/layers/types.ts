@@ -1,11 +1,12 @@
 /**
  * What every layer kind provides: the faces of docs/architecture.md (spec, plan,
- * reference, rtl, cost, timing, resources, registers, train). A kind lives
+ * reference, rtl, cost, timing, resources, registers, train, onnx). A kind lives
  * in src/layers/<kind>/, is typed by defineKind() and is added to the
  * registry in src/layers/index.ts with one line (or registerKind() for a
  * kind defined outside this package).
  */
 import type { z } from 'zod';
+import type { OnnxFace } from './onnx.ts';
 import type { QFormat } from '../fixed/index.ts';
 import type { SourceFile } from '../verilog/index.ts';
 import type { StreamInterface } from '../sim/stream.ts';
@@ -278,6 +279,13 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
   registers?(plan: Plan): LayerRegisters | null;
   /** Optional: the train face (src/train/ trains, imports and quantises through it); argmax and fft have none */
   train?: TrainFace<Spec, Plan>;
+  /**
+   * Optional: the onnx face (src/layers/onnx.ts). How `circa import
+   * model.onnx --spec-out` recognises the kind in an ONNX graph, where
+   * PyTorch exports it as a pattern of plain operations. dense, conv and pool
+   * are read from their own ONNX operations (src/train/onnx-spec.ts).
+   */
+  onnx?: OnnxFace;
   /**
    * Optional: the fit face. Changes to this layer's spec that make it
    * smaller on a part (an FFT architecture, fewer units), most promising

@@ -12,6 +12,7 @@ import { circulantCost, circulantTiming } from './cost.ts';
 import { circulantTrain } from './train.ts';
 import { smallerCirculant } from '../circulant-common/smaller.ts';
 import { fftSectionVary } from '../circulant-common/vary.ts';
+import { circulantOnnx } from './onnx.ts';
 
 export const circulant = defineKind<CirculantSpec, CirculantPlan>({
   kind: 'circulant',
@@ -29,6 +30,7 @@ export const circulant = defineKind<CirculantSpec, CirculantPlan>({
   cost: circulantCost,
   timing: circulantTiming,
   train: circulantTrain,
+  onnx: circulantOnnx,
   smaller: smallerCirculant,
   vary: fftSectionVary,
   describe: (p) => [

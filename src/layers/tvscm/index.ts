@@ -10,6 +10,7 @@ import { tvscmCost, tvscmTiming } from './cost.ts';
 import { tvscmRegisters } from './registers.ts';
 import { tvscmTrain } from './train.ts';
 import { tvscmProofs } from './proofs.ts';
+import { tvscmOnnx } from './onnx.ts';
 
 export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   kind: 'tvscm',
@@ -35,6 +36,7 @@ export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   timing: tvscmTiming,
   registers: tvscmRegisters,
   train: tvscmTrain,
+  onnx: tvscmOnnx,
   proofs: tvscmProofs,
   describe: (p) => [
     `TVSCM ${p.n} x ${p.n}, ${p.placement}${p.placement === 'band' ? ` (radius ${p.radius})` : ''}, ${p.lanes} lane(s)` +
