@@ -20,7 +20,7 @@ import {
 } from './library-args.ts';
 import { networkFloat, networkReference, type NetworkReference } from './network/reference.ts';
 import { boardDesign, type BoardDesign } from './network/board.ts';
-import { loadBoard, type Board } from './target/ice40/boards.ts';
+import { loadBoard, type Board } from './target/index.ts';
 import { runFlow, type FlowReport, type Toolchain } from './flow/index.ts';
 import { withFileList, type SourceFile } from './verilog/index.ts';
 import { checkTarget, writeFolder, writeSources, type Written } from './output.ts';
@@ -125,7 +125,7 @@ export async function generate(design: Design, options: GenerateOptions = {}): P
 // ---------------------------------------------------------------------------
 export { cosim, formatMismatch, vectorSet, VectorSet, REFERENCE_CACHE_VALUES, type CosimOptions, type CosimReport, type CycleMismatch, type DesignUnderTest, type Mismatch, type SeriesStats, type VectorSource } from './sim/cosim.ts';
 export { gateLevelNetlist, synthesisedRtl, type GateLevelRtl } from './sim/netlist.ts';
-export { buildScript, netlistScript, synthesisScript } from './target/ice40/script.ts';
+export { buildScript, netlistScript, synthesisScript } from './target/index.ts';
 
 /** Co-simulate a design in Verilator: every output value and every cycle count checked against the models. */
 export async function simulate(design: Design, opts: CosimOptions = {}): Promise<CosimReport> {
@@ -137,12 +137,12 @@ export async function simulate(design: Design, opts: CosimOptions = {}): Promise
 // Building a bitstream
 // ---------------------------------------------------------------------------
 export { runFlow, formatReport, type FlowOptions, type FlowReport, type FlowCells, type Toolchain } from './flow/index.ts';
-export { listBoards, loadBoard, parseBoard, BoardSchema, type Board } from './target/ice40/boards.ts';
-export { PARTS, PART_NAMES, partInfo, type PartName, type PartInfo } from './target/ice40/parts.ts';
+export { listBoards, loadBoard, parseBoard, BoardSchema, type Board } from './target/index.ts';
+export { PARTS, PART_NAMES, partInfo, type PartName, type PartInfo } from './target/index.ts';
 /** Synthesis targets: the iCE40 built in; another joins with registerTarget() (test/fixtures/targets/ shows one). */
 export { registerTarget, partOf, partNames, ice40, netlistCellCounts, type Target, type TargetPart, type PartModel, type PartLimits, type TargetMapping } from './target/index.ts';
 export { flowSteps, type FlowStep, type Runner } from './flow/index.ts';
-export { pllFor, type ClockPlan } from './target/ice40/pll.ts';
+export { pllFor, type ClockPlan } from './target/index.ts';
 
 export interface BuildOptions {
   /** board name or JSON path (default icebreaker), or a parsed board */

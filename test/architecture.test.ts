@@ -149,6 +149,8 @@ const floorOf = (path: string): number => {
 
 /** A kind folder's file: src/layers/<folder>/<file> (the folder's own index.ts is what the registry imports). */
 const inKindFolder = (path: string): boolean => /^src\/layers\/[^/]+\/[^/]+$/.test(path);
+/** A target folder's file: src/target/<folder>/<file> (the iCE40's: src/target/ice40/). */
+const inTargetFolder = (path: string): boolean => /^src\/target\/[^/]+\/[^/]+$/.test(path);
 
 describe('imports follow the layering', () => {
   it('the scanner reads imports, re-exports and literal dynamic imports, across lines (it is not vacuous)', () => {
@@ -172,6 +174,13 @@ describe('imports follow the layering', () => {
   it('outside src/layers/, no file imports a kind folder\'s files (the registry and src/layers/*.ts only)', () => {
     const direct = importEdges().filter((e) => !e.from.startsWith('src/layers/') && inKindFolder(e.to)).map((e) => `${e.from} -> ${e.to}`);
     expect([...new Set(direct)].sort()).toEqual(KNOWN_KIND_IMPORTS);
+  });
+
+  it('outside src/target/, no file imports a target folder\'s files (src/target/index.ts and types.ts only)', () => {
+    const direct = importEdges().filter((e) => !e.from.startsWith('src/target/') && inTargetFolder(e.to)).map((e) => `${e.from} -> ${e.to}`);
+    expect([...new Set(direct)].sort()).toEqual([]);
+    // not vacuous: the registry itself imports the iCE40's folder
+    expect(importEdges().some((e) => e.from === 'src/target/index.ts' && inTargetFolder(e.to))).toBe(true);
   });
 
   it('src/flow/ names no iCE40 file: it runs whichever target the board\'s part picks', () => {

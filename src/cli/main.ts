@@ -18,7 +18,7 @@ import { cosim, formatMismatch, simTimeLines, type CosimReport, type SeriesStats
 import { checkRtl } from '../sim/lint.ts';
 import { synthesisedRtl } from '../sim/netlist.ts';
 import { describeSimulator, type SimulatorChoice } from '../sim/simulator.ts';
-import { listBoards, loadBoard } from '../target/ice40/boards.ts';
+import { CLOCK_AUTO, clockMissMessage, clockOption, type ClockTry, describeClock, describeTry, listBoards, loadBoard, nextAutoStep, PART_NAMES, type PartName, programPlan } from '../target/index.ts';
 import { formatReport, runFlow, type FlowReport } from '../flow/index.ts';
 import { boardDesign, type BoardDesign } from '../network/board.ts';
 import { packageVersion, withFileList } from '../verilog/index.ts';
@@ -29,14 +29,9 @@ import { registerProveCommand } from './prove-command.ts';
 import { registerFftCommand } from './fft-command.ts';
 import { registerEstimateCommands } from './estimate-commands.ts';
 import { describeProgramming, programBoard, registerProgramCommand, toolOption, type ProgramResult } from './program-command.ts';
-import { programPlan } from '../target/ice40/program.ts';
 import { registerTrainCommands } from './train-commands.ts';
 import { DatasetTally, datasetSource, formatDatasetAccuracy } from '../train/sim-dataset.ts';
 import { fitCheck, formatFit } from '../estimate/fit.ts';
-import type { PartName } from '../target/ice40/parts.ts';
-import { CLOCK_AUTO, clockOption, describeClock } from '../target/ice40/pll.ts';
-import { clockMissMessage, describeTry, nextAutoStep, type ClockTry } from '../target/ice40/clock-auto.ts';
-import { PART_NAMES } from '../target/ice40/parts.ts';
 import { EXHAUSTIVE_LIMIT, fill, formatFill } from '../estimate/fill.ts';
 import { checkDspPart, dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
 
