@@ -188,6 +188,16 @@ describe('imports follow the layering', () => {
     expect(flow).toEqual([]);
   });
 
+  it('the CLI and the library generate and build through one step (src/network/build.ts), not each its own', () => {
+    const edges = importEdges();
+    for (const file of ['src/cli/main.ts', 'src/index.ts']) {
+      expect(edges.some((e) => e.from === file && e.to === 'src/network/build.ts'), file).toBe(true);
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      // running the flow, listing a generate's files and writing report.json are the shared step's
+      expect(text, file).not.toMatch(/\brunFlow\(|\bwithFileList\(|writeFileSync\([^;]*'report\.json'/);
+    }
+  });
+
   it('README.md\'s Layout section prints the floors', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const printed = FLOORS.map((f, i) => `${String(i + 1).padStart(2)}  ${f.map((u) => `src/${u}`).join(' ')}`).reverse().join('\n');
