@@ -40,6 +40,7 @@ export const FAST_FILES = [
   'test/target-fixture.test.ts',
   'test/flow-script.test.ts',
   'test/architecture.test.ts',
+  'test/function-length.test.ts',
   'test/generated.test.ts',
   'test/protocol.test.ts',
   'test/fuzz.test.ts',

@@ -19,15 +19,12 @@ import {
   buildOptionsSchema, checkDesign, compareOptionsSchema, estimateOptionsSchema, generateOptionsSchema, inputVector, parseOptions, plainSpec, simulateOptionsSchema,
 } from './library-args.ts';
 import { networkFloat, networkReference, type NetworkReference } from './network/reference.ts';
-import { boardDesign, type BoardDesign } from './network/board.ts';
-import { loadBoard, type Board } from './target/ice40/boards.ts';
-import { runFlow, type FlowReport, type Toolchain } from './flow/index.ts';
-import { withFileList, type SourceFile } from './verilog/index.ts';
+import type { BoardDesign } from './network/board.ts';
+import { buildReport, generatedFiles, keepBuild, scratchBuild } from './network/build.ts';
+import { loadBoard, type Board } from './target/index.ts';
+import type { FlowReport, Toolchain } from './flow/index.ts';
+import type { SourceFile } from './verilog/index.ts';
 import { checkTarget, writeFolder, writeSources, type Written } from './output.ts';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { track } from './cleanup.ts';
 import { compareDesigns, type CompareOptions, type Comparison } from './estimate/compare.ts';
 import { predictResources, type ResourceEstimate } from './estimate/resources.ts';
 import { fitCheck, type FitResult } from './estimate/fit.ts';
@@ -114,10 +111,9 @@ export async function generate(design: Design, options: GenerateOptions = {}): P
   const outDir = opts.outDir === undefined ? undefined : checkTarget(opts.outDir, { force: !!opts.force, option: 'outDir' });
   const rtl = design.rtl();
   const board = opts.board === undefined ? undefined : typeof opts.board === 'string' ? loadBoard(opts.board) : opts.board;
-  const bd = board ? boardDesign(rtl, board, opts.clockMHz) : undefined;
-  const files = [...withFileList(bd ? bd.sources : rtl.sources), ...(bd && board ? [{ name: `${board.name}.pcf`, text: bd.pcf }] : [])];
-  const written = outDir === undefined ? undefined : (await writeFolder(opts.outDir!, (dir) => writeSources(dir, files), { force: !!opts.force, option: 'outDir' })).written;
-  return { top: bd ? bd.top : rtl.top, files, ...(bd ? { board: bd } : {}), ...(written ? { written } : {}) };
+  const g = generatedFiles(rtl, board, opts.clockMHz); // what `circa generate` writes (src/network/build.ts)
+  const written = outDir === undefined ? undefined : (await writeFolder(opts.outDir!, (dir) => writeSources(dir, g.files), { force: !!opts.force, option: 'outDir' })).written;
+  return { ...g, ...(written ? { written } : {}) };
 }
 
 // ---------------------------------------------------------------------------
@@ -125,7 +121,7 @@ export async function generate(design: Design, options: GenerateOptions = {}): P
 // ---------------------------------------------------------------------------
 export { cosim, formatMismatch, vectorSet, VectorSet, REFERENCE_CACHE_VALUES, type CosimOptions, type CosimReport, type CycleMismatch, type DesignUnderTest, type Mismatch, type SeriesStats, type VectorSource } from './sim/cosim.ts';
 export { gateLevelNetlist, synthesisedRtl, type GateLevelRtl } from './sim/netlist.ts';
-export { buildScript, netlistScript, synthesisScript } from './target/ice40/script.ts';
+export { buildScript, netlistScript, synthesisScript } from './target/index.ts';
 
 /** Co-simulate a design in Verilator: every output value and every cycle count checked against the models. */
 export async function simulate(design: Design, opts: CosimOptions = {}): Promise<CosimReport> {
@@ -137,12 +133,12 @@ export async function simulate(design: Design, opts: CosimOptions = {}): Promise
 // Building a bitstream
 // ---------------------------------------------------------------------------
 export { runFlow, formatReport, type FlowOptions, type FlowReport, type FlowCells, type Toolchain } from './flow/index.ts';
-export { listBoards, loadBoard, parseBoard, BoardSchema, type Board } from './target/ice40/boards.ts';
-export { PARTS, PART_NAMES, partInfo, type PartName, type PartInfo } from './target/ice40/parts.ts';
+export { listBoards, loadBoard, parseBoard, BoardSchema, type Board } from './target/index.ts';
+export { PARTS, PART_NAMES, partInfo, type PartName, type PartInfo } from './target/index.ts';
 /** Synthesis targets: the iCE40 built in; another joins with registerTarget() (test/fixtures/targets/ shows one). */
 export { registerTarget, partOf, partNames, ice40, netlistCellCounts, type Target, type TargetPart, type PartModel, type PartLimits, type TargetMapping } from './target/index.ts';
 export { flowSteps, type FlowStep, type Runner } from './flow/index.ts';
-export { pllFor, type ClockPlan } from './target/ice40/pll.ts';
+export { pllFor, type ClockPlan } from './target/index.ts';
 
 export interface BuildOptions {
   /** board name or JSON path (default icebreaker), or a parsed board */
@@ -172,25 +168,13 @@ export async function build(design: Design, options: BuildOptions): Promise<Flow
   const opts = parseOptions('build', buildOptionsSchema, options) as BuildOptions;
   const outDir = checkTarget(opts.outDir, { force: !!opts.force, option: 'outDir' });
   const board = typeof opts.board === 'object' ? opts.board : loadBoard(opts.board ?? 'icebreaker');
-  const bd = boardDesign(design.rtl(), board, opts.clockMHz);
-  const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
-  const untrack = track(work); // an interrupt removes it
-  let report: FlowReport;
-  try {
-    report = await runFlow({
-      sources: bd.sources, top: bd.top, board: bd.flowBoard, pcf: bd.pcf, toolchain: opts.toolchain ?? 'yowasp',
-      seed: opts.seed, outDir: work, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
-    });
-  } finally {
-    untrack(); // a failed build keeps its logs in the scratch folder (the error names them)
-  }
-  try {
-    await writeFolder(opts.outDir, (dir) => cpSync(work, dir, { recursive: true }), { force: !!opts.force, option: 'outDir' });
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  const moved = (p: string) => join(outDir, relative(work, p));
-  return { ...report, bitstream: moved(report.bitstream), logs: { yosys: moved(report.logs.yosys), nextpnr: moved(report.logs.nextpnr) } };
+  // the steps and the report of `circa build` (src/network/build.ts): report.json joins the flow's figures with the predicted cycles
+  const built = await scratchBuild(design.rtl(), board, opts.clockMHz, {
+    toolchain: opts.toolchain ?? 'yowasp', seed: opts.seed, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
+  });
+  const report = buildReport({ design, board, report: built.report, work: built.work, outDir });
+  await keepBuild(built, opts.outDir, report, { force: !!opts.force, option: 'outDir' });
+  return report.flow;
 }
 
 // ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { LAYER_KINDS } from './layers/index.ts';
 import { networkSpecSchema } from './network/spec.ts';
-import { BoardSchema } from './target/ice40/boards.ts';
+import { BoardSchema } from './target/index.ts';
 import { energyTableSchema } from './estimate/tables.ts';
 
 type JsonSchema = Record<string, unknown>;

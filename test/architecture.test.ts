@@ -149,6 +149,8 @@ const floorOf = (path: string): number => {
 
 /** A kind folder's file: src/layers/<folder>/<file> (the folder's own index.ts is what the registry imports). */
 const inKindFolder = (path: string): boolean => /^src\/layers\/[^/]+\/[^/]+$/.test(path);
+/** A target folder's file: src/target/<folder>/<file> (the iCE40's: src/target/ice40/). */
+const inTargetFolder = (path: string): boolean => /^src\/target\/[^/]+\/[^/]+$/.test(path);
 
 describe('imports follow the layering', () => {
   it('the scanner reads imports, re-exports and literal dynamic imports, across lines (it is not vacuous)', () => {
@@ -174,9 +176,26 @@ describe('imports follow the layering', () => {
     expect([...new Set(direct)].sort()).toEqual(KNOWN_KIND_IMPORTS);
   });
 
+  it('outside src/target/, no file imports a target folder\'s files (src/target/index.ts and types.ts only)', () => {
+    const direct = importEdges().filter((e) => !e.from.startsWith('src/target/') && inTargetFolder(e.to)).map((e) => `${e.from} -> ${e.to}`);
+    expect([...new Set(direct)].sort()).toEqual([]);
+    // not vacuous: the registry itself imports the iCE40's folder
+    expect(importEdges().some((e) => e.from === 'src/target/index.ts' && inTargetFolder(e.to))).toBe(true);
+  });
+
   it('src/flow/ names no iCE40 file: it runs whichever target the board\'s part picks', () => {
     const flow = importEdges().filter((e) => e.from.startsWith('src/flow/') && e.to.startsWith('src/target/ice40/'));
     expect(flow).toEqual([]);
+  });
+
+  it('the CLI and the library generate and build through one step (src/network/build.ts), not each its own', () => {
+    const edges = importEdges();
+    for (const file of ['src/cli/main.ts', 'src/index.ts']) {
+      expect(edges.some((e) => e.from === file && e.to === 'src/network/build.ts'), file).toBe(true);
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      // running the flow, listing a generate's files and writing report.json are the shared step's
+      expect(text, file).not.toMatch(/\brunFlow\(|\bwithFileList\(|writeFileSync\([^;]*'report\.json'/);
+    }
   });
 
   it('README.md\'s Layout section prints the floors', () => {

@@ -2,15 +2,18 @@
  * A synthesis target is its folder (issue 27): test/fixtures/targets/tinylut
  * defines a target with its own parts and a different synthesis command,
  * using only the package's public API, and nothing in src/ names it.
- * Registered here, its parts are planned, estimated and fit-checked, and the
- * flow runs its steps and its script (with a recording runner: no tools).
+ * Registered here, its parts are planned (lane counts filled, the DSP
+ * bound), estimated and fit-checked, and the flow and the build step of
+ * `circa build` run its steps and its script (with a recording runner: no
+ * tools).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as circa from '../src/index.ts';
 import { tinylut } from './fixtures/targets/tinylut/index.ts';
+import { buildReport, keepBuild, scratchBuild } from '../src/network/build.ts';
 
 circa.registerTarget(tinylut);
 
@@ -54,6 +57,22 @@ describe('a synthesis target defined outside src/ (test/fixtures/targets/tinylut
     expect(circa.estimate(big, { part: 'TL20K' }).fit.fits).toBe(true);
   });
 
+  it('is planned on its own limits: lane counts filled to its part, and its DSP bound (no hard multipliers)', () => {
+    const d = dense(64, 32, 1);
+    const small = circa.fill(d, 'TL3K');
+    const large = circa.fill(d, 'TL20K');
+    const lanes = (f: circa.FillResult) => Number(f.best.layers[0].settings.find((x) => x.knob === 'lanes')!.chosen);
+    // the lanes chosen within the part's logic cells, and more logic cells take more lanes
+    expect(small.limits).toEqual({ lut: 3000, dsp: 0, ebr: 8, spram: 0 });
+    expect(small.best.resources.lut).toBeLessThanOrEqual(3000);
+    expect(small.best.resources.dsp).toBe(0);
+    expect(lanes(large)).toBeGreaterThan(lanes(small));
+    expect(large.best.period).toBeLessThan(small.best.period);
+    // no hard multipliers: no DSP bound on the period
+    expect(circa.dspBound(d, 'TL3K').bound).toBeNull();
+    expect(circa.dspBound(d, 'UP5K').bound).not.toBeNull();
+  });
+
   it('an unknown part names every registered part (exit 2 text)', () => {
     expect(() => circa.estimate(dense(16, 4, 2), { part: 'TL9K' }))
       .toThrow(/^estimate: options\.part: must be one of "UP5K", "UP3K", "HX8K", "LP8K", "HX1K", "TL3K", "TL20K", got "TL9K"$/);
@@ -88,5 +107,23 @@ describe('a synthesis target defined outside src/ (test/fixtures/targets/tinylut
 
     await expect(circa.runFlow({ sources, top: 'top', board, pcf: 'a 1\ny 2\n', toolchain: 'yowasp', outDir: join(work, 'over'), runner: runner(3200) }))
       .rejects.toThrow(/design does not fit TinyLUT-TL3K:\n {2}ERROR: logic cells 3200 used, 3000 available/);
+
+    // the build step `circa build` and build() share (src/network/build.ts): a board top on a TinyLUT board, its report.json
+    const d = dense(16, 4, 2);
+    // (the board schema is the iCE40's: its part field names iCE40 parts, hence the cast)
+    const tinyBoard = { ...circa.loadBoard('icebreaker'), name: 'tinyboard', part: 'TL3K', package: 'qfn32' } as unknown as circa.Board;
+    const built = await scratchBuild(d.rtl(), tinyBoard, undefined, { toolchain: 'yowasp', runner: runner(40) });
+    const out = join(work, 'built');
+    const report = buildReport({ design: d, board: tinyBoard, report: built.report, work: built.work, outDir: out });
+    await keepBuild(built, out, report, { force: false, option: 'outDir' });
+    const kept = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(kept).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(kept).toMatchObject({ spec: null, design: 'fc', board: 'tinyboard', flow: { part: 'TL3K', cells: { lut4: 40 } } });
+    // the measured figures joined with the predicted cycles, the paths where the build was kept
+    expect(kept.cycles.latency).toBe(d.cost().latency);
+    expect(kept.cycles.latencyUsAtBoardClock).toBeCloseTo(d.cost().latency / kept.flow.targetMHz, 9);
+    expect(kept.flow.logs.yosys).toBe(join(out, 'yosys.log'));
+    expect(existsSync(built.work)).toBe(false);
+    expect(scripts[scripts.length - 1]).toMatch(/^synth -flatten -top circa_board_top$/m);
   });
 });

@@ -18,7 +18,7 @@ import { loadDesign, type Design } from '../network/design.ts';
 import { loadDataset } from '../train/mnist.ts';
 import { evaluateFixed } from '../train/evaluate.ts';
 import { readJsonFile } from '../layers/load.ts';
-import { listBoards, loadBoard } from '../target/ice40/boards.ts';
+import { listBoards, loadBoard } from '../target/index.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { checkTarget, describeKept, writeFile, writeFolder } from '../output.ts';
 import { progress } from './progress.ts';

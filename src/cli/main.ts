@@ -6,22 +6,21 @@
  * field, a flag, a board).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { CircaError, CircaInputError } from '../errors.ts';
-import { onInterrupt, track } from '../cleanup.ts';
+import { onInterrupt } from '../cleanup.ts';
 import { loadDesign, type Design } from '../network/design.ts';
 import { checkModuleNames } from '../network/plan.ts';
 import { LAYER_KINDS } from '../layers/index.ts';
 import { cosim, formatMismatch, simTimeLines, type CosimReport, type SeriesStats } from '../sim/cosim.ts';
 import { checkRtl } from '../sim/lint.ts';
 import { synthesisedRtl } from '../sim/netlist.ts';
-import { describeSimulator, type SimulatorChoice } from '../sim/simulator.ts';
-import { listBoards, loadBoard } from '../target/ice40/boards.ts';
-import { formatReport, runFlow, type FlowReport } from '../flow/index.ts';
-import { boardDesign, type BoardDesign } from '../network/board.ts';
-import { packageVersion, withFileList } from '../verilog/index.ts';
+import { describeSimulator, SIMULATORS, type SimulatorChoice } from '../sim/simulator.ts';
+import { CLOCK_AUTO, clockMissMessage, clockOption, type ClockTry, describeClock, describeTry, listBoards, loadBoard, nextAutoStep, PART_NAMES, type PartName, programPlan } from '../target/index.ts';
+import { formatReport } from '../flow/index.ts';
+import { boardDesign } from '../network/board.ts';
+import { buildReport, dropScratch, generatedFiles, keepBuild, scratchBuild, type ScratchBuild } from '../network/build.ts';
+import { packageVersion } from '../verilog/index.ts';
 import { checkFile, fsCondition, shownPath, checkTarget, describeKept, writeFolder, writeSources } from '../output.ts';
 import { progress } from './progress.ts';
 import { registerRunCommand } from './run-command.ts';
@@ -29,14 +28,9 @@ import { registerProveCommand } from './prove-command.ts';
 import { registerFftCommand } from './fft-command.ts';
 import { registerEstimateCommands } from './estimate-commands.ts';
 import { describeProgramming, programBoard, registerProgramCommand, toolOption, type ProgramResult } from './program-command.ts';
-import { programPlan } from '../target/ice40/program.ts';
 import { registerTrainCommands } from './train-commands.ts';
 import { DatasetTally, datasetSource, formatDatasetAccuracy } from '../train/sim-dataset.ts';
 import { fitCheck, formatFit } from '../estimate/fit.ts';
-import type { PartName } from '../target/ice40/parts.ts';
-import { CLOCK_AUTO, clockOption, describeClock } from '../target/ice40/pll.ts';
-import { clockMissMessage, describeTry, nextAutoStep, type ClockTry } from '../target/ice40/clock-auto.ts';
-import { PART_NAMES } from '../target/ice40/parts.ts';
 import { EXHAUSTIVE_LIMIT, fill, formatFill } from '../estimate/fill.ts';
 import { checkDspPart, dspBound, formatDspBound, parsePart } from '../estimate/bound.ts';
 
@@ -65,10 +59,10 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
   const design0 = loadDesign(specPath, { sizeLimit: true });
   const rtl = design0.rtl();
   const board = o.board ? loadBoard(o.board) : undefined;
-  const design = board ? boardDesign(rtl, board) : undefined;
+  const g = generatedFiles(rtl, board); // the library's generate() writes the same (src/network/build.ts)
   const target = checkTarget(o.output, !!o.force);
-  const files = design ? design.sources : rtl.sources;
-  const top = design ? design.top : rtl.top;
+  const files = g.board ? g.board.sources : rtl.sources;
+  const top = g.top;
   let checks: Awaited<ReturnType<typeof checkRtl>> = [];
   if (o.check) {
     p.step('checking RTL with Verilator lint, Icarus and yosys');
@@ -79,7 +73,7 @@ async function cmdGenerate(specPath: string, o: GenerateOpts): Promise<number> {
       throw new CircaError(`generated RTL failed checks:\n${bad.map((c) => `${c.tool}:\n  ${c.messages.slice(0, 10).join('\n  ')}`).join('\n')}`);
     }
   }
-  const written = [...withFileList(files), ...(design && board ? [{ name: `${board.name}.pcf`, text: design.pcf }] : [])];
+  const written = g.files;
   const out = await writeFolder(o.output, (dir) => writeSources(dir, written), { force: !!o.force });
   const names = written.map((f) => f.name);
   print(!!o.json, { spec: specPath, top, output: target, files: names, kept: out.written.kept, checks, params: rtl.params }, [
@@ -185,14 +179,6 @@ async function cmdSim(specPath: string, o: SimOpts): Promise<number> {
 // ---------------------------------------------------------------------------
 interface BuildOpts { program?: boolean; tool: 'auto' | 'openFPGALoader' | 'iceprog'; fitCheck: boolean; clock?: number | typeof CLOCK_AUTO; board: string; toolchain: 'yowasp' | 'native'; output?: string; seed: number; force?: boolean; json?: boolean; quiet?: boolean }
 
-/** One build in a scratch directory: the board top at one clock and the flow's report. */
-interface ScratchBuild { design: BoardDesign; report: FlowReport; work: string; untrack: () => void }
-
-function dropScratch(b: { work: string; untrack: () => void }): void {
-  rmSync(b.work, { recursive: true, force: true });
-  b.untrack();
-}
-
 async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   const p = progress(!o.quiet);
   const spec = loadDesign(specPath, { sizeLimit: true });
@@ -216,21 +202,10 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
   const target = checkTarget(outArg, !!o.force);
   // The tools work in a scratch directory; only a finished build is copied to
   // the output directory. A failed one keeps its logs there for reading.
-  const buildAt = async (clockMHz: number | undefined): Promise<ScratchBuild> => {
-    const design = boardDesign(rtl, board, clockMHz);
-    const work = mkdtempSync(join(tmpdir(), 'circa-build-'));
-    const untrack = track(work); // an interrupt removes it
-    try {
-      const report = await runFlow({
-        // flowBoard carries the design clock (the PLL output when --clock is given) as the timing target
-        sources: design.sources, top: design.top, board: design.flowBoard, pcf: design.pcf, toolchain: o.toolchain, seed: o.seed,
-        outDir: work, onProgress: (m) => p.step(auto ? `[${Number(design.clock.mhz.toFixed(3))} MHz] ${m}` : m),
-      });
-      return { design, report, work, untrack };
-    } catch (e) {
-      dropScratch({ work, untrack });
-      throw e;
-    }
+  const buildAt = (clockMHz: number | undefined): Promise<ScratchBuild> => {
+    // --clock auto: each progress line names the clock of its build
+    const label = auto ? `[${Number(boardDesign(rtl, board, clockMHz).clock.mhz.toFixed(3))} MHz] ` : '';
+    return scratchBuild(rtl, board, clockMHz, { toolchain: o.toolchain, seed: o.seed, dropOnFailure: true, onProgress: (m: string) => p.step(label + m) });
   };
   const tryOf = (b: ScratchBuild): ClockTry => ({ mhz: b.design.clock.mhz, fmaxMHz: b.report.fmaxMHz, timingMet: b.report.timingMet });
   const autoLines: string[] = [];
@@ -256,45 +231,19 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
     if (fixedClock !== undefined && !chosen.report.timingMet) {
       // a --clock that timing does not meet: no bitstream, the logs are kept for reading
       const miss = chosen;
-      try {
-        await writeFolder(outArg, (dir) => {
-          cpSync(miss.work, dir, { recursive: true, filter: (src) => !/\.(bin|asc)$/.test(src) });
-          // the flow's report (cells, Fmax) without a bitstream
-          const { bitstream: _none, ...flow } = miss.report;
-          writeFileSync(join(dir, 'report.json'), JSON.stringify({ spec: specPath, design: spec.name, board: board.name, flow: { ...flow, bitstream: null } }, null, 2) + '\n');
-        }, { force: !!o.force });
-      } finally {
-        dropScratch(miss);
-      }
+      // the flow's report (cells, Fmax) without a bitstream
+      const { bitstream: _none, ...flow } = miss.report;
+      await keepBuild(miss, outArg, { spec: specPath, design: spec.name, board: board.name, flow: { ...flow, bitstream: null } }, {
+        force: !!o.force, filter: (src) => !/\.(bin|asc)$/.test(src),
+      });
       throw new CircaInputError(`${clockMissMessage(board.clock.mhz, fixedClock, tryOf(miss), miss.report.seed)} (logs: ${join(relative(process.cwd(), target), 'nextpnr.log')})`);
     }
   }
-  const { design, report, work, untrack } = chosen;
+  const { design, report } = chosen;
   const cycles = spec.cost();
   const mhz = report.fmaxMHz ?? report.targetMHz;
-  const summary = {
-    spec: specPath,
-    design: spec.name,
-    board: board.name,
-    flow: { ...report, bitstream: join(target, relative(work, report.bitstream)), logs: { yosys: join(target, 'yosys.log'), nextpnr: join(target, 'nextpnr.log') } },
-    ...(auto ? { clockAuto: autoLines } : {}),
-    cycles: {
-      latency: cycles.latency, period: cycles.period, formula: cycles.formula,
-      latencyUsAtBoardClock: cycles.latency / report.targetMHz,
-      latencyUsAtFmax: report.fmaxMHz ? cycles.latency / report.fmaxMHz : null,
-      inferencesPerSecond: Math.round(report.targetMHz * 1e6 / cycles.period),
-    },
-  };
-  let kept: string[] = [];
-  try {
-    kept = describeKept((await writeFolder(outArg, (dir) => {
-      cpSync(work, dir, { recursive: true });
-      writeFileSync(join(dir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
-    }, { force: !!o.force })).written);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-    untrack();
-  }
+  const summary = buildReport({ spec: specPath, design: spec, board, report, work: chosen.work, outDir: target, ...(auto ? { clockAuto: autoLines } : {}) });
+  const kept = describeKept(await keepBuild(chosen, outArg, summary, { force: !!o.force }));
   p.done('done');
   // --program: only a build that met timing goes onto the board
   let programmed: ProgramResult | undefined;
@@ -402,7 +351,7 @@ export function buildProgram(): Command {
     .option('--valid-pct <p>', 'stall pass: percent of cycles the input offers data', intOption('--valid-pct', 1, 100), 70)
     .option('--ready-pct <p>', 'stall pass: percent of cycles the output is ready', intOption('--ready-pct', 1, 100), 60)
     .addOption(new Option('--simulator <s>', 'auto: verilator when on PATH, else cxxrtl (YoWASP yosys + clang to WebAssembly, nothing to install)')
-      .choices(['auto', 'verilator', 'cxxrtl']).default('auto'))
+      .choices(['auto', ...SIMULATORS]).default('auto'))
     .option('--vcd <file>', 'write a waveform (VCD) of one vector of the full-rate pass; a failing vector\'s VCD is written beside it (default build/sim-<name>/)')
     .option('--vector <k>', 'with --vcd: the vector to trace (default 0)', intOption('--vector', 0))
     .option('--force', 'with --vcd: replace an existing (regular) file')

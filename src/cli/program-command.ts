@@ -4,8 +4,7 @@
  * uses the same steps after a build.
  */
 import { Option, type Command } from 'commander';
-import { loadBoard, type Board } from '../target/ice40/boards.ts';
-import { checkBitstream, programPlan, PROGRAMMERS, runProgrammer, type Programmer } from '../target/ice40/program.ts';
+import { type Board, checkBitstream, loadBoard, type Programmer, PROGRAMMERS, programPlan, runProgrammer } from '../target/index.ts';
 import { progress } from './progress.ts';
 
 export interface ProgramOpts { board: string; tool: Programmer | 'auto'; dryRun?: boolean; json?: boolean; quiet?: boolean }

@@ -15,7 +15,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CircaInputError } from '../errors.ts';
-import { loadBoard, uartBoards } from '../target/ice40/boards.ts';
+import { loadBoard, uartBoards } from '../target/index.ts';
 import { loadDesign } from '../network/design.ts';
 import { loadInputVectors } from '../host/inputs.ts';
 import { formatRunReport, parseRegisterWrite, runOnDevice, type RegisterWrite } from '../host/run.ts';

@@ -12,9 +12,8 @@
  */
 import { CircaInputError } from '../errors.ts';
 import type { Design } from '../network/design.ts';
-import { listBoards, loadBoard } from '../target/ice40/boards.ts';
+import { listBoards, loadBoard, partNames, partOf, partTitle } from '../target/index.ts';
 import { layerInventory } from './inventory.ts';
-import { partNames, partOf, partTitle } from '../target/index.ts';
 
 export interface DspBound {
   part: string;

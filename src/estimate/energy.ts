@@ -27,7 +27,6 @@
 import type { Design } from '../network/design.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { addPJ, multiplyPJ, sramReadPJ, type EnergyTable } from './tables.ts';
-import { EBR_BITS } from '../target/ice40/memory.ts';
 import { inventoryOf, predictInventory } from './resources.ts';
 import { SPRAM_BITS } from './fit.ts';
 import { partOf, partTitle } from '../target/index.ts';
@@ -219,4 +218,3 @@ export function formatEnergyReport(r: EnergyReport): string {
   return out.join('\n');
 }
 
-export { EBR_BITS };

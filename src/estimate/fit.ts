@@ -21,10 +21,9 @@
 import type { Design } from '../network/design.ts';
 import { designFromPlan } from '../network/design.ts';
 import { planAny, specLayers } from '../network/plan.ts';
-import { listBoards, loadBoard } from '../target/ice40/boards.ts';
+import { listBoards, loadBoard, partOf, partTitle, sameTargetParts } from '../target/index.ts';
 import type { Toolchain } from '../flow/index.ts';
 import { LOGIC_TOLERANCE_PCT, predictResources, type ResourceEstimate } from './resources.ts';
-import { partOf, partTitle, sameTargetParts } from '../target/index.ts';
 
 /** SB_SPRAM256KA: 256 kbit (docs/references.md; the iCE40 target's mapping.blockBits.spram). */
 export const SPRAM_BITS = 256 * 1024;
@@ -292,7 +291,9 @@ function advise(design: Design, e: ResourceEstimate, rows: FitRow[], opts: FitOp
   lines.push(...smallerAdvice(design, e, opts));
 
   // what the layers' kinds advise (dense: a structured layer in place of a square one)
-  for (const l of design.net.layers) lines.push(...(l.kind.fitAdvice?.(l.plan) ?? []));
+  // (the memories mapped by the part's target: its mapping rules)
+  const { mapping } = partOf(e.part).target;
+  for (const l of design.net.layers) lines.push(...(l.kind.fitAdvice?.(l.plan, mapping) ?? []));
 
   // fewer lanes (no help when the memory bits alone are over: lanes do not shrink a ROM)
   const bitsOver = over.some((r) => r.resource.startsWith('memory'));

@@ -26,7 +26,7 @@ export {
   type Vary, type SweepPoint, type PointResult,
 } from './sweep.ts';
 export { synthPoints, buildKey, buildCacheDir } from './sweep-synth.ts';
-export { mapMemory, dspCount, EBR_BITS, type MemorySpec, type MemoryMapping, type MultiplierSpec } from '../target/ice40/memory.ts';
+export type { MemorySpec, MemoryMapping, MultiplierSpec } from '../target/index.ts';
 export { designInventory, type DesignInventory, type LayerInventory, type MemoryUse } from './inventory.ts';
 export { dspBound, formatDspBound, parsePart, type DspBound } from './bound.ts';
 export { fill, formatFill, EXHAUSTIVE_LIMIT, type FillResult, type FillChoice, type FillLayer, type FillOptions } from './fill.ts';

@@ -11,7 +11,7 @@
 import { linkDepths, linkOutLanes, linksCut, linkVectors } from '../network/cost.ts';
 import type { NetworkPlan, NetworkLayer } from '../network/plan.ts';
 import { bitsFor } from '../layers/formats.ts';
-import type { MultiplierSpec } from '../target/ice40/memory.ts';
+import type { MultiplierSpec } from '../target/index.ts';
 import { sumOf, type ArithUse, type KindFeatures, type LayerResources, type MemoryUse } from '../layers/resources.ts';
 
 export type { ArithUse, KindFeatures, MemoryUse };

@@ -8,7 +8,9 @@
  *                    (block-circulant spectra), counted on any part
  *   FF, LUT4, carry  per component, a linear model over the component's
  *                    datapath widths, with coefficients fitted to yosys runs
- *                    (coefficients.ts, bench/estimate-calibrate.ts), plus
+ *                    (bench/estimate-calibrate.ts: each kind's in its
+ *                    coefficients face, src/layers/<kind>/coefficients.ts;
+ *                    the rest the target's, Target.coefficients), plus
  *                    explicit terms for what the mapping rules put in logic:
  *                    soft multipliers, memories left to logic, the muxes
  *                    after multi-block memories
@@ -25,9 +27,40 @@ import type { Design } from '../network/design.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { partOf, partTitle } from '../target/index.ts';
 import { designInventory, type DesignInventory, type LayerInventory } from './inventory.ts';
-import type { MemoryMapping } from '../target/ice40/memory.ts';
-import type { TargetMapping } from '../target/types.ts';
-import { COEFFICIENTS, type Coefficients, type LinearModel, type FamilyModels } from './coefficients.ts';
+import type { CoefficientFamily, FamilyModels, LinearModel, MemoryMapping, SharedCoefficients, Target, TargetMapping } from '../target/index.ts';
+import { LAYER_KINDS } from '../layers/index.ts';
+
+/**
+ * The coefficients the resource model prices with: the target's shared ones
+ * (soft multipliers, memories in logic, packing) and the LUT/FF/carry models
+ * of every component by name (`kinds`: the kinds' coefficients faces and the
+ * target's components that are no kind: stream_link, network, board, generic).
+ */
+export interface Coefficients extends Omit<SharedCoefficients, 'components'> {
+  kinds: Record<string, Record<CoefficientFamily, FamilyModels>>;
+}
+
+/** The registered kinds' component models for one toolchain (their coefficients faces), by component name. */
+export function kindModels(toolchain: Toolchain): Record<string, Record<CoefficientFamily, FamilyModels>> {
+  const out: Record<string, Record<CoefficientFamily, FamilyModels>> = {};
+  const owner = new Map<string, { kind: string; model: object }>();
+  for (const kind of Object.values(LAYER_KINDS)) {
+    for (const [name, model] of Object.entries(kind.coefficients ?? {})) {
+      const other = owner.get(name);
+      // a component two kinds share (the folded FFT engine) is one model, the same object in both faces
+      if (other && other.model !== model) throw new Error(`coefficients: component "${name}" has different models in kinds ${other.kind} and ${kind.kind}`);
+      owner.set(name, { kind: kind.kind, model });
+      out[name] = model[toolchain];
+    }
+  }
+  return out;
+}
+
+/** The coefficients a part of `target` is priced with under `toolchain`. */
+export function coefficientsFor(target: Target, toolchain: Toolchain): Coefficients {
+  const { components, ...shared } = target.coefficients[toolchain];
+  return { ...shared, kinds: { ...components, ...kindModels(toolchain) } };
+}
 
 export interface ResourceCounts {
   /** logic cells (ICESTORM_LC) */
@@ -145,7 +178,7 @@ export function explicitCost(c: Coefficients, inv: LayerInventory, ultraplus: bo
   return { lut4, ff, carry };
 }
 
-function familyModels(c: Coefficients, kind: string, family: 'ultraplus' | 'hx'): FamilyModels | undefined {
+function familyModels(c: Coefficients, kind: string, family: CoefficientFamily): FamilyModels | undefined {
   const k = c.kinds[kind];
   return k ? k[family] : undefined;
 }
@@ -202,7 +235,7 @@ export function predictInventory(inv: DesignInventory, opts: ResourceOptions): R
   const toolchain = opts.toolchain ?? 'yowasp';
   const board = opts.board ?? true;
   const { part, model, target } = partOf(opts.part, 'part');
-  const c = opts.coefficients ?? COEFFICIENTS[toolchain];
+  const c = opts.coefficients ?? coefficientsFor(target, toolchain);
   // the target says how a part is priced (iCE40: UltraPlus multiplies on SB_MAC16; HX and LP share the logic fabric, no DSP: one model)
   const ultraplus = model.hardMultipliers;
   const family = model.coefficientFamily;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { cacheDir } from '../sim/verilator.ts';
 import { boardDesign } from '../network/board.ts';
 import { packageVersion, type SourceFile } from '../verilog/index.ts';
-import type { Board } from '../target/ice40/boards.ts';
+import type { Board } from '../target/index.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { designOfSpec } from './sweep.ts';
 

@@ -31,7 +31,7 @@ import { kindNamed, LAYER_KINDS } from '../layers/index.ts';
 import { loadLayerSpec } from '../layers/load.ts';
 import type { ImageShape } from '../layers/types.ts';
 import { DSP_MODES, type DspMode } from '../layers/formats.ts';
-import type { Board } from '../target/ice40/boards.ts';
+import type { Board } from '../target/index.ts';
 import type { FlowReport, Toolchain } from '../flow/index.ts';
 import { fitCheck } from './fit.ts';
 import { energyPerInference } from './energy.ts';

@@ -7,7 +7,7 @@
  */
 import { runYowaspTool, type Tree } from '../flow/yowasp.ts';
 import type { SourceFile } from '../verilog/index.ts';
-import { renameCommands } from '../target/ice40/script.ts';
+import { renameCommands } from '../target/index.ts';
 
 export interface ProofJob {
   /** what is proven, one line */

@@ -6,9 +6,9 @@
  * its own in src/layers/<kind>/resources.ts, following its template in
  * rtl-templates/; src/estimate/ only aggregates and prices.
  */
-import type { MemorySpec, MultiplierSpec } from '../target/ice40/memory.ts';
+import type { FamilyModels, FittedModel, LinearModel, MemorySpec, MultiplierSpec } from '../target/index.ts';
 
-export type { MemorySpec, MultiplierSpec };
+export type { FamilyModels, FittedModel, LinearModel, MemorySpec, MultiplierSpec };
 
 /** Memory accesses per inference, in words of the memory's width. */
 export interface MemoryUse extends MemorySpec {
@@ -36,13 +36,22 @@ export interface ArithUse {
 }
 
 /**
- * Datapath widths the LUT/FF model is calibrated on (src/estimate/
- * coefficients.ts, fitted by bench/estimate-calibrate.ts). Only the fields a
- * kind uses are set.
+ * Datapath widths the LUT/FF model is calibrated on (the kind's coefficients
+ * face, src/layers/<kind>/coefficients.ts, fitted by
+ * bench/estimate-calibrate.ts). Only the fields a kind uses are set.
  */
 export interface KindFeatures {
   [name: string]: number;
 }
+
+/**
+ * The coefficients face of a kind (LayerKind.coefficients): its fitted
+ * models keyed by its own component names (the kind's name, and any `model`
+ * its resource face gives, e.g. the folded FFT engine's 'folded-fft').
+ * The built-in kinds keep theirs in src/layers/<kind>/coefficients.ts,
+ * written by bench/estimate-calibrate.ts.
+ */
+export type KindCoefficients = Readonly<Record<string, FittedModel>>;
 
 /** What the resource face returns for one layer instance. */
 export interface LayerResources {
@@ -52,8 +61,8 @@ export interface LayerResources {
   /** features of the LUT/FF model */
   features: KindFeatures;
   /**
-   * the LUT/FF model to price it with (a key of the calibrated coefficients),
-   * when not the kind's own (the folded FFT engine: 'folded-fft')
+   * the LUT/FF model to price it with (a component name of some kind's
+   * coefficients face), when not the kind's own (the folded FFT engine: 'folded-fft')
    */
   model?: string;
 }

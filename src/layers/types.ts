@@ -12,7 +12,8 @@ import type { SourceFile } from '../verilog/index.ts';
 import type { StreamInterface } from '../sim/stream.ts';
 import type { LabelledVector } from '../sim/vectors.ts';
 import type { ProofJob } from '../formal/prove.ts';
-import type { LayerResources, ResourceContext } from './resources.ts';
+import type { TargetMapping } from '../target/index.ts';
+import type { KindCoefficients, LayerResources, ResourceContext } from './resources.ts';
 import type { DspMode } from './formats.ts';
 import type { LayerRtl, ReferenceResult, VectorHandshakes } from '../sim/dut-types.ts';
 
@@ -182,6 +183,13 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
    */
   resources?(plan: Plan, ctx: ResourceContext): LayerResources;
   /**
+   * Optional: the fitted LUT/FF/carry models of the kind's components, keyed
+   * by component name (src/layers/resources.ts KindCoefficients): what the
+   * estimate prices the resource face's features with. Without one, the
+   * estimate notes that the kind has no LUT/FF model.
+   */
+  coefficients?: KindCoefficients;
+  /**
    * Optional: why the layer's outputs are not values another layer takes
    * (argmax: "it outputs an index and a value"); such a kind can only be the
    * last layer of a network.
@@ -190,9 +198,10 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
   /**
    * Optional: lines of advice about this layer when its design does not fit
    * the part (src/estimate/fit.ts prints them with its own: SPRAM, lanes,
-   * other parts).
+   * other parts); `mapping` is the part's target's (src/target/types.ts
+   * TargetMapping: where its memories go, how many blocks they take).
    */
-  fitAdvice?(plan: Plan): string[];
+  fitAdvice?(plan: Plan, mapping: TargetMapping): string[];
   /**
    * Optional: the kind's formal proofs (src/formal/ builds the miters and
    * runs sat), for `circa prove` after the generic rounding proofs: a few

@@ -10,8 +10,7 @@
  *   LED 2: error (sticky: a rejected frame, a timeout or a lost byte), when the board has a third LED
  */
 import { CircaInputError } from '../errors.ts';
-import { pcfFor, uartBoards, type Board } from '../target/ice40/boards.ts';
-import { clockPlan, describeClock, type ClockPlan } from '../target/ice40/pll.ts';
+import { type Board, clockPlan, type ClockPlan, describeClock, pcfFor, uartBoards } from '../target/index.ts';
 import type { LayerRtl } from '../layers/types.ts';
 import { header, instance, template, type SourceFile } from '../verilog/index.ts';
 import { DEFAULT_TIMEOUT_BITS } from './protocol.ts';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { track } from '../cleanup.ts';
 import type { SourceFile } from '../verilog/index.ts';
-import { readCommands } from '../target/ice40/script.ts';
+import { readCommands } from '../target/index.ts';
 
 const run = promisify(execFile);
 

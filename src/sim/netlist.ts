@@ -21,8 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { CircaError, CircaInputError } from '../errors.ts';
 import type { LayerRtl } from './dut-types.ts';
 import type { SourceFile } from '../verilog/index.ts';
-import type { PartName } from '../target/ice40/parts.ts';
-import { netlistScript } from '../target/ice40/script.ts';
+import { netlistScript, type PartName } from '../target/index.ts';
 import { runYowaspTool, type Tree } from '../flow/yowasp.ts';
 import { cacheDir } from './verilator.ts';
 

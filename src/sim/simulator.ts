@@ -25,7 +25,7 @@ export type SimulatorChoice = SimulatorName | 'auto';
 
 export function parseSimulator(s: string): SimulatorChoice {
   if (s === 'auto' || (SIMULATORS as readonly string[]).includes(s)) return s as SimulatorChoice;
-  throw new CircaInputError(`--simulator: expected auto, verilator or cxxrtl, got '${s}'`);
+  throw new CircaInputError(`--simulator: expected auto, ${SIMULATORS.slice(0, -1).join(', ')} or ${SIMULATORS[SIMULATORS.length - 1]}, got '${s}'`);
 }
 
 let verilatorOnPath: boolean | undefined;

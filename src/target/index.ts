@@ -10,10 +10,27 @@ import { ice40 } from './ice40/index.ts';
 import type { PartModel, Target, TargetPart } from './types.ts';
 
 export type {
-  FileContent, FlowCells, FlowClock, FlowFiles, FlowStep, PartLimits, PartModel, ScriptSource, StepOptions, Target, TargetMapping, TargetPart, ToolName, ToolRun,
+  CoefficientFamily, FamilyModels, FileContent, FittedModel, FlowCells, FlowClock, FlowFiles, FlowStep, LinearModel, MemoryMapping, MemorySpec, MultiplierSpec,
+  PartLimits, PartModel, ScriptSource, SharedCoefficients, StepOptions, Target, TargetMapping, TargetPart, ToolName, ToolRun,
 } from './types.ts';
 export { ice40 };
 export { errorLines, netlistCellCounts } from './yosys.ts';
+
+/*
+ * What the rest of circa uses of the built-in target beyond the Target
+ * interface, named here so that no file outside src/target/ imports an
+ * iCE40 file (test/architecture.test.ts): the board files and their pins
+ * (boards/<name>.json), the PLL, the programmers, the synthesis scripts the
+ * simulator's gate-level netlist and the proofs read, and the SB_SPRAM256KA
+ * wrapper the kinds with run-time loaded weights instantiate.
+ */
+export { listBoards, loadBoard, parseBoard, pcfFor, uartBoards, BoardSchema, type Board } from './ice40/boards.ts';
+export { PARTS, PART_NAMES, partInfo, type PartName, type PartInfo } from './ice40/parts.ts';
+export { CLOCK_AUTO, clockOption, clockPlan, describeClock, pllFor, type ClockPlan } from './ice40/pll.ts';
+export { clockMissMessage, describeTry, nextAutoStep, type ClockTry } from './ice40/clock-auto.ts';
+export { checkBitstream, programPlan, PROGRAMMERS, runProgrammer, type Programmer } from './ice40/program.ts';
+export { buildScript, netlistScript, readCommands, renameCommands, synthesisScript } from './ice40/script.ts';
+export { loadedSpramModule } from './ice40/spram.ts';
 
 /** The registered targets by name. */
 export const TARGETS: Record<string, Target> = {};

@@ -7,7 +7,74 @@
  * exports a Target and joins with registerTarget() (src/target/index.ts).
  */
 
-import type { MemoryMapping, MemorySpec } from './ice40/memory.ts';
+/** One memory as the RTL describes it, for the estimate to map onto a target's blocks. */
+export interface MemorySpec {
+  /** where it is, for reports (`tvscm784.bank[0]`, `link1`) */
+  name: string;
+  depth: number;
+  /** data bits after constant bits are removed */
+  width: number;
+  /** no write port (contents from `initial`) */
+  rom: boolean;
+  /** `(* rom_style = "block" *)`: yosys may not fall back to logic */
+  forceBlock?: boolean;
+  /** `(* ram_style = "huge" *)`: SB_SPRAM256KA (a RAM) */
+  huge?: boolean;
+}
+
+/** Where a target's synthesis puts a memory (SB_RAM40_4K, SB_SPRAM256KA on the iCE40). */
+export interface MemoryMapping extends MemorySpec {
+  /** 'ebr': SB_RAM40_4K blocks; 'spram': SB_SPRAM256KA blocks; 'logic': flip-flops (RAM) or LUTs (ROM) */
+  target: 'ebr' | 'spram' | 'logic';
+  /** SB_RAM40_4K blocks, or SB_SPRAM256KA blocks for 'spram' (0 for logic) */
+  blocks: number;
+  /** the chosen configuration, e.g. "512x8", "16384x16" (SPRAM), or "logic" */
+  config: string;
+  /** address chunks muxed after the blocks (1 when one block column holds the whole depth) */
+  chunks: number;
+  /** yosys' cost of the chosen block configuration and of the logic fallback */
+  blockCost: number;
+  logicCost: number;
+}
+
+/** One hardware multiplier of a layer: operand widths and product width. */
+export interface MultiplierSpec {
+  name: string;
+  a: number;
+  b: number;
+  y: number;
+  /** instances (lanes) */
+  count: number;
+  /** products one SB_MAC16 makes at once (2: the dual 8x8 mode, rtl-templates/dsp_dual8.v); default 1 */
+  perDsp?: number;
+}
+
+/** A linear model: sum(coefficient * feature) over the named features. */
+export type LinearModel = Record<string, number>;
+/** The LUT4, flip-flop and carry models of one component on one coefficient family. */
+export interface FamilyModels { lut: LinearModel; ff: LinearModel; carry: LinearModel }
+/** The coefficient families of the fitted models (PartModel.coefficientFamily). */
+export type CoefficientFamily = 'ultraplus' | 'hx';
+/**
+ * One component's models as fitted to yosys runs: per toolchain (the YoWASP
+ * and the native yosys map a little differently) and per coefficient family.
+ */
+export type FittedModel = Readonly<Record<'yowasp' | 'native', Readonly<Record<CoefficientFamily, FamilyModels>>>>;
+
+/**
+ * The fitted coefficients of a target that belong to no layer kind (the
+ * iCE40's: src/target/ice40/coefficients.ts); each kind's own component
+ * models are its coefficients face (src/layers/<kind>/coefficients.ts).
+ */
+export interface SharedCoefficients {
+  /** where the coefficients came from */
+  source: string;
+  softMul: { lutPerBit: number; lut0: number; carryPerWidth: number; carry0: number };
+  memory: { ramPerBitWord: number; romPerBitWord: number; romMinPerBit: number; chunkMuxPerBit: number };
+  packing: { ff: number; carry: number };
+  /** the components that are no layer kind: stream_link, network, board, generic (a kind without a resource face) */
+  components: Record<string, Record<CoefficientFamily, FamilyModels>>;
+}
 
 /** The tools the runners of src/flow/ can run. */
 export type ToolName = 'yosys' | 'nextpnr-ice40' | 'icepack';
@@ -99,7 +166,7 @@ export interface PartModel {
   /** multiplies go onto hard multipliers (the DSP mapping rules of the target) */
   readonly hardMultipliers: boolean;
   /** which fitted coefficient family applies */
-  readonly coefficientFamily: 'ultraplus' | 'hx';
+  readonly coefficientFamily: CoefficientFamily;
 }
 
 /** A source of the synthesis script: `.v` and `.sv` files are read, others are data the reads may include. */
@@ -159,6 +226,8 @@ export interface Target {
   model(part: TargetPart): PartModel;
   /** How the estimate maps memories and multiplies onto the target's blocks. */
   readonly mapping: TargetMapping;
+  /** The fitted coefficients of the resource model that belong to no kind, per toolchain (the kinds' own: their coefficients faces). */
+  readonly coefficients: Readonly<Record<'yowasp' | 'native', SharedCoefficients>>;
   /** The synthesis part of the yosys script (comment, reads, the synthesis command, renames), without an output line. */
   synthesisScript(s: { sources: readonly ScriptSource[]; top: string; part: string }): string;
   /** The run's file names. */

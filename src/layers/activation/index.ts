@@ -1,6 +1,7 @@
 /** The activation layer kind: elementwise requantisation and identity / relu / hardtanh. */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
 import { activationResources } from './resources.ts';
 import { activationSpecSchema, type ActivationSpec } from './spec.ts';
 import { planActivation, type ActivationPlan } from './plan.ts';
@@ -22,6 +23,7 @@ export const activation = defineKind<ActivationSpec, ActivationPlan>({
   io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: 1, outWidth: p.yWidth, inBeats: p.n, outBeats: p.n }),
   rtl: activationRtl,
   resources: activationResources,
+  coefficients,
   cost: activationCost,
   timing: activationTiming,
   train: activationTrain,

@@ -1,6 +1,7 @@
 /** The argmax layer kind: the classifier's final stage (index and score). */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
 import { argmaxResources } from './resources.ts';
 import { argmaxSpecSchema, type ArgmaxSpec } from './spec.ts';
 import { planArgmax, type ArgmaxPlan } from './plan.ts';
@@ -27,6 +28,7 @@ export const argmax = defineKind<ArgmaxSpec, ArgmaxPlan>({
   io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: 2, outWidth: p.outWidth, inBeats: p.n, outBeats: 1 }),
   rtl: argmaxRtl,
   resources: argmaxResources,
+  coefficients,
   terminal: 'it outputs an index and a value',
   classIndex: 0,
   vary: { width: (spec, f) => { spec.input = { ...f }; } },

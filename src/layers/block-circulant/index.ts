@@ -4,6 +4,7 @@
  */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
 import { bcircResources } from './resources.ts';
 import { describeSource } from '../circulant-common/weights.ts';
 import { blockCirculantSpecSchema, type BlockCirculantSpec } from './spec.ts';
@@ -28,6 +29,7 @@ export const blockCirculant = defineKind<BlockCirculantSpec, BlockCirculantPlan>
   io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: p.k, outWidth: p.yWidth, inBeats: p.inputs, outBeats: p.p }),
   rtl: (p) => bcircRtl(p),
   resources: bcircResources,
+  coefficients,
   cost: bcircCost,
   timing: bcircTiming,
   registers: bcircRegisters,

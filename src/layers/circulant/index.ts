@@ -1,6 +1,8 @@
 /** The circulant layer kind (Cheng et al. 2015): spec, reference, rtl and cost faces together. */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
+import { foldedFftCoefficients } from '../circulant-common/folded-coefficients.ts';
 import { coreResources } from '../circulant-common/resources.ts';
 import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
 import { describeSource } from '../circulant-common/weights.ts';
@@ -27,6 +29,7 @@ export const circulant = defineKind<CirculantSpec, CirculantPlan>({
   io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: 1, outWidth: p.yWidth, inBeats: p.inputs, outBeats: p.outputs }),
   rtl: circulantRtl,
   resources: (p, ctx) => coreResources(ctx, p.core, p.yWidth),
+  coefficients: { ...coefficients, ...foldedFftCoefficients },
   cost: circulantCost,
   timing: circulantTiming,
   train: circulantTrain,

@@ -4,6 +4,7 @@
  */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
 import { conv2dSpecSchema, type Conv2dSpec } from './spec.ts';
 import { planConv2d, varyConvLanes, type Conv2dPlan } from './plan.ts';
 import { conv2dFloat, conv2dReference } from './reference.ts';
@@ -31,6 +32,7 @@ export const conv2d = defineKind<Conv2dSpec, Conv2dPlan>({
   beatField: 'beat',
   rtl: conv2dRtl,
   resources: conv2dResources,
+  coefficients,
   vary: {
     lanes: (spec, lanes) => { spec.lanes = varyConvLanes(spec, lanes); },
     beat: (spec, beat) => { spec.beat = beat; },

@@ -206,6 +206,41 @@ export function planEngine(
   };
 }
 
+/**
+ * The weight memory of a conv2d layer: dense G*KK words of P lanes;
+ * block-circulant one word per (row group, kernel position, block column);
+ * its EBR and SPRAM needs, and the checks of "memory": "spram".
+ */
+function planWeightMemory(g: {
+  structure: Conv2dPlan['structure']; lanes: number; blockSize: number; groups: number; kk: number; kpos: number; cb: number; wWidth: number; memory: MemoryChoice;
+}) {
+  const { structure, lanes, blockSize: bk, groups, kk, kpos, cb, wWidth } = g;
+  const blockRows = structure === 'dense' ? 1 : Math.max(1, lanes / bk);
+  const groupsPerRow = structure === 'dense' ? 1 : Math.max(1, bk / lanes);
+  const rowGroups = structure === 'dense' ? groups : Math.ceil(groups / groupsPerRow);
+  const slots = structure === 'dense' ? lanes : blockRows * bk;
+  const romDepth = structure === 'dense' ? groups * kk : rowGroups * kpos * cb;
+  const wordWidth = slots * wWidth;
+  const ebrNeed = ebrBlocksOf(romDepth, wordWidth);
+  const spramNeed = Math.ceil(romDepth / DENSE_SPRAM_WORDS) * Math.ceil(wordWidth / DENSE_SPRAM_WIDTH);
+  // "auto" stays a ROM (yosys decides): SPRAM only when asked, since its weights need a run-time load
+  const memory: MemoryChoice = g.memory;
+  if (memory === 'spram') {
+    if (wordWidth > DENSE_LOAD_WORD_BITS) {
+      const what = structure === 'dense' ? `lanes x weight width = ${lanes} x ${wWidth}` : `${slots} circulant values x weight width = ${slots} x ${wWidth}`;
+      bad(structure === 'dense' ? 'lanes' : 'blockSize', `with "memory": "spram" a weight word (${what} = ${wordWidth} bits) is one ` +
+        `${DENSE_LOAD_WORD_BITS}-bit WRITE_REG value of the load, so it must be at most ${DENSE_LOAD_WORD_BITS} bits: ` +
+        (structure === 'dense' ? `use at most ${Math.floor(DENSE_LOAD_WORD_BITS / wWidth)} lanes` : 'use a smaller block size (and lanes)') +
+        ', narrower weights, or "memory": "ebr"');
+    }
+    if (spramNeed > DENSE_SPRAM_BLOCKS) {
+      bad('memory', `the weights need ${spramNeed} SPRAM blocks (${romDepth} words of ${wordWidth} bits; a block holds ` +
+        `${DENSE_SPRAM_WORDS} x ${DENSE_SPRAM_WIDTH}), more than the ${DENSE_SPRAM_BLOCKS} of an UltraPlus; use fewer channels or narrower weights`);
+    }
+  }
+  return { blockRows, groupsPerRow, rowGroups, slots, romDepth, wordWidth, ebrNeed, spramNeed, memory };
+}
+
 /** `kh`: the kernel's height (conv1d plans with 1; a conv2d kernel is square). */
 export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
   const { height: h, width: w, channels: c, outChannels: m, kernel: k, stride, padding } = spec;
@@ -383,29 +418,8 @@ export function planConv2d(spec: Conv2dSpec, kh = spec.kernel): Conv2dPlan {
   }
 
   // ---- the weight memory: dense G*KK words of P lanes; block-circulant one word per (row group, kernel position, block column) ----
-  const blockRows = structure === 'dense' ? 1 : Math.max(1, lanes / bk);
-  const groupsPerRow = structure === 'dense' ? 1 : Math.max(1, bk / lanes);
-  const rowGroups = structure === 'dense' ? groups : Math.ceil(groups / groupsPerRow);
-  const slots = structure === 'dense' ? lanes : blockRows * bk;
-  const romDepth = structure === 'dense' ? groups * kk : rowGroups * kpos * cb;
-  const wordWidth = slots * wWidth;
-  const ebrNeed = ebrBlocksOf(romDepth, wordWidth);
-  const spramNeed = Math.ceil(romDepth / DENSE_SPRAM_WORDS) * Math.ceil(wordWidth / DENSE_SPRAM_WIDTH);
-  // "auto" stays a ROM (yosys decides): SPRAM only when asked, since its weights need a run-time load
-  const memory: MemoryChoice = spec.memory;
-  if (memory === 'spram') {
-    if (wordWidth > DENSE_LOAD_WORD_BITS) {
-      const what = structure === 'dense' ? `lanes x weight width = ${lanes} x ${wWidth}` : `${slots} circulant values x weight width = ${slots} x ${wWidth}`;
-      bad(structure === 'dense' ? 'lanes' : 'blockSize', `with "memory": "spram" a weight word (${what} = ${wordWidth} bits) is one ` +
-        `${DENSE_LOAD_WORD_BITS}-bit WRITE_REG value of the load, so it must be at most ${DENSE_LOAD_WORD_BITS} bits: ` +
-        (structure === 'dense' ? `use at most ${Math.floor(DENSE_LOAD_WORD_BITS / wWidth)} lanes` : 'use a smaller block size (and lanes)') +
-        ', narrower weights, or "memory": "ebr"');
-    }
-    if (spramNeed > DENSE_SPRAM_BLOCKS) {
-      bad('memory', `the weights need ${spramNeed} SPRAM blocks (${romDepth} words of ${wordWidth} bits; a block holds ` +
-        `${DENSE_SPRAM_WORDS} x ${DENSE_SPRAM_WIDTH}), more than the ${DENSE_SPRAM_BLOCKS} of an UltraPlus; use fewer channels or narrower weights`);
-    }
-  }
+  const { blockRows, groupsPerRow, rowGroups, slots, romDepth, wordWidth, ebrNeed, spramNeed, memory } =
+    planWeightMemory({ structure, lanes, blockSize: bk, groups, kk, kpos, cb, wWidth, memory: spec.memory });
 
   return {
     ...engine,

@@ -12,7 +12,7 @@ import { ROUNDING_CODE, formatName, toHex } from '../../fixed/index.ts';
 import { header, instance, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
 import { bitsFor } from '../formats.ts';
 import { ACT_CODE, decl, dual8Sources, laneWord, romModule } from '../dense/rtl.ts';
-import { loadedSpramModule } from '../../target/ice40/spram.ts';
+import { loadedSpramModule } from '../../target/index.ts';
 import type { LayerRtl } from '../types.ts';
 import { spramLoaderPorts, spramLoaderWiring, weightMemoryPorts } from '../spram-load.ts';
 import type { StreamInterface } from '../../sim/stream.ts';

@@ -4,6 +4,7 @@
  */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
 import { checkRawCount } from '../formats.ts';
 import { denseFitAdvice, denseResources } from './resources.ts';
 import { denseSpecSchema, type DenseSpec } from './spec.ts';
@@ -33,6 +34,7 @@ export const dense = defineKind<DenseSpec, DensePlan>({
   beatField: 'beat',
   rtl: (p) => denseRtl(p),
   resources: denseResources,
+  coefficients,
   fitAdvice: denseFitAdvice,
   vary: {
     lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.outputs)); },

@@ -7,14 +7,14 @@
 import { bitsFor } from '../formats.ts';
 import type { LayerResources, MemoryUse, MultiplierSpec, ResourceContext } from '../resources.ts';
 import type { DensePlan } from './plan.ts';
-import { mapMemory } from '../../target/ice40/memory.ts';
+import type { TargetMapping } from '../../target/index.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
 /** Fit advice: a square dense layer could be a TVSCM layer (2 parameters, only its lane banks in EBR). */
-export function denseFitAdvice(p: DensePlan): string[] {
+export function denseFitAdvice(p: DensePlan, mapping: TargetMapping): string[] {
   if (p.n !== p.m) return [];
-  const bank = mapMemory({ name: 'bank', depth: Math.ceil(p.n / p.lanes), width: p.xWidth, rom: false });
+  const bank = mapping.mapMemory({ name: 'bank', depth: Math.ceil(p.n / p.lanes), width: p.xWidth, rom: false });
   return [
     `a TVSCM layer in place of ${p.name} (dense ${p.n} x ${p.m}, ${n(p.n * p.m + p.m)} parameters) has 2 parameters ` +
       `and needs ${p.lanes * bank.blocks} EBR for its ${p.lanes} lane bank(s) of ${bank.depth} x ${p.xWidth} bits`,

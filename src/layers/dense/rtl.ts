@@ -20,7 +20,7 @@
 import { working } from '../../work.ts';
 import { ROUNDING_CODE, formatName, toHex, toUnsigned } from '../../fixed/index.ts';
 import { header, instance, packageVersion, portList, streamPorts, template, type Port, type SourceFile } from '../../verilog/index.ts';
-import { loadedSpramModule } from '../../target/ice40/spram.ts';
+import { loadedSpramModule } from '../../target/index.ts';
 import type { LayerRtl } from '../types.ts';
 import { spramLoaderPorts, spramLoaderWiring, weightMemoryPorts } from '../spram-load.ts';
 import type { DensePlan } from './plan.ts';

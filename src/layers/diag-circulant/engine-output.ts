@@ -9,7 +9,7 @@
  */
 import { instance, template, type SourceFile } from '../../verilog/index.ts';
 import { romModule } from '../../verilog/rom.ts';
-import { loadedSpramModule } from '../../target/ice40/spram.ts';
+import { loadedSpramModule } from '../../target/index.ts';
 import type { EngineOutputStage, EngineOutputContext } from '../../fft/index.ts';
 import { foldedUnloadLatency } from '../circulant-common/folded-core.ts';
 import { lostWire, realPart, requantTail, type RequantHead } from '../circulant-common/engine-output.ts';

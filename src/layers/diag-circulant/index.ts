@@ -1,6 +1,8 @@
 /** The diag-circulant layer kind (Araujo et al. 2020): spec, reference, rtl and cost faces together. */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
+import { foldedFftCoefficients } from '../circulant-common/folded-coefficients.ts';
 import { checkRawCount } from '../formats.ts';
 import { coreResources } from '../circulant-common/resources.ts';
 import { describeCore as describeStreamCore } from '../circulant-common/core.ts';
@@ -32,6 +34,7 @@ export const diagCirculant = defineKind<DiagCirculantSpec, DiagCirculantPlan>({
   io: (p) => ({ inLanes: 1, inWidth: p.xWidth, outLanes: 1, outWidth: p.yWidth, inBeats: p.inputs, outBeats: p.outputs }),
   rtl: diagCirculantRtl,
   resources: (p, ctx) => coreResources(ctx, p.core, p.yWidth, p),
+  coefficients: { ...coefficients, ...foldedFftCoefficients },
   cost: diagCirculantCost,
   timing: diagCirculantTiming,
   train: diagCirculantTrain,

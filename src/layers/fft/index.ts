@@ -7,6 +7,8 @@
 import { formatName, q } from '../../fixed/index.ts';
 import { fftCost, engineCycles, foldedFftSchedule } from '../../fft/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
+import { foldedFftCoefficients } from '../circulant-common/folded-coefficients.ts';
 import { fftResources } from './resources.ts';
 import { fftLayerSpecSchema, type FftLayerSpec } from './spec.ts';
 import { planFftLayer, isFolded, type FftLayerPlan } from './plan.ts';
@@ -32,6 +34,7 @@ export const fft = defineKind<FftLayerSpec, FftLayerPlan>({
   io: (p) => ({ inLanes: 2, inWidth: p.inWidth, outLanes: 2, outWidth: isFolded(p) ? p.memWidth : p.outWidth, inBeats: p.n, outBeats: p.n }),
   rtl: fftLayerRtl,
   resources: fftResources,
+  coefficients: { ...coefficients, ...foldedFftCoefficients },
   chainAdvice: 'its beats are complex samples; for an FFT inside a layer use circulant, block-circulant or diag-circulant',
   cost: fftLayerCost,
   timing: fftLayerTiming,

@@ -30,7 +30,7 @@ export interface FftPart {
  *                            3-multiplier k1 = (a + b) c is W + 1 bits wide)
  *   fft_skid / fft_bitrev    the two-word output buffer, or the reorder
  *                            buffer (RAM, 2N x 2 W) with naturalOrder
- * Features of the LUT/FF model (coefficients.ts, fitted on `fft` layers and
+ * Features of the LUT/FF model (./coefficients.ts, fitted on `fft` layers and
  * shared by every kind that holds an FFT): fft (pipelines), bfBits (sum of
  * W_F), bfRound (the same over the butterflies that shift and round),
  * ffDelay (delay-line bits in flip-flops), ramDelay (pointer bits of the
@@ -95,8 +95,8 @@ export function fftPart(name: string, f: FftPlan, uses: number, cycles: number):
  * (N/2B words of B complex samples each), per butterfly unit a twiddle ROM
  * (the first quarter: N/4 x 2 TW) and, for the circulant layers, a spectrum ROM (K/2 x 2 H_W),
  * and one complex multiplier (4 real W x VW products, or 3 with Gauss: one
- * (W + 1) x FW and two W x FW). Features of its LUT/FF model ('folded-fft'
- * in coefficients.ts): one, unitBits (B x W: the units' datapath), ctrl
+ * (W + 1) x FW and two W x FW). Features of its LUT/FF model ('folded-fft',
+ * ../circulant-common/folded-coefficients.ts): one, unitBits (B x W: the units' datapath), ctrl
  * (log2 N: counters, address generation, pass table), outBits (the output
  * FIFO's word width; the FIFO is in flip-flops, ram_style "logic"), layer
  * (1 for a circulant core: loader, spectral product addressing, output

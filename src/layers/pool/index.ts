@@ -4,6 +4,7 @@
  */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
 import { conv2dCycles, conv2dTiming } from '../conv2d/cost.ts';
 import { poolSpecSchema, type PoolSpec } from './spec.ts';
 import { planPool, type PoolPlan } from './plan.ts';
@@ -27,6 +28,7 @@ export const pool = defineKind<PoolSpec, PoolPlan>({
   beatField: 'beat',
   rtl: poolRtl,
   resources: poolResources,
+  coefficients,
   vary: {
     beat: (spec, beat) => { spec.beat = beat; },
     fields: ['window', 'stride'],

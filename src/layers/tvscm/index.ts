@@ -1,6 +1,7 @@
 /** The TVSCM layer kind: spec, reference, rtl and cost faces together, and its run-time registers (a, b). */
 import { formatName, toReal } from '../../fixed/index.ts';
 import { defineKind } from '../types.ts';
+import { coefficients } from './coefficients.ts';
 import { tvscmResources } from './resources.ts';
 import { tvscmSpecSchema, type TvscmSpec } from './spec.ts';
 import { planTvscm, type TvscmPlan } from './plan.ts';
@@ -26,6 +27,7 @@ export const tvscm = defineKind<TvscmSpec, TvscmPlan>({
   beatField: 'beat',
   rtl: tvscmRtl,
   resources: tvscmResources,
+  coefficients,
   vary: {
     lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.n)); },
     buffers: (spec, buffers) => { spec.buffers = buffers; },

@@ -9,6 +9,8 @@
  *   steps.ts      the flow as data: yosys -> nextpnr-ice40 -> icepack
  *   logs.ts       reading nextpnr's log and report and the netlist's SB_* cells
  *   memory.ts     how yosys maps memories (EBR, SPRAM) and multiplies (SB_MAC16)
+ *   coefficients.ts  the fitted coefficients of the resource model that belong to
+ *                 no kind (the kinds' own: src/layers/<kind>/coefficients.ts)
  *   spram.ts, dsp-dual8.ts   the SB_SPRAM256KA and dual 8x8 SB_MAC16 wrappers
  *   program.ts    writing a bitstream to a board (openFPGALoader, iceprog)
  */
@@ -18,6 +20,7 @@ import { PARTS, type PartName } from './parts.ts';
 import { synthesisScript } from './script.ts';
 import { flowFiles, flowSteps, placeUnpinned } from './steps.ts';
 import { dspCount, mapMemory, EBR_BITS, SPRAM_DEPTH, SPRAM_WIDTH } from './memory.ts';
+import { COEFFICIENTS } from './coefficients.ts';
 
 const text = (c: FileContent | undefined): string => (c === undefined ? '' : typeof c === 'string' ? c : new TextDecoder().decode(c));
 
@@ -31,6 +34,8 @@ export const ice40: Target = Object.freeze<Target>({
     : { hardMultipliers: false, coefficientFamily: 'hx' as const }),
   // EBR (SB_RAM40_4K), SPRAM (SB_SPRAM256KA) and SB_MAC16 as yosys's synth_ice40 maps them
   mapping: { mapMemory, dspCount, blockBits: { ebr: EBR_BITS, spram: SPRAM_DEPTH * SPRAM_WIDTH } },
+  // fitted to YoWASP and native yosys runs (bench/estimate-calibrate.ts)
+  coefficients: COEFFICIENTS,
   synthesisScript: (s) => synthesisScript({ ...s, part: s.part as PartName }),
   flowFiles,
   flowSteps,

@@ -52,35 +52,9 @@
  * (plus a last, narrower slice that is mapped by the same rule), each slice
  * a SB_MAC16 16x16. dspCount() follows those rules.
  */
+import type { MemoryMapping, MemorySpec, MultiplierSpec } from '../types.ts';
 
-/** One memory as the RTL describes it. */
-export interface MemorySpec {
-  /** where it is, for reports (`tvscm784.bank[0]`, `link1`) */
-  name: string;
-  depth: number;
-  /** data bits after constant bits are removed */
-  width: number;
-  /** no write port (contents from `initial`) */
-  rom: boolean;
-  /** `(* rom_style = "block" *)`: yosys may not fall back to logic */
-  forceBlock?: boolean;
-  /** `(* ram_style = "huge" *)`: SB_SPRAM256KA (a RAM) */
-  huge?: boolean;
-}
-
-export interface MemoryMapping extends MemorySpec {
-  /** 'ebr': SB_RAM40_4K blocks; 'spram': SB_SPRAM256KA blocks; 'logic': flip-flops (RAM) or LUTs (ROM) */
-  target: 'ebr' | 'spram' | 'logic';
-  /** SB_RAM40_4K blocks, or SB_SPRAM256KA blocks for 'spram' (0 for logic) */
-  blocks: number;
-  /** the chosen configuration, e.g. "512x8", "16384x16" (SPRAM), or "logic" */
-  config: string;
-  /** address chunks muxed after the blocks (1 when one block column holds the whole depth) */
-  chunks: number;
-  /** yosys' cost of the chosen block configuration and of the logic fallback */
-  blockCost: number;
-  logicCost: number;
-}
+export type { MemoryMapping, MemorySpec, MultiplierSpec };
 
 /** SB_RAM40_4K: 4096 bits, widths 2/4/8/16 (docs/references.md: EBR 4 kbit). */
 export const EBR_BITS = 4096;
@@ -176,16 +150,4 @@ export function dspCount(a: number, b: number, y: number): { dsp: number; softBi
     };
   }
   return { dsp: 1, softBits: 0, softWidths: [] };
-}
-
-/** One hardware multiplier of a layer: operand widths and product width. */
-export interface MultiplierSpec {
-  name: string;
-  a: number;
-  b: number;
-  y: number;
-  /** instances (lanes) */
-  count: number;
-  /** products one SB_MAC16 makes at once (2: the dual 8x8 mode, rtl-templates/dsp_dual8.v); default 1 */
-  perDsp?: number;
 }
