@@ -203,37 +203,9 @@ export function readGraph(graph: OnnxGraph, tensors: TensorMap, file: string, ne
         return;
       }
       case 'Conv': {
-        const w = n.inputs[1];
-        const t = tensors.get(w);
-        if (!t || 'vec' in shape) return unsupported(n, i, t ? 'it takes a vector; circa\'s conv layers take a signal (N x C x L) or an image (N x C x H x W)' : 'its weight is not an initializer');
-        const s = shape;
-        const k = t.shape.slice(2);
-        if (k.length !== (s.oneD ? 1 : 2)) return unsupported(n, i, `a ${k.length}-D kernel on a ${s.oneD ? '1-D signal' : '2-D image'}`);
-        if (t.shape[1] !== s.c) return unsupported(n, i, `its weight takes ${t.shape[1]} channels, the stream has ${s.c}`);
-        if (k.some((x) => x !== k[0])) return unsupported(n, i, `kernel ${k.join(' x ')}: circa's conv2d takes a square kernel`);
-        const strides = ints(n.attrs.strides, k.length, 1);
-        if (strides.some((x) => x !== strides[0])) return unsupported(n, i, `strides [${strides.join(', ')}]: circa takes one stride for both axes`);
-        const pads = ints(n.attrs.pads, 2 * k.length, 0);
-        const autoPad = typeof n.attrs.auto_pad === 'string' ? n.attrs.auto_pad : 'NOTSET';
-        const sizes = s.oneD ? [s.w] : [s.h, s.w];
-        let padding: 'valid' | 'same';
-        if ((autoPad === 'NOTSET' && pads.every((p) => p === 0)) || autoPad === 'VALID') padding = 'valid';
-        else if (autoPad === 'SAME_UPPER' || (autoPad === 'NOTSET' && sizes.every((size, a) => samePads(size, k[0], strides[0]).join() === [pads[a], pads[a + k.length]].join()))) padding = 'same';
-        else return unsupported(n, i, `padding [${pads.join(', ')}]${autoPad !== 'NOTSET' ? ` (${autoPad})` : ''}: circa pads none ("valid") or so that the output is ceil(size / stride), the extra pad at the end ("same": PyTorch's padding = kernel // 2 for an odd kernel)`);
-        const outSize = (size: number) => (padding === 'same' ? Math.ceil(size / strides[0]) : Math.floor((size - k[0]) / strides[0]) + 1);
-        const hasBias = !!n.inputs[2] && tensors.has(n.inputs[2]);
-        layers.push({
-          kind: s.oneD ? 'conv1d' : 'conv2d',
-          fields: {
-            ...(s.oneD ? { length: s.w } : { height: s.h, width: s.w }),
-            channels: s.c, ...(s.c > 1 ? { beat: 1 } : {}), outChannels: t.shape[0], kernel: k[0],
-            ...(strides[0] !== 1 ? { stride: strides[0] } : {}),
-            ...(padding === 'same' ? { padding } : {}),
-            ...(hasBias ? {} : { bias: false }),
-          },
-          stem: 'c', out: n.outputs[0], tensors: { weight: w, ...(hasBias ? { bias: n.inputs[2] } : {}) },
-        });
-        shape = { c: t.shape[0], h: s.oneD ? 1 : outSize(s.h), w: outSize(s.w), oneD: s.oneD };
+        const c = convLayer(n, shape, tensors, (why) => unsupported(n, i, why));
+        layers.push(c.layer);
+        shape = c.shape;
         cur = n.outputs[0];
         return;
       }
@@ -258,26 +230,9 @@ export function readGraph(graph: OnnxGraph, tensors: TensorMap, file: string, ne
       }
       case 'MaxPool':
       case 'AveragePool': {
-        if ('vec' in shape) return unsupported(n, i, 'it takes a vector; circa pools a signal or an image');
-        const s = shape;
-        const k = ints(n.attrs.kernel_shape, s.oneD ? 1 : 2, 0);
-        if (k.length !== (s.oneD ? 1 : 2) || k.some((x) => x !== k[0] || x < 1)) return unsupported(n, i, `kernel_shape [${k.join(', ')}]: circa pools a square window`);
-        const strides = ints(n.attrs.strides, k.length, 1);
-        if (strides.some((x) => x !== strides[0])) return unsupported(n, i, `strides [${strides.join(', ')}]: circa takes one stride for both axes`);
-        if (ints(n.attrs.pads, 2 * k.length, 0).some((p) => p !== 0) || (typeof n.attrs.auto_pad === 'string' && !['NOTSET', 'VALID'].includes(n.attrs.auto_pad))) return unsupported(n, i, 'padding: circa pools without padding');
-        if (n.attrs.ceil_mode === 1) return unsupported(n, i, 'ceil_mode = 1: circa keeps whole windows only (ceil_mode=False)');
-        if (ints(n.attrs.dilations, k.length, 1).some((d) => d !== 1)) return unsupported(n, i, 'dilations: circa pools adjacent values');
-        const out = (size: number) => Math.floor((size - k[0]) / strides[0]) + 1;
-        layers.push({
-          kind: 'pool',
-          // one value per beat, as the layer before gives it (every layer here has one lane: "lanes" and "beat" are hardware choices, circa estimate --fill)
-          fields: {
-            height: s.h, width: s.w, channels: s.c, beat: 1, op: n.op === 'MaxPool' ? 'max' : 'average',
-            ...(k[0] !== 2 ? { window: k[0] } : {}), ...(strides[0] !== k[0] ? { stride: strides[0] } : {}),
-          },
-          stem: 'p', out: n.outputs[0], tensors: {},
-        });
-        shape = { c: s.c, h: s.oneD ? 1 : out(s.h), w: out(s.w), oneD: s.oneD };
+        const p = poolLayer(n, shape, (why) => unsupported(n, i, why));
+        layers.push(p.layer);
+        shape = p.shape;
         break;
       }
       case 'Flatten': {
@@ -340,6 +295,65 @@ export function readGraph(graph: OnnxGraph, tensors: TensorMap, file: string, ne
     },
     rename,
   };
+}
+
+/** A Conv node on the stream's signal or image: circa's conv1d or conv2d layer and the shape after it (`fail` throws, naming the node). */
+function convLayer(n: OnnxNode, shape: Shape, tensors: TensorMap, fail: (why: string) => never): { layer: Layer; shape: Shape } {
+  const w = n.inputs[1];
+  const t = tensors.get(w);
+  if (!t || 'vec' in shape) return fail(t ? 'it takes a vector; circa\'s conv layers take a signal (N x C x L) or an image (N x C x H x W)' : 'its weight is not an initializer');
+  const s = shape;
+  const k = t.shape.slice(2);
+  if (k.length !== (s.oneD ? 1 : 2)) return fail(`a ${k.length}-D kernel on a ${s.oneD ? '1-D signal' : '2-D image'}`);
+  if (t.shape[1] !== s.c) return fail(`its weight takes ${t.shape[1]} channels, the stream has ${s.c}`);
+  if (k.some((x) => x !== k[0])) return fail(`kernel ${k.join(' x ')}: circa's conv2d takes a square kernel`);
+  const strides = ints(n.attrs.strides, k.length, 1);
+  if (strides.some((x) => x !== strides[0])) return fail(`strides [${strides.join(', ')}]: circa takes one stride for both axes`);
+  const pads = ints(n.attrs.pads, 2 * k.length, 0);
+  const autoPad = typeof n.attrs.auto_pad === 'string' ? n.attrs.auto_pad : 'NOTSET';
+  const sizes = s.oneD ? [s.w] : [s.h, s.w];
+  let padding: 'valid' | 'same';
+  if ((autoPad === 'NOTSET' && pads.every((p) => p === 0)) || autoPad === 'VALID') padding = 'valid';
+  else if (autoPad === 'SAME_UPPER' || (autoPad === 'NOTSET' && sizes.every((size, a) => samePads(size, k[0], strides[0]).join() === [pads[a], pads[a + k.length]].join()))) padding = 'same';
+  else return fail(`padding [${pads.join(', ')}]${autoPad !== 'NOTSET' ? ` (${autoPad})` : ''}: circa pads none ("valid") or so that the output is ceil(size / stride), the extra pad at the end ("same": PyTorch's padding = kernel // 2 for an odd kernel)`);
+  const outSize = (size: number) => (padding === 'same' ? Math.ceil(size / strides[0]) : Math.floor((size - k[0]) / strides[0]) + 1);
+  const hasBias = !!n.inputs[2] && tensors.has(n.inputs[2]);
+  const layer: Layer = {
+    kind: s.oneD ? 'conv1d' : 'conv2d',
+    fields: {
+      ...(s.oneD ? { length: s.w } : { height: s.h, width: s.w }),
+      channels: s.c, ...(s.c > 1 ? { beat: 1 } : {}), outChannels: t.shape[0], kernel: k[0],
+      ...(strides[0] !== 1 ? { stride: strides[0] } : {}),
+      ...(padding === 'same' ? { padding } : {}),
+      ...(hasBias ? {} : { bias: false }),
+    },
+    stem: 'c', out: n.outputs[0], tensors: { weight: w, ...(hasBias ? { bias: n.inputs[2] } : {}) },
+  };
+  return { layer, shape: { c: t.shape[0], h: s.oneD ? 1 : outSize(s.h), w: outSize(s.w), oneD: s.oneD } };
+}
+
+/** A MaxPool or AveragePool node on the stream's signal or image: circa's pool layer and the shape after it. */
+function poolLayer(n: OnnxNode, shape: Shape, fail: (why: string) => never): { layer: Layer; shape: Shape } {
+  if ('vec' in shape) return fail('it takes a vector; circa pools a signal or an image');
+  const s = shape;
+  const k = ints(n.attrs.kernel_shape, s.oneD ? 1 : 2, 0);
+  if (k.length !== (s.oneD ? 1 : 2) || k.some((x) => x !== k[0] || x < 1)) return fail(`kernel_shape [${k.join(', ')}]: circa pools a square window`);
+  const strides = ints(n.attrs.strides, k.length, 1);
+  if (strides.some((x) => x !== strides[0])) return fail(`strides [${strides.join(', ')}]: circa takes one stride for both axes`);
+  if (ints(n.attrs.pads, 2 * k.length, 0).some((p) => p !== 0) || (typeof n.attrs.auto_pad === 'string' && !['NOTSET', 'VALID'].includes(n.attrs.auto_pad))) return fail('padding: circa pools without padding');
+  if (n.attrs.ceil_mode === 1) return fail('ceil_mode = 1: circa keeps whole windows only (ceil_mode=False)');
+  if (ints(n.attrs.dilations, k.length, 1).some((d) => d !== 1)) return fail('dilations: circa pools adjacent values');
+  const out = (size: number) => Math.floor((size - k[0]) / strides[0]) + 1;
+  const layer: Layer = {
+    kind: 'pool',
+    // one value per beat, as the layer before gives it (every layer here has one lane: "lanes" and "beat" are hardware choices, circa estimate --fill)
+    fields: {
+      height: s.h, width: s.w, channels: s.c, beat: 1, op: n.op === 'MaxPool' ? 'max' : 'average',
+      ...(k[0] !== 2 ? { window: k[0] } : {}), ...(strides[0] !== k[0] ? { stride: strides[0] } : {}),
+    },
+    stem: 'p', out: n.outputs[0], tensors: {},
+  };
+  return { layer, shape: { c: s.c, h: s.oneD ? 1 : out(s.h), w: out(s.w), oneD: s.oneD } };
 }
 
 /** PyTorch's padding = kernel // 2 as circa's "same" pads: [begin, end] of one axis. */
