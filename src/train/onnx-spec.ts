@@ -266,7 +266,11 @@ export function readGraph(graph: OnnxGraph, tensors: TensorMap, file: string, ne
   if (!('vec' in shape)) throw new CircaInputError(`${file}: the graph ends on a ${fmtShape(shape)} feature map; circa's argmax head takes a vector (add nn.Flatten and nn.Linear)`);
   if (!graph.outputs.includes(cur)) throw new CircaInputError(`${file}: the chain of operations ends at "${cur}", not at a graph output (${graph.outputs.join(', ')})`);
 
-  // names: fc, c, p (or the face's stem), numbered when there are several of a kind
+  return namedSpec(layers, (shape as { vec: number }).vec, file, network);
+}
+
+/** The spec of the layers read from a graph, each named (fc, c, p or the face's stem, numbered when there are several of a kind), ending in an argmax over `classes`; and where each layer's tensors are in the file. */
+function namedSpec(layers: readonly Layer[], classes: number, file: string, network: string): GraphSpec {
   const counts = new Map<string, number>();
   for (const l of layers) counts.set(l.stem, (counts.get(l.stem) ?? 0) + 1);
   const seen = new Map<string, number>();
@@ -286,7 +290,7 @@ export function readGraph(graph: OnnxGraph, tensors: TensorMap, file: string, ne
     fmt = output;
     return layer;
   });
-  out.push({ kind: 'argmax', name: 'class', n: (shape as { vec: number }).vec, input: fmt });
+  out.push({ kind: 'argmax', name: 'class', n: classes, input: fmt });
   return {
     spec: {
       network,
