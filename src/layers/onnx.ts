@@ -128,3 +128,17 @@ export function axisOf(node: OnnxNodeView, rank: number, dflt = 0): number {
   const a = typeof node.attrs.axis === 'number' ? node.attrs.axis : dflt;
   return a < 0 ? a + rank : a;
 }
+
+/**
+ * The first layer a kind's pattern gives, tried at every node from the
+ * stream's position on whose op is `op` (the node that ends the pattern):
+ * the `match` of an onnx face whose pattern is recognised from its last node.
+ */
+export function firstMatchAt(view: OnnxView, s: OnnxStream, op: string, matchAt: (view: OnnxView, s: OnnxStream, j: number) => OnnxLayer | null): OnnxLayer | null {
+  for (let j = s.at; j < view.nodes.length; j++) {
+    if (view.nodes[j].op !== op) continue;
+    const m = matchAt(view, s, j);
+    if (m) return m;
+  }
+  return null;
+}

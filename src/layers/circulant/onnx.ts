@@ -17,18 +17,11 @@
  * computes. A graph that holds R itself as a K x K initializer is not
  * recognised.
  */
-import { lastAxisSlice, pairOf, producedBy, type OnnxFace, type OnnxLayer, type OnnxStream, type OnnxView } from '../onnx.ts';
+import { firstMatchAt, lastAxisSlice, pairOf, producedBy, type OnnxFace, type OnnxLayer, type OnnxStream, type OnnxView } from '../onnx.ts';
 
 export const circulantOnnx: OnnxFace = {
   stem: 'circ',
-  match(view, s) {
-    for (let j = s.at; j < view.nodes.length; j++) {
-      if (view.nodes[j].op !== 'MatMul') continue;
-      const m = matchAt(view, s, j);
-      if (m) return m;
-    }
-    return null;
-  },
+  match: (view, s) => firstMatchAt(view, s, 'MatMul', matchAt),
   activate: (fields, fn) => (fn === 'relu' ? { ...fields, activation: 'relu' } : 'circa\'s circulant layer takes relu or no activation'),
   spec: (fields, f) => ({ kind: 'circulant', name: f.name, ...fields, input: f.input, weights: { init: 'random', seed: f.seed }, output: { format: f.output } }),
 };

@@ -12,18 +12,11 @@
  * whose shifts are +-1 .. +-r, each once. Operands of Add and Mul in either
  * order. The complement placement has no recognised form.
  */
-import { axisOf, lastAxisSlice, pairOf, producedBy, type OnnxFace, type OnnxLayer, type OnnxStream, type OnnxView } from '../onnx.ts';
+import { firstMatchAt, axisOf, lastAxisSlice, pairOf, producedBy, type OnnxFace, type OnnxLayer, type OnnxStream, type OnnxView } from '../onnx.ts';
 
 export const tvscmOnnx: OnnxFace = {
   stem: 'tv',
-  match(view, s) {
-    for (let j = s.at; j < view.nodes.length; j++) {
-      if (view.nodes[j].op !== 'Add') continue;
-      const m = matchAt(view, s, j);
-      if (m) return m;
-    }
-    return null;
-  },
+  match: (view, s) => firstMatchAt(view, s, 'Add', matchAt),
   activate: (fields, fn) => (fn === 'relu' ? { ...fields, relu: true } : 'circa\'s tvscm layer takes relu only (its output.relu)'),
   spec: ({ relu, ...fields }, f) => ({
     kind: 'tvscm', name: f.name, ...fields, input: f.input,
