@@ -83,6 +83,43 @@ export const FILE_SECONDS: Record<string, number> = {
   'test/tvscm-dual8.test.ts': 138,
   'test/conv-dual8.test.ts': 51,
   'test/dual8-explore.test.ts': 25,
+  // `npm run test:deep` (vitest.deep.config.ts) at 8f57091, with the build cache of earlier runs, at
+  // load average 4 to 18: seconds per file from its log. The three sweep files split
+  // one file that ran past 100 minutes; theirs are estimates from its per-design lines
+  // (the uncached MNIST examples first: mnist-dense's CXXRTL compile is the longest).
+  'test/sim-backends-examples-mnist.deep.test.ts': 4000,
+  'test/sim-backends-examples-other.deep.test.ts': 3300,
+  'test/sim-backends-random.deep.test.ts': 1600,
+  'test/network.build.deep.test.ts': 1550,
+  'test/network.pipelined.deep.test.ts': 1425,
+  'test/fft.folded.deep.test.ts': 1081,
+  'test/circulant.build.deep.test.ts': 654,
+  'test/network.deep.test.ts': 458,
+  'test/formal.deep.test.ts': 403,
+  'test/random.cosim.deep.test.ts': 391,
+  'test/netlist.deep.test.ts': 334,
+  'test/estimate.deep.test.ts': 224,
+  'test/sim-backends-circulant.deep.test.ts': 170,
+  'test/sim-backends-diag-circulant.deep.test.ts': 170,
+  'test/circulant.cosim.deep.test.ts': 157,
+  'test/fft.sim.deep.test.ts': 154,
+  'test/sim-backends-block-circulant.deep.test.ts': 113,
+  'test/tvscm.cosim.deep.test.ts': 87,
+  'test/sim-backends-fft.deep.test.ts': 79,
+  'test/cli.build.deep.test.ts': 68,
+  'test/cxxrtl-times.deep.test.ts': 64,
+  'test/sim-backends-conv2d.deep.test.ts': 61,
+  'test/sim-backends-tvscm.deep.test.ts': 54,
+  'test/train.sim.deep.test.ts': 54,
+  'test/sim-backends-activation.deep.test.ts': 53,
+  'test/pll.build.deep.test.ts': 45,
+  'test/dense.cosim.deep.test.ts': 37,
+  'test/conv2d.bcirc.cosim.deep.test.ts': 37,
+  'test/conv-dual8.deep.test.ts': 30,
+  'test/conv2d.network.deep.test.ts': 19,
+  'test/dsp-dual8.deep.test.ts': 9,
+  'test/conv1d.deep.test.ts': 1,
+  'test/sim-backends-argmax.deep.test.ts': 0,
 };
 
 /** A file's weight: its measured seconds, else a guess from its size (1 s per KB, at least 1 s). */
