@@ -14,7 +14,7 @@ import { loadLayerSpec } from '../src/layers/load.ts';
 import { planNetwork } from '../src/network/plan.ts';
 import { encodeNpz, readTensors, type TensorMap } from '../src/tensors/tensors.ts';
 import { bindTensors } from '../src/tensors/weights.ts';
-import { train } from '../src/train/train.ts';
+import { shiftImage, train, trainingSplit } from '../src/train/train.ts';
 import { evaluateFixed } from '../src/train/evaluate.ts';
 import { quantizedDescription, quantizeNetwork, weightsNote } from '../src/train/quantize.ts';
 import { CircaInputError } from '../src/errors.ts';
@@ -355,6 +355,38 @@ describe('training, quantisation and evaluation', () => {
     // 800 training images, 2 epochs: far from converged, but far above chance (10%)
     expect(r.accuracy).toBeGreaterThan(0.6);
     expect(r.confusion.flat().reduce((s, v) => s + v, 0)).toBe(300);
+  });
+
+  it('shift augmentation moves pixels and fills zeros; --validation holds out the last images; --keep-best returns the best epoch', async () => {
+    // a 4 x 4 image 1..16: shifted right 1 and up 2, the rows and column that come in are 0
+    const img = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+    expect(Array.from(shiftImage(img, 4, 1, -2, new Uint8Array(16)))).toEqual([0, 9, 10, 11, 0, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(shiftImage(img, 4, 0, 0, new Uint8Array(16)))).toEqual(Array.from(img));
+    const trainSet = loadMnist('train');
+    const split = trainingSplit(trainSet, { validation: 1000, shift: 2 });
+    expect(split.images).toBe(59000);
+    expect(split.side).toBe(28);
+    expect(split.validation!.count).toBe(1000);
+    expect(Array.from(split.validation!.labels.subarray(0, 5))).toEqual(Array.from(trainSet.labels.subarray(59000, 59005)));
+    expect(Array.from(split.validation!.pixels.subarray(0, 784))).toEqual(Array.from(trainSet.pixels.subarray(59000 * 784, 59001 * 784)));
+    expect(() => trainingSplit(trainSet, { validation: 1000, limit: 59001 })).toThrow(/--limit 59001 with --validation 1000: only 59000/);
+    expect(() => trainingSplit(trainSet, { validation: 60000 })).toThrow(/--validation 60000/);
+    const plan = planNetwork(NET);
+    const base = { epochs: 3, seed: 7, batch: 16, lr: 0.005, qat: false, limit: 400 };
+    // shifted images are other inputs: other weights, the same for the same seed
+    const flat = (r: { net: { layers: { params: Params }[] } }) => r.net.layers.flatMap((l) => Object.values(l.params).flatMap((t) => Array.from(t)));
+    const plain = await train(plan, trainSet, undefined, base);
+    const shifted = await train(plan, trainSet, undefined, { ...base, shift: 2 });
+    expect(flat(shifted)).not.toEqual(flat(plain));
+    expect(flat(await train(plan, trainSet, undefined, { ...base, shift: 2 }))).toEqual(flat(shifted));
+    // --keep-best: the weights returned are the best epoch's; re-training that many epochs gives them
+    const kept = await train(plan, trainSet, undefined, { ...base, validation: 500, keepBest: true, lr: 0.05 });
+    const accs = kept.history.map((h) => h.validationAccuracy!);
+    expect(accs.every((a) => a > 0 && a <= 1)).toBe(true);
+    expect(kept.bestEpoch).toBe(accs.indexOf(Math.max(...accs)) + 1);
+    const again = await train(plan, trainSet, undefined, { ...base, validation: 500, lr: 0.05, epochs: kept.bestEpoch! });
+    expect(flat(kept)).toEqual(flat(again));
+    await expect(train(plan, trainSet, undefined, { ...base, keepBest: true })).rejects.toThrow(/--keep-best .* --validation/);
   });
 
   it('train, import, quantize and eval from the command line; a bad .npy shape is exit 2 with nothing written', async () => {

@@ -17,7 +17,7 @@ import { readGraph } from '../train/onnx-spec.ts';
 import { bindTensors, unusedTensors } from '../tensors/weights.ts';
 import { floatParams, foldInput, graphOrderRules, mapRules } from '../train/interop.ts';
 import { floatNet } from '../train/model.ts';
-import { floatAccuracy, train, type EpochStats } from '../train/train.ts';
+import { floatAccuracy, train, trainingSplit, type EpochStats } from '../train/train.ts';
 import { checkClassifier, evaluateFixed, formatConfusion } from '../train/evaluate.ts';
 import { quantizedDescription, quantizeNetwork, weightsNote } from '../train/quantize.ts';
 
@@ -81,7 +81,7 @@ export function compactJson(v: unknown, indent = ''): string {
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 // ---------------------------------------------------------------------------
-interface TrainOpts { output: string; epochs: number; seed: number; batch: number; lr: number; qat?: boolean; init?: string; limit?: number; dataset: string; force?: boolean; json?: boolean; quiet?: boolean }
+interface TrainOpts { output: string; epochs: number; seed: number; batch: number; lr: number; qat?: boolean; init?: string; limit?: number; validation?: number; keepBest?: boolean; shift?: number; dataset: string; force?: boolean; json?: boolean; quiet?: boolean }
 
 async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
   const plan = loadAnyFile(specPath, { fuse: false });
@@ -93,7 +93,8 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
   const init = o.init ? paramsFrom(plan, o.init) : undefined;
   const probe = floatNet(plan, init);
   if (probe.classes !== trainSet.classes) throw new CircaInputError(`${specPath}: the last trainable layer gives ${probe.classes} outputs; ${o.dataset} has ${trainSet.classes} classes`);
-  const n = Math.min(o.limit ?? trainSet.count, trainSet.count);
+  const { images: n } = trainingSplit(trainSet, o);
+  if (o.keepBest && !o.validation) throw new CircaInputError('--keep-best chooses an epoch by its accuracy on held-out training images: give --validation <n> too');
   const bar = o.quiet ? undefined : new SingleBar({
     format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | {value}/{total} images | loss {loss} | train acc {acc} | {duration}s',
     stream: process.stderr,
@@ -102,8 +103,8 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
     notTTYSchedule: 5000,
   });
   let epochNo = 1;
-  const { net, history } = await train(plan, trainSet, testSet, {
-    epochs: o.epochs, seed: o.seed, batch: o.batch, lr: o.lr, qat: !!o.qat, limit: o.limit,
+  const { net, history, bestEpoch } = await train(plan, trainSet, testSet, {
+    epochs: o.epochs, seed: o.seed, batch: o.batch, lr: o.lr, qat: !!o.qat, limit: o.limit, validation: o.validation, keepBest: !!o.keepBest, shift: o.shift,
   }, {
     batch: (done, total, loss, acc) => {
       if (!bar) return;
@@ -113,15 +114,20 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
     epoch: (s: EpochStats) => {
       bar?.stop();
       epochNo = s.epoch + 1;
-      if (!o.quiet) process.stderr.write(`epoch ${s.epoch}: loss ${s.loss.toFixed(4)}, train ${pct(s.trainAccuracy)}, test ${pct(s.testAccuracy ?? NaN)} (${s.seconds.toFixed(1)} s)\n`);
+      if (!o.quiet) process.stderr.write(`epoch ${s.epoch}: loss ${s.loss.toFixed(4)}, train ${pct(s.trainAccuracy)}${s.validationAccuracy === undefined ? '' : `, validation ${pct(s.validationAccuracy)}`}, test ${pct(s.testAccuracy ?? NaN)} (${s.seconds.toFixed(1)} s)\n`);
     },
   }, init);
   const tensors = tensorsOf(plan, net.layers.map((l) => l.params));
   writeFile(o.output, encodeNpz(tensors), out);
   const last = history[history.length - 1];
-  print(!!o.json, { spec: specPath, output: o.output, images: n, epochs: history, tensors: [...tensors.keys()] }, [
-    `trained ${plan.name} on ${n.toLocaleString('en-US')} ${o.dataset} images, ${o.epochs} epoch(s), seed ${o.seed}, batch ${o.batch}, Adam lr ${o.lr}${o.qat ? ', quantisation-aware' : ''}`,
-    `final: loss ${last.loss.toFixed(4)}, train ${pct(last.trainAccuracy)}, test ${pct(last.testAccuracy ?? NaN)} (${o.qat ? 'fixed-point formats in the loop' : 'float'})`,
+  const kept = bestEpoch === undefined ? last : history[bestEpoch - 1];
+  const extras = [
+    o.shift ? `images shifted by up to ${o.shift} pixel(s)` : '',
+    o.validation ? `the last ${o.validation.toLocaleString('en-US')} training images held out for validation` : '',
+  ].filter(Boolean).join(', ');
+  print(!!o.json, { spec: specPath, output: o.output, images: n, validation: o.validation ?? 0, shift: o.shift ?? 0, bestEpoch: bestEpoch ?? null, epochs: history, tensors: [...tensors.keys()] }, [
+    `trained ${plan.name} on ${n.toLocaleString('en-US')} ${o.dataset} images, ${o.epochs} epoch(s), seed ${o.seed}, batch ${o.batch}, Adam lr ${o.lr}${o.qat ? ', quantisation-aware' : ''}${extras ? `; ${extras}` : ''}`,
+    `${bestEpoch === undefined ? 'final' : `kept epoch ${bestEpoch} (best validation accuracy)`}: loss ${kept.loss.toFixed(4)}, train ${pct(kept.trainAccuracy)}${kept.validationAccuracy === undefined ? '' : `, validation ${pct(kept.validationAccuracy)}`}, test ${pct(kept.testAccuracy ?? NaN)} (${o.qat ? 'fixed-point formats in the loop' : 'float'})`,
     `wrote ${tensors.size} tensors to ${o.output}: ${[...tensors.keys()].join(', ')}`,
   ].join('\n'));
   return 0;
@@ -322,6 +328,9 @@ export function registerTrainCommands(program: Command): void {
     .option('--qat', 'quantisation-aware: the spec\'s fixed-point formats in the forward pass (straight-through estimator)')
     .option('--init <weights>', 'start from these weights (.npz/.npy/.onnx/.json) instead of the spec\'s')
     .option('--limit <n>', 'train on the first n training images only', intArg('--limit', 1))
+    .option('--validation <n>', 'hold out the last n training images (never trained on) and report their accuracy each epoch', intArg('--validation', 1))
+    .option('--keep-best', 'with --validation: write the weights of the epoch with the best validation accuracy (the earliest of equals), not the last')
+    .option('--shift <pixels>', 'augmentation: shift each training image by a random whole-pixel offset of up to this many pixels on each axis (zeros come in; seeded)', intArg('--shift', 0, 8))
     .addOption(dataset())
     .option('--force', 'replace an existing output file')
     .addOption(json()).addOption(quiet())

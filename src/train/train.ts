@@ -23,6 +23,12 @@ export interface TrainOptions {
   limit?: number;
   /** per-tensor learning-rate factors, keyed "<layer>.<tensor>" */
   lrScale?: Record<string, number>;
+  /** hold out the last `validation` training images: never trained on, their accuracy reported each epoch */
+  validation?: number;
+  /** with `validation`: return the weights of the epoch with the best validation accuracy (the earliest of equals) */
+  keepBest?: boolean;
+  /** augmentation: each training image shifted by a whole-pixel offset drawn from [-shift, shift] on each axis (zeros come in) */
+  shift?: number;
 }
 
 export interface EpochStats {
@@ -30,6 +36,7 @@ export interface EpochStats {
   loss: number;
   trainAccuracy: number;
   testAccuracy?: number;
+  validationAccuracy?: number;
   seconds: number;
 }
 
@@ -113,18 +120,55 @@ export function floatAccuracy(net: FloatNet, ds: Dataset, qat: boolean, limit = 
   return { accuracy: correct / count, correct, count };
 }
 
+/** The images `train` learns from and the ones it holds out, checked against the dataset (errors name the option). */
+export function trainingSplit(trainSet: Dataset, o: Pick<TrainOptions, 'limit' | 'validation' | 'shift'>): { images: number; validation?: Dataset; side?: number } {
+  const held = o.validation ?? 0;
+  if (held >= trainSet.count) throw new CircaInputError(`--validation ${held}: the ${trainSet.name} training split has ${trainSet.count} images; hold out fewer, leaving some to train on`);
+  const pool = trainSet.count - held;
+  if (o.limit !== undefined && held > 0 && o.limit > pool) throw new CircaInputError(`--limit ${o.limit} with --validation ${held}: only ${pool} training images are left after the held-out ones; give --limit ${pool} or less`);
+  const images = Math.min(o.limit ?? pool, pool);
+  const validation = held > 0 ? { ...trainSet, count: held, pixels: trainSet.pixels.subarray(pool * trainSet.size), labels: trainSet.labels.subarray(pool) } : undefined;
+  let side: number | undefined;
+  if (o.shift) {
+    side = Math.round(Math.sqrt(trainSet.size));
+    if (side * side !== trainSet.size) throw new CircaInputError(`--shift ${o.shift}: shifting needs square images; ${trainSet.name} samples have ${trainSet.size} features`);
+    if (o.shift >= side) throw new CircaInputError(`--shift ${o.shift}: at least the image's side (${side} pixels) would leave nothing of it`);
+  }
+  return { images, validation, side };
+}
+
+/**
+ * `pixels` (a side x side image, row-major) moved by dx columns and dy rows
+ * into `out`; pixels moved in from outside are 0.
+ */
+export function shiftImage(pixels: Uint8Array, side: number, dx: number, dy: number, out: Uint8Array): Uint8Array {
+  out.fill(0);
+  for (let y = Math.max(0, dy); y < Math.min(side, side + dy); y++) {
+    const from = (y - dy) * side - dx;
+    for (let x = Math.max(0, dx); x < Math.min(side, side + dx); x++) out[y * side + x] = pixels[from + x];
+  }
+  return out;
+}
+
+const copyParams = (net: FloatNet): Params[] => net.layers.map((l) => Object.fromEntries(Object.entries(l.params).map(([k, v]) => [k, Float64Array.from(v)])));
+
 /** Lets timers (the progress bar's redraw, signal handlers) run between batches. */
 const breathe = () => new Promise<void>((r) => setImmediate(r));
 
-export async function train(plan: NetworkPlan, trainSet: Dataset, testSet: Dataset | undefined, o: TrainOptions, hooks: TrainHooks = {}, init?: Params[]): Promise<{ net: FloatNet; history: EpochStats[] }> {
+export async function train(plan: NetworkPlan, trainSet: Dataset, testSet: Dataset | undefined, o: TrainOptions, hooks: TrainHooks = {}, init?: Params[]): Promise<{ net: FloatNet; history: EpochStats[]; bestEpoch?: number }> {
   const net = floatNet(plan, init);
   const names = net.layers.map((l) => (l.layer.plan as { name: string }).name);
   const adam = new Adam(net, o.lr, (k, t) => o.lrScale?.[`${names[k]}.${t}`] ?? 1);
-  const n = Math.min(o.limit ?? trainSet.count, trainSet.count);
+  const { images: n, validation, side } = trainingSplit(trainSet, o);
+  if (o.keepBest && !validation) throw new CircaInputError('--keep-best chooses an epoch by its accuracy on held-out training images: give --validation <n> too');
   const history: EpochStats[] = [];
+  let best: { epoch: number; accuracy: number; params: Params[] } | undefined;
+  const moved = new Uint8Array(trainSet.size);
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const t0 = performance.now();
     const order = permutation(n, o.seed * 1000 + epoch);
+    // the shifts of this epoch's images, drawn in training order from their own seeded generator
+    const shifts = o.shift ? xoroshiro128plus(o.seed * 1000 + epoch + 0x5eed) : undefined;
     let lossSum = 0;
     let correct = 0;
     let lastBreath = performance.now();
@@ -138,7 +182,8 @@ export async function train(plan: NetworkPlan, trainSet: Dataset, testSet: Datas
       const used = net.layers.map((l) => effectiveParams(l, o.qat));
       for (let s = start; s < end; s++) {
         const i = order[s];
-        const trace = forward(net, pixelsToReal(sample(trainSet, i)), o.qat, used);
+        const image = shifts ? shiftImage(sample(trainSet, i), side!, uniformInt(shifts, -o.shift!, o.shift!), uniformInt(shifts, -o.shift!, o.shift!), moved) : sample(trainSet, i);
+        const trace = forward(net, pixelsToReal(image), o.qat, used);
         const { loss, grad } = softmaxCrossEntropy(trace.logits, trainSet.labels[i]);
         lossSum += loss;
         if (argmaxOf(trace.logits) === trainSet.labels[i]) correct++;
@@ -151,8 +196,14 @@ export async function train(plan: NetworkPlan, trainSet: Dataset, testSet: Datas
     }
     const stats: EpochStats = { epoch, loss: lossSum / n, trainAccuracy: correct / n, seconds: (performance.now() - t0) / 1000 };
     if (testSet) stats.testAccuracy = floatAccuracy(net, testSet, o.qat).accuracy;
+    if (validation) {
+      stats.validationAccuracy = floatAccuracy(net, validation, o.qat).accuracy;
+      if (o.keepBest && (!best || stats.validationAccuracy > best.accuracy)) best = { epoch, accuracy: stats.validationAccuracy, params: copyParams(net) };
+    }
     history.push(stats);
     hooks.epoch?.(stats);
   }
-  return { net, history };
+  if (!best) return { net, history };
+  net.layers.forEach((l, k) => { l.params = best!.params[k]; });
+  return { net, history, bestEpoch: best.epoch };
 }
