@@ -3,7 +3,7 @@
  * two random small configurations of dense. Each kind has a file of its own (one vitest worker process):
  * a process that ran several WebAssembly simulators in a row was seen to exit
  * unexpectedly, while each alone passes. The sweep with ten configurations per
- * kind and every example design is test/sim-backends-{examples-mnist,examples-other,random}.deep.test.ts
+ * kind and every example design is test/sim-backends-{examples-longest,examples-mnist,examples-other,random}.deep.test.ts
  * (`npm run test:deep`).
  *
  * Builds are cached by content hash (CIRCA_CACHE_DIR); on an empty cache

@@ -1,4 +1,4 @@
 /** Part of the deep back-end sweep (see test/sim-backends-sweep.ts): the other example designs on Verilator and CXXRTL. */
 import { crossCheckExamples } from './sim-backends-sweep.ts';
 
-crossCheckExamples(false);
+crossCheckExamples('other');
