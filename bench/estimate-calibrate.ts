@@ -21,6 +21,13 @@
  *                  not fitted)
  *       and full builds (runFlow: yosys -> nextpnr-ice40 -> icepack) of
  *         build    the examples on icebreaker, mnist-tvscm on hx8k-breakout
+ *         cnnbuild the CNNs on icebreaker (examples/ecg-conv1d and the
+ *                  trained mnist-cnn, mnist-cnn-bcirc): the image kinds'
+ *                  in-network term (feature `net`) is fitted on these and the
+ *                  conv group's network (not the packing, which stays the
+ *                  build group's). The records kept are the builds the README
+ *                  reports, entered with their `source` (ecg-conv1d's carries
+ *                  were not kept)
  *       into src/estimate/calibration/<toolchain>.json (replacing the group's records).
  *   npx tsx bench/estimate-calibrate.ts fit [--kinds conv2d,pool]
  *       least-squares fits of every coefficient -> each kind's models into
@@ -54,7 +61,7 @@ import { netlistCellCounts, runFlow, type Toolchain } from '../src/flow/index.ts
 import { template, type SourceFile } from '../src/verilog/index.ts';
 import { bitsFor } from '../src/layers/formats.ts';
 import { designInventory, layerInventory, linkInventory } from '../src/estimate/inventory.ts';
-import { explicitCost, predictResources, type Coefficients } from '../src/estimate/resources.ts';
+import { coefficientsFor, explicitCost, predictResources, type Coefficients } from '../src/estimate/resources.ts';
 import type { FamilyModels, FittedModel, LinearModel, SharedCoefficients } from '../src/target/index.ts';
 import { LAYER_KINDS } from '../src/layers/index.ts';
 import { kindFileText, sharedFileText, type KindComponent } from './coefficients-text.ts';
@@ -83,6 +90,8 @@ interface SynthRecord {
   /** build records: nextpnr's logic cells and the board */
   lc?: number;
   board?: string;
+  /** records entered from a build reported elsewhere: which run (command and commit) */
+  source?: string;
   seconds: number;
 }
 interface DataFile { toolchain: Toolchain; yosys: string; updated: string; records: SynthRecord[] }
@@ -398,6 +407,39 @@ const BUILDS: [string, string][] = [
   ['tvscm-784', 'hx8k-breakout'],
 ];
 
+/** Builds of the `cnnbuild` group: [spec path under the repository, board]. */
+const CNN_BUILDS: [string, string][] = [
+  ['examples/ecg-conv1d.json', 'icebreaker'],
+  ['examples/trained/mnist-cnn.json', 'icebreaker'],
+  ['examples/trained/mnist-cnn-bcirc.json', 'icebreaker'],
+];
+
+/**
+ * A spec as a record keeps it: a trained network's top-level `"weights"`
+ * (an .npz beside the spec) is dropped, so the record stands alone; the
+ * layers keep their formats and shapes, which is all the resource model reads.
+ */
+function standaloneSpec(path: string): unknown {
+  const { weights: _npz, $schema: _schema, ...spec } = JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Record<string, unknown>;
+  return spec;
+}
+
+/** One full build (runFlow) of a design on a board: yosys's cell counts and nextpnr's logic cells. */
+async function buildRecord(group: string, id: string, spec: unknown, design: Design, boardName: string, tc: Toolchain): Promise<SynthRecord> {
+  const board = loadBoard(boardName);
+  const bd = boardDesign(design.rtl(), board);
+  const out = mkdtempSync(join(tmpdir(), 'circa-cal-build-'));
+  const t0 = performance.now();
+  try {
+    const rep = await runFlow({ sources: bd.sources, top: bd.top, board, pcf: bd.pcf, toolchain: tc, outDir: out });
+    const counts = netlistCellCounts(readFileSync(join(out, 'netlist.json'), 'utf8'), bd.top);
+    const cells: Cells = { lut: counts.get('SB_LUT4') ?? 0, ff: rep.cells.ff, carry: rep.cells.carry, dsp: rep.cells.dsp, ebr: rep.cells.ebr, spram: rep.cells.spram };
+    return { group, id, dev: board.part === 'UP5K' ? 'u' : 'hx', spec, board: boardName, cells, lc: rep.cells.lut, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 /**
  * Measurements of a toolchain: calibration/<tc>.json, plus any shard files
  * calibration/<tc>.<name>.json that a parallel `measure` wrote (CIRCA_CAL_SHARD=<name>);
@@ -505,23 +547,16 @@ async function measure(tc: Toolchain, groups: string[]): Promise<void> {
       }
     } else if (group === 'build') {
       for (const [name, boardName] of BUILDS) {
-        const spec = exampleSpec(name);
         const design = loadDesign(join(ROOT, 'examples', `${name}.json`));
-        const board = loadBoard(boardName);
-        const bd = boardDesign(design.rtl(), board);
-        const out = mkdtempSync(join(tmpdir(), 'circa-cal-build-'));
-        const t0 = t();
-        try {
-          const rep = await runFlow({ sources: bd.sources, top: bd.top, board, pcf: bd.pcf, toolchain: tc, outDir: out });
-          const counts = netlistCellCounts(readFileSync(join(out, 'netlist.json'), 'utf8'), bd.top);
-          const cells: Cells = { lut: counts.get('SB_LUT4') ?? 0, ff: rep.cells.ff, carry: rep.cells.carry, dsp: rep.cells.dsp, ebr: rep.cells.ebr, spram: rep.cells.spram };
-          push({ group, id: `${name} on ${boardName}`, dev: board.part === 'UP5K' ? 'u' : 'hx', spec, board: boardName, cells, lc: rep.cells.lut, seconds: (t() - t0) / 1000 });
-        } finally {
-          rmSync(out, { recursive: true, force: true });
-        }
+        push(await buildRecord(group, `${name} on ${boardName}`, exampleSpec(name), design, boardName, tc));
+      }
+    } else if (group === 'cnnbuild') {
+      for (const [path, boardName] of CNN_BUILDS) {
+        const name = path.replace(/^.*\//, '').replace(/\.json$/, '');
+        push(await buildRecord(group, `${name} on ${boardName}`, standaloneSpec(path), loadDesign(join(ROOT, path)), boardName, tc));
       }
     } else {
-      throw new Error(`unknown group ${group}; groups: micro link layer network board spectral conv build`);
+      throw new Error(`unknown group ${group}; groups: micro link layer network board spectral conv build cnnbuild`);
     }
     // reload before saving: a parallel measure (another shard) may have written meanwhile
     const path = dataPath(tc);
@@ -591,7 +626,14 @@ const KIND_FEATURES: Record<string, string[]> = {
   argmax: ['one', 'x', 'idx', 'out'],
 };
 
-function fitToolchain(d: DataFile): Coefficients {
+/**
+ * Every coefficient of one toolchain from its records. `kept`: the
+ * coefficients the estimates will be priced with for everything not being
+ * refitted (`fit --kinds`: the committed ones, with those kinds' fresh models
+ * in place); the image kinds' in-network term, fitted last on whole CNNs, is
+ * fitted against that model (without it, against the fresh fit of everything).
+ */
+function fitToolchain(d: DataFile, kept?: (fresh: Coefficients) => Coefficients): Coefficients {
   const recs = d.records;
   const micro = recs.filter((r) => r.group === 'micro');
   // soft multipliers, HX: lut = k * a*b + k0, carry = c * (a+b) + c0
@@ -698,6 +740,7 @@ function fitToolchain(d: DataFile): Coefficients {
     const pk = lsq(builds.map((r) => [r.cells.ff, r.cells.carry]), builds.map((r) => r.lc! - r.cells.lut), builds.map((r) => 1 / r.lc!));
     partial.packing = { ff: r4(pk[0]), carry: r4(pk[1]) };
   }
+  fitConvInNetwork(recs, kept ? kept(partial) : partial);
   partial.source = `fitted by bench/estimate-calibrate.ts from ${recs.length} ${d.toolchain} runs (${d.yosys}), src/estimate/calibration/${d.toolchain}.json, ${d.updated}`;
   return partial;
 }
@@ -786,6 +829,55 @@ function fitConv(recs: SynthRecord[], partial: Coefficients, explicit: Explicit,
   }
 }
 
+/**
+ * The image kinds inside a network (feature `net`, 1 per conv2d, conv1d or
+ * pool layer of a network, as their resource faces set it): the layer records are each layer on its own top,
+ * where yosys cannot optimise across the layer's ports; inside a network it
+ * does, with the stream links beside it. One coefficient per count, shared by
+ * conv2d and pool, fitted on what the rest of the model (every other term
+ * already fitted, packing included) leaves of whole CNNs: the conv group's
+ * networks (yosys alone) and the cnnbuild group (full builds with the board
+ * top), each weighted by 1 / its measured count. FF and carry first, on
+ * yosys's counts (a build's from its netlist); then LUT4, whose target in a
+ * build is the logic cells nextpnr reports less the model's packing of the
+ * flip-flops and carries, so that the logic cells (what a build reports and
+ * the fit check uses) come out right on the builds. Runs after every other fit.
+ */
+function fitConvInNetwork(recs: SynthRecord[], partial: Coefficients): void {
+  // `partial`: the model the estimates are priced with; the term is set in its conv2d and pool models
+  const nets = recs.filter((r) => r.dev === 'u' && ((r.group === 'conv' && typeof r.spec === 'object' && r.spec !== null && 'layers' in r.spec) || r.group === 'cnnbuild'));
+  if (!nets.length || !partial.kinds.conv2d || !partial.kinds.pool) return;
+  const rows = nets.map((r) => {
+    const design = designOf(r.spec);
+    // the count of the feature: the layers whose resource face sets `net` (conv2d, conv1d, pool in a network)
+    const n = designInventory(design.net, design.isNetwork, design.cost().latency).layers.reduce((s, l) => s + (l.features.net ?? 0), 0);
+    return { r, design, n, built: r.group === 'cnnbuild' };
+  });
+  const set = (k: 'lut' | 'ff' | 'carry', c: number) => {
+    for (const kind of ['conv2d', 'pool']) {
+      for (const fam of ['ultraplus', 'hx'] as const) partial.kinds[kind][fam][k] = { ...partial.kinds[kind][fam][k], net: r4(c) };
+    }
+  };
+  // one feature, weighted least squares: c = sum(w n y) / sum(w n^2), w = 1 / measured^2 (relative error)
+  const fitOne = (target: (x: (typeof rows)[number], est: ReturnType<typeof predictWith>['total']) => { y: number; measured: number } | null) => {
+    let num = 0;
+    let den = 0;
+    for (const x of rows) {
+      const t = target(x, predictWith(partial, x.design, 'UP5K', x.built).total);
+      if (!t) continue;   // a count the record does not have
+      const { y, measured } = t;
+      const w = 1 / Math.max(1, measured) ** 2;
+      num += w * x.n * y;
+      den += w * x.n * x.n;
+    }
+    return den ? num / den : 0;
+  };
+  for (const k of ['lut', 'ff', 'carry'] as const) set(k, 0);
+  set('ff', fitOne((x, e) => (x.r.cells.ff === undefined ? null : { y: x.r.cells.ff - e.ff, measured: x.r.cells.ff })));
+  set('carry', fitOne((x, e) => (x.r.cells.carry === undefined ? null : { y: x.r.cells.carry - e.carry, measured: x.r.cells.carry })));
+  set('lut', fitOne((x, e) => (x.built ? { y: x.r.lc! - e.lut, measured: x.r.lc! } : { y: x.r.cells.lut - e.lut4, measured: x.r.cells.lut })));
+}
+
 function evalLinear(m: LinearModel, f: Record<string, number>): number {
   let s = 0;
   for (const [k, c] of Object.entries(m)) s += c * (f[k] ?? 0);
@@ -823,17 +915,25 @@ function writeKindFile(kind: string, all: Record<Toolchain, Coefficients>, notes
  * (src/layers/<kind>/coefficients.ts), leaving every other coefficient as it is.
  */
 async function fitKinds(kinds: string[]): Promise<void> {
+  if (kinds.includes('conv2d') !== kinds.includes('pool')) throw new Error('fit --kinds: conv2d and pool share the in-network term (feature net): refit both');
   const all = {} as Record<Toolchain, Coefficients>;
   const notes: Record<string, Record<Toolchain, string>> = {};
   for (const tc of ['yowasp', 'native'] as const) {
     consolidate(tc);
     const d = loadData(tc);
-    all[tc] = fitToolchain(d);
+    // every model but those kinds' stays as committed: the target's and the other kinds' coefficients
+    const committed = coefficientsFor(ice40, tc);
+    all[tc] = fitToolchain(d, (fresh) => ({
+      ...committed,
+      kinds: { ...structuredClone(committed.kinds), ...Object.fromEntries(kinds.map((k) => [k, fresh.kinds[k]])) },
+    }));
     for (const kind of kinds) {
       if (!all[tc].kinds[kind]) throw new Error(`fit --kinds: no records fit a model for kind ${kind}`);
       const n = d.records.filter((r) => r.group === 'conv' && !(r.spec && typeof r.spec === 'object' && 'layers' in r.spec)).length;
+      const b = d.records.filter((r) => r.group === 'cnnbuild').length;
       (notes[kind] ??= {} as Record<Toolchain, string>)[tc] =
-        `fitted by \`bench/estimate-calibrate.ts fit --kinds ${kinds.join(',')}\` from the ${n} conv-group records of calibration/${tc}.json (${d.updated})`;
+        `fitted by \`bench/estimate-calibrate.ts fit --kinds ${kinds.join(',')}\` from the ${n} conv-group records of calibration/${tc}.json (${d.updated})` +
+        `; net (in a network): on the conv group's network${b ? ` and the ${b} cnnbuild builds` : ''}`;
     }
     console.log(`${tc}: ${kinds.join(', ')} refitted from ${d.records.length} records`);
   }
@@ -884,12 +984,14 @@ function check(only?: string): void {
       if (!r.spec || r.group === 'board' || (only && r.group !== only)) continue;
       const design = designOf(r.spec);
       const part = r.dev === 'u' ? 'UP5K' : 'HX8K';
-      const est = predictResources(design, { part, toolchain: tc, board: r.group === 'build' });
-      const lut = r.group === 'build' ? est.total.lut : est.total.lut4;
-      const actLut = r.group === 'build' ? r.lc! : r.cells.lut;
+      const built = r.group === 'build' || r.group === 'cnnbuild';
+      const est = predictResources(design, { part, toolchain: tc, board: built });
+      const lut = built ? est.total.lut : est.total.lut4;
+      const actLut = built ? r.lc! : r.cells.lut;
       const line = [
         `${r.group.padEnd(8)}${r.id.padEnd(44)}${r.dev.padEnd(3)}`,
-        `${r.group === 'build' ? 'LC' : 'LUT4'} ${String(lut).padStart(5)}/${String(actLut).padEnd(5)} ${fmtPct(pct(lut, actLut)).padStart(7)}`,
+        `${built ? 'LC' : 'LUT4'} ${String(lut).padStart(5)}/${String(actLut).padEnd(5)} ${fmtPct(pct(lut, actLut)).padStart(7)}`,
+        ...(built ? [`LUT4 ${String(est.total.lut4).padStart(5)}/${String(r.cells.lut).padEnd(5)} ${fmtPct(pct(est.total.lut4, r.cells.lut)).padStart(7)}`] : []),
         `FF ${String(est.total.ff).padStart(5)}/${String(r.cells.ff).padEnd(5)} ${fmtPct(pct(est.total.ff, r.cells.ff)).padStart(7)}`,
         `DSP ${est.total.dsp}/${r.cells.dsp}${est.total.dsp === r.cells.dsp ? '' : ' !'}`,
         `EBR ${est.total.ebr}/${r.cells.ebr}${est.total.ebr === r.cells.ebr ? '' : ' !'}`,
@@ -907,7 +1009,7 @@ const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'measure') {
   const tc = args[0] as Toolchain;
   if (tc !== 'native' && tc !== 'yowasp') throw new Error('measure <native|yowasp> [group...]');
-  await measure(tc, args.length > 1 ? args.slice(1) : ['micro', 'link', 'layer', 'network', 'board', 'spectral', 'conv', 'build']);
+  await measure(tc, args.length > 1 ? args.slice(1) : ['micro', 'link', 'layer', 'network', 'board', 'spectral', 'conv', 'build', 'cnnbuild']);
 } else if (cmd === 'fit') {
   if (args[0] === '--kinds' && args[1]) await fitKinds(args[1].split(','));
   else await fit();

@@ -59,11 +59,14 @@ function genericInventory(layer: NetworkLayer, name: string, cycles: number): La
   };
 }
 
-/** Inventory of one layer, from its kind's resource face. `cycles` is how many cycles one inference keeps it enabled. */
-export function layerInventory(layer: NetworkLayer, cycles: number): LayerInventory {
+/**
+ * Inventory of one layer, from its kind's resource face. `cycles` is how many cycles one inference keeps it enabled;
+ * `inNetwork`: the layer is one of a network's layers, not the design's own top.
+ */
+export function layerInventory(layer: NetworkLayer, cycles: number, inNetwork = false): LayerInventory {
   const name = (layer.plan as { name: string }).name;
   if (!layer.kind.resources) return genericInventory(layer, name, cycles);
-  return { name, kind: layer.kind.kind, ...layer.kind.resources(layer.plan, { name, cycles }), activeCycles: cycles, generic: false };
+  return { name, kind: layer.kind.kind, ...layer.kind.resources(layer.plan, { name, cycles, inNetwork }), activeCycles: cycles, generic: false };
 }
 
 /**
@@ -161,7 +164,7 @@ export function boardInventory(io: DesignInventory['io'] & { outBeats: number; c
  * `board` adds the board top.
  */
 export function designInventory(net: NetworkPlan, isNetwork: boolean, latency: number, board = false): DesignInventory {
-  const layers = net.layers.map((l) => layerInventory(l, latency));
+  const layers = net.layers.map((l) => layerInventory(l, latency, isNetwork));
   // a plan whose links cannot cut its beats has no timeline (fill prices such plans by their inventory
   // alone, and never takes them): its links are priced at the whole vectors the admission rule allows
   const depths = !isNetwork ? [] : linksCut(net) ? linkDepths(net) : net.layers.map((l) => linkVectors(net.schedule, l) * l.io.outBeats);

@@ -73,6 +73,12 @@ export interface ResourceContext {
   name: string;
   /** clock cycles one inference keeps the layer enabled (its memories' read ports are open on each) */
   cycles: number;
+  /**
+   * the layer is one of a network's layers (between stream links), not the
+   * design's own top: yosys then optimises across its ports, which the image
+   * kinds' models price with a term fitted on whole CNNs (default false)
+   */
+  inNetwork?: boolean;
 }
 
 export const sumOf = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);

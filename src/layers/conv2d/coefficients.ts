@@ -11,30 +11,30 @@ import type { KindCoefficients } from '../resources.ts';
 
 export const coefficients: KindCoefficients = {
   conv2d: {
-    // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07)
+    // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07); net (in a network): on the conv group's network and the 3 cnnbuild builds
     yowasp: {
       ultraplus: {
-        lut: { one: 82.7323, lanes: -20.4533, lane: 4.8485, prod: -2.6341, word: 0.8548, ctrl: 1.8937 },
-        ff: { one: 15.0576, lanes: -16.6077, lane: 2.6721, prod: -1.8332, word: 2.123, ctrl: 1.1292 },
-        carry: { one: -11.9906, lanes: -7.1817, lane: 1.9479, prod: -0.7341, word: -0.1981, ctrl: 1.3076 },
+        lut: { one: 82.7323, lanes: -20.4533, lane: 4.8485, prod: -2.6341, word: 0.8548, ctrl: 1.8937, net: -60.6627 },
+        ff: { one: 15.0576, lanes: -16.6077, lane: 2.6721, prod: -1.8332, word: 2.123, ctrl: 1.1292, net: -23.9297 },
+        carry: { one: -11.9906, lanes: -7.1817, lane: 1.9479, prod: -0.7341, word: -0.1981, ctrl: 1.3076, net: -39.448 },
       },
       hx: {
-        lut: { one: 82.7323, lanes: -22.4024, lane: 4.8485, prod: -2.6341, word: 0.8548, ctrl: 1.8937 },
-        ff: { one: 15.0576, lanes: -1.0179, lane: 2.6721, prod: -1.8332, word: 2.123, ctrl: 1.1292 },
-        carry: { one: -11.9906, lanes: -7.6212, lane: 1.9479, prod: -0.7341, word: -0.1981, ctrl: 1.3076 },
+        lut: { one: 82.7323, lanes: -22.4024, lane: 4.8485, prod: -2.6341, word: 0.8548, ctrl: 1.8937, net: -60.6627 },
+        ff: { one: 15.0576, lanes: -1.0179, lane: 2.6721, prod: -1.8332, word: 2.123, ctrl: 1.1292, net: -23.9297 },
+        carry: { one: -11.9906, lanes: -7.6212, lane: 1.9479, prod: -0.7341, word: -0.1981, ctrl: 1.3076, net: -39.448 },
       },
     },
-    // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07)
+    // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07); net (in a network): on the conv group's network
     native: {
       ultraplus: {
-        lut: { one: 84.8529, lanes: -29.7614, lane: 4.9764, prod: -2.2632, word: 0.5635, ctrl: 2.594 },
-        ff: { one: 16.0577, lanes: -16.6121, lane: 2.6722, prod: -1.8331, word: 2.1229, ctrl: 1.1292 },
-        carry: { one: -32.2016, lanes: -4.8837, lane: 1.5698, prod: -0.3335, word: -0.1361, ctrl: 1.816 },
+        lut: { one: 84.8529, lanes: -29.7614, lane: 4.9764, prod: -2.2632, word: 0.5635, ctrl: 2.594, net: -51 },
+        ff: { one: 16.0577, lanes: -16.6121, lane: 2.6722, prod: -1.8331, word: 2.1229, ctrl: 1.1292, net: -5.5 },
+        carry: { one: -32.2016, lanes: -4.8837, lane: 1.5698, prod: -0.3335, word: -0.1361, ctrl: 1.816, net: -14.5 },
       },
       hx: {
-        lut: { one: 84.8529, lanes: -31.9372, lane: 4.9764, prod: -2.2632, word: 0.5635, ctrl: 2.594 },
-        ff: { one: 16.0577, lanes: -1.0221, lane: 2.6722, prod: -1.8331, word: 2.1229, ctrl: 1.1292 },
-        carry: { one: -32.2016, lanes: -4.9605, lane: 1.5698, prod: -0.3335, word: -0.1361, ctrl: 1.816 },
+        lut: { one: 84.8529, lanes: -31.9372, lane: 4.9764, prod: -2.2632, word: 0.5635, ctrl: 2.594, net: -51 },
+        ff: { one: 16.0577, lanes: -1.0221, lane: 2.6722, prod: -1.8331, word: 2.1229, ctrl: 1.1292, net: -5.5 },
+        carry: { one: -32.2016, lanes: -4.9605, lane: 1.5698, prod: -0.3335, word: -0.1361, ctrl: 1.816, net: -14.5 },
       },
     },
   },

@@ -10,7 +10,7 @@ import type { LayerResources, MemoryUse, MultiplierSpec, ResourceContext } from 
 import type { Conv2dPlan } from './plan.ts';
 import { conv2dParams } from './rtl.ts';
 
-export function conv2dResources(p: Conv2dPlan, { name, cycles }: ResourceContext): LayerResources {
+export function conv2dResources(p: Conv2dPlan, { name, cycles, inNetwork }: ResourceContext): LayerResources {
   const P = p.lanes;
   const issues = p.ho * p.wo * p.groups * p.kk;
   const depth = p.rows * p.w * p.pixelBeats;
@@ -63,6 +63,9 @@ export function conv2dResources(p: Conv2dPlan, { name, cycles }: ResourceContext
       // the line buffer's word (a beat of channels) and its element select
       word: p.beat * p.xWidth,
       ctrl,
+      // inside a network: what yosys saves across the layer's ports with the
+      // stream links beside it (fitted on whole CNNs, synthesised and built)
+      net: inNetwork ? 1 : 0,
     },
   };
 }

@@ -11,30 +11,30 @@ import type { KindCoefficients } from '../resources.ts';
 
 export const coefficients: KindCoefficients = {
   pool: {
-    // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07)
+    // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/yowasp.json (2026-12-07); net (in a network): on the conv group's network and the 3 cnnbuild builds
     yowasp: {
       ultraplus: {
-        lut: { one: 384.4834, lane: 0.836, ctrl: -3.4879 },
-        ff: { one: -33.4612, lane: 2.4973, ctrl: 1.995 },
-        carry: { one: 139.604, lane: 0.2118, ctrl: -1.2455 },
+        lut: { one: 384.4834, lane: 0.836, ctrl: -3.4879, net: -60.6627 },
+        ff: { one: -33.4612, lane: 2.4973, ctrl: 1.995, net: -23.9297 },
+        carry: { one: 139.604, lane: 0.2118, ctrl: -1.2455, net: -39.448 },
       },
       hx: {
-        lut: { one: 384.4834, lane: 0.836, ctrl: -3.4879, lanes: 1.1943 },
-        ff: { one: -33.4612, lane: 2.4973, ctrl: 1.995, lanes: 0.1995 },
-        carry: { one: 139.604, lane: 0.2118, ctrl: -1.2455, lanes: 0.6535 },
+        lut: { one: 384.4834, lane: 0.836, ctrl: -3.4879, lanes: 1.1943, net: -60.6627 },
+        ff: { one: -33.4612, lane: 2.4973, ctrl: 1.995, lanes: 0.1995, net: -23.9297 },
+        carry: { one: 139.604, lane: 0.2118, ctrl: -1.2455, lanes: 0.6535, net: -39.448 },
       },
     },
-    // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07)
+    // fitted by `bench/estimate-calibrate.ts fit --kinds conv2d,pool` from the 25 conv-group records of calibration/native.json (2026-12-07); net (in a network): on the conv group's network
     native: {
       ultraplus: {
-        lut: { one: 559.6757, lane: 0.5504, ctrl: -5.6887 },
-        ff: { one: -32.5309, lane: 2.4975, ctrl: 1.9962 },
-        carry: { one: 115.3227, lane: 0.3262, ctrl: -0.3657 },
+        lut: { one: 559.6757, lane: 0.5504, ctrl: -5.6887, net: -51 },
+        ff: { one: -32.5309, lane: 2.4975, ctrl: 1.9962, net: -5.5 },
+        carry: { one: 115.3227, lane: 0.3262, ctrl: -0.3657, net: -14.5 },
       },
       hx: {
-        lut: { one: 559.6757, lane: 0.5504, ctrl: -5.6887, lanes: 0.8687 },
-        ff: { one: -32.5309, lane: 2.4975, ctrl: 1.9962, lanes: 0.198 },
-        carry: { one: 115.3227, lane: 0.3262, ctrl: -0.3657, lanes: 0.135 },
+        lut: { one: 559.6757, lane: 0.5504, ctrl: -5.6887, lanes: 0.8687, net: -51 },
+        ff: { one: -32.5309, lane: 2.4975, ctrl: 1.9962, lanes: 0.198, net: -5.5 },
+        carry: { one: 115.3227, lane: 0.3262, ctrl: -0.3657, lanes: 0.135, net: -14.5 },
       },
     },
   },

@@ -7,7 +7,7 @@ import type { LayerResources, ResourceContext } from '../resources.ts';
 import type { PoolPlan } from './plan.ts';
 import { poolParams } from './rtl.ts';
 
-export function poolResources(p: PoolPlan, { name, cycles }: ResourceContext): LayerResources {
+export function poolResources(p: PoolPlan, { name, cycles, inNetwork }: ResourceContext): LayerResources {
   const issues = p.ho * p.wo * p.groups * p.kk;
   const q = poolParams(p);
   const num = (k: string) => q[k] as number;
@@ -25,6 +25,7 @@ export function poolResources(p: PoolPlan, { name, cycles }: ResourceContext): L
         { width: p.accWidth, count: p.ho * p.wo * p.groups * p.lanes },
       ],
     },
-    features: { one: 1, lanes: p.lanes, lane: p.lanes * (p.accWidth + p.yWidth), prod: p.lanes * p.xWidth, ctrl },
+    // net: inside a network (the conv2d face's term, fitted on whole CNNs)
+    features: { one: 1, lanes: p.lanes, lane: p.lanes * (p.accWidth + p.yWidth), prod: p.lanes * p.xWidth, ctrl, net: inNetwork ? 1 : 0 },
   };
 }
