@@ -258,7 +258,7 @@ export interface StepOptions {
   sources: readonly ScriptSource[];
   top: string;
   part: string;
-  /** the board's package (nextpnr --package) */
+  /** the board's package (the iCE40's: nextpnr --package) */
   package: string;
   clockMHz: number;
   seed: number;
