@@ -3,9 +3,10 @@
  * defines a target with its own parts and a different synthesis command,
  * using only the package's public API, and nothing in src/ names it.
  * Registered here, its parts are planned (lane counts filled, the DSP
- * bound), estimated and fit-checked, and the flow and the build step of
- * `circa build` run its steps and its script (with a recording runner: no
- * tools).
+ * bound), estimated and fit-checked, its boards pass the board schema, and
+ * the flow and the build step of `circa build` run its steps, its script and
+ * its own packer (with a recording runner: no tools), reporting each step
+ * under its own name.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
