@@ -136,8 +136,11 @@ export { runFlow, formatReport, type FlowOptions, type FlowReport, type FlowCell
 export { listBoards, loadBoard, parseBoard, BoardSchema, type Board } from './target/index.ts';
 export { PARTS, PART_NAMES, partInfo, type PartName, type PartInfo } from './target/index.ts';
 /** Synthesis targets: the iCE40 built in; another joins with registerTarget() (test/fixtures/targets/ shows one). */
-export { registerTarget, partOf, partNames, ice40, netlistCellCounts, type Target, type TargetPart, type PartModel, type PartLimits, type TargetMapping } from './target/index.ts';
-export { flowSteps, type FlowStep, type Runner } from './flow/index.ts';
+export {
+  registerTarget, partOf, partNames, ice40, netlistCellCounts, YOSYS,
+  type Target, type TargetPart, type PartModel, type PartLimits, type TargetMapping, type TargetStep, type StepPlan, type FlowFiles, type FlowTool,
+} from './target/index.ts';
+export { flowSteps, RUNNERS, type FlowStep, type Runner } from './flow/index.ts';
 export { pllFor, type ClockPlan } from './target/index.ts';
 
 export interface BuildOptions {

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { LAYER_KINDS } from './layers/index.ts';
 import { networkSpecSchema } from './network/spec.ts';
-import { BoardSchema } from './target/index.ts';
+import { BoardSchema, ice40 } from './target/index.ts';
 import { energyTableSchema } from './estimate/tables.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -65,9 +65,21 @@ export function jsonSchemas(): Map<string, JsonSchema> {
   return new Map<string, JsonSchema>([
     ['layer.schema.json', layer],
     ['network.schema.json', network],
-    ['board.schema.json', document('circa board', 'An iCE40 board: part, package, clock, UART and LED pins (boards/*.json, or a file given to --board).', fromZod(BoardSchema))],
+    ['board.schema.json', document('circa board', 'An iCE40 board: part, package, clock, UART and LED pins (boards/*.json, or a file given to --board).', boardSchema())],
     ['energy-table.schema.json', document('circa energy table', 'Event prices for the energy model (a file given to --table).', fromZod(energyTableSchema))],
   ]);
+}
+
+/**
+ * The board schema: BoardSchema checks a part against every registered
+ * target at run time; the file lists the built-in target's parts, the boards
+ * circa ships (a board of a target registered in code is checked by
+ * BoardSchema alone).
+ */
+function boardSchema(): JsonSchema {
+  const body = fromZod(BoardSchema);
+  const props = body.properties as Record<string, JsonSchema>;
+  return { ...body, properties: { ...props, part: { ...props.part, enum: Object.keys(ice40.parts) } } };
 }
 
 /** The text each schema file holds (what `npm run schemas` writes). */

@@ -188,6 +188,19 @@ describe('imports follow the layering', () => {
     expect(flow).toEqual([]);
   });
 
+  it('src/flow/ names no device, tool or cell of a target: which tools run, in which order, is the target\'s step data', () => {
+    // the iCE40's name, tools, packages, cells and parts (yosys, any target's synthesis, and clang, CXXRTL's, are no device's)
+    const device = /nextpnr|icepack|ice40|icestorm|SB_[A-Z]|ICESTORM_|\b(UP|HX|LP)\d+K\b|\.asc\b|\bup5k\b/i;
+    const flowDir = join(ROOT, 'src', 'flow');
+    const offences = readdirSync(flowDir).flatMap((f) => readFileSync(join(flowDir, f), 'utf8').split('\n')
+      .map((line, i) => ({ where: `src/flow/${f}:${i + 1}`, line }))
+      .filter(({ line }) => device.test(line))
+      .map(({ where, line }) => `${where}: ${line.trim()}`));
+    expect(offences).toEqual([]);
+    // not vacuous: the iCE40's step data names them
+    expect(readFileSync(join(ROOT, 'src', 'target', 'ice40', 'steps.ts'), 'utf8')).toMatch(device);
+  });
+
   it('the CLI and the library generate and build through one step (src/network/build.ts), not each its own', () => {
     const edges = importEdges();
     for (const file of ['src/cli/main.ts', 'src/index.ts']) {

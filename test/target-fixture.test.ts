@@ -3,9 +3,10 @@
  * defines a target with its own parts and a different synthesis command,
  * using only the package's public API, and nothing in src/ names it.
  * Registered here, its parts are planned (lane counts filled, the DSP
- * bound), estimated and fit-checked, and the flow and the build step of
- * `circa build` run its steps and its script (with a recording runner: no
- * tools).
+ * bound), estimated and fit-checked, its boards pass the board schema, and
+ * the flow and the build step of `circa build` run its steps, its script and
+ * its own packer (with a recording runner: no tools), reporting each step
+ * under its own name.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,40 +79,63 @@ describe('a synthesis target defined outside src/ (test/fixtures/targets/tinylut
       .toThrow(/^estimate: options\.part: must be one of "UP5K", "UP3K", "HX8K", "LP8K", "HX1K", "TL3K", "TL20K", got "TL9K"$/);
   });
 
-  it('runs through the flow with its own steps and synthesis command; its limits refuse an oversized netlist', async () => {
+  it('runs through the flow with its own steps, tools and synthesis command; its limits refuse an oversized netlist', async () => {
     const board = { name: 'tinyboard', part: 'TL3K', package: 'qfn32', clock: { mhz: 10 } };
     const sources = [{ name: 'top.v', text: 'module top(input a, output y); assign y = ~a; endmodule\n' }];
     const steps = circa.flowSteps({ sources, top: 'top', board, pcf: 'a 1\ny 2\n', toolchain: 'yowasp', outDir: work });
-    expect(steps.map((s) => s.tool)).toEqual(['yosys']);
+    // its steps by its own names, one of them a tool src/ has never heard of
+    expect(steps.map((s) => [s.name, s.tool.name])).toEqual([['synth', 'yosys'], ['pack', 'tinypack']]);
     expect(steps[0].does).toBe('synthesising top for TinyLUT-TL3K');
+    expect(steps[1].args).toEqual(['--pins', 'top.pins', 'netlist.json', 'top.tlb']);
+    // the native runner looks for the target's executables, the packer among them
+    expect(() => circa.RUNNERS.native.ready(steps.map((s) => s.tool))).toThrow(/^toolchain 'native' needs (yosys, )?tinypack on PATH/);
 
     const scripts: string[] = [];
+    const ran: { tool: string; args: string[] }[] = [];
+    const readied: string[][] = [];
     const luts = (n: number) => JSON.stringify({
       modules: { top: { attributes: { top: '00000000000000000000000000000001' }, cells: Object.fromEntries([...Array(n)].map((_, i) => [`l${i}`, { type: '$lut' }])) } },
     });
     const runner = (n: number): circa.Runner => ({
       toolchain: 'yowasp',
-      ready() {},
-      async run(_tool, _args, inputs, outputs) {
-        scripts.push(String(inputs.get('synth.ys')));
-        return { log: '', seconds: 0.5, outputs: new Map(outputs.map((o) => [o, luts(n)])) };
+      ready(tools) {
+        readied.push(tools.map((t) => t.binary));
+      },
+      async run(tool, args, inputs, outputs) {
+        ran.push({ tool: tool.name, args });
+        if (tool.name === 'yosys') scripts.push(String(inputs.get('synth.ys')));
+        return { log: `${tool.name} ran\n`, seconds: 0.5, outputs: new Map(outputs.map((o) => [o, luts(n)])) };
       },
     });
     const r = await circa.runFlow({ sources, top: 'top', board, pcf: 'a 1\ny 2\n', toolchain: 'yowasp', outDir: join(work, 'ok'), runner: runner(12) });
+    expect(readied).toEqual([['yosys', 'tinypack']]);
+    expect(ran.map((x) => x.tool)).toEqual(['yosys', 'tinypack']);
     expect(scripts[0]).toMatch(/^synth -flatten -top top\nabc -lut 4\n/m);
+    expect(scripts[0]).toMatch(/\nwrite_json netlist\.json\n$/);
     expect(scripts[0]).not.toMatch(/synth_ice40/);
+    expect(readFileSync(join(work, 'ok', 'top.pins'), 'utf8')).toBe('a 1\ny 2\n');
     expect(r.cells.lut4).toBe(12);
     expect(r.limits).toEqual(tinylut.parts.TL3K.limits);
+    // seconds and logs by its steps' own names, the bitstream its packer's
+    expect(r.seconds).toEqual({ synth: 0.5, pack: 0.5 });
+    expect(r.logs).toEqual({ synth: join(work, 'ok', 'synth.log'), pack: join(work, 'ok', 'pack.log') });
+    expect(r.bitstream).toBe(join(work, 'ok', 'top.tlb'));
     expect(JSON.parse(readFileSync(join(work, 'ok', 'report.json'), 'utf8')).part).toBe('TL3K');
-    expect(circa.formatReport(r)).toMatch(/tinyboard \(TinyLUT-TL3K\)/);
+    const table = circa.formatReport(r);
+    expect(table).toMatch(/tinyboard \(TinyLUT-TL3K\)/);
+    expect(table).toMatch(/\nBRAM \(4 kbit\) +0 +8/);
+    expect(table).toMatch(/\ntime: yosys 0\.5 s, tinypack 0\.5 s\n/);
+    expect(table).not.toMatch(/SB_MAC16|nextpnr|icepack/);
 
+    ran.length = 0;
     await expect(circa.runFlow({ sources, top: 'top', board, pcf: 'a 1\ny 2\n', toolchain: 'yowasp', outDir: join(work, 'over'), runner: runner(3200) }))
-      .rejects.toThrow(/design does not fit TinyLUT-TL3K:\n {2}ERROR: logic cells 3200 used, 3000 available/);
+      .rejects.toThrow(/design does not fit TinyLUT-TL3K:\n {2}ERROR: logic cells 3200 used, 3000 available\n {2}log: .*synth\.log$/);
+    // its figures come from the synthesis step: the packer never ran
+    expect(ran.map((x) => x.tool)).toEqual(['yosys']);
 
     // the build step `circa build` and build() share (src/network/build.ts): a board top on a TinyLUT board, its report.json
     const d = dense(16, 4, 2);
-    // (the board schema is the iCE40's: its part field names iCE40 parts, hence the cast)
-    const tinyBoard = { ...circa.loadBoard('icebreaker'), name: 'tinyboard', part: 'TL3K', package: 'qfn32' } as unknown as circa.Board;
+    const tinyBoard = tinyBoardOf({ device: 'tl3k' });
     const built = await scratchBuild(d.rtl(), tinyBoard, undefined, { toolchain: 'yowasp', runner: runner(40) });
     const out = join(work, 'built');
     const report = buildReport({ design: d, board: tinyBoard, report: built.report, work: built.work, outDir: out });
@@ -122,8 +146,33 @@ describe('a synthesis target defined outside src/ (test/fixtures/targets/tinylut
     // the measured figures joined with the predicted cycles, the paths where the build was kept
     expect(kept.cycles.latency).toBe(d.cost().latency);
     expect(kept.cycles.latencyUsAtBoardClock).toBeCloseTo(d.cost().latency / kept.flow.targetMHz, 9);
-    expect(kept.flow.logs.yosys).toBe(join(out, 'yosys.log'));
+    expect(kept.flow.logs).toEqual({ synth: join(out, 'synth.log'), pack: join(out, 'pack.log') });
+    expect(kept.flow.bitstream).toBe(join(out, 'circa_board_top.tlb'));
     expect(existsSync(built.work)).toBe(false);
     expect(scripts[scripts.length - 1]).toMatch(/^synth -flatten -top circa_board_top$/m);
   });
+
+  it('its boards pass the board schema: the part checked against every registered target, the device by the part\'s target', () => {
+    const b = tinyBoardOf({ device: 'tl3k' });
+    expect([b.part, b.package, b.device]).toEqual(['TL3K', 'qfn32', 'tl3k']);
+    // the device is the TinyLUT's rule (its part in lower case), not nextpnr's
+    expect(() => tinyBoardOf({ device: 'up5k' })).toThrow(/^board file tinyboard\.json: device: expected "tl3k" for part TL3K, got "up5k"$/);
+    // an unknown part: exit 2, the field named, every registered target's parts listed
+    let err: unknown;
+    try {
+      tinyBoardOf({ part: 'TL9K' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(circa.CircaInputError);
+    expect((err as circa.CircaInputError).exitCode).toBe(2);
+    expect((err as Error).message)
+      .toBe('board file tinyboard.json: part: expected one of "UP5K"|"UP3K"|"HX8K"|"LP8K"|"HX1K"|"TL3K"|"TL20K", got "TL9K"');
+  });
 });
+
+/** A TinyLUT board: the iCEBreaker's pins on a TinyLUT part, through the board schema (no cast). */
+function tinyBoardOf(edit: Record<string, unknown>): circa.Board {
+  const icebreaker = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'boards', 'icebreaker.json'), 'utf8')) as Record<string, unknown>;
+  return circa.parseBoard({ ...icebreaker, name: 'tinyboard', part: 'TL3K', package: 'qfn32', ...edit }, 'tinyboard.json');
+}

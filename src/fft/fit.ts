@@ -130,19 +130,20 @@ export async function fitUp5k(design: FftDesign, freqMHz = 50, seed = 1): Promis
   const top = wrap.name.replace(/\.v$/, '');
   const syn = await synthIce40([...design.sources, wrap], top);
   const { target } = partOf(FIT_PART);
-  const step = target.placeUnpinned({ part: FIT_PART, package: FIT_PACKAGE, clockMHz: freqMHz, seed }, { netlist: 'netlist.json', report: 'report.json' });
+  const step = target.placeUnpinned({ top, part: FIT_PART, package: FIT_PACKAGE, clockMHz: freqMHz, seed }, { netlist: 'netlist.json', report: 'report.json' });
   const t0 = performance.now();
   // in a worker thread (src/flow/yowasp.ts), as circa build runs it
-  const run = await runYowaspTool(step.tool, step.args, { 'netlist.json': syn.json });
+  const run = await runYowaspTool(step.tool.yowasp, step.args, { 'netlist.json': syn.json });
   if (run.failure) {
     const err = run.log.split('\n').filter((l) => /ERROR/.test(l)).join('\n');
-    throw new Error(`${step.tool} failed for ${top}: ${err || run.failure}`);
+    throw new Error(`${step.tool.name} failed for ${top}: ${err || run.failure}`);
   }
   const out = run.tree;
   const nextpnrSeconds = (performance.now() - t0) / 1000;
   const rep = out?.['report.json'];
   const files = new Map<string, FileContent>([['netlist.json', syn.json], ['report.json', typeof rep === 'string' || rep instanceof Uint8Array ? rep : '{}']]);
-  const { cells, clocks } = target.readCells(files, { ...target.flowFiles(top), netlist: 'netlist.json', nextpnrReport: 'report.json' }, top);
+  if (!step.figures) throw new Error(`${target.name}: its unpinned placement reads no figures`);
+  const { cells, clocks } = step.figures(files);
   const report = JSON.parse(text(files.get('report.json'))) as { utilization?: Record<string, { used: number; available: number }> };
   return {
     top,

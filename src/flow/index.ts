@@ -1,31 +1,24 @@
 /**
  * The synthesis flow, as data, for any target (src/target/): the board's
- * part picks the target, and the target gives the steps (the iCE40's:
- * yosys -> nextpnr-ice40 -> icepack, src/target/ice40/steps.ts), the script
- * and how the outputs are read. This folder knows no device.
+ * part picks the target, and the target gives the steps (TargetStep: a name,
+ * the tool, and per build its arguments, the files it reads and must write,
+ * the script it brings and how its outputs give the figures). This folder
+ * knows no device and no tool: it runs whatever steps the target gives.
  *
- * flowSteps() lists the steps: each is a tool with its arguments, the files
- * it reads (the flow's inputs or an earlier step's outputs) and the files it
- * must write. runFlow() runs them in order with a runner (runners.ts): YoWASP
- * (@yowasp/yosys, @yowasp/nextpnr-ice40, which also carries icepack: the
- * default) or the native binaries on PATH (toolchain 'native'). The logs are
- * read by the target and the result is a FlowReport (report.ts).
+ * flowSteps() plans the steps for a build. runFlow() runs them in order with
+ * a runner (runners.ts): YoWASP (the npm package each tool names: the
+ * default) or the native executables on PATH (toolchain 'native'). The step
+ * that gives the figures is where the part's limits are checked; the result
+ * is a FlowReport (report.ts) with each step's seconds under its own name.
  *
- * Everything an iCE40 run produces lands in outDir:
- *
- *   <sources>            the Verilog (and ROM/include files) as given
- *   synth.ys             the yosys script
- *   <top>.pcf            the pin constraints
- *   netlist.json         yosys output, nextpnr input
- *   yosys.log            yosys stdout+stderr
- *   nextpnr.log          nextpnr-ice40 stdout+stderr (icepack's output is appended)
- *   nextpnr-report.json  nextpnr's --report (utilisation, Fmax, critical paths)
- *   <top>.asc, <top>.bin the bitstream, text and binary
- *   report.json          our FlowReport
+ * Everything a run produces lands in outDir: the sources as given, the files
+ * the flow writes (the script, the pins), each step's outputs and log, and
+ * report.json; the target's flowFiles() names them (the built-in target's
+ * list is in its steps file).
  *
  * Any tool failure (syntax error, design too big, tool abort) becomes one
- * CircaFlowError holding the tool's ERROR line(s) and the log path. A nextpnr
- * placement failure under YoWASP surfaces as a WebAssembly "unreachable"
+ * CircaFlowError holding the tool's ERROR line(s) and the log path. A tool
+ * that aborts under YoWASP surfaces as a WebAssembly "unreachable"
  * RuntimeError thrown after the ERROR line was printed (docs/references.md,
  * Tools); we catch it and report the ERROR from the captured log instead.
  */
@@ -33,12 +26,12 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CircaFlowError, CircaInputError } from '../errors.ts';
 import { partOf, type FlowFiles, type FlowStep, type StepOptions, type Target, type TargetPart } from '../target/index.ts';
-import { RUNNERS, type FileContent, type Runner, type Toolchain, type ToolName, type ToolRun } from './runners.ts';
+import { RUNNERS, type FileContent, type Runner, type Toolchain, type ToolRun } from './runners.ts';
 import { toolError } from './logs.ts';
 import type { FlowCells, FlowReport } from './report.ts';
 
-export { findOnPath, nativeRunner, yowaspRunner, RUNNERS, type Runner, type Toolchain, type ToolName, type ToolRun } from './runners.ts';
-export { errorLines, netlistCellCounts } from '../target/yosys.ts';
+export { findOnPath, nativeRunner, yowaspRunner, RUNNERS, type FlowTool, type Runner, type Toolchain, type ToolRun } from './runners.ts';
+export { errorLines, netlistCellCounts } from '../target/index.ts';
 export { formatReport, type FlowCells, type FlowClock, type FlowReport } from './report.ts';
 export type { FlowFiles, FlowStep };
 
@@ -61,10 +54,10 @@ export interface FlowOptions {
   /** Name of the top-level module. */
   top: string;
   board: FlowBoard;
-  /** PCF text, usually from pcfFor(). */
+  /** The pin constraints (the target's pin file, written as FlowFiles.pins), usually from pcfFor(). */
   pcf: string;
   toolchain: Toolchain;
-  /** nextpnr placer seed; default 1. */
+  /** The placer's seed; default 1. */
   seed?: number;
   outDir: string;
   /** Called as each step starts, with a one-line description. */
@@ -81,7 +74,7 @@ export interface FlowOptions {
 }
 
 /* ------------------------------------------------------------------------ */
-/* Options and the yosys script                                              */
+/* Options                                                                   */
 /* ------------------------------------------------------------------------ */
 
 const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_$]*$/;
@@ -110,11 +103,6 @@ function checkOptions(opts: FlowOptions): void {
   }
 }
 
-/** The yosys script for a build: the target's synthesis script (shared with gate-level simulation), then the JSON netlist. */
-function yosysScript(opts: FlowOptions, target: Target, netlist: string): string {
-  return `${target.synthesisScript({ sources: opts.sources, top: opts.top, part: opts.board.part })}write_json ${netlist}\n`;
-}
-
 /* ------------------------------------------------------------------------ */
 /* The steps                                                                 */
 /* ------------------------------------------------------------------------ */
@@ -129,10 +117,15 @@ function stepOptions(opts: FlowOptions): StepOptions {
   return { sources: opts.sources, top: opts.top, part: board.part, package: board.package, clockMHz: board.clock.mhz, seed: opts.seed ?? 1 };
 }
 
-/** The flow for `opts`, as data: the steps of the board's target (iCE40: yosys -> nextpnr-ice40 -> icepack). */
+/** The steps of `target` planned for a build. */
+function planSteps(target: Target, o: StepOptions, f: FlowFiles): FlowStep[] {
+  return target.steps.map((s) => ({ name: s.name, tool: s.tool, ...s.plan(o, f) }));
+}
+
+/** The flow for `opts`, as data: the steps of the board's target planned for this build (the built-in target's: synthesis, place and route, packing). */
 export function flowSteps(opts: FlowOptions, f?: FlowFiles): FlowStep[] {
   const { target } = partOf(opts.board.part, 'board.part');
-  return target.flowSteps(stepOptions(opts), f ?? target.flowFiles(opts.top));
+  return planSteps(target, stepOptions(opts), f ?? target.flowFiles(opts.top));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -144,28 +137,30 @@ export function flowSteps(opts: FlowOptions, f?: FlowFiles): FlowStep[] {
  * adding its outputs there. Throws the step's CircaFlowError when the tool
  * fails or leaves an output missing or empty.
  */
-export async function runStep(runner: Runner, step: FlowStep, files: Map<string, FileContent>, dir: string, target?: Target): Promise<ToolRun> {
+export async function runStep(runner: Runner, step: FlowStep, files: Map<string, FileContent>, dir: string): Promise<ToolRun> {
+  const tool = step.tool.name;
   const inputs = new Map<string, FileContent>();
   for (const name of step.inputs) {
     const content = files.get(name);
-    if (content === undefined) throw new CircaFlowError(`${step.tool}: its input ${name} was not made by an earlier step`);
+    if (content === undefined) throw new CircaFlowError(`${tool}: its input ${name} was not made by an earlier step`);
     inputs.set(name, content);
   }
   const run = await runner.run(step.tool, step.args, inputs, step.outputs, dir);
   const logPath = join(dir, step.log);
   if (!step.appendLog) writeFileSync(logPath, run.log);
-  else if (run.log.trim()) appendFileSync(logPath, `\n--- ${step.tool} ---\n${run.log}`);
+  else if (run.log.trim()) appendFileSync(logPath, `\n--- ${tool} ---\n${run.log}`);
   const missing = step.outputs.filter((name) => !run.outputs.get(name)?.length);
   if (run.failure || missing.length) {
-    throw toolError(step.tool, run, logPath, run.failure ?? `no ${missing.join(' or ')} written`, target?.failureNotes(step.tool, run) ?? []);
+    throw toolError(tool, run, logPath, run.failure ?? `no ${missing.join(' or ')} written`, step.failureNotes?.(run.log) ?? []);
   }
   for (const [name, content] of run.outputs) files.set(name, content);
   return run;
 }
 
 /**
- * The placer checked its chip database's capacity; check the part's own limits
- * too, which differ for UP3K (placed on the UP5K database, docs/references.md).
+ * A placer checks its chip database's capacity; check the part's own limits
+ * too, which can differ (a part placed on a larger part's database: the
+ * part's `note` says so, and docs/references.md).
  */
 function checkPartLimits(cells: FlowCells, part: TargetPart, title: string, logPath: string): void {
   const limits = part.limits;
@@ -186,57 +181,69 @@ function checkPartLimits(cells: FlowCells, part: TargetPart, title: string, logP
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Synthesise, place and route, and pack a design for a board. */
-export async function runFlow(opts: FlowOptions): Promise<FlowReport> {
-  checkOptions(opts);
-  const runner = opts.runner ?? RUNNERS[opts.toolchain];
-  runner.ready();
+/** Where each step's log is, by the name of the step that starts it (a step that adds to an earlier log has none of its own). */
+function logPaths(steps: readonly FlowStep[], path: (name: string) => string): Record<string, string> {
+  const logs: Record<string, string> = {};
+  for (const s of steps) if (!s.appendLog && !Object.values(logs).includes(path(s.log))) logs[s.name] = path(s.log);
+  return logs;
+}
 
-  const { board, top } = opts;
-  const { part, target, title } = partOf(board.part, 'board.part');
-  const seed = opts.seed ?? 1;
-  const outDir = resolve(opts.outDir);
-  const progress = opts.onProgress ?? (() => {});
+/** Write the flow's inputs into outDir (the sources, the steps' own files such as the script, the pins), stale outputs removed. */
+function layOut(opts: FlowOptions, steps: readonly FlowStep[], names: FlowFiles, outDir: string): Map<string, FileContent> {
   const path = (name: string) => join(outDir, name);
-  const names = target.flowFiles(top);
-  const steps = target.flowSteps(stepOptions(opts), names);
-
-  // Lay out outDir: inputs written, stale outputs of an earlier run removed
-  // (so a native tool that fails silently cannot leave us an old result).
+  // stale outputs of an earlier run removed, so a native tool that fails silently cannot leave us an old result
   mkdirSync(outDir, { recursive: true });
   for (const name of [...steps.flatMap((s) => [...s.outputs, s.log]), names.report]) rmSync(path(name), { force: true });
-  const script = yosysScript(opts, target, names.netlist);
   const files = new Map<string, FileContent>();
   for (const s of opts.sources) files.set(s.name, s.text);
-  files.set(names.script, script);
-  files.set(names.pcf, opts.pcf);
+  for (const s of steps) for (const [name, text] of Object.entries(s.writes ?? {})) files.set(name, text);
+  files.set(names.pins, opts.pcf);
   for (const [name, content] of files) {
     mkdirSync(dirname(path(name)), { recursive: true });
     writeFileSync(path(name), content);
   }
+  return files;
+}
 
-  const runs = new Map<ToolName, ToolRun>();
+/** Synthesise, place and route, and pack a design for a board: the steps of the target its part picks. */
+export async function runFlow(opts: FlowOptions): Promise<FlowReport> {
+  checkOptions(opts);
+  const { board, top } = opts;
+  const { part, target, title } = partOf(board.part, 'board.part');
+  const names = target.flowFiles(top);
+  const steps = planSteps(target, stepOptions(opts), names);
+  const runner = opts.runner ?? RUNNERS[opts.toolchain];
+  runner.ready(steps.map((s) => s.tool));
+
+  const seed = opts.seed ?? 1;
+  const outDir = resolve(opts.outDir);
+  const progress = opts.onProgress ?? (() => {});
+  const path = (name: string) => join(outDir, name);
+  const files = layOut(opts, steps, names, outDir);
+
+  const seconds: Record<string, number> = {};
   let cells: FlowCells | undefined;
   let clocks: FlowReport['clocks'] = [];
   for (const step of steps) {
-    progress(`${step.tool}: ${step.does}`);
+    const tool = step.tool.name;
+    progress(`${tool}: ${step.does}`);
     const started = Date.now();
     const every = opts.onProgress ? opts.progressEveryMs ?? 10_000 : 0;
-    const beat = every > 0 ? setInterval(() => progress(`${step.tool}: still running, ${Math.round((Date.now() - started) / 1000)} s`), every) : undefined;
+    const beat = every > 0 ? setInterval(() => progress(`${tool}: still running, ${Math.round((Date.now() - started) / 1000)} s`), every) : undefined;
     try {
-      runs.set(step.tool, await runStep(runner, step, files, outDir, target));
+      const run = await runStep(runner, step, files, outDir);
+      seconds[step.name] = round3((seconds[step.name] ?? 0) + run.seconds);
     } finally {
       clearInterval(beat);
     }
-    if (files.has(names[target.placedMarker]) && !cells) {
+    if (step.figures && !cells) {
       // placed and routed: read what it used, and stop here if the part cannot hold it
-      ({ cells, clocks } = target.readCells(files, names, top));
-      checkPartLimits(cells, part, title, path(names.nextpnrLog));
+      ({ cells, clocks } = step.figures(files));
+      checkPartLimits(cells, part, title, path(step.log));
     }
   }
-  if (!cells) throw new CircaFlowError(`the flow ended without ${names[target.placedMarker]}`);
+  if (!cells) throw new CircaFlowError(`the flow of ${target.name} ended without a step that reads the placed design's figures`);
 
-  const seconds = (tool: ToolName) => round3(runs.get(tool)?.seconds ?? 0);
   const fmaxMHz = clocks.length ? Math.min(...clocks.map((c) => c.achievedMHz)) : null;
   const report: FlowReport = {
     part: part.name,
@@ -249,9 +256,9 @@ export async function runFlow(opts: FlowOptions): Promise<FlowReport> {
     targetMHz: board.clock.mhz,
     timingMet: clocks.every((c) => c.achievedMHz >= c.constraintMHz),
     clocks: clocks.map((c) => ({ ...c, achievedMHz: round3(c.achievedMHz) })),
-    bitstream: path(names.bin),
-    logs: { yosys: path(names.yosysLog), nextpnr: path(names.nextpnrLog) },
-    seconds: { yosys: seconds('yosys'), nextpnr: seconds('nextpnr-ice40'), icepack: seconds('icepack') },
+    bitstream: path(names.bitstream),
+    logs: logPaths(steps, path),
+    seconds,
   };
   writeFileSync(path(names.report), JSON.stringify(report, null, 2) + '\n');
   return report;

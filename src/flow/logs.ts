@@ -1,16 +1,15 @@
 /** A failed flow step as one error. */
 import { CircaFlowError } from '../errors.ts';
-import type { ToolName, ToolRun } from '../target/types.ts';
-import { errorLines } from '../target/yosys.ts';
+import { errorLines, type ToolRun } from '../target/index.ts';
 
 /**
  * The single error a failed step turns into (one CircaFlowError per failed
- * step, never a WebAssembly stack). A nextpnr placement failure under YoWASP
+ * step, never a WebAssembly stack). A placer that fails under YoWASP
  * surfaces as a WebAssembly "unreachable" abort after the ERROR line was
  * printed (docs/references.md, Tools): the ERROR line from the log is what is
- * reported. `over`: the target's resources over capacity, from the log.
+ * reported. `over`: the step's failure notes (resources over capacity).
  */
-export function toolError(tool: ToolName, run: ToolRun, logPath: string, why: string, over: readonly string[] = []): CircaFlowError {
+export function toolError(tool: string, run: ToolRun, logPath: string, why: string, over: readonly string[] = []): CircaFlowError {
   const errs = errorLines(run.log);
   const detail = errs.length
     ? errs

@@ -1,10 +1,10 @@
 /**
  * The flow's report: what a build used (cells against the part's limits),
- * the clocks nextpnr analysed, where the bitstream and logs are and how long
- * each step took (FlowReport, written as report.json), and its table for
- * people (formatReport).
+ * the clocks the placer analysed, where the bitstream and logs are and how
+ * long each step took (FlowReport, written as report.json), and its table
+ * for people (formatReport), in the words of the part's target.
  */
-import { partTitle, type FlowCells, type FlowClock, type PartLimits } from '../target/index.ts';
+import { findPart, partTitle, type FlowCells, type FlowClock, type PartLimits } from '../target/index.ts';
 import type { Toolchain } from './runners.ts';
 
 export type { FlowCells, FlowClock };
@@ -16,22 +16,22 @@ export interface FlowReport {
   toolchain: Toolchain;
   seed: number;
   cells: FlowCells;
-  /** Limits of the part (for UP3K: the UP3K limits, not nextpnr's UP5K figures). */
+  /** Limits of the part (the part's own, where the placer's chip database is a larger part's). */
   limits: PartLimits;
   /** Achieved Fmax of the slowest clock domain; null when the design has no clocked paths. */
   fmaxMHz: number | null;
-  /** The board clock frequency, passed to nextpnr as --freq. */
+  /** The board clock frequency, the placer's timing target. */
   targetMHz: number;
   /** Every clock domain reached its constraint (true when there are no clocks). */
   timingMet: boolean;
-  /** Every clock domain nextpnr analysed. */
+  /** Every clock domain the placer analysed. */
   clocks: FlowClock[];
-  /** Path of the .bin bitstream. */
+  /** Path of the bitstream. */
   bitstream: string;
-  /** Paths of the tool logs. */
-  logs: { yosys: string; nextpnr: string };
-  /** Wall time of each step. */
-  seconds: { yosys: number; nextpnr: number; icepack: number };
+  /** Paths of the tool logs, by the name of the step that starts each (a step that adds to an earlier log has none). */
+  logs: Record<string, string>;
+  /** Wall time of each step, in seconds, by the step's own name, in the order they ran. */
+  seconds: Record<string, number>;
 }
 
 function pct(used: number, available: number): string {
@@ -41,14 +41,16 @@ function pct(used: number, available: number): string {
 
 /** A table of used / available / % per resource, Fmax against target, PASS/FAIL. */
 export function formatReport(r: FlowReport): string {
+  const target = findPart(r.part)?.target;
+  const titles = target?.report.titles ?? { ebr: 'EBR', spram: 'SPRAM', dsp: 'DSP' };
   const rows: [string, number, number | null][] = [
     ['logic cells', r.cells.logicCells, r.limits.lut],
     ['  LUT4', r.cells.lut4, r.limits.lut],
     ['  flip-flops', r.cells.ff, r.limits.lut],
     ['  carry', r.cells.carry, r.limits.lut],
-    ['EBR (4 kbit)', r.cells.ebr, r.limits.ebr],
-    ['SPRAM (256 kbit)', r.cells.spram, r.limits.spram],
-    ['DSP (SB_MAC16)', r.cells.dsp, r.limits.dsp],
+    [titles.ebr, r.cells.ebr, r.limits.ebr],
+    [titles.spram, r.cells.spram, r.limits.spram],
+    [titles.dsp, r.cells.dsp, r.limits.dsp],
     ['I/O', r.cells.io, null],
     ['PLL', r.cells.pll, null],
   ];
@@ -76,13 +78,10 @@ export function formatReport(r: FlowReport): string {
       }
     }
   }
-  if (r.cells.dsp > 0 || r.cells.spram > 0) {
-    // docs/references.md: nextpnr does not model the inside of SB_MAC16 or SPRAM.
-    out.push('  note: nextpnr does not model the inside of SB_MAC16/SPRAM, so Fmax on those paths is optimistic');
-  }
-  out.push(
-    `time: yosys ${r.seconds.yosys.toFixed(1)} s, nextpnr-ice40 ${r.seconds.nextpnr.toFixed(1)} s, icepack ${r.seconds.icepack.toFixed(1)} s`,
-  );
+  out.push(...(target?.report.notes?.(r.cells) ?? []));
+  // each step's time under the name of the tool it ran (the report keeps them by step name)
+  const toolOf = (step: string) => target?.steps.find((s) => s.name === step)?.tool.name ?? step;
+  out.push(`time: ${Object.entries(r.seconds).map(([step, s]) => `${toolOf(step)} ${s.toFixed(1)} s`).join(', ')}`);
   out.push(`bitstream: ${r.bitstream}`);
   return out.join('\n');
 }

@@ -1,15 +1,15 @@
 /**
- * The two ways a flow step's tool runs (src/flow/index.ts holds the steps):
+ * The two ways a flow step's tool runs (src/flow/index.ts runs the steps; the
+ * target says which tools there are, FlowTool in src/target/types.ts):
  *
- *   yowasp  the tools as WebAssembly (@yowasp/yosys, @yowasp/nextpnr-ice40,
- *           which also carries icepack) over an in-memory file tree, in a
- *           worker thread (yowasp.ts); the outputs are then written to the
- *           run directory;
- *   native  the `yosys`, `nextpnr-ice40` and `icepack` binaries on PATH, run
- *           in the run directory, where their inputs already are.
+ *   yowasp  the tool as WebAssembly, from the npm package and export its
+ *           FlowTool names, over an in-memory file tree, in a worker thread
+ *           (yowasp.ts); the outputs are then written to the run directory;
+ *   native  the executable its FlowTool names, found on PATH and run in the
+ *           run directory, where its inputs already are.
  *
  * Either way a run leaves its outputs in the run directory and hands them
- * back, so the flow does not care which ran.
+ * back, so the flow does not care which ran. Neither knows any device.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,22 +17,22 @@ import { dirname, join } from 'node:path';
 import { CircaFlowError } from '../errors.ts';
 import { runYowaspTool, type Tree } from './yowasp.ts';
 import { findOnPath } from '../which.ts';
-import { TOOL_NAMES, type FileContent, type ToolName, type ToolRun } from '../target/types.ts';
+import type { FileContent, FlowTool, ToolRun } from '../target/index.ts';
 import { trackChild } from '../cleanup.ts';
 
-export { findOnPath, TOOL_NAMES, type FileContent, type ToolName, type ToolRun };
+export { findOnPath, type FileContent, type FlowTool, type ToolRun };
 
 export type Toolchain = 'yowasp' | 'native';
 
 export interface Runner {
   toolchain: Toolchain;
   /** Fail early, before any work, when this runner cannot run the flow's tools. */
-  ready(): void;
+  ready(tools: readonly FlowTool[]): void;
   /**
    * Run `tool` with `args` in `dir`. `inputs` are the files it reads (already
    * written to `dir`); the `outputs` it wrote are left in `dir` and returned.
    */
-  run(tool: ToolName, args: string[], inputs: ReadonlyMap<string, FileContent>, outputs: readonly string[], dir: string): Promise<ToolRun>;
+  run(tool: FlowTool, args: string[], inputs: ReadonlyMap<string, FileContent>, outputs: readonly string[], dir: string): Promise<ToolRun>;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -70,7 +70,7 @@ export const yowaspRunner: Runner = {
   ready() {},
   async run(tool, args, inputs, outputNames, dir) {
     const t0 = performance.now();
-    const r = await runYowaspTool(tool, args, toTree(inputs));
+    const r = await runYowaspTool(tool.yowasp, args, toTree(inputs));
     const seconds = (performance.now() - t0) / 1000;
     const outputs = new Map<string, FileContent>();
     for (const name of outputNames) {
@@ -93,18 +93,20 @@ export const yowaspRunner: Runner = {
 
 export const nativeRunner: Runner = {
   toolchain: 'native',
-  ready() {
-    const missing = TOOL_NAMES.filter((t) => findOnPath(t) === undefined);
+  ready(tools) {
+    const binaries = [...new Set(tools.map((t) => t.binary))];
+    const missing = binaries.filter((b) => findOnPath(b) === undefined);
     if (missing.length) {
+      const apt = [...new Set(tools.flatMap((t) => (t.apt ? [t.apt] : [])))];
       throw new CircaFlowError(
         `toolchain 'native' needs ${missing.join(', ')} on PATH, and ${missing.length === 1 ? 'it is' : 'they are'} not there. ` +
-          `Install them (Debian/Ubuntu: apt install yosys nextpnr-ice40 fpga-icestorm) or use the default toolchain 'yowasp'.`,
+          `Install them${apt.length ? ` (Debian/Ubuntu: apt install ${apt.join(' ')})` : ''} or use the default toolchain 'yowasp'.`,
       );
     }
   },
   run(tool, args, _inputs, outputNames, cwd) {
-    const exe = findOnPath(tool);
-    if (!exe) return Promise.reject(new CircaFlowError(`${tool} is not on PATH`));
+    const exe = findOnPath(tool.binary);
+    if (!exe) return Promise.reject(new CircaFlowError(`${tool.binary} is not on PATH`));
     const t0 = performance.now();
     return new Promise((resolvePromise) => {
       let log = '';

@@ -1,5 +1,5 @@
 /**
- * Running a YoWASP tool (yosys, nextpnr-ice40, icepack, clang) off the main
+ * Running a YoWASP tool (a target's flow tools, yosys, clang) off the main
  * thread: the WebAssembly blocks the thread it runs on for the whole run, so
  * it runs in a worker (yowasp-worker.mjs) and the main thread stays free to
  * take Ctrl-C (src/cleanup.ts), which ends the worker with the process. The
@@ -11,9 +11,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { trackWorker } from '../cleanup.ts';
+import { YOSYS, type YowaspCommand } from '../target/index.ts';
 
 export type Tree = { [name: string]: Tree | string | Uint8Array };
-export type YowaspTool = 'yosys' | 'nextpnr-ice40' | 'icepack' | 'clang';
+export type { YowaspCommand };
+
+/** The tools circa runs outside a target's flow: yosys (gate-level netlists, proofs, CXXRTL) and clang (CXXRTL). */
+const NAMED: Readonly<Record<'yosys' | 'clang', YowaspCommand>> = {
+  yosys: YOSYS.yowasp,
+  clang: { module: '@yowasp/clang', command: 'runClang', preload: true },
+};
 
 export interface YowaspRun {
   /** the file tree the tool left (undefined when it failed before writing) */
@@ -27,10 +34,12 @@ export interface YowaspRun {
 /** The worker's stack: far beyond what any tool run here was seen to need (V8's default for a worker is 4 MB). */
 export const YOWASP_STACK_MB = 256;
 
-export function runYowaspTool(tool: YowaspTool, args: string[], files: Tree): Promise<YowaspRun> {
+/** Run a tool (a YowaspCommand, or yosys or clang by name) in a worker thread on the file tree `files`. */
+export function runYowaspTool(tool: YowaspCommand | keyof typeof NAMED, args: string[], files: Tree): Promise<YowaspRun> {
+  const command = typeof tool === 'string' ? NAMED[tool] : tool;
   return new Promise((resolvePromise, reject) => {
     const worker = new Worker(new URL('./yowasp-worker.mjs', import.meta.url), {
-      workerData: { tool, args, files },
+      workerData: { tool: { module: command.module, command: command.command, preload: Boolean(command.preload) }, args, files },
       resourceLimits: { stackSizeMb: YOWASP_STACK_MB },
     });
     const untrack = trackWorker(worker);

@@ -94,7 +94,7 @@ export function buildReport(
     spec: o.spec ?? null,
     design: o.design.name,
     board: o.board.name,
-    flow: { ...report, bitstream: moved(report.bitstream), logs: { yosys: moved(report.logs.yosys), nextpnr: moved(report.logs.nextpnr) } },
+    flow: { ...report, bitstream: moved(report.bitstream), logs: Object.fromEntries(Object.entries(report.logs).map(([step, p]) => [step, moved(p)])) },
     ...(o.clockAuto ? { clockAuto: o.clockAuto } : {}),
     cycles: {
       latency: cycles.latency, period: cycles.period, formula: cycles.formula,

@@ -76,9 +76,32 @@ export interface SharedCoefficients {
   components: Record<string, Record<CoefficientFamily, FamilyModels>>;
 }
 
-/** The tools the runners of src/flow/ can run. */
-export type ToolName = 'yosys' | 'nextpnr-ice40' | 'icepack';
-export const TOOL_NAMES: readonly ToolName[] = ['yosys', 'nextpnr-ice40', 'icepack'];
+/** Where the YoWASP runner finds a tool: the npm package and the export that runs it as WebAssembly. */
+export interface YowaspCommand {
+  /** the package, e.g. `@yowasp/yosys` (resolved from circa's own node_modules) */
+  readonly module: string;
+  /** its export that runs the tool, e.g. `runYosys` */
+  readonly command: string;
+  /** load the tool's resources once, quietly, before the run (clang: its driver re-runs itself without the option) */
+  readonly preload?: boolean;
+}
+
+/**
+ * A program a flow step runs, as data for the runners of src/flow/: its name
+ * in progress lines and errors, the executable the native runner looks for
+ * on PATH, and the package the YoWASP runner loads. Which tools exist is the
+ * target's (the iCE40's: src/target/ice40/steps.ts); the runners know none.
+ */
+export interface FlowTool {
+  /** how progress lines, errors and the report's times name it, e.g. `nextpnr-ice40` */
+  readonly name: string;
+  /** the native runner's executable on PATH */
+  readonly binary: string;
+  /** the YoWASP runner's package and export */
+  readonly yowasp: YowaspCommand;
+  /** the Debian/Ubuntu package that installs the executable (the native runner's advice when it is missing) */
+  readonly apt?: string;
+}
 
 /** A file's contents as the tools see them. */
 export type FileContent = string | Uint8Array;
@@ -176,26 +199,26 @@ export interface ScriptSource {
   text?: string;
 }
 
-/** The names of a run's files, by role (names inside the run directory). */
+/**
+ * The names of a run's files, by role (names inside the run directory). The
+ * flow writes `script` (the synthesis step's plan gives its text) and `pins`
+ * (the board's pin constraints), points the report at `bitstream` and writes
+ * `report`; the other roles are the target's, named by its steps.
+ */
 export interface FlowFiles {
-  script: string;
-  pcf: string;
-  netlist: string;
-  nextpnrReport: string;
-  asc: string;
-  bin: string;
-  yosysLog: string;
-  nextpnrLog: string;
-  report: string;
+  readonly script: string;
+  readonly pins: string;
+  readonly bitstream: string;
+  readonly report: string;
+  readonly [role: string]: string;
 }
 
-/** One step of a flow: a tool, its arguments, the files it reads and the files it must write. */
-export interface FlowStep {
-  tool: ToolName;
+/** What one step of a build does, as the target plans it for the build's options (TargetStep.plan). */
+export interface StepPlan {
   /** what it does, for the progress line `<tool>: <does>` */
   does: string;
   args: string[];
-  /** files it reads: the flow's inputs (sources, script, PCF) or earlier steps' outputs */
+  /** files it reads: the flow's inputs (sources, script, pins) or earlier steps' outputs */
   inputs: string[];
   /** files it must write (a missing or empty one fails the step) */
   outputs: string[];
@@ -203,6 +226,31 @@ export interface FlowStep {
   log: string;
   /** add to that log (an earlier step's) under a `--- <tool> ---` line, and only when the tool said something */
   appendLog?: boolean;
+  /** files the flow writes into the run directory before any step runs (the synthesis script) */
+  writes?: Readonly<Record<string, string>>;
+  /**
+   * The figures of the placed design, read once this step has run, from its
+   * outputs and earlier ones: the cells it used and its clocks. The first
+   * step that gives them is where the flow checks the part's limits.
+   */
+  figures?(files: ReadonlyMap<string, FileContent>): { cells: FlowCells; clocks: FlowClock[] };
+  /** extra lines for this step's error when it fails, from its log (e.g. resources over capacity) */
+  failureNotes?(log: string): string[];
+}
+
+/** One step of a target's flow, as data: its own name, the tool it runs, and its plan for a build. */
+export interface TargetStep {
+  /** the step's own name: its key in the report's `seconds` and `logs` (the iCE40's: yosys, nextpnr, icepack) */
+  readonly name: string;
+  readonly tool: FlowTool;
+  /** its arguments and files, built from the build's part, board and options */
+  plan(o: StepOptions, files: FlowFiles): StepPlan;
+}
+
+/** One step of a build, planned: what src/flow/ runs. */
+export interface FlowStep extends StepPlan {
+  name: string;
+  tool: FlowTool;
 }
 
 /** What the steps of a target need to know of a build. */
@@ -210,7 +258,7 @@ export interface StepOptions {
   sources: readonly ScriptSource[];
   top: string;
   part: string;
-  /** the board's package (nextpnr --package) */
+  /** the board's package (the iCE40's: nextpnr --package) */
   package: string;
   clockMHz: number;
   seed: number;
@@ -232,18 +280,19 @@ export interface Target {
   synthesisScript(s: { sources: readonly ScriptSource[]; top: string; part: string }): string;
   /** The run's file names. */
   flowFiles(top: string): FlowFiles;
-  /** The flow as data: synthesis, then the target's place-and-route and packing steps. */
-  flowSteps(opts: StepOptions, files: FlowFiles): FlowStep[];
+  /** The flow as data: its steps in order (the iCE40's: yosys -> nextpnr-ice40 -> icepack), each planned per build. */
+  readonly steps: readonly TargetStep[];
   /**
    * Place and route a synthesised netlist with its pins left free (a fit
    * check of a bare design, src/fft/fit.ts): the step, reading `files.netlist`
-   * and writing `files.report`.
+   * and writing `files.report`, its figures read from those two.
    */
-  placeUnpinned(opts: Omit<StepOptions, 'sources' | 'top'>, files: { netlist: string; report: string }): FlowStep;
-  /** Once this file exists the design is placed: read what it used. */
-  readonly placedMarker: keyof FlowFiles;
-  /** The cells a placed build used and its clocks, from the steps' outputs. */
-  readCells(files: ReadonlyMap<string, FileContent>, names: FlowFiles, top: string): { cells: FlowCells; clocks: FlowClock[] };
-  /** Extra lines for a failed step's error (e.g. resources over capacity). */
-  failureNotes(tool: ToolName, run: ToolRun): string[];
+  placeUnpinned(opts: Omit<StepOptions, 'sources' | 'top'> & { top: string }, files: { netlist: string; report: string }): FlowStep;
+  /** How the flow's report (src/flow/report.ts) names the part's block RAMs and hard multipliers, and what it adds below the timing. */
+  readonly report: {
+    readonly titles: { readonly ebr: string; readonly spram: string; readonly dsp: string };
+    notes?(cells: FlowCells): string[];
+  };
+  /** The `device` a board with this part must name (the iCE40's: the nextpnr device flag); undefined: any. */
+  boardDevice?(part: string): string | undefined;
 }

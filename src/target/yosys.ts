@@ -1,7 +1,16 @@
 /**
- * What any yosys-based target reads the same way: the ERROR lines of a tool's
- * log and the cell counts of a yosys JSON netlist.
+ * What any yosys-based target shares: yosys as a flow step's tool, the ERROR
+ * lines of a tool's log and the cell counts of a yosys JSON netlist.
  */
+import type { FlowTool } from './types.ts';
+
+/** yosys: `@yowasp/yosys` for the YoWASP runner, `yosys` on PATH for the native one. */
+export const YOSYS: FlowTool = {
+  name: 'yosys',
+  binary: 'yosys',
+  yowasp: { module: '@yowasp/yosys', command: 'runYosys' },
+  apt: 'yosys',
+};
 
 /** The ERROR lines of a log (yosys writes `file:line: ERROR: ...`), deduplicated. */
 export function errorLines(log: string): string[] {

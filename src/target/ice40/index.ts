@@ -6,7 +6,8 @@
  *   boards.ts     the board schema and the PCF writer (boards/<name>.json)
  *   pll.ts        the SB_PLL40 settings (rtl-templates/pll_ice40*.v)
  *   script.ts     the synthesis script (synth_ice40, the cell renames)
- *   steps.ts      the flow as data: yosys -> nextpnr-ice40 -> icepack
+ *   steps.ts      the flow as data: yosys -> nextpnr-ice40 -> icepack (the tools,
+ *                 their arguments, files and figures)
  *   logs.ts       reading nextpnr's log and report and the netlist's SB_* cells
  *   memory.ts     how yosys maps memories (EBR, SPRAM) and multiplies (SB_MAC16)
  *   coefficients.ts  the fitted coefficients of the resource model that belong to
@@ -14,15 +15,12 @@
  *   spram.ts, dsp-dual8.ts   the SB_SPRAM256KA and dual 8x8 SB_MAC16 wrappers
  *   program.ts    writing a bitstream to a board (openFPGALoader, iceprog)
  */
-import type { FileContent, Target } from '../types.ts';
-import { flowCells, overCapacity } from './logs.ts';
+import type { Target } from '../types.ts';
 import { PARTS, type PartName } from './parts.ts';
 import { synthesisScript } from './script.ts';
-import { flowFiles, flowSteps, placeUnpinned } from './steps.ts';
+import { flowFiles, placeUnpinned, STEPS } from './steps.ts';
 import { dspCount, mapMemory, EBR_BITS, SPRAM_DEPTH, SPRAM_WIDTH } from './memory.ts';
 import { COEFFICIENTS } from './coefficients.ts';
-
-const text = (c: FileContent | undefined): string => (c === undefined ? '' : typeof c === 'string' ? c : new TextDecoder().decode(c));
 
 export const ice40: Target = Object.freeze<Target>({
   name: 'ice40',
@@ -38,9 +36,15 @@ export const ice40: Target = Object.freeze<Target>({
   coefficients: COEFFICIENTS,
   synthesisScript: (s) => synthesisScript({ ...s, part: s.part as PartName }),
   flowFiles,
-  flowSteps,
+  steps: STEPS,
   placeUnpinned,
-  placedMarker: 'nextpnrReport',
-  readCells: (files, names, top) => flowCells(text(files.get(names.netlist)), text(files.get(names.nextpnrReport)), top),
-  failureNotes: (tool, run) => (tool === 'nextpnr-ice40' ? overCapacity(run.log) : []),
+  report: {
+    titles: { ebr: 'EBR (4 kbit)', spram: 'SPRAM (256 kbit)', dsp: 'DSP (SB_MAC16)' },
+    // docs/references.md: nextpnr does not model the inside of SB_MAC16 or SPRAM.
+    notes: (cells) => (cells.dsp > 0 || cells.spram > 0
+      ? ['  note: nextpnr does not model the inside of SB_MAC16/SPRAM, so Fmax on those paths is optimistic']
+      : []),
+  },
+  // a board names the nextpnr device flag of its part (boards/<name>.json `device`)
+  boardDevice: (part) => (Object.hasOwn(PARTS, part) ? PARTS[part as PartName].nextpnrDevice : undefined),
 });
