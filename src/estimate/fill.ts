@@ -105,7 +105,7 @@ function probeField(spec: Spec, set: (s: Spec, v: number) => Spec, a: number, b:
 /** A shallow copy with its `fft` object copied too (the setters write into it). */
 const copy = (s: Spec): Spec => ({ ...s, ...(s.fft && typeof s.fft === 'object' ? { fft: { ...(s.fft as Spec) } } : {}) });
 
-function knobsOf(layer: NetworkLayer, dspPart: boolean, lim: { ebr: number }): Knob[] {
+function knobsOf(layer: NetworkLayer, dspPart: boolean): Knob[] {
   // a layer fused from several specs (a kind's fuse face: two diag-circulant
   // layers on one engine) is planned from all of them; it is kept as it is
   if (layer.fusedFrom) return [];
@@ -141,21 +141,6 @@ function knobsOf(layer: NetworkLayer, dspPart: boolean, lim: { ebr: number }): K
       apply: (s, v) => ({ ...copy(s), dsp: DSP_MODES[v] }),
       show: (v) => DSP_MODES[v],
     });
-  }
-  // the weight memory that saves EBR (a dense layer's "ebr-split"), beside
-  // the spec's own (on a part with EBR): 0 the spec's memory ("auto" where
-  // it says "ebr-split"), 1 the split; the plan refuses a split that saves nothing
-  const split = layer.kind.vary?.splitMemory;
-  if (split && lim.ebr > 0) {
-    const mem = typeof spec.memory === 'string' ? spec.memory : undefined;
-    const plain = mem === undefined || mem === 'ebr-split' ? 'auto' : mem;
-    const apply = (s: Spec, v: number): Spec => {
-      const c = copy(s);
-      if (v) split(c);
-      else c.memory = plain;
-      return c;
-    };
-    knobs.push({ name: 'memory', field: 'memory', own: mem === 'ebr-split' ? 1 : 0, values: [0, 1], apply, show: (v) => (v ? 'ebr-split' : plain) });
   }
   // folded FFT engines: the sweep shorthand (a layer without one makes applyVary throw)
   const bf = (s: Spec, v: number) => applyVary(s, 'butterflies', v) as Spec;
@@ -276,7 +261,7 @@ export function fill(design: Design, part: string, opts: FillOptions = {}): Fill
   let priced = 0;
 
   // ---- step 1: per-layer candidates ----
-  const knobs = net0.layers.map((l) => knobsOf(l, lim.dsp > 0, lim));
+  const knobs = net0.layers.map((l) => knobsOf(l, lim.dsp > 0));
   const planLayer = (l: NetworkLayer, ks: Knob[], values: number[]): NetworkLayer => {
     const spec = ks.reduce((s, k, i) => k.apply(s, values[i]), l.spec as Spec);
     const loaded = loadLayerSpec(spec, `${at(l.index)}`);
