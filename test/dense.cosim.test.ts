@@ -192,6 +192,71 @@ describe('dense weights in SPRAM (memory "spram", preloaded in simulation)', { t
   });
 });
 
+describe('dense weight ROM split by depth ("memory": "ebr-split")', () => {
+  // 150 -> 4, P = 2: 300 words of 16 bits, 2 EBR whole (512 x 8); split: words 0..255 in
+  // 1 EBR, words 256..299 (44, not a power of two: the tail's index is addr[5:0]) in LUTs
+  const spec = {
+    inputs: 150, outputs: 4, lanes: 2,
+    weights: { format: { int: 0, frac: 7 }, biasFormat: { int: 1, frac: 6 }, init: 'random', seed: 9, scale: 0.9 },
+    output: { format: { int: 1, frac: 6 } }, activation: 'relu',
+  };
+  const whole = dense({ ...spec, memory: 'ebr' });
+  const split = dense({ ...spec, memory: 'ebr-split' });
+
+  it('the plan, cost, timing and resource faces: the same cycles, one EBR fewer, the tail in the inventory', () => {
+    expect(whole.plan).toMatchObject({ memory: 'ebr', ebrBlocks: 2, tailWords: 0 });
+    expect(split.plan).toMatchObject({ memory: 'ebr-split', ebrBlocks: 1, tailWords: 44 });
+    expect(split.kind.cost(split.plan)).toEqual(whole.kind.cost(whole.plan));
+    const inputs = Array.from({ length: 150 }, (_, i) => 3 + i);
+    expect(split.kind.timing(split.plan).outputs(inputs)).toEqual(whole.kind.timing(whole.plan).outputs(inputs));
+    const est = (l: LoadedLayer<DensePlan>) => predictResources(designFromPlan(planAny(l.spec), false), { part: 'UP5K', board: false });
+    const w = est(whole).memories.find((m) => m.name === 'dut.wrom')!;
+    const s = est(split).memories.find((m) => m.name === 'dut.wrom')!;
+    expect([w.target, w.blocks, w.config]).toEqual(['ebr', 2, '512x8']);
+    expect([s.target, s.blocks, s.chunks, s.logicTail]).toEqual(['ebr', 1, 1, 44]);
+    expect(est(whole).total.ebr - est(split).total.ebr).toBe(1);
+    const rom = split.kind.rtl(split.plan).sources.find((f) => f.name === 'dut_wrom.v')!.text;
+    expect(rom).toContain('(* rom_style = "block" *) reg [15:0] rom_ebr [0:255];');
+    expect(rom).toContain('(* rom_style = "logic" *) reg [15:0] rom_tail [0:43];');
+    expect(rom).toContain('tail_q <= rom_tail[addr[5:0]];');
+  });
+
+  it('bit-exact against the reference under backpressure, every vector\'s cycles as predicted, the same outputs and cycles as the unsplit ROM', { tags: ['tools'] }, async () => {
+    await expectExact(split, 40);
+    const a = await cosimLayer(split, { vectors: 12, seed: 12, keepOutputs: true });
+    const b = await cosimLayer(whole, { vectors: 12, seed: 12, keepOutputs: true });
+    expect(a.outputs).toEqual(b.outputs);
+    expect(a.cycles.latency.measured).toEqual(b.cycles.latency.measured);
+  });
+
+  it('yosys (YoWASP synth_ice40 -device u -dsp) maps the split ROM as the resource model says: EBR exactly, LUT4 within a factor of two', { tags: ['tools'] }, async () => {
+    const rtl = split.kind.rtl(split.plan);
+    const rom = rtl.sources.filter((f) => f.name === 'dut_wrom.v');
+    const cells = await synthCells(rom, 'dut_wrom');
+    const mapping = predictResources(designFromPlan(planAny(split.spec), false), { part: 'UP5K', board: false }).memories.find((m) => m.name === 'dut.wrom')!;
+    expect(cells('SB_RAM40_4K')).toBe(mapping.blocks);
+    expect(cells('SB_RAM40_4K')).toBe(1);
+    // the LUT model of the split (src/estimate/resources.ts splitLogic, fitted to yosys 0.23) prices 16 x (0.3276 x 0 +
+    // 0.9742 x 3 + 1.6697) = 73.5 LUT4; YoWASP's yosys 0.55 mapped these weights in 118 (2026-12-07): a ROM's LUTs depend
+    // on its contents and on the yosys version, so the LUT figure is an estimate, within a factor of two here
+    const lut4 = cells('SB_LUT4');
+    expect(lut4).toBeGreaterThanOrEqual(73.5 / 2);
+    expect(lut4).toBeLessThanOrEqual(73.5 * 2);
+  });
+
+  it('refused, naming the field, where there is nothing to split or nothing saved', () => {
+    expect(() => dense({ ...spec, inputs: 128 })).not.toThrow();
+    expect(() => dense({ ...spec, inputs: 128, memory: 'ebr-split' })).toThrow(/^memory: "ebr-split" .* 256 words .* a multiple of 256: no tail to split/);
+    expect(() => dense({ ...spec, inputs: 100, memory: 'ebr-split' })).toThrow(/^memory: "ebr-split" .* 200 words .* fewer than 256/);
+    // 784 -> 10, P = 2: 3,920 words of 16 bits take 16 EBR whole and 16 for the first 3,840: nothing saved
+    expect(() => dense({ inputs: 784, outputs: 10, lanes: 2, memory: 'ebr-split', weights: { init: 'random' } }))
+      .toThrow(/^memory: "ebr-split" saves no EBR here: the weight ROM of dut has 3920 words \(groups x inputs\) of 16 bits, 16 EBR whole, 16 for its first 3840 words/);
+    // P = 10 (the trained mnist-tvscm-fast head): 784 words of 80 bits, 20 EBR whole, 15 split with 16 words in LUTs
+    expect(dense({ inputs: 784, outputs: 10, lanes: 10, memory: 'ebr-split', weights: { init: 'random' } }).plan).toMatchObject({ ebrBlocks: 15, tailWords: 16 });
+    expect(dense({ inputs: 784, outputs: 10, lanes: 10, memory: 'ebr', weights: { init: 'random' } }).plan).toMatchObject({ ebrBlocks: 20, tailWords: 0 });
+  });
+});
+
 describe('dense with two multiplies per DSP ("dsp": "dual8", rtl-templates/dsp_dual8.v)', () => {
   // 6-bit inputs (sign-extended to the DSP's 8), 8-bit weights, P = 3: lanes 0 and 1 share a DSP, lane 2 has one with an idle top half
   const spec = {

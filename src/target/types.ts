@@ -18,6 +18,12 @@ export interface MemorySpec {
   rom: boolean;
   /** `(* rom_style = "block" *)`: yosys may not fall back to logic */
   forceBlock?: boolean;
+  /**
+   * a ROM split by depth (a dense layer's "ebr-split"): its last `logicTail`
+   * words are a second array with `(* rom_style = "logic" *)`, in LUTs, the
+   * rest `forceBlock`; both read together, a registered select after them
+   */
+  logicTail?: number;
   /** `(* ram_style = "huge" *)`: SB_SPRAM256KA (a RAM) */
   huge?: boolean;
 }

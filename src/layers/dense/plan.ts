@@ -19,7 +19,8 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { CircaInputError } from '../../errors.ts';
 import { checkWeightCount, divisorList } from '../formats.ts';
 import { working } from '../../work.ts';
-import type { Activation, DenseSpec, DspMode, MemoryChoice } from './spec.ts';
+import type { Activation, DenseMemoryChoice, DenseSpec, DspMode } from './spec.ts';
+import { ice40 } from '../../target/index.ts';
 
 export interface DensePlan {
   name: string;
@@ -75,12 +76,17 @@ export interface DensePlan {
    * must use SB_RAM40_4K; spram: a RAM with ram_style = "huge"
    * (SB_SPRAM256KA, UltraPlus), loaded at run time through the config port
    * (registers.ts). The spec's "auto" resolves to "spram" when the ROM would
-   * need more EBR than an UltraPlus has and the SPRAM holds it.
+   * need more EBR than an UltraPlus has and the SPRAM holds it. ebr-split:
+   * the ROM split by depth, words 0..depth-tailWords-1 (a multiple of
+   * SPLIT_ROWS) in block RAM (rom_style "block"), the last tailWords in LUTs
+   * (rom_style "logic"), one registered read (rtl.ts splitRomModule).
    */
-  memory: MemoryChoice;
+  memory: DenseMemoryChoice;
+  /** memory "ebr-split": the weight words kept in LUTs after the block RAM part (0 otherwise) */
+  tailWords: number;
   /** bits of one weight word: P lanes of wWidth */
   wordWidth: number;
-  /** EBR blocks the weight ROM needs (the cheapest SB_RAM40_4K shape) */
+  /** EBR blocks the weight ROM needs (the cheapest SB_RAM40_4K shape; with "ebr-split" its block RAM part's) */
   ebrBlocks: number;
   /** SB_SPRAM256KA blocks of the weight RAM with memory "spram" (0 otherwise) */
   spramBlocks: number;
@@ -99,6 +105,14 @@ export const DENSE_SPRAM_WIDTH = 16;
 export const DENSE_SPRAM_BLOCKS = 4;
 /** EBR blocks of an UltraPlus (UP5K, docs/references.md): memory "auto" moves a weight ROM larger than this to SPRAM. */
 export const DENSE_AUTO_EBR_LIMIT = 30;
+/**
+ * memory "ebr-split": the block RAM part's depth is a multiple of this, the
+ * 256 x 16 shape of SB_RAM40_4K, whose blocks then hold ceil(depth x width /
+ * 4096) (memory_libmap puts several address chunks of a narrow word in one
+ * block: src/target/ice40/memory.ts).
+ */
+export const SPLIT_ROWS = 256;
+
 /** WRITE_REG carries 32-bit values (src/network/protocol.ts): one load write is one weight word. */
 export const DENSE_LOAD_WORD_BITS = 32;
 
@@ -152,6 +166,28 @@ export function realGenerator(seed: number, scale: number): () => number {
   return () => (uniformInt(rng, -half, half) / half) * scale;
 }
 
+/**
+ * memory "ebr-split": the weight ROM (depth words of `wordWidth` bits) as a
+ * block RAM part of floor(depth / 256) * 256 words and a tail of the rest in
+ * LUTs, as yosys maps the two (memory_libmap, src/target/ice40/memory.ts).
+ * Refused, naming the field, where there is nothing to split or the split
+ * saves no EBR.
+ */
+function splitRom(name: string, depth: number, wordWidth: number): { tailWords: number; ebrBlocks: number } {
+  const tailWords = depth % SPLIT_ROWS;
+  const ebrWords = depth - tailWords;
+  const what = `the weight ROM of ${name} has ${depth} words (groups x inputs)`;
+  if (ebrWords === 0) bad('memory', `"ebr-split" keeps the first multiple of ${SPLIT_ROWS} words in block RAM and the rest in LUTs, but ${what}, fewer than ${SPLIT_ROWS}: use "auto" or "ebr"`);
+  if (tailWords === 0) bad('memory', `"ebr-split" keeps the first multiple of ${SPLIT_ROWS} words in block RAM and the rest in LUTs, but ${what}, a multiple of ${SPLIT_ROWS}: no tail to split; use "auto" or "ebr"`);
+  const blocks = (d: number) => ice40.mapping.mapMemory({ name, depth: d, width: wordWidth, rom: true, forceBlock: true }).blocks;
+  const whole = blocks(depth);
+  const ebrBlocks = blocks(ebrWords);
+  if (ebrBlocks >= whole) {
+    bad('memory', `"ebr-split" saves no EBR here: ${what} of ${wordWidth} bits, ${whole} EBR whole, ${ebrBlocks} for its first ${ebrWords} words: use "auto" or "ebr"`);
+  }
+  return { tailWords, ebrBlocks };
+}
+
 export function planDense(spec: DenseSpec): DensePlan {
   const n = spec.inputs;
   const m = spec.outputs;
@@ -180,7 +216,7 @@ export function planDense(spec: DenseSpec): DensePlan {
   const ebrNeed = ebrBlocksOf(depth, wordWidth);
   const spramNeed = spramBlocksOf(depth, wordWidth);
   const spramOk = wordWidth <= DENSE_LOAD_WORD_BITS && spramNeed <= DENSE_SPRAM_BLOCKS;
-  let memory: MemoryChoice = spec.memory;
+  let memory: DenseMemoryChoice = spec.memory;
   if (memory === 'auto' && ebrNeed > DENSE_AUTO_EBR_LIMIT && spramOk) memory = 'spram';
   if (memory === 'spram') {
     if (wordWidth > DENSE_LOAD_WORD_BITS) {
@@ -194,6 +230,8 @@ export function planDense(spec: DenseSpec): DensePlan {
         'use fewer outputs or inputs, or narrower weights');
     }
   }
+
+  const split = memory === 'ebr-split' ? splitRom(spec.name, depth, wordWidth) : undefined;
 
   const bWidth = width(bFormat);
   const accFrac = xFormat.frac + wFormat.frac;
@@ -320,8 +358,9 @@ export function planDense(spec: DenseSpec): DensePlan {
     activation: spec.activation,
     clipLo, clipHi,
     memory,
+    tailWords: split?.tailWords ?? 0,
     wordWidth,
-    ebrBlocks: ebrNeed,
+    ebrBlocks: split?.ebrBlocks ?? ebrNeed,
     spramBlocks: memory === 'spram' ? spramNeed : 0,
     dsp: spec.dsp,
     dspBlocks: spec.dsp === 'dual8' ? Math.ceil(lanes / 2) : lanes,

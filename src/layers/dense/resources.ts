@@ -21,6 +21,19 @@ export function denseFitAdvice(p: DensePlan, mapping: TargetMapping): string[] {
   ];
 }
 
+/**
+ * The weight memory: SPRAM, a ROM, or with "ebr-split" the ROM split by
+ * depth, its last tailWords words in LUTs (MemorySpec.logicTail; rtl.ts
+ * splitRomModule).
+ */
+function weightMemory(p: DensePlan, name: string, cycles: number, issues: number): MemoryUse {
+  const depth = p.groups * p.n;
+  const use = { width: p.wordWidth, writes: 0, reads: cycles, usefulReads: issues, weights: true };
+  if (p.memory === 'spram') return { name: `${name}.wmem`, depth, rom: false, huge: true, ...use };
+  if (p.memory === 'ebr-split') return { name: `${name}.wrom`, depth, rom: true, forceBlock: true, logicTail: p.tailWords, ...use };
+  return { name: `${name}.wrom`, depth, rom: true, forceBlock: p.memory === 'ebr', ...use };
+}
+
 /** Dense (rtl-templates/dense_layer.v and the generated ROMs of src/layers/dense/rtl.ts). */
 export function denseResources(p: DensePlan, { name, cycles }: ResourceContext): LayerResources {
   const P = p.lanes;
@@ -31,15 +44,7 @@ export function denseResources(p: DensePlan, { name, cycles }: ResourceContext):
       name: `${name}.xbuf`, depth: p.buffers * p.beats, width: p.beat * p.xWidth, rom: false,
       writes: p.beats, reads: cycles, usefulReads: issues, weights: false,
     },
-    p.memory === 'spram'
-      ? {
-          name: `${name}.wmem`, depth: p.groups * p.n, width: p.wordWidth, rom: false, huge: true,
-          writes: 0, reads: cycles, usefulReads: issues, weights: true,
-        }
-      : {
-          name: `${name}.wrom`, depth: p.groups * p.n, width: p.wordWidth, rom: true, forceBlock: p.memory === 'ebr',
-          writes: 0, reads: cycles, usefulReads: issues, weights: true,
-        },
+    weightMemory(p, name, cycles, issues),
     { name: `${name}.brom`, depth: p.groups, width: P * p.bWidth, rom: true, writes: 0, reads: cycles, usefulReads: p.groups, weights: true },
   ];
   // "dual8": two lanes' products per SB_MAC16 (dsp_dual8.v), ceil(P/2) DSPs

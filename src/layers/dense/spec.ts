@@ -38,6 +38,14 @@ export const MEMORIES = ['auto', 'ebr', 'spram'] as const;
 export type MemoryChoice = (typeof MEMORIES)[number];
 
 /**
+ * The dense kind's weight memories: MEMORIES plus "ebr-split", the ROM split
+ * by depth (plan.ts: the first multiple of 256 words in SB_RAM40_4K, the few
+ * words after them in LUTs, read in the same cycle).
+ */
+export const DENSE_MEMORIES = [...MEMORIES, 'ebr-split'] as const;
+export type DenseMemoryChoice = (typeof DENSE_MEMORIES)[number];
+
+/**
  * How the lanes' multiplies use the SB_MAC16: "single" (default) one product
  * per DSP (yosys infers it from `x * w`); "dual8" two lanes per DSP, its 8x8
  * mode (rtl-templates/dsp_dual8.v): both the input and the weight format at
@@ -99,9 +107,14 @@ export const denseSpecSchema = z
      * where the weights go: auto (a ROM in EBR or logic as yosys decides; SPRAM
      * when the ROM needs more EBR than an UltraPlus has and the SPRAM holds it),
      * ebr (a ROM forced into block RAM), spram (SB_SPRAM256KA on UltraPlus,
-     * loaded at run time through the config port: plan.ts, registers.ts)
+     * loaded at run time through the config port: plan.ts, registers.ts),
+     * ebr-split (the ROM split by depth: its first multiple of 256 words in
+     * block RAM as 256 x 16 blocks, the rest, the tail, in LUTs; the same
+     * registered read, so the same cycles, in fewer EBR when the depth is not
+     * a multiple of 256: 784 words of 80 bits take 20 EBR, split 15 plus 16
+     * words in logic)
      */
-    memory: z.enum(MEMORIES).default('auto'),
+    memory: z.enum(DENSE_MEMORIES).default('auto'),
     /** multiplies per SB_MAC16: "single" one, "dual8" two lanes in its 8x8 mode (operands of at most 8 bits) */
     dsp: z.enum(DSP_MODES).default('single'),
   })

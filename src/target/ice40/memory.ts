@@ -28,7 +28,8 @@
  *              = width * depth / 16    for a ROM (logic_cost_rom = 1/16), truncated to an integer
  *
  * `(* rom_style = "block" *)` (the dense layer's memory: "ebr") forbids the
- * logic fallback. Constant data bits (e.g. the lane-index field of a one-lane
+ * logic fallback; a ROM split by depth (splitMapping) has its tail in
+ * `(* rom_style = "logic" *)`, which forbids the blocks. Constant data bits (e.g. the lane-index field of a one-lane
  * stream_link) are removed by yosys before mapping; callers pass the width
  * after that. Checked against yosys 0.23 for stream_link at the threshold
  * (7 x 10 bits -> logic, 10 x 7 bits -> EBR, 11 x 6 bits -> logic) and against
@@ -114,6 +115,7 @@ export function mapMemory(m: MemorySpec): MemoryMapping {
     const blocks = chunks * Math.ceil(m.width / SPRAM_WIDTH);
     return { ...m, target: 'spram', blocks, config: `${SPRAM_DEPTH}x${SPRAM_WIDTH}`, chunks, blockCost: BLOCK_COST * blocks, logicCost: m.width * m.depth };
   }
+  if (m.logicTail) return splitMapping(m);
   const block = bestBlockConfig(m);
   // memory_libmap keeps the logic cost in an int (truncation) and takes a
   // block configuration only when it is strictly cheaper.
@@ -122,6 +124,19 @@ export function mapMemory(m: MemorySpec): MemoryMapping {
   return useBlock
     ? { ...m, target: 'ebr', blocks: block.blocks, config: block.config, chunks: block.chunks, blockCost: block.cost, logicCost }
     : { ...m, target: 'logic', blocks: 0, config: 'logic', chunks: 1, blockCost: block.cost, logicCost };
+}
+
+/**
+ * A ROM split by depth (MemorySpec.logicTail, a dense layer's "ebr-split"):
+ * memory_libmap maps its two arrays apart, the first depth - logicTail words
+ * into blocks (rom_style "block") and the tail into logic (rom_style
+ * "logic": no block configuration is taken for it). The mapping is the
+ * block part's; `logicTail` rides along for the LUT model.
+ */
+function splitMapping(m: MemorySpec): MemoryMapping {
+  const block = bestBlockConfig({ ...m, depth: m.depth - m.logicTail! });
+  const logicCost = Math.trunc(m.width * m.logicTail! * LOGIC_COST_ROM);
+  return { ...m, target: 'ebr', blocks: block.blocks, config: block.config, chunks: block.chunks, blockCost: block.cost, logicCost };
 }
 
 /** mul2dsp limits used by synth_ice40 -dsp. */
