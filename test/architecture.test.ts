@@ -201,6 +201,18 @@ describe('imports follow the layering', () => {
     expect(readFileSync(join(ROOT, 'src', 'target', 'ice40', 'steps.ts'), 'utf8')).toMatch(device);
   });
 
+  it('src/sim/ names no cell of a target: gate-level simulation takes its netlist script, cell models and refusals from the target (gateLevel)', () => {
+    const cell = /SB_[A-Z]|ICESTORM_|cells_sim/;
+    const simDir = join(ROOT, 'src', 'sim');
+    const offences = readdirSync(simDir).filter((f) => f.endsWith('.ts')).flatMap((f) => readFileSync(join(simDir, f), 'utf8').split('\n')
+      .map((line, i) => ({ where: `src/sim/${f}:${i + 1}`, line }))
+      .filter(({ line }) => cell.test(line))
+      .map(({ where, line }) => `${where}: ${line.trim()}`));
+    expect(offences).toEqual([]);
+    // not vacuous: the iCE40's gate-level face names them
+    expect(readFileSync(join(ROOT, 'src', 'target', 'ice40', 'index.ts'), 'utf8')).toMatch(cell);
+  });
+
   it('the CLI and the library generate and build through one step (src/network/build.ts), not each its own', () => {
     const edges = importEdges();
     for (const file of ['src/cli/main.ts', 'src/index.ts']) {

@@ -6,7 +6,7 @@
  * field, a flag, a board).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { CircaError, CircaInputError } from '../errors.ts';
 import { onInterrupt } from '../cleanup.ts';
 import { loadDesign, type Design } from '../network/design.ts';
@@ -236,7 +236,9 @@ async function cmdBuild(specPath: string, o: BuildOpts): Promise<number> {
       await keepBuild(miss, outArg, { spec: specPath, design: spec.name, board: board.name, flow: { ...flow, bitstream: null } }, {
         force: !!o.force, filter: (src) => !/\.(bin|asc)$/.test(src),
       });
-      throw new CircaInputError(`${clockMissMessage(board.clock.mhz, fixedClock, tryOf(miss), miss.report.seed)} (logs: ${join(relative(process.cwd(), target), 'nextpnr.log')})`);
+      // the log of the last step that has one: the place-and-route step's, which measured the timing
+      const timingLog = basename(Object.values(miss.report.logs).at(-1) ?? '');
+      throw new CircaInputError(`${clockMissMessage(board.clock.mhz, fixedClock, tryOf(miss), miss.report.seed)} (logs: ${join(relative(process.cwd(), target), timingLog)})`);
     }
   }
   const { design, report } = chosen;

@@ -15,7 +15,7 @@
  *   both, and nothing reads them).
  */
 import { template } from '../verilog/index.ts';
-import { ice40CellModels } from '../sim/netlist.ts';
+import { partOf } from '../target/index.ts';
 import type { ProofJob } from './prove.ts';
 
 export interface Signedness {
@@ -40,7 +40,7 @@ export const describeSignedness = (s: Signedness) => `${s.a ? 'signed' : 'unsign
 
 /** The SB_MAC16 simulation model alone, as gate-level simulation reads it (src/sim/netlist.ts). */
 function mac16Model() {
-  return { name: 'ice40_sb_mac16_sim.v', text: ice40CellModels('    SB_MAC16 u (') };
+  return { name: 'ice40_sb_mac16_sim.v', text: partOf('UP5K').target.gateLevel!.cellModels('    SB_MAC16 u (') };
 }
 
 function pair(s: Signedness, reg: boolean, fault: DspFault, clk: string, ce: string): string {

@@ -301,4 +301,19 @@ export interface Target {
   };
   /** The `device` a board with this part must name (the iCE40's: the nextpnr device flag); undefined: any. */
   boardDevice?(part: string): string | undefined;
+  /**
+   * Gate-level simulation (src/sim/netlist.ts): the yosys script that maps a
+   * design onto the target's cells and writes a Verilog netlist (the build's
+   * synthesis, another output), the file of that netlist, and the
+   * simulation models of the cells (of those `netlist` instantiates, when
+   * given). Undefined: the target has none.
+   */
+  readonly gateLevel?: {
+    netlistScript(s: { sources: readonly ScriptSource[]; top: string; part: string }): string;
+    readonly netlistFile: string;
+    readonly modelsFile: string;
+    cellModels(netlist?: string): string;
+    /** why a netlist cannot be simulated at gate level (a sentence after the design's name), or undefined */
+    refuse?(netlist: string): string | undefined;
+  };
 }

@@ -8,6 +8,7 @@
  *   script.ts     the synthesis script (synth_ice40, the cell renames)
  *   steps.ts      the flow as data: yosys -> nextpnr-ice40 -> icepack (the tools,
  *                 their arguments, files and figures)
+ *   cell-models.ts  yosys's simulation models of the cells (gate-level simulation)
  *   logs.ts       reading nextpnr's log and report and the netlist's SB_* cells
  *   memory.ts     how yosys maps memories (EBR, SPRAM) and multiplies (SB_MAC16)
  *   coefficients.ts  the fitted coefficients of the resource model that belong to
@@ -17,7 +18,8 @@
  */
 import type { Target } from '../types.ts';
 import { PARTS, type PartName } from './parts.ts';
-import { synthesisScript } from './script.ts';
+import { netlistScript, synthesisScript } from './script.ts';
+import { cellModels } from './cell-models.ts';
 import { flowFiles, placeUnpinned, STEPS } from './steps.ts';
 import { dspCount, mapMemory, EBR_BITS, SPRAM_DEPTH, SPRAM_WIDTH } from './memory.ts';
 import { COEFFICIENTS } from './coefficients.ts';
@@ -47,4 +49,16 @@ export const ice40: Target = Object.freeze<Target>({
   },
   // a board names the nextpnr device flag of its part (boards/<name>.json `device`)
   boardDevice: (part) => (Object.hasOwn(PARTS, part) ? PARTS[part as PartName].nextpnrDevice : undefined),
+  // synth_ice40 then write_verilog, simulated with yosys's own iCE40 cell models
+  gateLevel: {
+    netlistScript: (s) => netlistScript({ ...s, part: s.part as PartName }),
+    netlistFile: 'netlist.v',
+    modelsFile: 'ice40_cells_sim.v',
+    cellModels,
+    // Simulation-only contents (an `ifndef SYNTHESIS preload) do not survive
+    // synthesis, and SPRAM has no initial contents on the chip either.
+    refuse: (netlist) => (/^\s*SB_SPRAM256KA\b/m.test(netlist)
+      ? 'keeps memory in SPRAM, which the netlist starts empty (on a board `circa run` loads it); simulate its RTL, or use "memory": "ebr" for a gate-level run'
+      : undefined),
+  },
 });
