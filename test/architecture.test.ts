@@ -152,6 +152,13 @@ const inKindFolder = (path: string): boolean => /^src\/layers\/[^/]+\/[^/]+$/.te
 /** A target folder's file: src/target/<folder>/<file> (the iCE40's: src/target/ice40/). */
 const inTargetFolder = (path: string): boolean => /^src\/target\/[^/]+\/[^/]+$/.test(path);
 
+/** `where: line` of every line of src/<dir>/'s files (ending in `ext`) that `re` matches. */
+function linesMatching(dir: string, re: RegExp, ext = ''): string[] {
+  const abs = join(ROOT, 'src', dir);
+  return readdirSync(abs).filter((f) => f.endsWith(ext)).flatMap((f) => readFileSync(join(abs, f), 'utf8').split('\n')
+    .flatMap((line, i) => (re.test(line) ? [`src/${dir}/${f}:${i + 1}: ${line.trim()}`] : [])));
+}
+
 describe('imports follow the layering', () => {
   it('the scanner reads imports, re-exports and literal dynamic imports, across lines (it is not vacuous)', () => {
     expect(importsOf("import {\n  a,\n  b,\n} from '../x/y.ts';\nexport * from './z.ts';\nconst m = await import('./w.ts');\nimport './side.ts';"))
@@ -191,24 +198,14 @@ describe('imports follow the layering', () => {
   it('src/flow/ names no device, tool or cell of a target: which tools run, in which order, is the target\'s step data', () => {
     // the iCE40's name, tools, packages, cells and parts (yosys, any target's synthesis, and clang, CXXRTL's, are no device's)
     const device = /nextpnr|icepack|ice40|icestorm|SB_[A-Z]|ICESTORM_|\b(UP|HX|LP)\d+K\b|\.asc\b|\bup5k\b/i;
-    const flowDir = join(ROOT, 'src', 'flow');
-    const offences = readdirSync(flowDir).flatMap((f) => readFileSync(join(flowDir, f), 'utf8').split('\n')
-      .map((line, i) => ({ where: `src/flow/${f}:${i + 1}`, line }))
-      .filter(({ line }) => device.test(line))
-      .map(({ where, line }) => `${where}: ${line.trim()}`));
-    expect(offences).toEqual([]);
+    expect(linesMatching('flow', device)).toEqual([]);
     // not vacuous: the iCE40's step data names them
     expect(readFileSync(join(ROOT, 'src', 'target', 'ice40', 'steps.ts'), 'utf8')).toMatch(device);
   });
 
   it('src/sim/ names no cell of a target: gate-level simulation takes its netlist script, cell models and refusals from the target (gateLevel)', () => {
     const cell = /SB_[A-Z]|ICESTORM_|cells_sim/;
-    const simDir = join(ROOT, 'src', 'sim');
-    const offences = readdirSync(simDir).filter((f) => f.endsWith('.ts')).flatMap((f) => readFileSync(join(simDir, f), 'utf8').split('\n')
-      .map((line, i) => ({ where: `src/sim/${f}:${i + 1}`, line }))
-      .filter(({ line }) => cell.test(line))
-      .map(({ where, line }) => `${where}: ${line.trim()}`));
-    expect(offences).toEqual([]);
+    expect(linesMatching('sim', cell, '.ts')).toEqual([]);
     // not vacuous: the iCE40's gate-level face names them
     expect(readFileSync(join(ROOT, 'src', 'target', 'ice40', 'index.ts'), 'utf8')).toMatch(cell);
   });
