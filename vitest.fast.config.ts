@@ -17,6 +17,7 @@ import { TAGS } from './vitest.config.ts';
  */
 export const FAST_FILES = [
   'test/fixed.test.ts',
+  'test/cxxrtl-rom.test.ts',
   'test/numerics.test.ts',
   'test/tvscm.reference.test.ts',
   'test/fft.test.ts',

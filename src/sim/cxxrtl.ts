@@ -18,6 +18,7 @@ import type { SourceFile } from '../verilog/index.ts';
 import { cacheDir, HARNESS_DIR } from './verilator.ts';
 import { buildOnce } from './build-lock.ts';
 import { runYowaspTool, type Tree as YowaspTree } from '../flow/yowasp.ts';
+import { injectRoms, LIFT_MIN_WORDS, liftRoms, type LiftedRom } from './cxxrtl-rom.ts';
 
 type Tree = { [name: string]: Tree | string | Uint8Array };
 type Output = ((b: Uint8Array | null) => void) | null;
@@ -125,8 +126,13 @@ export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => 
   const harnessText = readFileSync(join(HARNESS_DIR, b.harness), 'utf8');
   const adapterText = readFileSync(join(HARNESS_DIR, 'dut_cxxrtl.h'), 'utf8');
   const defines: Record<string, number | string> = { ...b.defines, CIRCA_CXXRTL: 1, ...(b.trace ? { TRACE: 1 } : {}) };
+  // large ROM contents bypass yosys (src/sim/cxxrtl-rom.ts); a design with none keeps the key it had before
+  const lifted = liftRoms(b.sources);
   const h = createHash('sha256');
-  h.update(JSON.stringify({ ...versions, flags: CLANG_FLAGS, pch: PCH_HEADER, top: b.top, harness: b.harness, defines, yosysScript: b.script ?? YOSYS_SCRIPT }));
+  h.update(JSON.stringify({
+    ...versions, flags: CLANG_FLAGS, pch: PCH_HEADER, top: b.top, harness: b.harness, defines, yosysScript: b.script ?? YOSYS_SCRIPT,
+    ...(lifted.roms.length > 0 ? { romLift: { version: 1, minWords: LIFT_MIN_WORDS } } : {}),
+  }));
   h.update(harnessText).update('\0').update(adapterText);
   for (const s of b.sources) h.update(`\0${s.name}\0${s.text}`);
   const key = h.digest('hex').slice(0, 24);
@@ -134,12 +140,12 @@ export async function buildCxxrtl(b: CxxrtlBuild, onProgress?: (msg: string) => 
   const finalDir = join(root, key);
   const wasm = join(finalDir, 'dut.wasm');
   const hit = () => (existsSync(wasm) ? { wasm, cached: true, seconds: 0 } : undefined);
-  return buildOnce(join(root, `lock-${key}`), hit, () => compileCxxrtl(b, key, root, finalDir, wasm, defines, harnessText, adapterText, onProgress),
+  return buildOnce(join(root, `lock-${key}`), hit, () => compileCxxrtl({ ...b, sources: lifted.sources }, lifted.roms, key, root, finalDir, wasm, defines, harnessText, adapterText, onProgress),
     () => onProgress?.(`CXXRTL: waiting for another process compiling ${b.top} (same sources)`));
 }
 
 async function compileCxxrtl(
-  b: CxxrtlBuild, key: string, root: string, finalDir: string, wasm: string, defines: Record<string, number | string>,
+  b: CxxrtlBuild, roms: readonly LiftedRom[], key: string, root: string, finalDir: string, wasm: string, defines: Record<string, number | string>,
   harnessText: string, adapterText: string, onProgress?: (msg: string) => void,
 ): Promise<BuiltWasm> {
   const t0 = Date.now();
@@ -150,7 +156,8 @@ async function compileCxxrtl(
   header.catch(() => {}); // awaited below; a translation failure must not leave it unhandled
   const files: Tree = Object.fromEntries(b.sources.map((s) => [s.name, s.text]));
   const reads = b.sources.filter((s) => /\.s?v$/.test(s.name)).map((s) => s.name).join(' ');
-  onProgress?.(`CXXRTL: translating ${b.top} to C++ (YoWASP yosys write_cxxrtl)`);
+  onProgress?.(`CXXRTL: translating ${b.top} to C++ (YoWASP yosys write_cxxrtl)${roms.length > 0
+    ? `; the contents of ${roms.map((r) => `${r.file} (${r.depth} words)`).join(', ')} go straight to the C++ (src/sim/cxxrtl-rom.ts)` : ''}`);
   let log = '';
   const collect = (bytes: Uint8Array | null) => { if (bytes) log += new TextDecoder().decode(bytes); };
   let out: Tree | undefined;
@@ -161,8 +168,9 @@ async function compileCxxrtl(
     const errs = log.split('\n').filter((l) => /ERROR/.test(l));
     throw new CircaError(`CXXRTL: yosys could not translate ${b.top}: ${errs[0] ?? String(e)} (log: ${shortPath(path)})`);
   }
-  const cc = asText(out?.['dut.cc']);
-  if (!cc) throw new CircaError(`CXXRTL: yosys wrote no C++ for ${b.top} (log: ${shortPath(writeLog(`yosys-${b.top}`, log))})`);
+  const written = asText(out?.['dut.cc']);
+  if (!written) throw new CircaError(`CXXRTL: yosys wrote no C++ for ${b.top} (log: ${shortPath(writeLog(`yosys-${b.top}`, log))})`);
+  const cc = injectRoms(written, roms);
   // the top module's class, e.g. p_tvscm__784__top (write_cxxrtl's name mangling)
   const structs = [...cc.matchAll(/^struct (p_\w+) : public module \{/gm)].map((m) => m[1]);
   if (structs.length !== 1) throw new CircaError(`CXXRTL: expected one flattened module in yosys's output for ${b.top}, found ${structs.length}`);
