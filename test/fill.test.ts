@@ -160,7 +160,7 @@ describe('fill', () => {
     });
   }
 
-  it('mnist-tvscm on the UP5K: the fill finds the shortest period of every lane pair, buffer count and dsp mode that fits (tvscm 1..8 with beats 1..lanes, fc10 1..10, one or two input buffers each, both single or both dual8, planned one by one)', () => {
+  it('mnist-tvscm on the UP5K: the fill finds the shortest period of every lane pair, buffer count, dsp mode and fc10 weight memory that fits (tvscm 1..8 with beats 1..lanes, fc10 1..10, one or two input buffers each, both single or both dual8, fc10 unsplit or split, planned one by one)', () => {
     const raw = readSpec('examples/mnist-tvscm.json');
     const r = fill(loadDesign('examples/mnist-tvscm.json'), 'UP5K');
     expect(r.search).toBe('exhaustive');
@@ -168,8 +168,19 @@ describe('fill', () => {
     expect(r.best.layers.map((l) => l.settings[0].spec)).toEqual([2, 2]);
     // brute force, independent of the fill's candidates and pruning ("dual8"
     // needs half the DSPs of "single" for the same cycles in these models, so
-    // a mixed setting is never better than both dual8)
+    // a mixed setting is never better than both dual8; the split weight ROM
+    // has the unsplit one's cycles, so it is tried where the unsplit does not fit)
     const best = { sequential: Infinity, pipelined: Infinity };
+    const fits = (d: ReturnType<typeof designFromPlan>) => fitCheck(d, 'UP5K', { advise: false }).rows.every((x) => x.status === 'ok');
+    const fitsSomeMemory = (spec: { layers: Record<string, unknown>[] }) => {
+      if (fits(designFromPlan(planAny(spec), true))) return true;
+      try {
+        return fits(designFromPlan(planAny({ ...spec, layers: spec.layers.map((l, i) => (i === 2 ? { ...l, memory: 'ebr-split' } : l)) }), true));
+      } catch (e) {
+        if (e instanceof CircaInputError && /memory: "ebr-split"/.test(e.message)) return false; // a split that saves nothing is refused
+        throw e;
+      }
+    };
     for (let a = 1; a <= 8; a++) {
       for (let b = 1; b <= 10; b++) for (const dsp of ['single', 'dual8']) for (const beat of [1, 2, 4, 8].filter((k) => a % k === 0)) for (const [ba, bb] of [[1, 1], [1, 2], [2, 1], [2, 2]]) {
         const spec = JSON.parse(JSON.stringify(raw)) as { layers: Record<string, unknown>[] };
@@ -180,18 +191,25 @@ describe('fill', () => {
         spec.layers[2].buffers = bb;
         spec.layers[0].dsp = dsp;
         spec.layers[2].dsp = dsp;
-        const fits = (d: ReturnType<typeof designFromPlan>) => fitCheck(d, 'UP5K', { advise: false }).rows.every((x) => x.status === 'ok');
         const d = designFromPlan(planAny(spec), true);
-        if (fits(d)) best.sequential = Math.min(best.sequential, d.cost().period);
+        if (fitsSomeMemory(spec)) best.sequential = Math.min(best.sequential, d.cost().period);
         // the pipelined schedule is judged by its own fit (its links differ)
-        const p = designFromPlan(planAny({ ...spec, schedule: 'pipelined' }), true);
-        if (fits(p)) best.pipelined = Math.min(best.pipelined, p.cost().period);
+        const piped = { ...spec, schedule: 'pipelined' };
+        if (fitsSomeMemory(piped)) best.pipelined = Math.min(best.pipelined, designFromPlan(planAny(piped), true).cost().period);
       }
     }
     expect(r.best.period).toBe(best.sequential);
     expect(r.pipelined!.schedule).toBe('pipelined');
     expect(r.pipelined!.period).toBe(best.pipelined);
     expect(r.best.period).toBeLessThan(r.spec.period);
+    // fc10's weight ROM: split where that is what fits (pipelined: two input
+    // buffers and the 784-element link), unsplit where it fits whole; the split
+    // saves EBR for logic, so it does not push out the unsplit setting, whose
+    // equal cycles take fewer logic cells (sequential)
+    const memoryOf = (c: FillChoice) => c.layers[1].settings.find((x) => x.knob === 'memory')!.chosen;
+    expect([memoryOf(r.best), memoryOf(r.pipelined!)]).toEqual(['auto', 'ebr-split']);
+    checkChoice(raw, r.best, 'UP5K');
+    checkChoice(raw, r.pipelined!, 'UP5K');
     // all ten head rows in one group is over with one multiply per DSP: fc10 at 10 lanes needs 12 DSP (tvscm at 1 lane: 2 + 10)
     const over = readSpec('examples/mnist-tvscm.json');
     (over.layers as Record<string, unknown>[])[0].lanes = 1;
@@ -235,6 +253,24 @@ describe('fill', () => {
     checkChoice(spec, up3k.best, 'UP3K');
   });
 
+  it('a dense layer that fits at its fastest only with its weight ROM split ("memory": "ebr-split") gets the split from the fill', () => {
+    // 784 -> 16, 8-bit: 16 lanes in dual8 (8 SB_MAC16, one group of rows) read
+    // a 784 x 128-bit ROM, 32 EBR whole, over the UP5K's 30 with the input
+    // buffers; split, 768 words in 24 EBR and 16 in LUTs. Unsplit, the fastest
+    // that fits is 8 lanes, two groups: twice the period.
+    const spec = { kind: 'dense', name: 'd16', inputs: 784, outputs: 16, lanes: 1, weights: { init: 'random', seed: 5 } };
+    const r = fill(designFromPlan(planAny(spec), false), 'UP5K');
+    const chosen = (knob: string) => r.best.layers[0].settings.find((s) => s.knob === knob)?.chosen;
+    expect([chosen('lanes'), chosen('dsp'), chosen('memory')]).toEqual([16, 'dual8', 'ebr-split']);
+    checkChoice(spec, r.best, 'UP5K');
+    const split = designFromPlan(planAny(specWith(spec, r.best)), false);
+    const whole = designFromPlan(planAny({ ...specWith(spec, r.best), memory: 'auto' }), false);
+    expect(whole.cost().period).toBe(split.cost().period);
+    expect(fitCheck(whole, 'UP5K', { advise: false }).rows.find((x) => x.resource.startsWith('EBR'))!.status).not.toBe('ok');
+    const eight = designFromPlan(planAny({ ...specWith(spec, r.best), lanes: 8, memory: 'auto' }), false);
+    expect(r.best.period).toBeLessThan(eight.cost().period);
+  });
+
   it('greedy (forced by a limit of 1 combination) fits and finds the exhaustive period on mnist-tvscm and mitbih-dense', () => {
     for (const path of ['examples/mnist-tvscm.json', 'examples/mitbih-dense.json']) {
       const d = loadDesign(path);
@@ -249,14 +285,14 @@ describe('fill', () => {
 
   it('folded FFT engines: mnist-circulant offers layers[0].fft.butterflies beside the head\'s lanes', () => {
     const r = fill(loadDesign('examples/mnist-circulant.json'), 'UP5K');
-    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[0].fft.butterflies', 'layers[1].lanes', 'layers[1].buffers', 'layers[1].dsp']);
+    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[0].fft.butterflies', 'layers[1].lanes', 'layers[1].buffers', 'layers[1].dsp', 'layers[1].memory']);
     checkChoice(readSpec('examples/mnist-circulant.json'), r.best, 'UP5K');
   });
 
   it('a fused layer (two diag-circulant layers on one engine) is kept whole: mnist-diagcirc varies only the head, named by its spec index', () => {
     const d = loadDesign('examples/mnist-diagcirc.json');
     const r = fill(d, 'UP5K');
-    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[2].lanes', 'layers[2].buffers', 'layers[2].dsp']);
+    expect(r.best.layers.flatMap((l) => l.settings.map((s) => s.field))).toEqual(['layers[2].lanes', 'layers[2].buffers', 'layers[2].dsp', 'layers[2].memory']);
     // both diag-circulant layers are still in the priced design: its DSP bound is the whole network's
     expect(r.best.bound.bound).toBe(dspBound(d, 'UP5K').bound);
     expect(r.spec.period).toBe(d.cost().period);

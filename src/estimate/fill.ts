@@ -16,11 +16,14 @@
  *      `vary.buffers`), elements per input beat 1, 2, 4, 8, 16 (`vary.beat`;
  *      the kind refuses a beat its lanes do not take, and a combination whose
  *      link cannot cut one layer's lanes into the next one's beats is not
- *      accepted), and butterflies 1, 2, 4, 8 on folded engines. Each is priced in the design with every other layer at its
+ *      accepted), the SB_MAC16 mode (`dsp`), a dense layer's weight ROM whole
+ *      or split by depth (`vary.splitMemory`: "ebr-split", on a part with
+ *      EBR), and butterflies 1, 2, 4, 8 on folded engines. Each is priced in the design with every other layer at its
  *      fewest; those that do not fit then are dropped, and so is a setting
  *      that needs more lanes than another one for no shorter period or latency
  *      of the layer (a dense layer of 10 outputs: 6..9 lanes take as many
- *      groups as 5). The spec's own setting is always kept.
+ *      groups as 5; a split ROM is compared only with split ones, as it
+ *      trades EBR for logic, which this pruning does not weigh). The spec's own setting is always kept.
  *   2. every combination of the layers' candidates (exhaustive) when there
  *      are at most EXHAUSTIVE_LIMIT of them; otherwise greedy: from the
  *      fewest everywhere, move the one layer to whichever of its faster
@@ -75,6 +78,12 @@ interface Knob {
   apply(spec: Spec, v: number): Spec;
   /** how a value reads in the spec (the dsp knob: 0 "single", 1 "dual8"); default the number */
   show?(v: number): number | string;
+  /**
+   * settings that differ in this knob are not compared by the dominance of
+   * step 1: it trades logic, which the dominance does not weigh, for a
+   * resource it does (the split weight ROM saves EBR for LUTs)
+   */
+  apart?: boolean;
 }
 
 function getPath(o: unknown, path: string): unknown {
@@ -105,7 +114,7 @@ function probeField(spec: Spec, set: (s: Spec, v: number) => Spec, a: number, b:
 /** A shallow copy with its `fft` object copied too (the setters write into it). */
 const copy = (s: Spec): Spec => ({ ...s, ...(s.fft && typeof s.fft === 'object' ? { fft: { ...(s.fft as Spec) } } : {}) });
 
-function knobsOf(layer: NetworkLayer, dspPart: boolean): Knob[] {
+function knobsOf(layer: NetworkLayer, dspPart: boolean, lim: { ebr: number }): Knob[] {
   // a layer fused from several specs (a kind's fuse face: two diag-circulant
   // layers on one engine) is planned from all of them; it is kept as it is
   if (layer.fusedFrom) return [];
@@ -141,6 +150,34 @@ function knobsOf(layer: NetworkLayer, dspPart: boolean): Knob[] {
       apply: (s, v) => ({ ...copy(s), dsp: DSP_MODES[v] }),
       show: (v) => DSP_MODES[v],
     });
+  }
+  // the weight memory that saves EBR (a dense layer's "ebr-split"), beside
+  // the spec's own (on a part with EBR): 0 the spec's memory ("auto" where
+  // it says "ebr-split"), 1 the split; the plan refuses a split that saves nothing
+  const split = layer.kind.vary?.splitMemory;
+  if (split && lim.ebr > 0) {
+    const mem = typeof spec.memory === 'string' ? spec.memory : undefined;
+    const plain = mem === undefined || mem === 'ebr-split' ? 'auto' : mem;
+    const apply = (s: Spec, v: number): Spec => {
+      const c = copy(s);
+      if (v) split(c);
+      else c.memory = plain;
+      return c;
+    };
+    // offered only where some lane count takes it (a 16 x 12 layer's ROM is never deep enough to split)
+    const lanes = knobs.find((k) => k.name === 'lanes');
+    const takes = (lanes?.values ?? [undefined]).some((v) => {
+      try {
+        loadLayerSpec(apply(v === undefined ? spec : lanes!.apply(spec, v), 1));
+        return true;
+      } catch (e) {
+        if (e instanceof CircaError) return false;
+        throw e;
+      }
+    });
+    if (takes || mem === 'ebr-split') {
+      knobs.push({ name: 'memory', field: 'memory', own: mem === 'ebr-split' ? 1 : 0, values: [0, 1], apply, show: (v) => (v ? 'ebr-split' : plain), apart: true });
+    }
   }
   // folded FFT engines: the sweep shorthand (a layer without one makes applyVary throw)
   const bf = (s: Spec, v: number) => applyVary(s, 'butterflies', v) as Spec;
@@ -261,7 +298,7 @@ export function fill(design: Design, part: string, opts: FillOptions = {}): Fill
   let priced = 0;
 
   // ---- step 1: per-layer candidates ----
-  const knobs = net0.layers.map((l) => knobsOf(l, lim.dsp > 0));
+  const knobs = net0.layers.map((l) => knobsOf(l, lim.dsp > 0, lim));
   const planLayer = (l: NetworkLayer, ks: Knob[], values: number[]): NetworkLayer => {
     const spec = ks.reduce((s, k, i) => k.apply(s, values[i]), l.spec as Spec);
     const loaded = loadLayerSpec(spec, `${at(l.index)}`);
@@ -306,9 +343,12 @@ export function fill(design: Design, part: string, opts: FillOptions = {}): Fill
         delta: { dsp: p.est.total.dsp - base.est.total.dsp, ebr: p.est.total.ebr - base.est.total.ebr, spram: p.est.total.spram - base.est.total.spram },
       });
     }
-    // drop a setting dominated by one with fewer resources (DSP, EBR) for no shorter period or latency; keep the spec's own
+    // drop a setting dominated by one with fewer resources (DSP, EBR) for no
+    // shorter period or latency; keep the spec's own. A split weight ROM does
+    // not drop the unsplit one (it saves EBR for logic, which binds elsewhere)
     const all = [...seen.values()];
-    return all.filter((c) => c.own || !all.some((d) => d !== c &&
+    const comparable = (c: Candidate, d: Candidate) => ks.every((kn, i) => !kn.apart || c.values[i] === d.values[i]);
+    return all.filter((c) => c.own || !all.some((d) => d !== c && comparable(c, d) &&
       d.period <= c.period && d.latency <= c.latency && d.delta.dsp <= c.delta.dsp && d.delta.ebr <= c.delta.ebr && d.delta.spram <= c.delta.spram &&
       (d.period < c.period || d.latency < c.latency || d.delta.dsp < c.delta.dsp || d.delta.ebr < c.delta.ebr || d.delta.spram < c.delta.spram)))
       .sort((a, b) => a.period - b.period || a.latency - b.latency);

@@ -244,6 +244,12 @@ export interface LayerKind<Spec = unknown, Plan = unknown> {
     /** the SB_MAC16 mode of the kinds whose multipliers have one ("dsp": single | dual8; the `dsp` shorthand) */
     dsp?(spec: Record<string, unknown>, mode: DspMode): void;
     /**
+     * the weight memory that saves EBR (a dense layer's "memory":
+     * "ebr-split"), which `circa estimate --fill` tries beside the spec's own
+     * on a part with EBR; the plan refuses it where it saves nothing
+     */
+    splitMemory?(spec: Record<string, unknown>): void;
+    /**
      * shape fields `sweep --vary <field>=v1,v2` sets on every layer of this
      * kind (a new field is one entry); the spec's own check refuses a value
      * out of range. In a network, the layers after a changed one then take

@@ -40,6 +40,7 @@ export const dense = defineKind<DenseSpec, DensePlan>({
     lanes: (spec, lanes) => { spec.lanes = Math.min(lanes, Number(spec.outputs)); },
     buffers: (spec, buffers) => { spec.buffers = buffers; },
     dsp: (spec, mode) => { spec.dsp = mode; },
+    splitMemory: (spec) => { spec.memory = 'ebr-split'; },
   },
   cost: denseCost,
   timing: denseTiming,
