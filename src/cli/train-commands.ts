@@ -94,7 +94,6 @@ async function cmdTrain(specPath: string, o: TrainOpts): Promise<number> {
   const probe = floatNet(plan, init);
   if (probe.classes !== trainSet.classes) throw new CircaInputError(`${specPath}: the last trainable layer gives ${probe.classes} outputs; ${o.dataset} has ${trainSet.classes} classes`);
   const { images: n } = trainingSplit(trainSet, o);
-  if (o.keepBest && !o.validation) throw new CircaInputError('--keep-best chooses an epoch by its accuracy on held-out training images: give --validation <n> too');
   const bar = o.quiet ? undefined : new SingleBar({
     format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | {value}/{total} images | loss {loss} | train acc {acc} | {duration}s',
     stream: process.stderr,

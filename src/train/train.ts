@@ -121,8 +121,9 @@ export function floatAccuracy(net: FloatNet, ds: Dataset, qat: boolean, limit = 
 }
 
 /** The images `train` learns from and the ones it holds out, checked against the dataset (errors name the option). */
-export function trainingSplit(trainSet: Dataset, o: Pick<TrainOptions, 'limit' | 'validation' | 'shift'>): { images: number; validation?: Dataset; side?: number } {
+export function trainingSplit(trainSet: Dataset, o: Pick<TrainOptions, 'limit' | 'validation' | 'shift' | 'keepBest'>): { images: number; validation?: Dataset; side?: number } {
   const held = o.validation ?? 0;
+  if (o.keepBest && held === 0) throw new CircaInputError('--keep-best chooses an epoch by its accuracy on held-out training images: give --validation <n> too');
   if (held >= trainSet.count) throw new CircaInputError(`--validation ${held}: the ${trainSet.name} training split has ${trainSet.count} images; hold out fewer, leaving some to train on`);
   const pool = trainSet.count - held;
   if (o.limit !== undefined && held > 0 && o.limit > pool) throw new CircaInputError(`--limit ${o.limit} with --validation ${held}: only ${pool} training images are left after the held-out ones; give --limit ${pool} or less`);
@@ -160,7 +161,6 @@ export async function train(plan: NetworkPlan, trainSet: Dataset, testSet: Datas
   const names = net.layers.map((l) => (l.layer.plan as { name: string }).name);
   const adam = new Adam(net, o.lr, (k, t) => o.lrScale?.[`${names[k]}.${t}`] ?? 1);
   const { images: n, validation, side } = trainingSplit(trainSet, o);
-  if (o.keepBest && !validation) throw new CircaInputError('--keep-best chooses an epoch by its accuracy on held-out training images: give --validation <n> too');
   const history: EpochStats[] = [];
   let best: { epoch: number; accuracy: number; params: Params[] } | undefined;
   const moved = new Uint8Array(trainSet.size);
