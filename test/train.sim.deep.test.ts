@@ -1,8 +1,8 @@
 /**
  * The other two trained CNNs of examples/trained/ through the RTL, as
  * test/train.sim.test.ts runs mnist-cnn: the first 300 MNIST test images
- * each (a new image every 28,936 cycles for mnist-cnn-bcirc, 57,736 for
- * mnist-cnn-circ), bit-exact against the fixed-point model,
+ * each (a new image every 28,936 cycles for both), bit-exact against the
+ * fixed-point model,
  * no class disagreement, cycles as predicted. The floors are the
  * fixed-point model's accuracy on those images (measured), rounded down.
  */
