@@ -274,6 +274,21 @@ interface Priced {
   clean: boolean;
 }
 
+/**
+ * A layer's candidates without those dominated by one with fewer resources
+ * (DSP, EBR, SPRAM) for no shorter period or latency, the spec's own kept,
+ * shortest period first. Settings that differ in an `apart` knob are not
+ * compared: a split weight ROM does not drop the unsplit one (it saves EBR
+ * for logic, which binds elsewhere).
+ */
+function undominated(all: Candidate[], ks: Knob[]): Candidate[] {
+  const comparable = (c: Candidate, d: Candidate) => ks.every((kn, i) => !kn.apart || c.values[i] === d.values[i]);
+  return all.filter((c) => c.own || !all.some((d) => d !== c && comparable(c, d) &&
+    d.period <= c.period && d.latency <= c.latency && d.delta.dsp <= c.delta.dsp && d.delta.ebr <= c.delta.ebr && d.delta.spram <= c.delta.spram &&
+    (d.period < c.period || d.latency < c.latency || d.delta.dsp < c.delta.dsp || d.delta.ebr < c.delta.ebr || d.delta.spram < c.delta.spram)))
+    .sort((a, b) => a.period - b.period || a.latency - b.latency);
+}
+
 /** Find lane counts (and folded FFT units) that minimise the period on `part`. */
 export function fill(design: Design, part: string, opts: FillOptions = {}): FillResult {
   const t0 = performance.now();
@@ -343,15 +358,7 @@ export function fill(design: Design, part: string, opts: FillOptions = {}): Fill
         delta: { dsp: p.est.total.dsp - base.est.total.dsp, ebr: p.est.total.ebr - base.est.total.ebr, spram: p.est.total.spram - base.est.total.spram },
       });
     }
-    // drop a setting dominated by one with fewer resources (DSP, EBR) for no
-    // shorter period or latency; keep the spec's own. A split weight ROM does
-    // not drop the unsplit one (it saves EBR for logic, which binds elsewhere)
-    const all = [...seen.values()];
-    const comparable = (c: Candidate, d: Candidate) => ks.every((kn, i) => !kn.apart || c.values[i] === d.values[i]);
-    return all.filter((c) => c.own || !all.some((d) => d !== c && comparable(c, d) &&
-      d.period <= c.period && d.latency <= c.latency && d.delta.dsp <= c.delta.dsp && d.delta.ebr <= c.delta.ebr && d.delta.spram <= c.delta.spram &&
-      (d.period < c.period || d.latency < c.latency || d.delta.dsp < c.delta.dsp || d.delta.ebr < c.delta.ebr || d.delta.spram < c.delta.spram)))
-      .sort((a, b) => a.period - b.period || a.latency - b.latency);
+    return undominated([...seen.values()], ks);
   });
   const laned = cands.map((c, k) => (c.length ? k : -1)).filter((k) => k >= 0);
   const layersFor = (combo: number[]) => net0.layers.map((l, k) => (cands[k].length ? cands[k][combo[k]].layer : l));
