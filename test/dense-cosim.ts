@@ -50,6 +50,20 @@ export async function expectExact(layer: LoadedLayer<DensePlan>, vectors: number
   return { stalled, full };
 }
 
+/**
+ * A hardware variant of a layer (a split ROM, two multiplies per DSP) against
+ * its base: bit-exact under backpressure with cycles as predicted
+ * (expectExact), and the same outputs and measured latencies as the base on
+ * the same vectors.
+ */
+export async function expectSameAsBase(variant: LoadedLayer<DensePlan>, base: LoadedLayer<DensePlan>, exactVectors: number, sameVectors: number) {
+  await expectExact(variant, exactVectors);
+  const a = await cosimLayer(variant, { vectors: sameVectors, seed: 12, keepOutputs: true });
+  const b = await cosimLayer(base, { vectors: sameVectors, seed: 12, keepOutputs: true });
+  expect(a.outputs).toEqual(b.outputs);
+  expect(a.cycles.latency.measured).toEqual(b.cycles.latency.measured);
+}
+
 /** Every expected output over the vectors cosimLayer generates (same seed). */
 export function expectedOutputs(layer: LoadedLayer<DensePlan>, vectors: number, seed: number): number[] {
   const { kind, plan } = layer;

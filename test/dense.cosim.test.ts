@@ -22,7 +22,7 @@ import { checkRtl } from '../src/sim/lint.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import { simulateStream } from '../src/sim/stream.ts';
 import { denseLoadWords } from '../src/layers/dense/rtl.ts';
-import { dense, expectedOutputs, expectExact, itWideCase, spramSpec, synthCells, wide, WIDE_CASES } from './dense-cosim.ts';
+import { dense, expectedOutputs, expectExact, expectSameAsBase, itWideCase, spramSpec, synthCells, wide, WIDE_CASES } from './dense-cosim.ts';
 import { cosim } from '../src/sim/cosim.ts';
 import { layerDut } from '../src/network/layer-dut.ts';
 import { synthesisedRtl } from '../src/sim/netlist.ts';
@@ -222,11 +222,7 @@ describe('dense weight ROM split by depth ("memory": "ebr-split")', () => {
   });
 
   it('bit-exact against the reference under backpressure, every vector\'s cycles as predicted, the same outputs and cycles as the unsplit ROM', { tags: ['tools'] }, async () => {
-    await expectExact(split, 40);
-    const a = await cosimLayer(split, { vectors: 12, seed: 12, keepOutputs: true });
-    const b = await cosimLayer(whole, { vectors: 12, seed: 12, keepOutputs: true });
-    expect(a.outputs).toEqual(b.outputs);
-    expect(a.cycles.latency.measured).toEqual(b.cycles.latency.measured);
+    await expectSameAsBase(split, whole, 40, 12);
   });
 
   it('yosys (YoWASP synth_ice40 -device u -dsp) maps the split ROM as the resource model says: EBR exactly, LUT4 within a factor of two', { tags: ['tools'] }, async () => {
@@ -283,11 +279,7 @@ describe('dense with two multiplies per DSP ("dsp": "dual8", rtl-templates/dsp_d
   });
 
   it('bit-exact under backpressure, every vector\'s cycles as predicted, and the same outputs as "single"', { tags: ['tools'] }, async () => {
-    await expectExact(dual, 120);
-    const a = await cosimLayer(dual, { vectors: 30, seed: 12, keepOutputs: true });
-    const b = await cosimLayer(single, { vectors: 30, seed: 12, keepOutputs: true });
-    expect(a.outputs).toEqual(b.outputs);
-    expect(a.cycles.latency.measured).toEqual(b.cycles.latency.measured);
+    await expectSameAsBase(dual, single, 120, 30);
   });
 
   it('Verilator -Wall, Icarus and yosys accept it', { tags: ['tools'] }, async () => {
