@@ -17,7 +17,6 @@ import { CircaInputError } from '../src/errors.ts';
 import { loadLayerSpec, type LoadedLayer } from '../src/layers/load.ts';
 import type { DensePlan } from '../src/layers/dense/plan.ts';
 import { formatMismatch } from '../src/sim/cosim.ts';
-import { cosimLayer } from '../src/network/layer-dut.ts';
 import { checkRtl } from '../src/sim/lint.ts';
 import { makeVectors } from '../src/sim/vectors.ts';
 import { simulateStream } from '../src/sim/stream.ts';
